@@ -1,0 +1,158 @@
+# kaspi-pos — build, run, test, bench, fuzz, asan, install, deps.
+# Sources are found by directory, so a new module needs no edit here.
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BUILD      ?= build
+CC         ?= cc
+
+PKGS       := ncursesw libcurl libcjson libqrencode sqlite3 cmocka libmicrohttpd libcrypto
+# pkg-config module → Debian package that provides it (make deps)
+DEB_ncursesw     := libncurses-dev
+DEB_libcurl      := libcurl4-openssl-dev
+DEB_libcjson     := libcjson-dev
+DEB_libqrencode  := libqrencode-dev
+DEB_sqlite3      := libsqlite3-dev
+DEB_cmocka       := libcmocka-dev
+DEB_libmicrohttpd:= libmicrohttpd-dev
+DEB_libcrypto    := libssl-dev
+# tools the tests and benches drive (command → package)
+TOOLS      := pkg-config:pkg-config tmux:tmux curl:curl wrk:wrk openssl:openssl
+
+WARN       := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+              -Wformat=2 -Wwrite-strings -Werror
+CFLAGS     ?= -O2 -g
+ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE -DKP_VERSION='"$(VERSION)"' $(WARN) $(CFLAGS) \
+              -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
+LIBS        = -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+LDFLAGS    ?=
+
+LIB_SRC    := $(wildcard src/core/*.c src/net/*.c src/store/*.c src/app/*.c src/tui/*.c)
+POS_SRC    := $(wildcard src/cli/*.c)
+SBX_SRC    := $(wildcard src/sandbox/*.c)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+INTEG_SRC  := $(wildcard tests/integration/test_*.c)
+TSUP_SRC   := $(wildcard tests/support/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+LIB        := $(BUILD)/libkpos.a
+POS        := $(BUILD)/kaspi-pos
+SBX        := $(BUILD)/kaspi-sandbox
+UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+INTEG_BIN  := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(INTEG_SRC))
+TSUP_OBJ   := $(call obj,$(TSUP_SRC))
+
+.PHONY: all deps run test unit integration asan fuzz bench install uninstall clean check-deps
+.DEFAULT_GOAL := all
+
+all: check-deps $(POS) $(SBX)
+
+# ---- dependencies --------------------------------------------------------
+# Installs what is missing when run as root; otherwise prints the apt-get line.
+deps:
+	@missing=""; \
+	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
+	for m in $(PKGS); do \
+	  pkg-config --exists $$m 2>/dev/null || missing="$$missing $$(echo '$(foreach p,$(PKGS),$(p)=$(DEB_$(p)))' | tr ' ' '\n' | sed -n "s/^$$m=//p")"; \
+	done; \
+	for t in $(TOOLS); do \
+	  command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t#*:}"; \
+	done; \
+	missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \
+	if [ -z "$${missing// /}" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "make deps: installing$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || \
+	    { echo "make deps: apt-get install failed"; exit 1; }; \
+	else \
+	  echo "make deps: missing packages; run as root:"; \
+	  echo "  apt-get install -y $$missing"; exit 1; \
+	fi
+
+check-deps:
+	@pkg-config --exists $(PKGS) 2>/dev/null || \
+	  { echo "missing libraries: run 'make deps' (as root) first"; exit 1; }
+
+# ---- build -----------------------------------------------------------------
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(call obj,$(LIB_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(POS): $(call obj,$(POS_SRC)) $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(SBX): $(call obj,$(SBX_SRC)) $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TSUP_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o $(TSUP_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- run -------------------------------------------------------------------
+run: deps
+	@$(MAKE) --no-print-directory all
+	@tests/run-demo.sh $(POS) $(SBX)
+
+# ---- tests -----------------------------------------------------------------
+# Every test binary runs even when an earlier one fails; the exit is non-zero
+# if any failed. cmocka prints its own summary per group; tests/run-tests.sh
+# adds one closing line for the whole run.
+test: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(INTEG_BIN)
+	@KP_BUILD=$(BUILD) tests/run-tests.sh $(UNIT_BIN) $(INTEG_BIN)
+
+unit: all $(UNIT_BIN)
+	@KP_BUILD=$(BUILD) tests/run-tests.sh $(UNIT_BIN)
+
+integration: all $(INTEG_BIN)
+	@KP_BUILD=$(BUILD) tests/run-tests.sh $(INTEG_BIN)
+
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" test
+
+# ---- fuzz (libFuzzer, clang) ----------------------------------------------
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_TIME ?= 60
+fuzz: deps
+	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang"; exit 1; }
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" $(patsubst tests/fuzz/%.c,build-fuzz/libkpos.a,$(firstword $(FUZZ_SRC)))
+	@set -e; for f in $(FUZZ_SRC); do \
+	  n=$$(basename $$f .c); mkdir -p build-fuzz/corpus/$$n; \
+	  clang -std=c11 -D_GNU_SOURCE -O1 -g -Isrc $$(pkg-config --cflags $(PKGS)) -fsanitize=fuzzer,address,undefined \
+	    -o build-fuzz/$$n $$f build-fuzz/libkpos.a $$(pkg-config --libs $(PKGS)) -lpthread -lm; \
+	  echo "== $$n for $(FUZZ_TIME)s"; \
+	  build-fuzz/$$n -max_total_time=$(FUZZ_TIME) -max_len=4096 build-fuzz/corpus/$$n tests/fuzz/seeds/$$n 2>&1 | tail -3; \
+	done
+
+# ---- bench -----------------------------------------------------------------
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@tests/bench/run.sh $(POS) $(SBX)
+
+# ---- install ---------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kaspi-pos/themes
+	install -m 755 $(POS) $(SBX) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 data/config.example.ini $(DESTDIR)$(PREFIX)/share/kaspi-pos/
+	for t in themes/*.theme; do [ -e "$$t" ] && install -m 644 "$$t" $(DESTDIR)$(PREFIX)/share/kaspi-pos/themes/ || true; done
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/kaspi-pos $(DESTDIR)$(PREFIX)/bin/kaspi-sandbox
+	rm -rf $(DESTDIR)$(PREFIX)/share/kaspi-pos
+
+clean:
+	rm -rf build build-asan build-fuzz

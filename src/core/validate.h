@@ -1,0 +1,33 @@
+/* validate.h — the contract's value rules, shared by the client (checked
+ * before a request leaves) and the sandbox (checked on arrival). */
+#ifndef KP_CORE_VALIDATE_H
+#define KP_CORE_VALIDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define KP_KEY_PREFIX "xdev_"
+#define KP_KEY_LEN 25          /* "xdev_" + 20 of [a-z0-9] */
+#define KP_BIN_LEN 12
+
+/* "xdev_" followed by exactly 20 characters of [a-z0-9]. */
+bool kp_valid_key(const char *key);
+
+/* 12 ASCII digits. */
+bool kp_valid_bin(const char *bin);
+
+/* merchant_order_id / merchant_refund_id: 3–64 characters, printable
+ * ASCII (0x21–0x7e), no space. */
+bool kp_valid_order_id(const char *id);
+
+/* "+77" followed by 9 digits. */
+bool kp_valid_phone(const char *phone);
+
+/* "qr", "card" or "phone". */
+bool kp_valid_method(const char *method);
+
+/* Number of Unicode code points of a UTF-8 string, or -1 when the bytes
+ * are not valid UTF-8. Length rules of the contract count characters. */
+long kp_utf8_length(const char *s);
+
+#endif
