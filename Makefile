@@ -1,6 +1,7 @@
 # kaspi-pos — build, run, test, bench, fuzz, asan, install, deps.
 # Sources are found by directory, so a new module needs no edit here.
 
+SHELL      := /bin/bash
 VERSION    := 0.1.0
 PREFIX     ?= /usr/local
 DESTDIR    ?=
@@ -76,27 +77,34 @@ check-deps:
 	  { echo "missing libraries: run 'make deps' (as root) first"; exit 1; }
 
 # ---- build -----------------------------------------------------------------
+# Quiet by default; `make V=1` shows every command.
+Q := $(if $(V),,@)
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(LIB): $(call obj,$(LIB_SRC))
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(POS): $(call obj,$(POS_SRC)) $(LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(SBX): $(call obj,$(SBX_SRC)) $(LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TSUP_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o $(TSUP_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
@@ -124,23 +132,33 @@ asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" test
 
 # ---- fuzz (libFuzzer, clang) ----------------------------------------------
+# Builds the library with clang's fuzzer instrumentation, links each
+# tests/fuzz/fuzz_*.c against it and runs it FUZZ_TIME seconds on its seeds.
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_TIME ?= 60
+FUZZ_SAN  := -fsanitize=fuzzer-no-link,address,undefined
 fuzz: deps
 	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang"; exit 1; }
-	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
-	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" $(patsubst tests/fuzz/%.c,build-fuzz/libkpos.a,$(firstword $(FUZZ_SRC)))
-	@set -e; for f in $(FUZZ_SRC); do \
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang CFLAGS="-O1 -g $(FUZZ_SAN)" build-fuzz/libkpos.a
+	@set -eo pipefail; for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); mkdir -p build-fuzz/corpus/$$n; \
-	  clang -std=c11 -D_GNU_SOURCE -O1 -g -Isrc $$(pkg-config --cflags $(PKGS)) -fsanitize=fuzzer,address,undefined \
-	    -o build-fuzz/$$n $$f build-fuzz/libkpos.a $$(pkg-config --libs $(PKGS)) -lpthread -lm; \
-	  echo "== $$n for $(FUZZ_TIME)s"; \
-	  build-fuzz/$$n -max_total_time=$(FUZZ_TIME) -max_len=4096 build-fuzz/corpus/$$n tests/fuzz/seeds/$$n 2>&1 | tail -3; \
+	  clang -std=c11 -D_GNU_SOURCE -O1 -g -Isrc $$(pkg-config --cflags $(PKGS)) \
+	    -fsanitize=fuzzer,address,undefined -o build-fuzz/$$n $$f build-fuzz/libkpos.a $(LIBS); \
+	  echo "== $$n for $(FUZZ_TIME) s"; \
+	  build-fuzz/$$n -max_total_time=$(FUZZ_TIME) -max_len=8192 -print_final_stats=1 \
+	    build-fuzz/corpus/$$n $$( [ -d tests/fuzz/seeds/$$n ] && echo tests/fuzz/seeds/$$n ) 2>&1 \
+	    | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Done' ; \
 	done
 
 # ---- bench -----------------------------------------------------------------
+BENCH_BIN := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
+$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@tests/bench/run.sh $(POS) $(SBX)
 
 # ---- install ---------------------------------------------------------------

@@ -1,0 +1,31 @@
+/* cli.h — the subcommands of kaspi-pos. Each is one row of the command
+ * table in main.c and one cmd_* function; they share the start-up work
+ * (config, diagnostics) through struct cli_ctx. */
+#ifndef KP_CLI_CLI_H
+#define KP_CLI_CLI_H
+
+#include <stdbool.h>
+
+#include "app/config.h"
+
+/* Exit codes of DESIGN.md's command line. */
+enum {
+	EXIT_PAID_OK = 0,
+	EXIT_DECLINED = 1, /* declined, failed, expired, cancelled */
+	EXIT_USAGE = 2,    /* usage or bad input */
+	EXIT_API = 3,      /* network or API error */
+};
+
+struct cli_ctx {
+	const char *config_path; /* --config FILE, or NULL for the default */
+	bool debug;              /* --debug: a redacted HTTP trace on stderr */
+	struct kp_config cfg;    /* loaded by cli_load_config */
+};
+
+/* Loads the configuration and prints its diagnostics on stderr, one line
+ * each. Returns false (after printing) when the config is unusable. */
+bool cli_load_config(struct cli_ctx *ctx);
+
+int cmd_health(struct cli_ctx *ctx, int argc, char **argv);
+
+#endif

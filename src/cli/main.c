@@ -1,0 +1,100 @@
+/* main.c — kaspi-pos's entry point: global options, then one subcommand
+ * from the table below (DESIGN.md, "Command line"). */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "net/xpay.h"
+
+struct command {
+	const char *name;
+	const char *usage;   /* arguments after the name */
+	const char *summary; /* one line for --help */
+	int (*run)(struct cli_ctx *ctx, int argc, char **argv);
+};
+
+static int cmd_version(struct cli_ctx *ctx, int argc, char **argv);
+
+static const struct command commands[] = {
+	{.name = "health", .usage = "", .summary = "check key + service: status, version, round-trip ms, clock skew",
+	 .run = cmd_health},
+	{.name = "version", .usage = "", .summary = "print the version", .run = cmd_version},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: kaspi-pos [--config FILE] [--debug] COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+		char head[64];
+		snprintf(head, sizeof head, "%s%s%s", commands[i].name, *commands[i].usage ? " " : "",
+		         commands[i].usage);
+		fprintf(out, "  kaspi-pos %-14s %s\n", head, commands[i].summary);
+	}
+	fprintf(out, "\nenvironment: KASPI_XDEV_KEY, KASPI_MERCHANT_ID, KASPI_BASE_URL,\n"
+	             "KASPI_WEBHOOK_SECRET override the config file; KASPI_POS_HOME is the data folder.\n");
+}
+
+static int cmd_version(struct cli_ctx *ctx, int argc, char **argv)
+{
+	(void)ctx, (void)argc, (void)argv;
+	printf("kaspi-pos %s\n", KP_VERSION);
+	return 0;
+}
+
+bool cli_load_config(struct cli_ctx *ctx)
+{
+	enum config_status st = config_load(&ctx->cfg, ctx->config_path);
+
+	for (int i = 0; i < ctx->cfg.ndiag; i++)
+		fprintf(stderr, "%s: %s\n", config_severity_name(ctx->cfg.diag[i].severity),
+		        ctx->cfg.diag[i].text);
+	if (ctx->cfg.dropped > 0)
+		fprintf(stderr, "(%d more config messages not shown)\n", ctx->cfg.dropped);
+	return st == CONFIG_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_ctx ctx = {0};
+	int i = 1;
+
+	/* A peer closing a socket must be an error code, never a dead till. */
+	signal(SIGPIPE, SIG_IGN);
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			ctx.config_path = argv[++i];
+		} else if (strncmp(argv[i], "--config=", 9) == 0) {
+			ctx.config_path = argv[i] + 9;
+		} else if (strcmp(argv[i], "--debug") == 0) {
+			ctx.debug = true;
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			return cmd_version(&ctx, 0, NULL);
+		} else {
+			fprintf(stderr, "kaspi-pos: unknown option %s (see kaspi-pos --help)\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		fprintf(stderr, "kaspi-pos: the till's screen is not built yet; give a command "
+		                "(see kaspi-pos --help)\n");
+		return EXIT_USAGE;
+	}
+	for (size_t c = 0; c < sizeof commands / sizeof *commands; c++) {
+		if (strcmp(argv[i], commands[c].name) == 0) {
+			if (!xpay_global_init()) {
+				fprintf(stderr, "kaspi-pos: cannot initialise libcurl\n");
+				return EXIT_API;
+			}
+			int rc = commands[c].run(&ctx, argc - i - 1, argv + i + 1);
+			xpay_global_cleanup();
+			return rc;
+		}
+	}
+	fprintf(stderr, "kaspi-pos: unknown command \"%s\" (see kaspi-pos --help)\n", argv[i]);
+	return EXIT_USAGE;
+}
