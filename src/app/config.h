@@ -1,0 +1,153 @@
+/* config.h — the till's settings: an INI file, then the environment.
+ *
+ * Order of precedence, lowest first: built-in defaults, the INI file
+ * (--config FILE, else $XDG_CONFIG_HOME/kaspi-pos/config.ini), the
+ * environment (KASPI_XDEV_KEY, KASPI_MERCHANT_ID, KASPI_BASE_URL,
+ * KASPI_WEBHOOK_SECRET). Problems are collected as diagnostics in the
+ * config itself (one line each, "FILE:LINE: text"), so that the CLI can
+ * print them and the TUI can show them; no function here prints.
+ * No diagnostic ever contains the value of the API key or the webhook
+ * secret.
+ *
+ * Adding a key: a field in struct kp_config and one row in the key table
+ * in config.c (section, name, type, field, default, rule). Parsing,
+ * defaults, environment overrides and messages all come from that row. */
+#ifndef KP_APP_CONFIG_H
+#define KP_APP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONFIG_LINE_MAX   4096  /* longer lines are rejected */
+#define CONFIG_FILE_MAX   (1024 * 1024)
+#define CONFIG_PATH_MAX   1024
+#define CONFIG_TEXT_MAX   256   /* store name, address: bytes incl. NUL */
+#define CONFIG_SECRET_MAX 256
+#define CONFIG_DIAG_MAX   32    /* kept diagnostics; more are counted only */
+#define CONFIG_DIAG_TEXT  512
+
+enum config_status {
+	CONFIG_OK = 0,          /* usable; there may be warnings */
+	CONFIG_ERR_FILE,        /* the config file could not be read */
+	CONFIG_ERR_INVALID,     /* a syntax error or a bad value */
+};
+
+enum config_severity {
+	CONFIG_WARNING,
+	CONFIG_ERROR,
+};
+
+struct config_diag {
+	enum config_severity severity;
+	char text[CONFIG_DIAG_TEXT]; /* one line, no newline, no secrets */
+};
+
+enum config_theme {
+	CONFIG_THEME_DEFAULT,
+	CONFIG_THEME_DARK,
+	CONFIG_THEME_HIGH_CONTRAST,
+	CONFIG_THEME_MONO,
+};
+
+enum config_language {
+	CONFIG_LANG_AUTO,       /* from the locale */
+	CONFIG_LANG_RU,
+	CONFIG_LANG_KK,
+	CONFIG_LANG_EN,
+};
+
+enum config_printer_mode {
+	CONFIG_PRINTER_NONE,
+	CONFIG_PRINTER_COMMAND, /* pipe the receipt into printer.command */
+	CONFIG_PRINTER_DEVICE,  /* raw ESC/POS to printer.device */
+	CONFIG_PRINTER_FILE,    /* append to printer.file */
+};
+
+enum config_codepage {
+	CONFIG_CODEPAGE_CP866,
+	CONFIG_CODEPAGE_KZ1048,
+};
+
+struct kp_config {
+	struct {
+		char base_url[CONFIG_PATH_MAX];  /* http(s) URL up to "/api/v1" */
+		char key[CONFIG_SECRET_MAX];     /* xdev_...; "" = not set; never print */
+		char merchant_id[16];            /* 12-digit BIN; "" = not set */
+		char ca_file[CONFIG_PATH_MAX];   /* PEM bundle; "" = system store */
+		int connect_timeout;             /* seconds */
+		int timeout;                     /* seconds, whole request */
+		char webhook_secret[CONFIG_SECRET_MAX]; /* "" = not set; never print */
+	} api;
+	struct {
+		char name[CONFIG_TEXT_MAX];      /* UTF-8, printed on receipts */
+		char bin[16];                    /* 12 digits; "" = not set */
+		char address[CONFIG_TEXT_MAX];
+	} store;
+	struct {
+		char id[8];                      /* letter + 2 digits, "T01" */
+	} till;
+	struct {
+		enum config_theme theme;
+		enum config_language language;
+		bool bell;
+	} ui;
+	struct {
+		enum config_printer_mode mode;
+		char command[CONFIG_PATH_MAX];   /* e.g. "lp -d NAME" */
+		char device[CONFIG_PATH_MAX];    /* e.g. "/dev/usb/lp0" */
+		char file[CONFIG_PATH_MAX];
+		enum config_codepage codepage;
+		int width;                       /* columns: 32, 42 or 48 */
+	} printer;
+	struct {                                 /* hundredths of a percent: 50 = 0.5 % */
+		int qr;
+		int phone;
+		int card;
+	} commission;
+	struct {
+		int discount_percent_without_manager; /* hundredths of a percent */
+	} limits;
+
+	char path[CONFIG_PATH_MAX];  /* the file read; "" when none was */
+	char home[CONFIG_PATH_MAX];  /* journal + catalog folder (KASPI_POS_HOME) */
+
+	int errors;                  /* counts every diagnostic, kept or not */
+	int warnings;
+	int ndiag;                   /* entries used in diag[] */
+	int dropped;                 /* diagnostics past CONFIG_DIAG_MAX */
+	struct config_diag diag[CONFIG_DIAG_MAX];
+};
+
+/* Fills cfg with the defaults and clears the diagnostics. */
+void config_init(struct kp_config *cfg);
+
+/* Reads INI text from memory over what cfg already holds. name is used in
+ * messages ("name:LINE: ..."). buf need not be NUL-terminated and may hold
+ * any bytes. Returns CONFIG_ERR_INVALID if this call added an error. */
+enum config_status config_parse_buffer(struct kp_config *cfg, const char *buf, size_t len,
+                                       const char *name);
+
+/* Reads an INI file over what cfg holds, then warns if the file holds the
+ * key or the webhook secret and is readable by group or others. A file
+ * that cannot be opened is an error (CONFIG_ERR_FILE). Sets cfg->path. */
+enum config_status config_load_file(struct kp_config *cfg, const char *path);
+
+/* Applies KASPI_XDEV_KEY, KASPI_MERCHANT_ID, KASPI_BASE_URL and
+ * KASPI_WEBHOOK_SECRET (an empty variable counts as unset), and sets
+ * cfg->home from KASPI_POS_HOME, else $XDG_DATA_HOME/kaspi-pos, else
+ * ~/.local/share/kaspi-pos. */
+enum config_status config_apply_env(struct kp_config *cfg);
+
+/* The whole start-up sequence: defaults, the file (explicit_path, or the
+ * default path when NULL — a missing default file is fine), the
+ * environment, then checks across keys. The worst status seen. */
+enum config_status config_load(struct kp_config *cfg, const char *explicit_path);
+
+/* $XDG_CONFIG_HOME/kaspi-pos/config.ini (XDG default ~/.config). Returns
+ * false when neither XDG_CONFIG_HOME nor HOME gives a usable folder. */
+bool config_default_path(char *buf, size_t size);
+
+/* "warning" or "error". */
+const char *config_severity_name(enum config_severity severity);
+
+#endif
