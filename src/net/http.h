@@ -24,50 +24,50 @@
 #define HTTP_DETAIL_SIZE 256
 
 typedef enum http_err {
-    HTTP_DONE = 0,      /* a whole response arrived (any status) */
-    HTTP_E_CONNECT,     /* no connection (refused, DNS, connect time-out): nothing was sent */
-    HTTP_E_TIMEOUT,     /* the request left, the answer did not come in time: outcome unknown */
-    HTTP_E_TLS,         /* TLS handshake or certificate failure: nothing was sent */
-    HTTP_E_NETWORK,     /* connection lost after the request left: outcome unknown */
-    HTTP_E_BAD_REPLY,   /* not HTTP, or a body shorter than its Content-Length */
-    HTTP_E_TOO_LARGE,   /* body over HTTP_BODY_MAX (aborted while receiving) */
-    HTTP_E_NOMEM,       /* out of memory */
-    HTTP_E_USAGE        /* bad base URL or scheme, bad arguments */
+	HTTP_DONE = 0,      /* a whole response arrived (any status) */
+	HTTP_E_CONNECT,     /* no connection (refused, DNS, connect time-out): nothing was sent */
+	HTTP_E_TIMEOUT,     /* the request left, the answer did not come in time: outcome unknown */
+	HTTP_E_TLS,         /* TLS handshake or certificate failure: nothing was sent */
+	HTTP_E_NETWORK,     /* connection lost after the request left: outcome unknown */
+	HTTP_E_BAD_REPLY,   /* not HTTP, or a body shorter than its Content-Length */
+	HTTP_E_TOO_LARGE,   /* body over HTTP_BODY_MAX (aborted while receiving) */
+	HTTP_E_NOMEM,       /* out of memory */
+	HTTP_E_USAGE        /* bad base URL or scheme, bad arguments */
 } http_err;
 
 typedef enum http_method {
-    HTTP_GET,
-    HTTP_POST
+	HTTP_GET,
+	HTTP_POST
 } http_method;
 
 typedef struct http_config {
-    const char *base_url;        /* "https://host/prefix"; http:// only to a loopback host */
-    const char *ca_file;         /* PEM bundle for CURLOPT_CAINFO; NULL: the system store */
-    long connect_timeout_ms;     /* > 0 */
-    long timeout_ms;             /* > 0: the whole request, connect included */
-    const char *user_agent;      /* CURLOPT_USERAGENT */
-    const char *const *headers;  /* NULL-terminated, sent with every request;
-                                    copied, and wiped on http_client_free */
-    const char *secret;          /* masked wherever it would show in debug output */
-    FILE *debug;                 /* NULL: silent; else a redacted trace */
+	const char *base_url;        /* "https://host/prefix"; http:// only to a loopback host */
+	const char *ca_file;         /* PEM bundle for CURLOPT_CAINFO; NULL: the system store */
+	long connect_timeout_ms;     /* > 0 */
+	long timeout_ms;             /* > 0: the whole request, connect included */
+	const char *user_agent;      /* CURLOPT_USERAGENT */
+	const char *const *headers;  /* NULL-terminated, sent with every request;
+									copied, and wiped on http_client_free */
+	const char *secret;          /* masked wherever it would show in debug output */
+	FILE *debug;                 /* NULL: silent; else a redacted trace */
 } http_config;
 
 typedef struct http_response {
-    http_err err;                /* HTTP_DONE when a whole response arrived */
-    long status;                 /* HTTP status, 0 when none arrived */
-    const char *body;            /* NUL-terminated; owned by the client, valid
-                                    until its next request */
-    size_t body_len;             /* bytes in body, without the NUL */
-    long long content_length;    /* the Content-Length header, -1 if absent */
-    bool replayed;               /* "Idempotent-Replayed: true" */
-    long retry_after_s;          /* Retry-After in seconds, -1 if absent or unreadable */
-    bool has_date;               /* a readable Date header came */
-    time_t date;                 /* its value */
-    time_t received_at;          /* local clock when the answer was complete */
-    long elapsed_ms;             /* round trip, monotonic clock */
-    bool sent;                   /* the request reached the wire (at least in part) */
-    long new_connections;        /* connections opened by this request (0: reused) */
-    char detail[HTTP_DETAIL_SIZE]; /* curl's own words on a failure, for logs */
+	http_err err;                /* HTTP_DONE when a whole response arrived */
+	long status;                 /* HTTP status, 0 when none arrived */
+	const char *body;            /* NUL-terminated; owned by the client, valid
+									until its next request */
+	size_t body_len;             /* bytes in body, without the NUL */
+	long long content_length;    /* the Content-Length header, -1 if absent */
+	bool replayed;               /* "Idempotent-Replayed: true" */
+	long retry_after_s;          /* Retry-After in seconds, -1 if absent or unreadable */
+	bool has_date;               /* a readable Date header came */
+	time_t date;                 /* its value */
+	time_t received_at;          /* local clock when the answer was complete */
+	long elapsed_ms;             /* round trip, monotonic clock */
+	bool sent;                   /* the request reached the wire (at least in part) */
+	long new_connections;        /* connections opened by this request (0: reused) */
+	char detail[HTTP_DETAIL_SIZE]; /* curl's own words on a failure, for logs */
 } http_response;
 
 typedef struct http_client http_client;
@@ -92,8 +92,8 @@ void http_client_free(http_client *c);
  * Fills *resp and returns resp->err. Never takes longer than the
  * configured timeout (plus scheduling noise). */
 http_err http_request(http_client *c, http_method method, const char *path,
-                      const char *const *headers, const char *body, size_t len,
-                      http_response *resp);
+					  const char *const *headers, const char *body, size_t len,
+					  http_response *resp);
 
 /* Connections opened since the client was created (keep-alive check). */
 long http_client_connects(const http_client *c);

@@ -41,44 +41,44 @@
 
 /* What came of a call. */
 typedef enum xpay_kind {
-    XPAY_OK = 0,
-    XPAY_ERR_CONFIG,        /* bad key format, BIN, base URL or time-out: nothing sent */
-    XPAY_ERR_INVALID,       /* the request breaks a rule of the contract: nothing sent */
-    XPAY_ERR_CONNECT,       /* no connection to the server: nothing sent */
-    XPAY_ERR_TIMEOUT,       /* no answer in time: outcome unknown */
-    XPAY_ERR_TLS,           /* TLS handshake or certificate failure: nothing sent */
-    XPAY_ERR_NETWORK,       /* connection dropped mid-way: outcome unknown */
-    XPAY_ERR_HTTP,          /* the server said no: http_status, code, message */
-    XPAY_ERR_RATE_LIMITED,  /* 429: retry after retry_after_s */
-    XPAY_ERR_BAD_BODY,      /* an answer that is not what the contract says */
-    XPAY_UNSUPPORTED,       /* the server lacks this extension (cancel): not an error */
-    XPAY_ERR_NOMEM          /* out of memory */
+	XPAY_OK = 0,
+	XPAY_ERR_CONFIG,        /* bad key format, BIN, base URL or time-out: nothing sent */
+	XPAY_ERR_INVALID,       /* the request breaks a rule of the contract: nothing sent */
+	XPAY_ERR_CONNECT,       /* no connection to the server: nothing sent */
+	XPAY_ERR_TIMEOUT,       /* no answer in time: outcome unknown */
+	XPAY_ERR_TLS,           /* TLS handshake or certificate failure: nothing sent */
+	XPAY_ERR_NETWORK,       /* connection dropped mid-way: outcome unknown */
+	XPAY_ERR_HTTP,          /* the server said no: http_status, code, message */
+	XPAY_ERR_RATE_LIMITED,  /* 429: retry after retry_after_s */
+	XPAY_ERR_BAD_BODY,      /* an answer that is not what the contract says */
+	XPAY_UNSUPPORTED,       /* the server lacks this extension (cancel): not an error */
+	XPAY_ERR_NOMEM          /* out of memory */
 } xpay_kind;
 
 typedef struct xpay_result {
-    xpay_kind kind;
-    long http_status;               /* 0 when no response arrived */
-    char code[XPAY_CODE_SIZE];      /* the contract's error code, "" if none */
-    char message[XPAY_MESSAGE_SIZE];/* one line for the cashier; "" on success */
-    bool replayed;                  /* Idempotent-Replayed: true (a repeat found the original) */
-    bool outcome_unknown;           /* the request may have taken effect: settle it later */
-    bool has_payment;               /* cancel → 422 payment_not_cancellable: *out holds
-                                       the current payment from the error body */
-    long retry_after_s;             /* 429: seconds to wait (Retry-After, default 1) */
-    long round_trip_ms;             /* from send to the end of the answer */
-    bool has_skew;                  /* the answer had a readable Date header */
-    long skew_s;                    /* server clock − local clock, seconds */
+	xpay_kind kind;
+	long http_status;               /* 0 when no response arrived */
+	char code[XPAY_CODE_SIZE];      /* the contract's error code, "" if none */
+	char message[XPAY_MESSAGE_SIZE];/* one line for the cashier; "" on success */
+	bool replayed;                  /* Idempotent-Replayed: true (a repeat found the original) */
+	bool outcome_unknown;           /* the request may have taken effect: settle it later */
+	bool has_payment;               /* cancel → 422 payment_not_cancellable: *out holds
+									   the current payment from the error body */
+	long retry_after_s;             /* 429: seconds to wait (Retry-After, default 1) */
+	long round_trip_ms;             /* from send to the end of the answer */
+	bool has_skew;                  /* the answer had a readable Date header */
+	long skew_s;                    /* server clock − local clock, seconds */
 } xpay_result;
 
 /* Client settings; strings are copied by xpay_client_new. */
 typedef struct xpay_options {
-    const char *base_url;     /* "https://api.xpayment.kz/api/v1"; http:// only to loopback */
-    const char *key;          /* "xdev_" + 20 of [a-z0-9] */
-    const char *merchant_id;  /* the merchant's 12-digit BIN */
-    const char *ca_file;      /* PEM CA bundle; NULL: the system store */
-    long connect_timeout_ms;  /* 0: XPAY_CONNECT_TIMEOUT_MS */
-    long timeout_ms;          /* 0: XPAY_TIMEOUT_MS (whole request) */
-    FILE *debug;              /* NULL: silent; else a trace with the key redacted */
+	const char *base_url;     /* "https://api.xpayment.kz/api/v1"; http:// only to loopback */
+	const char *key;          /* "xdev_" + 20 of [a-z0-9] */
+	const char *merchant_id;  /* the merchant's 12-digit BIN */
+	const char *ca_file;      /* PEM CA bundle; NULL: the system store */
+	long connect_timeout_ms;  /* 0: XPAY_CONNECT_TIMEOUT_MS */
+	long timeout_ms;          /* 0: XPAY_TIMEOUT_MS (whole request) */
+	FILE *debug;              /* NULL: silent; else a trace with the key redacted */
 } xpay_options;
 
 typedef struct xpay_client xpay_client;
@@ -86,117 +86,117 @@ typedef struct xpay_client xpay_client;
 /* Payment states of the contract; XPAY_STATE_UNKNOWN for a state this
  * client does not know (treat as not final). */
 typedef enum xpay_state {
-    XPAY_STATE_UNKNOWN = 0,
-    XPAY_STATE_PENDING,
-    XPAY_STATE_SUCCEEDED,
-    XPAY_STATE_CANCELLED,
-    XPAY_STATE_FAILED,
-    XPAY_STATE_EXPIRED
+	XPAY_STATE_UNKNOWN = 0,
+	XPAY_STATE_PENDING,
+	XPAY_STATE_SUCCEEDED,
+	XPAY_STATE_CANCELLED,
+	XPAY_STATE_FAILED,
+	XPAY_STATE_EXPIRED
 } xpay_state;
 
 typedef enum xpay_event_type {
-    XPAY_EV_CREATED,
-    XPAY_EV_SCANNED,
-    XPAY_EV_COMPLETED,
-    XPAY_EV_CANCELLED,
-    XPAY_EV_FAILED,
-    XPAY_EV_EXPIRED,
-    XPAY_EV_REFUNDED
+	XPAY_EV_CREATED,
+	XPAY_EV_SCANNED,
+	XPAY_EV_COMPLETED,
+	XPAY_EV_CANCELLED,
+	XPAY_EV_FAILED,
+	XPAY_EV_EXPIRED,
+	XPAY_EV_REFUNDED
 } xpay_event_type;
 
 typedef struct xpay_health {
-    char status[XPAY_SHORT_SIZE];   /* "ok" when all is well */
-    time_t timestamp;               /* server time, 0 if not given */
-    char version[XPAY_SHORT_SIZE];  /* server version, "" if not given */
+	char status[XPAY_SHORT_SIZE];   /* "ok" when all is well */
+	time_t timestamp;               /* server time, 0 if not given */
+	char version[XPAY_SHORT_SIZE];  /* server version, "" if not given */
 } xpay_health;
 
 /* One line of a create request. */
 typedef struct xpay_product {
-    const char *name;       /* 1–128 characters */
-    int64_t quantity;       /* ≥ 1 */
-    int64_t price;          /* unit price in tiyn, ≥ 0, VAT included */
-    int tax_rate;           /* VAT percent 0–100 */
+	const char *name;       /* 1–128 characters */
+	int64_t quantity;       /* ≥ 1 */
+	int64_t price;          /* unit price in tiyn, ≥ 0, VAT included */
+	int tax_rate;           /* VAT percent 0–100 */
 } xpay_product;
 
 /* A create request. Optional strings are NULL to leave them out. */
 typedef struct xpay_order {
-    const char *merchant_order_id;  /* 3–64 printable ASCII, no space; the idempotency key */
-    int64_t amount;                 /* tiyn, 1 … 100000000; = Σ price × quantity */
-    const char *description;        /* ≤ 255 characters, optional */
-    const char *payer_phone;        /* "+77" + 9 digits; required for "phone" */
-    const char *payment_method;     /* "qr", "phone" or "card" */
-    const char *return_url;         /* optional */
-    const char *callback_url;       /* optional: where webhooks go */
-    const xpay_product *products;   /* n_products lines; 0 leaves the field out */
-    size_t n_products;
+	const char *merchant_order_id;  /* 3–64 printable ASCII, no space; the idempotency key */
+	int64_t amount;                 /* tiyn, 1 … 100000000; = Σ price × quantity */
+	const char *description;        /* ≤ 255 characters, optional */
+	const char *payer_phone;        /* "+77" + 9 digits; required for "phone" */
+	const char *payment_method;     /* "qr", "phone" or "card" */
+	const char *return_url;         /* optional */
+	const char *callback_url;       /* optional: where webhooks go */
+	const xpay_product *products;   /* n_products lines; 0 leaves the field out */
+	size_t n_products;
 } xpay_order;
 
 /* The answer to a create. */
 typedef struct xpay_created {
-    char payment_id[XPAY_ID_SIZE];
-    char qr_token[XPAY_QR_SIZE];    /* what the QR encodes, exactly */
-    char qr_image[XPAY_URL_SIZE];   /* "" if not given */
-    char deeplink[XPAY_QR_SIZE];    /* "" if not given */
-    xpay_state status;              /* current status (a replay may be past pending) */
-    time_t expires_at;              /* authoritative end of the QR */
+	char payment_id[XPAY_ID_SIZE];
+	char qr_token[XPAY_QR_SIZE];    /* what the QR encodes, exactly */
+	char qr_image[XPAY_URL_SIZE];   /* "" if not given */
+	char deeplink[XPAY_QR_SIZE];    /* "" if not given */
+	xpay_state status;              /* current status (a replay may be past pending) */
+	time_t expires_at;              /* authoritative end of the QR */
 } xpay_created;
 
 typedef struct xpay_event {
-    xpay_event_type type;
-    time_t at;
+	xpay_event_type type;
+	time_t at;
 } xpay_event;
 
 /* The payment object (status, cancel, sandbox steps). */
 typedef struct xpay_payment {
-    char payment_id[XPAY_ID_SIZE];
-    char merchant_order_id[XPAY_ORDER_ID_SIZE];
-    xpay_state status;
-    char status_text[XPAY_SHORT_SIZE];      /* the status string as sent */
-    int64_t amount;                         /* tiyn */
-    int64_t refunded_amount;                /* tiyn, ≤ amount */
-    char payment_method[XPAY_SHORT_SIZE];
-    time_t created_at;
-    time_t expires_at;
-    size_t n_events;                        /* known events stored in events[] */
-    size_t n_events_total;                  /* known events in the answer (may exceed MAX) */
-    xpay_event events[XPAY_EVENTS_MAX];     /* in the server's order; unknown types skipped */
+	char payment_id[XPAY_ID_SIZE];
+	char merchant_order_id[XPAY_ORDER_ID_SIZE];
+	xpay_state status;
+	char status_text[XPAY_SHORT_SIZE];      /* the status string as sent */
+	int64_t amount;                         /* tiyn */
+	int64_t refunded_amount;                /* tiyn, ≤ amount */
+	char payment_method[XPAY_SHORT_SIZE];
+	time_t created_at;
+	time_t expires_at;
+	size_t n_events;                        /* known events stored in events[] */
+	size_t n_events_total;                  /* known events in the answer (may exceed MAX) */
+	xpay_event events[XPAY_EVENTS_MAX];     /* in the server's order; unknown types skipped */
 } xpay_payment;
 
 /* A refund request. */
 typedef struct xpay_refund_req {
-    const char *payment_id;
-    int64_t amount;                 /* tiyn, 1 … 100000000 */
-    const char *reason;             /* 1–255 characters */
-    const char *merchant_refund_id; /* 3–64 ASCII: the idempotency key; NULL leaves it out */
+	const char *payment_id;
+	int64_t amount;                 /* tiyn, 1 … 100000000 */
+	const char *reason;             /* 1–255 characters */
+	const char *merchant_refund_id; /* 3–64 ASCII: the idempotency key; NULL leaves it out */
 } xpay_refund_req;
 
 /* The answer to a refund. */
 typedef struct xpay_refunded {
-    char refund_id[XPAY_ID_SIZE];
-    char payment_id[XPAY_ID_SIZE];
-    char merchant_refund_id[XPAY_ORDER_ID_SIZE]; /* "" if the server gave none */
-    int64_t amount;
-    char status[XPAY_SHORT_SIZE];   /* "succeeded" */
-    time_t created_at;
+	char refund_id[XPAY_ID_SIZE];
+	char payment_id[XPAY_ID_SIZE];
+	char merchant_refund_id[XPAY_ORDER_ID_SIZE]; /* "" if the server gave none */
+	int64_t amount;
+	char status[XPAY_SHORT_SIZE];   /* "succeeded" */
+	time_t created_at;
 } xpay_refunded;
 
 /* The local sandbox's control steps (POST /sandbox/payments/{id}/STEP). */
 typedef enum xpay_sandbox_step {
-    XPAY_SANDBOX_SCAN,
-    XPAY_SANDBOX_PAY,
-    XPAY_SANDBOX_DECLINE,
-    XPAY_SANDBOX_FAIL,
-    XPAY_SANDBOX_EXPIRE
+	XPAY_SANDBOX_SCAN,
+	XPAY_SANDBOX_PAY,
+	XPAY_SANDBOX_DECLINE,
+	XPAY_SANDBOX_FAIL,
+	XPAY_SANDBOX_EXPIRE
 } xpay_sandbox_step;
 
 /* Which call an answer belongs to (error mapping differs per call). */
 typedef enum xpay_call {
-    XPAY_CALL_HEALTH,
-    XPAY_CALL_CREATE,
-    XPAY_CALL_STATUS,
-    XPAY_CALL_CANCEL,
-    XPAY_CALL_REFUND,
-    XPAY_CALL_SANDBOX
+	XPAY_CALL_HEALTH,
+	XPAY_CALL_CREATE,
+	XPAY_CALL_STATUS,
+	XPAY_CALL_CANCEL,
+	XPAY_CALL_REFUND,
+	XPAY_CALL_SANDBOX
 } xpay_call;
 
 /* ---- process and client ------------------------------------------------ */
@@ -222,24 +222,24 @@ xpay_kind xpay_health_get(xpay_client *c, xpay_health *out, xpay_result *res);
 
 /* POST /payment/orders: xpay_create_body + xpay_create_send. */
 xpay_kind xpay_create(xpay_client *c, const xpay_order *order,
-                      xpay_created *out, xpay_result *res);
+					  xpay_created *out, xpay_result *res);
 
 /* Checks the order against the contract's rules and writes the exact
  * request body: compact JSON, fields in the order of API.md, absent
  * optional fields left out. *body is malloc'd (free() it), NUL-terminated,
  * *len bytes. XPAY_ERR_INVALID with a message on a broken rule. */
 xpay_kind xpay_create_body(const xpay_order *order, char **body, size_t *len,
-                           xpay_result *res);
+						   xpay_result *res);
 
 /* Sends a stored create body byte for byte; X-Idempotency-Key is the
  * body's merchant_order_id (left out if the body has none). A repeat of a
  * body that arrived answers 200 with res->replayed. */
 xpay_kind xpay_create_send(xpay_client *c, const char *body, size_t len,
-                           xpay_created *out, xpay_result *res);
+						   xpay_created *out, xpay_result *res);
 
 /* GET /payments/{payment_id} */
 xpay_kind xpay_payment_get(xpay_client *c, const char *payment_id,
-                           xpay_payment *out, xpay_result *res);
+						   xpay_payment *out, xpay_result *res);
 
 /* POST /payments/{payment_id}/cancel [extension]. XPAY_OK: *out is the
  * cancelled payment. XPAY_UNSUPPORTED: the server has no cancel (404
@@ -247,21 +247,21 @@ xpay_kind xpay_payment_get(xpay_client *c, const char *payment_id,
  * "payment_not_cancellable": res->has_payment tells whether *out holds the
  * payment's current state from the error body. */
 xpay_kind xpay_cancel(xpay_client *c, const char *payment_id,
-                      xpay_payment *out, xpay_result *res);
+					  xpay_payment *out, xpay_result *res);
 
 /* POST /refunds: xpay_refund_body + xpay_refund_send. */
 xpay_kind xpay_refund(xpay_client *c, const xpay_refund_req *req,
-                      xpay_refunded *out, xpay_result *res);
+					  xpay_refunded *out, xpay_result *res);
 /* The exact refund body (see xpay_create_body). */
 xpay_kind xpay_refund_body(const xpay_refund_req *req, char **body, size_t *len,
-                           xpay_result *res);
+						   xpay_result *res);
 /* Sends a stored refund body; X-Idempotency-Key is its merchant_refund_id. */
 xpay_kind xpay_refund_send(xpay_client *c, const char *body, size_t len,
-                           xpay_refunded *out, xpay_result *res);
+						   xpay_refunded *out, xpay_result *res);
 
 /* POST /sandbox/payments/{id}/{step}: the local sandbox only. */
 xpay_kind xpay_sandbox(xpay_client *c, const char *payment_id, xpay_sandbox_step step,
-                       xpay_payment *out, xpay_result *res);
+					   xpay_payment *out, xpay_result *res);
 
 /* ---- results ----------------------------------------------------------- */
 
@@ -294,6 +294,6 @@ xpay_kind xpay_parse_refund(const char *body, size_t len, xpay_refunded *out, xp
  * trailing payment object into *payment (may be NULL) and sets
  * res->has_payment. */
 void xpay_map_error(xpay_call call, long http_status, const char *body, size_t len,
-                    long retry_after_s, xpay_payment *payment, xpay_result *res);
+					long retry_after_s, xpay_payment *payment, xpay_result *res);
 
 #endif
