@@ -1,0 +1,262 @@
+/* theme.c — see theme.h. A theme file is lines of
+ *     role = FG on BG [, attribute ...]      or    role = attribute [, ...]
+ * with colours default black red green yellow blue magenta cyan white,
+ * bright-NAME, and attributes bold dim reverse underline standout.
+ * '#' or ';' start a comment line. */
+#include "tui/theme.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const role_names[ROLE_COUNT] = {
+	[ROLE_NORMAL] = "normal",
+	[ROLE_HEADER] = "header",
+	[ROLE_STATUS_OK] = "status-ok",
+	[ROLE_STATUS_WARN] = "status-warn",
+	[ROLE_STATUS_BAD] = "status-bad",
+	[ROLE_COLUMN_TITLE] = "column-title",
+	[ROLE_SELECTED] = "selected",
+	[ROLE_DISCOUNT] = "discount",
+	[ROLE_TOTAL] = "total",
+	[ROLE_VAT] = "vat",
+	[ROLE_INPUT] = "input",
+	[ROLE_INFO] = "info",
+	[ROLE_ERROR] = "error",
+	[ROLE_FKEY] = "fkey",
+	[ROLE_FKEY_LABEL] = "fkey-label",
+	[ROLE_DIALOG] = "dialog",
+	[ROLE_DIALOG_TITLE] = "dialog-title",
+	[ROLE_DIM] = "dim",
+};
+
+/* The built-in default, used when no file can be read; the same as
+ * themes/default.theme. */
+static const char builtin_default[] =
+	"normal = default on default\n"
+	"header = black on cyan\n"
+	"status-ok = black on green\n"
+	"status-warn = black on yellow\n"
+	"status-bad = white on red, bold\n"
+	"column-title = cyan on default, bold\n"
+	"selected = black on white\n"
+	"discount = green on default\n"
+	"total = default on default, bold\n"
+	"vat = default on default\n"
+	"input = default on default, bold\n"
+	"info = green on default, bold\n"
+	"error = white on red, bold\n"
+	"fkey = default on default, bold\n"
+	"fkey-label = black on cyan\n"
+	"dialog = black on white\n"
+	"dialog-title = blue on white, bold\n"
+	"dim = default on default, dim\n";
+
+/* Mono: what a terminal without colours (or NO_COLOR) shows. */
+static const char builtin_mono[] =
+	"header = reverse\n"
+	"status-ok = reverse\n"
+	"status-warn = reverse, bold\n"
+	"status-bad = reverse, bold, underline\n"
+	"column-title = bold, underline\n"
+	"selected = reverse\n"
+	"total = bold\n"
+	"input = bold\n"
+	"info = bold\n"
+	"error = reverse, bold\n"
+	"fkey = bold\n"
+	"fkey-label = reverse\n"
+	"dialog = normal\n"
+	"dialog-title = bold\n"
+	"dim = dim\n";
+
+static int attrs[ROLE_COUNT];
+static bool colour;
+
+int theme_attr(enum theme_role role)
+{
+	return role >= 0 && role < ROLE_COUNT ? attrs[role] : (int)A_NORMAL;
+}
+
+bool theme_has_colour(void)
+{
+	return colour;
+}
+
+/* A colour name → curses colour number; -1 is the terminal's default. */
+static bool colour_of(const char *name, short *out)
+{
+	static const char *const names[] = {"black", "red", "green", "yellow",
+	                                    "blue", "magenta", "cyan", "white"};
+	bool bright = strncasecmp(name, "bright-", 7) == 0;
+	if (bright)
+		name += 7;
+	if (!bright && strcasecmp(name, "default") == 0) {
+		*out = -1;
+		return true;
+	}
+	for (short i = 0; i < 8; i++) {
+		if (strcasecmp(name, names[i]) == 0) {
+			*out = (short)(bright && COLORS >= 16 ? i + 8 : i);
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool attribute_of(const char *name, int *out)
+{
+	static const struct { const char *name; int attr; } table[] = {
+		{"bold", A_BOLD}, {"dim", A_DIM}, {"reverse", A_REVERSE},
+		{"underline", A_UNDERLINE}, {"standout", A_STANDOUT}, {"normal", A_NORMAL},
+	};
+	for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
+		if (strcasecmp(name, table[i].name) == 0) {
+			*out = table[i].attr;
+			return true;
+		}
+	}
+	return false;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	char *end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+/* Parses one "role = spec" value into an attribute; false when bad. */
+static bool parse_spec(char *spec, int role, int *attr)
+{
+	int a = A_NORMAL;
+	char *save = NULL;
+	bool first = true;
+
+	for (char *part = strtok_r(spec, ",", &save); part; part = strtok_r(NULL, ",", &save), first = false) {
+		part = trim(part);
+		char *on = strstr(part, " on ");
+		if (first && on) {
+			short fg, bg;
+			*on = '\0';
+			if (!colour_of(trim(part), &fg) || !colour_of(trim(on + 4), &bg))
+				return false;
+			if (colour) {
+				init_pair((short)(role + 1), fg, bg);
+				a |= COLOR_PAIR(role + 1);
+			}
+			/* without colour the pair is dropped: mono attributes decide */
+			continue;
+		}
+		int one;
+		if (!attribute_of(part, &one))
+			return false;
+		a |= one;
+	}
+	*attr = a;
+	return true;
+}
+
+bool theme_apply_text(const char *text, const char *origin, char *warning, size_t size)
+{
+	char *copy = strdup(text);
+	char *save = NULL;
+	int lineno = 0;
+	bool ok = true;
+
+	if (!copy)
+		return false;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		lineno++;
+		line = trim(line);
+		if (!*line || *line == '#' || *line == ';')
+			continue;
+		char *eq = strchr(line, '=');
+		int role = -1, attr;
+		if (eq) {
+			*eq = '\0';
+			char *name = trim(line);
+			for (int r = 0; r < ROLE_COUNT; r++)
+				if (strcasecmp(name, role_names[r]) == 0)
+					role = r;
+		}
+		if (role < 0 || !parse_spec(trim(eq + 1), role, &attr)) {
+			if (ok && warning && size)
+				snprintf(warning, size, "%s:%d: not a theme line (role = FG on BG, attributes)",
+				         origin, lineno);
+			ok = false;
+			continue;
+		}
+		/* In mono, a colour line keeps only its attributes: a theme made
+		 * of colours alone would make everything look the same, so the
+		 * built-in mono table stays underneath. */
+		if (colour || attr != A_NORMAL)
+			attrs[role] = attr;
+	}
+	free(copy);
+	return ok;
+}
+
+static bool read_file(const char *path, char **out)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	char *buf = malloc(65536);
+	size_t n = buf ? fread(buf, 1, 65535, f) : 0;
+	bool whole = buf && feof(f) && !ferror(f);
+	fclose(f);
+	if (!whole) {
+		free(buf);
+		return false;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	return true;
+}
+
+void theme_load(const char *name, const char *const *dirs, char *warning, size_t size)
+{
+	const char *no_color = getenv("NO_COLOR");
+	char path[1024];
+	char *text = NULL;
+
+	if (warning && size)
+		warning[0] = '\0';
+	colour = has_colors() && !(no_color && no_color[0]) && strcmp(name, "mono") != 0;
+	if (colour) {
+		start_color();
+		use_default_colors();
+		init_pair(THEME_QR_PAIR, COLOR_BLACK, COLOR_WHITE);
+	}
+	for (int r = 0; r < ROLE_COUNT; r++)
+		attrs[r] = A_NORMAL;
+	/* the base underneath every theme: what the theme file leaves out */
+	theme_apply_text(colour ? builtin_default : builtin_mono, "built-in", NULL, 0);
+
+	for (size_t i = 0; dirs && dirs[i]; i++) {
+		snprintf(path, sizeof path, "%s/%s.theme", dirs[i], name);
+		if (read_file(path, &text))
+			break;
+	}
+	if (!text) {
+		if (warning && size)
+			snprintf(warning, size, "theme \"%s\" not found: using the default", name);
+		return;
+	}
+	char local[256];
+	if (!theme_apply_text(text, path, local, sizeof local)) {
+		/* a broken file: back to the whole default, as the issue asks */
+		for (int r = 0; r < ROLE_COUNT; r++)
+			attrs[r] = A_NORMAL;
+		theme_apply_text(colour ? builtin_default : builtin_mono, "built-in", NULL, 0);
+		if (warning && size)
+			snprintf(warning, size, "%s: using the default theme", local);
+	}
+	free(text);
+}

@@ -1,0 +1,54 @@
+/* theme.h — colours are a table: semantic roles, one attribute each.
+ * Drawing code only ever says attrset(theme_attr(ROLE_X)); a theme file
+ * (themes/NAME.theme) maps roles to colours, and switching theme swaps the
+ * table. The QR code has its own fixed pair that no theme changes. */
+#ifndef KP_TUI_THEME_H
+#define KP_TUI_THEME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum theme_role {
+	ROLE_NORMAL,          /* the basket area */
+	ROLE_HEADER,          /* the top bar */
+	ROLE_STATUS_OK,       /* connection ok */
+	ROLE_STATUS_WARN,     /* connection unknown or slow */
+	ROLE_STATUS_BAD,      /* offline, key rejected */
+	ROLE_COLUMN_TITLE,    /* basket column headings */
+	ROLE_SELECTED,        /* the selected basket line or list entry */
+	ROLE_DISCOUNT,        /* a discount note under a line */
+	ROLE_TOTAL,           /* the total */
+	ROLE_VAT,             /* VAT per rate */
+	ROLE_INPUT,           /* the input line */
+	ROLE_INFO,            /* a message to the cashier */
+	ROLE_ERROR,           /* an error message */
+	ROLE_FKEY,            /* "F1" in the key bar */
+	ROLE_FKEY_LABEL,      /* "Help" in the key bar */
+	ROLE_DIALOG,          /* dialog body */
+	ROLE_DIALOG_TITLE,    /* dialog frame and title */
+	ROLE_DIM,             /* hints, secondary text */
+	ROLE_COUNT
+};
+
+/* The colour pair of the QR code: black on white in every theme. */
+#define THEME_QR_PAIR 63
+
+/* Loads theme `name` (default, dark, high-contrast, mono) from the first
+ * of the given folders that has NAME.theme and applies it. Must run after
+ * initscr(). Colour-less terminals and NO_COLOR get the mono attributes.
+ * A missing or broken file gives the built-in default and one line in
+ * warning (else warning[0] == '\0'). */
+void theme_load(const char *name, const char *const *dirs, char *warning, size_t size);
+
+/* Applies theme text directly (what theme_load does after reading the
+ * file); `origin` names it in warnings. Returns false if any line was bad
+ * (the good lines still apply). */
+bool theme_apply_text(const char *text, const char *origin, char *warning, size_t size);
+
+/* The curses attribute of a role. */
+int theme_attr(enum theme_role role);
+
+/* True when colours are in use (not mono, not NO_COLOR). */
+bool theme_has_colour(void);
+
+#endif
