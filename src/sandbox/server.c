@@ -1,0 +1,446 @@
+/* server.c — libmicrohttpd glue: request bodies, the per-request pipeline,
+ * auth, faults and the answer's headers. */
+#include "sandbox/server.h"
+
+#include "core/validate.h"
+#include "sandbox/routes.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <openssl/crypto.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#define API_PREFIX "/api/v1"
+#define DRAIN_MAX (1024 * 1024)  /* bytes of an oversized chunked body read before hanging up */
+
+struct server {
+	struct MHD_Daemon *daemon;
+	struct state *st;
+	struct ratelimit *rl;
+	struct faults *faults;
+	char key[KP_KEY_LEN + 1];
+	char merchant[KP_BIN_LEN + 1];
+	char host[80];              /* "ADDR:PORT" as bound, IPv6 bracketed */
+	char base_url[128];         /* "http://" host "/api/v1" */
+	atomic_bool started;        /* past start-up: MHD's log goes quiet */
+	pthread_mutex_t lock;       /* guards stopping */
+	pthread_cond_t wake;        /* broadcast when stopping */
+	bool stopping;
+};
+
+/* One request's body, kept across MHD's calls. */
+struct request {
+	char *body;          /* NUL-terminated */
+	size_t len, cap;
+	size_t discarded;    /* bytes thrown away past SERVER_BODY_MAX */
+	bool too_large;
+	bool answered;       /* a response is queued already */
+};
+
+static int64_t realtime_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sleeps ms, or less when the server stops; false if it is stopping. */
+static bool server_wait(struct server *s, unsigned ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&s->lock);
+	while (!s->stopping && pthread_cond_timedwait(&s->wake, &s->lock, &until) == 0)
+		;
+	bool ok = !s->stopping;
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+static const char *header(struct MHD_Connection *conn, const char *name)
+{
+	return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+}
+
+/* Checks the key and the merchant; false with the reason in why. */
+static bool server_authorized(const struct server *s, struct MHD_Connection *conn, char *why,
+                              size_t why_size)
+{
+	const char *auth = header(conn, MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *merchant = header(conn, "X-Merchant-ID");
+
+	if (!auth) {
+		snprintf(why, why_size, "the Authorization header is missing");
+		return false;
+	}
+	if (strncasecmp(auth, "Bearer ", 7) != 0) {
+		snprintf(why, why_size, "Authorization must be \"Bearer <key>\"");
+		return false;
+	}
+	const char *key = auth + 7;
+	while (*key == ' ')
+		key++;
+	if (!kp_valid_key(key)) {
+		snprintf(why, why_size, "the key is malformed");
+		return false;
+	}
+	if (CRYPTO_memcmp(key, s->key, KP_KEY_LEN) != 0) {
+		snprintf(why, why_size, "unknown key");
+		return false;
+	}
+	if (!merchant) {
+		snprintf(why, why_size, "the X-Merchant-ID header is missing");
+		return false;
+	}
+	if (strcmp(merchant, s->merchant) != 0) {
+		snprintf(why, why_size, "X-Merchant-ID is not this key's merchant");
+		return false;
+	}
+	return true;
+}
+
+/* The base URL that clients used to reach us (the Host header, when it is
+ * a plausible host[:port]), so qr_image works from wherever they are. */
+static void server_request_base(const struct server *s, struct MHD_Connection *conn, char *out,
+                                size_t size)
+{
+	const char *host = header(conn, MHD_HTTP_HEADER_HOST);
+	if (host && *host && strlen(host) < 100 &&
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+	        strlen(host))
+		snprintf(out, size, "http://%s" API_PREFIX, host);
+	else
+		snprintf(out, size, "%s", s->base_url);
+}
+
+static const char garbled_page[] =
+	"<html><head><title>502 Bad Gateway</title></head>"
+	"<body><center><h1>502 Bad Gateway</h1></center></body></html>\n";
+
+/* Queues r as the answer; a garbling fault spoils a 2xx body first. */
+static enum MHD_Result server_send(struct MHD_Connection *conn, const struct reply *r,
+                                   enum fault_kind fault)
+{
+	const char *type = r->content_type ? r->content_type : "application/json; charset=utf-8";
+	size_t len = 0;
+	char *body = reply_body(r, &len);
+	char retry[16];
+
+	if (!body)
+		return MHD_NO;
+	if (r->status >= 200 && r->status < 300) {
+		if (fault == FAULT_GARBLE_TRUNCATE) {
+			len /= 2;
+		} else if (fault == FAULT_GARBLE_TEXT) {
+			free(body);
+			body = strdup(garbled_page);
+			if (!body)
+				return MHD_NO;
+			len = sizeof garbled_page - 1;
+			type = "text/html; charset=utf-8";
+		}
+	}
+	struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(len, body, free);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (r->replayed)
+		MHD_add_response_header(resp, "Idempotent-Replayed", "true");
+	if (r->retry_after) {
+		snprintf(retry, sizeof retry, "%u", r->retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, retry);
+	}
+	if (r->allow)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+	enum MHD_Result ret = MHD_queue_response(conn, r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* Sends r and frees it. */
+static enum MHD_Result server_finish(struct MHD_Connection *conn, struct reply *r,
+                                     enum fault_kind fault)
+{
+	enum MHD_Result ret = server_send(conn, r, fault);
+	reply_clear(r);
+	return ret;
+}
+
+/* The whole body is in: route, check, apply, answer. */
+static enum MHD_Result server_answer(struct server *s, struct MHD_Connection *conn,
+                                     struct request *rq, const char *url, const char *method)
+{
+	struct reply out;
+	const struct route *rt = NULL;
+	char id[ROUTE_ID_MAX], allow[64], why[REPLY_MESSAGE_SIZE], base[128];
+	size_t prefix = strlen(API_PREFIX);
+	enum route_result found = ROUTE_NO_PATH;
+
+	reply_init(&out);
+	if (strncmp(url, API_PREFIX, prefix) == 0 && url[prefix] == '/')
+		found = routes_find(url + prefix, method, &rt, id, allow, sizeof allow);
+	if (found == ROUTE_NO_PATH) {
+		reply_error(&out, API_NOT_FOUND, "no such path: %.100s", url);
+		return server_finish(conn, &out, FAULT_NONE);
+	}
+	if (found == ROUTE_BAD_METHOD) {
+		reply_error(&out, API_METHOD_NOT_ALLOWED, "%.100s takes %s", url, allow);
+		out.allow = allow;
+		return server_finish(conn, &out, FAULT_NONE);
+	}
+	if (rq->too_large) {
+		reply_error(&out, API_PAYLOAD_TOO_LARGE, NULL);
+		return server_finish(conn, &out, FAULT_NONE);
+	}
+	if (rt->access != ROUTE_PUBLIC) {
+		/* 429 before 401: the window is the merchant's, named by its header */
+		const char *merchant = header(conn, "X-Merchant-ID");
+		unsigned retry = 0;
+		if (rt->access == ROUTE_API && merchant && strcmp(merchant, s->merchant) == 0 &&
+		    !ratelimit_admit(s->rl, realtime_ms(), &retry)) {
+			reply_error(&out, API_RATE_LIMITED, "over the limit of requests per minute; retry in %u s", retry);
+			out.retry_after = retry;
+			return server_finish(conn, &out, FAULT_NONE);
+		}
+		if (!server_authorized(s, conn, why, sizeof why)) {
+			reply_error(&out, API_UNAUTHORIZED, "%s", why);
+			return server_finish(conn, &out, FAULT_NONE);
+		}
+	}
+
+	struct fault_plan plan = {.kind = FAULT_NONE};
+	if (rt->access == ROUTE_API)
+		faults_plan(s->faults, strcmp(method, "POST") == 0, &plan);
+	if (plan.delay_ms && !server_wait(s, plan.delay_ms))
+		return MHD_NO;
+	if (plan.kind == FAULT_FAIL_BEFORE) {
+		reply_error(&out, API_INTERNAL, "simulated server fault (--fail-rate); nothing was done");
+		return server_finish(conn, &out, FAULT_NONE);
+	}
+
+	server_request_base(s, conn, base, sizeof base);
+	struct route_request req = {
+		.st = s->st,
+		.id = id[0] ? id : NULL,
+		.body = rq->body ? rq->body : "",
+		.body_len = rq->len,
+		.idempotency_key = header(conn, "X-Idempotency-Key"),
+		.base_url = base,
+		.now_ms = realtime_ms(),
+	};
+	rt->handle(rt, &req, &out);
+
+	switch (plan.kind) {
+	case FAULT_FAIL_AFTER:
+		reply_clear(&out);
+		reply_error(&out, API_INTERNAL, "simulated server fault (--fail-rate)");
+		break;
+	case FAULT_DROP:
+		reply_clear(&out);
+		return MHD_NO;  /* MHD closes the connection without an answer */
+	case FAULT_HANG:
+		if (!server_wait(s, FAULTS_HANG_MS)) {
+			reply_clear(&out);
+			return MHD_NO;
+		}
+		break;
+	default:
+		break;
+	}
+	return server_finish(conn, &out, plan.kind);
+}
+
+/* Appends a piece of the body, or counts it once the body is too large. */
+static void request_append(struct request *rq, const char *data, size_t n)
+{
+	if (rq->too_large || rq->len + n > SERVER_BODY_MAX) {
+		rq->too_large = true;
+		rq->discarded += n;
+		free(rq->body);
+		rq->body = NULL;
+		rq->len = rq->cap = 0;
+		return;
+	}
+	if (rq->len + n + 1 > rq->cap) {
+		size_t cap = rq->cap ? rq->cap : 1024;
+		while (cap < rq->len + n + 1)
+			cap *= 2;
+		char *b = realloc(rq->body, cap);
+		if (!b) {
+			rq->too_large = true;  /* cannot hold it: treated as too large */
+			return;
+		}
+		rq->body = b;
+		rq->cap = cap;
+	}
+	memcpy(rq->body + rq->len, data, n);
+	rq->len += n;
+	rq->body[rq->len] = '\0';
+}
+
+static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, const char *url,
+                                     const char *method, const char *version,
+                                     const char *upload_data, size_t *upload_data_size,
+                                     void **con_cls)
+{
+	struct server *s = cls;
+	struct request *rq = *con_cls;
+	(void)version;
+
+	if (!rq) {
+		rq = calloc(1, sizeof *rq);
+		if (!rq)
+			return MHD_NO;
+		*con_cls = rq;
+		/* a declared size over the limit is refused before reading any of it */
+		const char *length = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (length && strtoull(length, NULL, 10) > SERVER_BODY_MAX) {
+			struct reply out;
+			reply_init(&out);
+			reply_error(&out, API_PAYLOAD_TOO_LARGE, NULL);
+			rq->answered = true;
+			return server_finish(conn, &out, FAULT_NONE);
+		}
+		return MHD_YES;
+	}
+	if (rq->answered) {
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		request_append(rq, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return rq->discarded > DRAIN_MAX ? MHD_NO : MHD_YES;
+	}
+	rq->answered = true;
+	return server_answer(s, conn, rq, url, method);
+}
+
+static void server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                             enum MHD_RequestTerminationCode toe)
+{
+	struct request *rq = *con_cls;
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (rq) {
+		free(rq->body);
+		free(rq);
+		*con_cls = NULL;
+	}
+}
+
+static void server_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
+/* MHD's own messages: shown while starting (why a bind failed), then
+ * silenced — clients that vanish mid-answer are normal here. */
+static void server_log(void *cls, const char *fmt, va_list ap)
+{
+	struct server *s = cls;
+	if (atomic_load(&s->started))
+		return;
+	fputs("kaspi-sandbox: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	if (!*fmt || fmt[strlen(fmt) - 1] != '\n')
+		fputc('\n', stderr);
+}
+
+struct server *server_start(const struct server_config *cfg, struct state *st,
+                            struct ratelimit *rl, struct faults *faults, char *err,
+                            size_t err_size)
+{
+	struct sockaddr_in in4 = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
+	struct sockaddr_in6 in6 = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)cfg->port)};
+	const struct sockaddr *addr;
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+	                 MHD_USE_POLL | MHD_USE_ERROR_LOG;
+	bool v6 = false;
+
+	if (inet_pton(AF_INET, cfg->bind_addr, &in4.sin_addr) == 1) {
+		addr = (const struct sockaddr *)&in4;
+	} else if (inet_pton(AF_INET6, cfg->bind_addr, &in6.sin6_addr) == 1) {
+		addr = (const struct sockaddr *)&in6;
+		flags |= MHD_USE_IPv6;
+		v6 = true;
+	} else {
+		snprintf(err, err_size, "--bind %s is not a numeric IPv4 or IPv6 address", cfg->bind_addr);
+		return NULL;
+	}
+
+	struct server *s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(err, err_size, "out of memory");
+		return NULL;
+	}
+	s->st = st;
+	s->rl = rl;
+	s->faults = faults;
+	snprintf(s->key, sizeof s->key, "%s", cfg->key);
+	snprintf(s->merchant, sizeof s->merchant, "%s", cfg->merchant);
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->wake, &attr);
+	pthread_condattr_destroy(&attr);
+
+	s->daemon = MHD_start_daemon(
+		flags, (uint16_t)cfg->port, NULL, NULL, server_access, s,
+		MHD_OPTION_EXTERNAL_LOGGER, server_log, s,  /* first, or MHD warns */
+		MHD_OPTION_SOCK_ADDR, addr,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVER_IDLE_TIMEOUT_S,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVER_CONNECTIONS_MAX,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1024 * 1024),
+		MHD_OPTION_NOTIFY_COMPLETED, server_completed, s,
+		MHD_OPTION_END);
+	if (!s->daemon) {
+		snprintf(err, err_size, "cannot listen on %s port %u", cfg->bind_addr, cfg->port);
+		server_stop(s);
+		return NULL;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	unsigned port = info && info->port ? info->port : cfg->port;
+	snprintf(s->host, sizeof s->host, v6 ? "[%s]:%u" : "%s:%u", cfg->bind_addr, port);
+	snprintf(s->base_url, sizeof s->base_url, "http://%s" API_PREFIX, s->host);
+	atomic_store(&s->started, true);
+	return s;
+}
+
+const char *server_base_url(const struct server *s)
+{
+	return s->base_url;
+}
+
+void server_stop(struct server *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stopping = true;
+	pthread_cond_broadcast(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	if (s->daemon)
+		MHD_stop_daemon(s->daemon);
+	pthread_cond_destroy(&s->wake);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
