@@ -9,10 +9,12 @@
 #include "sandbox/server.h"
 #include "sandbox/state.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -197,6 +199,9 @@ static int options_parse(int argc, char **argv, struct options *opts)
 			opt_set(o, value, opts, err, sizeof err);
 	}
 
+	unsigned char addr[sizeof(struct in6_addr)];
+	if (!err[0] && inet_pton(AF_INET, opts->bind, addr) != 1 && inet_pton(AF_INET6, opts->bind, addr) != 1)
+		snprintf(err, sizeof err, "--bind needs a numeric IPv4 or IPv6 address, not '%s'", opts->bind);
 	if (!err[0] && opts->key && !kp_valid_key(opts->key))
 		snprintf(err, sizeof err, "the key must be xdev_ followed by 20 of a-z0-9 (--key or KASPI_XDEV_KEY)");
 	if (!err[0] && !kp_valid_bin(opts->merchant))
