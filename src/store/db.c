@@ -1,0 +1,473 @@
+/* db.c — opening the database, its pragmas, the schema migrations and the
+ * translation of SQLite's result codes into lines a cashier can act on. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/db.h"
+
+/* PRAGMA application_id of a kaspi-pos database ("KPOS"): tells our file
+ * from another program's SQLite file. */
+#define DB_APPLICATION_ID 0x4B504F53
+
+struct store_db {
+	sqlite3 *sql;
+	char *path;               /* as given to db_open */
+	time_t (*clock)(void);    /* NULL: time(NULL) */
+};
+
+/* The schema, one step per entry: entry N (0-based) takes user_version N
+ * to N+1 in one transaction. Never edit a released entry; append a new
+ * one (orders, refunds, ... come in later steps).
+ *
+ * Conventions: times are Unix seconds; money is INTEGER tiyn; VAT rates
+ * are whole percent. */
+static const char *const migrations[] = {
+	/* 1: catalog with name search, users, events, shifts, held baskets */
+	"CREATE TABLE products (\n"
+	"  id       INTEGER PRIMARY KEY,\n"
+	"  sku      TEXT NOT NULL COLLATE NOCASE CHECK (sku <> ''),\n"
+	"  barcode  TEXT CHECK (barcode IS NULL OR barcode <> ''),\n"
+	"  name_ru  TEXT NOT NULL CHECK (name_ru <> ''),\n"
+	"  name_kk  TEXT NOT NULL DEFAULT '',\n"
+	"  unit     TEXT NOT NULL DEFAULT 'шт',\n"
+	"  price    INTEGER NOT NULL CHECK (price >= 0),\n"
+	"  tax_rate INTEGER NOT NULL CHECK (tax_rate BETWEEN 0 AND 100)\n"
+	");\n"
+	"CREATE UNIQUE INDEX products_sku ON products(sku);\n"
+	"CREATE UNIQUE INDEX products_barcode ON products(barcode);\n"
+	/* Name search: an external-content FTS5 index kept by triggers. The
+	 * unicode61 tokenizer folds case for Cyrillic and the Kazakh letters
+	 * (Ә→ә, Ғ→ғ, Қ→қ, Ң→ң, Ө→ө, Ұ→ұ, Ү→ү, Һ→һ, І→і); remove_diacritics 0
+	 * keeps й and ё apart from и and е. prefix='2 3' speeds up the short
+	 * prefixes a cashier types first. */
+	"CREATE VIRTUAL TABLE products_fts USING fts5(\n"
+	"  name_ru, name_kk, sku,\n"
+	"  content='products', content_rowid='id',\n"
+	"  tokenize='unicode61 remove_diacritics 0', prefix='2 3'\n"
+	");\n"
+	"CREATE TRIGGER products_fts_insert AFTER INSERT ON products BEGIN\n"
+	"  INSERT INTO products_fts(rowid, name_ru, name_kk, sku)\n"
+	"    VALUES (new.id, new.name_ru, new.name_kk, new.sku);\n"
+	"END;\n"
+	"CREATE TRIGGER products_fts_delete AFTER DELETE ON products BEGIN\n"
+	"  INSERT INTO products_fts(products_fts, rowid, name_ru, name_kk, sku)\n"
+	"    VALUES ('delete', old.id, old.name_ru, old.name_kk, old.sku);\n"
+	"END;\n"
+	"CREATE TRIGGER products_fts_update AFTER UPDATE OF name_ru, name_kk, sku ON products\n"
+	"  WHEN old.name_ru IS NOT new.name_ru OR old.name_kk IS NOT new.name_kk\n"
+	"    OR old.sku IS NOT new.sku BEGIN\n"
+	"  INSERT INTO products_fts(products_fts, rowid, name_ru, name_kk, sku)\n"
+	"    VALUES ('delete', old.id, old.name_ru, old.name_kk, old.sku);\n"
+	"  INSERT INTO products_fts(rowid, name_ru, name_kk, sku)\n"
+	"    VALUES (new.id, new.name_ru, new.name_kk, new.sku);\n"
+	"END;\n"
+	"CREATE TABLE users (\n"
+	"  id             INTEGER PRIMARY KEY,\n"
+	"  name           TEXT NOT NULL UNIQUE CHECK (name <> ''),\n"
+	"  role           TEXT NOT NULL CHECK (role IN ('cashier', 'manager')),\n"
+	"  pin_salt       BLOB NOT NULL CHECK (length(pin_salt) = 16),\n"
+	"  pin_hash       BLOB NOT NULL CHECK (length(pin_hash) = 32),\n"
+	"  pin_iterations INTEGER NOT NULL CHECK (pin_iterations > 0),\n"
+	"  failed_count   INTEGER NOT NULL DEFAULT 0, -- wrong PINs since the last success or lock\n"
+	"  locked_until   INTEGER NOT NULL DEFAULT 0, -- Unix seconds; 0 = never locked\n"
+	"  created_at     INTEGER NOT NULL\n"
+	");\n"
+	/* Append-only: the triggers refuse every change to a written row. */
+	"CREATE TABLE events (\n"
+	"  id      INTEGER PRIMARY KEY,\n"
+	"  at      INTEGER NOT NULL,\n"
+	"  user_id INTEGER REFERENCES users(id),\n"
+	"  kind    TEXT NOT NULL CHECK (kind <> ''),\n"
+	"  detail  TEXT NOT NULL DEFAULT ''\n"
+	");\n"
+	"CREATE INDEX events_at ON events(at);\n"
+	"CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN\n"
+	"  SELECT RAISE(ABORT, 'events are append-only');\n"
+	"END;\n"
+	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN\n"
+	"  SELECT RAISE(ABORT, 'events are append-only');\n"
+	"END;\n"
+	"CREATE TABLE shifts (\n"
+	"  id        INTEGER PRIMARY KEY,\n"
+	"  opened_at INTEGER NOT NULL,\n"
+	"  opened_by INTEGER REFERENCES users(id), -- NULL: opened by a headless command\n"
+	"  closed_at INTEGER,                      -- NULL while open\n"
+	"  z_number  INTEGER UNIQUE                -- given when the Z report closes it\n"
+	");\n"
+	/* At most one open shift: every open row has the same key, 1. */
+	"CREATE UNIQUE INDEX shifts_one_open ON shifts((closed_at IS NULL)) WHERE closed_at IS NULL;\n"
+	"CREATE TABLE held_baskets (\n"
+	"  id      INTEGER PRIMARY KEY,\n"
+	"  held_at INTEGER NOT NULL,\n"
+	"  user_id INTEGER REFERENCES users(id),\n"
+	"  label   TEXT NOT NULL DEFAULT '',\n"
+	"  content TEXT NOT NULL  -- the basket as its owner serialised it\n"
+	");\n",
+};
+
+#define MIGRATIONS_COUNT ((int)(sizeof migrations / sizeof *migrations))
+
+void store_err_clear(store_err *err)
+{
+	if (err) {
+		err->status = STORE_OK;
+		err->message[0] = '\0';
+	}
+}
+
+store_status store_set_err(store_err *err, store_status status, const char *fmt, ...)
+{
+	if (!err)
+		return status;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	va_end(ap);
+	/* one line, whatever SQLite or the OS wrote into it */
+	for (char *p = err->message; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	err->status = status;
+	return status;
+}
+
+store_status db_fail(store_db *db, int rc, const char *doing, store_err *err)
+{
+	const char *path = db && db->path ? db->path : "the database";
+	const char *detail = db && db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(rc);
+
+	switch (rc & 0xff) {
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		return store_set_err(err, STORE_ERR_NOTADB,
+		                     "%s is not a kaspi-pos database or is damaged: move it aside and "
+		                     "restore the last backup",
+		                     path);
+	case SQLITE_FULL:
+		return store_set_err(err, STORE_ERR_FULL,
+		                     "the disk is full while %s: nothing was saved; free some space "
+		                     "and try again",
+		                     doing);
+	case SQLITE_CANTOPEN:
+		return store_set_err(err, STORE_ERR_OPEN,
+		                     "cannot open %s: check that its folder exists and is writable", path);
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		return store_set_err(err, STORE_ERR_READONLY,
+		                     "cannot write %s while %s: check the owner and permissions of the "
+		                     "file and its folder",
+		                     path, doing);
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return store_set_err(err, STORE_ERR_BUSY,
+		                     "the database is busy while %s (another kaspi-pos is using it): "
+		                     "try again",
+		                     doing);
+	case SQLITE_IOERR:
+		return store_set_err(err, STORE_ERR_IO,
+		                     "disk error while %s (%s): check the disk, then try again", doing,
+		                     sqlite3_errstr(rc));
+	case SQLITE_NOMEM:
+		return store_set_err(err, STORE_ERR_NOMEM, "out of memory while %s", doing);
+	default:
+		return store_set_err(err, STORE_ERR_INTERNAL, "database error while %s: %s", doing,
+		                     detail);
+	}
+}
+
+store_status db_prepare(store_db *db, const char *sql, sqlite3_stmt **stmt, store_err *err)
+{
+	int rc = sqlite3_prepare_v2(db->sql, sql, -1, stmt, NULL);
+	if (rc != SQLITE_OK) {
+		*stmt = NULL;
+		return db_fail(db, rc, "reading the database", err);
+	}
+	return STORE_OK;
+}
+
+/* Runs SQL text without values (pragmas, BEGIN, a migration step). */
+static store_status db_exec(store_db *db, const char *sql, const char *doing, store_err *err)
+{
+	int rc = sqlite3_exec(db->sql, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? STORE_OK : db_fail(db, rc, doing, err);
+}
+
+/* Runs a statement that yields one integer (a pragma, a count). */
+static store_status db_query_int(store_db *db, const char *sql, int *out, store_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*out = sqlite3_column_int(st, 0);
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? STORE_OK : db_fail(db, rc, "opening the database", err);
+}
+
+store_status db_begin(store_db *db, store_err *err)
+{
+	return db_exec(db, "BEGIN IMMEDIATE", "starting a transaction", err);
+}
+
+store_status db_commit(store_db *db, store_err *err)
+{
+	store_status st = db_exec(db, "COMMIT", "saving", err);
+	if (st != STORE_OK)
+		db_rollback(db);
+	return st;
+}
+
+void db_rollback(store_db *db)
+{
+	if (!sqlite3_get_autocommit(db->sql))
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Sets WAL (persistent in the file) and checks that it took: WAL fails on
+ * some network file systems, and the journal's guarantees assume it. */
+static store_status db_set_wal(store_db *db, store_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db->sql, "PRAGMA journal_mode=WAL", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return db_fail(db, rc, "opening the database", err);
+	}
+	const char *mode = (const char *)sqlite3_column_text(st, 0);
+	bool wal = mode && strcmp(mode, "wal") == 0;
+	sqlite3_finalize(st);
+	if (!wal)
+		return store_set_err(err, STORE_ERR_OPEN,
+		                     "%s cannot use write-ahead logging (a network drive?): keep it on "
+		                     "a local disk",
+		                     db->path);
+	return STORE_OK;
+}
+
+/* A file with tables must carry our application id: another program's
+ * SQLite file is refused before anything is written to it. */
+static store_status db_check_owner(store_db *db, store_err *err)
+{
+	int app_id = 0, tables = 0;
+	store_status st = db_query_int(db, "PRAGMA application_id", &app_id, err);
+	if (st == STORE_OK)
+		st = db_query_int(db, "SELECT count(*) FROM sqlite_schema", &tables, err);
+	if (st != STORE_OK)
+		return st;
+	if (tables > 0 && app_id != DB_APPLICATION_ID)
+		return store_set_err(err, STORE_ERR_NOTADB,
+		                     "%s is a database of another program, not kaspi-pos: set "
+		                     "KASPI_POS_HOME to another folder",
+		                     db->path);
+	return STORE_OK;
+}
+
+/* Brings the schema to the newest version, one transaction per step. The
+ * version is read again inside each transaction, so two processes
+ * opening a new file at once do not run a step twice. */
+static store_status db_migrate(store_db *db, store_err *err)
+{
+	int version = 0;
+	store_status st = db_query_int(db, "PRAGMA user_version", &version, err);
+	if (st != STORE_OK)
+		return st;
+	if (version > MIGRATIONS_COUNT)
+		return store_set_err(err, STORE_ERR_VERSION,
+		                     "%s was written by a newer kaspi-pos (schema %d, this one knows %d): "
+		                     "update kaspi-pos",
+		                     db->path, version, MIGRATIONS_COUNT);
+	while (version < MIGRATIONS_COUNT) {
+		if ((st = db_begin(db, err)) != STORE_OK)
+			return st;
+		st = db_query_int(db, "PRAGMA user_version", &version, err);
+		if (st == STORE_OK && version < MIGRATIONS_COUNT) {
+			char doing[64], pragma[128];
+			snprintf(doing, sizeof doing, "updating the database to schema %d", version + 1);
+			/* PRAGMA takes no bound parameters; these are our own integers. */
+			snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d; PRAGMA application_id=%d",
+			         version + 1, DB_APPLICATION_ID);
+			st = db_exec(db, migrations[version], doing, err);
+			if (st == STORE_OK)
+				st = db_exec(db, pragma, doing, err);
+		}
+		if (st != STORE_OK) {
+			db_rollback(db);
+			return st;
+		}
+		if ((st = db_commit(db, err)) != STORE_OK)
+			return st;
+		if ((st = db_query_int(db, "PRAGMA user_version", &version, err)) != STORE_OK)
+			return st;
+	}
+	return STORE_OK;
+}
+
+/* Creates the file with mode 0600 if it is missing, so that the PIN
+ * hashes in it are not readable by others; SQLite gives its -wal and
+ * -shm files the same mode. */
+static store_status db_create_file(const char *path, store_err *err)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		close(fd);
+		return STORE_OK;
+	}
+	int e = errno;
+	switch (e) {
+	case ENOSPC:
+	case EDQUOT:
+		return store_set_err(err, STORE_ERR_FULL,
+		                     "the disk is full: cannot create %s; free some space and try again",
+		                     path);
+	case EROFS:
+	case EACCES:
+	case EPERM:
+		return store_set_err(err, STORE_ERR_READONLY,
+		                     "cannot create %s (%s): check the folder's owner and permissions",
+		                     path, strerror(e));
+	default:
+		return store_set_err(err, STORE_ERR_OPEN, "cannot create %s: %s", path, strerror(e));
+	}
+}
+
+store_status db_open(const char *path, store_db **out, store_err *err)
+{
+	store_status st;
+	int rc;
+
+	store_err_clear(err);
+	*out = NULL;
+	if (!path || !*path)
+		return store_set_err(err, STORE_ERR_INPUT, "no database file given");
+	if ((st = db_create_file(path, err)) != STORE_OK)
+		return st;
+
+	store_db *db = calloc(1, sizeof *db);
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		return store_set_err(err, STORE_ERR_NOMEM, "out of memory while opening the database");
+	}
+	rc = sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		st = db_fail(db, rc, "opening the database", err);
+		db_close(db);
+		return st;
+	}
+	sqlite3_extended_result_codes(db->sql, 1);
+	sqlite3_busy_timeout(db->sql, STORE_BUSY_TIMEOUT_MS);
+
+	st = db_set_wal(db, err);
+	if (st == STORE_OK)
+		st = db_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON",
+		             "opening the database", err);
+	if (st == STORE_OK)
+		st = db_check_owner(db, err);
+	if (st == STORE_OK)
+		st = db_migrate(db, err);
+	if (st != STORE_OK) {
+		db_close(db);
+		return st;
+	}
+	*out = db;
+	return STORE_OK;
+}
+
+/* mkdir -p: creates each missing folder of path with mode 0700. */
+static store_status db_mkdirs(const char *path, store_err *err)
+{
+	char buf[4096];
+	int n = snprintf(buf, sizeof buf, "%s", path);
+	if (n <= 0 || (size_t)n >= sizeof buf)
+		return store_set_err(err, STORE_ERR_INPUT, "the data folder's name is empty or too long");
+	for (char *p = buf + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+		*p = '\0';
+		if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
+			int e = errno;
+			return store_set_err(err, e == ENOSPC ? STORE_ERR_FULL : STORE_ERR_OPEN,
+			                     "cannot create the data folder %s: %s", buf, strerror(e));
+		}
+		*p = saved;
+		if (saved == '\0')
+			break;
+	}
+	struct stat sb;
+	if (stat(buf, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		return store_set_err(err, STORE_ERR_OPEN, "the data folder %s is not a folder", buf);
+	return STORE_OK;
+}
+
+store_status db_open_home(const char *home, store_db **out, store_err *err)
+{
+	char path[4096];
+	store_status st;
+
+	store_err_clear(err);
+	*out = NULL;
+	if (!home || !*home)
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "no data folder: set KASPI_POS_HOME or HOME");
+	if ((st = db_mkdirs(home, err)) != STORE_OK)
+		return st;
+	int n = snprintf(path, sizeof path, "%s/%s", home, STORE_DB_FILE);
+	if (n < 0 || (size_t)n >= sizeof path)
+		return store_set_err(err, STORE_ERR_INPUT, "the data folder's name is too long");
+	return db_open(path, out, err);
+}
+
+void db_close(store_db *db)
+{
+	if (!db)
+		return;
+	sqlite3_close_v2(db->sql); /* NULL is a no-op */
+	free(db->path);
+	free(db);
+}
+
+sqlite3 *db_sqlite(store_db *db)
+{
+	return db->sql;
+}
+
+const char *db_path(const store_db *db)
+{
+	return db->path;
+}
+
+int db_schema_version(store_db *db)
+{
+	int v = -1;
+	store_err err;
+	if (db_query_int(db, "PRAGMA user_version", &v, &err) != STORE_OK)
+		return -1;
+	return v;
+}
+
+int db_schema_latest(void)
+{
+	return MIGRATIONS_COUNT;
+}
+
+time_t db_now(const store_db *db)
+{
+	return db->clock ? db->clock() : time(NULL);
+}
+
+void db_set_clock(store_db *db, time_t (*clock)(void))
+{
+	db->clock = clock;
+}

@@ -1,0 +1,104 @@
+/* db.h — the till's SQLite database: opening, schema migrations, errors.
+ *
+ * One file, $KASPI_POS_HOME/kaspi-pos.db, holds the catalog, the users,
+ * the append-only events, the shifts and the held baskets (later: the
+ * journal). It is opened in WAL mode with synchronous=FULL, foreign keys
+ * on and a busy time-out, and brought to the newest schema by forward
+ * migrations counted in PRAGMA user_version (db.c lists them; each runs
+ * in one transaction).
+ *
+ * Errors are values: every function that can fail returns a store_status
+ * and fills a store_err with one line for the cashier's screen ("the disk
+ * is full: ..."), never a stack of SQLite messages.
+ *
+ * Threads: a store_db belongs to one thread (the UI thread, DESIGN.md).
+ * Times in the database are Unix seconds (INTEGER). */
+#ifndef KP_STORE_DB_H
+#define KP_STORE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#define STORE_DB_FILE "kaspi-pos.db"  /* the file's name inside the home folder */
+#define STORE_MESSAGE_SIZE 256        /* one line, NUL included */
+#define STORE_BUSY_TIMEOUT_MS 5000    /* wait this long for another process's lock */
+
+/* What came of a call. */
+typedef enum store_status {
+	STORE_OK = 0,
+	STORE_NOT_FOUND,        /* the lookup found nothing: not a failure of the store */
+	STORE_ERR_INPUT,        /* a value the store refuses (empty name, bad PIN format...) */
+	STORE_ERR_EXISTS,       /* a unique name or code is taken */
+	STORE_ERR_OPEN,         /* the file or its folder cannot be opened or created */
+	STORE_ERR_NOTADB,       /* the file is not a database, or is damaged */
+	STORE_ERR_FULL,         /* the disk is full: nothing was saved */
+	STORE_ERR_BUSY,         /* another process holds the database locked */
+	STORE_ERR_READONLY,     /* the file or its folder is read-only */
+	STORE_ERR_IO,           /* a disk error */
+	STORE_ERR_VERSION,      /* the file is from a newer kaspi-pos */
+	STORE_ERR_NOMEM,        /* out of memory */
+	STORE_ERR_INTERNAL,     /* any other SQLite failure (a bug, most likely) */
+} store_status;
+
+typedef struct store_err {
+	store_status status;
+	char message[STORE_MESSAGE_SIZE]; /* one line for the cashier; "" on success */
+} store_err;
+
+typedef struct store_db store_db;
+
+/* Opens (creating if needed, mode 0600) the database file at path, sets
+ * WAL, synchronous=FULL, foreign keys and the busy time-out, and runs the
+ * migrations it lacks. On failure *out is NULL and err says why. */
+store_status db_open(const char *path, store_db **out, store_err *err);
+
+/* Creates the folder home like `mkdir -p` (new folders mode 0700), then
+ * opens home/kaspi-pos.db as db_open does. */
+store_status db_open_home(const char *home, store_db **out, store_err *err);
+
+/* Closes the database; NULL is fine. */
+void db_close(store_db *db);
+
+/* The SQLite connection, for other store modules. Never close it. */
+sqlite3 *db_sqlite(store_db *db);
+
+/* The path given to db_open. */
+const char *db_path(const store_db *db);
+
+/* The schema version of the open file (PRAGMA user_version). */
+int db_schema_version(store_db *db);
+
+/* The newest schema version this build knows. */
+int db_schema_latest(void);
+
+/* The time the store writes and compares ("now"): time(NULL) unless a
+ * test set a clock with db_set_clock. */
+time_t db_now(const store_db *db);
+void db_set_clock(store_db *db, time_t (*clock)(void));
+
+/* Transactions. db_begin takes the write lock at once (BEGIN IMMEDIATE),
+ * so a transaction that reads, then writes, never fails half-way on a
+ * lock. They do not nest. db_rollback never fails (errors are ignored). */
+store_status db_begin(store_db *db, store_err *err);
+store_status db_commit(store_db *db, store_err *err);
+void db_rollback(store_db *db);
+
+/* Prepares one statement; on failure fills err and returns its status. */
+store_status db_prepare(store_db *db, const char *sql, sqlite3_stmt **stmt, store_err *err);
+
+/* Turns a failed SQLite result code into a status and a message that
+ * names what was being done ("saving the user"). Returns the status. */
+store_status db_fail(store_db *db, int rc, const char *doing, store_err *err);
+
+/* Fills err with a status and a printf-style message. Returns status. */
+store_status store_set_err(store_err *err, store_status status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Clears err to STORE_OK and "". */
+void store_err_clear(store_err *err);
+
+#endif
