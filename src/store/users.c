@@ -1,0 +1,323 @@
+/* users.c — users, PIN hashing (PBKDF2-HMAC-SHA256) and the login check
+ * with its persistent lockout. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "core/validate.h"
+#include "store/events.h"
+#include "store/users.h"
+
+const char *users_role_name(enum user_role role)
+{
+	return role == USER_MANAGER ? "manager" : "cashier";
+}
+
+bool users_role_parse(const char *text, enum user_role *role)
+{
+	if (text && strcmp(text, "cashier") == 0)
+		*role = USER_CASHIER;
+	else if (text && strcmp(text, "manager") == 0)
+		*role = USER_MANAGER;
+	else
+		return false;
+	return true;
+}
+
+bool users_pin_valid(const char *pin)
+{
+	size_t n = 0;
+
+	if (!pin)
+		return false;
+	for (; pin[n]; n++)
+		if (pin[n] < '0' || pin[n] > '9' || n >= USERS_PIN_MAX)
+			return false;
+	return n >= USERS_PIN_MIN;
+}
+
+bool users_name_valid(const char *name, store_err *err)
+{
+	const char *why = NULL;
+	long chars = name ? kp_utf8_length(name) : -1;
+
+	if (!name || !*name)
+		why = "the user name is empty";
+	else if (chars < 0)
+		why = "the user name is not valid UTF-8";
+	else if (chars > USERS_NAME_CHARS || strlen(name) >= USERS_NAME_SIZE)
+		why = "the user name is too long (at most 32 characters)";
+	else if (name[0] == ' ' || name[strlen(name) - 1] == ' ')
+		why = "the user name starts or ends with a space";
+	for (const char *p = name; !why && *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			why = "the user name contains a control character";
+	if (why)
+		store_set_err(err, STORE_ERR_INPUT, "%s", why);
+	return !why;
+}
+
+/* PBKDF2-HMAC-SHA256 of pin into hash[USERS_HASH_LEN]. */
+static bool pin_hash(const char *pin, const unsigned char *salt, int salt_len, int iterations,
+                     unsigned char *hash)
+{
+	return PKCS5_PBKDF2_HMAC(pin, (int)strlen(pin), salt, salt_len, iterations, EVP_sha256(),
+	                         USERS_HASH_LEN, hash) == 1;
+}
+
+store_status users_add(store_db *db, const char *name, enum user_role role, const char *pin,
+                       int64_t *id, store_err *err)
+{
+	unsigned char salt[USERS_SALT_LEN], hash[USERS_HASH_LEN];
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	if (!users_name_valid(name, err))
+		return STORE_ERR_INPUT;
+	if (!users_pin_valid(pin))
+		return store_set_err(err, STORE_ERR_INPUT, "a PIN is %d to %d digits", USERS_PIN_MIN,
+		                     USERS_PIN_MAX);
+	if (RAND_bytes(salt, sizeof salt) != 1)
+		return store_set_err(err, STORE_ERR_INTERNAL,
+		                     "cannot get random bytes for the PIN's salt: try again");
+	if (!pin_hash(pin, salt, sizeof salt, USERS_PIN_ITERATIONS, hash))
+		return store_set_err(err, STORE_ERR_INTERNAL, "cannot hash the PIN (OpenSSL failed)");
+
+	if ((s = db_begin(db, err)) != STORE_OK)
+		goto out;
+	s = db_prepare(db,
+	               "INSERT INTO users(name, role, pin_salt, pin_hash, pin_iterations, created_at)"
+	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	               &st, err);
+	if (s == STORE_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, users_role_name(role), -1, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 3, salt, sizeof salt, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 4, hash, sizeof hash, SQLITE_STATIC);
+		sqlite3_bind_int(st, 5, USERS_PIN_ITERATIONS);
+		sqlite3_bind_int64(st, 6, (sqlite3_int64)db_now(db));
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc == SQLITE_CONSTRAINT_UNIQUE)
+			s = store_set_err(err, STORE_ERR_EXISTS, "a user named \"%s\" already exists", name);
+		else if (rc != SQLITE_DONE)
+			s = db_fail(db, rc, "saving the user", err);
+	}
+	if (s == STORE_OK) {
+		int64_t new_id = sqlite3_last_insert_rowid(db_sqlite(db));
+		char detail[EVENT_DETAIL_SIZE];
+		snprintf(detail, sizeof detail, "%s as %s", name, users_role_name(role));
+		s = events_append(db, 0, EVENT_USER_ADD, detail, err);
+		if (id)
+			*id = new_id;
+	}
+	if (s == STORE_OK)
+		s = db_commit(db, err);
+	else
+		db_rollback(db);
+out:
+	OPENSSL_cleanse(hash, sizeof hash);
+	return s;
+}
+
+/* Copies the columns id, name, role, failed_count, locked_until,
+ * created_at of the current row into *u. */
+static void users_read_row(sqlite3_stmt *st, struct user *u)
+{
+	const char *name = (const char *)sqlite3_column_text(st, 1);
+	const char *role = (const char *)sqlite3_column_text(st, 2);
+
+	memset(u, 0, sizeof *u);
+	u->id = sqlite3_column_int64(st, 0);
+	snprintf(u->name, sizeof u->name, "%s", name ? name : "");
+	if (!users_role_parse(role, &u->role))
+		u->role = USER_CASHIER;
+	u->failed_count = sqlite3_column_int(st, 3);
+	u->locked_until = (time_t)sqlite3_column_int64(st, 4);
+	u->created_at = (time_t)sqlite3_column_int64(st, 5);
+}
+
+#define USER_COLUMNS "id, name, role, failed_count, locked_until, created_at"
+
+store_status users_list(store_db *db, struct user **out, int *count, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+	struct user *list = NULL;
+	int n = 0, cap = 0, rc;
+
+	store_err_clear(err);
+	*out = NULL;
+	*count = 0;
+	if ((s = db_prepare(db, "SELECT " USER_COLUMNS " FROM users ORDER BY name, id", &st, err)) !=
+	    STORE_OK)
+		return s;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			int ncap = cap ? 2 * cap : 16;
+			struct user *grown = realloc(list, (size_t)ncap * sizeof *grown);
+			if (!grown) {
+				sqlite3_finalize(st);
+				free(list);
+				return store_set_err(err, STORE_ERR_NOMEM, "out of memory while listing users");
+			}
+			list = grown;
+			cap = ncap;
+		}
+		users_read_row(st, &list[n++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(list);
+		return db_fail(db, rc, "listing users", err);
+	}
+	*out = list;
+	*count = n;
+	return STORE_OK;
+}
+
+store_status users_get(store_db *db, const char *name, struct user *out, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	if ((s = db_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE name = ?1", &st, err)) !=
+	    STORE_OK)
+		return s;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		users_read_row(st, out);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOT_FOUND : db_fail(db, rc, "reading a user", err);
+}
+
+long users_locked_for(const struct user *u, time_t now)
+{
+	if (u->locked_until <= now)
+		return 0;
+	/* a clock set back must not stretch a lock beyond its length */
+	long left = (long)(u->locked_until - now);
+	return left > USERS_LOCK_SECONDS ? USERS_LOCK_SECONDS : left;
+}
+
+/* Writes the wrong-PIN count and the lock of user id. */
+static store_status users_set_lock(store_db *db, int64_t id, int failed, time_t locked_until,
+                                   store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	if ((s = db_prepare(db, "UPDATE users SET failed_count = ?1, locked_until = ?2 WHERE id = ?3",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int(st, 1, failed);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)locked_until);
+	sqlite3_bind_int64(st, 3, id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, "saving the login attempt", err);
+}
+
+/* The PIN material of the current row (columns 6, 7, 8): true when pin
+ * hashes to the stored hash. */
+static bool users_pin_matches(sqlite3_stmt *st, const char *pin)
+{
+	const void *salt = sqlite3_column_blob(st, 6);
+	int salt_len = sqlite3_column_bytes(st, 6);
+	const void *want = sqlite3_column_blob(st, 7);
+	int want_len = sqlite3_column_bytes(st, 7);
+	int iterations = sqlite3_column_int(st, 8);
+	unsigned char got[USERS_HASH_LEN];
+
+	if (!salt || !want || want_len != USERS_HASH_LEN || iterations <= 0 || !users_pin_valid(pin))
+		return false;
+	bool same = pin_hash(pin, salt, salt_len, iterations, got) &&
+	            CRYPTO_memcmp(got, want, USERS_HASH_LEN) == 0;
+	OPENSSL_cleanse(got, sizeof got);
+	return same;
+}
+
+/* The check itself, inside the caller's transaction. */
+static store_status users_check_pin(store_db *db, const char *name, const char *pin,
+                                    struct users_check *out, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+	struct user u;
+	char detail[EVENT_DETAIL_SIZE];
+	time_t now = db_now(db);
+
+	if ((s = db_prepare(db,
+	                    "SELECT " USER_COLUMNS ", pin_salt, pin_hash, pin_iterations"
+	                    " FROM users WHERE name = ?1",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(db, rc, "reading a user", err);
+		out->verdict = USERS_NO_SUCH_USER;
+		return events_append(db, 0, EVENT_LOGIN_UNKNOWN, name, err);
+	}
+	users_read_row(st, &u);
+	out->user_id = u.id;
+	out->role = u.role;
+	if ((out->locked_for = users_locked_for(&u, now)) > 0) {
+		sqlite3_finalize(st);
+		out->verdict = USERS_LOCKED;
+		snprintf(detail, sizeof detail, "locked for %ld s more", out->locked_for);
+		return events_append(db, u.id, EVENT_LOGIN_LOCKED, detail, err);
+	}
+	bool match = users_pin_matches(st, pin);
+	sqlite3_finalize(st);
+
+	if (match) {
+		out->verdict = USERS_PIN_OK;
+		s = users_set_lock(db, u.id, 0, 0, err);
+		return s == STORE_OK ? events_append(db, u.id, EVENT_LOGIN, NULL, err) : s;
+	}
+	int failed = u.failed_count + 1;
+	out->verdict = USERS_PIN_WRONG;
+	out->tries_left = failed >= USERS_LOCK_TRIES ? 0 : USERS_LOCK_TRIES - failed;
+	snprintf(detail, sizeof detail, "%d of %d", failed, USERS_LOCK_TRIES);
+	s = events_append(db, u.id, EVENT_PIN_WRONG, detail, err);
+	if (s != STORE_OK)
+		return s;
+	if (failed < USERS_LOCK_TRIES)
+		return users_set_lock(db, u.id, failed, 0, err);
+	out->locked_for = USERS_LOCK_SECONDS;
+	snprintf(detail, sizeof detail, "%d wrong PINs: locked for %d s", failed, USERS_LOCK_SECONDS);
+	s = users_set_lock(db, u.id, 0, now + USERS_LOCK_SECONDS, err);
+	return s == STORE_OK ? events_append(db, u.id, EVENT_USER_LOCKED, detail, err) : s;
+}
+
+store_status users_verify_pin(store_db *db, const char *name, const char *pin,
+                              struct users_check *out, store_err *err)
+{
+	store_status s;
+
+	store_err_clear(err);
+	memset(out, 0, sizeof *out);
+	out->verdict = USERS_NO_SUCH_USER;
+	if (!name || !pin)
+		return store_set_err(err, STORE_ERR_INPUT, "a name and a PIN are needed");
+	if ((s = db_begin(db, err)) != STORE_OK)
+		return s;
+	s = users_check_pin(db, name, pin, out, err);
+	if (s != STORE_OK) {
+		db_rollback(db);
+		return s;
+	}
+	return db_commit(db, err);
+}
