@@ -27,5 +27,7 @@ struct cli_ctx {
 bool cli_load_config(struct cli_ctx *ctx);
 
 int cmd_health(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_catalog(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_user(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -19,6 +19,10 @@ static int cmd_version(struct cli_ctx *ctx, int argc, char **argv);
 static const struct command commands[] = {
 	{.name = "health", .usage = "", .summary = "check key + service: status, version, round-trip ms, clock skew",
 	 .run = cmd_health},
+	{.name = "catalog", .usage = "", .summary = "import FILE.csv | find TEXT: load or search the product catalog",
+	 .run = cmd_catalog},
+	{.name = "user", .usage = "", .summary = "add NAME --role cashier|manager | list: the till's users (PIN asked twice)",
+	 .run = cmd_user},
 	{.name = "version", .usage = "", .summary = "print the version", .run = cmd_version},
 };
 

@@ -1,0 +1,148 @@
+/* cmd_user.c — `kaspi-pos user add NAME --role cashier|manager` (asks the
+ * PIN twice) and `kaspi-pos user list` (name, role, locked or not). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/cli_pin.h"
+#include "cli/cli_store.h"
+#include "store/users.h"
+
+static void user_usage(void)
+{
+	fprintf(stderr, "usage: kaspi-pos user add NAME --role cashier|manager\n"
+	                "       kaspi-pos user list\n");
+}
+
+/* Asks for the new PIN twice and checks it. Returns 0 with pin filled,
+ * or an exit code after printing why. */
+static int ask_new_pin(const char *name, char *pin, size_t size)
+{
+	char again[CLI_PIN_SIZE], prompt[256];
+	int rc = 0;
+
+	snprintf(prompt, sizeof prompt, "PIN for %s (%d-%d digits): ", name, USERS_PIN_MIN,
+	         USERS_PIN_MAX);
+	if (!cli_read_pin(prompt, pin, size)) {
+		fprintf(stderr, "kaspi-pos: no PIN given: nothing saved\n");
+		return EXIT_USAGE;
+	}
+	if (!users_pin_valid(pin)) {
+		fprintf(stderr, "kaspi-pos: a PIN is %d to %d digits: nothing saved\n", USERS_PIN_MIN,
+		        USERS_PIN_MAX);
+		rc = EXIT_USAGE;
+	} else if (!cli_read_pin("The same PIN again: ", again, sizeof again)) {
+		fprintf(stderr, "kaspi-pos: the PIN was not repeated: nothing saved\n");
+		rc = EXIT_USAGE;
+	} else if (strcmp(pin, again) != 0) {
+		fprintf(stderr, "kaspi-pos: the two PINs differ: nothing saved\n");
+		rc = EXIT_USAGE;
+	}
+	cli_wipe(again, sizeof again);
+	if (rc)
+		cli_wipe(pin, size);
+	return rc;
+}
+
+static int user_add(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *name = NULL, *role_text = NULL;
+	enum user_role role;
+	char pin[CLI_PIN_SIZE];
+	store_err err;
+	int rc;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+			role_text = argv[++i];
+		else if (strncmp(argv[i], "--role=", 7) == 0)
+			role_text = argv[i] + 7;
+		else if (argv[i][0] != '-' && !name)
+			name = argv[i];
+		else {
+			user_usage();
+			return EXIT_USAGE;
+		}
+	}
+	if (!name || !role_text) {
+		user_usage();
+		return EXIT_USAGE;
+	}
+	if (!users_role_parse(role_text, &role)) {
+		fprintf(stderr, "kaspi-pos: the role is cashier or manager, not \"%s\"\n", role_text);
+		return EXIT_USAGE;
+	}
+	if (!users_name_valid(name, &err)) {
+		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		return EXIT_USAGE;
+	}
+	store_db *db = cli_store_open(ctx, &rc);
+	if (!db)
+		return rc;
+	struct user existing;
+	store_status st = users_get(db, name, &existing, &err);
+	if (st == STORE_OK) {
+		fprintf(stderr, "kaspi-pos: a user named \"%s\" already exists\n", name);
+		db_close(db);
+		return EXIT_USAGE;
+	}
+	if (st == STORE_NOT_FOUND && (rc = ask_new_pin(name, pin, sizeof pin)) == 0) {
+		st = users_add(db, name, role, pin, NULL, &err);
+		cli_wipe(pin, sizeof pin);
+	} else if (st == STORE_NOT_FOUND) {
+		db_close(db);
+		return rc;
+	}
+	db_close(db);
+	if (st != STORE_OK) {
+		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		return cli_store_exit(st);
+	}
+	printf("added %s (%s)\n", name, users_role_name(role));
+	return 0;
+}
+
+static int user_list(struct cli_ctx *ctx)
+{
+	struct user *users = NULL;
+	store_err err;
+	int n = 0, rc;
+
+	store_db *db = cli_store_open(ctx, &rc);
+	if (!db)
+		return rc;
+	store_status st = users_list(db, &users, &n, &err);
+	time_t now = db_now(db);
+	db_close(db);
+	if (st != STORE_OK) {
+		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		return cli_store_exit(st);
+	}
+	if (n == 0)
+		fprintf(stderr, "no users yet: add one with kaspi-pos user add NAME --role manager\n");
+	for (int i = 0; i < n; i++) {
+		char status[64];
+		long left = users_locked_for(&users[i], now);
+		if (left > 0)
+			snprintf(status, sizeof status, "locked (%ld s)", left);
+		else if (users[i].failed_count > 0)
+			snprintf(status, sizeof status, "ok (%d wrong PIN%s)", users[i].failed_count,
+			         users[i].failed_count == 1 ? "" : "s");
+		else
+			snprintf(status, sizeof status, "ok");
+		printf("%-8s %-20s %s\n", users_role_name(users[i].role), status, users[i].name);
+	}
+	free(users);
+	return 0;
+}
+
+int cmd_user(struct cli_ctx *ctx, int argc, char **argv)
+{
+	if (argc >= 1 && strcmp(argv[0], "add") == 0)
+		return user_add(ctx, argc - 1, argv + 1);
+	if (argc == 1 && strcmp(argv[0], "list") == 0)
+		return user_list(ctx);
+	user_usage();
+	return EXIT_USAGE;
+}
