@@ -22,8 +22,10 @@ bool vat_included(int64_t gross, int rate, int64_t *vat)
 		return false;
 	if (gross >= 0)
 		*vat = vat_of_magnitude((uint64_t)gross, rate);
-	else /* 0 − (uint64_t)gross is |gross|, INT64_MIN included */
-		*vat = -vat_of_magnitude(0 - (uint64_t)gross, rate);
+	else if (gross == INT64_MIN) /* |INT64_MIN| = 2^63 has no int64_t */
+		*vat = -vat_of_magnitude((uint64_t)INT64_MAX + 1, rate);
+	else
+		*vat = -vat_of_magnitude((uint64_t)-gross, rate);
 	return true;
 }
 
