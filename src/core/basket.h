@@ -1,0 +1,205 @@
+/* basket.h — the cashier's basket: lines of products with quantities,
+ * discounts and voids; its total, VAT per rate, and the create request's
+ * `products` array. Pure C, no I/O; the basket knows no PINs (a manager's
+ * approval arrives as a flag from the caller).
+ *
+ * Money is int64_t tiyn, VAT included. For each line:
+ *     gross    = quantity × unit_price
+ *     discount = percent: round half up (gross × hundredths / 10000)
+ *                amount:  the tiyn given, never more than gross
+ *     total    = gross − discount (never negative)
+ * Voided lines stay in the basket for reports but count in no total. */
+#ifndef KP_CORE_BASKET_H
+#define KP_CORE_BASKET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/money.h"
+#include "core/product.h"
+#include "core/vat.h"
+
+#define BASKET_QTY_MAX 9999                 /* items on one line */
+#define BASKET_LINES_MAX 500                /* lines, voided ones included */
+#define BASKET_PRICE_MAX KP_AMOUNT_MAX      /* a unit dearer than one check can never be paid */
+#define BASKET_PAYABLE_MAX KP_AMOUNT_MAX    /* 1 000 000 KZT: the most one payment takes */
+#define BASKET_PERCENT_FULL 10000           /* 100 % in hundredths of a percent */
+#define BASKET_DISCOUNT_LIMIT_DEFAULT 1000  /* 10 %, as config's default */
+#define BASKET_API_NAME_CHARS 128           /* the contract's limit on a product name */
+#define BASKET_UNIT_SIZE 16
+
+/* Every outcome of a basket call. BASKET_OK is 0; basket_status_message()
+ * says each in a line fit for the cashier's screen. */
+enum basket_status {
+	BASKET_OK = 0,
+	BASKET_NEEDS_APPROVAL,     /* discount above the cashier's limit: nothing changed */
+	BASKET_ERR_NO_MEMORY,
+	BASKET_ERR_ARGUMENT,       /* a NULL where a value was needed */
+	BASKET_ERR_NO_LINE,        /* line index out of range */
+	BASKET_ERR_VOIDED,         /* the line is voided: it cannot change */
+	BASKET_ERR_QUANTITY,       /* quantity not 1–BASKET_QTY_MAX */
+	BASKET_ERR_PRICE,          /* unit price negative or above BASKET_PRICE_MAX */
+	BASKET_ERR_TAX_RATE,       /* VAT rate not 0–100 */
+	BASKET_ERR_NAME,           /* name empty or not UTF-8 */
+	BASKET_ERR_TOO_MANY_LINES, /* BASKET_LINES_MAX reached */
+	BASKET_ERR_DISCOUNT,       /* percent not 0–100 %, amount negative or above the line */
+	BASKET_ERR_OVERFLOW,       /* a sum left int64_t (cannot happen within the limits) */
+	BASKET_ERR_EMPTY,          /* no line to pay */
+	BASKET_ERR_ZERO_TOTAL,     /* lines, but 0 tiyn to pay */
+	BASKET_ERR_OVER_LIMIT,     /* total above 1 000 000 KZT */
+	BASKET_ERR_SPACE,          /* the caller's array is too small */
+	BASKET_ERR_FORMAT,         /* held-basket text damaged or not a basket */
+	BASKET_ERR_VERSION,        /* held-basket text from a newer version */
+};
+
+/* An English sentence for the cashier, a string constant (the TUI wraps
+ * it for gettext). Never NULL, also for values outside the enum. */
+const char *basket_status_message(enum basket_status status);
+
+enum basket_discount_kind {
+	BASKET_DISCOUNT_NONE = 0,
+	BASKET_DISCOUNT_PERCENT, /* value in hundredths of a percent, 1–10000 */
+	BASKET_DISCOUNT_AMOUNT,  /* value in tiyn off the whole line, 1–gross */
+};
+
+/* How basket_add treats a product already in the basket. */
+enum basket_add_mode {
+	BASKET_ADD_MERGE,    /* add to the last live, undiscounted line of the same
+	                        product (same id, or same sku when id is 0) with
+	                        the same price and rate; else a new line */
+	BASKET_ADD_NEW_LINE, /* always a line of its own */
+};
+
+struct basket_line {
+	int64_t product_id;             /* catalog id; 0 for an item not from the catalog */
+	char sku[KP_SKU_SIZE];
+	char barcode[KP_BARCODE_SIZE];
+	char name[KP_NAME_SIZE];        /* product's name_ru: shown and sent */
+	char name_kk[KP_NAME_SIZE];     /* "" when the catalog has none */
+	char unit[BASKET_UNIT_SIZE];    /* for display only */
+	int64_t quantity;               /* 1 … BASKET_QTY_MAX */
+	int64_t unit_price;             /* tiyn, VAT included, 0 … BASKET_PRICE_MAX */
+	int tax_rate;                   /* VAT percent 0–100 */
+	enum basket_discount_kind discount_kind;
+	int64_t discount_value;         /* meaning depends on discount_kind; 0 for NONE */
+	bool discount_approved;         /* a manager approved this line's discount */
+	bool voided;                    /* kept for reports; counts in no total */
+};
+
+struct basket {
+	struct basket_line *lines; /* count lines in order of entry, voided ones too */
+	size_t count;
+	size_t cap;                /* allocated lines */
+	int discount_limit;        /* hundredths of a percent of a line a cashier may
+	                              give alone; above it BASKET_NEEDS_APPROVAL */
+};
+
+/* What basket_totals reports. Only live (not voided) lines count, except
+ * in the voided_* fields. */
+struct basket_totals {
+	int64_t gross;          /* before discounts */
+	int64_t discount;       /* all line discounts */
+	int64_t total;          /* to pay: gross − discount */
+	int64_t items;          /* Σ quantity */
+	size_t lines;           /* live lines */
+	size_t voided_lines;
+	int64_t voided_amount;  /* what the voided lines were worth (their totals) */
+};
+
+/* One entry of the create request's `products` array. */
+struct basket_product {
+	char name[KP_NAME_SIZE]; /* ≤ BASKET_API_NAME_CHARS characters, cut at a UTF-8 boundary */
+	int64_t quantity;        /* ≥ 1 */
+	int64_t price;           /* unit price, tiyn */
+	int tax_rate;            /* percent */
+};
+
+/* An empty basket with the default discount limit. Allocates nothing. */
+void basket_init(struct basket *b);
+
+/* Frees the lines; b is then empty and may be used again. */
+void basket_free(struct basket *b);
+
+/* Drops every line (voided ones too), keeping memory and the limit. */
+void basket_clear(struct basket *b);
+
+/* Sets the cashier's discount limit, hundredths of a percent (0–10000);
+ * false, and no change, when out of range. */
+bool basket_set_discount_limit(struct basket *b, int hundredths);
+
+/* Puts quantity of product into the basket (see enum basket_add_mode).
+ * *index (may be NULL) gets the line that changed. The product's fields are
+ * checked: name, price, rate. On an error nothing changes. */
+enum basket_status basket_add(struct basket *b, const struct kp_product *product,
+                              int64_t quantity, enum basket_add_mode mode, size_t *index);
+
+/* Sets a live line's quantity (1 … BASKET_QTY_MAX). A line with an amount
+ * discount must still cover it (else BASKET_ERR_DISCOUNT). A smaller
+ * quantity raises that discount's share of the line: if the new share is
+ * above the limit, BASKET_NEEDS_APPROVAL and no change unless approved —
+ * an earlier approval was for a smaller share. Percent discounts keep
+ * their share and need nothing. */
+enum basket_status basket_set_quantity(struct basket *b, size_t index, int64_t quantity,
+                                       bool approved);
+
+/* Voids a live line: it stays, marked, for reports. */
+enum basket_status basket_void_line(struct basket *b, size_t index);
+
+/* A discount of hundredths of a percent (0 clears, at most 10000) on a
+ * live line. Above the basket's limit: BASKET_NEEDS_APPROVAL and no change,
+ * unless approved. Replaces any earlier discount on the line. */
+enum basket_status basket_discount_percent(struct basket *b, size_t index, int hundredths,
+                                           bool approved);
+
+/* A discount of tiyn off the whole line (0 clears, at most its gross).
+ * Above the limit as a share of the line: as basket_discount_percent. */
+enum basket_status basket_discount_amount(struct basket *b, size_t index, int64_t tiyn,
+                                          bool approved);
+
+/* Removes a line's discount. */
+enum basket_status basket_discount_clear(struct basket *b, size_t index);
+
+/* A line's gross, discount and total (any pointer may be NULL). Voided
+ * lines report what they were worth. */
+enum basket_status basket_line_sums(const struct basket_line *line, int64_t *gross,
+                                    int64_t *discount, int64_t *total);
+
+/* Totals, counts and voids of the whole basket. */
+enum basket_status basket_totals(const struct basket *b, struct basket_totals *t);
+
+/* The amount to pay, or -1 when it cannot be summed (never within limits). */
+int64_t basket_total(const struct basket *b);
+
+/* Σ quantity of the live lines. */
+int64_t basket_item_count(const struct basket *b);
+
+/* VAT per rate of the live lines' totals (after discounts), groups sorted
+ * by rate, each rounded once on its own gross. */
+enum basket_status basket_vat(const struct basket *b, struct vat_table *out);
+
+/* Whether the basket may go to the API: BASKET_OK, or BASKET_ERR_EMPTY,
+ * BASKET_ERR_ZERO_TOTAL, BASKET_ERR_OVER_LIMIT. Ask before any request. */
+enum basket_status basket_check_payable(const struct basket *b);
+
+/* The most entries basket_products can need: two per live line. */
+size_t basket_products_needed(const struct basket *b);
+
+/* Fills out[0 … *n) with the `products` array so that Σ price × quantity is
+ * exactly *amount. A line whose total does not divide by its quantity
+ * becomes two entries: (quantity − r) at ⌊total / quantity⌋ and r at one
+ * tiyn more, r = total mod quantity. Names cut to 128 characters. Checks
+ * basket_check_payable first; BASKET_ERR_SPACE if cap is too small. */
+enum basket_status basket_products(const struct basket *b, struct basket_product *out,
+                                   size_t cap, size_t *n, int64_t *amount);
+
+/* A held basket as text, for the store: versioned, line-based, UTF-8.
+ * *text is malloc'd and NUL-terminated; the caller frees it. */
+enum basket_status basket_to_text(const struct basket *b, char **text);
+
+/* Reads text written by basket_to_text (len bytes; need not end in NUL).
+ * Every field is checked as basket_add would; on any error b is unchanged.
+ * On success b's lines are replaced; its discount limit stays. */
+enum basket_status basket_from_text(struct basket *b, const char *text, size_t len);
+
+#endif
