@@ -10,6 +10,8 @@ PASS=0
 FAIL=0
 PIDS=()
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/kp-sandbox-test.XXXXXX")
+# the system python when there is one: version-manager shims cost 100 ms a call
+PY=$(command -v /usr/bin/python3 || command -v python3)
 unset KASPI_XDEV_KEY KASPI_MERCHANT_ID KASPI_WEBHOOK_SECRET
 
 cleanup() {
@@ -94,10 +96,13 @@ header() {
 	sed -n "s/^$1: *//Ip" "$TMP/headers" | tr -d '\r' | head -n 1
 }
 
-# jval PYTHON-EXPR — evaluates EXPR on d = the last answer's JSON
+# jval PYTHON-EXPR — evaluates EXPR on d = the last answer's JSON;
+# tsec(text) turns an API time into epoch seconds
 jval() {
-	python3 -c '
-import json, sys
+	"$PY" -c '
+import calendar, json, sys, time
+def tsec(t):
+    return calendar.timegm(time.strptime(t, "%Y-%m-%dT%H:%M:%SZ"))
 try:
     d = json.loads(sys.argv[2])
     v = eval(sys.argv[1])
