@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "app/i18n.h"
 #include "net/xpay.h"
+#include "tui/tui.h"
 
 struct command {
 	const char *name;
@@ -28,7 +30,8 @@ static const struct command commands[] = {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: kaspi-pos [--config FILE] [--debug] COMMAND [ARGS]\n\ncommands:\n");
+	fprintf(out, "usage: kaspi-pos [--config FILE] [--debug] [COMMAND [ARGS]]\n\ncommands:\n");
+	fprintf(out, "  kaspi-pos                open the till (full screen)\n");
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
 		char head[64];
 		snprintf(head, sizeof head, "%s%s%s", commands[i].name, *commands[i].usage ? " " : "",
@@ -44,6 +47,20 @@ static int cmd_version(struct cli_ctx *ctx, int argc, char **argv)
 	(void)ctx, (void)argc, (void)argv;
 	printf("kaspi-pos %s\n", KP_VERSION);
 	return 0;
+}
+
+static const char *language_name(enum config_language lang)
+{
+	switch (lang) {
+	case CONFIG_LANG_RU:
+		return "ru";
+	case CONFIG_LANG_KK:
+		return "kk";
+	case CONFIG_LANG_EN:
+		return "en";
+	default:
+		return "auto";
+	}
 }
 
 bool cli_load_config(struct cli_ctx *ctx)
@@ -84,9 +101,16 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i >= argc) {
-		fprintf(stderr, "kaspi-pos: the till's screen is not built yet; give a command "
-		                "(see kaspi-pos --help)\n");
-		return EXIT_USAGE;
+		if (!cli_load_config(&ctx))
+			return EXIT_USAGE;
+		i18n_init(language_name(ctx.cfg.ui.language));
+		if (!xpay_global_init()) {
+			fprintf(stderr, "kaspi-pos: cannot initialise libcurl\n");
+			return EXIT_API;
+		}
+		int rc = tui_run(&ctx.cfg);
+		xpay_global_cleanup();
+		return rc;
 	}
 	for (size_t c = 0; c < sizeof commands / sizeof *commands; c++) {
 		if (strcmp(argv[i], commands[c].name) == 0) {

@@ -1,0 +1,158 @@
+/* tui_int.h — what the screens of the TUI share. Each screen and dialog
+ * exports the same trio, NAME_enter / NAME_key / NAME_draw (as ncdu
+ * does); tui.c routes keys and drawing to the one in front. Key handlers
+ * never draw: they change state and return flags, and the loop draws once
+ * per iteration. */
+#ifndef KP_TUI_TUI_INT_H
+#define KP_TUI_TUI_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "app/config.h"
+#include "app/worker.h"
+#include "core/basket.h"
+#include "store/catalog.h"
+#include "store/db.h"
+#include "store/shifts.h"
+#include "store/users.h"
+#include "tui/keys.h"
+#include "tui/theme.h"
+
+#define TUI_MIN_COLS 80
+#define TUI_MIN_ROWS 24
+#define TUI_INPUT_MAX 64
+#define TUI_SEARCH_MAX 50         /* results a search dialog shows */
+#define TUI_HEALTH_EVERY_S 30     /* connection check period */
+
+/* What a key handler asks of the loop. */
+enum {
+	TUI_HANDLED = 1 << 0,
+	TUI_REDRAW = 1 << 1,      /* something on screen changed */
+	TUI_QUIT = 1 << 2,
+};
+
+enum tui_screen {
+	SCREEN_LOGIN,
+	SCREEN_SALE,
+	SCREEN_HELP,
+	SCREEN_JOURNAL,   /* F9: the journal issue fills it */
+	SCREEN_REPORTS,   /* F12: the reports issue fills it */
+	SCREEN_PAY,       /* F10/F11: the payment issue fills it */
+};
+
+enum tui_dialog {
+	DIALOG_NONE,
+	DIALOG_SEARCH,
+	DIALOG_QUANTITY,
+	DIALOG_DISCOUNT,
+	DIALOG_RECALL,
+	DIALOG_APPROVE,   /* a manager's PIN for a discount above the limit */
+};
+
+enum tui_conn {
+	CONN_CHECKING,    /* no answer yet */
+	CONN_ONLINE,
+	CONN_OFFLINE,     /* network error, time-out, 5xx */
+	CONN_REJECTED,    /* 401: the key */
+	CONN_UNCONFIGURED,/* no key or BIN set */
+};
+
+/* The one-line message above the input line. */
+struct tui_message {
+	char text[256];
+	enum theme_role role;  /* ROLE_INFO or ROLE_ERROR */
+};
+
+/* A pending discount that waits for a manager's PIN. */
+struct tui_pending_discount {
+	size_t line;
+	bool percent;          /* else an amount */
+	int64_t value;         /* hundredths of a percent, or tiyn */
+};
+
+struct tui {
+	struct kp_config *cfg;
+	store_db *db;
+	struct worker *worker;
+	bool utf8;                      /* the terminal's charset */
+
+	enum tui_screen screen;
+	enum tui_screen back_to;        /* where Esc leaves help and the stub screens */
+	enum tui_dialog dialog;
+	bool dirty;
+	bool esc_prefix;                /* Esc pressed: a digit next means F1–F12 */
+
+	/* login */
+	struct user *users;             /* from users_list */
+	int n_users;
+	int login_sel;
+	char pin[16];                   /* typed so far, shown as '*' */
+
+	/* the session */
+	struct user user;               /* who is logged in */
+	struct shift shift;
+
+	/* the sale */
+	struct basket basket;
+	size_t sel;                     /* selected line (index into basket.lines) */
+	size_t top;                     /* first line shown */
+	char input[TUI_INPUT_MAX];      /* the input line */
+	struct tui_message msg;
+
+	/* dialogs */
+	char dlg_input[TUI_INPUT_MAX * 2]; /* what a dialog's field holds (UTF-8) */
+	struct kp_product results[TUI_SEARCH_MAX];
+	int n_results;
+	int res_sel, res_top;
+	int64_t search_qty;             /* quantity to add from the search */
+	struct held_basket *held;       /* recall list */
+	int n_held;
+	char approve_name[USERS_NAME_SIZE];
+	struct tui_pending_discount pending;
+	int approve_sel;                /* which manager, in users[] */
+
+	/* connection */
+	enum tui_conn conn;
+	char conn_detail[XPAY_MESSAGE_SIZE];
+	long conn_rtt_ms;
+	bool health_in_flight;
+	time_t next_health;
+	long skew_s;
+
+	char theme_warning[256];
+};
+
+/* tui.c */
+void tui_message(struct tui *t, enum theme_role role, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void tui_bell(struct tui *t, int times);
+/* Logs an event for the logged-in user; store errors become the message. */
+void tui_event(struct tui *t, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Looks a code up and adds qty of it; scans and typed codes both end here. */
+int tui_add_code(struct tui *t, const char *code, int64_t qty);
+/* Product name in the till's language. */
+const char *tui_product_name(const struct tui *t, const char *name_ru, const char *name_kk);
+void tui_draw_header(struct tui *t);
+
+/* the screens */
+void login_enter(struct tui *t);
+int login_key(struct tui *t, int key);
+void login_draw(struct tui *t);
+
+void sale_enter(struct tui *t);
+int sale_key(struct tui *t, int key);
+void sale_draw(struct tui *t);
+
+void info_enter(struct tui *t, enum tui_screen screen);
+int info_key(struct tui *t, int key);
+void info_draw(struct tui *t);
+
+/* the dialogs (dialogs.c) */
+void dialog_open(struct tui *t, enum tui_dialog d);
+int dialog_key(struct tui *t, int key);
+void dialog_draw(struct tui *t);
+
+#endif
