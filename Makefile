@@ -35,6 +35,8 @@ SBX_SRC    := $(wildcard src/sandbox/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 INTEG_SRC  := $(wildcard tests/integration/test_*.c)
 TSUP_SRC   := $(wildcard tests/support/*.c)
+# shell tests that drive the real programs (lib files are sourced, not run)
+SHELL_TESTS := $(filter-out %/lib.sh,$(wildcard tests/sandbox/*.sh tests/cli/*.sh tests/e2e/*.sh))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIB        := $(BUILD)/libkpos.a
@@ -119,13 +121,15 @@ run: deps
 # adds one closing line for the whole run.
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(INTEG_BIN)
-	@KP_BUILD=$(BUILD) tests/run-tests.sh $(UNIT_BIN) $(INTEG_BIN)
+	@KP_BUILD=$(BUILD) KP_POS=$(abspath $(POS)) KP_SANDBOX=$(abspath $(SBX)) \
+	  tests/run-tests.sh $(UNIT_BIN) $(INTEG_BIN) $(SHELL_TESTS)
 
 unit: all $(UNIT_BIN)
 	@KP_BUILD=$(BUILD) tests/run-tests.sh $(UNIT_BIN)
 
 integration: all $(INTEG_BIN)
-	@KP_BUILD=$(BUILD) tests/run-tests.sh $(INTEG_BIN)
+	@KP_BUILD=$(BUILD) KP_POS=$(abspath $(POS)) KP_SANDBOX=$(abspath $(SBX)) \
+	  tests/run-tests.sh $(INTEG_BIN) $(SHELL_TESTS)
 
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 asan: deps

@@ -3,9 +3,10 @@
 # and a simulated buyer, points the till at it, opens the till, and stops
 # the sandbox when the till exits.
 set -eu
-pos=${1:-build/kaspi-pos}
+pos_bin=${1:-build/kaspi-pos}
 sbx=${2:-build/kaspi-sandbox}
 here=$(cd "$(dirname "$0")/.." && pwd)
+pos() { "$pos_bin" --config "$here/data/demo.ini" "$@"; }
 
 set -a
 . "$here/data/demo.env"
@@ -28,14 +29,15 @@ esac
 export KASPI_BASE_URL
 echo "kaspi-sandbox: $KASPI_BASE_URL (log: $KASPI_POS_HOME/sandbox.log)"
 
-"$pos" health || true
-if "$pos" --help 2>&1 | grep -q '^  kaspi-pos  *open the till'; then
-	"$pos"
-else
-	# The till screen is not built yet: a shell with the demo environment,
-	# so every command that exists can be tried against the sandbox.
-	echo
-	echo "Demo shell: kaspi-pos and kaspi-sandbox are on PATH, the environment points"
-	echo "at the sandbox above. Try: kaspi-pos health, kaspi-pos version. 'exit' stops it."
-	PATH="$(cd "$(dirname "$pos")" && pwd):$PATH" PS1='kaspi-demo$ ' bash --norc -i
+# The demo store: the catalog and the two users the README names.
+pos catalog import "$here/data/catalog.csv" >/dev/null
+if ! pos user list 2>/dev/null | grep -q 'Айгерим'; then
+	printf '1111\n1111\n' | pos user add 'Айгерим' --role cashier >/dev/null
 fi
+if ! pos user list 2>/dev/null | grep -q 'Manager'; then
+	printf '9999\n9999\n' | pos user add 'Manager' --role manager >/dev/null
+fi
+pos health || true
+echo "Log in as Айгерим (PIN 1111) or Manager (PIN 9999)."
+sleep 1
+pos

@@ -111,7 +111,7 @@ static int search_key(struct tui *t, int key)
 
 static void search_draw(struct tui *t)
 {
-	int h = LINES - 4, w = COLS - 8, y = 2, x = 4;
+	int h = LINES - 5, w = COLS - 8, y = 2, x = 4;
 	char price[48];
 
 	draw_box(y, x, h, w, ROLE_DIALOG_TITLE, ROLE_DIALOG, _("Search"));

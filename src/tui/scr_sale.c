@@ -352,20 +352,27 @@ static void draw_line(struct tui *t, int y, size_t i, const struct cols *c)
 	money_format_plain(price, sizeof price, l->unit_price);
 	money_format_plain(sum, sizeof sum, total);
 	const char *nm = tui_product_name(t, l->name, l->name_kk);
-	if (l->voided)
+	/* the marker keeps its place; the name is what gets cut */
+	char mark[64] = "";
+	if (l->voided) {
 		snprintf(name, sizeof name, "%s %s", _("[void]"), nm);
-	else if (l->discount_kind == BASKET_DISCOUNT_PERCENT)
-		snprintf(name, sizeof name, "%s (−%d,%02d%%)", nm, (int)(l->discount_value / 100),
-		         (int)(l->discount_value % 100));
-	else if (l->discount_kind == BASKET_DISCOUNT_AMOUNT) {
-		char d[48];
-		money_format_plain(d, sizeof d, discount);
-		snprintf(name, sizeof name, "%s (−%s)", nm, d);
-	} else
+	} else {
 		snprintf(name, sizeof name, "%s", nm);
+		if (l->discount_kind == BASKET_DISCOUNT_PERCENT) {
+			snprintf(mark, sizeof mark, " (−%d,%02d%%)", (int)(l->discount_value / 100),
+			         (int)(l->discount_value % 100));
+		} else if (l->discount_kind == BASKET_DISCOUNT_AMOUNT) {
+			char d[48];
+			money_format_plain(d, sizeof d, discount);
+			snprintf(mark, sizeof mark, " (−%s)", d);
+		}
+	}
+	int mw = draw_width(mark);
 
 	x += draw_textf(y, x, c->no, role, 1, true, "%zu ", i + 1);
-	x += draw_text(y, x, c->name, role, -1, true, name);
+	x += draw_text(y, x, c->name - mw, role, -1, true, name);
+	if (mw)
+		x += draw_text(y, x, mw, sel ? role : ROLE_DISCOUNT, -1, true, mark);
 	x += draw_textf(y, x, c->qty, role, 1, true, "%lld", (long long)l->quantity);
 	x += draw_text(y, x, c->price, role, 1, true, price);
 	x += draw_text(y, x, c->sum, role, 1, true, sum);

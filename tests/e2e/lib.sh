@@ -1,0 +1,101 @@
+# lib.sh — shared by the end-to-end tests: a kaspi-sandbox on a free port,
+# a fresh KASPI_POS_HOME with the demo catalog and users, and the real
+# till in a tmux pane driven by send-keys and read by capture-pane.
+# Each test script sources this, calls e2e_setup, then check/expect_screen,
+# and ends with e2e_finish (prints "N passed, N failed").
+
+set -u
+E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+POS=${KP_POS:-$E2E_ROOT/build/kaspi-pos}
+SBX=${KP_SANDBOX:-$E2E_ROOT/build/kaspi-sandbox}
+E2E_PASSED=0
+E2E_FAILED=0
+E2E_TMP=$(mktemp -d)
+E2E_SOCK="kp-e2e-$$"
+SBX_PID=
+
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
+export KASPI_POS_HOME="$E2E_TMP/home"
+export KASPI_XDEV_KEY=xdev_e2etest0000000000000 KASPI_MERCHANT_ID=123456789012
+unset KASPI_WEBHOOK_SECRET NO_COLOR
+export XDG_CONFIG_HOME="$E2E_TMP/config"
+
+tm() { tmux -L "$E2E_SOCK" "$@"; }
+
+e2e_cleanup() {
+	tm kill-server 2>/dev/null
+	[ -n "$SBX_PID" ] && kill "$SBX_PID" 2>/dev/null && wait "$SBX_PID" 2>/dev/null
+	rm -rf "$E2E_TMP"
+}
+trap e2e_cleanup EXIT
+
+pos() { "$POS" "$@"; }
+
+# Starts the sandbox, imports the demo catalog, adds the demo users.
+e2e_setup() {
+	mkdir -p "$KASPI_POS_HOME" "$XDG_CONFIG_HOME/kaspi-pos"
+	"$SBX" --port 0 --pay-after 0 --key "$KASPI_XDEV_KEY" --merchant "$KASPI_MERCHANT_ID" \
+		>"$E2E_TMP/sbx.out" 2>"$E2E_TMP/sbx.err" &
+	SBX_PID=$!
+	for _ in $(seq 50); do grep -q '^listening on' "$E2E_TMP/sbx.out" 2>/dev/null && break; sleep 0.1; done
+	export KASPI_BASE_URL=$(sed -n 's/^listening on //p' "$E2E_TMP/sbx.out")
+	[ -n "$KASPI_BASE_URL" ] || { echo "sandbox did not start"; cat "$E2E_TMP/sbx.err"; exit 1; }
+	pos catalog import "$E2E_ROOT/data/catalog.csv" >/dev/null || exit 1
+	printf '1111\n1111\n' | pos user add 'Айгерим' --role cashier >/dev/null || exit 1
+	printf '9999\n9999\n' | pos user add 'Manager' --role manager >/dev/null || exit 1
+}
+
+# Starts the till in a tmux window of COLS×ROWS (default 80×24). Extra
+# environment may be given as NAME=VALUE arguments.
+till_start() {
+	local cols=${TILL_COLS:-80} rows=${TILL_ROWS:-24}
+	tm kill-session -t till 2>/dev/null
+	tm new-session -d -s till -x "$cols" -y "$rows" \
+		"env $* '$POS' 2>'$E2E_TMP/till.err'; echo TILL-EXITED \$?; sleep 600"
+	wait_screen 'Log in|Войти|Кіру' 5
+}
+
+keys() { tm send-keys -t till "$@"; }
+# Types text literally (no key names), as fast as tmux can: a scanner.
+type_fast() { tm send-keys -t till -l "$1"; }
+screen() { tm capture-pane -p -t till; }
+
+# Waits up to $2 s (default 3) for the screen to match the regex $1.
+wait_screen() {
+	local re=$1 limit=${2:-3} i
+	for i in $(seq $((limit * 20))); do
+		screen | grep -Eq -- "$re" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+check() { # NAME, then a command that must succeed
+	local name=$1
+	shift
+	if "$@"; then
+		E2E_PASSED=$((E2E_PASSED + 1))
+		echo "ok   $name"
+	else
+		E2E_FAILED=$((E2E_FAILED + 1))
+		echo "FAIL $name"
+		echo "---- screen:"
+		screen | sed 's/^/    | /'
+		[ -s "$E2E_TMP/till.err" ] && { echo "---- till stderr:"; sed 's/^/    | /' "$E2E_TMP/till.err"; }
+	fi
+}
+
+expect_screen() { wait_screen "$1" "${2:-3}"; }
+expect_no_screen() { sleep "${2:-0.3}"; ! screen | grep -Eq -- "$1"; }
+
+login() { # NAME-POSITION (Down presses from the top) PIN
+	local downs=$1 pin=$2 i
+	for i in $(seq "$downs"); do keys Down; done
+	type_fast "$pin"
+	keys Enter
+}
+
+e2e_finish() {
+	echo "$E2E_PASSED passed, $E2E_FAILED failed"
+	[ "$E2E_FAILED" -eq 0 ]
+}
