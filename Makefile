@@ -19,12 +19,12 @@ DEB_cmocka       := libcmocka-dev
 DEB_libmicrohttpd:= libmicrohttpd-dev
 DEB_libcrypto    := libssl-dev
 # tools the tests and benches drive (command → package)
-TOOLS      := pkg-config:pkg-config tmux:tmux curl:curl wrk:wrk openssl:openssl
+TOOLS      := pkg-config:pkg-config tmux:tmux curl:curl wrk:wrk openssl:openssl msgfmt:gettext
 
 WARN       := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
               -Wformat=2 -Wwrite-strings -Werror
 CFLAGS     ?= -O2 -g
-ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE -DKP_VERSION='"$(VERSION)"' $(WARN) $(CFLAGS) \
+ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE -DKP_VERSION='"$(VERSION)"' -DKP_LOCALEDIR='"$(PREFIX)/share/locale"' $(WARN) $(CFLAGS) \
               -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
 LIBS        = -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 LDFLAGS    ?=
@@ -46,10 +46,27 @@ UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 INTEG_BIN  := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(INTEG_SRC))
 TSUP_OBJ   := $(call obj,$(TSUP_SRC))
 
+# ---- translations ----------------------------------------------------------
+# data/po/LANG.po → build/locale/LANG/LC_MESSAGES/kaspi-pos.mo, found by a
+# build-tree binary beside itself; `make pot` refreshes the template and
+# merges it into each .po.
+LINGUAS    := ru kk
+MO         := $(patsubst %,$(BUILD)/locale/%/LC_MESSAGES/kaspi-pos.mo,$(LINGUAS))
+$(BUILD)/locale/%/LC_MESSAGES/kaspi-pos.mo: data/po/%.po
+	@mkdir -p $(dir $@)
+	$(Q)msgfmt --check -o $@ $<
+
+.PHONY: pot
+pot:
+	xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --add-comments=TRANSLATORS \
+	  --package-name=kaspi-pos --package-version=$(VERSION) -o data/po/kaspi-pos.pot \
+	  $(sort $(wildcard src/*/*.c src/*/*.h))
+	for l in $(LINGUAS); do msgmerge -q --update --backup=none data/po/$$l.po data/po/kaspi-pos.pot; done
+
 .PHONY: all deps run test unit integration asan fuzz bench install uninstall clean check-deps
 .DEFAULT_GOAL := all
 
-all: check-deps $(POS) $(SBX)
+all: check-deps $(POS) $(SBX) $(MO)
 
 # ---- dependencies --------------------------------------------------------
 # Installs what is missing when run as root; otherwise prints the apt-get line.
@@ -170,11 +187,14 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kaspi-pos/themes
 	install -m 755 $(POS) $(SBX) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 data/config.example.ini $(DESTDIR)$(PREFIX)/share/kaspi-pos/
+	for l in $(LINGUAS); do install -d $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES; \
+	  install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/kaspi-pos.mo $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/; done
 	for t in themes/*.theme; do [ -e "$$t" ] && install -m 644 "$$t" $(DESTDIR)$(PREFIX)/share/kaspi-pos/themes/ || true; done
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/kaspi-pos $(DESTDIR)$(PREFIX)/bin/kaspi-sandbox
 	rm -rf $(DESTDIR)$(PREFIX)/share/kaspi-pos
+	for l in $(LINGUAS); do rm -f $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/kaspi-pos.mo; done
 
 clean:
 	rm -rf build build-asan build-fuzz

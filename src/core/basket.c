@@ -19,33 +19,37 @@ _Static_assert(BASKET_PAYABLE_MAX == 100000000, "update the limit messages");
 #define TEXT_MAGIC "kaspi-pos basket"
 #define TEXT_VERSION 1
 
+/* N_() marks text for xgettext: the TUI translates it with gettext, core
+ * itself has none. */
+#define N_(s) (s)
+
 static const char *const messages[] = {
-	[BASKET_OK] = "Done",
-	[BASKET_NEEDS_APPROVAL] = "This discount is above the cashier's limit: a manager must approve it",
-	[BASKET_ERR_NO_MEMORY] = "Out of memory",
-	[BASKET_ERR_ARGUMENT] = "Internal error: a required value is missing",
-	[BASKET_ERR_NO_LINE] = "There is no such line in the basket",
-	[BASKET_ERR_VOIDED] = "This line is voided and cannot be changed",
-	[BASKET_ERR_QUANTITY] = "The quantity must be a whole number from 1 to 9999",
-	[BASKET_ERR_PRICE] = "The price must be from 0 to 1 000 000 KZT",
-	[BASKET_ERR_TAX_RATE] = "The VAT rate must be a whole percent from 0 to 100",
-	[BASKET_ERR_NAME] = "The product has no valid name",
-	[BASKET_ERR_TOO_MANY_LINES] = "The basket is full (500 lines): take payment for these items first",
-	[BASKET_ERR_DISCOUNT] = "A discount must be from 0 to 100 % and no more than the line's price",
-	[BASKET_ERR_OVERFLOW] = "The amounts are too large to add up",
-	[BASKET_ERR_EMPTY] = "The basket is empty: scan a product first",
-	[BASKET_ERR_ZERO_TOTAL] = "The total is zero: there is nothing to pay",
-	[BASKET_ERR_OVER_LIMIT] = "The total is over 1 000 000 KZT, the most one payment can take: remove items or split the sale",
-	[BASKET_ERR_SPACE] = "Internal error: the output is too small",
-	[BASKET_ERR_FORMAT] = "The held basket is damaged and cannot be restored",
-	[BASKET_ERR_VERSION] = "The held basket was saved by a newer version of kaspi-pos",
+	[BASKET_OK] = N_("Done"),
+	[BASKET_NEEDS_APPROVAL] = N_("This discount is above the cashier's limit: a manager must approve it"),
+	[BASKET_ERR_NO_MEMORY] = N_("Out of memory"),
+	[BASKET_ERR_ARGUMENT] = N_("Internal error: a required value is missing"),
+	[BASKET_ERR_NO_LINE] = N_("There is no such line in the basket"),
+	[BASKET_ERR_VOIDED] = N_("This line is voided and cannot be changed"),
+	[BASKET_ERR_QUANTITY] = N_("The quantity must be a whole number from 1 to 9999"),
+	[BASKET_ERR_PRICE] = N_("The price must be from 0 to 1 000 000 KZT"),
+	[BASKET_ERR_TAX_RATE] = N_("The VAT rate must be a whole percent from 0 to 100"),
+	[BASKET_ERR_NAME] = N_("The product has no valid name"),
+	[BASKET_ERR_TOO_MANY_LINES] = N_("The basket is full (500 lines): take payment for these items first"),
+	[BASKET_ERR_DISCOUNT] = N_("A discount must be from 0 to 100 % and no more than the line's price"),
+	[BASKET_ERR_OVERFLOW] = N_("The amounts are too large to add up"),
+	[BASKET_ERR_EMPTY] = N_("The basket is empty: scan a product first"),
+	[BASKET_ERR_ZERO_TOTAL] = N_("The total is zero: there is nothing to pay"),
+	[BASKET_ERR_OVER_LIMIT] = N_("The total is over 1 000 000 KZT, the most one payment can take: remove items or split the sale"),
+	[BASKET_ERR_SPACE] = N_("Internal error: the output is too small"),
+	[BASKET_ERR_FORMAT] = N_("The held basket is damaged and cannot be restored"),
+	[BASKET_ERR_VERSION] = N_("The held basket was saved by a newer version of kaspi-pos"),
 };
 
 const char *basket_status_message(enum basket_status status)
 {
 	if ((unsigned)status < sizeof messages / sizeof messages[0] && messages[status])
 		return messages[status];
-	return "Unknown basket error";
+	return N_("Unknown basket error");
 }
 
 /* ---- lines ---------------------------------------------------------------- */
@@ -609,9 +613,9 @@ static void tb_str(struct textbuf *tb, const char *s, size_t size)
 }
 
 static const char *const discount_names[] = {
-	[BASKET_DISCOUNT_NONE] = "none",
-	[BASKET_DISCOUNT_PERCENT] = "percent",
-	[BASKET_DISCOUNT_AMOUNT] = "amount",
+	[BASKET_DISCOUNT_NONE] = N_("none"),
+	[BASKET_DISCOUNT_PERCENT] = N_("percent"),
+	[BASKET_DISCOUNT_AMOUNT] = N_("amount"),
 };
 
 enum basket_status basket_to_text(const struct basket *b, char **text)
