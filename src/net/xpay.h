@@ -10,6 +10,12 @@
  * The client never retries by itself: the payflow journals a request body
  * before it leaves (xpay_create_body / xpay_refund_body) and repeats it
  * byte for byte (xpay_create_send / xpay_refund_send) when it decides to.
+ * One exception lives inside libcurl: when a kept-alive connection turns
+ * out to be dead before a single byte of the answer came, curl re-sends
+ * the request once on a fresh connection. That is safe here because every
+ * POST carries its idempotency key (a create or refund comes back as a
+ * replay) and a repeated cancel answers payment_not_cancellable with the
+ * payment, already cancelled.
  *
  * Threads: a client is NOT thread-safe. One thread (the network worker)
  * creates, uses and frees it. xpay_global_init() runs once in main()
