@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# make bench: figures for the README.
+#  1. Client: create-order round trips against kaspi-sandbox on loopback,
+#     through the xpay client (one kept-alive connection, as the till's
+#     worker runs it) and through the curl command-line tool sending the
+#     same requests (a new process per request, and one process reusing
+#     its connection with --next).
+#  2. Sandbox: requests per second and latency percentiles from wrk on
+#     GET /health and POST /payment/orders, 1 and 8 connections.
+set -eu
+pos=${1:-build/kaspi-pos}
+sbx=${2:-build/kaspi-sandbox}
+build=$(dirname "$pos")
+N=${BENCH_N:-2000}          # client round trips
+NCURL=${BENCH_NCURL:-300}   # curl processes (each pays a process start)
+DUR=${BENCH_DURATION:-10}   # seconds per wrk run
+
+export KASPI_XDEV_KEY=xdev_bench000000000000000 KASPI_MERCHANT_ID=123456789012
+work=$(mktemp -d)
+trap 'kill $sbx_pid 2>/dev/null; wait $sbx_pid 2>/dev/null; rm -rf "$work"' EXIT
+
+# The production rate limit (10 000/min) would answer most of a load test
+# with 429, so the sandbox runs with a limit far above what wrk reaches.
+"$sbx" --port 0 --pay-after 0 --key "$KASPI_XDEV_KEY" --merchant "$KASPI_MERCHANT_ID" \
+	--rate-limit 100000000 >"$work/out" 2>"$work/err" &
+sbx_pid=$!
+for _ in $(seq 50); do grep -q '^listening on' "$work/out" 2>/dev/null && break; sleep 0.1; done
+url=$(sed -n 's/^listening on //p' "$work/out")
+[ -n "$url" ] || { echo "kaspi-sandbox did not start"; cat "$work/err"; exit 1; }
+
+# median and p99 (ms) of a column of numbers
+stats() { sort -n | awk '{v[NR]=$1} END {m=v[int((NR+1)/2)]; p=v[int(NR*0.99)>0?int(NR*0.99):1]; printf "%.3f %.3f", m, p}'; }
+
+body() { # $1: merchant_order_id
+	printf '{"merchant_order_id":"%s","amount":150000,"description":"bench","payment_method":"qr","products":[{"name":"Bench item","quantity":1,"price":150000,"tax_rate":16}]}' "$1"
+}
+hdr=(-H "Authorization: Bearer $KASPI_XDEV_KEY" -H "X-Merchant-ID: $KASPI_MERCHANT_ID"
+	-H "Content-Type: application/json")
+
+echo "## Client: create order, round trip on loopback"
+echo
+echo "| sender | requests | median ms | p99 ms |"
+echo "|---|---:|---:|---:|"
+read -r n med p99 conns < <("$build/bench/bench_client" "$url" "$N")
+echo "| kaspi-pos xpay client, keep-alive ($conns connection) | $n | $med | $p99 |"
+
+stamp=$(date +%s)
+for i in $(seq "$NCURL"); do
+	t0=$(date +%s%N)
+	curl -s -o /dev/null -w '%{time_total}\n' "${hdr[@]}" -H "X-Idempotency-Key: P$stamp-$i" \
+		--data-binary "$(body "P$stamp-$i")" "$url/payment/orders" >>"$work/curl_inner"
+	echo $(( ($(date +%s%N) - t0) / 1000 )) >>"$work/curl_wall"
+done
+read -r med p99 < <(awk '{print $1*1000}' "$work/curl_inner" | stats)
+echo "| curl CLI, a process per request: curl's own time_total | $NCURL | $med | $p99 |"
+read -r med p99 < <(awk '{print $1/1000}' "$work/curl_wall" | stats)
+echo "| curl CLI, a process per request: wall time with process start | $NCURL | $med | $p99 |"
+
+args=()
+for i in $(seq "$N"); do
+	[ "$i" = 1 ] || args+=(--next)
+	args+=(-s -o /dev/null -w '%{time_total}\n' "${hdr[@]}" -H "X-Idempotency-Key: K$stamp-$i"
+		--data-binary "$(body "K$stamp-$i")" "$url/payment/orders")
+done
+curl "${args[@]}" >"$work/curl_next"
+read -r med p99 < <(awk '{print $1*1000}' "$work/curl_next" | stats)
+echo "| curl CLI, one process, keep-alive (--next) | $N | $med | $p99 |"
+
+echo
+echo "## Sandbox: wrk, ${DUR} s per row, 2 cores shared by wrk and the sandbox"
+echo
+echo "| endpoint | connections | req/s | req/min | p50 ms | p99 ms | non-2xx |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+export KEY=$KASPI_XDEV_KEY MERCHANT=$KASPI_MERCHANT_ID
+here=$(dirname "$0")
+ms() { # wrk's "1.23ms" / "456.00us" / "1.20s" → ms
+	awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f", v}'
+}
+for ep in health create; do
+	for c in 1 8; do
+		t=$(( c < 2 ? 1 : 2 ))
+		if [ $ep = health ]; then path=/health; script=health.lua; else path=/payment/orders; script=create.lua; fi
+		wrk -t$t -c$c -d${DUR}s --latency -s "$here/$script" "$url$path" >"$work/wrk" 2>&1
+		rps=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' "$work/wrk")
+		p50=$(awk '$1=="50%" {print $2}' "$work/wrk" | ms)
+		p99=$(awk '$1=="99%" {print $2}' "$work/wrk" | ms)
+		bad=$(awk '/Non-2xx/ {print $NF}' "$work/wrk"); bad=${bad:-0}
+		echo "| $path | $c | $rps | $((rps * 60)) | $p50 | $p99 | $bad |"
+	done
+done
+echo
+echo "Production limit: 10 000 requests/minute per merchant (167 req/s)."
+
+echo
+echo "## Till: a catalog of ${BENCH_PRODUCTS:=100000} generated products"
+echo
+cat_home="$work/catalog-home"
+"$build/bench/bench_catalog" "$cat_home" "$BENCH_PRODUCTS" >"$work/cat" || { echo "bench_catalog failed"; exit 1; }
+KASPI_POS_HOME="$cat_home" LANG=C.UTF-8 TERM=xterm \
+	"$build/bench/bench_startup" 20 "$(cd "$(dirname "$pos")" && pwd)/$(basename "$pos")" >>"$work/cat" ||
+	{ echo "bench_startup failed"; exit 1; }
+v() { awk -v k="$1" '$1==k {print $2}' "$work/cat"; }
+echo "| measure | value | target |"
+echo "|---|---:|---:|"
+echo "| catalog import (CSV → SQLite + FTS5) | $(v import_ms) ms | — |"
+echo "| start-up to the first drawn frame, median of 20 | $(v first_frame_median_ms) ms | < 100 ms |"
+echo "| start-up to the first drawn frame, slowest of 20 | $(v first_frame_max_ms) ms | < 100 ms |"
+echo "| peak resident memory (VmHWM) | $(( $(v peak_rss_kb) / 1024 )) MiB | < 20 MB |"
+echo "| barcode lookup, median | $(v lookup_median_ms) ms | — |"
+echo "| barcode lookup, p99 | $(v lookup_p99_ms) ms | < 1 ms |"
+echo "| name prefix search, median | $(v search_median_ms) ms | — |"
+echo "| name prefix search, p99 | $(v search_p99_ms) ms | < 10 ms |"
