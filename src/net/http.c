@@ -169,33 +169,28 @@ static bool parse_digits(const char *s, size_t n, long long max, long long *out)
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return false;
-		v = v * 10 + (s[i] - '0');
-		if (v > max)
-			return false;
+		int d = s[i] - '0';
+		if (v > (max - d) / 10)
+			return false;           /* would pass max (and never overflow) */
+		v = v * 10 + d;
 	}
 	*out = v;
 	return true;
 }
 
-/* CURLOPT_HEADERFUNCTION: picks Content-Length, Date, Retry-After and
- * Idempotent-Replayed out of the response headers. A status line starts
- * a new header block (1xx, or a retried request), so it resets them. */
-static size_t header_cb(char *buf, size_t size, size_t nitems, void *userp)
+/* Picks the headers the client acts on; see http.h. */
+bool http_header_line(http_response *r, const char *buf, size_t n)
 {
-	http_client *c = userp;
-	http_response *r = c->resp;
-	size_t n = size * nitems;
-
 	if (n >= 5 && memcmp(buf, "HTTP/", 5) == 0) {
 		r->content_length = -1;
 		r->replayed = false;
 		r->retry_after_s = -1;
 		r->has_date = false;
-		return n;
+		return true;
 	}
 	const char *colon = memchr(buf, ':', n);
 	if (!colon)
-		return n;
+		return true;
 	size_t name_len = (size_t)(colon - buf);
 	const char *v = colon + 1;
 	size_t vlen = n - name_len - 1;
@@ -210,15 +205,13 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *userp)
 	char tmp[128];
 	if (name_len == 14 && strncasecmp(buf, "Content-Length", 14) == 0) {
 		long long cl;
-		if (!parse_digits(v, vlen, LLONG_MAX / 10, &cl)) {
+		if (!parse_digits(v, vlen, LLONG_MAX, &cl)) {
 			r->content_length = -1;
-			return n;
+			return true;
 		}
 		r->content_length = cl;
-		if ((unsigned long long)cl > HTTP_BODY_MAX) {
-			c->too_large = true;
-			return 0;               /* abort before the body comes */
-		}
+		if ((unsigned long long)cl > HTTP_BODY_MAX)
+			return false;           /* abort before the body comes */
 	} else if (name_len == 4 && strncasecmp(buf, "Date", 4) == 0) {
 		if (vlen < sizeof tmp) {
 			memcpy(tmp, v, vlen);
@@ -231,7 +224,7 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *userp)
 		}
 	} else if (name_len == 11 && strncasecmp(buf, "Retry-After", 11) == 0) {
 		long long secs;
-		if (parse_digits(v, vlen, LLONG_MAX / 10, &secs)) {
+		if (parse_digits(v, vlen, LLONG_MAX, &secs)) {
 			r->retry_after_s = secs > RETRY_AFTER_MAX ? RETRY_AFTER_MAX : (long)secs;
 		} else if (vlen < sizeof tmp) {
 			memcpy(tmp, v, vlen);
@@ -245,6 +238,20 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *userp)
 		}
 	} else if (name_len == 19 && strncasecmp(buf, "Idempotent-Replayed", 19) == 0) {
 		r->replayed = vlen == 4 && strncasecmp(v, "true", 4) == 0;
+	}
+	return true;
+}
+
+/* CURLOPT_HEADERFUNCTION: each header line of the answer, see
+ * http_header_line. Returning 0 makes curl abort the transfer. */
+static size_t header_cb(char *buf, size_t size, size_t nitems, void *userp)
+{
+	http_client *c = userp;
+	size_t n = size * nitems;
+
+	if (!http_header_line(c->resp, buf, n)) {
+		c->too_large = true;
+		return 0;
 	}
 	return n;
 }

@@ -98,6 +98,13 @@ http_err http_request(http_client *c, http_method method, const char *path,
 /* Connections opened since the client was created (keep-alive check). */
 long http_client_connects(const http_client *c);
 
+/* Reads one raw header line of an answer (as curl hands it over, CRLF
+ * included, not NUL-terminated) into r: Content-Length, Date, Retry-After
+ * (seconds or an HTTP date), Idempotent-Replayed; a status line resets
+ * them. Returns false when the answer must be aborted (Content-Length
+ * over HTTP_BODY_MAX). Pure: exposed for tests and the fuzzer. */
+bool http_header_line(http_response *r, const char *buf, size_t n);
+
 /* A short English name of err, for logs ("timeout", "connect", ...). */
 const char *http_err_name(http_err err);
 

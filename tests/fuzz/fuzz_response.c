@@ -1,8 +1,10 @@
 /* fuzz_response.c — libFuzzer target: arbitrary bytes as the body of every
  * answer the xpay client parses (health, create, status, refund) and of
  * every error it maps (cancel's 422 with a trailing payment, 404, 429,
- * 5xx). Nothing may crash, leak, read out of bounds or hit undefined
- * behaviour; every result must be a kind with a terminated message.
+ * 5xx), and line by line as response headers (http_header_line: Date,
+ * Retry-After, Content-Length, Idempotent-Replayed). Nothing may crash,
+ * leak, read out of bounds or hit undefined behaviour; every result must
+ * be a kind with a terminated message.
  *
  * Build and run by hand (or `make fuzz`):
  *   clang -std=c11 -D_GNU_SOURCE -O1 -g -Isrc -I/usr/include/cjson \
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/http.h"
 #include "net/xpay.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -88,6 +91,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (r.has_payment && (p.payment_id[0] == '\0' || p.amount < 1))
 			abort();
+	}
+
+	/* the same bytes as header lines, each in its own heap copy */
+	http_response hr;
+	memset(&hr, 0, sizeof hr);
+	hr.content_length = -1;
+	hr.retry_after_s = -1;
+	size_t start = 0;
+	for (size_t i = 0; i <= size; i++) {
+		if (i < size && body[i] != '\n')
+			continue;
+		size_t n = i - start + (i < size);
+		char *line = malloc(n ? n : 1);
+		if (line) {
+			memcpy(line, body + start, n);
+			bool keep = http_header_line(&hr, line, n);
+			if (!keep && hr.content_length <= (long long)HTTP_BODY_MAX)
+				abort();
+			if (hr.retry_after_s < -1 || hr.retry_after_s > 86400)
+				abort();
+			free(line);
+		}
+		start = i + 1;
 	}
 	free(body);
 	return 0;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "net/http.h"
 #include "net/xpay.h"
 
 /* Times of API.md's examples, as time_t. */
@@ -1002,6 +1003,58 @@ static void retryable_only_where_a_repeat_can_help(void **state)
 	}
 }
 
+/* ---- response headers -------------------------------------------------- */
+
+static bool header(http_response *r, const char *line)
+{
+	return http_header_line(r, line, strlen(line));
+}
+
+static void header_lines_give_length_date_retry_after_and_replay(void **state)
+{
+	(void)state;
+	http_response r;
+	memset(&r, 0, sizeof r);
+	assert_true(header(&r, "HTTP/1.1 429 Too Many Requests\r\n"));
+	assert_int_equal(r.content_length, -1);
+	assert_int_equal(r.retry_after_s, -1);
+	assert_true(header(&r, "content-length:  47 \r\n"));
+	assert_int_equal(r.content_length, 47);
+	assert_true(header(&r, "Date: Sun, 10 May 2026 16:35:00 GMT\r\n"));
+	assert_true(r.has_date);
+	assert_int_equal(r.date, T_16_35_00);
+	assert_true(header(&r, "Retry-After: 120\r\n"));
+	assert_int_equal(r.retry_after_s, 120);
+	assert_true(header(&r, "Retry-After: 99999999999999999999999\r\n"));
+	assert_int_equal(r.retry_after_s, 120);     /* unreadable: kept */
+	assert_true(header(&r, "Retry-After: 9999999\r\n"));
+	assert_int_equal(r.retry_after_s, 86400);   /* capped at a day */
+	assert_true(header(&r, "Idempotent-Replayed: TRUE\r\n"));
+	assert_true(r.replayed);
+	assert_true(header(&r, "Idempotent-Replayed: yes\r\n"));
+	assert_false(r.replayed);
+	assert_true(header(&r, "X-Idempotent-Replayed-Not: true\r\n"));
+	assert_false(r.replayed);
+	assert_true(header(&r, "\r\n"));
+	/* a new status line (after a 100 Continue, say) forgets them */
+	assert_true(header(&r, "HTTP/1.1 200 OK\r\n"));
+	assert_false(r.has_date);
+	assert_int_equal(r.content_length, -1);
+}
+
+static void header_content_length_over_1_mib_aborts(void **state)
+{
+	(void)state;
+	http_response r;
+	memset(&r, 0, sizeof r);
+	assert_true(header(&r, "Content-Length: 1048576\r\n"));
+	assert_false(header(&r, "Content-Length: 1048577\r\n"));
+	assert_true(header(&r, "Content-Length: -5\r\n"));
+	assert_int_equal(r.content_length, -1);
+	assert_true(header(&r, "Content-Length: 99999999999999999999999999\r\n"));
+	assert_int_equal(r.content_length, -1);
+}
+
 /* ---- client settings -------------------------------------------------- */
 
 #define GOOD_KEY "xdev_ab12cd34ef56gh78ij90"
@@ -1169,6 +1222,8 @@ int main(void)
 		cmocka_unit_test(cancel_422_with_a_broken_payment_has_none),
 		cmocka_unit_test(redirect_is_an_error_that_points_at_the_url),
 		cmocka_unit_test(retryable_only_where_a_repeat_can_help),
+		cmocka_unit_test(header_lines_give_length_date_retry_after_and_replay),
+		cmocka_unit_test(header_content_length_over_1_mib_aborts),
 		cmocka_unit_test(client_refuses_a_malformed_key_without_echoing_it),
 		cmocka_unit_test(client_refuses_a_malformed_bin),
 		cmocka_unit_test(client_refuses_urls_that_would_leak_or_skip_tls),
