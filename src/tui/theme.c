@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app/i18n.h"
+
 static const char *const role_names[ROLE_COUNT] = {
 	[ROLE_NORMAL] = "normal",
 	[ROLE_HEADER] = "header",
@@ -187,7 +189,7 @@ bool theme_apply_text(const char *text, const char *origin, char *warning, size_
 		}
 		if (role < 0 || !parse_spec(trim(eq + 1), role, &attr)) {
 			if (ok && warning && size)
-				snprintf(warning, size, "%s:%d: not a theme line (role = FG on BG, attributes)",
+				snprintf(warning, size, _("%s:%d: not a theme line (role = FG on BG, attributes)"),
 				         origin, lineno);
 			ok = false;
 			continue;
@@ -246,7 +248,7 @@ void theme_load(const char *name, const char *const *dirs, char *warning, size_t
 	}
 	if (!text) {
 		if (warning && size)
-			snprintf(warning, size, "theme \"%s\" not found: using the default", name);
+			snprintf(warning, size, _("theme \"%s\" not found: using the default"), name);
 		return;
 	}
 	char local[256];
@@ -256,7 +258,7 @@ void theme_load(const char *name, const char *const *dirs, char *warning, size_t
 			attrs[r] = A_NORMAL;
 		theme_apply_text(colour ? builtin_default : builtin_mono, "built-in", NULL, 0);
 		if (warning && size)
-			snprintf(warning, size, "%s: using the default theme", local);
+			snprintf(warning, size, _("%s: using the default theme"), local);
 	}
 	free(text);
 }
