@@ -35,6 +35,7 @@ static const char *const messages[] = {
 	[BASKET_ERR_TAX_RATE] = N_("The VAT rate must be a whole percent from 0 to 100"),
 	[BASKET_ERR_NAME] = N_("The product has no valid name"),
 	[BASKET_ERR_TOO_MANY_LINES] = N_("The basket is full (500 lines): take payment for these items first"),
+	/* xgettext:no-c-format */
 	[BASKET_ERR_DISCOUNT] = N_("A discount must be from 0 to 100 % and no more than the line's price"),
 	[BASKET_ERR_OVERFLOW] = N_("The amounts are too large to add up"),
 	[BASKET_ERR_EMPTY] = N_("The basket is empty: scan a product first"),

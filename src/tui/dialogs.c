@@ -220,6 +220,7 @@ static int discount_key(struct tui *t, int key)
 			text[len - 1] = '\0';
 		/* both read as tenge: "12,5" percent is 12.50 → 1250 hundredths */
 		if (!money_parse_tenge(text, &v) || v < 0) {
+			/* xgettext:no-c-format */
 			tui_message(t, ROLE_ERROR, "%s", _("Type 10% for a percent or 500 for tenge off the line"));
 			tui_bell(t, 1);
 			return TUI_REDRAW;
@@ -491,6 +492,7 @@ void dialog_draw(struct tui *t)
 		break;
 	case DIALOG_DISCOUNT:
 		field_draw(_("Discount"), _("Discount:"), t->dlg_input,
+		           /* xgettext:no-c-format */
 		           _("10% for a percent, 500 for tenge off the line, 0 to clear"));
 		break;
 	case DIALOG_RECALL:

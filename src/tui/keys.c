@@ -11,6 +11,7 @@ const struct keybind keys_sale[] = {
 	{KC(KEY_F(1)), ACT_HELP, "F1", N_("Help: this screen"), N_("Help")},
 	{KC(KEY_F(2)), ACT_SEARCH, "F2", N_("Search the catalog by name or code"), N_("Find")},
 	{KC(KEY_F(3)), ACT_QUANTITY, "F3", N_("Set the quantity of the selected line"), N_("Qty")},
+	/* xgettext:no-c-format */
 	{KC(KEY_F(4)), ACT_DISCOUNT, "F4", N_("Discount on the selected line (10% or tenge)"), N_("Disc")},
 	{KC(KEY_F(5)), ACT_HOLD, "F5", N_("Hold the basket; on an empty basket, recall one"), N_("Hold")},
 	{KC(KEY_F(6)), ACT_LOGOUT, "F6", N_("Log out (the basket must be empty or held)"), NULL},

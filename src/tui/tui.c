@@ -374,7 +374,7 @@ int tui_run(struct kp_config *cfg)
 	memset(&t, 0, sizeof t);
 	t.cfg = cfg;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "kaspi-pos: the till needs a terminal; for scripts see kaspi-pos --help\n");
+		fprintf(stderr, "kaspi-pos: %s\n", _("the till needs a terminal; for scripts see kaspi-pos --help"));
 		return 2;
 	}
 	if (db_open_home(cfg->home, &t.db, &err) != STORE_OK) {
@@ -385,14 +385,14 @@ int tui_run(struct kp_config *cfg)
 	basket_set_discount_limit(&t.basket, cfg->limits.discount_percent_without_manager);
 	t.worker = worker_start(cfg);
 	if (!t.worker) {
-		fprintf(stderr, "kaspi-pos: cannot start the network thread\n");
+		fprintf(stderr, "kaspi-pos: %s\n", _("cannot start the network thread"));
 		db_close(t.db);
 		return 2;
 	}
 
 	set_escdelay(25);
 	if (!initscr()) {
-		fprintf(stderr, "kaspi-pos: cannot open the terminal\n");
+		fprintf(stderr, "kaspi-pos: %s\n", _("cannot open the terminal"));
 		return 2;
 	}
 	raw();
