@@ -507,8 +507,9 @@ enum csv_result {
 
 /* Reads one record (RFC 4180): its fields, unquoted and NUL-terminated in
  * the arena, into fields[0..CSV_FIELDS_MAX-1]; *nfields counts all of
- * them, kept or not. *first is the line it starts on; *bad is set when a
- * syntax problem was reported. A blank line is a record of one empty
+ * them, kept or not. *first is the line it starts on, and the line its
+ * syntax problems are reported on (so that problems stay in line order);
+ * *bad is set when there was one. A blank line is a record of one empty
  * field with *blank set. */
 static enum csv_result csv_read(struct csv_reader *r, struct import_ctx *ic, char **fields,
                                 int *nfields, long *first, bool *bad, bool *blank)
@@ -547,7 +548,7 @@ static enum csv_result csv_read(struct csv_reader *r, struct import_ctx *ic, cha
 			}
 			if (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r') {
 				if (!*bad)
-					import_report(ic, r->line,
+					import_report(ic, *first,
 					              "text after a closing quote: put the whole field in quotes");
 				*bad = true;
 				while (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r')
@@ -556,7 +557,7 @@ static enum csv_result csv_read(struct csv_reader *r, struct import_ctx *ic, cha
 		} else {
 			while (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r') {
 				if (*r->p == '"' && !*bad) {
-					import_report(ic, r->line,
+					import_report(ic, *first,
 					              "a quote inside an unquoted field: quote the whole field "
 					              "and double its quotes (\"\")");
 					*bad = true;
@@ -566,7 +567,7 @@ static enum csv_result csv_read(struct csv_reader *r, struct import_ctx *ic, cha
 		}
 		*r->out++ = '\0';
 		if (memchr(field, '\0', (size_t)(r->out - field - 1)) && !*bad) {
-			import_report(ic, r->line, "a NUL byte: is this a text (CSV) file?");
+			import_report(ic, *first, "a NUL byte: is this a text (CSV) file?");
 			*bad = true;
 		}
 		if (*nfields < CSV_FIELDS_MAX)
@@ -582,7 +583,7 @@ static enum csv_result csv_read(struct csv_reader *r, struct import_ctx *ic, cha
 		if (r->p < r->end && *r->p == '\n')
 			r->p++;
 		r->line++;
-		*blank = *nfields == 1 && !quoted_any && fields[0][0] == '\0';
+		*blank = *nfields == 1 && !quoted_any && r->out == field + 1; /* no byte at all */
 		return CSV_RECORD;
 	}
 }
@@ -852,7 +853,7 @@ store_status catalog_import_buffer(store_db *db, const char *buf, size_t len,
 		check_record(&ic, first, fields, nfields, ncols, colmap, &skus, &barcodes,
 		             &rows[stats->rows - 1]);
 	}
-	if (!have_header)
+	if (!have_header && res != CSV_BROKEN)
 		import_report(&ic, 1, "the file is empty: it needs the header "
 		              "sku,barcode,name_ru,name_kk,unit,price,tax_rate");
 	else if (header_ok && stats->rows == 0 && ic.errors == 0)

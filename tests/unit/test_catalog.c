@@ -271,6 +271,23 @@ static void quoted_fields_hold_commas_quotes_and_keep_line_numbers(void **state)
 	expect_problem(f, 7, "never closes");
 }
 
+/* Found by fuzzing: a header that never closes its quote, or a line of
+ * only a NUL byte, is one problem each, not also "the file is empty". */
+static void a_broken_header_or_a_nul_line_is_reported_once(void **state)
+{
+	struct fixture *f = *state;
+	store_err err;
+	assert_int_equal(import(f, "\"sku,barcode,name_ru\n", NULL), STORE_ERR_INPUT);
+	expect_problem(f, 1, "never closes");
+	assert_int_equal(f->nproblems, 1);
+	f->nproblems = 0;
+	assert_int_equal(catalog_import_buffer(f->db, "\r\0\x0b" "0", 4, collect, f, NULL, &err),
+	                 STORE_ERR_INPUT);
+	expect_problem(f, 2, "a NUL byte");
+	for (int i = 0; i < f->nproblems; i++)
+		assert_null(strstr(f->problems[i].text, "the file is empty"));
+}
+
 static void bom_and_crlf_are_tolerated(void **state)
 {
 	struct fixture *f = *state;
@@ -525,6 +542,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(prices_and_rates_are_checked, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_header_is_checked_and_may_reorder_columns, setup, teardown),
 		cmocka_unit_test_setup_teardown(quoted_fields_hold_commas_quotes_and_keep_line_numbers, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_broken_header_or_a_nul_line_is_reported_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(bom_and_crlf_are_tolerated, setup, teardown),
 		cmocka_unit_test_setup_teardown(names_must_be_utf8_and_not_too_long, setup, teardown),
 		cmocka_unit_test_setup_teardown(reimport_updates_by_sku_adds_and_removes, setup, teardown),
