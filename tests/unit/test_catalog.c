@@ -437,6 +437,29 @@ static void kazakh_prefix_search_folds_kazakh_letters(void **state)
 	assert_string_equal(search_skus(f, "шоколад", false), "GR-0088");
 }
 
+/* unicode61 folds every Kazakh letter: a name in capitals is found by
+ * its lower-case prefix and the other way round. */
+static void all_nine_kazakh_letters_fold_case(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const pairs[][2] = {
+		{"ӘЛЕМ", "әле"}, {"ҒАЛАМ", "ғал"}, {"ҚАНТ", "қан"}, {"ҢҢА", "ңң"}, {"ӨРІК", "өрі"},
+		{"ҰН", "ұн"},     {"ҮЙ", "үй"},     {"ҺӘ", "һә"},     {"ІРІМШІК", "ірім"},
+	};
+	char csv[2048], sku[16];
+	size_t used = (size_t)snprintf(csv, sizeof csv, HEADER);
+	for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++)
+		used += (size_t)snprintf(csv + used, sizeof csv - used, "K-%zu,,Товар,%s,шт,1,16\n", i,
+		                         pairs[i][0]);
+	import_ok(f, csv);
+	for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+		snprintf(sku, sizeof sku, "K-%zu", i);
+		assert_string_equal(search_skus(f, pairs[i][1], false), sku);
+	}
+	assert_string_equal(search_skus(f, "ӨРІК", false), "K-4");
+	assert_string_equal(search_skus(f, "өрік", false), "K-4");
+}
+
 static void search_by_sku_words(void **state)
 {
 	struct fixture *f = *state;
@@ -549,6 +572,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(lookup_by_barcode_and_by_sku, setup, teardown),
 		cmocka_unit_test_setup_teardown(russian_prefix_search_ignores_case, setup, teardown),
 		cmocka_unit_test_setup_teardown(kazakh_prefix_search_folds_kazakh_letters, setup, teardown),
+		cmocka_unit_test_setup_teardown(all_nine_kazakh_letters_fold_case, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_by_sku_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(fts_syntax_in_the_query_is_plain_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(find_puts_the_exact_code_first_then_names, setup, teardown),
