@@ -752,7 +752,8 @@ static void utf8_trim_tail(char *s)
 }
 
 /* Copies server text for a screen: control bytes become spaces; the end
- * is cut at a character boundary. */
+ * is cut at a character boundary; text that is not valid UTF-8 keeps only
+ * its ASCII (the rest shows as '?'). */
 static void screen_text(char *dst, size_t size, const char *src)
 {
 	size_t o = 0;
@@ -762,6 +763,10 @@ static void screen_text(char *dst, size_t size, const char *src)
 	}
 	dst[o] = '\0';
 	utf8_trim_tail(dst);
+	if (kp_utf8_length(dst) < 0)
+		for (char *p = dst; *p; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
 }
 
 /* A contract error code: [a-z0-9_], 1…XPAY_CODE_SIZE−1 bytes. */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/validate.h"
 #include "net/http.h"
 #include "net/xpay.h"
 
@@ -35,6 +36,8 @@ static void check(const xpay_result *r, xpay_kind k)
 	for (const char *p = r->message; *p; p++)
 		if ((unsigned char)*p < 0x20)
 			abort();
+	if (kp_utf8_length(r->message) < 0)      /* a screen line: valid UTF-8 */
+		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -870,14 +870,24 @@ static void server_message_is_cleaned_for_the_screen(void **state)
 	assert_string_equal(r.message, "A field was rejected (422): line1 line2 [31mred tab");
 	/* a long Cyrillic message is cut on a character boundary */
 	char body[2048];
-	char msg[1024] = "";
+	char msg[1024];
+	size_t o = 0;
 	for (int i = 0; i < 100; i++)
-		strncat(msg, "ж", sizeof msg - strlen(msg) - 1);
+		o += (size_t)snprintf(msg + o, sizeof msg - o, "ж");
 	snprintf(body, sizeof body, ERR("invalid_field", "%s"), msg);
 	r = map(XPAY_CALL_CREATE, 422, body, -1);
 	size_t n = strlen(r.message);
 	assert_true(n < XPAY_MESSAGE_SIZE);
 	assert_int_equal(n % 2, (strlen("A field was rejected (422): ")) % 2);
+}
+
+static void server_message_that_is_not_utf8_keeps_its_ascii(void **state)
+{
+	(void)state;
+	const char body[] = "{\"error\":{\"code\":\"invalid_field\",\"message\":\"bad \xff\xfe byte\"}}";
+	xpay_result r = fresh_result();
+	xpay_map_error(XPAY_CALL_CREATE, 422, body, strlen(body), -1, NULL, &r);
+	assert_string_equal(r.message, "A field was rejected (422): bad ?? byte");
 }
 
 static void odd_or_long_codes_are_not_trusted(void **state)
@@ -1213,6 +1223,7 @@ int main(void)
 		cmocka_unit_test(unknown_code_shows_code_and_server_message),
 		cmocka_unit_test(invalid_field_appends_the_server_message),
 		cmocka_unit_test(server_message_is_cleaned_for_the_screen),
+		cmocka_unit_test(server_message_that_is_not_utf8_keeps_its_ascii),
 		cmocka_unit_test(odd_or_long_codes_are_not_trusted),
 		cmocka_unit_test(cancel_404_without_payment_not_found_is_unsupported),
 		cmocka_unit_test(cancel_405_is_unsupported),
