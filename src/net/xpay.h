@@ -54,9 +54,12 @@ typedef enum xpay_kind {
 	XPAY_ERR_TIMEOUT,       /* no answer in time: outcome unknown */
 	XPAY_ERR_TLS,           /* TLS handshake or certificate failure: nothing sent */
 	XPAY_ERR_NETWORK,       /* connection dropped mid-way: outcome unknown */
-	XPAY_ERR_HTTP,          /* the server said no: http_status, code, message */
+	XPAY_ERR_HTTP,          /* the server said no: http_status, code, message;
+	                           5xx: outcome unknown, retryable */
 	XPAY_ERR_RATE_LIMITED,  /* 429: retry after retry_after_s */
-	XPAY_ERR_BAD_BODY,      /* an answer that is not what the contract says */
+	XPAY_ERR_BAD_BODY,      /* an answer that is not what the contract says (not
+	                           HTTP or JSON, cut short, over 1 MiB, wrong types,
+	                           missing fields): outcome unknown, retryable */
 	XPAY_UNSUPPORTED,       /* the server lacks this extension (cancel): not an error */
 	XPAY_ERR_NOMEM          /* out of memory */
 } xpay_kind;
