@@ -99,6 +99,9 @@ static bool search_word_byte(unsigned char c)
 	       (c >= 'A' && c <= 'Z');
 }
 
+/* Matches ranked per search at most (see catalog_search). */
+#define SEARCH_CANDIDATES 500
+
 /* Builds an FTS5 MATCH expression from what a person typed: every
  * whitespace-separated word becomes a string "word"* (a prefix query),
  * its own double quotes doubled, so that no character of the input is
@@ -154,14 +157,21 @@ store_status catalog_search(store_db *db, const char *text, struct kp_product *o
 	*count = 0;
 	if (!text || max <= 0 || search_expression(text, expr, sizeof expr) == 0)
 		return STORE_OK;
+	/* Ranking costs a bm25 score per match: a short prefix in a catalog of
+	 * 100 000 products matches thousands (7 ms to rank 4 000 here, more on
+	 * the till's PC), on every key typed. So the best matches are chosen
+	 * among the first SEARCH_CANDIDATES the index yields; each letter more
+	 * narrows the set, and once it is smaller, every match is ranked. */
 	if ((s = db_prepare(db,
-	                    "SELECT " PRODUCT_COLUMNS " FROM products_fts"
-	                    " JOIN products p ON p.id = products_fts.rowid"
-	                    " WHERE products_fts MATCH ?1 ORDER BY products_fts.rank, p.id LIMIT ?2",
+	                    "SELECT " PRODUCT_COLUMNS " FROM"
+	                    " (SELECT rowid AS id, rank AS r FROM products_fts"
+	                    "  WHERE products_fts MATCH ?1 LIMIT ?3) c"
+	                    " JOIN products p ON p.id = c.id ORDER BY c.r, p.id LIMIT ?2",
 	                    &st, err)) != STORE_OK)
 		return s;
 	sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, max);
+	sqlite3_bind_int(st, 3, SEARCH_CANDIDATES);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *count < max)
 		catalog_read_row(st, &out[(*count)++]);
 	sqlite3_finalize(st);
