@@ -3,6 +3,7 @@
 
 #include "core/timeutil.h"
 #include "net/webhook.h"
+#include "sandbox/ticks.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -33,13 +34,6 @@ struct hooks {
 	pthread_t threads[HOOKS_THREADS];
 	unsigned nthreads;               /* threads started */
 };
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void delivery_free(struct delivery *d)
 {
@@ -157,7 +151,7 @@ static void *hooks_thread(void *arg)
 			pthread_cond_wait(&h->wake, &h->lock);
 			continue;
 		}
-		int64_t now = mono_ms();
+		int64_t now = ticks_mono_ms();
 		if (h->heap[0]->due_ms > now) {
 			int64_t due = h->heap[0]->due_ms;
 			struct timespec ts = {.tv_sec = due / 1000, .tv_nsec = (due % 1000) * 1000000};
@@ -179,7 +173,7 @@ static void *hooks_thread(void *arg)
 			delivery_free(d);
 		} else {
 			/* 1, 2, 4, … s after the 1st, 2nd, 3rd … failure */
-			d->due_ms = mono_ms() + (INT64_C(1000) << (d->attempt - 1));
+			d->due_ms = ticks_mono_ms() + (INT64_C(1000) << (d->attempt - 1));
 			if (!heap_push(h, d))
 				delivery_free(d);
 		}
@@ -250,7 +244,7 @@ void hooks_send(struct hooks *h, const char *url, const char *event, const char 
 		return;
 	}
 	webhook_sign(h->secret, d->body, strlen(d->body), d->sig);
-	d->due_ms = mono_ms();
+	d->due_ms = ticks_mono_ms();
 
 	pthread_mutex_lock(&h->lock);
 	if (heap_push(h, d)) {

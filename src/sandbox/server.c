@@ -4,6 +4,7 @@
 
 #include "core/validate.h"
 #include "sandbox/routes.h"
+#include "sandbox/ticks.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -46,24 +47,10 @@ struct request {
 	bool answered;       /* a response is queued already */
 };
 
-static int64_t realtime_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Sleeps ms, or less when the server stops; false if it is stopping. */
 static bool server_wait(struct server *s, unsigned ms)
 {
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	struct timespec until = ticks_deadline(ms);
 	pthread_mutex_lock(&s->lock);
 	while (!s->stopping && pthread_cond_timedwait(&s->wake, &s->lock, &until) == 0)
 		;
@@ -215,7 +202,7 @@ static enum MHD_Result server_answer(struct server *s, struct MHD_Connection *co
 		const char *merchant = header(conn, "X-Merchant-ID");
 		unsigned retry = 0;
 		if (rt->access == ROUTE_API && merchant && strcmp(merchant, s->merchant) == 0 &&
-		    !ratelimit_admit(s->rl, realtime_ms(), &retry)) {
+		    !ratelimit_admit(s->rl, ticks_wall_ms(), &retry)) {
 			reply_error(&out, API_RATE_LIMITED, "over the limit of requests per minute; retry in %u s", retry);
 			out.retry_after = retry;
 			return server_finish(conn, &out, FAULT_NONE);
@@ -244,7 +231,7 @@ static enum MHD_Result server_answer(struct server *s, struct MHD_Connection *co
 		.body_len = rq->len,
 		.idempotency_key = header(conn, "X-Idempotency-Key"),
 		.base_url = base,
-		.now_ms = realtime_ms(),
+		.now_ms = ticks_wall_ms(),
 	};
 	rt->handle(rt, &req, &out);
 
@@ -355,7 +342,7 @@ static void server_log(void *cls, const char *fmt, va_list ap) __attribute__((fo
 static void server_log(void *cls, const char *fmt, va_list ap)
 {
 	struct server *s = cls;
-	if (atomic_load(&s->started))
+	if (!fmt || atomic_load(&s->started))
 		return;
 	fputs("kaspi-sandbox: ", stderr);
 	vfprintf(stderr, fmt, ap);

@@ -4,6 +4,7 @@
 #include "core/timeutil.h"
 #include "sandbox/rng.h"
 #include "sandbox/strmap.h"
+#include "sandbox/ticks.h"
 #include "sandbox/token.h"
 
 #include <inttypes.h>
@@ -118,13 +119,6 @@ struct state {
 	int day;                       /* Almaty day that day_sum counts */
 	int64_t day_sum;               /* tiyn of that day's pending + succeeded payments */
 };
-
-static int64_t realtime_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void time_text(time_t t, char buf[KP_TIME_LEN])
 {
@@ -747,7 +741,7 @@ static void *state_ticker(void *arg)
 
 	pthread_mutex_lock(&st->lock);
 	while (!st->stopping) {
-		int64_t now = realtime_ms();
+		int64_t now = ticks_wall_ms();
 		unsigned batch = 0;
 		while (st->heap_len && st->heap[0]->due_ms <= now) {
 			payment_advance(st, st->heap[0], now);
@@ -760,13 +754,7 @@ static void *state_ticker(void *arg)
 					break;
 			}
 		}
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += STATE_TICK_MS * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
+		struct timespec ts = ticks_deadline(STATE_TICK_MS);
 		if (!st->stopping)
 			pthread_cond_timedwait(&st->tick_wake, &st->lock, &ts);
 	}

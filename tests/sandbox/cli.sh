@@ -64,7 +64,7 @@ expect "SIGTERM exits 0" "$SBX_RC" 0
 expect "SIGTERM exits at once" "$(( (t1 - t0) < 2000000000 ))" 1
 
 # no key anywhere: a random one is made, printed on stderr, and works
-n=${#PIDS[@]}
+: >"$TMP/gen.out"
 "$SBX" --port 0 >"$TMP/gen.out" 2>"$TMP/gen.err" &
 gen=$!
 PIDS+=("$gen")
@@ -77,6 +77,7 @@ kill -INT "$gen"; wait "$gen"; rc=$?
 expect "SIGINT exits 0" "$rc" 0
 
 # KASPI_XDEV_KEY and KASPI_MERCHANT_ID are used when no flag is given
+: >"$TMP/env.out"
 KASPI_XDEV_KEY=xdev_envk3y00000000000001 KASPI_MERCHANT_ID=999999999999 "$SBX" --port 0 >"$TMP/env.out" 2>"$TMP/env.err" &
 envp=$!
 PIDS+=("$envp")

@@ -43,9 +43,10 @@ expect_match() {
 
 # sbx_start [sandbox flags...] — sets BASE, SBX_PID, SBX_OUT, SBX_ERR
 sbx_start() {
-	local n=${#PIDS[@]}
-	SBX_OUT=$TMP/sbx.$n.out
-	SBX_ERR=$TMP/sbx.$n.err
+	# fresh files made before the start: nothing stale can be read, even
+	# when called in a subshell
+	SBX_OUT=$(mktemp "$TMP/sbx.XXXXXX.out")
+	SBX_ERR=${SBX_OUT%.out}.err
 	"$SBX" --port 0 --key "$KEY" --merchant "$MERCHANT" "$@" >"$SBX_OUT" 2>"$SBX_ERR" &
 	SBX_PID=$!
 	PIDS+=("$SBX_PID")
@@ -63,11 +64,17 @@ sbx_start() {
 	fi
 }
 
-# sbx_stop — SIGTERM and wait; sets SBX_RC
+# sbx_stop — SIGTERM and wait; sets SBX_RC. Checks the exit status and
+# that stderr holds no sanitizer report (for ASan/UBSan builds).
 sbx_stop() {
 	kill -TERM "$SBX_PID" 2>/dev/null
 	wait "$SBX_PID"
 	SBX_RC=$?
+	if grep -qE 'Sanitizer|runtime error:' "$SBX_ERR"; then
+		bad "sanitizer report from the sandbox:"
+		sed 's/^/    /' "$SBX_ERR" | head -n 40
+	fi
+	[ "$SBX_RC" = 0 ] || bad "the sandbox exited $SBX_RC on SIGTERM"
 }
 
 # call METHOD PATH [BODY [curl args...]] — the API with the test key.

@@ -1,0 +1,32 @@
+/* ticks.c — clock readings in the units the sandbox uses. */
+#include "sandbox/ticks.h"
+
+static int64_t ticks_ms(clockid_t clock)
+{
+	struct timespec ts;
+	clock_gettime(clock, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t ticks_wall_ms(void)
+{
+	return ticks_ms(CLOCK_REALTIME);
+}
+
+int64_t ticks_mono_ms(void)
+{
+	return ticks_ms(CLOCK_MONOTONIC);
+}
+
+struct timespec ticks_deadline(unsigned ms)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
