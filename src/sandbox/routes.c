@@ -101,15 +101,17 @@ static bool text_fits(const char *s, long max)
 	return n >= 1 && n <= max;
 }
 
+/* An absolute http(s) URL of printable ASCII with something after "//". */
 static bool url_ok(const char *s)
 {
 	size_t n = strlen(s);
-	if (n > URL_MAX || (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0))
+	size_t scheme = strncmp(s, "http://", 7) == 0 ? 7 : strncmp(s, "https://", 8) == 0 ? 8 : 0;
+	if (!scheme || n <= scheme || n > URL_MAX)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
 			return false;
-	return n > 8;
+	return true;
 }
 
 /* Parses the body; NULL (and malformed_json) unless it is a JSON object
