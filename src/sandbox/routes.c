@@ -153,7 +153,7 @@ static void check_products(const cJSON *products, bool amount_ok, int64_t amount
 		int64_t quantity, price, tax;
 		snprintf(where, sizeof where, "products[%d].", i++);
 		if (!cJSON_IsObject(p)) {
-			api_check_fail(chk, API_INVALID_REQUEST, "%s must be an object", where);
+			api_check_fail(chk, API_INVALID_REQUEST, "products[%d] must be an object", i - 1);
 			typed = false;
 			continue;
 		}
@@ -179,10 +179,11 @@ static void check_products(const cJSON *products, bool amount_ok, int64_t amount
 		    __builtin_add_overflow(sum, line, &sum))
 			overflow = true;
 	}
-	if (typed && amount_ok && (overflow || sum != amount))
-		api_check_fail(chk, API_AMOUNT_MISMATCH,
-		               "the products add up to %lld tiyn, amount is %lld",
-		               overflow ? -1LL : (long long)sum, (long long)amount);
+	if (typed && amount_ok && overflow)
+		api_check_fail(chk, API_AMOUNT_MISMATCH, "the products' price x quantity overflow");
+	else if (typed && amount_ok && sum != amount)
+		api_check_fail(chk, API_AMOUNT_MISMATCH, "the products add up to %lld tiyn, amount is %lld",
+		               (long long)sum, (long long)amount);
 }
 
 /* The create body's rules that need no stored state; fills in. */
