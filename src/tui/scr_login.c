@@ -57,7 +57,8 @@ static int try_pin(struct tui *t)
 
 	if (t->n_users == 0)
 		return TUI_REDRAW;
-	const struct user *u = &t->users[t->login_sel];
+	const struct user chosen = t->users[t->login_sel]; /* login_enter frees the list */
+	const struct user *u = &chosen;
 	store_status st = users_verify_pin(t->db, u->name, t->pin, &check, &err);
 	explicit_bzero(t->pin, sizeof t->pin);
 	if (st != STORE_OK) {
@@ -66,12 +67,13 @@ static int try_pin(struct tui *t)
 	}
 	switch (check.verdict) {
 	case USERS_PIN_OK: {
-		struct user copy = *u;
+		struct user copy = chosen;
 		copy.role = check.role;
 		logged_in(t, &copy);
 		break;
 	}
 	case USERS_PIN_WRONG:
+		login_enter(t); /* the list shows the lock, if this try set it */
 		tui_bell(t, 1);
 		if (check.tries_left > 0)
 			tui_message(t, ROLE_ERROR, _("Wrong PIN: %d tries left"), check.tries_left);
@@ -80,6 +82,7 @@ static int try_pin(struct tui *t)
 			            check.locked_for);
 		break;
 	case USERS_LOCKED:
+		login_enter(t);
 		tui_bell(t, 1);
 		tui_message(t, ROLE_ERROR, _("%s is locked for %ld s more"), u->name, check.locked_for);
 		break;

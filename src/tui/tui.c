@@ -347,29 +347,37 @@ static const char *theme_name(enum config_theme th)
 	}
 }
 
-/* themes/ beside a build tree, else the installed share folder. */
-static void theme_dirs(char dirs[3][PATH_MAX])
+/* Where theme files are looked for, first match wins: KASPI_POS_THEME_DIR
+ * (a shop's own themes), themes/ beside a build tree, the installed share
+ * folder, then the system one. */
+static void theme_dirs(char dirs[4][PATH_MAX])
 {
 	char exe[PATH_MAX];
+	const char *own = getenv("KASPI_POS_THEME_DIR");
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	dirs[0][0] = dirs[1][0] = dirs[2][0] = '\0';
+	int d = 0;
+
+	for (int i = 0; i < 4; i++)
+		dirs[i][0] = '\0';
+	if (own && *own)
+		snprintf(dirs[d++], PATH_MAX, "%s", own);
 	if (n > 0) {
 		exe[n] = '\0';
 		char *slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = '\0';
-			snprintf(dirs[0], PATH_MAX, "%.*s/../themes", PATH_MAX - 16, exe);
-			snprintf(dirs[1], PATH_MAX, "%.*s/../share/kaspi-pos/themes", PATH_MAX - 32, exe);
+			snprintf(dirs[d++], PATH_MAX, "%.*s/../themes", PATH_MAX - 16, exe);
+			snprintf(dirs[d++], PATH_MAX, "%.*s/../share/kaspi-pos/themes", PATH_MAX - 32, exe);
 		}
 	}
-	snprintf(dirs[2], PATH_MAX, "/usr/share/kaspi-pos/themes");
+	snprintf(dirs[d], PATH_MAX, "/usr/share/kaspi-pos/themes");
 }
 
 int tui_run(struct kp_config *cfg)
 {
 	struct tui t;
 	store_err err;
-	char dirs[3][PATH_MAX];
+	char dirs[4][PATH_MAX];
 
 	memset(&t, 0, sizeof t);
 	t.cfg = cfg;
@@ -402,7 +410,10 @@ int tui_run(struct kp_config *cfg)
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	theme_dirs(dirs);
-	const char *dirlist[] = {dirs[0], dirs[1], dirs[2], NULL};
+	const char *dirlist[5] = {NULL};
+	for (int i = 0, d = 0; i < 4; i++)
+		if (dirs[i][0])
+			dirlist[d++] = dirs[i];
 	theme_load(theme_name(cfg->ui.theme), dirlist, t.theme_warning, sizeof t.theme_warning);
 
 	login_enter(&t);

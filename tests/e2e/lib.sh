@@ -49,6 +49,8 @@ e2e_setup() {
 # environment may be given as NAME=VALUE arguments.
 till_start() {
 	local cols=${TILL_COLS:-80} rows=${TILL_ROWS:-24}
+	# a session that stays, so that the server outlives the till's
+	tm has-session -t keep 2>/dev/null || tm new-session -d -s keep -x 20 -y 5 "sleep 3600"
 	tm kill-session -t till 2>/dev/null
 	tm new-session -d -s till -x "$cols" -y "$rows" \
 		"env $* '$POS' 2>'$E2E_TMP/till.err'; echo TILL-EXITED \$?; sleep 600"
