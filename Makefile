@@ -65,6 +65,8 @@ pot:
 
 .PHONY: all deps run test unit integration asan fuzz bench install uninstall clean check-deps
 .DEFAULT_GOAL := all
+# keep objects that only a test or bench binary uses
+.SECONDARY:
 
 all: check-deps $(POS) $(SBX) $(MO)
 

@@ -20,16 +20,16 @@ work=$(mktemp -d)
 trap 'kill $sbx_pid 2>/dev/null; wait $sbx_pid 2>/dev/null; rm -rf "$work"' EXIT
 
 # The production rate limit (10 000/min) would answer most of a load test
-# with 429, so the sandbox runs with a limit far above what wrk reaches.
+# with 429, so the sandbox runs without one (--rate-limit 0).
 "$sbx" --port 0 --pay-after 0 --key "$KASPI_XDEV_KEY" --merchant "$KASPI_MERCHANT_ID" \
-	--rate-limit 100000000 >"$work/out" 2>"$work/err" &
+	--rate-limit 0 --daily-limit 1000000000000 >"$work/out" 2>"$work/err" &
 sbx_pid=$!
 for _ in $(seq 50); do grep -q '^listening on' "$work/out" 2>/dev/null && break; sleep 0.1; done
 url=$(sed -n 's/^listening on //p' "$work/out")
 [ -n "$url" ] || { echo "kaspi-sandbox did not start"; cat "$work/err"; exit 1; }
 
 # median and p99 (ms) of a column of numbers
-stats() { sort -n | awk '{v[NR]=$1} END {m=v[int((NR+1)/2)]; p=v[int(NR*0.99)>0?int(NR*0.99):1]; printf "%.3f %.3f", m, p}'; }
+stats() { sort -n | awk '{v[NR]=$1} END {m=v[int((NR+1)/2)]; p=v[int(NR*0.99)>0?int(NR*0.99):1]; printf "%.3f %.3f\n", m, p}'; }
 
 body() { # $1: merchant_order_id
 	printf '{"merchant_order_id":"%s","amount":150000,"description":"bench","payment_method":"qr","products":[{"name":"Bench item","quantity":1,"price":150000,"tax_rate":16}]}' "$1"
