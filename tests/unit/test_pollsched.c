@@ -1,0 +1,83 @@
+/* test_pollsched.c — the status poll schedule: 1 s, 2 s, 5 s; error
+ * backoff; Retry-After; the expiry look; the request budget. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "core/pollsched.h"
+
+#define LATER 900000 /* expires_at far away */
+
+static void every_second_in_the_first_minute(void **state)
+{
+	(void)state;
+	assert_int_equal(poll_delay_ms(0, LATER, 0, 0), 1000);
+	assert_int_equal(poll_delay_ms(59999, LATER, 0, 0), 1000);
+}
+
+static void every_two_seconds_until_three_minutes(void **state)
+{
+	(void)state;
+	assert_int_equal(poll_delay_ms(60000, LATER, 0, 0), 2000);
+	assert_int_equal(poll_delay_ms(179999, LATER, 0, 0), 2000);
+}
+
+static void every_five_seconds_after(void **state)
+{
+	(void)state;
+	assert_int_equal(poll_delay_ms(180000, LATER, 0, 0), 5000);
+	assert_int_equal(poll_delay_ms(800000, LATER, 0, 0), 5000);
+}
+
+static void errors_back_off_doubling_to_a_cap(void **state)
+{
+	(void)state;
+	assert_int_equal(poll_delay_ms(0, LATER, 1, 0), 1000);
+	assert_int_equal(poll_delay_ms(0, LATER, 2, 0), 2000);
+	assert_int_equal(poll_delay_ms(0, LATER, 3, 0), 4000);
+	assert_int_equal(poll_delay_ms(0, LATER, 4, 0), 8000);
+	assert_int_equal(poll_delay_ms(0, LATER, 5, 0), 15000);
+	assert_int_equal(poll_delay_ms(0, LATER, 500, 0), 15000);
+}
+
+static void retry_after_is_never_undercut(void **state)
+{
+	(void)state;
+	assert_int_equal(poll_delay_ms(0, LATER, 0, 7), 7000);
+	assert_int_equal(poll_delay_ms(0, LATER, 5, 30), 30000);
+	/* a shorter Retry-After than the schedule changes nothing */
+	assert_int_equal(poll_delay_ms(200000, LATER, 0, 1), 5000);
+}
+
+static void expiry_is_confirmed_right_after_expires_at(void **state)
+{
+	(void)state;
+	/* 5 s schedule, 1 s to expiry: look 2 s after expires_at, at 3 s */
+	assert_int_equal(poll_delay_ms(300000, 1000, 0, 0), 3000);
+	/* past expiry: the slow pace until the server says it is final */
+	assert_int_equal(poll_delay_ms(900000, -1000, 0, 0), 5000);
+}
+
+static void budget_of_an_unpaid_15_minute_qr(void **state)
+{
+	(void)state;
+	/* 60 in the first minute, 60 until 3 min, 144 until 15 min */
+	assert_int_equal(poll_budget(15 * 60 * 1000), 264);
+	assert_int_equal(poll_budget(60 * 1000), 60);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_second_in_the_first_minute),
+		cmocka_unit_test(every_two_seconds_until_three_minutes),
+		cmocka_unit_test(every_five_seconds_after),
+		cmocka_unit_test(errors_back_off_doubling_to_a_cap),
+		cmocka_unit_test(retry_after_is_never_undercut),
+		cmocka_unit_test(expiry_is_confirmed_right_after_expires_at),
+		cmocka_unit_test(budget_of_an_unpaid_15_minute_qr),
+	};
+	return cmocka_run_group_tests_name("poll schedule", tests, NULL, NULL);
+}
