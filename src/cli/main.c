@@ -1,6 +1,7 @@
 /* main.c — kaspi-pos's entry point: global options, then one subcommand
  * from the table below (DESIGN.md, "Command line"). */
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -82,6 +83,9 @@ int main(int argc, char **argv)
 
 	/* A peer closing a socket must be an error code, never a dead till. */
 	signal(SIGPIPE, SIG_IGN);
+	/* The API key lives in this process's memory: no core file for it. */
+	struct rlimit no_core = {0, 0};
+	setrlimit(RLIMIT_CORE, &no_core);
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
