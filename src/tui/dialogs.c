@@ -8,6 +8,7 @@
 
 #include "app/i18n.h"
 #include "core/money.h"
+#include "core/validate.h"
 #include "store/events.h"
 #include "store/held.h"
 #include "tui/draw.h"
@@ -416,6 +417,39 @@ static void recall_draw(struct tui *t)
 	draw_text(y + h - 1, x + 2, w - 4, ROLE_DIALOG_TITLE, -1, false, _(" Enter recall · Esc close "));
 }
 
+/* ---- the buyer's phone -------------------------------------------------- */
+
+static int phone_key(struct tui *t, int key)
+{
+	size_t len = strlen(t->dlg_input);
+	switch (keys_lookup(keys_dialog, key)) {
+	case ACT_BACK:
+		t->dialog = DIALOG_NONE;
+		return TUI_REDRAW;
+	case ACT_ENTER: {
+		if (!kp_valid_phone(t->dlg_input)) {
+			tui_message(t, ROLE_ERROR, "%s", _("The phone must be +77 and 9 digits, e.g. +77051234567"));
+			tui_bell(t, 1);
+			return TUI_REDRAW;
+		}
+		char phone[16];
+		snprintf(phone, sizeof phone, "%s", t->dlg_input);
+		t->dialog = DIALOG_NONE;
+		pay_begin(t, JOURNAL_PHONE, phone);
+		return TUI_REDRAW;
+	}
+	default:
+		break;
+	}
+	if (key >= '0' && key <= '9' && len < 12) {
+		t->dlg_input[len] = (char)key;
+		t->dlg_input[len + 1] = '\0';
+	} else if (is_backspace(key) && len > 2) { /* "+7" stays */
+		t->dlg_input[len - 1] = '\0';
+	}
+	return TUI_REDRAW;
+}
+
 /* ---- the trio ----------------------------------------------------------- */
 
 void dialog_open(struct tui *t, enum tui_dialog d)
@@ -447,6 +481,9 @@ void dialog_open(struct tui *t, enum tui_dialog d)
 		explicit_bzero(t->pin, sizeof t->pin);
 		break;
 	}
+	case DIALOG_PHONE:
+		snprintf(t->dlg_input, sizeof t->dlg_input, "+7");
+		break;
 	case DIALOG_NONE:
 		break;
 	}
@@ -465,6 +502,8 @@ int dialog_key(struct tui *t, int key)
 		return recall_key(t, key);
 	case DIALOG_APPROVE:
 		return approve_key(t, key);
+	case DIALOG_PHONE:
+		return phone_key(t, key);
 	case DIALOG_NONE:
 		break;
 	}
@@ -500,6 +539,10 @@ void dialog_draw(struct tui *t)
 		break;
 	case DIALOG_APPROVE:
 		approve_draw(t);
+		break;
+	case DIALOG_PHONE:
+		field_draw(_("Payment by phone"), _("Buyer's phone:"), t->dlg_input,
+		           _("+77 and 9 digits: the request goes to the buyer's Kaspi app"));
 		break;
 	case DIALOG_NONE:
 		break;

@@ -15,6 +15,7 @@ const struct keybind keys_sale[] = {
 	{KC(KEY_F(4)), ACT_DISCOUNT, "F4", N_("Discount on the selected line (10% or tenge)"), N_("Disc")},
 	{KC(KEY_F(5)), ACT_HOLD, "F5", N_("Hold the basket; on an empty basket, recall one"), N_("Hold")},
 	{KC(KEY_F(6)), ACT_LOGOUT, "F6", N_("Log out (the basket must be empty or held)"), NULL},
+	{KC(KEY_F(7)), ACT_SETTLE, "F7", N_("Settle a late payment as a completed sale"), NULL},
 	{KC(KEY_F(8)), ACT_VOID, "F8", N_("Void the selected line"), N_("Void")},
 	{KC(KEY_F(9)), ACT_JOURNAL, "F9", N_("Journal of payments"), N_("Jrnl")},
 	{KC(KEY_F(10)), ACT_PAY_QR, "F10", N_("Pay by Kaspi QR"), N_("QR")},
@@ -73,6 +74,14 @@ const struct keybind keys_info[] = {
 	{KEYS_ENTER, ACT_BACK, "Enter", NULL, NULL},
 	{KC(KEY_UP), ACT_UP, "\xe2\x86\x91", NULL, NULL},
 	{KC(KEY_DOWN), ACT_DOWN, "\xe2\x86\x93", NULL, NULL},
+	{0, ACT_NONE, NULL, NULL, NULL},
+};
+
+const struct keybind keys_pay[] = {
+	{KEYS_ESC, ACT_BACK, "Esc", N_("Give up: cancel the payment (it is still watched)"), N_("Cancel")},
+	{KEYS_ENTER, ACT_ENTER, "Enter", N_("After the outcome: back to the sale"), NULL},
+	{KC(KEY_ENTER), ACT_ENTER, "Enter", NULL, NULL},
+	{'\r', ACT_ENTER, "Enter", NULL, NULL},
 	{0, ACT_NONE, NULL, NULL, NULL},
 };
 

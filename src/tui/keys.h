@@ -22,6 +22,7 @@ enum action {
 	ACT_DISCOUNT,
 	ACT_HOLD,       /* hold the basket, or recall one when it is empty */
 	ACT_LOGOUT,
+	ACT_SETTLE,     /* a late payment becomes a completed sale */
 	ACT_VOID,
 	ACT_JOURNAL,
 	ACT_PAY_QR,
@@ -56,6 +57,7 @@ extern const struct keybind keys_login[];
 extern const struct keybind keys_dialog[];
 extern const struct keybind keys_list_dialog[];
 extern const struct keybind keys_info[];
+extern const struct keybind keys_pay[];
 
 /* The action bound to key in table, or ACT_NONE. */
 enum action keys_lookup(const struct keybind *table, int key);

@@ -1,6 +1,6 @@
 /* scr_info.c — the help screen (drawn from the key table of the screen
  * it was opened from) and the journal, reports and payment screens,
- * which the payment and journal issues fill. */
+ * which the journal and report issues fill. */
 #include <curses.h>
 
 #include "app/i18n.h"
@@ -44,11 +44,6 @@ void info_draw(struct tui *t)
 		draw_box(y, x, h, w, ROLE_DIALOG_TITLE, ROLE_DIALOG, _("Reports"));
 		draw_text(y + 2, x + 2, w - 4, ROLE_DIALOG, -1, true,
 		          _("X and Z reports are not in this version yet."));
-		break;
-	case SCREEN_PAY:
-		draw_box(y, x, h, w, ROLE_DIALOG_TITLE, ROLE_DIALOG, _("Payment"));
-		draw_text(y + 2, x + 2, w - 4, ROLE_DIALOG, -1, true,
-		          _("Taking payments is not in this version yet: the basket stays as it is."));
 		break;
 	default:
 		break;

@@ -23,14 +23,14 @@ void sale_enter(struct tui *t)
 
 /* Rows of basket lines that fit: all but header, titles, the totals
  * (a rule and three rows), message, input and key bar. */
-static int list_rows(void)
+static int list_rows(const struct tui *t)
 {
-	return LINES - 9;
+	return LINES - 9 - (t->n_alerts ? 1 : 0);
 }
 
 static void keep_selection_visible(struct tui *t)
 {
-	size_t rows = (size_t)list_rows();
+	size_t rows = (size_t)list_rows(t);
 	if (t->basket.count == 0) {
 		t->sel = t->top = 0;
 		return;
@@ -215,12 +215,16 @@ static int hold_or_recall(struct tui *t)
 	return TUI_REDRAW;
 }
 
-static int pay(struct tui *t, enum tui_screen screen)
+/* F10 and F11: a basket that cannot be paid is refused before any request. */
+static int pay(struct tui *t, enum action a)
 {
 	enum basket_status st = basket_check_payable(&t->basket);
 	if (st != BASKET_OK)
 		return report_basket(t, st);
-	info_enter(t, screen);
+	if (a == ACT_PAY_PHONE)
+		dialog_open(t, DIALOG_PHONE);
+	else
+		pay_begin(t, JOURNAL_QR, NULL);
 	return TUI_REDRAW;
 }
 
@@ -281,7 +285,9 @@ int sale_key(struct tui *t, int key)
 		return TUI_REDRAW;
 	case ACT_PAY_QR:
 	case ACT_PAY_PHONE:
-		return pay(t, SCREEN_PAY);
+		return pay(t, keys_lookup(keys_sale, key));
+	case ACT_SETTLE:
+		return pay_complete_alert(t);
 	case ACT_PLUS:
 	case ACT_MINUS:
 		if (!typing)
@@ -294,10 +300,10 @@ int sale_key(struct tui *t, int key)
 		move_sel(t, 1);
 		return TUI_REDRAW;
 	case ACT_PAGE_UP:
-		move_sel(t, -list_rows());
+		move_sel(t, -list_rows(t));
 		return TUI_REDRAW;
 	case ACT_PAGE_DOWN:
-		move_sel(t, list_rows());
+		move_sel(t, list_rows(t));
 		return TUI_REDRAW;
 	case ACT_HOME:
 		move_sel(t, -(long)t->basket.count);
@@ -427,12 +433,22 @@ void sale_draw(struct tui *t)
 	draw_text(1, x, COLS - x, ROLE_COLUMN_TITLE, -1, true, "");
 
 	keep_selection_visible(t);
-	int rows = list_rows();
+	int rows = list_rows(t);
+	int first_row = 2;
+	if (t->n_alerts) {
+		/* stays until the cashier settles it: F7 (refunds come with F9) */
+		char sum[48];
+		money_format(sum, sizeof sum, t->alerts[0].amount);
+		draw_textf(2, 0, COLS, ROLE_ERROR, -1, true,
+		           _(" ALERT: %s was paid after all (%s): F7 records the sale%s"),
+		           t->alerts[0].merchant_order_id, sum, t->n_alerts > 1 ? " (+)" : "");
+		first_row = 3;
+	}
 	if (t->basket.count == 0)
-		draw_text(3, 0, COLS, ROLE_DIM, 0, false,
+		draw_text(first_row + 1, 0, COLS, ROLE_DIM, 0, false,
 		          _("Scan a barcode, type a code and Enter, or type a name to search (F2)"));
 	for (int r = 0; r < rows && t->top + (size_t)r < t->basket.count; r++)
-		draw_line(t, 2 + r, t->top + (size_t)r, &c);
+		draw_line(t, first_row + r, t->top + (size_t)r, &c);
 
 	draw_totals(t, LINES - 7);
 	if (t->msg.text[0])

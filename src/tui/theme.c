@@ -231,7 +231,10 @@ void theme_load(const char *name, const char *const *dirs, char *warning, size_t
 	if (warning && size)
 		warning[0] = '\0';
 	colour = has_colors() && !(no_color && no_color[0]) && strcmp(name, "mono") != 0;
-	if (colour) {
+	/* The QR is black on white whatever the theme or NO_COLOR say: on a
+	 * dark terminal a QR in the default colours is inverted and scans
+	 * badly. It is not decoration. */
+	if (has_colors()) {
 		start_color();
 		use_default_colors();
 		init_pair(THEME_QR_PAIR, COLOR_BLACK, COLOR_WHITE);

@@ -5,6 +5,7 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <langinfo.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -178,9 +179,12 @@ static void apply_health(struct tui *t, const struct worker_result *r)
 static void take_results(struct tui *t)
 {
 	struct worker_result *r;
+	struct payflow_changes ch;
 	while (worker_take(t->worker, &r)) {
 		if (r->kind == JOB_HEALTH)
 			apply_health(t, r);
+		else if (payflow_apply(&t->pf, r, &ch))
+			pay_changes(t, &ch);
 		worker_result_free(r);
 	}
 }
@@ -221,6 +225,8 @@ static int dispatch(struct tui *t, int key)
 		return login_key(t, key);
 	case SCREEN_SALE:
 		return sale_key(t, key);
+	case SCREEN_PAY:
+		return pay_key(t, key);
 	default:
 		return info_key(t, key);
 	}
@@ -320,6 +326,9 @@ static void draw(struct tui *t)
 		case SCREEN_SALE:
 			sale_draw(t);
 			break;
+		case SCREEN_PAY:
+			pay_draw(t);
+			break;
 		default:
 			info_draw(t);
 			break;
@@ -397,6 +406,11 @@ int tui_run(struct kp_config *cfg)
 		db_close(t.db);
 		return 2;
 	}
+	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	payflow_init(&t.pf, t.db, t.worker, cfg);
+	/* every start settles what a crash or a dead network left open */
+	char resume_note[PAYFLOW_MESSAGE_SIZE];
+	size_t resumed = payflow_resume(&t.pf, resume_note, sizeof resume_note);
 
 	set_escdelay(25);
 	if (!initscr()) {
@@ -417,8 +431,13 @@ int tui_run(struct kp_config *cfg)
 	theme_load(theme_name(cfg->ui.theme), dirlist, t.theme_warning, sizeof t.theme_warning);
 
 	login_enter(&t);
+	pay_load_alerts(&t);
 	if (t.theme_warning[0])
 		tui_message(&t, ROLE_ERROR, "%s", t.theme_warning);
+	else if (resume_note[0])
+		tui_message(&t, ROLE_ERROR, "%s", resume_note);
+	else if (resumed)
+		tui_message(&t, ROLE_INFO, _("Settling %zu unfinished payments with the server…"), resumed);
 	t.dirty = true;
 
 	int flags = 0;
@@ -426,10 +445,13 @@ int tui_run(struct kp_config *cfg)
 		maybe_check_health(&t);
 		if (t.dirty)
 			draw(&t);
-		/* wake at the next second for the clock */
+		/* wake at the next second for the clock, or when a request is due */
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		int timeout = (int)(1000 - ts.tv_nsec / 1000000);
+		long due = payflow_tick(&t.pf, now_ms());
+		if (due >= 0 && due < timeout)
+			timeout = (int)due;
 		struct pollfd fds[2] = {
 			{.fd = STDIN_FILENO, .events = POLLIN},
 			{.fd = worker_fd(t.worker), .events = POLLIN},
@@ -449,6 +471,9 @@ int tui_run(struct kp_config *cfg)
 
 	endwin();
 	worker_stop(t.worker, 300);
+	payflow_free(&t.pf);
+	qr_free(&t.qr);
+	free(t.alerts);
 	basket_free(&t.basket);
 	free(t.users);
 	free(t.held);

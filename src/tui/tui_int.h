@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "app/config.h"
+#include "app/payflow.h"
 #include "app/worker.h"
 #include "core/basket.h"
 #include "store/catalog.h"
@@ -18,6 +19,7 @@
 #include "store/shifts.h"
 #include "store/users.h"
 #include "tui/keys.h"
+#include "tui/qr.h"
 #include "tui/theme.h"
 
 #define TUI_MIN_COLS 80
@@ -49,6 +51,14 @@ enum tui_dialog {
 	DIALOG_DISCOUNT,
 	DIALOG_RECALL,
 	DIALOG_APPROVE,   /* a manager's PIN for a discount above the limit */
+	DIALOG_PHONE,     /* the buyer's phone for a payment by phone */
+};
+
+/* What the payment screen shows once the payment is over. */
+enum pay_outcome {
+	PAY_LIVE,         /* creating or waiting */
+	PAY_PAID,
+	PAY_NOT_PAID,     /* declined, failed, expired, refused: the basket is back */
 };
 
 enum tui_conn {
@@ -113,6 +123,17 @@ struct tui {
 	struct tui_pending_discount pending;
 	int approve_sel;                /* which manager, in users[] */
 
+	/* payments */
+	struct payflow pf;
+	int64_t pay_order;              /* the order on the payment screen; 0: none */
+	struct journal_order pay;       /* its journal row as last seen */
+	enum pay_outcome pay_outcome;
+	char pay_note[PAYFLOW_MESSAGE_SIZE]; /* the outcome's words */
+	struct qr_image qr;             /* the QR of pay.qr_token, drawn once */
+	char qr_for[JOURNAL_PAYMENT_ID_SIZE]; /* the payment the QR belongs to */
+	struct journal_order *alerts;   /* late payments the cashier must settle */
+	size_t n_alerts;
+
 	/* connection */
 	enum tui_conn conn;
 	char conn_detail[XPAY_MESSAGE_SIZE];
@@ -145,6 +166,16 @@ void login_draw(struct tui *t);
 void sale_enter(struct tui *t);
 int sale_key(struct tui *t, int key);
 void sale_draw(struct tui *t);
+
+void pay_begin(struct tui *t, enum journal_method method, const char *phone);
+int pay_key(struct tui *t, int key);
+void pay_draw(struct tui *t);
+/* Applies what the payflow changed (bells, outcome, alerts). */
+void pay_changes(struct tui *t, const struct payflow_changes *ch);
+/* Rereads the late payments waiting for the cashier. */
+void pay_load_alerts(struct tui *t);
+/* F7 on the sale screen: the oldest late payment becomes a completed sale. */
+int pay_complete_alert(struct tui *t);
 
 void info_enter(struct tui *t, enum tui_screen screen);
 int info_key(struct tui *t, int key);
