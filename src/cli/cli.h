@@ -29,5 +29,8 @@ bool cli_load_config(struct cli_ctx *ctx);
 int cmd_health(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_catalog(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_user(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_charge(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_status(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -22,6 +22,12 @@ static int cmd_version(struct cli_ctx *ctx, int argc, char **argv);
 static const struct command commands[] = {
 	{.name = "health", .usage = "", .summary = "check key + service: status, version, round-trip ms, clock skew",
 	 .run = cmd_health},
+	{.name = "charge", .usage = "", .summary = "AMOUNT [--method qr|phone] [--phone +77…] [--description T] [--no-wait]: one payment",
+	 .run = cmd_charge},
+	{.name = "status", .usage = "", .summary = "ORDER_OR_PAYMENT_ID: the server's view and the journal's",
+	 .run = cmd_status},
+	{.name = "reconcile", .usage = "", .summary = "settle every unfinished order with the server",
+	 .run = cmd_reconcile},
 	{.name = "catalog", .usage = "", .summary = "import FILE.csv | find TEXT: load or search the product catalog",
 	 .run = cmd_catalog},
 	{.name = "user", .usage = "", .summary = "add NAME --role cashier|manager | list: the till's users (PIN asked twice)",
@@ -116,6 +122,8 @@ int main(int argc, char **argv)
 		xpay_global_cleanup();
 		return rc;
 	}
+	/* the commands speak the language of LANG; the till that of its config */
+	i18n_init(NULL);
 	for (size_t c = 0; c < sizeof commands / sizeof *commands; c++) {
 		if (strcmp(argv[i], commands[c].name) == 0) {
 			if (!xpay_global_init()) {

@@ -1,0 +1,492 @@
+/* cmd_pay.c — the headless payment commands, through the same payflow as
+ * the till: `charge` (one payment, QR printed, wait for the outcome),
+ * `status` (the journal's and the server's view of one order) and
+ * `reconcile` (settle every unfinished order). */
+#include <errno.h>
+#include <langinfo.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/apiclient.h"
+#include "app/i18n.h"
+#include "app/payflow.h"
+#include "app/worker.h"
+#include "cli/cli.h"
+#include "cli/cli_store.h"
+#include "core/money.h"
+#include "core/timeutil.h"
+#include "store/journal.h"
+#include "store/shifts.h"
+#include "tui/qr.h"
+
+/* A create that cannot get through for this long is left to reconcile. */
+#define CHARGE_CREATE_GIVE_UP_MS 120000
+/* reconcile waits at most this long for answers */
+#define RECONCILE_DEADLINE_MS 30000
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One wait of the command loop: poll the worker's fd until the next
+ * request is due (at most max_ms), then apply every result. Returns the
+ * changes of the last result applied in *ch (ch->n = 0 if none). */
+static void wait_and_apply(struct payflow *pf, struct worker *w, long max_ms,
+                           void (*on_change)(void *arg, const struct payflow_change *c,
+                                             const struct worker_result *r),
+                           void *arg)
+{
+	long due = payflow_tick(pf, mono_ms());
+	long timeout = due >= 0 && due < max_ms ? due : max_ms;
+	struct pollfd p = {.fd = worker_fd(w), .events = POLLIN};
+	if (poll(&p, 1, (int)timeout) <= 0)
+		return;
+	struct worker_result *r;
+	struct payflow_changes ch;
+	while (worker_take(w, &r)) {
+		if (payflow_apply(pf, r, &ch) && on_change) {
+			if (ch.n == 0)
+				on_change(arg, NULL, r);
+			for (size_t i = 0; i < ch.n; i++)
+				on_change(arg, &ch.c[i], r);
+		}
+		worker_result_free(r);
+	}
+}
+
+/* ---- charge ---------------------------------------------------------------- */
+
+struct charge {
+	struct payflow *pf;
+	store_db *db;
+	int64_t order_id;
+	bool shown;            /* the QR or the phone note is printed */
+	bool scanned;
+	bool no_wait;
+	bool done;
+	int rc;
+	bool tty;
+};
+
+static void charge_show(struct charge *c, const struct journal_order *o)
+{
+	char sum[48], err[160];
+	money_format(sum, sizeof sum, o->amount);
+	printf("%s %s  %s\n", _("order"), o->merchant_order_id, sum);
+	printf("%s %s\n", _("payment"), o->payment_id);
+	if (o->method == JOURNAL_QR && o->qr_token[0]) {
+		struct qr_image img;
+		bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+		if (qr_render(o->qr_token, utf8, &img, err, sizeof err)) {
+			qr_print(stdout, &img, QR_COLOUR_AUTO);
+			qr_free(&img);
+		} else {
+			fprintf(stderr, "%s\n", err);
+		}
+		printf("%s\n", o->qr_token);
+	} else if (o->method == JOURNAL_PHONE) {
+		printf(_("a payment request went to %s: the buyer confirms it in the Kaspi app\n"),
+		       o->payer_phone);
+	}
+	fflush(stdout);
+	c->shown = true;
+}
+
+static void charge_change(void *arg, const struct payflow_change *ch, const struct worker_result *r)
+{
+	struct charge *c = arg;
+	struct journal_order o;
+	store_err err;
+
+	(void)r;
+	if (!ch || ch->order_id != c->order_id)
+		return;
+	if (journal_get(c->db, c->order_id, &o, &err) != STORE_OK)
+		return;
+	if (!c->shown && o.payment_id[0] && o.state == JOURNAL_PENDING) {
+		charge_show(c, &o);
+		if (c->no_wait) {
+			c->done = true;
+			c->rc = 0;
+			return;
+		}
+	}
+	if (ch->scanned_now && !c->scanned) {
+		c->scanned = true;
+		fprintf(stderr, "%s%s\n", c->tty ? "\r" : "", _("scanned: the buyer is confirming"));
+	}
+	if (ch->message[0] && !ch->moved)
+		fprintf(stderr, "%s%s: %s\n", c->tty ? "\r" : "", _("retrying"), ch->message);
+	if (!ch->moved || !journal_state_final(ch->to))
+		return;
+	if (c->tty)
+		fprintf(stderr, "\r%20s\r", "");
+	c->done = true;
+	switch (ch->to) {
+	case JOURNAL_SUCCEEDED:
+		printf("%s\n", _("paid"));
+		c->rc = EXIT_PAID_OK;
+		break;
+	case JOURNAL_CANCELLED:
+		printf("%s\n", _("declined"));
+		c->rc = EXIT_DECLINED;
+		break;
+	case JOURNAL_EXPIRED:
+		printf("%s\n", _("expired"));
+		c->rc = EXIT_DECLINED;
+		break;
+	default:
+		if (ch->refused) {
+			fprintf(stderr, "%s\n", ch->message);
+			c->rc = EXIT_API;
+		} else {
+			printf("%s\n", _("failed"));
+			c->rc = EXIT_DECLINED;
+		}
+		break;
+	}
+}
+
+static int charge_usage(void)
+{
+	fprintf(stderr, "usage: kaspi-pos charge AMOUNT [--method qr|phone] [--phone +77XXXXXXXXX] "
+	                "[--description TEXT] [--no-wait]\n");
+	return EXIT_USAGE;
+}
+
+int cmd_charge(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *amount_text = NULL, *phone = NULL, *description = NULL;
+	enum journal_method method = JOURNAL_QR;
+	bool no_wait = false;
+	int64_t amount;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--method") == 0 && i + 1 < argc) {
+			const char *m = argv[++i];
+			if (strcmp(m, "qr") == 0)
+				method = JOURNAL_QR;
+			else if (strcmp(m, "phone") == 0)
+				method = JOURNAL_PHONE;
+			else
+				return charge_usage();
+		} else if (strcmp(argv[i], "--phone") == 0 && i + 1 < argc) {
+			phone = argv[++i];
+		} else if (strcmp(argv[i], "--description") == 0 && i + 1 < argc) {
+			description = argv[++i];
+		} else if (strcmp(argv[i], "--no-wait") == 0) {
+			no_wait = true;
+		} else if (argv[i][0] == '-' && !(argv[i][1] >= '0' && argv[i][1] <= '9')) {
+			return charge_usage();
+		} else if (!amount_text) {
+			amount_text = argv[i];
+		} else {
+			return charge_usage();
+		}
+	}
+	if (!amount_text)
+		return charge_usage();
+	if (!money_parse_tenge(amount_text, &amount) || amount < KP_AMOUNT_MIN || amount > KP_AMOUNT_MAX) {
+		fprintf(stderr, "kaspi-pos: %s: \"%s\"\n",
+		        _("the amount must be tenge from 0,01 to 1 000 000, like 1500, 1500.50 or 1500,50"),
+		        amount_text);
+		return EXIT_USAGE;
+	}
+	if (phone && method != JOURNAL_PHONE)
+		method = JOURNAL_PHONE;
+	if (method == JOURNAL_PHONE && !phone) {
+		fprintf(stderr, "kaspi-pos: %s\n", _("--method phone needs --phone +77XXXXXXXXX"));
+		return EXIT_USAGE;
+	}
+
+	int rc;
+	store_db *db = cli_store_open(ctx, &rc);
+	if (!db)
+		return rc;
+	store_err err;
+	struct shift shift;
+	if (shifts_ensure_open(db, 0, &shift, NULL, &err) != STORE_OK) {
+		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		db_close(db);
+		return cli_store_exit(err.status);
+	}
+	struct worker *w = worker_start(&ctx->cfg);
+	if (!w) {
+		fprintf(stderr, "kaspi-pos: %s\n", _("cannot start the network thread"));
+		db_close(db);
+		return EXIT_API;
+	}
+	struct payflow pf;
+	char message[PAYFLOW_MESSAGE_SIZE];
+	struct charge c = {.pf = &pf, .db = db, .no_wait = no_wait, .rc = EXIT_API,
+	                   .tty = isatty(STDERR_FILENO)};
+	payflow_init(&pf, db, w, &ctx->cfg);
+	if (!payflow_start_amount(&pf, amount, description, method, phone, 0, shift.id, &c.order_id,
+	                          message, sizeof message)) {
+		fprintf(stderr, "kaspi-pos: %s\n", message);
+		c.rc = EXIT_USAGE;
+		goto out;
+	}
+	signal(SIGINT, on_interrupt);
+	signal(SIGTERM, on_interrupt);
+	int64_t started = mono_ms();
+	time_t last_tick = 0;
+	while (!c.done) {
+		wait_and_apply(&pf, w, 250, charge_change, &c);
+		const struct payflow_order *o = payflow_find(&pf, c.order_id);
+		if (c.done)
+			break;
+		if (!o) { /* settled without a change we saw (another process) */
+			struct journal_order j;
+			if (journal_get(db, c.order_id, &j, &err) == STORE_OK && journal_state_final(j.state)) {
+				c.rc = j.state == JOURNAL_SUCCEEDED ? EXIT_PAID_OK : EXIT_DECLINED;
+				break;
+			}
+		}
+		bool creating = o && o->j.state == JOURNAL_CREATING;
+		if (interrupted || (creating && mono_ms() - started > CHARGE_CREATE_GIVE_UP_MS)) {
+			struct payflow_changes ch;
+			payflow_abandon(&pf, c.order_id, 0, &ch);
+			fprintf(stderr, "%s%s\n", c.tty ? "\r" : "",
+			        interrupted ? _("given up: the payment is cancelled; kaspi-pos reconcile settles it")
+			                    : _("no answer from the server: the order stays in the journal; "
+			                        "kaspi-pos reconcile settles it"));
+			/* let the cancel go out */
+			for (int i = 0; i < 12 && payflow_find(&pf, c.order_id); i++)
+				wait_and_apply(&pf, w, 250, NULL, NULL);
+			c.rc = interrupted ? EXIT_DECLINED : EXIT_API;
+			break;
+		}
+		if (c.tty && c.shown && o && time(NULL) != last_tick) {
+			long left = payflow_seconds_left(&pf, &o->j, time(NULL));
+			last_tick = time(NULL);
+			if (left >= 0)
+				fprintf(stderr, "\r%s %02ld:%02ld ", _("waiting"), left / 60, left % 60);
+		}
+	}
+out:
+	worker_stop(w, 500);
+	payflow_free(&pf);
+	db_close(db);
+	return c.rc;
+}
+
+/* ---- status ---------------------------------------------------------------- */
+
+static void print_time(const char *label, time_t t)
+{
+	char buf[KP_TIME_LEN];
+	if (t <= 0)
+		return;
+	kp_time_format(t, buf, sizeof buf);
+	printf("  %-14s %s\n", label, buf);
+}
+
+int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
+{
+	if (argc != 1) {
+		fprintf(stderr, "usage: kaspi-pos status ORDER_OR_PAYMENT_ID\n");
+		return EXIT_USAGE;
+	}
+	int rc;
+	store_db *db = cli_store_open(ctx, &rc);
+	if (!db)
+		return rc;
+	struct journal_order o;
+	store_err err;
+	char sum[48];
+	const char *payment_id = argv[0];
+	store_status st = journal_find(db, argv[0], &o, &err);
+	if (st == STORE_OK) {
+		money_format(sum, sizeof sum, o.amount);
+		printf("%s\n", _("journal:"));
+		printf("  %-14s %s\n", "order", o.merchant_order_id);
+		printf("  %-14s %s\n", "state", journal_state_name(o.state));
+		printf("  %-14s %s\n", "amount", sum);
+		printf("  %-14s %s%s%s\n", "method", journal_method_name(o.method), o.payer_phone[0] ? " " : "",
+		       o.payer_phone);
+		printf("  %-14s %s\n", "payment", o.payment_id[0] ? o.payment_id : "—");
+		print_time("created", o.created_at);
+		print_time("expires", o.expires_at);
+		printf("  %-14s %d\n", "create sends", o.attempts);
+		if (o.last_error[0])
+			printf("  %-14s %s\n", "last error", o.last_error);
+		if (o.refunded_amount) {
+			money_format(sum, sizeof sum, o.refunded_amount);
+			printf("  %-14s %s\n", "refunded", sum);
+		}
+		struct journal_event *ev = NULL;
+		size_t n = 0;
+		if (journal_events(db, o.id, &ev, &n, &err) == STORE_OK) {
+			for (size_t i = 0; i < n; i++) {
+				char at[KP_TIME_LEN];
+				kp_time_format(ev[i].at, at, sizeof at);
+				if (ev[i].kind == JOURNAL_EVENT_STATE)
+					printf("  %s  → %-12s %s\n", at, journal_state_name(ev[i].to), ev[i].detail);
+				else
+					printf("  %s    %s\n", at, ev[i].detail);
+			}
+			free(ev);
+		}
+		payment_id = o.payment_id;
+	} else if (st != STORE_NOT_FOUND) {
+		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		db_close(db);
+		return cli_store_exit(st);
+	} else if (strncmp(argv[0], "pay_", 4) != 0) {
+		fprintf(stderr, "kaspi-pos: %s \"%s\"\n", _("no order in the journal is"), argv[0]);
+		db_close(db);
+		return EXIT_USAGE;
+	} else {
+		printf("%s\n", _("journal: no such order (asking the server)"));
+	}
+	db_close(db);
+	if (!payment_id[0])
+		return 0; /* the server never answered its create: nothing to ask */
+
+	xpay_result res;
+	xpay_payment p;
+	xpay_client *client = apiclient_new(&ctx->cfg, ctx->debug ? stderr : NULL, &res);
+	if (!client || xpay_payment_get(client, payment_id, &p, &res) != XPAY_OK) {
+		fprintf(stderr, "%s %s\n", _("server:"), res.message);
+		xpay_client_free(client);
+		return EXIT_API;
+	}
+	xpay_client_free(client);
+	money_format(sum, sizeof sum, p.amount);
+	printf("%s\n", _("server:"));
+	printf("  %-14s %s\n", "status", p.status_text);
+	printf("  %-14s %s\n", "amount", sum);
+	money_format(sum, sizeof sum, p.refunded_amount);
+	printf("  %-14s %s\n", "refunded", sum);
+	print_time("created", p.created_at);
+	print_time("expires", p.expires_at);
+	static const char *const ev_names[] = {"created", "scanned", "completed", "cancelled",
+	                                       "failed", "expired", "refunded"};
+	for (size_t i = 0; i < p.n_events; i++) {
+		char at[KP_TIME_LEN];
+		kp_time_format(p.events[i].at, at, sizeof at);
+		printf("  %s  %s\n", at, ev_names[p.events[i].type]);
+	}
+	return 0;
+}
+
+/* ---- reconcile ------------------------------------------------------------- */
+
+struct settle {
+	store_db *db;
+	int64_t *ids;          /* the orders taken at the start */
+	bool *answered;        /* the server said something definite about it */
+	enum journal_state *before;
+	size_t n;
+	int errors;
+};
+
+static void settle_change(void *arg, const struct payflow_change *ch, const struct worker_result *r)
+{
+	struct settle *s = arg;
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->ids[i] != r->tag)
+			continue;
+		if (r->res.kind == XPAY_OK || r->res.kind == XPAY_UNSUPPORTED || !xpay_result_retryable(&r->res))
+			s->answered[i] = true;
+		if (ch && ch->moved) {
+			struct journal_order o;
+			store_err err;
+			if (journal_get(s->db, ch->order_id, &o, &err) == STORE_OK)
+				printf("%s: %s → %s\n", o.merchant_order_id, journal_state_name(ch->from),
+				       journal_state_name(ch->to));
+		}
+	}
+}
+
+int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 0) {
+		fprintf(stderr, "usage: kaspi-pos reconcile\n");
+		return EXIT_USAGE;
+	}
+	int rc;
+	store_db *db = cli_store_open(ctx, &rc);
+	if (!db)
+		return rc;
+	struct worker *w = worker_start(&ctx->cfg);
+	if (!w) {
+		fprintf(stderr, "kaspi-pos: %s\n", _("cannot start the network thread"));
+		db_close(db);
+		return EXIT_API;
+	}
+	struct payflow pf;
+	char message[PAYFLOW_MESSAGE_SIZE];
+	payflow_init(&pf, db, w, &ctx->cfg);
+	size_t n = payflow_resume(&pf, message, sizeof message);
+	if (message[0]) {
+		fprintf(stderr, "kaspi-pos: %s\n", message);
+		rc = EXIT_STORE;
+		goto out;
+	}
+	struct settle s = {.db = db, .n = n};
+	s.ids = calloc(n ? n : 1, sizeof *s.ids);
+	s.answered = calloc(n ? n : 1, sizeof *s.answered);
+	s.before = calloc(n ? n : 1, sizeof *s.before);
+	if (!s.ids || !s.answered || !s.before) {
+		rc = EXIT_STORE;
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		s.ids[i] = pf.orders[i].j.id;
+		s.before[i] = pf.orders[i].j.state;
+	}
+	int64_t deadline = mono_ms() + RECONCILE_DEADLINE_MS;
+	for (;;) {
+		size_t open = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!s.answered[i] && payflow_find(&pf, s.ids[i]))
+				open++;
+		if (open == 0 || mono_ms() > deadline)
+			break;
+		wait_and_apply(&pf, w, 500, settle_change, &s);
+	}
+	size_t settled = 0, live = 0, unreachable = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct journal_order o;
+		store_err err;
+		if (journal_get(db, s.ids[i], &o, &err) != STORE_OK)
+			continue;
+		if (journal_state_final(o.state) || o.state == JOURNAL_LATE_PAID)
+			settled++;
+		else if (s.answered[i])
+			live++;
+		else
+			unreachable++;
+	}
+	printf(_("reconcile: %zu unfinished, %zu settled, %zu still open on the server, %zu not reached\n"),
+	       n, settled, live, unreachable);
+	rc = unreachable ? EXIT_API : 0;
+done:
+	free(s.ids);
+	free(s.answered);
+	free(s.before);
+out:
+	worker_stop(w, 500);
+	payflow_free(&pf);
+	db_close(db);
+	return rc;
+}
