@@ -109,7 +109,8 @@ static void usage(FILE *out)
 	        "shares of one roll and may add up to 1 at most. A forced 429 is --rate-limit N.\n\n"
 	        "Magic amounts (amount %% 100): 13 the buyer declines, 66 it fails, 99 nobody pays.\n"
 	        "Control: POST /sandbox/payments/{id}/scan|pay|decline|fail|expire, and\n"
-	        "/sandbox/payments/{id}/backdate {\"days\": N} to age a payment. QR pictures at\n"
+	        "/sandbox/payments/{id}/backdate {\"days\": N} to age a payment; GET /sandbox/stats\n"
+	        "counts payments created and creates replayed. QR pictures at\n"
 	        "GET /api/v1/qr/{payment_id}.svg need no key.\n");
 }
 

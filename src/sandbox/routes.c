@@ -377,6 +377,12 @@ static void h_qr(const struct route *rt, const struct route_request *rq, struct 
 	out->content_type = "image/svg+xml";
 }
 
+static void h_stats(const struct route *rt, const struct route_request *rq, struct reply *out)
+{
+	(void)rt;
+	state_stats(rq->st, out);
+}
+
 static const struct route route_table[] = {
 	{.method = "GET", .pattern = "/health", .access = ROUTE_API, .handle = h_health},
 	{.method = "POST", .pattern = "/payment/orders", .access = ROUTE_API, .handle = h_create},
@@ -395,6 +401,7 @@ static const struct route route_table[] = {
 	 .handle = h_control, .step = CONTROL_EXPIRE},
 	{.method = "POST", .pattern = "/sandbox/payments/{id}/backdate", .access = ROUTE_CONTROL,
 	 .handle = h_backdate},
+	{.method = "GET", .pattern = "/sandbox/stats", .access = ROUTE_CONTROL, .handle = h_stats},
 	{.method = "GET", .pattern = "/qr/{id}.svg", .access = ROUTE_PUBLIC, .handle = h_qr},
 };
 

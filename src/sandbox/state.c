@@ -118,6 +118,8 @@ struct state {
 	unsigned char token_secret[TOKEN_SECRET_LEN];
 	int day;                       /* Almaty day that day_sum counts */
 	int64_t day_sum;               /* tiyn of that day's pending + succeeded payments */
+	uint64_t created;              /* payments ever created (201s) */
+	uint64_t replayed;             /* creates answered as replays (200s) */
 };
 
 static void time_text(time_t t, char buf[KP_TIME_LEN])
@@ -520,6 +522,7 @@ void state_create(struct state *st, const struct order_input *in, struct api_che
 		payment_advance(st, old, now_ms);
 		reply_json(out, 200, payment_created_json(old, in->qr_base));
 		out->replayed = true;
+		st->replayed++;
 	} else {
 		state_roll_day(st, now);
 		if (in->amount > st->cfg.daily_limit_tiyn - st->day_sum) {
@@ -530,13 +533,25 @@ void state_create(struct state *st, const struct order_input *in, struct api_che
 			while (st->count >= STATE_MAX_PAYMENTS)
 				state_forget_oldest(st);
 			struct payment *p = payment_new(st, in, now_ms);
-			if (p)
+			if (p) {
 				reply_json(out, 201, payment_created_json(p, in->qr_base));
-			else
+				st->created++;
+			} else
 				reply_error(out, API_INTERNAL, "out of memory");
 		}
 	}
 	pthread_mutex_unlock(&st->lock);
+}
+
+void state_stats(struct state *st, struct reply *out)
+{
+	pthread_mutex_lock(&st->lock);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "payments_created", (double)st->created);
+	cJSON_AddNumberToObject(o, "creates_replayed", (double)st->replayed);
+	cJSON_AddNumberToObject(o, "payments_stored", (double)st->count);
+	pthread_mutex_unlock(&st->lock);
+	reply_json(out, 200, o);
 }
 
 void state_get(struct state *st, const char *payment_id, int64_t now_ms, struct reply *out)

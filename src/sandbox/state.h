@@ -84,6 +84,9 @@ void state_control(struct state *st, const char *payment_id, enum control_step s
  * it were that much older: for testing 30- and 90-day windows. */
 void state_backdate(struct state *st, const char *payment_id, int64_t seconds, int64_t now_ms,
                     struct reply *out);
+/* GET /sandbox/stats: payments created and creates replayed since the
+ * start, so a test can prove that retries never made a second payment. */
+void state_stats(struct state *st, struct reply *out);
 /* A malloc'd copy of the payment's qr_token, or NULL if unknown. */
 char *state_qr_token(struct state *st, const char *payment_id);
 
