@@ -23,7 +23,7 @@ struct store_db {
 
 /* The schema, one step per entry: entry N (0-based) takes user_version N
  * to N+1 in one transaction. Never edit a released entry; append a new
- * one (orders, refunds, ... come in later steps).
+ * one (refunds, reports, ... come in later steps).
  *
  * Conventions: times are Unix seconds; money is INTEGER tiyn; VAT rates
  * are whole percent. */
@@ -109,6 +109,107 @@ static const char *const migrations[] = {
 	"  label   TEXT NOT NULL DEFAULT '',\n"
 	"  content TEXT NOT NULL  -- the basket as its owner serialised it\n"
 	");\n",
+
+	/* 2: the payment journal (journal.h): orders, their lines, their
+	 * timelines. What an order asked the server for (id, amount, method,
+	 * body...) never changes once written, a payment id once learnt never
+	 * changes, and nothing is ever deleted: the triggers refuse it. Which
+	 * state may follow which is journal.c's table; the schema only knows
+	 * the names. merchant_order_id is till-day-sequence, kept as its
+	 * parts too so that the next number is one indexed max(). */
+	"CREATE TABLE orders (\n"
+	"  id                INTEGER PRIMARY KEY,\n"
+	"  merchant_order_id TEXT NOT NULL UNIQUE,\n"
+	"  till_id           TEXT NOT NULL CHECK (till_id <> ''),\n"
+	"  day               INTEGER NOT NULL,  -- Almaty date of created_at, YYYYMMDD\n"
+	"  day_seq           INTEGER NOT NULL CHECK (day_seq BETWEEN 1 AND 999999),\n"
+	"  shift_id          INTEGER NOT NULL REFERENCES shifts(id),\n"
+	"  user_id           INTEGER REFERENCES users(id),  -- NULL: a headless command\n"
+	"  method            TEXT NOT NULL CHECK (method IN ('qr', 'phone')),\n"
+	"  payer_phone       TEXT CHECK (payer_phone IS NULL OR payer_phone <> ''),\n"
+	"  amount            INTEGER NOT NULL CHECK (amount > 0),\n"
+	"  description       TEXT NOT NULL DEFAULT '',\n"
+	"  state             TEXT NOT NULL CHECK (state IN ('creating', 'pending', 'succeeded',\n"
+	"                      'cancelled', 'failed', 'expired', 'abandoned', 'late_paid',\n"
+	"                      'partially_refunded', 'refunded')),\n"
+	"  request_body      TEXT NOT NULL CHECK (request_body <> ''),  -- the create's exact bytes\n"
+	"  payment_id        TEXT CHECK (payment_id IS NULL OR payment_id <> ''),  -- the server's\n"
+	"  qr_token          TEXT,\n"
+	"  expires_at        INTEGER,\n"
+	"  created_at        INTEGER NOT NULL,\n"
+	"  updated_at        INTEGER NOT NULL,\n"
+	"  attempts          INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),  -- create sends\n"
+	"  last_error        TEXT NOT NULL DEFAULT '',\n"
+	"  refunded_amount   INTEGER NOT NULL DEFAULT 0 CHECK (refunded_amount BETWEEN 0 AND amount),\n"
+	"  alert             INTEGER NOT NULL DEFAULT 0 CHECK (alert IN (0, 1)),  -- late payment\n"
+	"  UNIQUE (till_id, day, day_seq),\n"
+	"  CHECK (merchant_order_id = till_id || '-' || day || '-' || printf('%06d', day_seq)),\n"
+	"  CHECK (method <> 'phone' OR payer_phone IS NOT NULL),\n"
+	/* a payment that may have happened is always traceable on the server */
+	"  CHECK (payment_id IS NOT NULL\n"
+	"         OR state IN ('creating', 'abandoned', 'failed', 'cancelled', 'expired'))\n"
+	");\n"
+	"CREATE INDEX orders_state ON orders(state);\n"
+	"CREATE UNIQUE INDEX orders_payment_id ON orders(payment_id) WHERE payment_id IS NOT NULL;\n"
+	"CREATE INDEX orders_created_at ON orders(created_at);\n"
+	"CREATE INDEX orders_shift ON orders(shift_id, created_at);\n"
+	"CREATE INDEX orders_alert ON orders(id) WHERE alert = 1;\n"
+	"CREATE TRIGGER orders_fixed BEFORE UPDATE OF merchant_order_id, till_id, day, day_seq,\n"
+	"  shift_id, user_id, method, payer_phone, amount, description, request_body, created_at\n"
+	"  ON orders BEGIN\n"
+	"  SELECT RAISE(ABORT, 'what an order asked for never changes');\n"
+	"END;\n"
+	"CREATE TRIGGER orders_payment_once BEFORE UPDATE OF payment_id ON orders\n"
+	"  WHEN old.payment_id IS NOT NULL AND new.payment_id IS NOT old.payment_id BEGIN\n"
+	"  SELECT RAISE(ABORT, 'an order''s payment id never changes');\n"
+	"END;\n"
+	"CREATE TRIGGER orders_no_delete BEFORE DELETE ON orders BEGIN\n"
+	"  SELECT RAISE(ABORT, 'orders are never deleted');\n"
+	"END;\n"
+	/* Lines as sold, voided ones too (the reports count them). No link
+	 * to products: a catalog import may replace the row. */
+	"CREATE TABLE order_lines (\n"
+	"  order_id   INTEGER NOT NULL REFERENCES orders(id),\n"
+	"  line_no    INTEGER NOT NULL CHECK (line_no >= 1),\n"
+	"  product_id INTEGER,  -- the catalog row when sold; NULL: not from the catalog\n"
+	"  sku        TEXT NOT NULL DEFAULT '',\n"
+	"  barcode    TEXT NOT NULL DEFAULT '',\n"
+	"  name       TEXT NOT NULL CHECK (name <> ''),\n"
+	"  quantity   INTEGER NOT NULL CHECK (quantity >= 1),\n"
+	"  unit_price INTEGER NOT NULL CHECK (unit_price >= 0),\n"
+	"  tax_rate   INTEGER NOT NULL CHECK (tax_rate BETWEEN 0 AND 100),\n"
+	"  discount   INTEGER NOT NULL DEFAULT 0 CHECK (discount >= 0),\n"
+	"  total      INTEGER NOT NULL CHECK (total >= 0),  -- quantity × unit_price − discount\n"
+	"  voided     INTEGER NOT NULL DEFAULT 0 CHECK (voided IN (0, 1)),\n"
+	"  PRIMARY KEY (order_id, line_no),\n"
+	"  CHECK (total = quantity * unit_price - discount)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TRIGGER order_lines_no_update BEFORE UPDATE ON order_lines BEGIN\n"
+	"  SELECT RAISE(ABORT, 'order lines never change');\n"
+	"END;\n"
+	"CREATE TRIGGER order_lines_no_delete BEFORE DELETE ON order_lines BEGIN\n"
+	"  SELECT RAISE(ABORT, 'order lines never change');\n"
+	"END;\n"
+	/* An order's timeline: each state it entered, and notes. Append-only. */
+	"CREATE TABLE order_events (\n"
+	"  id         INTEGER PRIMARY KEY,\n"
+	"  order_id   INTEGER NOT NULL REFERENCES orders(id),\n"
+	"  at         INTEGER NOT NULL,\n"
+	"  user_id    INTEGER REFERENCES users(id),\n"
+	"  kind       TEXT NOT NULL CHECK (kind IN ('state', 'note')),\n"
+	"  from_state TEXT,  -- 'state': the state left; NULL for the order's first event\n"
+	"  to_state   TEXT,  -- 'state': the state entered\n"
+	"  detail     TEXT NOT NULL DEFAULT '',\n"
+	"  CHECK ((kind = 'state') = (to_state IS NOT NULL)),\n"
+	"  CHECK (kind = 'state' OR from_state IS NULL)\n"
+	");\n"
+	"CREATE INDEX order_events_order ON order_events(order_id, id);\n"
+	"CREATE TRIGGER order_events_no_update BEFORE UPDATE ON order_events BEGIN\n"
+	"  SELECT RAISE(ABORT, 'order events are append-only');\n"
+	"END;\n"
+	"CREATE TRIGGER order_events_no_delete BEFORE DELETE ON order_events BEGIN\n"
+	"  SELECT RAISE(ABORT, 'order events are append-only');\n"
+	"END;\n",
 };
 
 #define MIGRATIONS_COUNT ((int)(sizeof migrations / sizeof *migrations))

@@ -1,11 +1,11 @@
 /* db.h — the till's SQLite database: opening, schema migrations, errors.
  *
  * One file, $KASPI_POS_HOME/kaspi-pos.db, holds the catalog, the users,
- * the append-only events, the shifts and the held baskets (later: the
- * journal). It is opened in WAL mode with synchronous=FULL, foreign keys
- * on and a busy time-out, and brought to the newest schema by forward
- * migrations counted in PRAGMA user_version (db.c lists them; each runs
- * in one transaction).
+ * the append-only events, the shifts, the held baskets and the payment
+ * journal (journal.h). It is opened in WAL mode with synchronous=FULL,
+ * foreign keys on and a busy time-out, and brought to the newest schema
+ * by forward migrations counted in PRAGMA user_version (db.c lists them;
+ * each runs in one transaction).
  *
  * Errors are values: every function that can fail returns a store_status
  * and fills a store_err with one line for the cashier's screen ("the disk
@@ -33,6 +33,9 @@ typedef enum store_status {
 	STORE_NOT_FOUND,        /* the lookup found nothing: not a failure of the store */
 	STORE_ERR_INPUT,        /* a value the store refuses (empty name, bad PIN format...) */
 	STORE_ERR_EXISTS,       /* a unique name or code is taken */
+	STORE_ERR_TRANSITION,   /* a move the journal's state machine forbids: nothing changed */
+	STORE_ERR_STATE,        /* the row is no longer in the state the caller read (another
+	                         * path moved it first): nothing changed; read it again */
 	STORE_ERR_OPEN,         /* the file or its folder cannot be opened or created */
 	STORE_ERR_NOTADB,       /* the file is not a database, or is damaged */
 	STORE_ERR_FULL,         /* the disk is full: nothing was saved */

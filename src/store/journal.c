@@ -1,0 +1,1141 @@
+/* journal.c — the payment journal: the state machine's table, writing
+ * orders and moving them, reading them back. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/money.h"
+#include "core/timeutil.h"
+#include "core/validate.h"
+#include "store/journal.h"
+
+/* What each state is called in the database, and what it implies. */
+static const struct {
+	const char *name;
+	bool final;               /* the outcome is settled (journal_state_final) */
+	bool needs_payment;       /* a payment exists on the server: its id must be known */
+} states[JOURNAL_STATE_COUNT] = {
+	[JOURNAL_CREATING] = {.name = "creating"},
+	[JOURNAL_PENDING] = {.name = "pending", .needs_payment = true},
+	[JOURNAL_SUCCEEDED] = {.name = "succeeded", .final = true, .needs_payment = true},
+	[JOURNAL_CANCELLED] = {.name = "cancelled", .final = true},
+	[JOURNAL_FAILED] = {.name = "failed", .final = true},
+	[JOURNAL_EXPIRED] = {.name = "expired", .final = true},
+	[JOURNAL_ABANDONED] = {.name = "abandoned"},
+	[JOURNAL_LATE_PAID] = {.name = "late_paid", .needs_payment = true},
+	[JOURNAL_PARTIALLY_REFUNDED] = {.name = "partially_refunded", .final = true,
+	                                .needs_payment = true},
+	[JOURNAL_REFUNDED] = {.name = "refunded", .final = true, .needs_payment = true},
+};
+
+/* What a move does to the order's alert flag. */
+enum alert_effect {
+	ALERT_KEEP = 0,
+	ALERT_RAISE,              /* a late payment: the cashier must settle it */
+	ALERT_CLEAR,              /* settled: completed or refunded */
+};
+
+struct move_rule {
+	bool allowed;
+	enum alert_effect alert;
+};
+
+#define MOVE {.allowed = true}
+#define MOVE_RAISE {.allowed = true, .alert = ALERT_RAISE}
+#define MOVE_CLEAR {.allowed = true, .alert = ALERT_CLEAR}
+
+/* The state machine (DESIGN.md): moves[from][to]. Every pair not listed
+ * is refused. This table is the only place the rule lives. */
+static const struct move_rule moves[JOURNAL_STATE_COUNT][JOURNAL_STATE_COUNT] = {
+	[JOURNAL_CREATING] = {
+		[JOURNAL_PENDING] = MOVE,     /* the create answered 201 (or a 200 replay) */
+		[JOURNAL_SUCCEEDED] = MOVE,   /* a replay found it already final ... */
+		[JOURNAL_CANCELLED] = MOVE,
+		[JOURNAL_EXPIRED] = MOVE,
+		[JOURNAL_FAILED] = MOVE,      /* ... or the server refused it for good (401/402/422) */
+		[JOURNAL_ABANDONED] = MOVE,   /* the cashier gave up, the outcome unknown */
+	},
+	[JOURNAL_PENDING] = {
+		[JOURNAL_SUCCEEDED] = MOVE,
+		[JOURNAL_CANCELLED] = MOVE,
+		[JOURNAL_FAILED] = MOVE,
+		[JOURNAL_EXPIRED] = MOVE,
+		[JOURNAL_ABANDONED] = MOVE,   /* Esc: watched until it expires */
+	},
+	[JOURNAL_ABANDONED] = {
+		[JOURNAL_LATE_PAID] = MOVE_RAISE, /* it succeeded after all */
+		[JOURNAL_CANCELLED] = MOVE,
+		[JOURNAL_EXPIRED] = MOVE,
+		[JOURNAL_FAILED] = MOVE,
+	},
+	[JOURNAL_LATE_PAID] = {
+		[JOURNAL_SUCCEEDED] = MOVE_CLEAR, /* the cashier completed the sale */
+		[JOURNAL_PARTIALLY_REFUNDED] = MOVE_CLEAR,
+		[JOURNAL_REFUNDED] = MOVE_CLEAR,
+	},
+	[JOURNAL_SUCCEEDED] = {
+		[JOURNAL_PARTIALLY_REFUNDED] = MOVE,
+		[JOURNAL_REFUNDED] = MOVE,
+	},
+	[JOURNAL_PARTIALLY_REFUNDED] = {
+		[JOURNAL_PARTIALLY_REFUNDED] = MOVE, /* another part */
+		[JOURNAL_REFUNDED] = MOVE,
+	},
+};
+
+static const char *const method_names[] = {
+	[JOURNAL_QR] = "qr",
+	[JOURNAL_PHONE] = "phone",
+};
+
+#define METHOD_COUNT ((int)(sizeof method_names / sizeof *method_names))
+
+/* The columns journal_read_order expects, in its order. */
+#define ORDER_SELECT                                                                       \
+	"SELECT id, merchant_order_id, shift_id, user_id, method, payer_phone, amount,"    \
+	" description, state, payment_id, qr_token, expires_at, created_at, updated_at,"   \
+	" attempts, last_error, refunded_amount, alert, length(CAST(request_body AS BLOB))" \
+	" FROM orders"
+
+static bool state_valid(enum journal_state s)
+{
+	return (int)s >= 0 && (int)s < JOURNAL_STATE_COUNT;
+}
+
+const char *journal_state_name(enum journal_state state)
+{
+	return state_valid(state) ? states[state].name : "?";
+}
+
+bool journal_state_parse(const char *name, enum journal_state *out)
+{
+	for (int i = 0; name && i < JOURNAL_STATE_COUNT; i++)
+		if (strcmp(name, states[i].name) == 0) {
+			*out = (enum journal_state)i;
+			return true;
+		}
+	return false;
+}
+
+bool journal_state_final(enum journal_state state)
+{
+	return state_valid(state) && states[state].final;
+}
+
+bool journal_move_allowed(enum journal_state from, enum journal_state to)
+{
+	return state_valid(from) && state_valid(to) && moves[from][to].allowed;
+}
+
+const char *journal_method_name(enum journal_method method)
+{
+	return (int)method >= 0 && (int)method < METHOD_COUNT ? method_names[method] : "?";
+}
+
+static bool method_parse(const char *name, enum journal_method *out)
+{
+	for (int i = 0; name && i < METHOD_COUNT; i++)
+		if (strcmp(name, method_names[i]) == 0) {
+			*out = (enum journal_method)i;
+			return true;
+		}
+	return false;
+}
+
+/* Copies src into dst (size bytes) as one line: cut at a character
+ * boundary if too long, line breaks turned into spaces. */
+static void copy_line(char *dst, size_t size, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+	if (n >= size) {
+		n = size - 1;
+		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+			n--; /* src[n] continues a character: cut before it starts */
+	}
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+	for (char *p = dst; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+}
+
+/* Copies text column col of st into dst (size bytes); NULL reads as "". */
+static void copy_column(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+	const char *text = (const char *)sqlite3_column_text(st, col);
+	snprintf(dst, size, "%s", text ? text : "");
+}
+
+/* A string that fits a size-byte buffer (NUL included). */
+static bool fits(const char *s, size_t size)
+{
+	return strnlen(s, size) < size;
+}
+
+/* 1–max characters of printable ASCII without a space (ids). */
+static bool printable_id(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max + 1);
+	if (n == 0 || n > max)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 0x21 || s[i] > 0x7e)
+			return false;
+	return true;
+}
+
+/* Fills *o from the current row of a statement that selected ORDER_SELECT.
+ * False if the row holds a state or method this build does not know. */
+static bool journal_read_order(sqlite3_stmt *st, struct journal_order *o)
+{
+	memset(o, 0, sizeof *o);
+	o->id = sqlite3_column_int64(st, 0);
+	copy_column(o->merchant_order_id, sizeof o->merchant_order_id, st, 1);
+	o->shift_id = sqlite3_column_int64(st, 2);
+	o->user_id = sqlite3_column_int64(st, 3); /* NULL reads as 0 */
+	bool known = method_parse((const char *)sqlite3_column_text(st, 4), &o->method);
+	copy_column(o->payer_phone, sizeof o->payer_phone, st, 5);
+	o->amount = sqlite3_column_int64(st, 6);
+	copy_column(o->description, sizeof o->description, st, 7);
+	known = journal_state_parse((const char *)sqlite3_column_text(st, 8), &o->state) && known;
+	copy_column(o->payment_id, sizeof o->payment_id, st, 9);
+	copy_column(o->qr_token, sizeof o->qr_token, st, 10);
+	o->expires_at = (time_t)sqlite3_column_int64(st, 11);
+	o->created_at = (time_t)sqlite3_column_int64(st, 12);
+	o->updated_at = (time_t)sqlite3_column_int64(st, 13);
+	o->attempts = sqlite3_column_int(st, 14);
+	copy_column(o->last_error, sizeof o->last_error, st, 15);
+	o->refunded_amount = sqlite3_column_int64(st, 16);
+	o->alert = sqlite3_column_int(st, 17) != 0;
+	o->body_len = (size_t)sqlite3_column_int64(st, 18);
+	return known;
+}
+
+/* Steps st (an ORDER_SELECT for at most one row) into *out, then
+ * finalizes it: STORE_OK or STORE_NOT_FOUND. */
+static store_status journal_fetch_one(store_db *db, sqlite3_stmt *st, struct journal_order *out,
+                                      store_err *err)
+{
+	int rc = sqlite3_step(st);
+	bool known = rc == SQLITE_ROW && journal_read_order(st, out);
+	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return STORE_NOT_FOUND;
+	if (rc != SQLITE_ROW)
+		return db_fail(db, rc, "reading the journal", err);
+	if (!known)
+		return store_set_err(err, STORE_ERR_VERSION,
+		                     "order #%lld has a state this kaspi-pos does not know: update "
+		                     "kaspi-pos",
+		                     (long long)id);
+	return STORE_OK;
+}
+
+/* Makes room for item n of array (*cap items of elem bytes): returns the
+ * array, moved if need be, or NULL when out of memory (array intact). */
+static void *grow(void *array, size_t *cap, size_t n, size_t elem)
+{
+	if (n < *cap)
+		return array;
+	size_t ncap = *cap ? 2 * *cap : 8;
+	void *grown = realloc(array, ncap * elem);
+	if (grown)
+		*cap = ncap;
+	return grown;
+}
+
+/* Steps st (an ORDER_SELECT) into a malloc'd array, then finalizes it. */
+static store_status journal_fetch_list(store_db *db, sqlite3_stmt *st,
+                                       struct journal_order **out, size_t *count,
+                                       store_err *err)
+{
+	struct journal_order *list = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	store_status s = STORE_OK;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct journal_order *grown = grow(list, &cap, n, sizeof *list);
+		if (!grown) {
+			s = store_set_err(err, STORE_ERR_NOMEM, "out of memory while reading the journal");
+			break;
+		}
+		list = grown;
+		if (!journal_read_order(st, &list[n])) {
+			s = store_set_err(err, STORE_ERR_VERSION,
+			                  "order #%lld has a state this kaspi-pos does not know: update "
+			                  "kaspi-pos",
+			                  (long long)list[n].id);
+			break;
+		}
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (s == STORE_OK && rc != SQLITE_DONE)
+		s = db_fail(db, rc, "reading the journal", err);
+	if (s != STORE_OK) {
+		free(list);
+		return s;
+	}
+	*out = list;
+	*count = n;
+	return STORE_OK;
+}
+
+/* Appends one row to order id's timeline, inside the caller's
+ * transaction. from < 0: none; to < 0: a note. */
+static store_status journal_add_event(store_db *db, int64_t id, int64_t user_id, int from, int to,
+                                      const char *detail, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+	char text[JOURNAL_TEXT_SIZE];
+
+	copy_line(text, sizeof text, detail);
+	if ((s = db_prepare(db,
+	                    "INSERT INTO order_events(order_id, at, user_id, kind, from_state,"
+	                    " to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)db_now(db));
+	if (user_id > 0)
+		sqlite3_bind_int64(st, 3, user_id);
+	sqlite3_bind_text(st, 4, to >= 0 ? "state" : "note", -1, SQLITE_STATIC);
+	if (from >= 0)
+		sqlite3_bind_text(st, 5, states[from].name, -1, SQLITE_STATIC);
+	if (to >= 0)
+		sqlite3_bind_text(st, 6, states[to].name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, text, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return store_set_err(err, STORE_ERR_INPUT, "there is no user #%lld", (long long)user_id);
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, "writing the order's history", err);
+}
+
+/* ---- creating ------------------------------------------------------------ */
+
+/* Checks line i given to journal_create: STORE_OK or a refusal. */
+static store_status journal_check_line(const struct journal_line *l, size_t i, store_err *err)
+{
+	int64_t gross;
+
+	if (!fits(l->name, sizeof l->name) || !l->name[0] || kp_utf8_length(l->name) < 0)
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "line %zu has no name, or one too long or not valid text", i + 1);
+	if (!fits(l->sku, sizeof l->sku) || !fits(l->barcode, sizeof l->barcode) ||
+	    kp_utf8_length(l->sku) < 0 || kp_utf8_length(l->barcode) < 0)
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "line %zu has an SKU or barcode too long or not valid text", i + 1);
+	if (l->product_id < 0 || l->quantity < 1 || l->unit_price < 0 || l->tax_rate < 0 ||
+	    l->tax_rate > 100)
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "line %zu has a quantity, price or VAT rate out of range", i + 1);
+	if (l->unit_price > 0 && l->quantity > INT64_MAX / l->unit_price)
+		return store_set_err(err, STORE_ERR_INPUT, "line %zu is too large", i + 1);
+	gross = l->quantity * l->unit_price;
+	if (l->discount < 0 || l->discount > gross || l->total != gross - l->discount)
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "line %zu: its discount or total does not add up", i + 1);
+	return STORE_OK;
+}
+
+/* Checks what journal_create was given, before any transaction. */
+static store_status journal_check_new(const struct journal_new *o,
+                                      const struct journal_line *lines, size_t n_lines,
+                                      store_err *err)
+{
+	store_status s;
+
+	if (!o || !o->build_body)
+		return store_set_err(err, STORE_ERR_INPUT, "no order to write");
+	size_t till_len = o->till_id ? strnlen(o->till_id, JOURNAL_TILL_ID_MAX + 1) : 0;
+	bool till_ok = till_len >= 1 && till_len <= JOURNAL_TILL_ID_MAX;
+	for (size_t i = 0; till_ok && i < till_len; i++) {
+		char c = o->till_id[i];
+		till_ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+	}
+	if (!till_ok)
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "the till id must be 1-%d letters and digits, like T01",
+		                     JOURNAL_TILL_ID_MAX);
+	if (o->shift_id <= 0)
+		return store_set_err(err, STORE_ERR_INPUT, "an order needs an open shift");
+	if (o->user_id < 0)
+		return store_set_err(err, STORE_ERR_INPUT, "there is no user #%lld",
+		                     (long long)o->user_id);
+	if ((int)o->method < 0 || (int)o->method >= METHOD_COUNT)
+		return store_set_err(err, STORE_ERR_INPUT, "unknown payment method");
+	bool phone = o->payer_phone && o->payer_phone[0];
+	if (phone && !kp_valid_phone(o->payer_phone))
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "the buyer's phone must be +77 and 9 digits");
+	if (!phone && o->method == JOURNAL_PHONE)
+		return store_set_err(err, STORE_ERR_INPUT, "a payment by phone needs the buyer's phone");
+	if (o->amount < KP_AMOUNT_MIN || o->amount > KP_AMOUNT_MAX)
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "the amount must be between 0,01 and 1 000 000 tenge");
+	if (o->description && (!fits(o->description, JOURNAL_DESCRIPTION_SIZE) ||
+	                       kp_utf8_length(o->description) < 0))
+		return store_set_err(err, STORE_ERR_INPUT, "the description is too long or not valid text");
+	if (n_lines > 0 && !lines)
+		return store_set_err(err, STORE_ERR_INPUT, "no lines given");
+	if (n_lines > JOURNAL_LINES_MAX)
+		return store_set_err(err, STORE_ERR_INPUT, "an order has at most %d lines",
+		                     JOURNAL_LINES_MAX);
+
+	int64_t live = 0; /* Σ total of the live lines, stopped just past amount: no overflow */
+	for (size_t i = 0; i < n_lines; i++) {
+		if ((s = journal_check_line(&lines[i], i, err)) != STORE_OK)
+			return s;
+		if (!lines[i].voided && live <= o->amount)
+			live = lines[i].total > o->amount - live ? o->amount + 1 : live + lines[i].total;
+	}
+	if (n_lines > 0 && live != o->amount)
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "the lines add up to another sum than the order's amount");
+	return STORE_OK;
+}
+
+/* The next sequence number of till on Almaty day, inside the
+ * transaction. */
+static store_status journal_next_seq(store_db *db, const char *till, int day, int *seq,
+                                     store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	if ((s = db_prepare(db,
+	                    "SELECT coalesce(max(day_seq), 0) + 1 FROM orders"
+	                    " WHERE till_id = ?1 AND day = ?2",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_text(st, 1, till, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, day);
+	int rc = sqlite3_step(st);
+	int64_t next = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, rc, "numbering the order", err);
+	if (next > JOURNAL_SEQ_MAX)
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "till %s has used all %d order numbers of the day", till,
+		                     JOURNAL_SEQ_MAX);
+	*seq = (int)next;
+	return STORE_OK;
+}
+
+/* Inserts the order row, inside the transaction. */
+static store_status journal_insert_order(store_db *db, const struct journal_new *o,
+                                         const char *moid, int day, int seq, const char *body,
+                                         size_t len, int64_t *id, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+	time_t now = db_now(db);
+
+	if ((s = db_prepare(db,
+	                    "INSERT INTO orders(merchant_order_id, till_id, day, day_seq, shift_id,"
+	                    " user_id, method, payer_phone, amount, description, state,"
+	                    " request_body, created_at, updated_at)"
+	                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_text(st, 1, moid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, o->till_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, day);
+	sqlite3_bind_int(st, 4, seq);
+	sqlite3_bind_int64(st, 5, o->shift_id);
+	if (o->user_id > 0)
+		sqlite3_bind_int64(st, 6, o->user_id);
+	sqlite3_bind_text(st, 7, method_names[o->method], -1, SQLITE_STATIC);
+	if (o->payer_phone && o->payer_phone[0])
+		sqlite3_bind_text(st, 8, o->payer_phone, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, o->amount);
+	sqlite3_bind_text(st, 10, o->description ? o->description : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, states[JOURNAL_CREATING].name, -1, SQLITE_STATIC);
+	/* text of an explicit length: every byte kept as it is, NULs too */
+	sqlite3_bind_text(st, 12, body, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)now);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return store_set_err(err, STORE_ERR_INPUT, "there is no shift #%lld or no user #%lld",
+		                     (long long)o->shift_id, (long long)o->user_id);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, "writing the order", err);
+	*id = sqlite3_last_insert_rowid(db_sqlite(db));
+	return STORE_OK;
+}
+
+/* Inserts the lines of order id, inside the transaction. */
+static store_status journal_insert_lines(store_db *db, int64_t id,
+                                         const struct journal_line *lines, size_t n_lines,
+                                         store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	if (n_lines == 0)
+		return STORE_OK;
+	if ((s = db_prepare(db,
+	                    "INSERT INTO order_lines(order_id, line_no, product_id, sku, barcode,"
+	                    " name, quantity, unit_price, tax_rate, discount, total, voided)"
+	                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	                    &st, err)) != STORE_OK)
+		return s;
+	int rc = SQLITE_DONE;
+	for (size_t i = 0; i < n_lines && rc == SQLITE_DONE; i++) {
+		const struct journal_line *l = &lines[i];
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
+		if (l->product_id > 0)
+			sqlite3_bind_int64(st, 3, l->product_id);
+		sqlite3_bind_text(st, 4, l->sku, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, l->barcode, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, l->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 7, l->quantity);
+		sqlite3_bind_int64(st, 8, l->unit_price);
+		sqlite3_bind_int(st, 9, l->tax_rate);
+		sqlite3_bind_int64(st, 10, l->discount);
+		sqlite3_bind_int64(st, 11, l->total);
+		sqlite3_bind_int(st, 12, l->voided ? 1 : 0);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, "writing the order's lines", err);
+}
+
+/* The part of journal_create inside its transaction. */
+static store_status journal_create_in(store_db *db, const struct journal_new *o,
+                                      const struct journal_line *lines, size_t n_lines,
+                                      int64_t *id, char moid[JOURNAL_ORDER_ID_SIZE],
+                                      store_err *err)
+{
+	store_status s;
+	int seq = 0;
+	int day = kp_almaty_yyyymmdd(db_now(db));
+	const char *body = NULL;
+	size_t len = 0;
+
+	if ((s = journal_next_seq(db, o->till_id, day, &seq, err)) != STORE_OK)
+		return s;
+	snprintf(moid, JOURNAL_ORDER_ID_SIZE, "%s-%08d-%06d", o->till_id, day, seq);
+	if (!o->build_body(o->body_arg, moid, &body, &len))
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "the payment request for %s could not be made: nothing was saved",
+		                     moid);
+	if (!body || len == 0 || len > JOURNAL_BODY_MAX)
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "the payment request for %s is empty or over %d bytes: nothing "
+		                     "was saved",
+		                     moid, JOURNAL_BODY_MAX);
+	if ((s = journal_insert_order(db, o, moid, day, seq, body, len, id, err)) != STORE_OK)
+		return s;
+	if ((s = journal_insert_lines(db, *id, lines, n_lines, err)) != STORE_OK)
+		return s;
+	return journal_add_event(db, *id, o->user_id, -1, JOURNAL_CREATING, moid, err);
+}
+
+store_status journal_create(store_db *db, const struct journal_new *order,
+                            const struct journal_line *lines, size_t n_lines, int64_t *id,
+                            char *merchant_order_id, store_err *err)
+{
+	store_status s;
+	int64_t new_id = 0;
+	char moid[JOURNAL_ORDER_ID_SIZE] = "";
+
+	store_err_clear(err);
+	if (merchant_order_id)
+		merchant_order_id[0] = '\0';
+	if ((s = journal_check_new(order, lines, n_lines, err)) != STORE_OK)
+		return s;
+	if ((s = db_begin(db, err)) != STORE_OK)
+		return s;
+	s = journal_create_in(db, order, lines, n_lines, &new_id, moid, err);
+	if (s != STORE_OK) {
+		db_rollback(db);
+		return s;
+	}
+	if ((s = db_commit(db, err)) != STORE_OK)
+		return s;
+	if (id)
+		*id = new_id;
+	if (merchant_order_id)
+		snprintf(merchant_order_id, JOURNAL_ORDER_ID_SIZE, "%s", moid);
+	return STORE_OK;
+}
+
+/* ---- moving ------------------------------------------------------------- */
+
+/* What a move needs to know of the order, read inside its transaction. */
+struct order_head {
+	char merchant_order_id[JOURNAL_ORDER_ID_SIZE];
+	enum journal_state state;
+	char payment_id[JOURNAL_PAYMENT_ID_SIZE]; /* "" when none */
+};
+
+/* Reads the head of order id, inside the caller's transaction. */
+static store_status journal_read_head(store_db *db, int64_t id, struct order_head *h,
+                                      store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	if ((s = db_prepare(db, "SELECT merchant_order_id, state, payment_id FROM orders WHERE id = ?1",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	bool known = false;
+	if (rc == SQLITE_ROW) {
+		copy_column(h->merchant_order_id, sizeof h->merchant_order_id, st, 0);
+		known = journal_state_parse((const char *)sqlite3_column_text(st, 1), &h->state);
+		copy_column(h->payment_id, sizeof h->payment_id, st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return store_set_err(err, STORE_NOT_FOUND, "there is no order #%lld", (long long)id);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, rc, "reading the journal", err);
+	if (!known)
+		return store_set_err(err, STORE_ERR_VERSION,
+		                     "order %s has a state this kaspi-pos does not know: update "
+		                     "kaspi-pos",
+		                     h->merchant_order_id);
+	return STORE_OK;
+}
+
+/* Refuses a payment the journal could not record. */
+static store_status journal_check_payment(const struct journal_payment *p, store_err *err)
+{
+	if (!p || !p->payment_id || !printable_id(p->payment_id, JOURNAL_PAYMENT_ID_SIZE - 1))
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "the server's payment id is missing, too long or not printable");
+	if (p->qr_token && !fits(p->qr_token, JOURNAL_QR_SIZE))
+		return store_set_err(err, STORE_ERR_INPUT, "the server's QR token is too long");
+	if (p->expires_at < 0)
+		return store_set_err(err, STORE_ERR_INPUT, "the server's expiry time is not valid");
+	return STORE_OK;
+}
+
+/* Records payment p on order id (whose head is h), inside the
+ * transaction. */
+static store_status journal_store_payment(store_db *db, int64_t id, struct order_head *h,
+                                          const struct journal_payment *p, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	if (h->payment_id[0] && strcmp(h->payment_id, p->payment_id) != 0)
+		return store_set_err(err, STORE_ERR_EXISTS, "order %s already has payment %s, not %s",
+		                     h->merchant_order_id, h->payment_id, p->payment_id);
+	if ((s = db_prepare(db, "SELECT merchant_order_id FROM orders WHERE payment_id = ?1 AND id <> ?2",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_text(st, 1, p->payment_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		char other[JOURNAL_ORDER_ID_SIZE];
+		copy_column(other, sizeof other, st, 0);
+		sqlite3_finalize(st);
+		return store_set_err(err, STORE_ERR_EXISTS, "payment %s belongs to order %s, not %s",
+		                     p->payment_id, other, h->merchant_order_id);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, "reading the journal", err);
+
+	if ((s = db_prepare(db,
+	                    "UPDATE orders SET payment_id = ?2, qr_token = coalesce(?3, qr_token),"
+	                    " expires_at = coalesce(?4, expires_at), updated_at = ?5 WHERE id = ?1",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, p->payment_id, -1, SQLITE_STATIC);
+	if (p->qr_token && p->qr_token[0])
+		sqlite3_bind_text(st, 3, p->qr_token, -1, SQLITE_STATIC);
+	if (p->expires_at > 0)
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)p->expires_at);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)db_now(db));
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, "recording the payment", err);
+	snprintf(h->payment_id, sizeof h->payment_id, "%s", p->payment_id);
+	return STORE_OK;
+}
+
+/* The part of a move inside its transaction: compare-and-set of the
+ * state, the payment if any, the alert, one timeline row. */
+static store_status journal_move_in(store_db *db, int64_t id, enum journal_state from,
+                                    enum journal_state to, const struct journal_payment *payment,
+                                    int64_t user_id, const char *detail, store_err *err)
+{
+	struct order_head h;
+	sqlite3_stmt *st;
+	store_status s;
+
+	if ((s = journal_read_head(db, id, &h, err)) != STORE_OK)
+		return s;
+	if (h.state != from)
+		return store_set_err(err, STORE_ERR_STATE,
+		                     "order %s is %s now, not %s: another part of the till moved it "
+		                     "first",
+		                     h.merchant_order_id, states[h.state].name, states[from].name);
+	if (payment && (s = journal_store_payment(db, id, &h, payment, err)) != STORE_OK)
+		return s;
+	if (states[to].needs_payment && !h.payment_id[0])
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "order %s cannot be %s without the server's payment id",
+		                     h.merchant_order_id, states[to].name);
+
+	if ((s = db_prepare(db,
+	                    "UPDATE orders SET state = ?3, updated_at = ?4,"
+	                    " alert = CASE ?5 WHEN 1 THEN 1 WHEN 2 THEN 0 ELSE alert END"
+	                    " WHERE id = ?1 AND state = ?2",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, states[from].name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, states[to].name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)db_now(db));
+	sqlite3_bind_int(st, 5, moves[from][to].alert == ALERT_RAISE   ? 1
+	                        : moves[from][to].alert == ALERT_CLEAR ? 2
+	                                                               : 0);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, "saving the order's state", err);
+	if (sqlite3_changes(db_sqlite(db)) != 1) /* cannot happen under the write lock */
+		return store_set_err(err, STORE_ERR_STATE, "order %s changed while it was being moved",
+		                     h.merchant_order_id);
+	return journal_add_event(db, id, user_id, (int)from, (int)to, detail, err);
+}
+
+/* Checks a move against the table, then runs it in one transaction. */
+static store_status journal_do_move(store_db *db, int64_t id, enum journal_state from,
+                                    enum journal_state to, const struct journal_payment *payment,
+                                    int64_t user_id, const char *detail, store_err *err)
+{
+	store_status s;
+
+	store_err_clear(err);
+	if (!state_valid(from) || !state_valid(to))
+		return store_set_err(err, STORE_ERR_INPUT, "unknown order state");
+	if (!moves[from][to].allowed)
+		return store_set_err(err, STORE_ERR_TRANSITION, "an order cannot go from %s to %s",
+		                     states[from].name, states[to].name);
+	if (payment && (s = journal_check_payment(payment, err)) != STORE_OK)
+		return s;
+	if ((s = db_begin(db, err)) != STORE_OK)
+		return s;
+	s = journal_move_in(db, id, from, to, payment, user_id, detail, err);
+	if (s != STORE_OK) {
+		db_rollback(db);
+		return s;
+	}
+	return db_commit(db, err);
+}
+
+store_status journal_move(store_db *db, int64_t id, enum journal_state from,
+                          enum journal_state to, int64_t user_id, const char *detail,
+                          store_err *err)
+{
+	return journal_do_move(db, id, from, to, NULL, user_id, detail, err);
+}
+
+store_status journal_move_with_payment(store_db *db, int64_t id, enum journal_state from,
+                                       enum journal_state to,
+                                       const struct journal_payment *payment, int64_t user_id,
+                                       const char *detail, store_err *err)
+{
+	if (!payment) {
+		store_err_clear(err);
+		return store_set_err(err, STORE_ERR_INPUT, "no payment to record");
+	}
+	return journal_do_move(db, id, from, to, payment, user_id, detail, err);
+}
+
+store_status journal_set_payment(store_db *db, int64_t id, const struct journal_payment *payment,
+                                 store_err *err)
+{
+	struct order_head h;
+	store_status s;
+	char detail[JOURNAL_TEXT_SIZE];
+
+	store_err_clear(err);
+	if ((s = journal_check_payment(payment, err)) != STORE_OK)
+		return s;
+	if ((s = db_begin(db, err)) != STORE_OK)
+		return s;
+	s = journal_read_head(db, id, &h, err);
+	if (s == STORE_OK)
+		s = journal_store_payment(db, id, &h, payment, err);
+	if (s == STORE_OK) {
+		snprintf(detail, sizeof detail, "payment %s", payment->payment_id);
+		s = journal_add_event(db, id, 0, -1, -1, detail, err);
+	}
+	if (s != STORE_OK) {
+		db_rollback(db);
+		return s;
+	}
+	return db_commit(db, err);
+}
+
+/* The part of journal_note_attempt inside its transaction. */
+static store_status journal_attempt_in(store_db *db, int64_t id, const char *last_error,
+                                       store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+	char text[JOURNAL_TEXT_SIZE], detail[JOURNAL_TEXT_SIZE + 64];
+
+	copy_line(text, sizeof text, last_error);
+	if ((s = db_prepare(db,
+	                    "UPDATE orders SET attempts = attempts + 1, last_error = ?2,"
+	                    " updated_at = ?3 WHERE id = ?1",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)db_now(db));
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, "counting the request", err);
+	if (sqlite3_changes(db_sqlite(db)) != 1)
+		return store_set_err(err, STORE_NOT_FOUND, "there is no order #%lld", (long long)id);
+
+	if ((s = db_prepare(db, "SELECT attempts FROM orders WHERE id = ?1", &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	int attempts = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, rc, "counting the request", err);
+	if (text[0])
+		snprintf(detail, sizeof detail, "create request %d: %s", attempts, text);
+	else
+		snprintf(detail, sizeof detail, "create request %d answered", attempts);
+	return journal_add_event(db, id, 0, -1, -1, detail, err);
+}
+
+store_status journal_note_attempt(store_db *db, int64_t id, const char *last_error,
+                                  store_err *err)
+{
+	store_status s;
+
+	store_err_clear(err);
+	if ((s = db_begin(db, err)) != STORE_OK)
+		return s;
+	s = journal_attempt_in(db, id, last_error, err);
+	if (s != STORE_OK) {
+		db_rollback(db);
+		return s;
+	}
+	return db_commit(db, err);
+}
+
+store_status journal_note(store_db *db, int64_t id, int64_t user_id, const char *detail,
+                          store_err *err)
+{
+	struct order_head h;
+	store_status s;
+
+	store_err_clear(err);
+	if (!detail || !detail[0])
+		return store_set_err(err, STORE_ERR_INPUT, "an order's note needs some text");
+	if ((s = db_begin(db, err)) != STORE_OK)
+		return s;
+	s = journal_read_head(db, id, &h, err);
+	if (s == STORE_OK)
+		s = journal_add_event(db, id, user_id, -1, -1, detail, err);
+	if (s != STORE_OK) {
+		db_rollback(db);
+		return s;
+	}
+	return db_commit(db, err);
+}
+
+/* ---- reading -------------------------------------------------------------- */
+
+store_status journal_get(store_db *db, int64_t id, struct journal_order *out, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	if ((s = db_prepare(db, ORDER_SELECT " WHERE id = ?1", &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	return journal_fetch_one(db, st, out, err);
+}
+
+store_status journal_get_by_order_id(store_db *db, const char *merchant_order_id,
+                                     struct journal_order *out, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	if (!merchant_order_id)
+		return STORE_NOT_FOUND;
+	if ((s = db_prepare(db, ORDER_SELECT " WHERE merchant_order_id = ?1", &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_text(st, 1, merchant_order_id, -1, SQLITE_STATIC);
+	return journal_fetch_one(db, st, out, err);
+}
+
+store_status journal_get_by_payment_id(store_db *db, const char *payment_id,
+                                       struct journal_order *out, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	if (!payment_id)
+		return STORE_NOT_FOUND;
+	if ((s = db_prepare(db, ORDER_SELECT " WHERE payment_id = ?1", &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_text(st, 1, payment_id, -1, SQLITE_STATIC);
+	return journal_fetch_one(db, st, out, err);
+}
+
+/* A row id written as 1–18 ASCII digits. */
+static bool parse_row_id(const char *text, int64_t *id)
+{
+	size_t n = strnlen(text, 19);
+	if (n == 0 || n > 18)
+		return false;
+	int64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (text[i] < '0' || text[i] > '9')
+			return false;
+		v = v * 10 + (text[i] - '0');
+	}
+	*id = v;
+	return true;
+}
+
+store_status journal_find(store_db *db, const char *text, struct journal_order *out,
+                          store_err *err)
+{
+	store_status s;
+	int64_t id;
+
+	store_err_clear(err);
+	if (!text || !text[0])
+		return store_set_err(err, STORE_ERR_INPUT, "which order? give its number or payment id");
+	s = journal_get_by_order_id(db, text, out, err);
+	if (s == STORE_NOT_FOUND)
+		s = journal_get_by_payment_id(db, text, out, err);
+	if (s == STORE_NOT_FOUND && parse_row_id(text, &id))
+		s = journal_get(db, id, out, err);
+	if (s == STORE_NOT_FOUND)
+		store_set_err(err, STORE_NOT_FOUND, "no order or payment %s in the journal", text);
+	return s;
+}
+
+store_status journal_body(store_db *db, int64_t id, char **body, size_t *len, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	*body = NULL;
+	*len = 0;
+	if ((s = db_prepare(db, "SELECT request_body FROM orders WHERE id = ?1", &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE
+		               ? store_set_err(err, STORE_NOT_FOUND, "there is no order #%lld",
+		                               (long long)id)
+		               : db_fail(db, rc, "reading the order's request", err);
+	}
+	/* the bytes as stored: no conversion, NULs included */
+	const void *bytes = sqlite3_column_blob(st, 0);
+	size_t n = (size_t)sqlite3_column_bytes(st, 0);
+	char *copy = malloc(n + 1);
+	if (copy) {
+		if (n)
+			memcpy(copy, bytes, n);
+		copy[n] = '\0';
+	}
+	sqlite3_finalize(st);
+	if (!copy)
+		return store_set_err(err, STORE_ERR_NOMEM, "out of memory while reading the order's request");
+	*body = copy;
+	*len = n;
+	return STORE_OK;
+}
+
+/* STORE_OK if order id exists, else STORE_NOT_FOUND (with a message). */
+static store_status journal_exists(store_db *db, int64_t id, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	if ((s = db_prepare(db, "SELECT 1 FROM orders WHERE id = ?1", &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE
+	               ? store_set_err(err, STORE_NOT_FOUND, "there is no order #%lld", (long long)id)
+	               : db_fail(db, rc, "reading the journal", err);
+}
+
+store_status journal_lines(store_db *db, int64_t id, struct journal_line **out, size_t *count,
+                           store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+	struct journal_line *list = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	store_err_clear(err);
+	*out = NULL;
+	*count = 0;
+	if ((s = journal_exists(db, id, err)) != STORE_OK)
+		return s;
+	if ((s = db_prepare(db,
+	                    "SELECT line_no, product_id, sku, barcode, name, quantity, unit_price,"
+	                    " tax_rate, discount, total, voided FROM order_lines"
+	                    " WHERE order_id = ?1 ORDER BY line_no",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct journal_line *grown = grow(list, &cap, n, sizeof *list);
+		if (!grown) {
+			sqlite3_finalize(st);
+			free(list);
+			return store_set_err(err, STORE_ERR_NOMEM, "out of memory while reading the order");
+		}
+		list = grown;
+		struct journal_line *l = &list[n++];
+		memset(l, 0, sizeof *l);
+		l->line_no = sqlite3_column_int(st, 0);
+		l->product_id = sqlite3_column_int64(st, 1); /* NULL reads as 0 */
+		copy_column(l->sku, sizeof l->sku, st, 2);
+		copy_column(l->barcode, sizeof l->barcode, st, 3);
+		copy_column(l->name, sizeof l->name, st, 4);
+		l->quantity = sqlite3_column_int64(st, 5);
+		l->unit_price = sqlite3_column_int64(st, 6);
+		l->tax_rate = sqlite3_column_int(st, 7);
+		l->discount = sqlite3_column_int64(st, 8);
+		l->total = sqlite3_column_int64(st, 9);
+		l->voided = sqlite3_column_int(st, 10) != 0;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(list);
+		return db_fail(db, rc, "reading the order's lines", err);
+	}
+	*out = list;
+	*count = n;
+	return STORE_OK;
+}
+
+store_status journal_events(store_db *db, int64_t id, struct journal_event **out, size_t *count,
+                            store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+	struct journal_event *list = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	store_err_clear(err);
+	*out = NULL;
+	*count = 0;
+	if ((s = journal_exists(db, id, err)) != STORE_OK)
+		return s;
+	if ((s = db_prepare(db,
+	                    "SELECT id, at, user_id, kind, from_state, to_state, detail"
+	                    " FROM order_events WHERE order_id = ?1 ORDER BY id",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct journal_event *grown = grow(list, &cap, n, sizeof *list);
+		if (!grown) {
+			sqlite3_finalize(st);
+			free(list);
+			return store_set_err(err, STORE_ERR_NOMEM,
+			                     "out of memory while reading the order's history");
+		}
+		list = grown;
+		struct journal_event *e = &list[n++];
+		const char *kind = (const char *)sqlite3_column_text(st, 3);
+		memset(e, 0, sizeof *e);
+		e->id = sqlite3_column_int64(st, 0);
+		e->at = (time_t)sqlite3_column_int64(st, 1);
+		e->user_id = sqlite3_column_int64(st, 2);
+		e->kind = kind && strcmp(kind, "state") == 0 ? JOURNAL_EVENT_STATE : JOURNAL_EVENT_NOTE;
+		e->has_from = journal_state_parse((const char *)sqlite3_column_text(st, 4), &e->from);
+		if (!journal_state_parse((const char *)sqlite3_column_text(st, 5), &e->to))
+			e->to = JOURNAL_CREATING; /* a note: to means nothing */
+		copy_column(e->detail, sizeof e->detail, st, 6);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(list);
+		return db_fail(db, rc, "reading the order's history", err);
+	}
+	*out = list;
+	*count = n;
+	return STORE_OK;
+}
+
+store_status journal_unfinished(store_db *db, struct journal_order **out, size_t *count,
+                                store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	*out = NULL;
+	*count = 0;
+	/* One parameter per state; only the unfinished ones get their name,
+	 * the others stay NULL and match nothing: the rule stays in states[]. */
+	_Static_assert(JOURNAL_STATE_COUNT == 10, "one parameter per state below");
+	if ((s = db_prepare(db,
+	                    ORDER_SELECT " WHERE state IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+	                                 " ORDER BY id",
+	                    &st, err)) != STORE_OK)
+		return s;
+	for (int i = 0; i < JOURNAL_STATE_COUNT; i++)
+		if (!states[i].final)
+			sqlite3_bind_text(st, i + 1, states[i].name, -1, SQLITE_STATIC);
+	return journal_fetch_list(db, st, out, count, err);
+}
+
+store_status journal_alerts(store_db *db, struct journal_order **out, size_t *count,
+                            store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	*out = NULL;
+	*count = 0;
+	if ((s = db_prepare(db, ORDER_SELECT " WHERE alert = 1 ORDER BY id", &st, err)) != STORE_OK)
+		return s;
+	return journal_fetch_list(db, st, out, count, err);
+}

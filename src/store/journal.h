@@ -1,0 +1,284 @@
+/* journal.h — the payment journal: every order the till sends, written
+ * before anything leaves, moved only forward, each move one transaction.
+ *
+ * An order is born `creating` by journal_create, with its lines, the
+ * exact bytes of its create request and a merchant_order_id
+ * "T01-20261126-000042": till id, Almaty date of creation, sequence of
+ * that till on that day from 000001. From then on it changes only by
+ * journal_move and its relatives, along the table in journal.c
+ * (DESIGN.md, "The journal's state machine"):
+ *
+ *   creating  → pending | succeeded | cancelled | failed | expired | abandoned
+ *   pending   → succeeded | cancelled | failed | expired | abandoned
+ *   abandoned → late_paid (alert raised) | cancelled | expired | failed
+ *   late_paid → succeeded | partially_refunded | refunded (alert cleared)
+ *   succeeded → partially_refunded | refunded
+ *   partially_refunded → partially_refunded | refunded
+ *
+ * A move names the state it expects to leave (compare-and-set): if
+ * another path (the webhook, reconcile in another process, a poll)
+ * moved the order first, the move is refused with STORE_ERR_STATE and
+ * the message names the state the order is in (a caller that finds it
+ * already where it wanted it can take that as done); a move the table
+ * forbids is refused with STORE_ERR_TRANSITION. Either way nothing
+ * changed. Each accepted move updates the row and appends one row to
+ * the order's timeline (journal_events) in one transaction.
+ *
+ * Which states need the server's payment id: pending, succeeded,
+ * late_paid and both refunded ones (the schema refuses them without
+ * it). creating, abandoned, failed, cancelled and expired may lack it (a
+ * create refused for good, or given up on before any answer).
+ *
+ * The request body and merchant_order_id: the body contains the id, and
+ * the id is allocated inside the insert's transaction (the till and a
+ * headless command may create at once). So journal_create calls back
+ * build_body with the new id while it holds the write lock, and stores
+ * the bytes it returns in the same transaction: the row, its lines, its
+ * body and its first event are written together or not at all, and a
+ * sequence number is only used by an order that exists. The stored body
+ * never changes (a trigger refuses it), so every retry of the create
+ * sends the same bytes (journal_body).
+ *
+ * Strings: the structs below have fixed-size buffers sized to what the
+ * journal accepts on writing (too long is refused with STORE_ERR_INPUT,
+ * never truncated), so reading never truncates. Lists are malloc'd
+ * arrays the caller frees with free(). Details and errors longer than
+ * their buffer are cut at a character boundary when written. */
+#ifndef KP_STORE_JOURNAL_H
+#define KP_STORE_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "core/product.h"
+#include "store/db.h"
+
+#define JOURNAL_TILL_ID_MAX 16       /* till id: 1–16 ASCII letters and digits ("T01") */
+#define JOURNAL_ORDER_ID_SIZE 65     /* merchant_order_id: at most 64 ASCII, NUL */
+#define JOURNAL_SEQ_MAX 999999       /* orders per till per Almaty day */
+#define JOURNAL_PAYMENT_ID_SIZE 128  /* the server's payment_id: 1–127 printable ASCII */
+#define JOURNAL_QR_SIZE 2960         /* qr_token: a QR holds at most 2953 bytes */
+#define JOURNAL_PHONE_SIZE 16        /* "+77" and 9 digits, NUL */
+#define JOURNAL_DESCRIPTION_SIZE 1024 /* the contract's 255 characters of UTF-8 fit */
+#define JOURNAL_TEXT_SIZE 256        /* last_error and an event's detail, NUL included */
+#define JOURNAL_BODY_MAX (64 * 1024) /* request body: the contract's limit */
+#define JOURNAL_LINES_MAX 1000       /* lines of one order (a basket holds 500) */
+
+/* Where an order is. The names (journal_state_name) are what the
+ * database and the reports say. */
+enum journal_state {
+	JOURNAL_CREATING,           /* written; the create is being sent, outcome unknown */
+	JOURNAL_PENDING,            /* the server has it; waiting for the buyer */
+	JOURNAL_SUCCEEDED,          /* paid */
+	JOURNAL_CANCELLED,          /* the buyer declined or the till cancelled */
+	JOURNAL_FAILED,             /* the payment failed, or the server refused the create */
+	JOURNAL_EXPIRED,            /* nobody paid before expires_at */
+	JOURNAL_ABANDONED,          /* the cashier gave up while it was open: still watched */
+	JOURNAL_LATE_PAID,          /* paid after being abandoned: the alert is up */
+	JOURNAL_PARTIALLY_REFUNDED,
+	JOURNAL_REFUNDED,
+	JOURNAL_STATE_COUNT
+};
+
+enum journal_method {
+	JOURNAL_QR,                 /* "qr": the buyer scans the till's QR */
+	JOURNAL_PHONE,              /* "phone": a request to the buyer's Kaspi app */
+};
+
+/* Builds the create request for an order whose merchant_order_id is now
+ * known: sets *body to len bytes (1 … JOURNAL_BODY_MAX, any bytes) and
+ * returns true, or returns false to abandon the create (nothing is
+ * written). The bytes stay the callback's (arg's) to free: the journal
+ * copies them before journal_create returns and never frees them. It is
+ * called inside the write transaction: it must not use the database,
+ * and should be quick. */
+typedef bool (*journal_body_fn)(void *arg, const char *merchant_order_id, const char **body,
+                                size_t *len);
+
+/* What journal_create needs. */
+struct journal_new {
+	const char *till_id;        /* "T01": the first part of merchant_order_id */
+	int64_t shift_id;           /* the open shift; every order belongs to one */
+	int64_t user_id;            /* the cashier; 0: a headless command */
+	enum journal_method method;
+	const char *payer_phone;    /* "+77XXXXXXXXX"; NULL or "": none (required for phone) */
+	int64_t amount;             /* tiyn, KP_AMOUNT_MIN … KP_AMOUNT_MAX */
+	const char *description;    /* NULL: ""; at most JOURNAL_DESCRIPTION_SIZE - 1 bytes */
+	journal_body_fn build_body; /* required */
+	void *body_arg;             /* passed to build_body */
+};
+
+/* One line of an order, as sold. When an order has lines, the totals of
+ * its live (not voided) lines add up to its amount; an order may have
+ * none (a headless charge of a bare amount). */
+struct journal_line {
+	int line_no;                /* 1, 2, ... in the order given (ignored on create) */
+	int64_t product_id;         /* catalog row; 0: not from the catalog */
+	char sku[KP_SKU_SIZE];      /* "" when none */
+	char barcode[KP_BARCODE_SIZE]; /* "" when none */
+	char name[KP_NAME_SIZE];    /* not empty */
+	int64_t quantity;           /* ≥ 1 */
+	int64_t unit_price;         /* tiyn, VAT included, ≥ 0 */
+	int tax_rate;               /* VAT percent 0–100 */
+	int64_t discount;           /* tiyn off the line, 0 … quantity × unit_price */
+	int64_t total;              /* tiyn: quantity × unit_price − discount */
+	bool voided;                /* kept for the reports' count of voided lines */
+};
+
+/* One order as the journal holds it (the request body aside: journal_body). */
+struct journal_order {
+	int64_t id;
+	char merchant_order_id[JOURNAL_ORDER_ID_SIZE];
+	int64_t shift_id;
+	int64_t user_id;            /* 0: a headless command */
+	enum journal_method method;
+	char payer_phone[JOURNAL_PHONE_SIZE];        /* "" when none */
+	int64_t amount;             /* tiyn */
+	char description[JOURNAL_DESCRIPTION_SIZE];
+	enum journal_state state;
+	char payment_id[JOURNAL_PAYMENT_ID_SIZE];    /* "" until the server answers */
+	char qr_token[JOURNAL_QR_SIZE];              /* "" when none */
+	time_t expires_at;          /* 0: not known */
+	time_t created_at;
+	time_t updated_at;          /* the last change of the row */
+	int attempts;               /* create requests sent so far */
+	char last_error[JOURNAL_TEXT_SIZE];          /* why the last send failed; "" */
+	int64_t refunded_amount;    /* tiyn given back so far */
+	bool alert;                 /* a late payment the cashier must settle */
+	size_t body_len;            /* bytes of the stored request body */
+};
+
+/* The server's answer to a create, recorded with journal_set_payment or
+ * journal_move_with_payment. */
+struct journal_payment {
+	const char *payment_id;     /* required: 1 … JOURNAL_PAYMENT_ID_SIZE - 1 printable ASCII */
+	const char *qr_token;       /* NULL or "": not given (keeps what is recorded) */
+	time_t expires_at;          /* 0: not given (keeps what is recorded) */
+};
+
+enum journal_event_kind {
+	JOURNAL_EVENT_STATE,        /* the order entered to_state */
+	JOURNAL_EVENT_NOTE,         /* something worth showing: a send, an error, a request */
+};
+
+/* One entry of an order's timeline. */
+struct journal_event {
+	int64_t id;
+	time_t at;
+	int64_t user_id;            /* 0: none (a headless command, the server's answer) */
+	enum journal_event_kind kind;
+	bool has_from;              /* false for notes and for the order's first event */
+	enum journal_state from;    /* the state left, when has_from */
+	enum journal_state to;      /* the state entered (JOURNAL_EVENT_STATE only) */
+	char detail[JOURNAL_TEXT_SIZE];
+};
+
+/* "creating", "pending", ... ; "?" for a value out of range. */
+const char *journal_state_name(enum journal_state state);
+
+/* The state called name (as journal_state_name writes it). */
+bool journal_state_parse(const char *name, enum journal_state *out);
+
+/* True when the payment's outcome is settled and nothing is left to do
+ * with the server: succeeded, cancelled, failed, expired and both
+ * refunded states (a refund is a new request, not an open outcome).
+ * The others — creating, pending, abandoned, late_paid — are the
+ * unfinished ones that reconcile settles and the reports warn about. */
+bool journal_state_final(enum journal_state state);
+
+/* Whether the table lets an order go from from to to. */
+bool journal_move_allowed(enum journal_state from, enum journal_state to);
+
+/* "qr" / "phone". */
+const char *journal_method_name(enum journal_method method);
+
+/* Writes a new order in state creating: allocates its merchant_order_id
+ * (copied to merchant_order_id, JOURNAL_ORDER_ID_SIZE bytes, may be
+ * NULL), calls order->build_body with it, and stores the row, the body,
+ * the n_lines lines (may be 0) and its first event in one transaction.
+ * *id (may be NULL) gets the row id. STORE_ERR_INPUT for a value the
+ * journal refuses or a build_body that fails; on any failure nothing is
+ * written and no sequence number is used up. */
+store_status journal_create(store_db *db, const struct journal_new *order,
+                            const struct journal_line *lines, size_t n_lines, int64_t *id,
+                            char *merchant_order_id, store_err *err);
+
+/* Moves order id from from to to for user_id (0: none), with detail (may
+ * be NULL) in the timeline. Entering late_paid raises the alert, leaving
+ * it clears it. STORE_ERR_TRANSITION if the table forbids the move,
+ * STORE_ERR_STATE if the order is not in from (the message names its
+ * state), STORE_ERR_INPUT if to needs a payment id the order lacks
+ * (record the answer with journal_move_with_payment), STORE_NOT_FOUND
+ * for no such order. On any refusal nothing changed. */
+store_status journal_move(store_db *db, int64_t id, enum journal_state from,
+                          enum journal_state to, int64_t user_id, const char *detail,
+                          store_err *err);
+
+/* journal_move and journal_set_payment in one transaction: the create
+ * (or its replay) answered with a payment in state to — pending, or
+ * already final. */
+store_status journal_move_with_payment(store_db *db, int64_t id, enum journal_state from,
+                                       enum journal_state to,
+                                       const struct journal_payment *payment, int64_t user_id,
+                                       const char *detail, store_err *err);
+
+/* Records the server's payment id, QR token and expiry without a move
+ * (a replay of an abandoned order's create that is still pending). The
+ * payment id, once recorded, never changes: a different one is
+ * STORE_ERR_EXISTS, and so is one that another order already has. The
+ * same one again updates the token and expiry. */
+store_status journal_set_payment(store_db *db, int64_t id, const struct journal_payment *payment,
+                                 store_err *err);
+
+/* Counts one create request sent for order id, once its outcome is
+ * known: last_error is why it failed (time-out, 503...), NULL or "" when
+ * the server answered. Adds a note to the timeline. */
+store_status journal_note_attempt(store_db *db, int64_t id, const char *last_error,
+                                  store_err *err);
+
+/* Adds a note (not empty) to order id's timeline, e.g. "cancel asked". */
+store_status journal_note(store_db *db, int64_t id, int64_t user_id, const char *detail,
+                          store_err *err);
+
+/* Order by row id, by merchant_order_id, by payment_id: STORE_OK, or
+ * STORE_NOT_FOUND. */
+store_status journal_get(store_db *db, int64_t id, struct journal_order *out, store_err *err);
+store_status journal_get_by_order_id(store_db *db, const char *merchant_order_id,
+                                     struct journal_order *out, store_err *err);
+store_status journal_get_by_payment_id(store_db *db, const char *payment_id,
+                                       struct journal_order *out, store_err *err);
+
+/* The order a person named: a merchant_order_id ("T01-20261126-000042"),
+ * a payment_id ("pay_abc123"), or a row id in digits ("42"), tried in
+ * that order. STORE_NOT_FOUND when none matches. */
+store_status journal_find(store_db *db, const char *text, struct journal_order *out,
+                          store_err *err);
+
+/* The stored request body of order id: *body gets a malloc'd copy (NUL
+ * added after the *len bytes) that the caller frees. */
+store_status journal_body(store_db *db, int64_t id, char **body, size_t *len, store_err *err);
+
+/* Order id's lines in line order, voided ones included, in a malloc'd
+ * array (NULL when none) the caller frees. STORE_NOT_FOUND for no such
+ * order. */
+store_status journal_lines(store_db *db, int64_t id, struct journal_line **out, size_t *count,
+                           store_err *err);
+
+/* Order id's timeline, oldest first, in a malloc'd array the caller
+ * frees. STORE_NOT_FOUND for no such order. */
+store_status journal_events(store_db *db, int64_t id, struct journal_event **out, size_t *count,
+                            store_err *err);
+
+/* The unfinished orders (creating, pending, abandoned, late_paid), oldest
+ * first, in a malloc'd array (NULL when none) the caller frees. */
+store_status journal_unfinished(store_db *db, struct journal_order **out, size_t *count,
+                                store_err *err);
+
+/* The orders with the alert up (paid after being abandoned), oldest
+ * first, in a malloc'd array (NULL when none) the caller frees. */
+store_status journal_alerts(store_db *db, struct journal_order **out, size_t *count,
+                            store_err *err);
+
+#endif
