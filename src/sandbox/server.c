@@ -197,6 +197,8 @@ static enum MHD_Result server_answer(struct server *s, struct MHD_Connection *co
 		reply_error(&out, API_PAYLOAD_TOO_LARGE, NULL);
 		return server_finish(conn, &out, FAULT_NONE);
 	}
+	if (rt->access == ROUTE_API)
+		state_count_request(s->st, strcmp(method, "GET") == 0 && id[0]);
 	if (rt->access != ROUTE_PUBLIC) {
 		/* 429 before 401: the window is the merchant's, named by its header */
 		const char *merchant = header(conn, "X-Merchant-ID");

@@ -120,6 +120,8 @@ struct state {
 	int64_t day_sum;               /* tiyn of that day's pending + succeeded payments */
 	uint64_t created;              /* payments ever created (201s) */
 	uint64_t replayed;             /* creates answered as replays (200s) */
+	uint64_t api_requests;         /* every request to an API path, answered or not */
+	uint64_t status_requests;      /* GET /payments/{id} among them */
 };
 
 static void time_text(time_t t, char buf[KP_TIME_LEN])
@@ -543,6 +545,15 @@ void state_create(struct state *st, const struct order_input *in, struct api_che
 	pthread_mutex_unlock(&st->lock);
 }
 
+void state_count_request(struct state *st, bool status)
+{
+	pthread_mutex_lock(&st->lock);
+	st->api_requests++;
+	if (status)
+		st->status_requests++;
+	pthread_mutex_unlock(&st->lock);
+}
+
 void state_stats(struct state *st, struct reply *out)
 {
 	pthread_mutex_lock(&st->lock);
@@ -550,6 +561,8 @@ void state_stats(struct state *st, struct reply *out)
 	cJSON_AddNumberToObject(o, "payments_created", (double)st->created);
 	cJSON_AddNumberToObject(o, "creates_replayed", (double)st->replayed);
 	cJSON_AddNumberToObject(o, "payments_stored", (double)st->count);
+	cJSON_AddNumberToObject(o, "api_requests", (double)st->api_requests);
+	cJSON_AddNumberToObject(o, "status_requests", (double)st->status_requests);
 	pthread_mutex_unlock(&st->lock);
 	reply_json(out, 200, o);
 }

@@ -87,6 +87,9 @@ void state_backdate(struct state *st, const char *payment_id, int64_t seconds, i
 /* GET /sandbox/stats: payments created and creates replayed since the
  * start, so a test can prove that retries never made a second payment. */
 void state_stats(struct state *st, struct reply *out);
+/* Counts one request to an API path for the stats (status: a GET of a
+ * payment, the polls a till makes). */
+void state_count_request(struct state *st, bool status);
 /* A malloc'd copy of the payment's qr_token, or NULL if unknown. */
 char *state_qr_token(struct state *st, const char *payment_id);
 
