@@ -337,12 +337,17 @@ bool payflow_start_amount(struct payflow *pf, int64_t amount, const char *descri
 	}
 	if (!check_phone(method, phone, message, size))
 		return false;
-	const char *name = description && *description ? description : _("Payment");
-	xpay_product xp = {.name = name, .quantity = 1, .price = amount,
-	                   .tax_rate = PAYFLOW_DEFAULT_TAX_RATE};
+	const char *text = description && *description ? description : _("Payment");
 	struct journal_line line = {.quantity = 1, .unit_price = amount,
 	                            .tax_rate = PAYFLOW_DEFAULT_TAX_RATE, .total = amount};
-	snprintf(line.name, sizeof line.name, "%s", name);
+	/* the product's name: the description, cut to the contract's 128 characters */
+	size_t cut = kp_utf8_prefix_len(text, 128);
+	if (cut >= sizeof line.name)
+		cut = kp_utf8_prefix_len(text, 60);
+	memcpy(line.name, text, cut);
+	line.name[cut] = '\0';
+	xpay_product xp = {.name = line.name, .quantity = 1, .price = amount,
+	                   .tax_rate = PAYFLOW_DEFAULT_TAX_RATE};
 	struct body_ctx ctx = {
 		.order = {.amount = amount,
 		          .description = description,

@@ -480,23 +480,11 @@ size_t basket_products_needed(const struct basket *b)
 	return n;
 }
 
-/* Bytes of the first max_chars characters of UTF-8 name (a lead byte starts
- * a character; continuation bytes are 10xxxxxx). */
-static size_t utf8_prefix_len(const char *name, size_t max_chars)
-{
-	size_t chars = 0, i = 0;
-	for (; name[i]; i++) {
-		if (((unsigned char)name[i] & 0xc0) != 0x80 && chars++ == max_chars)
-			break;
-	}
-	return i;
-}
-
 /* Fills one products entry. */
 static void product_entry(struct basket_product *e, const struct basket_line *l,
                           int64_t quantity, int64_t price)
 {
-	size_t n = utf8_prefix_len(l->name, BASKET_API_NAME_CHARS);
+	size_t n = kp_utf8_prefix_len(l->name, BASKET_API_NAME_CHARS);
 	memcpy(e->name, l->name, n);
 	e->name[n] = '\0';
 	e->quantity = quantity;

@@ -83,3 +83,13 @@ long kp_utf8_length(const char *s)
 	}
 	return count;
 }
+
+size_t kp_utf8_prefix_len(const char *s, size_t max_chars)
+{
+	size_t chars = 0, i = 0;
+	/* a lead byte starts a character; continuation bytes are 10xxxxxx */
+	for (; s[i]; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && chars++ == max_chars)
+			break;
+	return i;
+}

@@ -30,4 +30,8 @@ bool kp_valid_method(const char *method);
  * are not valid UTF-8. Length rules of the contract count characters. */
 long kp_utf8_length(const char *s);
 
+/* Bytes of the first max_chars characters of UTF-8 text s (all of s when
+ * it is shorter): where to cut without splitting a character. */
+size_t kp_utf8_prefix_len(const char *s, size_t max_chars);
+
 #endif

@@ -432,8 +432,8 @@ static int phone_key(struct tui *t, int key)
 			tui_bell(t, 1);
 			return TUI_REDRAW;
 		}
-		char phone[16];
-		snprintf(phone, sizeof phone, "%s", t->dlg_input);
+		char phone[16]; /* valid: "+77" and 9 digits */
+		memcpy(phone, t->dlg_input, 13);
 		t->dialog = DIALOG_NONE;
 		pay_begin(t, JOURNAL_PHONE, phone);
 		return TUI_REDRAW;
