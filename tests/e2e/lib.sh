@@ -58,6 +58,15 @@ till_start() {
 }
 
 keys() { tm send-keys -t till "$@"; }
+# Types text as a person does, a key every 60 ms: slower than a scanner,
+# so six digits and Enter are not taken for a scan.
+type_human() {
+	local text=$1 i
+	for ((i = 0; i < ${#text}; i++)); do
+		tm send-keys -t till -l "${text:i:1}"
+		sleep 0.06
+	done
+}
 # Types text literally (no key names), as fast as tmux can: a scanner.
 type_fast() { tm send-keys -t till -l "$1"; }
 screen() { tm capture-pane -p -t till; }
