@@ -116,6 +116,22 @@ control pay >/dev/null
 TILL_COLS=100 TILL_ROWS=45 till_start
 check "after a restart the journal catches up" state_is succeeded
 
+# The network down: the order stays creating and is retried; Esc gives up.
+TILL_COLS=100 TILL_ROWS=45 till_start KASPI_BASE_URL=http://127.0.0.1:9/api/v1
+login 1 1111
+keys 4870000025008 Enter F10
+check "offline: creating…" expect_screen 'creating…'
+check "offline: it says why and retries" expect_screen 'retrying: .*(reach|connect)' 5
+check "offline: the journal keeps it creating" state_is creating
+keys Escape
+check "offline: Esc gives up" expect_screen 'given up'
+check "offline: the journal says abandoned" state_is abandoned
+check "offline: the basket is still there" expect_screen 'TOTAL: 549,00 ₸'
+tm kill-session -t till
+pos reconcile >"$E2E_TMP/reconcile.out" 2>&1
+check "reconcile replays the create once the network is back" \
+	eval '[ -n "$(last_payment)" ] && grep -q "reconcile: 1 unfinished" "$E2E_TMP/reconcile.out"'
+
 # A late payment: against a sandbox whose API answers 700 ms late (its
 # control endpoints answer at once), so the buyer's payment lands before
 # the till's cancel does; the order is then paid after being abandoned.
