@@ -163,15 +163,18 @@ FUZZ_SAN  := -fsanitize=fuzzer-no-link,address,undefined
 fuzz: deps
 	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang"; exit 1; }
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang CFLAGS="-O1 -g $(FUZZ_SAN)" build-fuzz/libkpos.a
-	@set -eo pipefail; for f in $(FUZZ_SRC); do \
+	@set -o pipefail; bad=""; for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); mkdir -p build-fuzz/corpus/$$n; \
 	  clang -std=c11 -D_GNU_SOURCE -O1 -g -Isrc $$(pkg-config --cflags $(PKGS)) \
-	    -fsanitize=fuzzer,address,undefined -o build-fuzz/$$n $$f build-fuzz/libkpos.a $(LIBS); \
+	    -fsanitize=fuzzer,address,undefined -o build-fuzz/$$n $$f build-fuzz/libkpos.a $(LIBS) || exit 1; \
 	  echo "== $$n for $(FUZZ_TIME) s"; \
-	  build-fuzz/$$n -max_total_time=$(FUZZ_TIME) -max_len=8192 -print_final_stats=1 \
-	    build-fuzz/corpus/$$n $$( [ -d tests/fuzz/seeds/$$n ] && echo tests/fuzz/seeds/$$n ) 2>&1 \
-	    | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Done' ; \
-	done
+	  dict=""; [ -f tests/fuzz/$$n.dict ] && dict=-dict=tests/fuzz/$$n.dict; \
+	  build-fuzz/$$n -max_total_time=$(FUZZ_TIME) -max_len=8192 -print_final_stats=1 $$dict \
+	    -artifact_prefix=build-fuzz/$$n- build-fuzz/corpus/$$n \
+	    $$( [ -d tests/fuzz/seeds/$$n ] && echo tests/fuzz/seeds/$$n ) 2>&1 \
+	    | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Done' || bad="$$bad $$n"; \
+	done; \
+	[ -z "$$bad" ] || { echo "make fuzz: findings in$$bad (build-fuzz/NAME-crash-*)"; exit 1; }
 
 # ---- bench -----------------------------------------------------------------
 BENCH_BIN := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
