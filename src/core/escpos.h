@@ -1,0 +1,105 @@
+/* escpos.h — UTF-8 receipt text to the bytes an ESC/POS printer takes,
+ * and back. Pure C, no I/O: src/app/print.c sends what this builds.
+ *
+ * A job is: ESC @ (initialise), ESC t n (select the character code table),
+ * the text in the printer's code page with LF line ends, ESC d n (feed n
+ * lines), then a cut. Two code pages:
+ *
+ *   CP866   (IBM/DOS Cyrillic): ASCII, А–я, Ё ё, Є є Ї ї Ў ў, ° · № and
+ *           the box-drawing block. No Kazakh letters: they are spelt with
+ *           the nearest Russian letter (see "Transliteration" below).
+ *   KZ-1048 (STRK 1048-2002, the Kazakh Windows page; glibc's RK1048): 1251
+ *           with Ә ә Ғ ғ Қ қ Ң ң Ө ө Ұ ұ Ү ү Һ һ І і in place of some
+ *           Serbian/Macedonian letters, so all of Kazakh prints as written.
+ *
+ * ESC t table numbers are not standard across vendors. The defaults are
+ * Epson's (ESC/POS Command Reference, "ESC t" and the Character Code
+ * Tables pages): page 17 = PC866 "Cyrillic #2", page 53 = KZ-1048
+ * "Kazakhstan" (Epson also lists 46 = WPC1251). Many Epson-compatible
+ * printers copy page 17; others differ (Rongta/Xprinter families have used
+ * 6 or 7 for 866 or 1251; some Kazakh-market firmware puts KZ-1048 at 6).
+ * Hence the table is a field of struct escpos_job: check the printer's
+ * self-test page, which lists its tables, and set the number it shows.
+ *
+ * Transliteration (CP866 only — KZ-1048 has every Kazakh letter):
+ *   Ә ә → А а   Ғ ғ → Г г   Қ қ → К к   Ң ң → Н н   Ө ө → О о
+ *   Ұ ұ → У у   Ү ү → У у   Һ һ → Х х   І і → И и
+ * The usual spelling of Kazakh on a Russian keyboard: a reader still
+ * recognises the word, and the line keeps its width (one letter for one).
+ * Latin I/i would look closer to І/і, but mixing scripts inside a word
+ * is worse on a receipt that may be copied or read aloud.
+ *
+ * Other fallbacks, on both pages, for characters the page lacks:
+ *   ₸ → "тг" (neither page has the tenge sign; KZ-1048 predates it);
+ *   narrow/thin/figure spaces (U+202F, U+2009, U+2007; money_format puts
+ *   U+202F between thousands) → ' '; minus and dashes (U+2212, U+2010,
+ *   U+2011, U+2013, U+2014) → '-'; « » „ “ ” → '"'; ‘ ’ ‚ → '\'';
+ *   … → "..."; • → '*'; × → 'x'; ─ → '-', │ → '|', ═ → '=' (KZ-1048).
+ * Anything else not on the page → '?', one per character. Invalid UTF-8
+ * → '?' per bad byte. Control characters other than LF and TAB (ESC, GS,
+ * DLE, ... and C1 controls) → '?', so that no text can smuggle a printer
+ * command (a cut, a drawer kick) into a job. CR is dropped: CR LF → LF. */
+#ifndef KP_CORE_ESCPOS_H
+#define KP_CORE_ESCPOS_H
+
+#include <stddef.h>
+
+enum escpos_codepage {
+	ESCPOS_CP866,
+	ESCPOS_KZ1048,
+};
+
+/* Epson's ESC t numbers (see the header comment). */
+#define ESCPOS_TABLE_EPSON_PC866  17
+#define ESCPOS_TABLE_EPSON_KZ1048 53
+
+#define ESCPOS_FEED_DEFAULT 4   /* lines fed before the cut: clears the tear bar */
+
+enum escpos_cut {
+	ESCPOS_CUT_NONE,        /* no cut command (printers without a cutter) */
+	ESCPOS_CUT_FEED_PARTIAL,/* GS V 66 0: feed to the cutter, partial cut (function B) */
+	ESCPOS_CUT_PARTIAL,     /* GS V 1: partial cut where the paper is (function A) */
+};
+
+/* What to wrap around the text. escpos_job_default() fills it. */
+struct escpos_job {
+	enum escpos_codepage codepage;
+	unsigned char table;     /* n of ESC t n: the printer's number for codepage */
+	unsigned char feed;      /* n of ESC d n before the cut; 0 = no ESC d */
+	enum escpos_cut cut;
+};
+
+/* The job for a code page: Epson's table number for it, ESCPOS_FEED_DEFAULT
+ * lines, ESCPOS_CUT_FEED_PARTIAL. */
+struct escpos_job escpos_job_default(enum escpos_codepage codepage);
+
+/* Encodes len bytes of UTF-8 text (need not be NUL-terminated; a NUL byte
+ * is a control character → '?') as a whole job. Writes at most size bytes
+ * to out (out may be NULL when size is 0) and returns the length of the
+ * whole job, like snprintf: call once with size 0 to learn it. The job
+ * is never longer than len + ESCPOS_OVERHEAD. Cannot fail. */
+size_t escpos_encode(const struct escpos_job *job, const char *text, size_t len,
+                     unsigned char *out, size_t size);
+
+/* Bytes the job adds around the text, at most: ESC @, ESC t n, ESC d n,
+ * GS V m n. No character's replacement is longer than its UTF-8 form. */
+#define ESCPOS_OVERHEAD 12
+
+/* Decodes printer bytes back to UTF-8 text: what the paper would show.
+ * Skips ESC @, ESC t n, ESC d n, GS V m [n], and other ESC/GS commands
+ * as their usual length (ESC x n, GS x n); keeps LF and TAB; drops other
+ * control bytes; a byte the page leaves undefined becomes U+FFFD.
+ * Writes at most size bytes including a NUL (when size > 0) and returns
+ * the length of the whole text without the NUL, like snprintf. */
+size_t escpos_decode(enum escpos_codepage codepage, const unsigned char *bytes, size_t len,
+                     char *out, size_t size);
+
+/* The code point a byte stands for on a page: ASCII as itself, 0x80–0xFF
+ * from the page's table, 0 where the page defines nothing (KZ-1048 0x98).
+ * For tests and for showing what a printer will do. */
+unsigned escpos_byte_to_unicode(enum escpos_codepage codepage, unsigned char byte);
+
+/* "CP866" or "KZ-1048". */
+const char *escpos_codepage_name(enum escpos_codepage codepage);
+
+#endif
