@@ -1139,3 +1139,56 @@ store_status journal_alerts(store_db *db, struct journal_order **out, size_t *co
 		return s;
 	return journal_fetch_list(db, st, out, count, err);
 }
+
+store_status journal_list(store_db *db, const struct journal_filter *f, struct journal_order **out,
+                          size_t *count, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+	int64_t amount = -1;
+	char like[160] = "", clock[8] = "";
+
+	store_err_clear(err);
+	*out = NULL;
+	*count = 0;
+	if (f->search && *f->search) {
+		const char *q = f->search;
+		/* "14:05": a time of day; digits and separators: an amount */
+		if (strlen(q) == 5 && q[2] == ':' && q[0] >= '0' && q[0] <= '2')
+			snprintf(clock, sizeof clock, "%s", q);
+		else if (!money_parse_tenge(q, &amount))
+			amount = -1;
+		/* LIKE with its wildcards taken literally (ESCAPE '\\') */
+		size_t n = 0;
+		like[n++] = '%';
+		for (; *q && n < sizeof like - 3; q++) {
+			if (*q == '%' || *q == '_' || *q == '\\')
+				like[n++] = '\\';
+			like[n++] = *q;
+		}
+		like[n++] = '%';
+		like[n] = '\0';
+	}
+	if ((s = db_prepare(db,
+	                    ORDER_SELECT " WHERE created_at >= ?1 AND (?2 = 0 OR created_at < ?2)"
+	                    " AND (?3 < 0 OR state = ?4) AND (?5 < 0 OR method = ?6)"
+	                    " AND (?7 = '' OR merchant_order_id LIKE ?7 ESCAPE '\\'"
+	                    "      OR payment_id LIKE ?7 ESCAPE '\\' OR amount = ?8"
+	                    "      OR strftime('%H:%M', created_at + 5 * 3600, 'unixepoch') = ?9)"
+	                    " ORDER BY created_at DESC, id DESC LIMIT ?10",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)f->from);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)f->to);
+	sqlite3_bind_int(st, 3, f->state);
+	sqlite3_bind_text(st, 4, f->state >= 0 ? journal_state_name((enum journal_state)f->state) : "",
+	                  -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, f->method);
+	sqlite3_bind_text(st, 6, f->method >= 0 ? journal_method_name((enum journal_method)f->method) : "",
+	                  -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, like, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 8, amount);
+	sqlite3_bind_text(st, 9, clock, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 10, f->limit > 0 ? f->limit : 1000);
+	return journal_fetch_list(db, st, out, count, err);
+}

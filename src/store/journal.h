@@ -276,6 +276,22 @@ store_status journal_events(store_db *db, int64_t id, struct journal_event **out
 store_status journal_unfinished(store_db *db, struct journal_order **out, size_t *count,
                                 store_err *err);
 
+/* What journal_list picks. */
+struct journal_filter {
+	time_t from, to;            /* created_at in [from, to); to = 0: no end */
+	int state;                  /* an enum journal_state, or -1 for any */
+	int method;                 /* an enum journal_method, or -1 for any */
+	const char *search;         /* NULL/"": none; else a part of the order or
+	                               payment id, an amount in tenge ("1500",
+	                               "1 500,00"), or a time "14:05" (Almaty) */
+	int limit;                  /* at most this many, newest first (≤ 0: 1000) */
+};
+
+/* Orders for the journal screen, newest first, in a malloc'd array (NULL
+ * when none) the caller frees. */
+store_status journal_list(store_db *db, const struct journal_filter *f, struct journal_order **out,
+                          size_t *count, store_err *err);
+
 /* The orders with the alert up (paid after being abandoned), oldest
  * first, in a malloc'd array (NULL when none) the caller frees. */
 store_status journal_alerts(store_db *db, struct journal_order **out, size_t *count,

@@ -1173,6 +1173,77 @@ static void a_schema_1_file_is_migrated(void **state)
 	(void)err;
 }
 
+/* The journal screen's list: newest first, filtered by state, method and
+ * a search by id, amount or time; search text is never SQL. */
+static void the_list_filters_and_searches_newest_first(void **state)
+{
+	struct fixture *f = *state;
+	struct journal_order *list = NULL;
+	size_t n = 0;
+	store_err err;
+	int64_t paid = order_in(f, JOURNAL_SUCCEEDED);
+	int64_t gone = order_in(f, JOURNAL_CANCELLED);
+	int64_t open = order_in(f, JOURNAL_PENDING);
+	struct journal_order o = get_ok(f, paid);
+
+	struct journal_filter all = {.state = -1, .method = -1};
+	assert_int_equal(journal_list(f->db, &all, &list, &n, &err), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(list[0].id, open); /* newest first */
+	assert_int_equal(list[2].id, paid);
+	free(list);
+
+	struct journal_filter by_state = {.state = JOURNAL_CANCELLED, .method = -1};
+	assert_int_equal(journal_list(f->db, &by_state, &list, &n, &err), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, gone);
+	free(list);
+
+	struct journal_filter by_method = {.state = -1, .method = JOURNAL_PHONE};
+	assert_int_equal(journal_list(f->db, &by_method, &list, &n, &err), STORE_OK);
+	assert_int_equal(n, 0);
+	free(list);
+
+	struct journal_filter by_id = {.state = -1, .method = -1, .search = o.merchant_order_id + 4};
+	assert_int_equal(journal_list(f->db, &by_id, &list, &n, &err), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, paid);
+	free(list);
+
+	struct journal_filter by_payment = {.state = -1, .method = -1, .search = o.payment_id};
+	assert_int_equal(journal_list(f->db, &by_payment, &list, &n, &err), STORE_OK);
+	assert_int_equal(n, 1);
+	free(list);
+
+	struct journal_filter by_amount = {.state = -1, .method = -1, .search = "1 500,00"};
+	assert_int_equal(journal_list(f->db, &by_amount, &list, &n, &err), STORE_OK);
+	assert_int_equal(n, 3);
+	free(list);
+
+	char hhmm[8];
+	time_t local = o.created_at + 5 * 3600;
+	struct tm tm;
+	gmtime_r(&local, &tm);
+	strftime(hhmm, sizeof hhmm, "%H:%M", &tm);
+	struct journal_filter by_time = {.state = -1, .method = -1, .search = hhmm};
+	assert_int_equal(journal_list(f->db, &by_time, &list, &n, &err), STORE_OK);
+	assert_int_equal(n, 3);
+	free(list);
+
+	/* "T_1" would match "T01" if '_' were LIKE's wildcard */
+	const char *odd[] = {"%", "T_1", "'; DROP TABLE orders; --", "\\", "\"x"};
+	for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+		struct journal_filter q = {.state = -1, .method = -1, .search = odd[i]};
+		assert_int_equal(journal_list(f->db, &q, &list, &n, &err), STORE_OK);
+		assert_int_equal(n, 0);
+		free(list);
+	}
+	struct journal_filter later = {.from = o.created_at + 1, .state = -1, .method = -1};
+	assert_int_equal(journal_list(f->db, &later, &list, &n, &err), STORE_OK);
+	assert_int_equal(n, 0);
+	free(list);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1204,6 +1275,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(the_schema_guards_what_was_sent, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_reports_queries_use_indexes, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_schema_1_file_is_migrated, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_list_filters_and_searches_newest_first, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("journal", tests, NULL, NULL);
 }
