@@ -110,3 +110,68 @@ echo "| barcode lookup, median | $(v lookup_median_ms) ms | — |"
 echo "| barcode lookup, p99 | $(v lookup_p99_ms) ms | < 1 ms |"
 echo "| name prefix search, median | $(v search_median_ms) ms | — |"
 echo "| name prefix search, p99 | $(v search_p99_ms) ms | < 10 ms |"
+
+echo
+echo "## Till: paying, on a pseudo-terminal of 120×50 against kaspi-sandbox on loopback"
+echo
+# Two fresh sandboxes: one where nobody pays by himself (--pay-after 0:
+# bench_pay says when), one where every API request hangs 30 s; each with
+# its till home (demo catalog, one cashier), as tests/e2e/lib.sh sets up.
+root=$(cd "$(dirname "$0")/../.." && pwd)
+pay_sbx=
+hang_sbx=
+trap 'kill $sbx_pid $pay_sbx $hang_sbx 2>/dev/null; wait $sbx_pid $pay_sbx $hang_sbx 2>/dev/null; rm -rf "$work"' EXIT
+"$sbx" --port 0 --pay-after 0 --key "$KASPI_XDEV_KEY" --merchant "$KASPI_MERCHANT_ID" \
+	>"$work/pay-sbx.out" 2>"$work/pay-sbx.err" &
+pay_sbx=$!
+"$sbx" --port 0 --pay-after 0 --hang-rate 1 --key "$KASPI_XDEV_KEY" --merchant "$KASPI_MERCHANT_ID" \
+	>"$work/hang-sbx.out" 2>"$work/hang-sbx.err" &
+hang_sbx=$!
+for _ in $(seq 50); do
+	grep -q '^listening on' "$work/pay-sbx.out" 2>/dev/null &&
+		grep -q '^listening on' "$work/hang-sbx.out" 2>/dev/null && break
+	sleep 0.1
+done
+pay_url=$(sed -n 's/^listening on //p' "$work/pay-sbx.out")
+hang_url=$(sed -n 's/^listening on //p' "$work/hang-sbx.out")
+[ -n "$pay_url" ] && [ -n "$hang_url" ] || { echo "kaspi-sandbox did not start"; cat "$work"/*-sbx.err; exit 1; }
+mkdir -p "$work/pay-config"
+for h in pay-home hang-home; do
+	mkdir -p "$work/$h"
+	KASPI_POS_HOME="$work/$h" XDG_CONFIG_HOME="$work/pay-config" "$pos" catalog import "$root/data/catalog.csv" >/dev/null &&
+		printf '1111\n1111\n' | KASPI_POS_HOME="$work/$h" XDG_CONFIG_HOME="$work/pay-config" \
+			"$pos" user add 'Айгерим' --role cashier >/dev/null || { echo "till home setup failed"; exit 1; }
+done
+XDG_CONFIG_HOME="$work/pay-config" "$build/bench/bench_pay" "$(cd "$(dirname "$pos")" && pwd)/$(basename "$pos")" \
+	"$pay_url" "$work/pay-home" "$hang_url" "$work/hang-home" >"$work/pay" 2>"$work/pay.err" ||
+	{ echo "bench_pay failed"; cat "$work/pay.err"; exit 1; }
+p() { awk -v k="$1" '$1==k {print $2}' "$work/pay"; }
+s() { awk -v k="$1" '$1==k {printf "%.2f", $2/1000}' "$work/pay"; }
+keys() { echo "$(p "${1}_median_ms") / $(p "${1}_p99_ms") ms"; }
+echo "| measure | value | target |"
+echo "|---|---:|---:|"
+echo "| F10 → whole QR and countdown drawn, median of $(p qr_n) | $(p qr_median_ms) ms | — |"
+echo "| F10 → whole QR and countdown drawn, p99 of $(p qr_n) | $(p qr_p99_ms) ms | < 50 ms |"
+echo "| drawn QRs not cell for cell the QR of the journal's qr_token | $(( $(p qr_mismatched) + $(p paid_qr_mismatched) )) of $(( $(p qr_n) + $(p paid_n) )) | 0 |"
+echo "| buyer pays → \"Paid\" on the screen, median of $(p paid_n) | $(s paid_median_ms) s | ≤ 0.7 s |"
+echo "| buyer pays → \"Paid\" on the screen, p99 of $(p paid_n) | $(s paid_p99_ms) s | ≤ 1.5 s |"
+echo "| API requests per paid payment, median / max (of them status polls) | $(p req_median) / $(p req_max) ($(p status_req_median) / $(p status_req_max)) | — |"
+echo "| QRs given up with Esc that ended cancelled in the journal | $(p qr_orders_cancelled) of $(p qr_n) | all |"
+echo "| status polls of an unpaid 15-minute QR (budget, src/core/pollsched.h) | $(p poll_budget_15min) | — |"
+echo "| every request hanging, a create in flight: digit → echoed, median / p99 of $(p hang_digit_n) | $(keys hang_digit) | < 50 ms |"
+echo "| every request hanging: backspace → drawn, median / p99 | $(keys hang_backspace) | < 50 ms |"
+echo "| every request hanging: F1 → help drawn, median / p99 | $(keys hang_help) | < 50 ms |"
+echo "| every request hanging: Esc → back from the help, median / p99 (curses waits 25 ms after a lone Esc) | $(keys hang_esc) | < 50 ms |"
+echo "| network healthy, for comparison: digit → echoed, median / p99 | $(keys idle_digit) | < 50 ms |"
+echo "| network healthy: F1 → help drawn, median / p99 | $(keys idle_help) | < 50 ms |"
+echo
+echo "Times are to the screen as a terminal emulator fed by the pty holds it: the QR counts when its"
+echo "last module row is there. \"Paid\": from just before POST /sandbox/payments/{id}/pay, sent a random"
+echo "0–3 s after the QR (the oldest payment was $(p paid_oldest_s) s old), to \"Paid\" on the screen. Keys:"
+if [ "$(p hang_during_create)" = 1 ]; then
+	echo "$(p hang_window_s) s of them, all while the create hung at the sandbox (it reached it $(p hang_wait_create_s) s after F10, queued"
+	echo "behind the start-up health check; the till's client gives up on a request after its 10 s time-out)."
+else
+	echo "$(p hang_window_s) s of them, NOT all while the same create hung at the sandbox (it reached it $(p hang_wait_create_s) s after F10)."
+fi
+echo "Requests per payment: from just before F10 to \"Paid\"; the 30 s health check may add one."
