@@ -349,3 +349,31 @@ size_t escpos_decode(enum escpos_codepage codepage, const unsigned char *bytes, 
 		out[s.len < size ? s.len : size - 1] = '\0';
 	return s.len;
 }
+
+size_t escpos_render(enum escpos_codepage codepage, const char *text, size_t len,
+                     char *out, size_t size)
+{
+	struct sink s = {.out = (unsigned char *)out, .size = out && size ? size - 1 : 0, .len = 0};
+	const unsigned char *p = (const unsigned char *)text;
+
+	while (len > 0) {
+		unsigned char bytes[8]; /* one character's bytes: at most 3 (a fallback) */
+		struct sink one = {.out = bytes, .size = sizeof bytes, .len = 0};
+		uint32_t c;
+		size_t used = utf8_next(p, len, &c);
+
+		encode_char(&one, codepage, c, 0);
+		for (size_t i = 0; i < one.len && i < sizeof bytes; i++) {
+			if (bytes[i] == '\n' || bytes[i] == '\t') {
+				put(&s, bytes[i]);
+			} else {
+				uint32_t u = escpos_byte_to_unicode(codepage, bytes[i]);
+				put_utf8(&s, u ? u : 0xFFFD);
+			}
+		}
+		p += used, len -= used;
+	}
+	if (out && size > 0)
+		out[s.len < size ? s.len : size - 1] = '\0';
+	return s.len;
+}

@@ -94,6 +94,13 @@ size_t escpos_encode(const struct escpos_job *job, const char *text, size_t len,
 size_t escpos_decode(enum escpos_codepage codepage, const unsigned char *bytes, size_t len,
                      char *out, size_t size);
 
+/* The text as the page prints it, in UTF-8: escpos_decode(escpos_encode(
+ * text)) without the commands, and without a buffer for the job. Kazakh
+ * letters come out in Russian on CP866, ₸ as "тг", and so on. Same
+ * snprintf semantics as escpos_decode. */
+size_t escpos_render(enum escpos_codepage codepage, const char *text, size_t len,
+                     char *out, size_t size);
+
 /* The code point a byte stands for on a page: ASCII as itself, 0x80–0xFF
  * from the page's table, 0 where the page defines nothing (KZ-1048 0x98).
  * For tests and for showing what a printer will do. */
