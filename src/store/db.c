@@ -210,6 +210,73 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER order_events_no_delete BEFORE DELETE ON order_events BEGIN\n"
 	"  SELECT RAISE(ABORT, 'order events are append-only');\n"
 	"END;\n",
+
+	/* 3: refunds (refunds.h). A refund is written refund_pending with its
+	 * exact request body before the request leaves, then settles once,
+	 * refunded (with the server's refund_id) or refund_failed; what it
+	 * asked for never changes and nothing is deleted. merchant_refund_id
+	 * is till-R-day-sequence, kept as its parts like an order's. Its
+	 * refund_lines say which VAT rate each tiyn of it came from (and, for
+	 * a refund by lines, which line and how many units), adding up to the
+	 * refund's amount: the reports' VAT of refunds per rate. A refund
+	 * belongs to the shift it was made in, not to its order's. */
+	"CREATE TABLE refunds (\n"
+	"  id                 INTEGER PRIMARY KEY,\n"
+	"  order_id           INTEGER NOT NULL REFERENCES orders(id),\n"
+	"  merchant_refund_id TEXT NOT NULL UNIQUE,\n"
+	"  till_id            TEXT NOT NULL CHECK (till_id <> ''),\n"
+	"  day                INTEGER NOT NULL,  -- Almaty date of created_at, YYYYMMDD\n"
+	"  day_seq            INTEGER NOT NULL CHECK (day_seq BETWEEN 1 AND 999999),\n"
+	"  shift_id           INTEGER NOT NULL REFERENCES shifts(id),\n"
+	"  amount             INTEGER NOT NULL CHECK (amount BETWEEN 1 AND 100000000),\n"
+	"  reason             TEXT NOT NULL CHECK (reason <> ''),\n"
+	"  state              TEXT NOT NULL CHECK (state IN ('refund_pending', 'refunded',\n"
+	"                       'refund_failed')),\n"
+	"  request_body       TEXT NOT NULL CHECK (request_body <> ''),  -- the exact bytes sent\n"
+	"  refund_id          TEXT CHECK (refund_id IS NULL OR refund_id <> ''),  -- the server's\n"
+	"  user_id            INTEGER REFERENCES users(id),           -- the cashier; NULL: headless\n"
+	"  approved_by        INTEGER NOT NULL REFERENCES users(id),  -- the manager\n"
+	"  attempts           INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),  -- requests sent\n"
+	"  last_error         TEXT NOT NULL DEFAULT '',\n"
+	"  created_at         INTEGER NOT NULL,\n"
+	"  updated_at         INTEGER NOT NULL,  -- refunded/refund_failed: when it settled\n"
+	"  UNIQUE (till_id, day, day_seq),\n"
+	"  CHECK (merchant_refund_id = till_id || '-R-' || day || '-' || printf('%06d', day_seq)),\n"
+	"  CHECK ((state = 'refunded') = (refund_id IS NOT NULL))\n"
+	");\n"
+	"CREATE INDEX refunds_order ON refunds(order_id);\n"
+	"CREATE INDEX refunds_pending ON refunds(id) WHERE state = 'refund_pending';\n"
+	"CREATE INDEX refunds_shift ON refunds(shift_id, created_at);\n"
+	"CREATE INDEX refunds_updated_at ON refunds(updated_at);\n"
+	"CREATE TRIGGER refunds_fixed BEFORE UPDATE OF order_id, merchant_refund_id, till_id, day,\n"
+	"  day_seq, shift_id, amount, reason, request_body, user_id, approved_by, created_at\n"
+	"  ON refunds BEGIN\n"
+	"  SELECT RAISE(ABORT, 'what a refund asked for never changes');\n"
+	"END;\n"
+	"CREATE TRIGGER refunds_settle_once BEFORE UPDATE OF state, refund_id ON refunds\n"
+	"  WHEN old.state <> 'refund_pending'\n"
+	"    AND (new.state IS NOT old.state OR new.refund_id IS NOT old.refund_id) BEGIN\n"
+	"  SELECT RAISE(ABORT, 'a settled refund never changes');\n"
+	"END;\n"
+	"CREATE TRIGGER refunds_no_delete BEFORE DELETE ON refunds BEGIN\n"
+	"  SELECT RAISE(ABORT, 'refunds are never deleted');\n"
+	"END;\n"
+	"CREATE TABLE refund_lines (\n"
+	"  refund_row INTEGER NOT NULL REFERENCES refunds(id),\n"
+	"  part       INTEGER NOT NULL CHECK (part >= 1),\n"
+	"  tax_rate   INTEGER NOT NULL CHECK (tax_rate BETWEEN 0 AND 100),\n"
+	"  amount     INTEGER NOT NULL CHECK (amount >= 0),  -- tiyn, VAT included\n"
+	"  line_no    INTEGER CHECK (line_no IS NULL OR line_no >= 1),  -- by lines: the order's line\n"
+	"  quantity   INTEGER CHECK (quantity IS NULL OR quantity >= 1), -- by lines: units of it\n"
+	"  PRIMARY KEY (refund_row, part),\n"
+	"  CHECK ((line_no IS NULL) = (quantity IS NULL))\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TRIGGER refund_lines_no_update BEFORE UPDATE ON refund_lines BEGIN\n"
+	"  SELECT RAISE(ABORT, 'refund lines never change');\n"
+	"END;\n"
+	"CREATE TRIGGER refund_lines_no_delete BEFORE DELETE ON refund_lines BEGIN\n"
+	"  SELECT RAISE(ABORT, 'refund lines never change');\n"
+	"END;\n",
 };
 
 #define MIGRATIONS_COUNT ((int)(sizeof migrations / sizeof *migrations))

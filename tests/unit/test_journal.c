@@ -1143,21 +1143,23 @@ static void a_schema_1_file_is_migrated(void **state)
 	const char *schema = "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_schema"
 	                     " WHERE tbl_name LIKE 'order%' AND sql IS NOT NULL ORDER BY name)";
 
-	assert_int_equal(db_schema_latest(), 2);
-	assert_int_equal(db_schema_version(f->db), 2);
+	assert_true(db_schema_latest() >= 2);
+	assert_int_equal(db_schema_version(f->db), db_schema_latest());
 	assert_int_equal(sqlite3_prepare_v2(db_sqlite(f->db), schema, -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	snprintf(before, sizeof before, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	assert_true(strlen(before) > 1000);
 
-	exec_ok(f->db, "DROP TABLE order_events; DROP TABLE order_lines; DROP TABLE orders;"
+	/* the later steps' tables go too: they are made again after the journal */
+	exec_ok(f->db, "DROP TABLE IF EXISTS refund_lines; DROP TABLE IF EXISTS refunds;"
+	               " DROP TABLE order_events; DROP TABLE order_lines; DROP TABLE orders;"
 	               " PRAGMA user_version = 1");
 	exec_ok(f->db, "INSERT INTO events(at, kind, detail) VALUES (1, 'test', 'from schema 1')");
 	db_close(f->db);
 
 	f->db = open_ok(f);
-	assert_int_equal(db_schema_version(f->db), 2);
+	assert_int_equal(db_schema_version(f->db), db_schema_latest());
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM events WHERE detail = 'from schema 1'"),
 	                 1);
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM shifts"), 1);

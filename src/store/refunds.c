@@ -1,0 +1,1140 @@
+/* refunds.c — the refund rules, where each tiyn of a refund came from,
+ * writing refunds and settling them with their order (see refunds.h).
+ *
+ * The order's side of a settled refund (refunded_amount, the move, its
+ * timeline row) is written here with SQL on the journal's tables, in the
+ * same transaction as the refund's own row: journal.c has no transaction
+ * a caller can join. It keeps the journal's invariants: the move is one
+ * journal_move_allowed permits, it is a compare-and-set on the state (and
+ * on refunded_amount), leaving late_paid clears the alert as journal.c's
+ * table says, and only columns its triggers leave free are changed. */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/money.h"
+#include "core/timeutil.h"
+#include "core/validate.h"
+#include "core/vat.h"
+#include "store/events.h"
+#include "store/refunds.h"
+#include "store/users.h"
+
+/* Room to write a detail before it is cut (at a character boundary) to
+ * what its column keeps. */
+#define DETAIL_ROOM (REFUNDS_REASON_SIZE + 512)
+
+static const char *const state_names[REFUND_STATE_COUNT] = {
+	[REFUND_PENDING] = "refund_pending",
+	[REFUND_REFUNDED] = "refunded",
+	[REFUND_FAILED] = "refund_failed",
+};
+
+/* The columns refunds_read expects, in its order. */
+#define REFUND_SELECT                                                                          \
+	"SELECT id, order_id, merchant_refund_id, shift_id, amount, reason, state, refund_id,"  \
+	" user_id, approved_by, attempts, last_error, created_at, updated_at,"                 \
+	" length(CAST(request_body AS BLOB)) FROM refunds"
+
+const char *refunds_state_name(enum refund_state state)
+{
+	return (int)state >= 0 && state < REFUND_STATE_COUNT ? state_names[state] : "?";
+}
+
+bool refunds_state_parse(const char *name, enum refund_state *out)
+{
+	for (int i = 0; name && i < REFUND_STATE_COUNT; i++)
+		if (strcmp(name, state_names[i]) == 0) {
+			*out = (enum refund_state)i;
+			return true;
+		}
+	return false;
+}
+
+/* ---- small helpers --------------------------------------------------------- */
+
+/* Copies src into dst (size bytes) as one line, cut at a character
+ * boundary if too long. */
+static void copy_line(char *dst, size_t size, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+	if (n >= size) {
+		n = size - 1;
+		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+			n--;
+	}
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+	for (char *p = dst; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+}
+
+static void copy_column(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+	const char *text = (const char *)sqlite3_column_text(st, col);
+	snprintf(dst, size, "%s", text ? text : "");
+}
+
+/* Makes room for item n of array (*cap items of elem bytes). */
+static void *grow(void *array, size_t *cap, size_t n, size_t elem)
+{
+	if (n < *cap)
+		return array;
+	size_t ncap = *cap ? 2 * *cap : 8;
+	void *grown = realloc(array, ncap * elem);
+	if (grown)
+		*cap = ncap;
+	return grown;
+}
+
+/* The contract's reason: 1–255 characters of UTF-8, no control bytes. */
+static bool reason_ok(const char *s)
+{
+	if (!s || strnlen(s, REFUNDS_REASON_SIZE) >= REFUNDS_REASON_SIZE)
+		return false;
+	long n = kp_utf8_length(s);
+	if (n < 1 || n > REFUNDS_REASON_CHARS)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/* The server's refund_id: 1–127 printable ASCII, no space. */
+static bool server_id_ok(const char *s)
+{
+	size_t n = s ? strnlen(s, REFUNDS_SERVER_ID_SIZE) : 0;
+	if (n == 0 || n >= REFUNDS_SERVER_ID_SIZE)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 0x21 || s[i] > 0x7e)
+			return false;
+	return true;
+}
+
+/* Runs a statement that yields one integer (NULL reads as 0). */
+static store_status query_i64(store_db *db, sqlite3_stmt *st, int64_t *out, const char *doing,
+                              store_err *err)
+{
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, rc, doing, err);
+	return STORE_OK;
+}
+
+/* Appends one row to order order_id's timeline, inside the caller's
+ * transaction: a move from → to, or a note when to is NULL. */
+static store_status order_event(store_db *db, int64_t order_id, int64_t user_id, const char *from,
+                                const char *to, const char *detail, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+	char text[JOURNAL_TEXT_SIZE];
+
+	copy_line(text, sizeof text, detail);
+	if ((s = db_prepare(db,
+	                    "INSERT INTO order_events(order_id, at, user_id, kind, from_state,"
+	                    " to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, order_id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)db_now(db));
+	if (user_id > 0)
+		sqlite3_bind_int64(st, 3, user_id);
+	sqlite3_bind_text(st, 4, to ? "state" : "note", -1, SQLITE_STATIC);
+	if (to && from)
+		sqlite3_bind_text(st, 5, from, -1, SQLITE_STATIC);
+	if (to)
+		sqlite3_bind_text(st, 6, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, text, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, "writing the order's history", err);
+}
+
+/* Appends to the events log, the detail cut at a character boundary to
+ * what a reader keeps. */
+static store_status log_event(store_db *db, int64_t user_id, const char *kind, const char *detail,
+                              store_err *err)
+{
+	char text[EVENT_DETAIL_SIZE];
+	copy_line(text, sizeof text, detail);
+	return events_append(db, user_id, kind, text, err);
+}
+
+/* A user's name for the event log ("#id" when there is none). */
+static void user_name(store_db *db, int64_t id, char *out, size_t size)
+{
+	sqlite3_stmt *st;
+	store_err err;
+
+	snprintf(out, size, "#%lld", (long long)id);
+	if (id <= 0 || db_prepare(db, "SELECT name FROM users WHERE id = ?1", &st, &err) != STORE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		copy_column(out, size, st, 0);
+	sqlite3_finalize(st);
+}
+
+/* ---- the rules --------------------------------------------------------------- */
+
+/* What the rules found, with the parts of the refund. */
+struct plan {
+	struct journal_order order;
+	struct refund_quote q;
+	struct refund_part *parts;   /* malloc'd */
+	size_t n_parts;
+};
+
+static void plan_free(struct plan *p)
+{
+	free(p->parts);
+	p->parts = NULL;
+	p->n_parts = 0;
+}
+
+/* A refusal by a rule: STORE_ERR_INPUT with the rule noted. */
+static store_status refuse(struct plan *p, enum refunds_rule rule, store_err *err,
+                           const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static store_status refuse(struct plan *p, enum refunds_rule rule, store_err *err,
+                           const char *fmt, ...)
+{
+	char text[STORE_MESSAGE_SIZE];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	p->q.rule = rule;
+	return store_set_err(err, STORE_ERR_INPUT, "%s", text);
+}
+
+/* When the payment succeeded, as the 90-day window counts: the first move
+ * of the order into succeeded or late_paid, else its created_at. */
+static store_status paid_at(store_db *db, const struct journal_order *o, time_t *out,
+                            store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+	int64_t at = 0;
+
+	if ((s = db_prepare(db,
+	                    "SELECT min(at) FROM order_events WHERE order_id = ?1 AND kind = 'state'"
+	                    " AND to_state IN ('succeeded', 'late_paid')",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, o->id);
+	if ((s = query_i64(db, st, &at, "reading the order's history", err)) != STORE_OK)
+		return s;
+	*out = at > 0 ? (time_t)at : o->created_at;
+	return STORE_OK;
+}
+
+/* The amounts of order_id's refunds still refund_pending. */
+static store_status pending_sum(store_db *db, int64_t order_id, int64_t *out, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	if ((s = db_prepare(db,
+	                    "SELECT coalesce(sum(amount), 0) FROM refunds"
+	                    " WHERE order_id = ?1 AND state = 'refund_pending'",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, order_id);
+	return query_i64(db, st, out, "reading the order's refunds", err);
+}
+
+/* What order_id's refunds (pending or refunded, not failed) took, per
+ * VAT rate (taken[rate]) and per line (units[line index], lines being
+ * in line_no order 1…n_lines). */
+static store_status refunds_taken(store_db *db, int64_t order_id, int64_t taken[VAT_RATE_MAX + 1],
+                                  int64_t *units, size_t n_lines, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+	int rc;
+
+	if ((s = db_prepare(db,
+	                    "SELECT l.tax_rate, l.amount, coalesce(l.line_no, 0), coalesce(l.quantity, 0)"
+	                    " FROM refund_lines l JOIN refunds r ON r.id = l.refund_row"
+	                    " WHERE r.order_id = ?1 AND r.state <> 'refund_failed'",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, order_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int rate = sqlite3_column_int(st, 0);
+		int64_t line_no = sqlite3_column_int64(st, 2);
+		if (rate >= 0 && rate <= VAT_RATE_MAX)
+			taken[rate] += sqlite3_column_int64(st, 1);
+		if (line_no >= 1 && (size_t)line_no <= n_lines)
+			units[line_no - 1] += sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, "reading the order's refunds", err);
+}
+
+/* A refund by lines: each pick's share, checked against its line. */
+static store_status plan_lines(struct plan *p, const struct refund_new *r,
+                               const struct journal_line *lines, size_t n_lines,
+                               const int64_t *units, const int64_t *sold, const int64_t *taken,
+                               store_err *err)
+{
+	int64_t adding[VAT_RATE_MAX + 1] = {0};
+	int64_t sum = 0;
+
+	if (n_lines == 0)
+		return refuse(p, REFUNDS_RULE_LINES, err,
+		              "order %s has no lines: refund an amount instead",
+		              p->order.merchant_order_id);
+	if (r->n_lines > JOURNAL_LINES_MAX)
+		return refuse(p, REFUNDS_RULE_LINES, err, "a refund has at most %d lines",
+		              JOURNAL_LINES_MAX);
+	p->parts = calloc(r->n_lines, sizeof *p->parts);
+	if (!p->parts)
+		return store_set_err(err, STORE_ERR_NOMEM, "out of memory while planning the refund");
+	for (size_t i = 0; i < r->n_lines; i++) {
+		const struct refund_pick *pick = &r->lines[i];
+		if (pick->line_no < 1 || (size_t)pick->line_no > n_lines ||
+		    lines[pick->line_no - 1].line_no != pick->line_no)
+			return refuse(p, REFUNDS_RULE_LINES, err, "order %s has no line %d",
+			              p->order.merchant_order_id, pick->line_no);
+		for (size_t k = 0; k < i; k++)
+			if (r->lines[k].line_no == pick->line_no)
+				return refuse(p, REFUNDS_RULE_LINES, err, "line %d is named twice",
+				              pick->line_no);
+		const struct journal_line *l = &lines[pick->line_no - 1];
+		if (l->voided)
+			return refuse(p, REFUNDS_RULE_LINES, err, "line %d was voided: it was not sold",
+			              l->line_no);
+		int64_t done = units[pick->line_no - 1];
+		int64_t left = l->quantity - done;
+		if (pick->quantity < 1 || pick->quantity > left)
+			return refuse(p, REFUNDS_RULE_LINES, err,
+			              "line %d: %lld of its %lld units can still be refunded, not %lld",
+			              l->line_no, (long long)(left > 0 ? left : 0), (long long)l->quantity,
+			              (long long)pick->quantity);
+		/* every unit is worth total / quantity rounded down; the line's
+		 * last unit takes what the rounding left */
+		int64_t unit = l->total / l->quantity;
+		int64_t share = unit * pick->quantity;
+		if (done + pick->quantity == l->quantity)
+			share += l->total - unit * l->quantity;
+		adding[l->tax_rate] += share;
+		if (taken[l->tax_rate] + adding[l->tax_rate] > sold[l->tax_rate])
+			return refuse(p, REFUNDS_RULE_AVAILABLE, err,
+			              "line %d: earlier refunds by amount already gave back the sales at "
+			              "%d%% VAT: refund an amount instead",
+			              l->line_no, l->tax_rate);
+		sum += share;
+		p->parts[i] = (struct refund_part){.part = (int)i + 1, .tax_rate = l->tax_rate,
+		                                   .amount = share, .line_no = l->line_no,
+		                                   .quantity = pick->quantity};
+	}
+	p->n_parts = r->n_lines;
+	p->q.amount = sum;
+	if (sum < KP_AMOUNT_MIN)
+		return refuse(p, REFUNDS_RULE_AMOUNT, err, "the lines chosen cost nothing: nothing to refund");
+	return STORE_OK;
+}
+
+/* A refund by amount: split over the rate groups in proportion to what
+ * is left of each, by largest remainder (ties to the lower rate). */
+static store_status plan_amount(struct plan *p, const int64_t *sold, const int64_t *taken,
+                                store_err *err)
+{
+	int64_t left[VAT_RATE_MAX + 1], share[VAT_RATE_MAX + 1], rem[VAT_RATE_MAX + 1];
+	int64_t total = 0, given = 0, a = p->q.amount;
+	size_t groups = 0;
+
+	for (int g = 0; g <= VAT_RATE_MAX; g++) {
+		left[g] = sold[g] > taken[g] ? sold[g] - taken[g] : 0;
+		total += left[g];
+		share[g] = rem[g] = 0;
+	}
+	if (total < a) /* the order's lines and its refunds disagree: never split beyond them */
+		return refuse(p, REFUNDS_RULE_AVAILABLE, err,
+		              "order %s has %lld tiyn left by its lines, less than the refund",
+		              p->order.merchant_order_id, (long long)total);
+	for (int g = 0; g <= VAT_RATE_MAX; g++) {
+		if (left[g] == 0)
+			continue;
+		/* a ≤ 100 000 000 and left[g] ≤ the order's amount: no overflow */
+		share[g] = a * left[g] / total;
+		rem[g] = a * left[g] % total;
+		given += share[g];
+	}
+	for (int64_t k = given; k < a; k++) { /* fewer rounds than groups with a remainder */
+		int best = -1;
+		for (int g = 0; g <= VAT_RATE_MAX; g++)
+			if (rem[g] > 0 && (best < 0 || rem[g] > rem[best]))
+				best = g;
+		share[best]++;
+		rem[best] = 0;
+	}
+	for (int g = 0; g <= VAT_RATE_MAX; g++)
+		groups += share[g] > 0;
+	p->parts = calloc(groups ? groups : 1, sizeof *p->parts);
+	if (!p->parts)
+		return store_set_err(err, STORE_ERR_NOMEM, "out of memory while planning the refund");
+	for (int g = 0; g <= VAT_RATE_MAX; g++)
+		if (share[g] > 0) {
+			p->parts[p->n_parts] = (struct refund_part){.part = (int)p->n_parts + 1,
+			                                            .tax_rate = g, .amount = share[g]};
+			p->n_parts++;
+		}
+	return STORE_OK;
+}
+
+/* Every rule of refunds.h for r, at db_now(); fills p (parts included). */
+static store_status plan_refund(store_db *db, const struct refund_new *r, struct plan *p,
+                                store_err *err)
+{
+	store_status s;
+	struct journal_line *lines = NULL;
+	int64_t *units = NULL;
+	size_t n_lines = 0;
+	int64_t sold[VAT_RATE_MAX + 1] = {0}, taken[VAT_RATE_MAX + 1] = {0};
+	int64_t pending = 0;
+	struct journal_order *o = &p->order;
+
+	memset(p, 0, sizeof *p);
+	if (!r)
+		return store_set_err(err, STORE_ERR_INPUT, "no refund to check");
+	if (!reason_ok(r->reason))
+		return refuse(p, REFUNDS_RULE_REASON, err,
+		              "a refund needs a reason of 1 to %d characters on one line",
+		              REFUNDS_REASON_CHARS);
+	if (r->n_lines > 0 && (!r->lines || r->amount != 0))
+		return store_set_err(err, STORE_ERR_INPUT, "a refund is by amount or by lines, not both");
+	if (r->n_lines == 0 && r->amount < 0)
+		return refuse(p, REFUNDS_RULE_AMOUNT, err, "a refund amount must be at least 0,01 tenge");
+
+	s = journal_get(db, r->order_id, o, err);
+	if (s == STORE_NOT_FOUND)
+		return store_set_err(err, STORE_NOT_FOUND, "there is no order #%lld",
+		                     (long long)r->order_id);
+	if (s != STORE_OK)
+		return s;
+	if (o->state != JOURNAL_SUCCEEDED && o->state != JOURNAL_PARTIALLY_REFUNDED &&
+	    o->state != JOURNAL_LATE_PAID)
+		return refuse(p, REFUNDS_RULE_STATE, err,
+		              o->state == JOURNAL_REFUNDED
+		                      ? "order %s is refunded already: nothing is left"
+		                      : "order %s is %s: only a paid order can be refunded",
+		              o->merchant_order_id, journal_state_name(o->state));
+	if ((s = paid_at(db, o, &p->q.paid_at, err)) != STORE_OK)
+		return s;
+	if (db_now(db) - p->q.paid_at > REFUNDS_WINDOW_SECONDS)
+		return refuse(p, REFUNDS_RULE_WINDOW, err,
+		              "order %s was paid more than 90 days ago: it can no longer be refunded",
+		              o->merchant_order_id);
+	if ((s = pending_sum(db, o->id, &pending, err)) != STORE_OK)
+		return s;
+	p->q.available = o->amount - o->refunded_amount - pending;
+	if (p->q.available < 0)
+		p->q.available = 0;
+
+	if ((s = journal_lines(db, o->id, &lines, &n_lines, err)) != STORE_OK)
+		return s;
+	for (size_t i = 0; i < n_lines; i++)
+		if (!lines[i].voided)
+			sold[lines[i].tax_rate] += lines[i].total;
+	if (n_lines == 0) {
+		if (r->bare_tax_rate < 0 || r->bare_tax_rate > VAT_RATE_MAX) {
+			free(lines);
+			return store_set_err(err, STORE_ERR_INPUT, "the VAT rate must be 0 to 100");
+		}
+		sold[r->bare_tax_rate] = o->amount;
+	}
+	units = calloc(n_lines ? n_lines : 1, sizeof *units);
+	if (!units) {
+		free(lines);
+		return store_set_err(err, STORE_ERR_NOMEM, "out of memory while planning the refund");
+	}
+	s = refunds_taken(db, o->id, taken, units, n_lines, err);
+
+	if (s == STORE_OK && r->n_lines > 0) {
+		s = plan_lines(p, r, lines, n_lines, units, sold, taken, err);
+	} else if (s == STORE_OK) {
+		p->q.amount = r->amount == REFUNDS_ALL_LEFT ? p->q.available : r->amount;
+		if (p->q.available == 0)
+			s = refuse(p, REFUNDS_RULE_AVAILABLE, err,
+			           pending > 0 ? "nothing is left to refund of order %s (refunds are "
+			                         "still pending)"
+			                       : "nothing is left to refund of order %s",
+			           o->merchant_order_id);
+	}
+	if (s == STORE_OK && p->q.amount > p->q.available) {
+		char want[48], left[48];
+		money_format(want, sizeof want, p->q.amount);
+		money_format(left, sizeof left, p->q.available);
+		s = refuse(p, REFUNDS_RULE_AVAILABLE, err, "%s is more than the %s left of order %s%s",
+		           want, left, o->merchant_order_id,
+		           pending > 0 ? " (pending refunds included)" : "");
+	}
+	if (s == STORE_OK && r->n_lines == 0)
+		s = plan_amount(p, sold, taken, err);
+	free(lines);
+	free(units);
+	if (s != STORE_OK)
+		plan_free(p);
+	return s;
+}
+
+store_status refunds_check(store_db *db, const struct refund_new *r, struct refund_quote *q,
+                           store_err *err)
+{
+	struct plan p;
+
+	store_err_clear(err);
+	store_status s = plan_refund(db, r, &p, err);
+	plan_free(&p);
+	if (q)
+		*q = p.q;
+	return s;
+}
+
+/* ---- writing ------------------------------------------------------------------ */
+
+/* The next refund number of till on Almaty day, inside the transaction. */
+static store_status next_seq(store_db *db, const char *till, int day, int *seq, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+	int64_t next = 0;
+
+	if ((s = db_prepare(db,
+	                    "SELECT coalesce(max(day_seq), 0) + 1 FROM refunds"
+	                    " WHERE till_id = ?1 AND day = ?2",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_text(st, 1, till, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, day);
+	if ((s = query_i64(db, st, &next, "numbering the refund", err)) != STORE_OK)
+		return s;
+	if (next > REFUNDS_SEQ_MAX)
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "till %s has used all %d refund numbers of the day", till,
+		                     REFUNDS_SEQ_MAX);
+	*seq = (int)next;
+	return STORE_OK;
+}
+
+/* Checks what refunds_create needs beyond the rules. */
+static store_status check_new(const struct refund_new *r, store_err *err)
+{
+	if (!r || !r->build_body)
+		return store_set_err(err, STORE_ERR_INPUT, "no refund to write");
+	size_t till_len = r->till_id ? strnlen(r->till_id, JOURNAL_TILL_ID_MAX + 1) : 0;
+	bool till_ok = till_len >= 1 && till_len <= JOURNAL_TILL_ID_MAX;
+	for (size_t i = 0; till_ok && i < till_len; i++) {
+		char c = r->till_id[i];
+		till_ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+	}
+	if (!till_ok)
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "the till id must be 1-%d letters and digits, like T01",
+		                     JOURNAL_TILL_ID_MAX);
+	if (r->shift_id <= 0)
+		return store_set_err(err, STORE_ERR_INPUT, "a refund needs an open shift");
+	if (r->approved_by <= 0)
+		return store_set_err(err, STORE_ERR_INPUT, "a refund needs a manager's approval");
+	if (r->user_id < 0)
+		return store_set_err(err, STORE_ERR_INPUT, "there is no user #%lld",
+		                     (long long)r->user_id);
+	return STORE_OK;
+}
+
+/* Inserts the refund row, inside the transaction. */
+static store_status insert_refund(store_db *db, const struct refund_new *r, const struct plan *p,
+                                  const char *mrid, int day, int seq, const char *body,
+                                  size_t len, int64_t *id, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	if ((s = db_prepare(db,
+	                    "INSERT INTO refunds(order_id, merchant_refund_id, till_id, day, day_seq,"
+	                    " shift_id, amount, reason, state, request_body, user_id, approved_by,"
+	                    " created_at, updated_at)"
+	                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, p->order.id);
+	sqlite3_bind_text(st, 2, mrid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->till_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, day);
+	sqlite3_bind_int(st, 5, seq);
+	sqlite3_bind_int64(st, 6, r->shift_id);
+	sqlite3_bind_int64(st, 7, p->q.amount);
+	sqlite3_bind_text(st, 8, r->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, state_names[REFUND_PENDING], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, body, (int)len, SQLITE_STATIC); /* every byte as it is */
+	if (r->user_id > 0)
+		sqlite3_bind_int64(st, 11, r->user_id);
+	sqlite3_bind_int64(st, 12, r->approved_by);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)db_now(db));
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "there is no shift #%lld, user #%lld or manager #%lld",
+		                     (long long)r->shift_id, (long long)r->user_id,
+		                     (long long)r->approved_by);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, "writing the refund", err);
+	*id = sqlite3_last_insert_rowid(db_sqlite(db));
+	return STORE_OK;
+}
+
+/* Inserts the parts of refund id, inside the transaction. */
+static store_status insert_parts(store_db *db, int64_t id, const struct plan *p, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+	int rc = SQLITE_DONE;
+
+	if ((s = db_prepare(db,
+	                    "INSERT INTO refund_lines(refund_row, part, tax_rate, amount, line_no,"
+	                    " quantity) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	                    &st, err)) != STORE_OK)
+		return s;
+	for (size_t i = 0; i < p->n_parts && rc == SQLITE_DONE; i++) {
+		const struct refund_part *part = &p->parts[i];
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int(st, 2, part->part);
+		sqlite3_bind_int(st, 3, part->tax_rate);
+		sqlite3_bind_int64(st, 4, part->amount);
+		if (part->line_no > 0) {
+			sqlite3_bind_int(st, 5, part->line_no);
+			sqlite3_bind_int64(st, 6, part->quantity);
+		}
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, "writing the refund's lines", err);
+}
+
+/* The part of refunds_create inside its transaction. */
+static store_status create_in(store_db *db, const struct refund_new *r, struct plan *p,
+                              int64_t *id, char mrid[REFUNDS_ID_SIZE], store_err *err)
+{
+	store_status s;
+	int seq = 0, day = kp_almaty_yyyymmdd(db_now(db));
+	const char *body = NULL;
+	size_t len = 0;
+	char sum[48], manager[USERS_NAME_SIZE], detail[DETAIL_ROOM];
+
+	if ((s = plan_refund(db, r, p, err)) != STORE_OK)
+		return s;
+	if ((s = next_seq(db, r->till_id, day, &seq, err)) != STORE_OK)
+		return s;
+	snprintf(mrid, REFUNDS_ID_SIZE, "%s-R-%08d-%06d", r->till_id, day, seq);
+	if (!r->build_body(r->body_arg, mrid, p->order.payment_id, p->q.amount, &body, &len))
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "the refund request %s could not be made: nothing was saved", mrid);
+	if (!body || len == 0 || len > JOURNAL_BODY_MAX)
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "the refund request %s is empty or over %d bytes: nothing was saved",
+		                     mrid, JOURNAL_BODY_MAX);
+	if ((s = insert_refund(db, r, p, mrid, day, seq, body, len, id, err)) != STORE_OK)
+		return s;
+	if ((s = insert_parts(db, *id, p, err)) != STORE_OK)
+		return s;
+
+	money_format(sum, sizeof sum, p->q.amount);
+	user_name(db, r->approved_by, manager, sizeof manager);
+	snprintf(detail, sizeof detail, "refund %s of %s asked, approved by %s: %s", mrid, sum,
+	         manager, r->reason);
+	if ((s = order_event(db, p->order.id, r->approved_by, NULL, NULL, detail, err)) != STORE_OK)
+		return s;
+	if (r->user_id > 0) {
+		char cashier[USERS_NAME_SIZE];
+		user_name(db, r->user_id, cashier, sizeof cashier);
+		snprintf(detail, sizeof detail, "%s of order %s, %s, by %s approved by %s: %s", mrid,
+		         p->order.merchant_order_id, sum, cashier, manager, r->reason);
+	} else {
+		snprintf(detail, sizeof detail, "%s of order %s, %s, approved by %s: %s", mrid,
+		         p->order.merchant_order_id, sum, manager, r->reason);
+	}
+	return log_event(db, r->approved_by, EVENT_REFUND, detail, err);
+}
+
+store_status refunds_create(store_db *db, const struct refund_new *r, int64_t *id,
+                            char *merchant_refund_id, struct refund_quote *q, store_err *err)
+{
+	store_status s;
+	struct plan p;
+	int64_t new_id = 0;
+	char mrid[REFUNDS_ID_SIZE] = "";
+
+	store_err_clear(err);
+	memset(&p, 0, sizeof p);
+	if (q)
+		memset(q, 0, sizeof *q);
+	if (merchant_refund_id)
+		merchant_refund_id[0] = '\0';
+	if ((s = check_new(r, err)) != STORE_OK)
+		return s;
+	if ((s = db_begin(db, err)) != STORE_OK)
+		return s;
+	s = create_in(db, r, &p, &new_id, mrid, err);
+	plan_free(&p);
+	if (q)
+		*q = p.q;
+	if (s != STORE_OK) {
+		db_rollback(db);
+		return s;
+	}
+	if ((s = db_commit(db, err)) != STORE_OK)
+		return s;
+	if (id)
+		*id = new_id;
+	if (merchant_refund_id)
+		snprintf(merchant_refund_id, REFUNDS_ID_SIZE, "%s", mrid);
+	return STORE_OK;
+}
+
+/* ---- settling ------------------------------------------------------------------ */
+
+/* Reads refund id inside a transaction; STORE_ERR_STATE (with a message
+ * that says how) when it is no longer refund_pending. */
+static store_status read_pending(store_db *db, int64_t id, struct refund *out, store_err *err)
+{
+	store_status s = refunds_get(db, id, out, err);
+	if (s == STORE_NOT_FOUND)
+		return store_set_err(err, STORE_NOT_FOUND, "there is no refund #%lld", (long long)id);
+	if (s != STORE_OK)
+		return s;
+	if (out->state == REFUND_REFUNDED)
+		return store_set_err(err, STORE_ERR_STATE, "refund %s is refunded already (%s)",
+		                     out->merchant_refund_id, out->refund_id);
+	if (out->state != REFUND_PENDING)
+		return store_set_err(err, STORE_ERR_STATE, "refund %s is %s already",
+		                     out->merchant_refund_id, state_names[out->state]);
+	return STORE_OK;
+}
+
+/* The refund row's move out of refund_pending, inside the transaction. */
+static store_status move_refund(store_db *db, int64_t id, enum refund_state to,
+                                const char *refund_id, const char *last_error, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+	char text[JOURNAL_TEXT_SIZE];
+
+	copy_line(text, sizeof text, last_error);
+	if ((s = db_prepare(db,
+	                    "UPDATE refunds SET state = ?2, refund_id = ?3, updated_at = ?4,"
+	                    " last_error = CASE WHEN ?5 = '' THEN last_error ELSE ?5 END"
+	                    " WHERE id = ?1 AND state = 'refund_pending'",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, state_names[to], -1, SQLITE_STATIC);
+	if (refund_id)
+		sqlite3_bind_text(st, 3, refund_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)db_now(db));
+	sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, "saving the refund", err);
+	if (sqlite3_changes(db_sqlite(db)) != 1) /* cannot happen under the write lock */
+		return store_set_err(err, STORE_ERR_STATE, "refund #%lld changed while it was settled",
+		                     (long long)id);
+	return STORE_OK;
+}
+
+/* The order's side of a refund that went through, inside the
+ * transaction: refunded_amount, the move, its timeline row. */
+static store_status order_takes_refund(store_db *db, const struct refund *f,
+                                       enum journal_state *to_out, store_err *err)
+{
+	struct journal_order o;
+	sqlite3_stmt *st;
+	store_status s;
+	char sum[48], detail[DETAIL_ROOM];
+
+	if ((s = journal_get(db, f->order_id, &o, err)) != STORE_OK)
+		return s == STORE_NOT_FOUND
+		               ? store_set_err(err, STORE_NOT_FOUND, "there is no order #%lld",
+		                               (long long)f->order_id)
+		               : s;
+	if (f->amount > o.amount - o.refunded_amount)
+		return store_set_err(err, STORE_ERR_INTERNAL,
+		                     "refund %s is more than is left of order %s in the journal",
+		                     f->merchant_refund_id, o.merchant_order_id);
+	int64_t refunded = o.refunded_amount + f->amount;
+	enum journal_state to = refunded == o.amount ? JOURNAL_REFUNDED : JOURNAL_PARTIALLY_REFUNDED;
+	if (!journal_move_allowed(o.state, to))
+		return store_set_err(err, STORE_ERR_TRANSITION,
+		                     "order %s is %s: it cannot take refund %s", o.merchant_order_id,
+		                     journal_state_name(o.state), f->merchant_refund_id);
+
+	if ((s = db_prepare(db,
+	                    "UPDATE orders SET refunded_amount = ?4, state = ?5, updated_at = ?6,"
+	                    " alert = CASE WHEN ?2 = 'late_paid' THEN 0 ELSE alert END"
+	                    " WHERE id = ?1 AND state = ?2 AND refunded_amount = ?3",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, o.id);
+	sqlite3_bind_text(st, 2, journal_state_name(o.state), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, o.refunded_amount);
+	sqlite3_bind_int64(st, 4, refunded);
+	sqlite3_bind_text(st, 5, journal_state_name(to), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)db_now(db));
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, "saving the order's refund", err);
+	if (sqlite3_changes(db_sqlite(db)) != 1)
+		return store_set_err(err, STORE_ERR_STATE, "order %s changed while it was refunded",
+		                     o.merchant_order_id);
+	money_format(sum, sizeof sum, f->amount);
+	snprintf(detail, sizeof detail, "refund %s of %s done (%s)", f->merchant_refund_id, sum,
+	         f->refund_id);
+	if ((s = order_event(db, o.id, 0, journal_state_name(o.state), journal_state_name(to), detail,
+	                     err)) != STORE_OK)
+		return s;
+	*to_out = to;
+	return STORE_OK;
+}
+
+store_status refunds_settle(store_db *db, int64_t id, const char *refund_id,
+                            enum journal_state *order_to, store_err *err)
+{
+	struct refund f;
+	store_status s;
+	enum journal_state to = JOURNAL_REFUNDED;
+	char detail[DETAIL_ROOM], sum[48];
+
+	store_err_clear(err);
+	if (!server_id_ok(refund_id))
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "the server's refund id is missing, too long or not printable");
+	if ((s = db_begin(db, err)) != STORE_OK)
+		return s;
+	s = read_pending(db, id, &f, err);
+	if (s == STORE_OK)
+		s = move_refund(db, id, REFUND_REFUNDED, refund_id, NULL, err);
+	if (s == STORE_OK) {
+		snprintf(f.refund_id, sizeof f.refund_id, "%s", refund_id);
+		s = order_takes_refund(db, &f, &to, err);
+	}
+	if (s == STORE_OK) {
+		money_format(sum, sizeof sum, f.amount);
+		snprintf(detail, sizeof detail, "%s: %s refunded (%s)", f.merchant_refund_id, sum,
+		         refund_id);
+		s = log_event(db, 0, EVENT_REFUND_DONE, detail, err);
+	}
+	if (s != STORE_OK) {
+		db_rollback(db);
+		return s;
+	}
+	if ((s = db_commit(db, err)) != STORE_OK)
+		return s;
+	if (order_to)
+		*order_to = to;
+	return STORE_OK;
+}
+
+store_status refunds_fail(store_db *db, int64_t id, const char *message, store_err *err)
+{
+	struct refund f;
+	store_status s;
+	char detail[DETAIL_ROOM];
+	const char *why = message && *message ? message : "refused by the server";
+
+	store_err_clear(err);
+	if ((s = db_begin(db, err)) != STORE_OK)
+		return s;
+	s = read_pending(db, id, &f, err);
+	if (s == STORE_OK)
+		s = move_refund(db, id, REFUND_FAILED, NULL, why, err);
+	if (s == STORE_OK) {
+		snprintf(detail, sizeof detail, "refund %s refused: %s", f.merchant_refund_id, why);
+		s = order_event(db, f.order_id, 0, NULL, NULL, detail, err);
+	}
+	if (s == STORE_OK) {
+		snprintf(detail, sizeof detail, "%s: %s", f.merchant_refund_id, why);
+		s = log_event(db, 0, EVENT_REFUND_FAILED, detail, err);
+	}
+	if (s != STORE_OK) {
+		db_rollback(db);
+		return s;
+	}
+	return db_commit(db, err);
+}
+
+/* The part of refunds_note_attempt inside its transaction. */
+static store_status attempt_in(store_db *db, int64_t id, const char *last_error, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+	struct refund f;
+	char text[JOURNAL_TEXT_SIZE], detail[DETAIL_ROOM];
+
+	copy_line(text, sizeof text, last_error);
+	if ((s = db_prepare(db,
+	                    "UPDATE refunds SET attempts = attempts + 1,"
+	                    " last_error = CASE WHEN ?2 = '' THEN last_error ELSE ?2 END,"
+	                    " updated_at = CASE WHEN state = 'refund_pending' THEN ?3 ELSE updated_at END"
+	                    " WHERE id = ?1",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)db_now(db));
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, "counting the refund request", err);
+	if (sqlite3_changes(db_sqlite(db)) != 1)
+		return store_set_err(err, STORE_NOT_FOUND, "there is no refund #%lld", (long long)id);
+	if ((s = refunds_get(db, id, &f, err)) != STORE_OK)
+		return s;
+	if (text[0])
+		snprintf(detail, sizeof detail, "refund %s request %d: %s", f.merchant_refund_id,
+		         f.attempts, text);
+	else
+		snprintf(detail, sizeof detail, "refund %s request %d answered", f.merchant_refund_id,
+		         f.attempts);
+	return order_event(db, f.order_id, 0, NULL, NULL, detail, err);
+}
+
+store_status refunds_note_attempt(store_db *db, int64_t id, const char *last_error,
+                                  store_err *err)
+{
+	store_status s;
+
+	store_err_clear(err);
+	if ((s = db_begin(db, err)) != STORE_OK)
+		return s;
+	s = attempt_in(db, id, last_error, err);
+	if (s != STORE_OK) {
+		db_rollback(db);
+		return s;
+	}
+	return db_commit(db, err);
+}
+
+/* ---- reading -------------------------------------------------------------------- */
+
+/* Fills *f from a row of REFUND_SELECT; false for an unknown state. */
+static bool refunds_read(sqlite3_stmt *st, struct refund *f)
+{
+	memset(f, 0, sizeof *f);
+	f->id = sqlite3_column_int64(st, 0);
+	f->order_id = sqlite3_column_int64(st, 1);
+	copy_column(f->merchant_refund_id, sizeof f->merchant_refund_id, st, 2);
+	f->shift_id = sqlite3_column_int64(st, 3);
+	f->amount = sqlite3_column_int64(st, 4);
+	copy_column(f->reason, sizeof f->reason, st, 5);
+	bool known = refunds_state_parse((const char *)sqlite3_column_text(st, 6), &f->state);
+	copy_column(f->refund_id, sizeof f->refund_id, st, 7);
+	f->user_id = sqlite3_column_int64(st, 8);
+	f->approved_by = sqlite3_column_int64(st, 9);
+	f->attempts = sqlite3_column_int(st, 10);
+	copy_column(f->last_error, sizeof f->last_error, st, 11);
+	f->created_at = (time_t)sqlite3_column_int64(st, 12);
+	f->updated_at = (time_t)sqlite3_column_int64(st, 13);
+	f->body_len = (size_t)sqlite3_column_int64(st, 14);
+	return known;
+}
+
+/* Steps st (a REFUND_SELECT) into a malloc'd array, then finalizes it. */
+static store_status fetch_list(store_db *db, sqlite3_stmt *st, struct refund **out, size_t *count,
+                               store_err *err)
+{
+	struct refund *list = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	store_status s = STORE_OK;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct refund *grown = grow(list, &cap, n, sizeof *list);
+		if (!grown) {
+			s = store_set_err(err, STORE_ERR_NOMEM, "out of memory while reading refunds");
+			break;
+		}
+		list = grown;
+		if (!refunds_read(st, &list[n])) {
+			s = store_set_err(err, STORE_ERR_VERSION,
+			                  "refund #%lld has a state this kaspi-pos does not know: update "
+			                  "kaspi-pos",
+			                  (long long)list[n].id);
+			break;
+		}
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (s == STORE_OK && rc != SQLITE_DONE)
+		s = db_fail(db, rc, "reading refunds", err);
+	if (s != STORE_OK) {
+		free(list);
+		return s;
+	}
+	*out = list;
+	*count = n;
+	return STORE_OK;
+}
+
+/* Steps st (a REFUND_SELECT for at most one row) into *out. */
+static store_status fetch_one(store_db *db, sqlite3_stmt *st, struct refund *out, store_err *err)
+{
+	struct refund *list = NULL;
+	size_t n = 0;
+	store_status s = fetch_list(db, st, &list, &n, err);
+	if (s == STORE_OK && n == 0)
+		s = STORE_NOT_FOUND;
+	if (s == STORE_OK)
+		*out = list[0];
+	free(list);
+	return s;
+}
+
+store_status refunds_get(store_db *db, int64_t id, struct refund *out, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	if ((s = db_prepare(db, REFUND_SELECT " WHERE id = ?1", &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	return fetch_one(db, st, out, err);
+}
+
+store_status refunds_get_by_refund_id(store_db *db, const char *merchant_refund_id,
+                                      struct refund *out, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	if (!merchant_refund_id)
+		return STORE_NOT_FOUND;
+	if ((s = db_prepare(db, REFUND_SELECT " WHERE merchant_refund_id = ?1", &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_text(st, 1, merchant_refund_id, -1, SQLITE_STATIC);
+	return fetch_one(db, st, out, err);
+}
+
+store_status refunds_body(store_db *db, int64_t id, char **body, size_t *len, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	*body = NULL;
+	*len = 0;
+	if ((s = db_prepare(db, "SELECT request_body FROM refunds WHERE id = ?1", &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE
+		               ? store_set_err(err, STORE_NOT_FOUND, "there is no refund #%lld",
+		                               (long long)id)
+		               : db_fail(db, rc, "reading the refund's request", err);
+	}
+	const void *bytes = sqlite3_column_blob(st, 0);
+	size_t n = (size_t)sqlite3_column_bytes(st, 0);
+	char *copy = malloc(n + 1);
+	if (copy) {
+		if (n)
+			memcpy(copy, bytes, n);
+		copy[n] = '\0';
+	}
+	sqlite3_finalize(st);
+	if (!copy)
+		return store_set_err(err, STORE_ERR_NOMEM,
+		                     "out of memory while reading the refund's request");
+	*body = copy;
+	*len = n;
+	return STORE_OK;
+}
+
+store_status refunds_parts(store_db *db, int64_t id, struct refund_part **out, size_t *count,
+                           store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+	struct refund_part *list = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	store_err_clear(err);
+	*out = NULL;
+	*count = 0;
+	if ((s = db_prepare(db,
+	                    "SELECT part, tax_rate, amount, coalesce(line_no, 0), coalesce(quantity, 0)"
+	                    " FROM refund_lines WHERE refund_row = ?1 ORDER BY part",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct refund_part *grown = grow(list, &cap, n, sizeof *list);
+		if (!grown) {
+			sqlite3_finalize(st);
+			free(list);
+			return store_set_err(err, STORE_ERR_NOMEM, "out of memory while reading the refund");
+		}
+		list = grown;
+		list[n++] = (struct refund_part){.part = sqlite3_column_int(st, 0),
+		                                 .tax_rate = sqlite3_column_int(st, 1),
+		                                 .amount = sqlite3_column_int64(st, 2),
+		                                 .line_no = sqlite3_column_int(st, 3),
+		                                 .quantity = sqlite3_column_int64(st, 4)};
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(list);
+		return db_fail(db, rc, "reading the refund's lines", err);
+	}
+	*out = list;
+	*count = n;
+	return STORE_OK;
+}
+
+store_status refunds_of_order(store_db *db, int64_t order_id, struct refund **out,
+                              size_t *count, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	*out = NULL;
+	*count = 0;
+	if ((s = db_prepare(db, REFUND_SELECT " WHERE order_id = ?1 ORDER BY id", &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, order_id);
+	return fetch_list(db, st, out, count, err);
+}
+
+store_status refunds_pending(store_db *db, struct refund **out, size_t *count, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	*out = NULL;
+	*count = 0;
+	if ((s = db_prepare(db, REFUND_SELECT " WHERE state = 'refund_pending' ORDER BY id", &st,
+	                    err)) != STORE_OK)
+		return s;
+	return fetch_list(db, st, out, count, err);
+}

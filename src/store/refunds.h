@@ -1,0 +1,231 @@
+/* refunds.h — refunds of paid orders, journaled like the orders
+ * themselves (DESIGN.md, "The journal's state machine"): the row first
+ * (refund_pending, with the exact request body and merchant_refund_id
+ * as its idempotency key), then the request, then refunded.
+ *
+ *   refund_pending → refunded       the server answered with its refund_id
+ *   refund_pending → refund_failed  the server refused it for good
+ *
+ * A refund is born by refunds_create, which checks the rules below and
+ * writes the row, its parts (refund_lines) and the notes in one
+ * transaction, and allocates merchant_refund_id "T01-R-20261126-000001"
+ * (till, Almaty date, that till's sequence of the day) inside it, calling
+ * back build_body with the id as journal_create does. The body never
+ * changes (a trigger refuses it): every retry sends the same bytes.
+ *
+ * The rules, checked before anything is written (refunds_check runs the
+ * same checks without writing), each refusal STORE_ERR_INPUT with its
+ * refunds_rule and one line for the screen:
+ *
+ *   - the order is succeeded, partially_refunded or late_paid (a late
+ *     payment is refunded to the buyer instead of completing the sale);
+ *   - 90 days at most since the payment succeeded: since the first time
+ *     the order entered succeeded or late_paid in its timeline
+ *     (order_events), or since its created_at if the timeline has no such
+ *     move. The till's time of learning it, which is at or after the
+ *     server's: a refund the till lets through at the edge is refused by
+ *     the server and becomes refund_failed;
+ *   - amount 1 … available, where available = the order's amount − its
+ *     refunded_amount − the amounts of its refunds still refund_pending:
+ *     no two refunds can together pass what was paid;
+ *   - reason 1–255 characters of one line (the contract's rule);
+ *   - a refund by lines names live lines of the order, each at most once,
+ *     with at most the units not yet refunded by lines.
+ *
+ * Where the money came from (refund_lines, for the reports' VAT per
+ * rate of refunds):
+ *
+ *   - by lines: each line gives its share, line total × units / quantity,
+ *     split exactly in tiyn: every unit is worth total / quantity rounded
+ *     down, and the line's last unit to be refunded takes the remainder,
+ *     so all the units of a line give back exactly its total. The
+ *     refund's amount is the sum of the shares. A rate group may not give
+ *     back more than it sold (an earlier refund by amount took part of
+ *     it): such a refund is refused (REFUNDS_RULE_AVAILABLE).
+ *   - by amount: split over the order's VAT rate groups in proportion to
+ *     what is left of each (its live lines' total minus what earlier
+ *     refunds, pending ones included, took at that rate), by largest
+ *     remainder (ties to the lower rate), so the parts add up exactly and
+ *     no group ever gives back more than it sold. With no earlier refund
+ *     that is the proportion of the groups' totals. An order journaled
+ *     without lines is one group at refund_new.bare_tax_rate.
+ *
+ * Settling: refunds_settle records refunded, adds the amount to the
+ * order's refunded_amount and moves the order (succeeded, late_paid or
+ * partially_refunded → partially_refunded, or refunded when nothing is
+ * left; leaving late_paid clears the alert), with a state row in the
+ * order's timeline and an event, in one transaction. refunds_fail records
+ * refund_failed with the server's message; the order stays as it was.
+ * Both are compare-and-set on refund_pending: a refund another path
+ * settled first is STORE_ERR_STATE and nothing changes.
+ *
+ * The events log gets "refund" when a refund is journaled (the user is
+ * the approving manager, the detail names the cashier, the order, the
+ * amount and the reason), then "refund_done" or "refund_failed".
+ *
+ * Strings: fixed buffers sized to what is accepted on writing; lists are
+ * malloc'd arrays the caller frees with free(). */
+#ifndef KP_STORE_REFUNDS_H
+#define KP_STORE_REFUNDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "store/db.h"
+#include "store/journal.h"
+
+#define REFUNDS_ID_SIZE 65           /* merchant_refund_id: "T01-R-20261126-000001", ≤ 64 ASCII */
+#define REFUNDS_SERVER_ID_SIZE 128   /* the server's refund_id: 1–127 printable ASCII */
+#define REFUNDS_REASON_CHARS 255     /* the contract's limit, in characters */
+#define REFUNDS_REASON_SIZE 1024     /* 255 characters of UTF-8, NUL */
+#define REFUNDS_WINDOW_SECONDS (90L * 24 * 60 * 60)
+#define REFUNDS_SEQ_MAX 999999       /* refunds per till per Almaty day */
+#define REFUNDS_ALL_LEFT 0           /* refund_new.amount: all that is available */
+
+#define EVENT_REFUND "refund"               /* a refund journaled: user = the manager */
+#define EVENT_REFUND_DONE "refund_done"     /* the server refunded it */
+#define EVENT_REFUND_FAILED "refund_failed" /* the server refused it for good */
+
+enum refund_state {
+	REFUND_PENDING,           /* "refund_pending": written; sent or about to be */
+	REFUND_REFUNDED,          /* "refunded": the server gave the money back */
+	REFUND_FAILED,            /* "refund_failed": the server refused it; the order is as it was */
+	REFUND_STATE_COUNT
+};
+
+/* Which rule refused a refund (refunds_check, refunds_create). */
+enum refunds_rule {
+	REFUNDS_RULE_OK = 0,
+	REFUNDS_RULE_STATE,       /* the order is not succeeded, partially_refunded or late_paid */
+	REFUNDS_RULE_WINDOW,      /* over 90 days since the payment succeeded */
+	REFUNDS_RULE_AVAILABLE,   /* more than is left (or nothing is left) */
+	REFUNDS_RULE_AMOUNT,      /* an amount below 1 tiyn, or lines worth nothing */
+	REFUNDS_RULE_REASON,      /* no reason, too long, several lines or not UTF-8 */
+	REFUNDS_RULE_LINES,       /* a line that is not there, voided, twice, or too many units */
+};
+
+/* One line of a refund by lines: so many units of the order's line. */
+struct refund_pick {
+	int line_no;              /* the order's line (journal_line.line_no) */
+	int64_t quantity;         /* units, ≥ 1 */
+};
+
+/* Builds the refund request once merchant_refund_id and the amount are
+ * known (as journal_body_fn): sets *body to len bytes (1 …
+ * JOURNAL_BODY_MAX) and returns true, or returns false to write nothing.
+ * The bytes stay the callback's. It runs inside the write transaction:
+ * no database use. */
+typedef bool (*refunds_body_fn)(void *arg, const char *merchant_refund_id,
+                                const char *payment_id, int64_t amount, const char **body,
+                                size_t *len);
+
+/* What refunds_check and refunds_create need. Either an amount or lines. */
+struct refund_new {
+	const char *till_id;      /* "T01": the first part of merchant_refund_id */
+	int64_t shift_id;         /* the open shift the refund is made in */
+	int64_t order_id;         /* the order's row */
+	int64_t amount;           /* tiyn; REFUNDS_ALL_LEFT: all that is available; 0 with lines */
+	const struct refund_pick *lines; /* n_lines picks: a refund by lines; NULL: by amount */
+	size_t n_lines;
+	const char *reason;       /* 1–255 characters, one line */
+	int64_t user_id;          /* the cashier; 0: a headless command */
+	int64_t approved_by;      /* the manager whose PIN allowed it (required) */
+	int bare_tax_rate;        /* VAT percent of an order journaled without lines */
+	refunds_body_fn build_body; /* refunds_create: required; refunds_check: unused */
+	void *body_arg;
+};
+
+/* What refunds_check found: the refund the rules allow, or why not. */
+struct refund_quote {
+	enum refunds_rule rule;   /* REFUNDS_RULE_OK when allowed */
+	int64_t amount;           /* the refund's amount (by lines: their shares' sum) */
+	int64_t available;        /* what was left before it (amount − refunded − pending) */
+	time_t paid_at;           /* when the payment succeeded, as the window counts it */
+};
+
+/* One refund as the store holds it (the request body aside). */
+struct refund {
+	int64_t id;
+	int64_t order_id;
+	char merchant_refund_id[REFUNDS_ID_SIZE];
+	int64_t shift_id;
+	int64_t amount;           /* tiyn */
+	char reason[REFUNDS_REASON_SIZE];
+	enum refund_state state;
+	char refund_id[REFUNDS_SERVER_ID_SIZE]; /* the server's; "" until refunded */
+	int64_t user_id;          /* 0: headless */
+	int64_t approved_by;
+	int attempts;             /* requests sent whose outcome is known */
+	char last_error[JOURNAL_TEXT_SIZE]; /* why the last send failed, or the refusal; "" */
+	time_t created_at;
+	time_t updated_at;        /* once settled: when */
+	size_t body_len;          /* bytes of the stored request body */
+};
+
+/* One part of a refund: tiyn of it at one VAT rate (refund_lines). */
+struct refund_part {
+	int part;                 /* 1, 2, ... */
+	int tax_rate;             /* VAT percent */
+	int64_t amount;           /* tiyn, VAT included */
+	int line_no;              /* by lines: the order's line; 0: by amount */
+	int64_t quantity;         /* by lines: units of it; 0: by amount */
+};
+
+/* "refund_pending", "refunded", "refund_failed"; "?" out of range. */
+const char *refunds_state_name(enum refund_state state);
+bool refunds_state_parse(const char *name, enum refund_state *out);
+
+/* Runs the rules for r (no build_body needed) without writing: STORE_OK
+ * with q->rule REFUNDS_RULE_OK and the amount, or STORE_ERR_INPUT with
+ * the rule that refused it (also in q->rule) and a message;
+ * STORE_NOT_FOUND for no such order. */
+store_status refunds_check(store_db *db, const struct refund_new *r, struct refund_quote *q,
+                           store_err *err);
+
+/* Checks r again inside a write transaction and writes the refund
+ * (refund_pending), its parts, a note in the order's timeline and a
+ * "refund" event together, or nothing. *id (may be NULL) gets the row,
+ * merchant_refund_id (REFUNDS_ID_SIZE bytes, may be NULL) the id, q (may
+ * be NULL) what the rules found, as refunds_check. */
+store_status refunds_create(store_db *db, const struct refund_new *r, int64_t *id,
+                            char *merchant_refund_id, struct refund_quote *q, store_err *err);
+
+/* Counts one request sent for refund id whose outcome is known:
+ * last_error why it failed, NULL or "" when the server answered. */
+store_status refunds_note_attempt(store_db *db, int64_t id, const char *last_error,
+                                  store_err *err);
+
+/* The server refunded refund id as refund_id: see "Settling" above.
+ * STORE_ERR_STATE if it is settled already (the message says how),
+ * STORE_ERR_TRANSITION if its order is in a state that cannot take it,
+ * STORE_ERR_INPUT for a refund_id that is empty, too long or not
+ * printable. *order_to (may be NULL) gets the order's new state. */
+store_status refunds_settle(store_db *db, int64_t id, const char *refund_id,
+                            enum journal_state *order_to, store_err *err);
+
+/* The server refused refund id for good: refund_failed, with message
+ * (the server's words) as last_error and in the timeline. */
+store_status refunds_fail(store_db *db, int64_t id, const char *message, store_err *err);
+
+/* Refund by row id or by merchant_refund_id: STORE_OK or STORE_NOT_FOUND. */
+store_status refunds_get(store_db *db, int64_t id, struct refund *out, store_err *err);
+store_status refunds_get_by_refund_id(store_db *db, const char *merchant_refund_id,
+                                      struct refund *out, store_err *err);
+
+/* The stored request body of refund id, as journal_body. */
+store_status refunds_body(store_db *db, int64_t id, char **body, size_t *len, store_err *err);
+
+/* Refund id's parts in order, in a malloc'd array the caller frees. */
+store_status refunds_parts(store_db *db, int64_t id, struct refund_part **out, size_t *count,
+                           store_err *err);
+
+/* The refunds of order order_id, oldest first (NULL when none). */
+store_status refunds_of_order(store_db *db, int64_t order_id, struct refund **out,
+                              size_t *count, store_err *err);
+
+/* Every refund still refund_pending, oldest first (NULL when none). */
+store_status refunds_pending(store_db *db, struct refund **out, size_t *count, store_err *err);
+
+#endif
