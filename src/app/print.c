@@ -1,6 +1,7 @@
 /* print.c — the printer modes of print.h: a command through /bin/sh, a raw
- * ESC/POS device, a file. Everything that can block is bounded by one
- * deadline on the monotonic clock. */
+ * ESC/POS device, a file. Everything that can block is bounded by a
+ * deadline on the monotonic clock: fixed for a command, moved on by every
+ * byte a device takes. */
 #include "app/print.h"
 
 #include <errno.h>
@@ -340,8 +341,11 @@ spawn_failed:
 
 /* Writes every byte of buf to path, opened with extra flags besides
  * O_WRONLY | O_NOCTTY | O_NONBLOCK | O_APPEND | O_CLOEXEC, taking short
- * writes and EAGAIN in its stride until the deadline. what names the
- * target in messages: "printer device", "printer file". */
+ * writes and EAGAIN in its stride. Gives up when the device has taken
+ * nothing for timeout_ms: a printer takes a long report only as fast as
+ * it prints (a slow one needs more than 10 s for a Z report), so the
+ * limit is on silence, not on the whole job. what names the target in
+ * messages: "printer device", "printer file". */
 static enum print_status write_bytes(const char *what, const char *path, int flags,
                                      const unsigned char *buf, size_t len, int timeout_ms,
                                      char *err, size_t errsize)
@@ -361,6 +365,7 @@ static enum print_status write_bytes(const char *what, const char *path, int fla
 		if (w > 0) {
 			off += (size_t)w;
 			stuck = 0;
+			deadline = now_ms() + timeout_ms; /* it is moving: a long report may take a while */
 			continue;
 		}
 		if (w < 0 && errno == EINTR)
@@ -389,7 +394,8 @@ static enum print_status write_bytes(const char *what, const char *path, int fla
 		close(fd);
 		format_seconds(secs, sizeof secs, timeout_ms);
 		set_err(err, errsize,
-		        "%s %s took %zu of %zu bytes in %s: check paper, cover and power, then reprint",
+		        "%s %s took %zu of %zu bytes, then nothing for %s: "
+		        "check paper, cover and power, then reprint",
 		        what, path, off, len, secs);
 		return PRINT_FAILED;
 	}

@@ -19,10 +19,12 @@
  *            print_preview() for the text before it is sent.
  *   none     nothing is sent: PRINT_NOT_CONFIGURED.
  *
- * Nothing here waits forever: a command that has not exited, or a device
- * that has not taken every byte, within the time-out (PRINT_TIMEOUT_MS,
- * 10 s) is given up on — the command's process group is killed — and the
- * call returns PRINT_FAILED. Devices and files are opened O_NONBLOCK and
+ * Nothing here waits forever: a command that has not exited within the
+ * time-out (PRINT_TIMEOUT_MS, 10 s), or a device or file that has taken
+ * no byte for that long, is given up on — the command's process group is
+ * killed — and the call returns PRINT_FAILED. (A device that keeps taking
+ * bytes is waited for: a slow printer takes a long report only as fast as
+ * it prints.) Devices and files are opened O_NONBLOCK and
  * written with poll(), so an unplugged or paperless printer (EAGAIN
  * forever) or a FIFO with no reader (ENXIO at once) cannot hang the till.
  *
@@ -41,7 +43,7 @@
 
 #include "app/config.h"
 
-#define PRINT_TIMEOUT_MS 10000   /* how long a command or a device may take */
+#define PRINT_TIMEOUT_MS 10000   /* a command's whole run; a device's longest silence */
 #define PRINT_ERR_MAX    512     /* an err buffer this big holds every message */
 
 enum print_status {

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -449,7 +450,64 @@ static void device_that_stops_taking_bytes_times_out(void **state)
 	free(long_text);
 	assert_true(took >= 0.35 && took < 2.0);
 	assert_non_null(strstr(err, "took "));
-	assert_non_null(strstr(err, " bytes in 0.4 s: check paper, cover and power, then reprint"));
+	assert_non_null(strstr(err, " bytes, then nothing for 0.4 s: check paper, cover and power, "
+	                            "then reprint"));
+}
+
+/* A printer that prints slowly: takes 32 KiB every 100 ms until EOF. */
+struct slow_reader {
+	int fd;
+	size_t total;
+};
+
+/* A FIFO reads as EOF before its writer opens it too: EOF counts only
+ * once bytes have come (the writer has been and gone). */
+static void *read_slowly(void *arg)
+{
+	struct slow_reader *r = arg;
+	static char buf[32 * 1024];
+	for (int round = 0; round < 100; round++) {
+		ssize_t n = read(r->fd, buf, sizeof buf);
+		if (n == 0 && r->total > 0)
+			break;
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			break;
+		if (n > 0)
+			r->total += (size_t)n;
+		nanosleep(&(struct timespec){0, (n > 0 ? 100 : 10) * 1000 * 1000}, NULL);
+	}
+	return NULL;
+}
+
+static void slow_device_that_keeps_taking_bytes_is_waited_for(void **state)
+{
+	char fifo[512], err[PRINT_ERR_MAX];
+	struct timespec t0;
+	size_t big = 256 * 1024, want_len;
+	char *long_text = malloc(big + 1);
+	pthread_t th;
+	(void)state;
+
+	assert_non_null(long_text);
+	memset(long_text, 'x', big);
+	long_text[big] = '\0';
+	path_in_tmp(fifo, sizeof fifo, "slow.fifo");
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	struct slow_reader r = {.fd = open(fifo, O_RDONLY | O_NONBLOCK), .total = 0};
+	assert_true(r.fd >= 0);
+	use_device(fifo);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(pthread_create(&th, NULL, read_slowly, &r), 0);
+	enum print_status st = print_text_within(&cfg, long_text, 400, err, sizeof err);
+	double took = seconds_since(&t0);
+	pthread_join(th, NULL);
+	close(r.fd);
+	free(job_bytes(long_text, ESCPOS_CP866, &want_len));
+	free(long_text);
+	if (st != PRINT_OK)
+		fail_msg("%s", err);
+	assert_true(took > 0.4); /* longer than the time-out in all */
+	assert_int_equal(r.total, want_len);
 }
 
 /* ---- nothing is lost ----------------------------------------------------- */
@@ -514,6 +572,7 @@ int main(void)
 		T(missing_device_fails_with_the_errno_text_and_is_not_created),
 		T(fifo_without_a_reader_fails_at_once),
 		T(device_that_stops_taking_bytes_times_out),
+		T(slow_device_that_keeps_taking_bytes_is_waited_for),
 		T(the_same_text_prints_on_retry_after_a_failure),
 		T(preview_shows_what_the_code_page_prints),
 	};
