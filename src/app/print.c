@@ -22,7 +22,7 @@
 #include "core/escpos.h"
 
 #define SLICE_MS   50    /* longest single poll(): how soon a command's exit is seen */
-#define SAID_MAX   160   /* bytes of the command's last output line quoted in err */
+#define SAID_MAX   160   /* bytes of the command's last output line quoted in err (print.h) */
 #define TAIL_MAX   512   /* bytes of the command's output kept to find that line */
 
 const char *print_status_name(enum print_status status)

@@ -44,7 +44,10 @@
 #include "app/config.h"
 
 #define PRINT_TIMEOUT_MS 10000   /* a command's whole run; a device's longest silence */
-#define PRINT_ERR_MAX    512     /* an err buffer this big holds every message */
+/* An err buffer this big holds every message whole: a command or path of
+ * up to CONFIG_PATH_MAX, the command's last line (at most 160 bytes), the
+ * errno text and the advice. Smaller buffers get the message cut. */
+#define PRINT_ERR_MAX    (CONFIG_PATH_MAX + 512)
 
 enum print_status {
 	PRINT_OK = 0,           /* the command exited 0, or every byte was written */
