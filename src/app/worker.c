@@ -37,8 +37,12 @@ struct worker {
 	struct kp_config cfg;                    /* copy: the thread reads [api] */
 };
 
-static struct worker_result *run_job(xpay_client *client, const xpay_result *setup,
-                                     const struct job_node *n)
+/* Health checks get their own handle with a short time-out, so that a
+ * check stuck on a bad network holds a payment back for 3 s at most. */
+#define HEALTH_TIMEOUT_MS 3000L
+
+static struct worker_result *run_job(xpay_client *client, xpay_client *health,
+                                     const xpay_result *setup, const struct job_node *n)
 {
 	struct worker_result *r = calloc(1, sizeof *r);
 	if (!r)
@@ -51,7 +55,7 @@ static struct worker_result *run_job(xpay_client *client, const xpay_result *set
 	}
 	switch (n->job.kind) {
 	case JOB_HEALTH:
-		xpay_health_get(client, &r->u.health, &r->res);
+		xpay_health_get(health ? health : client, &r->u.health, &r->res);
 		break;
 	case JOB_CREATE:
 		xpay_create_send(client, n->body, n->job.len, &r->u.created, &r->res);
@@ -78,6 +82,14 @@ static void *worker_main(void *arg)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	xpay_client *client = apiclient_new(&w->cfg, NULL, &setup);
+	xpay_result health_setup;
+	struct kp_config quick = w->cfg;
+	if (quick.api.timeout * 1000L > HEALTH_TIMEOUT_MS)
+		quick.api.timeout = (int)(HEALTH_TIMEOUT_MS / 1000);
+	if (quick.api.connect_timeout > quick.api.timeout)
+		quick.api.connect_timeout = quick.api.timeout;
+	xpay_client *health = client ? apiclient_new(&quick, NULL, &health_setup) : NULL;
+	explicit_bzero(&quick, sizeof quick);
 	/* the copy of the key is not needed past this point */
 	explicit_bzero(w->cfg.api.key, sizeof w->cfg.api.key);
 
@@ -94,7 +106,7 @@ static void *worker_main(void *arg)
 		w->running = 1;
 		pthread_mutex_unlock(&w->lock);
 
-		struct worker_result *r = run_job(client, &setup, n);
+		struct worker_result *r = run_job(client, health, &setup, n);
 		free(n->body);
 		free(n);
 
@@ -117,6 +129,7 @@ static void *worker_main(void *arg)
 	w->finished = true;
 	pthread_mutex_unlock(&w->lock);
 	xpay_client_free(client);
+	xpay_client_free(health);
 	return NULL;
 }
 
@@ -170,11 +183,22 @@ bool worker_submit(struct worker *w, const struct worker_job *job)
 		free(n);
 		return false;
 	}
-	if (w->jobs_tail)
-		w->jobs_tail->next = n;
-	else
-		w->jobs = n;
-	w->jobs_tail = n;
+	if (job->kind != JOB_HEALTH) {
+		/* a payment's request goes before any health check waiting */
+		struct job_node **at = &w->jobs;
+		while (*at && (*at)->job.kind != JOB_HEALTH)
+			at = &(*at)->next;
+		n->next = *at;
+		*at = n;
+		if (!n->next)
+			w->jobs_tail = n;
+	} else {
+		if (w->jobs_tail)
+			w->jobs_tail->next = n;
+		else
+			w->jobs = n;
+		w->jobs_tail = n;
+	}
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 	return true;

@@ -85,6 +85,29 @@ const struct keybind keys_pay[] = {
 	{0, ACT_NONE, NULL, NULL, NULL},
 };
 
+/* The payment screen once the outcome is known: nothing left to cancel. */
+const struct keybind keys_pay_done[] = {
+	{KEYS_ENTER, ACT_ENTER, "Enter", N_("Back to the sale"), N_("Back")},
+	{KC(KEY_ENTER), ACT_ENTER, "Enter", NULL, NULL},
+	{'\r', ACT_ENTER, "Enter", NULL, NULL},
+	{KEYS_ESC, ACT_BACK, "Esc", NULL, NULL},
+	{0, ACT_NONE, NULL, NULL, NULL},
+};
+
+const struct keybind keys_journal[] = {
+	{KC(KEY_F(3)), ACT_QUANTITY, "F3", N_("Filter by state (all, then each)"), N_("State")},
+	{KC(KEY_F(4)), ACT_DISCOUNT, "F4", N_("Filter by method (all, QR, phone)"), N_("Method")},
+	{KEYS_ENTER, ACT_ENTER, "Enter", N_("The order's lines, VAT, timeline and refunds"), N_("Open")},
+	{KC(KEY_ENTER), ACT_ENTER, "Enter", NULL, NULL},
+	{'\r', ACT_ENTER, "Enter", NULL, NULL},
+	{KC(KEY_UP), ACT_UP, "\xe2\x86\x91", NULL, NULL},
+	{KC(KEY_DOWN), ACT_DOWN, "\xe2\x86\x93", NULL, NULL},
+	{KC(KEY_PPAGE), ACT_PAGE_UP, "PgUp", NULL, NULL},
+	{KC(KEY_NPAGE), ACT_PAGE_DOWN, "PgDn", NULL, NULL},
+	{KEYS_ESC, ACT_BACK, "Esc", N_("Back (first clears the search)"), N_("Back")},
+	{0, ACT_NONE, NULL, NULL, NULL},
+};
+
 enum action keys_lookup(const struct keybind *table, int key)
 {
 	for (; table->key; table++)

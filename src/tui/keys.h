@@ -58,6 +58,8 @@ extern const struct keybind keys_dialog[];
 extern const struct keybind keys_list_dialog[];
 extern const struct keybind keys_info[];
 extern const struct keybind keys_pay[];
+extern const struct keybind keys_pay_done[];
+extern const struct keybind keys_journal[];
 
 /* The action bound to key in table, or ACT_NONE. */
 enum action keys_lookup(const struct keybind *table, int key);

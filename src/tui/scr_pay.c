@@ -120,6 +120,7 @@ int pay_key(struct tui *t, int key)
 	enum action a = keys_lookup(keys_pay, key);
 
 	if (t->pay_outcome != PAY_LIVE) {
+		a = keys_lookup(keys_pay_done, key);
 		if (a == ACT_BACK || a == ACT_ENTER) {
 			/* paid: the next sale; not paid: the basket is back as it was */
 			sale_enter(t);
@@ -133,10 +134,15 @@ int pay_key(struct tui *t, int key)
 	}
 	if (a == ACT_BACK) {
 		struct payflow_changes ch;
+		bool sent = t->pay.payment_id[0] != '\0';
 		if (payflow_abandon(&t->pf, t->pay_order, t->user.id, &ch)) {
 			sale_enter(t);
-			tui_message(t, ROLE_INFO, _("Payment %s given up: it is cancelled and watched until it expires"),
-			            t->pay.merchant_order_id);
+			if (sent)
+				tui_message(t, ROLE_INFO, _("Payment %s given up: it is cancelled and watched until it expires"),
+				            t->pay.merchant_order_id);
+			else
+				tui_message(t, ROLE_INFO, _("Payment %s given up before the server answered: it is settled in the background"),
+				            t->pay.merchant_order_id);
 			t->pay_order = 0;
 		}
 		return TUI_REDRAW;
@@ -252,5 +258,5 @@ void pay_draw(struct tui *t)
 	}
 	if (t->msg.text[0])
 		draw_text(LINES - 3, 0, COLS, t->msg.role, -1, true, t->msg.text);
-	keys_draw_bar(keys_pay, LINES - 1, COLS);
+	keys_draw_bar(t->pay_outcome == PAY_LIVE ? keys_pay : keys_pay_done, LINES - 1, COLS);
 }

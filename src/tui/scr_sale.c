@@ -278,7 +278,7 @@ int sale_key(struct tui *t, int key)
 	case ACT_DELETE:
 		return void_line(t);
 	case ACT_JOURNAL:
-		info_enter(t, SCREEN_JOURNAL);
+		journal_enter(t);
 		return TUI_REDRAW;
 	case ACT_REPORTS:
 		info_enter(t, SCREEN_REPORTS);

@@ -227,6 +227,8 @@ static int dispatch(struct tui *t, int key)
 		return sale_key(t, key);
 	case SCREEN_PAY:
 		return pay_key(t, key);
+	case SCREEN_JOURNAL:
+		return journal_key(t, key);
 	default:
 		return info_key(t, key);
 	}
@@ -329,6 +331,9 @@ static void draw(struct tui *t)
 		case SCREEN_PAY:
 			pay_draw(t);
 			break;
+		case SCREEN_JOURNAL:
+			journal_draw(t);
+			break;
 		default:
 			info_draw(t);
 			break;
@@ -390,6 +395,7 @@ int tui_run(struct kp_config *cfg)
 
 	memset(&t, 0, sizeof t);
 	t.cfg = cfg;
+	t.jr_state = t.jr_method = -1;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "kaspi-pos: %s\n", _("the till needs a terminal; for scripts see kaspi-pos --help"));
 		return 2;
@@ -474,6 +480,9 @@ int tui_run(struct kp_config *cfg)
 	payflow_free(&t.pf);
 	qr_free(&t.qr);
 	free(t.alerts);
+	free(t.jr_list);
+	free(t.jr_lines);
+	free(t.jr_events);
 	basket_free(&t.basket);
 	free(t.users);
 	free(t.held);

@@ -134,6 +134,20 @@ struct tui {
 	struct journal_order *alerts;   /* late payments the cashier must settle */
 	size_t n_alerts;
 
+	/* the journal screen */
+	struct journal_order *jr_list;  /* today's orders as filtered */
+	size_t jr_n, jr_sel, jr_top;
+	int jr_state;                   /* filter: a journal state, or -1 */
+	int jr_method;                  /* filter: a method, or -1 */
+	char jr_search[40];             /* id, amount or time typed */
+	bool jr_detail;                 /* an order's detail is open */
+	struct journal_order jr_order;  /* that order */
+	struct journal_line *jr_lines;
+	size_t jr_nlines;
+	struct journal_event *jr_events;
+	size_t jr_nevents;
+	size_t jr_scroll;
+
 	/* connection */
 	enum tui_conn conn;
 	char conn_detail[XPAY_MESSAGE_SIZE];
@@ -176,6 +190,11 @@ void pay_changes(struct tui *t, const struct payflow_changes *ch);
 void pay_load_alerts(struct tui *t);
 /* F7 on the sale screen: the oldest late payment becomes a completed sale. */
 int pay_complete_alert(struct tui *t);
+
+void journal_enter(struct tui *t);
+void journal_reload(struct tui *t);
+int journal_key(struct tui *t, int key);
+void journal_draw(struct tui *t);
 
 void info_enter(struct tui *t, enum tui_screen screen);
 int info_key(struct tui *t, int key);
