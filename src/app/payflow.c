@@ -36,6 +36,9 @@ void payflow_free(struct payflow *pf)
 	free(pf->orders);
 	pf->orders = NULL;
 	pf->n = pf->cap = 0;
+	free(pf->refunds);
+	pf->refunds = NULL;
+	pf->n_refunds = pf->cap_refunds = 0;
 }
 
 static struct payflow_order *find(struct payflow *pf, int64_t id)
@@ -216,6 +219,10 @@ static bool build_body(void *arg, const char *merchant_order_id, const char **bo
 }
 
 static void send_job(struct payflow *pf, struct payflow_order *o);
+static void resume_refunds(struct payflow *pf, char *message, size_t size);
+static long tick_refunds(struct payflow *pf, int64_t now_ms, long soonest);
+static bool apply_refund(struct payflow *pf, const struct worker_result *r,
+                         struct payflow_changes *out);
 
 /* Journals and sends: the common part of both starts. */
 static bool start(struct payflow *pf, struct body_ctx *ctx, const struct journal_line *lines,
@@ -380,6 +387,7 @@ size_t payflow_resume(struct payflow *pf, char *message, size_t size)
 			taken++;
 	}
 	free(list);
+	resume_refunds(pf, message, size);
 	return taken;
 }
 
@@ -430,7 +438,7 @@ long payflow_tick(struct payflow *pf, int64_t now_ms)
 		if (soonest < 0 || wait < soonest)
 			soonest = wait;
 	}
-	return soonest;
+	return tick_refunds(pf, now_ms, soonest);
 }
 
 /* ---- results ------------------------------------------------------------- */
@@ -550,6 +558,8 @@ bool payflow_apply(struct payflow *pf, const struct worker_result *r, struct pay
 		out->n = 0;
 	if (r->kind == JOB_HEALTH)
 		return false;
+	if (r->kind == JOB_REFUND)
+		return apply_refund(pf, r, out);
 	struct payflow_order *o = find(pf, r->tag);
 	if (!o)
 		return false;
@@ -635,5 +645,355 @@ bool payflow_complete_late(struct payflow *pf, int64_t order_id, int64_t user_id
 		return false;
 	}
 	message[0] = '\0';
+	return true;
+}
+
+/* ---- refunds ---------------------------------------------------------------- */
+
+static struct payflow_refund *find_refund(struct payflow *pf, int64_t row)
+{
+	for (size_t i = 0; i < pf->n_refunds; i++)
+		if (pf->refunds[i].r.id == row)
+			return &pf->refunds[i];
+	return NULL;
+}
+
+const struct payflow_refund *payflow_find_refund(const struct payflow *pf, int64_t refund_row)
+{
+	return find_refund((struct payflow *)pf, refund_row);
+}
+
+size_t payflow_refunds_watching(const struct payflow *pf)
+{
+	return pf->n_refunds;
+}
+
+/* Starts watching a refund row; its request goes out at the next tick. */
+static struct payflow_refund *watch_refund(struct payflow *pf, const struct refund *r)
+{
+	struct payflow_refund *f = find_refund(pf, r->id);
+	if (f) {
+		f->r = *r;
+		return f;
+	}
+	if (pf->n_refunds == pf->cap_refunds) {
+		size_t cap = pf->cap_refunds ? pf->cap_refunds * 2 : 4;
+		struct payflow_refund *grown = realloc(pf->refunds, cap * sizeof *grown);
+		if (!grown)
+			return NULL;
+		pf->refunds = grown;
+		pf->cap_refunds = cap;
+	}
+	f = &pf->refunds[pf->n_refunds++];
+	memset(f, 0, sizeof *f);
+	f->r = *r;
+	return f;
+}
+
+/* Drops the refunds that are settled and have nothing at the worker. */
+static void unwatch_settled_refunds(struct payflow *pf)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < pf->n_refunds; i++)
+		if (pf->refunds[i].r.state == REFUND_PENDING || pf->refunds[i].in_flight)
+			pf->refunds[k++] = pf->refunds[i];
+	pf->n_refunds = k;
+}
+
+/* The change entry of refund f (its order's id, from = to = now). */
+static struct payflow_change *refund_change(struct payflow *pf, struct payflow_changes *out,
+                                            const struct payflow_refund *f)
+{
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < out->n; i++)
+		if (out->c[i].refund_row == f->r.id)
+			return &out->c[i];
+	if (out->n == PAYFLOW_CHANGES_MAX)
+		return NULL;
+	struct payflow_change *c = &out->c[out->n++];
+	struct journal_order o;
+	store_err err;
+	memset(c, 0, sizeof *c);
+	c->order_id = f->r.order_id;
+	c->refund_row = f->r.id;
+	c->refund_to = f->r.state;
+	if (journal_get(pf->db, f->r.order_id, &o, &err) == STORE_OK)
+		c->from = c->to = o.state;
+	return c;
+}
+
+static void refund_say(struct payflow *pf, struct payflow_refund *f, struct payflow_changes *out,
+                       const char *text)
+{
+	snprintf(f->message, sizeof f->message, "%s", text);
+	struct payflow_change *c = refund_change(pf, out, f);
+	if (c)
+		snprintf(c->message, sizeof c->message, "%s", text);
+}
+
+/* Rereads the refund's row and puts its state (and its order's) into
+ * the change. */
+static void refund_reload(struct payflow *pf, struct payflow_refund *f,
+                          struct payflow_changes *out)
+{
+	struct refund r;
+	struct journal_order o;
+	store_err err;
+	if (refunds_get(pf->db, f->r.id, &r, &err) == STORE_OK)
+		f->r = r;
+	struct payflow_change *c = refund_change(pf, out, f);
+	if (!c)
+		return;
+	c->refund_to = f->r.state;
+	if (journal_get(pf->db, f->r.order_id, &o, &err) == STORE_OK && o.state != c->from) {
+		c->to = o.state;
+		c->moved = true;
+	}
+}
+
+static void send_refund_job(struct payflow *pf, struct payflow_refund *f)
+{
+	store_err err;
+	struct worker_job job = {.kind = JOB_REFUND, .tag = -f->r.id};
+	char *body = NULL;
+	size_t len = 0;
+
+	/* the stored bytes, every time: the idempotency key is inside */
+	if (refunds_body(pf->db, f->r.id, &body, &len, &err) != STORE_OK) {
+		snprintf(f->message, sizeof f->message, "%s", err.message);
+		f->next_ms = mono_ms() + PAYFLOW_CREATE_BACKOFF_CAP_MS;
+		return;
+	}
+	job.body = body;
+	job.len = len;
+	if (worker_submit(pf->worker, &job))
+		f->in_flight = true;
+	else
+		f->next_ms = mono_ms() + 1000;
+	free(body);
+}
+
+/* Sends the refunds that are due; folds their wait into soonest. */
+static long tick_refunds(struct payflow *pf, int64_t now_ms, long soonest)
+{
+	for (size_t i = 0; i < pf->n_refunds; i++) {
+		struct payflow_refund *f = &pf->refunds[i];
+		if (f->in_flight)
+			continue;
+		if (f->next_ms <= now_ms)
+			send_refund_job(pf, f);
+		if (f->in_flight)
+			continue;
+		long wait = (long)(f->next_ms - now_ms);
+		if (wait < 0)
+			wait = 0;
+		if (soonest < 0 || wait < soonest)
+			soonest = wait;
+	}
+	return soonest;
+}
+
+static void resume_refunds(struct payflow *pf, char *message, size_t size)
+{
+	struct refund *list = NULL;
+	size_t count = 0;
+	store_err err;
+
+	if (refunds_pending(pf->db, &list, &count, &err) != STORE_OK) {
+		if (message && size && !message[0])
+			snprintf(message, size, "%s", err.message);
+		return;
+	}
+	for (size_t i = 0; i < count; i++)
+		watch_refund(pf, &list[i]);
+	free(list);
+}
+
+/* journal's body callback for a refund: the request, once the id and the
+ * amount are known. */
+struct refund_body_ctx {
+	const char *reason;
+	char *body;                   /* malloc'd by xpay_refund_body */
+	size_t len;
+	xpay_result res;
+};
+
+static bool build_refund_body(void *arg, const char *merchant_refund_id, const char *payment_id,
+                              int64_t amount, const char **body, size_t *len)
+{
+	struct refund_body_ctx *ctx = arg;
+	xpay_refund_req req = {.payment_id = payment_id, .amount = amount, .reason = ctx->reason,
+	                       .merchant_refund_id = merchant_refund_id};
+	free(ctx->body);
+	ctx->body = NULL;
+	if (xpay_refund_body(&req, &ctx->body, &ctx->len, &ctx->res) != XPAY_OK)
+		return false;
+	*body = ctx->body;
+	*len = ctx->len;
+	return true;
+}
+
+bool payflow_refund(struct payflow *pf, const struct payflow_refund_req *req,
+                    int64_t *refund_row, enum refunds_rule *rule, char *message, size_t size)
+{
+	store_err err;
+	struct refund r;
+	struct refund_quote q;
+	int64_t id = 0;
+	struct refund_body_ctx ctx = {.reason = req->reason};
+	struct refund_new n = {
+		.till_id = pf->cfg->till.id,
+		.shift_id = req->shift_id,
+		.order_id = req->order_id,
+		.amount = req->amount,
+		.lines = req->lines,
+		.n_lines = req->n_lines,
+		.reason = req->reason,
+		.user_id = req->user_id,
+		.approved_by = req->approver_id,
+		.bare_tax_rate = PAYFLOW_DEFAULT_TAX_RATE,
+		.build_body = build_refund_body,
+		.body_arg = &ctx,
+	};
+
+	if (rule)
+		*rule = REFUNDS_RULE_OK;
+	store_status st = refunds_create(pf->db, &n, &id, NULL, &q, &err);
+	free(ctx.body);
+	if (st != STORE_OK) {
+		if (rule)
+			*rule = q.rule;
+		snprintf(message, size, "%s",
+		         ctx.res.kind == XPAY_ERR_INVALID ? ctx.res.message : err.message);
+		return false;
+	}
+	*refund_row = id;
+	if (refunds_get(pf->db, id, &r, &err) != STORE_OK) {
+		snprintf(message, size, "%s", err.message);
+		return false;
+	}
+	struct payflow_refund *f = watch_refund(pf, &r);
+	if (!f) {
+		snprintf(message, size, "%s",
+		         _("Out of memory: the refund is journaled and will be sent later"));
+		return false;
+	}
+	send_refund_job(pf, f);
+	message[0] = '\0';
+	return true;
+}
+
+bool payflow_refund_check(struct payflow *pf, const struct payflow_refund_req *req,
+                          struct refund_quote *q, char *message, size_t size)
+{
+	store_err err;
+	struct refund_new n = {
+		.order_id = req->order_id,
+		.amount = req->amount,
+		.lines = req->lines,
+		.n_lines = req->n_lines,
+		.reason = req->reason,
+		.user_id = req->user_id,
+		.bare_tax_rate = PAYFLOW_DEFAULT_TAX_RATE,
+	};
+	if (refunds_check(pf->db, &n, q, &err) != STORE_OK) {
+		snprintf(message, size, "%s", err.message);
+		return false;
+	}
+	message[0] = '\0';
+	return true;
+}
+
+/* Whether the server's answer refuses the refund for good: it read the
+ * request and said no (400, 422, or no such payment). A refused key, a
+ * path the server lacks, 5xx or no answer leave it refund_pending: an
+ * earlier send may have gone through, and the same bytes settle it later. */
+static bool refund_refused(const xpay_result *res)
+{
+	if (res->kind != XPAY_ERR_HTTP)
+		return false;
+	return res->http_status == 400 || res->http_status == 422 ||
+	       (res->http_status == 404 && strcmp(res->code, "payment_not_found") == 0);
+}
+
+/* The server refunded f: record it with its order. */
+static void refund_done(struct payflow *pf, struct payflow_refund *f, const xpay_refunded *a,
+                        struct payflow_changes *out)
+{
+	store_err err;
+	char text[PAYFLOW_MESSAGE_SIZE];
+
+	if (a->amount != f->r.amount ||
+	    (a->merchant_refund_id[0] && strcmp(a->merchant_refund_id, f->r.merchant_refund_id) != 0)) {
+		/* not the refund asked for: record nothing, keep asking slowly */
+		snprintf(text, sizeof text, "%s %s",
+		         _("The server answered for another refund than"), f->r.merchant_refund_id);
+		f->stalled = true;
+		f->next_ms = mono_ms() + PAYFLOW_REFUND_STALL_MS;
+		refund_say(pf, f, out, text);
+		return;
+	}
+	refund_change(pf, out, f); /* the order's state before */
+	store_status st = refunds_settle(pf->db, f->r.id, a->refund_id, NULL, &err);
+	if (st != STORE_OK && st != STORE_ERR_STATE) {
+		/* the disk, most likely: the same bytes get the same answer later */
+		f->next_ms = mono_ms() + PAYFLOW_CREATE_BACKOFF_CAP_MS;
+		refund_say(pf, f, out, err.message);
+	}
+	refund_reload(pf, f, out);
+}
+
+/* A send that failed and may be repeated: back off as a create does. */
+static void refund_retry(struct payflow *pf, struct payflow_refund *f, const xpay_result *res,
+                         struct payflow_changes *out)
+{
+	int64_t delay = 1000;
+	f->errors++;
+	f->retry_after_s = res->kind == XPAY_ERR_RATE_LIMITED ? res->retry_after_s : 0;
+	for (int i = 1; i < f->errors && delay < PAYFLOW_CREATE_BACKOFF_CAP_MS; i++)
+		delay *= 2;
+	if (delay > PAYFLOW_CREATE_BACKOFF_CAP_MS)
+		delay = PAYFLOW_CREATE_BACKOFF_CAP_MS;
+	if (f->retry_after_s * 1000 > delay)
+		delay = (int64_t)f->retry_after_s * 1000;
+	f->next_ms = mono_ms() + delay;
+	refund_say(pf, f, out, res->message);
+}
+
+static bool apply_refund(struct payflow *pf, const struct worker_result *r,
+                         struct payflow_changes *out)
+{
+	store_err err;
+	const xpay_result *res = &r->res;
+	struct payflow_refund *f = r->tag < 0 ? find_refund(pf, -r->tag) : NULL;
+
+	if (!f)
+		return false;
+	f->in_flight = false;
+	take_skew(pf, res);
+	refunds_note_attempt(pf->db, f->r.id, res->kind == XPAY_OK ? NULL : res->message, &err);
+	if (res->kind == XPAY_OK) {
+		f->errors = 0;
+		f->stalled = false;
+		f->message[0] = '\0';
+		refund_done(pf, f, &r->u.refund, out);
+	} else if (xpay_result_retryable(res)) {
+		refund_retry(pf, f, res, out);
+	} else if (refund_refused(res)) {
+		refund_change(pf, out, f);
+		if (refunds_fail(pf->db, f->r.id, res->message, &err) != STORE_OK)
+			f->next_ms = mono_ms() + PAYFLOW_CREATE_BACKOFF_CAP_MS;
+		refund_reload(pf, f, out);
+		struct payflow_change *c = refund_change(pf, out, f);
+		if (c)
+			c->refused = f->r.state == REFUND_FAILED;
+		refund_say(pf, f, out, res->message);
+	} else {
+		f->stalled = true;
+		f->next_ms = mono_ms() + PAYFLOW_REFUND_STALL_MS;
+		refund_say(pf, f, out, res->message);
+	}
+	unwatch_settled_refunds(pf);
 	return true;
 }

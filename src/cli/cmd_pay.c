@@ -21,6 +21,7 @@
 #include "core/money.h"
 #include "core/timeutil.h"
 #include "store/journal.h"
+#include "store/refunds.h"
 #include "store/shifts.h"
 #include "tui/qr.h"
 
@@ -401,6 +402,17 @@ struct settle {
 static void settle_change(void *arg, const struct payflow_change *ch, const struct worker_result *r)
 {
 	struct settle *s = arg;
+	if (ch && ch->refund_row && ch->refund_to != REFUND_PENDING) {
+		struct refund f;
+		struct journal_order o;
+		store_err err;
+		if (refunds_get(s->db, ch->refund_row, &f, &err) == STORE_OK &&
+		    journal_get(s->db, f.order_id, &o, &err) == STORE_OK)
+			printf("%s: %s → %s (%s %s %s)\n", f.merchant_refund_id,
+			       refunds_state_name(REFUND_PENDING), refunds_state_name(f.state), _("order"),
+			       o.merchant_order_id, journal_state_name(o.state));
+		return;
+	}
 	for (size_t i = 0; i < s->n; i++) {
 		if (s->ids[i] != r->tag)
 			continue;
@@ -454,12 +466,26 @@ int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)
 		s.ids[i] = pf.orders[i].j.id;
 		s.before[i] = pf.orders[i].j.state;
 	}
+	/* the refunds still refund_pending, taken by payflow_resume too */
+	size_t n_refunds = payflow_refunds_watching(&pf);
+	int64_t *refund_rows = calloc(n_refunds ? n_refunds : 1, sizeof *refund_rows);
+	if (!refund_rows) {
+		rc = EXIT_STORE;
+		goto done;
+	}
+	for (size_t i = 0; i < n_refunds; i++)
+		refund_rows[i] = pf.refunds[i].r.id;
 	int64_t deadline = mono_ms() + RECONCILE_DEADLINE_MS;
 	for (;;) {
 		size_t open = 0;
 		for (size_t i = 0; i < n; i++)
 			if (!s.answered[i] && payflow_find(&pf, s.ids[i]))
 				open++;
+		for (size_t i = 0; i < n_refunds; i++) {
+			const struct payflow_refund *f = payflow_find_refund(&pf, refund_rows[i]);
+			if (f && !f->stalled)
+				open++;
+		}
 		if (open == 0 || mono_ms() > deadline)
 			break;
 		wait_and_apply(&pf, w, 500, settle_change, &s);
@@ -479,7 +505,21 @@ int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	printf(_("reconcile: %zu unfinished, %zu settled, %zu still open on the server, %zu not reached\n"),
 	       n, settled, live, unreachable);
-	rc = unreachable ? EXIT_API : 0;
+	size_t refunded = 0, refund_failed = 0, refund_pending = 0;
+	for (size_t i = 0; i < n_refunds; i++) {
+		struct refund f;
+		store_err err;
+		if (refunds_get(db, refund_rows[i], &f, &err) != STORE_OK)
+			continue;
+		refunded += f.state == REFUND_REFUNDED;
+		refund_failed += f.state == REFUND_FAILED;
+		refund_pending += f.state == REFUND_PENDING;
+	}
+	if (n_refunds)
+		printf(_("reconcile: %zu refunds pending, %zu refunded, %zu refused, %zu still pending\n"),
+		       n_refunds, refunded, refund_failed, refund_pending);
+	free(refund_rows);
+	rc = unreachable || refund_pending ? EXIT_API : 0;
 done:
 	free(s.ids);
 	free(s.answered);

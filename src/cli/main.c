@@ -28,6 +28,8 @@ static const struct command commands[] = {
 	 .run = cmd_status},
 	{.name = "reconcile", .usage = "", .summary = "settle every unfinished order with the server",
 	 .run = cmd_reconcile},
+	{.name = "refund", .usage = "", .summary = "ORDER_OR_PAYMENT_ID [AMOUNT] --reason TEXT [--user NAME]: a refund, with a manager's PIN",
+	 .run = cmd_refund},
 	{.name = "catalog", .usage = "", .summary = "import FILE.csv | find TEXT: load or search the product catalog",
 	 .run = cmd_catalog},
 	{.name = "user", .usage = "", .summary = "add NAME --role cashier|manager | list: the till's users (PIN asked twice)",
