@@ -888,8 +888,7 @@ static store_status attempt_in(store_db *db, int64_t id, const char *last_error,
 
 	copy_line(text, sizeof text, last_error);
 	if ((s = db_prepare(db,
-	                    "UPDATE refunds SET attempts = attempts + 1,"
-	                    " last_error = CASE WHEN ?2 = '' THEN last_error ELSE ?2 END,"
+	                    "UPDATE refunds SET attempts = attempts + 1, last_error = ?2,"
 	                    " updated_at = CASE WHEN state = 'refund_pending' THEN ?3 ELSE updated_at END"
 	                    " WHERE id = ?1",
 	                    &st, err)) != STORE_OK)
