@@ -190,6 +190,8 @@ static const struct config_key config_keys[] = {
 	{.section = "printer", .name = "file", .type = KEY_STRING, FIELD(printer.file), .def = ""},
 	{.section = "printer", .name = "codepage", .type = KEY_ENUM, FIELD(printer.codepage),
 	 .def = "cp866", .choices = codepage_names},
+	{.section = "printer", .name = "codetable", .type = KEY_INT, FIELD(printer.codetable),
+	 .def = "0", .min = 0, .max = 255, .expect = "0 (the printer's usual number) to 255, from its self-test page"},
 	{.section = "printer", .name = "width", .type = KEY_INT, FIELD(printer.width), .def = "32",
 	 .min = 32, .max = 48, .check = check_width, .expect = "32, 42 or 48 (columns)"},
 

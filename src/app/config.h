@@ -97,6 +97,7 @@ struct kp_config {
 		char device[CONFIG_PATH_MAX];    /* e.g. "/dev/usb/lp0" */
 		char file[CONFIG_PATH_MAX];
 		enum config_codepage codepage;
+		int codetable;                   /* ESC t number of that page; 0: Epson's (17, 53) */
 		int width;                       /* columns: 32, 42 or 48 */
 	} printer;
 	struct {                                 /* hundredths of a percent: 50 = 0.5 % */

@@ -81,8 +81,12 @@ static const char *errno_text(int e, char *buf, size_t size)
 
 static struct escpos_job job_for(const struct kp_config *cfg)
 {
-	return escpos_job_default(cfg->printer.codepage == CONFIG_CODEPAGE_KZ1048 ? ESCPOS_KZ1048
-	                                                                         : ESCPOS_CP866);
+	struct escpos_job job = escpos_job_default(
+		cfg->printer.codepage == CONFIG_CODEPAGE_KZ1048 ? ESCPOS_KZ1048 : ESCPOS_CP866);
+	/* vendors number their tables differently: the self-test page says */
+	if (cfg->printer.codetable > 0)
+		job.table = (unsigned char)cfg->printer.codetable;
+	return job;
 }
 
 /* ---- SIGPIPE ------------------------------------------------------------- */
