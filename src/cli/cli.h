@@ -32,6 +32,8 @@ int cmd_user(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_charge(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_status(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_report(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_journal(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_refund(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -1,0 +1,273 @@
+/* reports.h — the till's reports: X (the open shift so far), Z (closes
+ * the open shift; numbered, stored, reprintable, never changed) and the
+ * day report (one Almaty calendar day over every shift), and the journal
+ * listing behind `kaspi-pos journal`. One computation fills a struct
+ * report; three writers turn it into text (32, 42 or 48 columns), CSV or
+ * JSON (DESIGN.md, "Reports").
+ *
+ * What counts (money is int64_t tiyn, percentages hundredths):
+ *   sales     orders in succeeded, late_paid, partially_refunded and
+ *             refunded, at their full amount, per payment method;
+ *   refunds   refunds in state refunded, by their created time within
+ *             the period, per method of their order;
+ *   net       sales − refunds;
+ *   VAT       per rate, from the live (not voided) lines of the sales and
+ *             the parts of the refunds (refund_lines), each rate group
+ *             rounded half up on its total (core/vat.h); sales journaled
+ *             without lines are summed apart as "not itemised" (no rate
+ *             to apply);
+ *   commission per method: net of the method × its percent, rounded half
+ *             away from zero (an estimate: the provider's statement rules);
+ *   payout    net − commission;
+ *   unfinished orders (creating, pending, abandoned, late_paid) and
+ *             refunds (refund_pending), listed as a warning; a late_paid
+ *             order is a sale and a warning at once;
+ *   counts of cancelled, failed and expired orders; voided lines (count
+ *             and amount, in orders of any state); first and last order.
+ * X and Z take the orders and the refunds of the shift (each belongs to
+ * the shift it was made in); the day report takes the orders and the
+ * refunds whose Almaty date of creation is the day.
+ *
+ * Speed: the per-state, per-method and per-rate sums come from two small
+ * running-total tables (report_orders, report_lines) that triggers keep
+ * in the same transaction as every order insert, line insert and state
+ * move (schema step in db.c). A report reads a few dozen rows of them
+ * instead of a million orders; reports_verify recomputes them from the
+ * journal rows to prove they agree.
+ *
+ * The Z snapshot is the report's JSON (report_json), stored in the
+ * z_reports table that a trigger keeps unchangeable; a reprint parses it
+ * back (report_from_json), so it prints what was printed at closing.
+ *
+ * Threads: like every store module, on the connection's thread. */
+#ifndef KP_STORE_REPORTS_H
+#define KP_STORE_REPORTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "core/vat.h"
+#include "store/db.h"
+#include "store/journal.h"
+
+#define REPORT_TEXT_SIZE 256      /* store name, address: bytes incl. NUL (config.h's) */
+#define REPORT_SHORT_SIZE 32      /* BIN, till id */
+#define REPORT_NAME_SIZE 128      /* a user's name (users.h) */
+#define REPORT_REF_SIZE 72        /* a merchant order or refund id, NUL included */
+#define REPORT_STATE_SIZE 24      /* "partially_refunded", "refund_pending", NUL */
+#define REPORT_WIDTH_MIN 32       /* receipt widths the text writer takes: 32, 42, 48 */
+#define REPORT_WIDTH_MAX 48
+#define REPORT_EVENT_Z "z_report" /* the events log's kind for a Z report */
+
+enum report_kind {
+	REPORT_X,                 /* the open shift so far */
+	REPORT_Z,                 /* the shift, closed by this report */
+	REPORT_DAY,               /* one Almaty calendar day, every shift */
+};
+
+/* Payment methods as the reports list them: card is not taken by the
+ * till (orders are qr or phone) but the contract knows it. */
+enum report_method {
+	REPORT_QR,
+	REPORT_PHONE,
+	REPORT_CARD,
+	REPORT_METHOD_COUNT
+};
+
+/* A count and its sum. */
+struct report_sum {
+	int64_t count;
+	int64_t amount;           /* tiyn */
+};
+
+/* What the store cannot know: who the shop is, and the commission. The
+ * CLI and the till fill it from the config. Strings may be NULL (""). */
+struct report_params {
+	const char *store_name;
+	const char *store_bin;
+	const char *store_address;
+	const char *till_id;
+	int commission[REPORT_METHOD_COUNT]; /* hundredths of a percent: 50 = 0.50 % */
+};
+
+/* Somebody who took orders in the period. */
+struct report_cashier {
+	int64_t user_id;          /* 0: a headless command (charge) */
+	char name[REPORT_NAME_SIZE]; /* "" for user 0 */
+};
+
+/* An order or a refund whose outcome is still open. */
+struct report_unfinished {
+	bool refund;              /* a refund (refund_pending), else an order */
+	int64_t id;               /* row id of the order or the refund */
+	char ref[REPORT_REF_SIZE];       /* merchant_order_id, or the refund's id */
+	char order_ref[REPORT_REF_SIZE]; /* a refund's order's merchant_order_id; "" */
+	char state[REPORT_STATE_SIZE];   /* "pending", "refund_pending", ... */
+	int64_t amount;           /* tiyn */
+	time_t created_at;
+};
+
+struct report {
+	enum report_kind kind;
+	char store_name[REPORT_TEXT_SIZE];
+	char store_bin[REPORT_SHORT_SIZE];
+	char store_address[REPORT_TEXT_SIZE];
+	char till_id[REPORT_SHORT_SIZE];
+
+	int64_t shift_id;         /* X, Z: the shift; day: the first shift with orders that day (0) */
+	int64_t last_shift_id;    /* day: the last such shift; X, Z: shift_id */
+	int64_t z_number;         /* Z: its number; 0 otherwise */
+	char closed_by[REPORT_NAME_SIZE]; /* Z: the manager */
+	int day;                  /* day: YYYYMMDD (Almaty); 0 otherwise */
+	time_t from;              /* the period: shift opened / day's first second */
+	time_t to;                /* X, Z: the report's time; day: the day's last second */
+	time_t generated_at;      /* when computed */
+	bool over_24h;            /* X, Z: the shift has been open more than 24 hours */
+
+	struct report_cashier *cashiers; /* malloc'd, n_cashiers; by name, user 0 last */
+	size_t n_cashiers;
+
+	struct report_sum sales[REPORT_METHOD_COUNT];
+	struct report_sum sales_total;
+	struct report_sum refunds[REPORT_METHOD_COUNT];
+	struct report_sum refunds_total;
+	int64_t net;              /* sales_total.amount − refunds_total.amount */
+
+	struct vat_table vat_sales;      /* live lines of the sales, per rate */
+	struct vat_table vat_refunds;    /* refund lines, per rate (gross positive) */
+	struct report_sum sales_unitemised; /* sales journaled without lines: no rate known */
+
+	int commission_rate[REPORT_METHOD_COUNT]; /* hundredths of a percent */
+	int64_t commission[REPORT_METHOD_COUNT];  /* tiyn, of each method's net */
+	int64_t commission_total;
+	int64_t payout;           /* net − commission_total */
+
+	int64_t cancelled, failed, expired; /* orders */
+	struct report_sum voided; /* voided lines and their totals */
+	time_t first_order;       /* created_at of the first and last order; 0: none */
+	time_t last_order;
+
+	struct report_unfinished *unfinished; /* malloc'd, n_unfinished, oldest first */
+	size_t n_unfinished;
+};
+
+/* Translates a label of the text writer (gettext); NULL: as written.
+ * Some labels are printf formats: the translation keeps their %s/%d. */
+typedef const char *(*report_tr_fn)(const char *msgid) __attribute__((format_arg(1)));
+
+/* Frees what a report holds (not r itself) and zeroes it. */
+void report_free(struct report *r);
+
+/* X report of the open shift at db_now(). STORE_NOT_FOUND when no shift
+ * is open. */
+store_status reports_x(store_db *db, const struct report_params *p, struct report *out,
+                       store_err *err);
+
+/* Day report of the Almaty date yyyymmdd (20261126). STORE_ERR_INPUT for
+ * a date that does not exist. */
+store_status reports_day(store_db *db, const struct report_params *p, int yyyymmdd,
+                         struct report *out, store_err *err);
+
+/* Z report: in one transaction computes the open shift's report, gives
+ * it the next number (1, 2, ...), stores its snapshot, closes the shift
+ * (closed_at, z_number: shifts_close) and logs z_report for manager_id,
+ * who must be a manager (STORE_ERR_INPUT otherwise). STORE_NOT_FOUND
+ * when no shift is open; on any failure nothing changed. */
+store_status reports_close_z(store_db *db, const struct report_params *p, int64_t manager_id,
+                             struct report *out, store_err *err);
+
+/* Z report number n as stored: *out parsed from the snapshot (may be
+ * NULL), *snapshot (may be NULL) a malloc'd copy of its JSON text.
+ * STORE_NOT_FOUND for no such number. */
+store_status reports_get_z(store_db *db, int64_t number, struct report *out, char **snapshot,
+                           store_err *err);
+
+/* The newest Z number, 0 when there is none. */
+store_status reports_last_z(store_db *db, int64_t *number, store_err *err);
+
+/* Recomputes the running totals of shift_id (0: of every shift) from
+ * the journal rows: STORE_OK when they agree, STORE_ERR_INTERNAL naming
+ * the first difference otherwise. For tests and the bench; slow. */
+store_status reports_verify(store_db *db, int64_t shift_id, store_err *err);
+
+/* ---- writers: each returns a malloc'd NUL-terminated text, NULL on
+ * running out of memory (or a width outside 32/42/48). */
+
+/* Receipt text, width columns (32, 42 or 48) of UTF-8, no line wider
+ * (a column is a code point), amounts right-aligned, labels through tr. */
+char *report_text(const struct report *r, int width, report_tr_fn tr);
+
+/* CSV, RFC 4180: a header row "section,key,item,value", then one row per
+ * figure; money as tenge with two decimals ("1500.00"). */
+char *report_csv(const struct report *r);
+
+/* JSON (the Z snapshot's form): money as integer tiyn, times RFC 3339
+ * UTC, as the API writes them. */
+char *report_json(const struct report *r);
+
+/* Reads report_json's text back into *out (report_free it). False, with
+ * a line in errbuf, for text that is not such a report. */
+bool report_from_json(const char *json, struct report *out, char *errbuf, size_t errsize);
+
+/* ---- the journal listing ------------------------------------------- */
+
+/* A refund as the listing shows it under its order. */
+struct report_refund {
+	int64_t id;
+	char ref[REPORT_REF_SIZE];       /* merchant_refund_id */
+	char state[REPORT_STATE_SIZE];   /* refund_pending, refunded, refund_failed */
+	int64_t amount;
+	time_t created_at;
+};
+
+/* One order of the listing, with its lines and refunds. */
+struct report_order {
+	int64_t id;
+	char merchant_order_id[JOURNAL_ORDER_ID_SIZE];
+	int64_t shift_id;
+	int64_t user_id;                 /* 0: a headless command */
+	enum journal_method method;
+	enum journal_state state;
+	int64_t amount;                  /* tiyn */
+	int64_t refunded_amount;         /* tiyn */
+	char payment_id[JOURNAL_PAYMENT_ID_SIZE]; /* "" until the server answered */
+	time_t created_at;
+	struct journal_line *lines;      /* malloc'd, n_lines, voided ones too */
+	size_t n_lines;
+	struct report_refund *refunds;   /* malloc'd, n_refunds, oldest first */
+	size_t n_refunds;
+};
+
+struct report_journal {
+	int from_day, to_day;            /* YYYYMMDD, Almaty */
+	bool has_state;                  /* filtered by state */
+	enum journal_state state;
+	struct report_order *orders;     /* malloc'd, n_orders, oldest first */
+	size_t n_orders;
+};
+
+/* The orders created on Almaty dates from_day … to_day (YYYYMMDD), only
+ * those in *state when state is not NULL, with lines and refunds. */
+store_status reports_journal(store_db *db, int from_day, int to_day,
+                             const enum journal_state *state, struct report_journal *out,
+                             store_err *err);
+void report_journal_free(struct report_journal *j);
+
+/* The listing as a table (time, order id, method, state, amount,
+ * refunded, payment id), CSV (tenge, two decimals) or JSON (tiyn, lines
+ * and refunds per order). malloc'd; NULL when out of memory. */
+char *report_journal_text(const struct report_journal *j, report_tr_fn tr);
+char *report_journal_csv(const struct report_journal *j);
+char *report_journal_json(const struct report_journal *j);
+
+/* ---- dates --------------------------------------------------------- */
+
+/* Parses "YYYY-MM-DD" (a real date) into 20261126. */
+bool report_parse_date(const char *text, int *yyyymmdd);
+
+/* The first second of Almaty date yyyymmdd (UTC+5), as Unix time. */
+time_t report_day_start(int yyyymmdd);
+
+#endif
