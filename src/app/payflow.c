@@ -157,8 +157,9 @@ static void move(struct payflow *pf, struct payflow_order *o, enum journal_state
 		say(o, out, err.message);
 		return;
 	}
-	reload(pf, o);
+	/* the change is taken before the reload, so that it starts from `from` */
 	struct payflow_change *c = change_for(out, o);
+	reload(pf, o);
 	if (c && o->j.state != from) {
 		c->to = o->j.state;
 		c->moved = true;

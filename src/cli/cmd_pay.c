@@ -120,9 +120,11 @@ static void charge_change(void *arg, const struct payflow_change *ch, const stru
 		return;
 	if (journal_get(c->db, c->order_id, &o, &err) != STORE_OK)
 		return;
-	if (!c->shown && o.payment_id[0] && o.state == JOURNAL_PENDING) {
+	if (!c->shown && o.payment_id[0] &&
+	    (o.state == JOURNAL_PENDING || journal_state_final(o.state))) {
+		/* a replayed create may answer with a payment already over */
 		charge_show(c, &o);
-		if (c->no_wait) {
+		if (c->no_wait && o.state == JOURNAL_PENDING) {
 			c->done = true;
 			c->rc = 0;
 			return;
@@ -263,11 +265,13 @@ int cmd_charge(struct cli_ctx *ctx, int argc, char **argv)
 		bool creating = o && o->j.state == JOURNAL_CREATING;
 		if (interrupted || (creating && mono_ms() - started > CHARGE_CREATE_GIVE_UP_MS)) {
 			struct payflow_changes ch;
+			bool known = o && o->j.payment_id[0];
 			payflow_abandon(&pf, c.order_id, 0, &ch);
 			fprintf(stderr, "%s%s\n", c.tty ? "\r" : "",
-			        interrupted ? _("given up: the payment is cancelled; kaspi-pos reconcile settles it")
-			                    : _("no answer from the server: the order stays in the journal; "
-			                        "kaspi-pos reconcile settles it"));
+			        !interrupted ? _("no answer from the server: the order stays in the journal; "
+			                         "kaspi-pos reconcile settles it")
+			        : known ? _("given up: a cancel goes to the server; kaspi-pos reconcile settles the rest")
+			                : _("given up before the server answered: kaspi-pos reconcile settles it"));
 			/* let the cancel go out */
 			for (int i = 0; i < 12 && payflow_find(&pf, c.order_id); i++)
 				wait_and_apply(&pf, w, 250, NULL, NULL);
@@ -392,6 +396,7 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 
 struct settle {
 	store_db *db;
+	struct payflow *pf;
 	int64_t *ids;          /* the orders taken at the start */
 	bool *answered;        /* the server said something definite about it */
 	enum journal_state *before;
@@ -416,8 +421,13 @@ static void settle_change(void *arg, const struct payflow_change *ch, const stru
 	for (size_t i = 0; i < s->n; i++) {
 		if (s->ids[i] != r->tag)
 			continue;
-		if (r->res.kind == XPAY_OK || r->res.kind == XPAY_UNSUPPORTED || !xpay_result_retryable(&r->res))
-			s->answered[i] = true;
+		if (r->res.kind == XPAY_OK || r->res.kind == XPAY_UNSUPPORTED || !xpay_result_retryable(&r->res)) {
+			/* an abandoned order whose payment was just found still has
+			 * its cancel to send: not settled until that is answered */
+			const struct payflow_order *w = payflow_find(s->pf, s->ids[i]);
+			if (!(w && w->j.state == JOURNAL_ABANDONED && w->j.payment_id[0] && !w->cancel_asked))
+				s->answered[i] = true;
+		}
 		if (ch && ch->moved) {
 			struct journal_order o;
 			store_err err;
@@ -454,7 +464,7 @@ int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)
 		rc = EXIT_STORE;
 		goto out;
 	}
-	struct settle s = {.db = db, .n = n};
+	struct settle s = {.db = db, .pf = &pf, .n = n};
 	s.ids = calloc(n ? n : 1, sizeof *s.ids);
 	s.answered = calloc(n ? n : 1, sizeof *s.answered);
 	s.before = calloc(n ? n : 1, sizeof *s.before);

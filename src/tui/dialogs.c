@@ -229,7 +229,7 @@ static int discount_key(struct tui *t, int key)
 		t->pending.value = v;
 		enum basket_status st = apply_discount(t, false);
 		if (st == BASKET_NEEDS_APPROVAL) {
-			dialog_open(t, DIALOG_APPROVE);
+			dialog_approve(t, APPROVE_DISCOUNT);
 			tui_message(t, ROLE_ERROR, "%s", _("Above the cashier's limit: a manager's PIN is needed"));
 			return TUI_REDRAW;
 		}
@@ -272,7 +272,10 @@ static int approve_key(struct tui *t, int key)
 	case ACT_BACK:
 		explicit_bzero(t->pin, sizeof t->pin);
 		t->dialog = DIALOG_NONE;
-		tui_message(t, ROLE_INFO, "%s", _("Discount not given"));
+		tui_message(t, ROLE_INFO, "%s",
+		            t->approve_for == APPROVE_DISCOUNT ? _("Discount not given")
+		            : t->approve_for == APPROVE_REFUND ? _("No refund made")
+		                                               : _("The shift stays open"));
 		return TUI_REDRAW;
 	case ACT_UP:
 		t->approve_sel = next_manager(t, t->approve_sel, -1);
@@ -294,12 +297,17 @@ static int approve_key(struct tui *t, int key)
 		}
 		if (check.verdict == USERS_PIN_OK && check.role == USER_MANAGER) {
 			snprintf(t->approve_name, sizeof t->approve_name, "%s", m->name);
+			t->approve_id = check.user_id;
+			t->dialog = DIALOG_NONE;
+			if (t->approve_for == APPROVE_REFUND)
+				return refund_approved(t);
+			if (t->approve_for == APPROVE_Z)
+				return reports_close(t);
 			enum basket_status bs = apply_discount(t, true);
 			if (bs != BASKET_OK) {
 				tui_message(t, ROLE_ERROR, "%s", _(basket_status_message(bs)));
 				tui_bell(t, 1);
 			}
-			t->dialog = DIALOG_NONE;
 		} else if (check.verdict == USERS_LOCKED) {
 			tui_message(t, ROLE_ERROR, _("%s is locked for %ld s more"), m->name, check.locked_for);
 			tui_bell(t, 1);
@@ -319,6 +327,13 @@ static int approve_key(struct tui *t, int key)
 		t->pin[len - 1] = '\0';
 	}
 	return TUI_REDRAW;
+}
+
+/* Opens the manager's approval for what. */
+void dialog_approve(struct tui *t, enum approve_for what)
+{
+	t->approve_for = what;
+	dialog_open(t, DIALOG_APPROVE);
 }
 
 static void approve_draw(struct tui *t)
@@ -450,6 +465,120 @@ static int phone_key(struct tui *t, int key)
 	return TUI_REDRAW;
 }
 
+/* ---- a refund ----------------------------------------------------------- */
+
+/* Ready reasons (←→); the text stays editable. */
+static const char *const refund_reasons[] = {
+	N_("The buyer returned the goods"),
+	N_("The buyer changed their mind"),
+	N_("Charged by mistake"),
+	N_("Damaged goods"),
+	N_("Goods not delivered"),
+};
+#define N_REASONS (sizeof refund_reasons / sizeof *refund_reasons)
+
+/* The request the dialog stands for (amount in tenge, 0: all that is left). */
+static struct payflow_refund_req refund_req(const struct tui *t, int64_t amount)
+{
+	return (struct payflow_refund_req){
+		.order_id = t->jr_order.id,
+		.amount = amount,
+		.reason = t->rf_reason,
+		.user_id = t->user.id,
+		.approver_id = t->approve_id,
+		.shift_id = t->shift.id,
+	};
+}
+
+int refund_approved(struct tui *t)
+{
+	char message[PAYFLOW_MESSAGE_SIZE], sum[48];
+	int64_t row;
+	enum refunds_rule rule;
+	struct payflow_refund_req req = refund_req(t, t->rf_value);
+
+	if (!payflow_refund(&t->pf, &req, &row, &rule, message, sizeof message)) {
+		tui_message(t, ROLE_ERROR, "%s", message);
+		tui_bell(t, 2);
+		return TUI_REDRAW;
+	}
+	money_format(sum, sizeof sum, t->rf_value);
+	tui_message(t, ROLE_INFO, _("Refund of %s sent (approved by %s)…"), sum, t->approve_name);
+	return TUI_REDRAW;
+}
+
+static int refund_key(struct tui *t, int key)
+{
+	switch (keys_lookup(keys_dialog, key)) {
+	case ACT_BACK:
+		t->dialog = DIALOG_NONE;
+		return TUI_REDRAW;
+	case ACT_ENTER: {
+		char message[PAYFLOW_MESSAGE_SIZE];
+		struct refund_quote q;
+		int64_t amount;
+		if (!money_parse_tenge(t->rf_amount, &amount) || amount <= 0) {
+			tui_message(t, ROLE_ERROR, "%s", _("Type the amount to give back in tenge, like 500 or 500,50"));
+			tui_bell(t, 1);
+			return TUI_REDRAW;
+		}
+		struct payflow_refund_req req = refund_req(t, amount);
+		if (!payflow_refund_check(&t->pf, &req, &q, message, sizeof message)) {
+			tui_message(t, ROLE_ERROR, "%s", message);
+			tui_bell(t, 1);
+			return TUI_REDRAW;
+		}
+		t->rf_value = q.amount;
+		dialog_approve(t, APPROVE_REFUND);
+		return TUI_REDRAW;
+	}
+	default:
+		break;
+	}
+	if (key == '\t' || key == KC(KEY_BTAB)) {
+		t->rf_on_reason = !t->rf_on_reason;
+		return TUI_REDRAW;
+	}
+	if (t->rf_on_reason && (key == KC(KEY_LEFT) || key == KC(KEY_RIGHT))) {
+		int step = key == KC(KEY_LEFT) ? (int)N_REASONS - 1 : 1;
+		t->rf_preset = (t->rf_preset + step) % (int)N_REASONS;
+		snprintf(t->rf_reason, sizeof t->rf_reason, "%s", _(refund_reasons[t->rf_preset]));
+		return TUI_REDRAW;
+	}
+	char *field = t->rf_on_reason ? t->rf_reason : t->rf_amount;
+	size_t size = t->rf_on_reason ? sizeof t->rf_reason : sizeof t->rf_amount;
+	if (is_backspace(key)) {
+		backspace_utf8(field);
+		return TUI_REDRAW;
+	}
+	if (is_text(key)) {
+		if (!t->rf_on_reason && !((key >= '0' && key <= '9') || key == ',' || key == '.' || key == ' '))
+			return TUI_HANDLED;
+		append_utf8(field, size, key);
+	}
+	return TUI_REDRAW;
+}
+
+static void refund_draw(struct tui *t)
+{
+	int w = 64, h = 11, y = (LINES - h) / 2, x = (COLS - w) / 2;
+	char paid[48], left[48];
+	const struct journal_order *o = &t->jr_order;
+
+	money_format(paid, sizeof paid, o->amount);
+	money_format(left, sizeof left, o->amount - o->refunded_amount);
+	draw_box(y, x, h, w, ROLE_DIALOG_TITLE, ROLE_DIALOG, _("Refund"));
+	draw_textf(y + 1, x + 2, w - 4, ROLE_DIALOG, -1, true, "%s  %s", o->merchant_order_id, paid);
+	draw_textf(y + 2, x + 2, w - 4, ROLE_DIM, -1, true, _("At most %s can go back"), left);
+	draw_textf(y + 4, x + 2, w - 4, t->rf_on_reason ? ROLE_DIALOG : ROLE_SELECTED, -1, true, "%s %s%s",
+	           _("Amount, tenge:"), t->rf_amount, t->rf_on_reason ? "" : "_");
+	draw_textf(y + 6, x + 2, w - 4, t->rf_on_reason ? ROLE_SELECTED : ROLE_DIALOG, -1, true, "%s %s%s",
+	           _("Reason:"), t->rf_reason, t->rf_on_reason ? "_" : "");
+	draw_text(y + 8, x + 2, w - 4, ROLE_DIM, -1, true,
+	          _("Tab: amount/reason · ←→ ready reasons · Enter: a manager approves"));
+	draw_text(y + h - 1, x + 2, w - 4, ROLE_DIALOG_TITLE, -1, false, _(" Enter OK · Esc cancel "));
+}
+
 /* ---- the trio ----------------------------------------------------------- */
 
 void dialog_open(struct tui *t, enum tui_dialog d)
@@ -484,6 +613,13 @@ void dialog_open(struct tui *t, enum tui_dialog d)
 	case DIALOG_PHONE:
 		snprintf(t->dlg_input, sizeof t->dlg_input, "+7");
 		break;
+	case DIALOG_REFUND:
+		money_format_plain(t->rf_amount, sizeof t->rf_amount,
+		                   t->jr_order.amount - t->jr_order.refunded_amount);
+		t->rf_preset = 0;
+		snprintf(t->rf_reason, sizeof t->rf_reason, "%s", _(refund_reasons[0]));
+		t->rf_on_reason = false;
+		break;
 	case DIALOG_NONE:
 		break;
 	}
@@ -504,6 +640,8 @@ int dialog_key(struct tui *t, int key)
 		return approve_key(t, key);
 	case DIALOG_PHONE:
 		return phone_key(t, key);
+	case DIALOG_REFUND:
+		return refund_key(t, key);
 	case DIALOG_NONE:
 		break;
 	}
@@ -539,6 +677,9 @@ void dialog_draw(struct tui *t)
 		break;
 	case DIALOG_APPROVE:
 		approve_draw(t);
+		break;
+	case DIALOG_REFUND:
+		refund_draw(t);
 		break;
 	case DIALOG_PHONE:
 		field_draw(_("Payment by phone"), _("Buyer's phone:"), t->dlg_input,

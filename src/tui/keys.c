@@ -94,6 +94,30 @@ const struct keybind keys_pay_done[] = {
 	{0, ACT_NONE, NULL, NULL, NULL},
 };
 
+const struct keybind keys_journal_detail[] = {
+	{KC(KEY_F(5)), ACT_HOLD, "F5", N_("Refund this order (a manager's PIN)"), N_("Refund")},
+	{KC(KEY_UP), ACT_UP, "\xe2\x86\x91", N_("Scroll"), NULL},
+	{KC(KEY_DOWN), ACT_DOWN, "\xe2\x86\x93", NULL, NULL},
+	{KC(KEY_PPAGE), ACT_PAGE_UP, "PgUp", NULL, NULL},
+	{KC(KEY_NPAGE), ACT_PAGE_DOWN, "PgDn", NULL, NULL},
+	{KEYS_ESC, ACT_BACK, "Esc", N_("Back to the list"), N_("Back")},
+	{0, ACT_NONE, NULL, NULL, NULL},
+};
+
+const struct keybind keys_reports[] = {
+	{KC(KEY_F(3)), ACT_QUANTITY, "F3", N_("X report: the open shift so far"), N_("X")},
+	{KC(KEY_F(4)), ACT_DISCOUNT, "F4", N_("Day report: today over all shifts"), N_("Day")},
+	{KC(KEY_F(5)), ACT_HOLD, "F5", N_("Print what is shown"), N_("Print")},
+	{KC(KEY_F(6)), ACT_LOGOUT, "F6", N_("The last Z report again"), N_("Last Z")},
+	{KC(KEY_F(8)), ACT_VOID, "F8", N_("Z report: close the shift (a manager's PIN)"), N_("Z")},
+	{KC(KEY_UP), ACT_UP, "\xe2\x86\x91", NULL, NULL},
+	{KC(KEY_DOWN), ACT_DOWN, "\xe2\x86\x93", NULL, NULL},
+	{KC(KEY_PPAGE), ACT_PAGE_UP, "PgUp", NULL, NULL},
+	{KC(KEY_NPAGE), ACT_PAGE_DOWN, "PgDn", NULL, NULL},
+	{KEYS_ESC, ACT_BACK, "Esc", N_("Back"), N_("Back")},
+	{0, ACT_NONE, NULL, NULL, NULL},
+};
+
 const struct keybind keys_journal[] = {
 	{KC(KEY_F(3)), ACT_QUANTITY, "F3", N_("Filter by state (all, then each)"), N_("State")},
 	{KC(KEY_F(4)), ACT_DISCOUNT, "F4", N_("Filter by method (all, QR, phone)"), N_("Method")},

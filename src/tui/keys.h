@@ -60,6 +60,8 @@ extern const struct keybind keys_info[];
 extern const struct keybind keys_pay[];
 extern const struct keybind keys_pay_done[];
 extern const struct keybind keys_journal[];
+extern const struct keybind keys_journal_detail[];
+extern const struct keybind keys_reports[];
 
 /* The action bound to key in table, or ACT_NONE. */
 enum action keys_lookup(const struct keybind *table, int key);

@@ -35,11 +35,6 @@ void info_draw(struct tui *t)
 		draw_box(y, x, h, w, ROLE_DIALOG_TITLE, ROLE_DIALOG, _("Help: keys"));
 		keys_draw_help(t->back_to == SCREEN_LOGIN ? keys_login : keys_sale, y + 1, x + 1, h - 2, w - 2);
 		break;
-	case SCREEN_REPORTS:
-		draw_box(y, x, h, w, ROLE_DIALOG_TITLE, ROLE_DIALOG, _("Reports"));
-		draw_text(y + 2, x + 2, w - 4, ROLE_DIALOG, -1, true,
-		          _("X and Z reports are not in this version yet."));
-		break;
 	default:
 		break;
 	}

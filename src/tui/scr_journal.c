@@ -51,23 +51,32 @@ void journal_enter(struct tui *t)
 	journal_reload(t);
 }
 
-static void open_detail(struct tui *t)
+static void open_detail_of(struct tui *t, int64_t id)
 {
 	store_err err;
-	if (t->jr_n == 0)
-		return;
-	t->jr_order = t->jr_list[t->jr_sel];
+	t->jr_order.id = id;
 	free(t->jr_lines);
 	free(t->jr_events);
 	t->jr_lines = NULL;
 	t->jr_events = NULL;
 	t->jr_nlines = t->jr_nevents = 0;
-	if (journal_lines(t->db, t->jr_order.id, &t->jr_lines, &t->jr_nlines, &err) != STORE_OK ||
-	    journal_events(t->db, t->jr_order.id, &t->jr_events, &t->jr_nevents, &err) != STORE_OK)
+	free(t->jr_refunds);
+	t->jr_refunds = NULL;
+	t->jr_nrefunds = 0;
+	if (journal_get(t->db, t->jr_order.id, &t->jr_order, &err) != STORE_OK ||
+	    journal_lines(t->db, t->jr_order.id, &t->jr_lines, &t->jr_nlines, &err) != STORE_OK ||
+	    journal_events(t->db, t->jr_order.id, &t->jr_events, &t->jr_nevents, &err) != STORE_OK ||
+	    refunds_of_order(t->db, t->jr_order.id, &t->jr_refunds, &t->jr_nrefunds, &err) != STORE_OK)
 		tui_message(t, ROLE_ERROR, "%s", err.message);
 	t->jr_detail = true;
 	t->jr_scroll = 0;
 	t->dirty = true;
+}
+
+static void open_detail(struct tui *t)
+{
+	if (t->jr_n)
+		open_detail_of(t, t->jr_list[t->jr_sel].id);
 }
 
 /* F3: the next state to filter by (all, then each state). */
@@ -79,10 +88,19 @@ static void next_state(struct tui *t)
 
 int journal_key(struct tui *t, int key)
 {
-	enum action a = keys_lookup(keys_journal, key);
+	enum action a = keys_lookup(t->jr_detail ? keys_journal_detail : keys_journal, key);
 
 	if (t->jr_detail) {
 		switch (a) {
+		case ACT_HOLD: /* F5: refund */
+			if (t->jr_order.state != JOURNAL_SUCCEEDED && t->jr_order.state != JOURNAL_PARTIALLY_REFUNDED &&
+			    t->jr_order.state != JOURNAL_LATE_PAID) {
+				tui_message(t, ROLE_ERROR, "%s", _("Only a paid order can be refunded"));
+				tui_bell(t, 1);
+				return TUI_REDRAW;
+			}
+			dialog_open(t, DIALOG_REFUND);
+			return TUI_REDRAW;
 		case ACT_BACK:
 			t->jr_detail = false;
 			journal_reload(t);
@@ -210,7 +228,7 @@ static void draw_list(struct tui *t)
 static void draw_detail(struct tui *t)
 {
 	const struct journal_order *o = &t->jr_order;
-	char buf[512], a[48], b[48], c[48], when[32];
+	char buf[2048], a[48], b[48], c[48], when[32];
 	char *lines[256];
 	int n = 0;
 	struct vat_table vat;
@@ -259,6 +277,16 @@ static void draw_detail(struct tui *t)
 		else
 			ADD(" %s   %s", when, e->detail);
 	}
+	if (t->jr_nrefunds) {
+		ADD("%s", "");
+		ADD("%s", _("Refunds:"));
+	}
+	for (size_t i = 0; i < t->jr_nrefunds; i++) {
+		const struct refund *r = &t->jr_refunds[i];
+		local_time(r->created_at, false, when, sizeof when);
+		money_format(a, sizeof a, r->amount);
+		ADD(" %s %s %s %s  %s", when, r->merchant_refund_id, refunds_state_name(r->state), a, r->reason);
+	}
 #undef ADD
 	int rows = LINES - 5;
 	if (t->jr_scroll > (size_t)(n > rows ? n - rows : 0))
@@ -271,6 +299,16 @@ static void draw_detail(struct tui *t)
 		free(lines[i]);
 }
 
+/* A refund of the order on screen moved: show it. */
+void journal_refresh_detail(struct tui *t)
+{
+	if (t->screen == SCREEN_JOURNAL && t->jr_detail) {
+		size_t scroll = t->jr_scroll;
+		open_detail_of(t, t->jr_order.id);
+		t->jr_scroll = scroll;
+	}
+}
+
 void journal_draw(struct tui *t)
 {
 	tui_draw_header(t);
@@ -280,5 +318,5 @@ void journal_draw(struct tui *t)
 		draw_list(t);
 	if (t->msg.text[0])
 		draw_text(LINES - 2, 0, COLS, t->msg.role, -1, true, t->msg.text);
-	keys_draw_bar(keys_journal, LINES - 1, COLS);
+	keys_draw_bar(t->jr_detail ? keys_journal_detail : keys_journal, LINES - 1, COLS);
 }

@@ -85,6 +85,19 @@ void pay_changes(struct tui *t, const struct payflow_changes *ch)
 {
 	for (size_t i = 0; i < ch->n; i++) {
 		const struct payflow_change *c = &ch->c[i];
+		if (c->refund_row) {
+			if (c->refund_to == REFUND_REFUNDED) {
+				tui_message(t, ROLE_INFO, "%s", _("Refund done: the money goes back to the buyer"));
+				tui_bell(t, 1);
+			} else if (c->refund_to == REFUND_FAILED) {
+				tui_message(t, ROLE_ERROR, _("Refund refused: %s"), c->message);
+				tui_bell(t, 2);
+			} else if (c->message[0]) {
+				tui_message(t, ROLE_ERROR, _("Refund: retrying (%s)"), c->message);
+			}
+			journal_refresh_detail(t);
+			continue;
+		}
 		bool on_screen = t->screen == SCREEN_PAY && c->order_id == t->pay_order &&
 		                 t->pay_outcome == PAY_LIVE;
 		if (on_screen) {

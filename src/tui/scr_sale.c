@@ -281,7 +281,7 @@ int sale_key(struct tui *t, int key)
 		journal_enter(t);
 		return TUI_REDRAW;
 	case ACT_REPORTS:
-		info_enter(t, SCREEN_REPORTS);
+		reports_enter(t);
 		return TUI_REDRAW;
 	case ACT_PAY_QR:
 	case ACT_PAY_PHONE:

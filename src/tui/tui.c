@@ -229,6 +229,8 @@ static int dispatch(struct tui *t, int key)
 		return pay_key(t, key);
 	case SCREEN_JOURNAL:
 		return journal_key(t, key);
+	case SCREEN_REPORTS:
+		return reports_key(t, key);
 	default:
 		return info_key(t, key);
 	}
@@ -333,6 +335,9 @@ static void draw(struct tui *t)
 			break;
 		case SCREEN_JOURNAL:
 			journal_draw(t);
+			break;
+		case SCREEN_REPORTS:
+			reports_draw(t);
 			break;
 		default:
 			info_draw(t);
@@ -481,6 +486,8 @@ int tui_run(struct kp_config *cfg)
 	qr_free(&t.qr);
 	free(t.alerts);
 	free(t.jr_list);
+	free(t.jr_refunds);
+	free(t.rp_text);
 	free(t.jr_lines);
 	free(t.jr_events);
 	basket_free(&t.basket);

@@ -16,6 +16,7 @@
 #include "core/basket.h"
 #include "store/catalog.h"
 #include "store/db.h"
+#include "store/refunds.h"
 #include "store/shifts.h"
 #include "store/users.h"
 #include "tui/keys.h"
@@ -52,6 +53,14 @@ enum tui_dialog {
 	DIALOG_RECALL,
 	DIALOG_APPROVE,   /* a manager's PIN for a discount above the limit */
 	DIALOG_PHONE,     /* the buyer's phone for a payment by phone */
+	DIALOG_REFUND,    /* amount and reason of a refund */
+};
+
+/* What a manager's PIN is asked for. */
+enum approve_for {
+	APPROVE_DISCOUNT, /* a discount above the cashier's limit */
+	APPROVE_REFUND,   /* a refund from the journal */
+	APPROVE_Z,        /* closing the shift with a Z report */
 };
 
 /* What the payment screen shows once the payment is over. */
@@ -122,6 +131,20 @@ struct tui {
 	char approve_name[USERS_NAME_SIZE];
 	struct tui_pending_discount pending;
 	int approve_sel;                /* which manager, in users[] */
+	enum approve_for approve_for;
+	int64_t approve_id;             /* the manager whose PIN was right */
+
+	/* the refund dialog */
+	char rf_amount[24];             /* tenge typed */
+	char rf_reason[REFUNDS_REASON_SIZE];
+	int rf_preset;                  /* which ready reason (←→) */
+	bool rf_on_reason;              /* Tab: the reason field has the focus */
+	int64_t rf_value;               /* the checked amount, tiyn */
+
+	/* the reports screen */
+	char *rp_text;                  /* the report as drawn (and printed) */
+	char rp_title[96];
+	size_t rp_scroll;
 
 	/* payments */
 	struct payflow pf;
@@ -147,6 +170,8 @@ struct tui {
 	struct journal_event *jr_events;
 	size_t jr_nevents;
 	size_t jr_scroll;
+	struct refund *jr_refunds;      /* the order's refunds */
+	size_t jr_nrefunds;
 
 	/* connection */
 	enum tui_conn conn;
@@ -191,8 +216,18 @@ void pay_load_alerts(struct tui *t);
 /* F7 on the sale screen: the oldest late payment becomes a completed sale. */
 int pay_complete_alert(struct tui *t);
 
+void dialog_approve(struct tui *t, enum approve_for what);
+/* Called by the approval dialog once a manager's PIN is right. */
+int refund_approved(struct tui *t);
+int reports_close(struct tui *t);
+
+void reports_enter(struct tui *t);
+int reports_key(struct tui *t, int key);
+void reports_draw(struct tui *t);
+
 void journal_enter(struct tui *t);
 void journal_reload(struct tui *t);
+void journal_refresh_detail(struct tui *t);
 int journal_key(struct tui *t, int key);
 void journal_draw(struct tui *t);
 
