@@ -43,7 +43,7 @@
 
 /* A refund the server cannot be reached for in this long is left to
  * reconcile. */
-#define REFUND_GIVE_UP_MS 60000
+#define REFUND_GIVE_UP_MS 20000
 
 static volatile sig_atomic_t interrupted;
 

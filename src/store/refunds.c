@@ -377,6 +377,8 @@ static store_status plan_amount(struct plan *p, const int64_t *sold, const int64
 		for (int g = 0; g <= VAT_RATE_MAX; g++)
 			if (rem[g] > 0 && (best < 0 || rem[g] > rem[best]))
 				best = g;
+		if (best < 0) /* cannot happen: the remainders add up to what is missing */
+			return store_set_err(err, STORE_ERR_INTERNAL, "the refund's VAT split does not add up");
 		share[best]++;
 		rem[best] = 0;
 	}
