@@ -7,15 +7,9 @@
  * journaled and sent, and the command waits for the server's answer.
  *
  * The PIN (DESIGN.md): read from the terminal without echo, or one line
- * of standard input when that is not a terminal. With --user NAME it is
- * checked against that user, who must be a manager; a wrong one counts
- * toward that user's lockout (users_verify_pin). Without --user it is
- * checked against each manager in turn who is not locked, until one
- * matches. users.h has no check without side effects, so a PIN that is
- * no manager's counts as a wrong PIN for every manager tried — leaving
- * out --user cannot get round the lockout — and a right PIN counts one
- * wrong try for the managers before its owner in name order, until
- * their next right PIN. --user avoids that.
+ * of standard input when that is not a terminal; that of the manager
+ * named by --user, or of any manager (cli_approve.h says how each counts
+ * toward the lockout).
  *
  * Exit: 0 refunded; 1 refused by the rules (here or by the server);
  * 2 usage, bad input, wrong PIN or not a manager; 3 network or API
@@ -33,13 +27,12 @@
 #include "app/payflow.h"
 #include "app/worker.h"
 #include "cli/cli.h"
-#include "cli/cli_pin.h"
+#include "cli/cli_approve.h"
 #include "cli/cli_store.h"
 #include "core/money.h"
 #include "store/journal.h"
 #include "store/refunds.h"
 #include "store/shifts.h"
-#include "store/users.h"
 
 /* A refund the server cannot be reached for in this long is left to
  * reconcile. */
@@ -79,124 +72,6 @@ static int rule_exit(enum refunds_rule rule)
 	default:
 		return EXIT_DECLINED;
 	}
-}
-
-/* ---- the manager's approval ------------------------------------------------- */
-
-/* Prints why verdict v refused name's PIN. */
-static void say_refused(const char *name, const struct users_check *v)
-{
-	if (v->verdict == USERS_LOCKED || (v->verdict == USERS_PIN_WRONG && v->locked_for > 0))
-		fprintf(stderr, _("kaspi-pos: wrong PIN: %s is locked for %ld s\n"), name, v->locked_for);
-	else
-		fprintf(stderr, _("kaspi-pos: wrong PIN for %s (%d tries left before the lock)\n"), name,
-		        v->tries_left);
-}
-
-/* The PIN of the manager called name. Returns 0 with *approver set, or
- * an exit code after printing why. */
-static int approve_named(store_db *db, const char *name, const char *pin, int64_t *approver)
-{
-	struct user u;
-	struct users_check v;
-	store_err err;
-
-	store_status st = users_get(db, name, &u, &err);
-	if (st == STORE_NOT_FOUND) {
-		fprintf(stderr, _("kaspi-pos: there is no user \"%s\"\n"), name);
-		return EXIT_USAGE;
-	}
-	if (st != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
-		return cli_store_exit(st);
-	}
-	if (u.role != USER_MANAGER) {
-		fprintf(stderr, _("kaspi-pos: %s is a cashier: a refund needs a manager's PIN\n"), name);
-		return EXIT_USAGE;
-	}
-	if ((st = users_verify_pin(db, name, pin, &v, &err)) != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
-		return cli_store_exit(st);
-	}
-	if (v.verdict != USERS_PIN_OK) {
-		say_refused(name, &v);
-		return EXIT_USAGE;
-	}
-	*approver = v.user_id;
-	return 0;
-}
-
-/* The PIN of any manager (see the top of the file). Returns 0 with
- * *approver set, or an exit code after printing why. */
-static int approve_any(store_db *db, const char *pin, int64_t *approver)
-{
-	struct user *users = NULL;
-	int n = 0, managers = 0, locked = 0;
-	long locked_for = 0;
-	store_err err;
-	int rc = EXIT_USAGE;
-
-	store_status st = users_list(db, &users, &n, &err);
-	if (st != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
-		return cli_store_exit(st);
-	}
-	time_t now = db_now(db);
-	for (int i = 0; i < n && rc == EXIT_USAGE; i++) {
-		if (users[i].role != USER_MANAGER)
-			continue;
-		managers++;
-		long left = users_locked_for(&users[i], now);
-		if (left > 0) {
-			locked++;
-			locked_for = left > locked_for ? left : locked_for;
-			continue;
-		}
-		if (!users_pin_valid(pin))
-			continue; /* no one's PIN: nothing to try, nothing to count */
-		struct users_check v;
-		if ((st = users_verify_pin(db, users[i].name, pin, &v, &err)) != STORE_OK) {
-			fprintf(stderr, "kaspi-pos: %s\n", err.message);
-			rc = cli_store_exit(st);
-			break;
-		}
-		if (v.verdict == USERS_PIN_OK) {
-			*approver = v.user_id;
-			rc = 0;
-		}
-	}
-	free(users);
-	if (rc != EXIT_USAGE)
-		return rc;
-	if (managers == 0)
-		fprintf(stderr, "kaspi-pos: %s\n",
-		        _("no manager is set up: add one with kaspi-pos user add NAME --role manager"));
-	else if (locked == managers)
-		fprintf(stderr, _("kaspi-pos: every manager is locked after wrong PINs: try again in %ld s\n"),
-		        locked_for);
-	else
-		fprintf(stderr, "kaspi-pos: %s\n", _("wrong PIN: it is no manager's PIN"));
-	return EXIT_USAGE;
-}
-
-/* Reads the PIN and checks it. Returns 0 with *approver set, or an exit
- * code after printing why. */
-static int approve(store_db *db, const char *user, int64_t *approver)
-{
-	char pin[CLI_PIN_SIZE], prompt[USERS_NAME_SIZE + 32];
-	int rc;
-
-	if (user)
-		snprintf(prompt, sizeof prompt, _("PIN of %s: "), user);
-	else
-		snprintf(prompt, sizeof prompt, "%s", _("Manager's PIN: "));
-	if (!cli_read_pin(prompt, pin, sizeof pin)) {
-		fprintf(stderr, "kaspi-pos: %s\n", _("no PIN given: nothing was refunded"));
-		return EXIT_USAGE;
-	}
-	rc = user ? approve_named(db, user, pin, approver) : approve_any(db, pin, approver);
-	cli_wipe(pin, sizeof pin);
-	return rc;
 }
 
 /* ---- waiting for the server ---------------------------------------------------- */
@@ -348,7 +223,7 @@ int cmd_refund(struct cli_ctx *ctx, int argc, char **argv)
 		rc = q.rule != REFUNDS_RULE_OK ? rule_exit(q.rule) : EXIT_STORE;
 		goto out;
 	}
-	if ((rc = approve(db, user, &req.approver_id)) != 0)
+	if ((rc = cli_approve_manager(db, user, _("nothing was refunded"), &req.approver_id)) != 0)
 		goto out;
 	if ((st = shifts_ensure_open(db, 0, &shift, NULL, &err)) != STORE_OK) {
 		fprintf(stderr, "kaspi-pos: %s\n", err.message);
