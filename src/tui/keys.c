@@ -88,6 +88,7 @@ const struct keybind keys_pay[] = {
 /* The payment screen once the outcome is known: nothing left to cancel. */
 const struct keybind keys_pay_done[] = {
 	{KEYS_ENTER, ACT_ENTER, "Enter", N_("Back to the sale"), N_("Back")},
+	{KC(KEY_F(5)), ACT_HOLD, "F5", N_("Print the slip (again)"), N_("Slip")},
 	{KC(KEY_ENTER), ACT_ENTER, "Enter", NULL, NULL},
 	{'\r', ACT_ENTER, "Enter", NULL, NULL},
 	{KEYS_ESC, ACT_BACK, "Esc", NULL, NULL},
@@ -96,6 +97,7 @@ const struct keybind keys_pay_done[] = {
 
 const struct keybind keys_journal_detail[] = {
 	{KC(KEY_F(5)), ACT_HOLD, "F5", N_("Refund this order (a manager's PIN)"), N_("Refund")},
+	{KC(KEY_F(6)), ACT_LOGOUT, "F6", N_("Print the order's slip and its refunds' slips"), N_("Slip")},
 	{KC(KEY_UP), ACT_UP, "\xe2\x86\x91", N_("Scroll"), NULL},
 	{KC(KEY_DOWN), ACT_DOWN, "\xe2\x86\x93", NULL, NULL},
 	{KC(KEY_PPAGE), ACT_PAGE_UP, "PgUp", NULL, NULL},

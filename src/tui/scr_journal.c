@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "app/i18n.h"
+#include "app/slip.h"
 #include "core/money.h"
 #include "core/vat.h"
 #include "tui/draw.h"
@@ -101,6 +102,17 @@ int journal_key(struct tui *t, int key)
 			}
 			dialog_open(t, DIALOG_REFUND);
 			return TUI_REDRAW;
+		case ACT_LOGOUT: { /* F6: the slips again */
+			char *slip = slip_payment(t->cfg, &t->jr_order, t->jr_lines, t->jr_nlines);
+			bool ok = tui_print(t, slip, _("The slip"));
+			free(slip);
+			for (size_t i = 0; ok && i < t->jr_nrefunds; i++)
+				if (t->jr_refunds[i].state == REFUND_REFUNDED)
+					print_refund_slip(t, t->jr_refunds[i].id);
+			if (ok)
+				tui_message(t, ROLE_INFO, "%s", _("Slips printed"));
+			return TUI_REDRAW;
+		}
 		case ACT_BACK:
 			t->jr_detail = false;
 			journal_reload(t);

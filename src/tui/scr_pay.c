@@ -9,9 +9,49 @@
 #include <string.h>
 
 #include "app/i18n.h"
+#include "app/print.h"
+#include "app/slip.h"
 #include "core/money.h"
 #include "tui/draw.h"
 #include "tui/tui_int.h"
+
+bool tui_print(struct tui *t, const char *text, const char *what)
+{
+	char err[PRINT_ERR_MAX];
+	if (!text) {
+		tui_message(t, ROLE_ERROR, "%s", _("Out of memory"));
+		return false;
+	}
+	switch (print_text(t->cfg, text, err, sizeof err)) {
+	case PRINT_OK:
+		return true;
+	case PRINT_NOT_CONFIGURED:
+		tui_message(t, ROLE_ERROR, "%s", _("No printer is set: [printer] mode in the config"));
+		return false;
+	case PRINT_FAILED:
+	default:
+		tui_message(t, ROLE_ERROR, _("%s not printed: %s"), what, err);
+		tui_bell(t, 2);
+		return false;
+	}
+}
+
+/* The slip of the order on the payment screen. */
+static void print_slip(struct tui *t)
+{
+	struct journal_line *lines = NULL;
+	size_t n = 0;
+	store_err err;
+	if (journal_lines(t->db, t->pay.id, &lines, &n, &err) != STORE_OK) {
+		tui_message(t, ROLE_ERROR, "%s", err.message);
+		return;
+	}
+	char *slip = slip_payment(t->cfg, &t->pay, lines, n);
+	if (tui_print(t, slip, _("The slip")))
+		tui_message(t, ROLE_INFO, "%s", _("Slip printed"));
+	free(slip);
+	free(lines);
+}
 
 void pay_load_alerts(struct tui *t)
 {
@@ -64,6 +104,8 @@ static void outcome(struct tui *t, enum journal_state state, const char *why)
 		basket_clear(&t->basket);
 		t->sel = t->top = 0;
 		tui_bell(t, 1);
+		if (t->cfg->printer.mode != CONFIG_PRINTER_NONE)
+			print_slip(t);
 		return;
 	case JOURNAL_CANCELLED:
 		snprintf(t->pay_note, sizeof t->pay_note, "%s", _("The buyer declined the payment"));
@@ -81,6 +123,23 @@ static void outcome(struct tui *t, enum journal_state state, const char *why)
 	tui_bell(t, 2);
 }
 
+/* The slip of refund row, once it is done (or again, from the journal). */
+void print_refund_slip(struct tui *t, int64_t row)
+{
+	struct refund r;
+	struct journal_order o;
+	store_err err;
+	if (refunds_get(t->db, row, &r, &err) != STORE_OK ||
+	    journal_get(t->db, r.order_id, &o, &err) != STORE_OK) {
+		tui_message(t, ROLE_ERROR, "%s", err.message);
+		return;
+	}
+	char *slip = slip_refund(t->cfg, &o, &r);
+	if (tui_print(t, slip, _("The refund slip")))
+		tui_message(t, ROLE_INFO, "%s", _("Refund done; slip printed"));
+	free(slip);
+}
+
 void pay_changes(struct tui *t, const struct payflow_changes *ch)
 {
 	for (size_t i = 0; i < ch->n; i++) {
@@ -89,6 +148,8 @@ void pay_changes(struct tui *t, const struct payflow_changes *ch)
 			if (c->refund_to == REFUND_REFUNDED) {
 				tui_message(t, ROLE_INFO, "%s", _("Refund done: the money goes back to the buyer"));
 				tui_bell(t, 1);
+				if (t->cfg->printer.mode != CONFIG_PRINTER_NONE)
+					print_refund_slip(t, c->refund_row);
 			} else if (c->refund_to == REFUND_FAILED) {
 				tui_message(t, ROLE_ERROR, _("Refund refused: %s"), c->message);
 				tui_bell(t, 2);
@@ -134,6 +195,10 @@ int pay_key(struct tui *t, int key)
 
 	if (t->pay_outcome != PAY_LIVE) {
 		a = keys_lookup(keys_pay_done, key);
+		if (a == ACT_HOLD && t->pay_outcome == PAY_PAID) {
+			print_slip(t);
+			return TUI_REDRAW;
+		}
 		if (a == ACT_BACK || a == ACT_ENTER) {
 			/* paid: the next sale; not paid: the basket is back as it was */
 			sale_enter(t);

@@ -211,6 +211,10 @@ int pay_key(struct tui *t, int key);
 void pay_draw(struct tui *t);
 /* Applies what the payflow changed (bells, outcome, alerts). */
 void pay_changes(struct tui *t, const struct payflow_changes *ch);
+/* Prints text (a slip, a report); a failure is said on the message line
+ * with `what` and the bell, and the text can be printed again. */
+bool tui_print(struct tui *t, const char *text, const char *what);
+void print_refund_slip(struct tui *t, int64_t refund_row);
 /* Rereads the late payments waiting for the cashier. */
 void pay_load_alerts(struct tui *t);
 /* F7 on the sale screen: the oldest late payment becomes a completed sale. */

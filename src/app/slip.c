@@ -1,0 +1,172 @@
+/* slip.c — see slip.h. Lines are built left text + right text, padded
+ * with spaces to the width; a left text too long is cut at a character. */
+#include "app/slip.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/i18n.h"
+#include "core/money.h"
+#include "core/validate.h"
+#include "core/vat.h"
+
+struct out {
+	char *buf;
+	size_t len, cap;
+	int width;
+	bool failed;
+};
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	if (o->failed)
+		return;
+	if (o->len + n + 2 > o->cap) {
+		size_t cap = (o->cap + n) * 2 + 256;
+		char *grown = realloc(o->buf, cap);
+		if (!grown) {
+			o->failed = true;
+			return;
+		}
+		o->buf = grown;
+		o->cap = cap;
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+	o->buf[o->len] = '\0';
+}
+
+/* One line: left, spaces, right; left cut so that right fits. */
+static void line(struct out *o, const char *left, const char *right)
+{
+	long rw = kp_utf8_length(right), lw = kp_utf8_length(left);
+	long room = o->width - rw - (rw > 0 ? 1 : 0);
+	if (lw > room) {
+		size_t cut = kp_utf8_prefix_len(left, room > 0 ? (size_t)room : 0);
+		put(o, left, cut);
+		lw = room;
+	} else {
+		put(o, left, strlen(left));
+	}
+	for (long i = lw; i < o->width - rw; i++)
+		put(o, " ", 1);
+	put(o, right, strlen(right));
+	put(o, "\n", 1);
+}
+
+static void linef(struct out *o, const char *right, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void linef(struct out *o, const char *right, const char *fmt, ...)
+{
+	char left[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(left, sizeof left, fmt, ap);
+	va_end(ap);
+	line(o, left, right);
+}
+
+static void centred(struct out *o, const char *text)
+{
+	char buf[512];
+	long w = kp_utf8_length(text);
+	int lead = w < o->width ? (int)(o->width - w) / 2 : 0;
+	snprintf(buf, sizeof buf, "%*s%s", lead, "", text);
+	line(o, buf, "");
+}
+
+static void rule(struct out *o, char c)
+{
+	for (int i = 0; i < o->width; i++)
+		put(o, &c, 1);
+	put(o, "\n", 1);
+}
+
+static void head(struct out *o, const struct kp_config *cfg, const char *title)
+{
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(when, sizeof when, "%d.%m.%Y %H:%M", &tm);
+	if (cfg->store.name[0])
+		centred(o, cfg->store.name);
+	if (cfg->store.address[0])
+		centred(o, cfg->store.address);
+	if (cfg->store.bin[0])
+		linef(o, cfg->store.bin, "%s", _("BIN"));
+	linef(o, cfg->till.id, "%s", _("Till"));
+	linef(o, when, "%s", _("Date"));
+	rule(o, '=');
+	centred(o, title);
+}
+
+static char *finish(struct out *o)
+{
+	if (o->failed) {
+		free(o->buf);
+		return NULL;
+	}
+	return o->buf;
+}
+
+char *slip_payment(const struct kp_config *cfg, const struct journal_order *ord,
+                   const struct journal_line *lines, size_t n_lines)
+{
+	struct out o = {.width = cfg->printer.width > 0 ? cfg->printer.width : 32};
+	struct vat_table vat;
+	char a[48], b[48];
+
+	head(&o, cfg, _("SALE"));
+	linef(&o, ord->merchant_order_id, "%s", _("Order"));
+	rule(&o, '-');
+	vat_table_init(&vat);
+	for (size_t i = 0; i < n_lines; i++) {
+		const struct journal_line *l = &lines[i];
+		if (l->voided)
+			continue;
+		line(&o, l->name, "");
+		money_format_plain(a, sizeof a, l->unit_price);
+		money_format_plain(b, sizeof b, l->total);
+		linef(&o, b, "  %lld × %s", (long long)l->quantity, a);
+		if (l->discount) {
+			money_format_plain(a, sizeof a, -l->discount);
+			linef(&o, a, "  %s", _("discount"));
+		}
+		vat_table_add(&vat, l->tax_rate, l->total);
+	}
+	rule(&o, '-');
+	/* plain figures: the printer's code pages have no ₸ ("тг" is wider) */
+	money_format_plain(a, sizeof a, ord->amount);
+	line(&o, _("TOTAL"), a);
+	for (size_t g = 0; g < vat.count; g++) {
+		money_format_plain(a, sizeof a, vat.group[g].vat);
+		linef(&o, a, _("incl. VAT %d%%"), vat.group[g].rate);
+	}
+	rule(&o, '-');
+	line(&o, ord->method == JOURNAL_PHONE ? _("Kaspi by phone") : _("Kaspi QR"), _("PAID"));
+	line(&o, _("Payment"), ord->payment_id);
+	put(&o, "\n", 1);
+	return finish(&o);
+}
+
+char *slip_refund(const struct kp_config *cfg, const struct journal_order *ord,
+                  const struct refund *r)
+{
+	struct out o = {.width = cfg->printer.width > 0 ? cfg->printer.width : 32};
+	char a[48];
+
+	head(&o, cfg, _("REFUND"));
+	linef(&o, ord->merchant_order_id, "%s", _("Order"));
+	linef(&o, r->merchant_refund_id, "%s", _("Refund"));
+	rule(&o, '-');
+	line(&o, r->reason, "");
+	money_format_plain(a, sizeof a, r->amount);
+	line(&o, _("RETURNED"), a);
+	line(&o, ord->method == JOURNAL_PHONE ? _("Kaspi by phone") : _("Kaspi QR"), r->refund_id);
+	put(&o, "\n", 1);
+	return finish(&o);
+}

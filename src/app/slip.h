@@ -1,0 +1,21 @@
+/* slip.h — the payment and refund slips a receipt printer gets: the
+ * store, the order, its lines, VAT per rate and how it was paid, at the
+ * printer's width (32, 42 or 48 columns, a column per character). */
+#ifndef KP_APP_SLIP_H
+#define KP_APP_SLIP_H
+
+#include <stddef.h>
+
+#include "app/config.h"
+#include "store/journal.h"
+#include "store/refunds.h"
+
+/* A malloc'd slip for a paid order (NULL when out of memory). */
+char *slip_payment(const struct kp_config *cfg, const struct journal_order *o,
+                   const struct journal_line *lines, size_t n_lines);
+
+/* A malloc'd slip for a refund of order o. */
+char *slip_refund(const struct kp_config *cfg, const struct journal_order *o,
+                  const struct refund *r);
+
+#endif

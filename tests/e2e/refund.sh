@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# refund.sh — the manager's end of the day, through the till in tmux: a
+# sale paid by QR prints its slip to the printer (a file, as ESC/POS in
+# KZ-1048); the journal screen finds it; part of it is refunded with the
+# manager's PIN (the refund slip prints, the order is partially refunded);
+# a wrong PIN refunds nothing; the X report shows sales, refunds and net,
+# and prints; the Z report closes the shift with the manager's PIN.
+. "$(dirname "$0")/lib.sh"
+e2e_setup
+DB=$KASPI_POS_HOME/kaspi-pos.db
+PRINTER=$E2E_TMP/printer.bin
+cat >"$XDG_CONFIG_HOME/kaspi-pos/config.ini" <<INI
+[store]
+name = Магазин «Береке»
+bin = 123456789012
+[printer]
+mode = file
+file = $PRINTER
+codepage = kz1048
+width = 42
+INI
+
+last_state() { sqlite3 "$DB" "SELECT state FROM orders ORDER BY id DESC LIMIT 1"; }
+control() {
+	curl -s -o /dev/null -X POST -H "Authorization: Bearer $KASPI_XDEV_KEY" -H "X-Merchant-ID: $KASPI_MERCHANT_ID" \
+		"$KASPI_BASE_URL/sandbox/payments/$(sqlite3 "$DB" "SELECT payment_id FROM orders ORDER BY id DESC LIMIT 1")/$1"
+}
+printed() { python3 -c "import sys; print(open(sys.argv[1],'rb').read().replace(b'\\0', b'').decode('kz1048','replace'))" "$PRINTER"; }
+printed_has() { grep -q -- "$1" <<<"$(printed)"; }
+
+TILL_COLS=100 TILL_ROWS=45 till_start
+login 1 1111
+keys 4870000025008 Enter 4870000004003 Enter F10
+check "a sale of 1 159,00 waits" expect_screen 'waiting for the buyer to scan'
+for _ in $(seq 50); do [ "$(last_state)" = pending ] && break; sleep 0.1; done
+control pay
+check "paid" expect_screen 'Paid: 1.159,00 ₸'
+check "the slip went to the printer" expect_screen 'Slip printed'
+check "the slip has the store, in KZ-1048" printed_has 'Магазин «Береке»'
+check "the slip has the sale's total" printed_has 'TOTAL *1 159,00'
+keys Enter
+
+# The journal finds it; refund 500 with the manager's PIN.
+keys F9
+check "the journal lists the order" expect_screen 'T01-[0-9]{8}-000001 +qr +succeeded +1 159,00'
+type_fast 1159
+check "a search by amount finds it" expect_screen 'T01-[0-9]{8}-000001'
+keys Enter
+check "the detail has its lines" expect_screen 'Сахар-песок 1 кг'
+check "and its timeline" expect_screen '→ succeeded'
+keys F5
+check "F5 opens the refund" expect_screen 'At most 1.159,00 ₸ can go back'
+for _ in $(seq 10); do keys BSpace; done
+type_human 500; keys Enter
+check "a manager is asked" expect_screen "Manager's approval"
+type_fast 0000; keys Enter
+check "a wrong PIN refunds nothing" expect_screen 'Wrong PIN: 4 tries left'
+check "nothing in the journal" eval '[ "$(sqlite3 "$DB" "SELECT count(*) FROM refunds")" = 0 ]'
+type_fast 9999; keys Enter
+check "the refund is done" expect_screen 'Refund done' 5
+check "the order is partially refunded" expect_screen 'partially_refunded'
+check "the detail lists the refund" expect_screen 'T01-R-[0-9]{8}-000001 refunded +500,00 ₸'
+check "the refund slip printed" printed_has 'RETURNED *500,00'
+check "the journal says so" eval '[ "$(last_state)" = partially_refunded ]'
+keys Escape Escape Escape
+
+# Reports.
+keys F12
+check "F12 shows the X report" expect_screen 'X REPORT'
+check "sales in it" expect_screen 'Total \(1\) +1 159,00'
+check "refunds in it" expect_screen 'Total \(1\) +500,00'
+check "net in it" expect_screen 'NET +659,00'
+keys F5
+check "F5 prints the X report" expect_screen 'Printed'
+check "the printer got it" printed_has 'X REPORT'
+# every printed line of text fits the 42 columns set (a column a character)
+check "no printed line is wider than 42 columns" python3 "$E2E_ROOT/tests/tools/escpos_width.py" "$PRINTER" 42
+keys F8
+check "Z asks for a manager" expect_screen "Manager's approval"
+type_fast 9999; keys Enter
+check "Z report 1 closes the shift" expect_screen 'Z report 1: the shift is closed'
+check "the Z report printed" printed_has 'Z REPORT No. 1'
+check "a new shift is open" expect_screen 'shift 2'
+check "the Z is stored" eval '[ "$(sqlite3 "$DB" "SELECT count(*) FROM z_reports")" = 1 ]'
+keys F6
+check "F6 shows it again" expect_screen 'Z report 1 \(again\)'
+
+e2e_finish
