@@ -175,3 +175,76 @@ else
 	echo "$(p hang_window_s) s of them, NOT all while the same create hung at the sandbox (it reached it $(p hang_wait_create_s) s after F10)."
 fi
 echo "Requests per payment: from just before F10 to \"Paid\"; the 30 s health check may add one."
+
+echo
+echo "## Reports: a journal of ${BENCH_ORDERS:=1000000} orders in one shift"
+echo
+# bench_reports writes the journal straight into SQLite in one transaction
+# (the schema's triggers keep the running totals the reports read), times
+# the reports in-process, and leaves the file for the sqlite3 command-line
+# tool to run the equivalent aggregate queries over the journal's own rows
+# (and over the running totals), each a process started as a script would.
+rep_home="$work/reports-home"
+"$build/bench/bench_reports" "$rep_home" "$BENCH_ORDERS" >"$work/rep" || { echo "bench_reports failed"; exit 1; }
+r() { awk -v k="$1" '$1==k {print $2}' "$work/rep"; }
+rep_db=$(r db)
+# median wall time (ms) of 5 runs of `sqlite3 FILE SQL`
+sq() {
+	local i t0
+	for i in 1 2 3 4 5; do
+		t0=$(date +%s%N)
+		sqlite3 "$rep_db" "$1" >/dev/null
+		echo $((($(date +%s%N) - t0) / 1000))
+	done | sort -n | awk '{v[NR]=$1} END {printf "%.1f", v[3]/1000}'
+}
+sales="('succeeded', 'late_paid', 'partially_refunded', 'refunded')"
+unfinished="('creating', 'pending', 'abandoned', 'late_paid')"
+refunds() { # $1: the refunds' condition (kaspi-pos runs these too)
+	echo "SELECT o.method, count(*), sum(f.amount) FROM refunds f JOIN orders o ON o.id = f.order_id
+  WHERE $1 AND f.state = 'refunded' GROUP BY 1;
+SELECT l.tax_rate, sum(l.amount) FROM refunds f JOIN refund_lines l ON l.refund_row = f.id
+  WHERE $1 AND f.state = 'refunded' GROUP BY 1;
+SELECT f.id, f.amount FROM refunds f JOIN orders o ON o.id = f.order_id
+  WHERE f.state = 'refund_pending' AND +$1;"
+}
+raw() { # $1: the orders' condition, $2: the refunds' condition
+	echo "SELECT method, state, count(*), sum(amount), min(created_at), max(created_at) FROM orders o WHERE $1 GROUP BY 1, 2;
+SELECT DISTINCT user_id FROM orders o WHERE $1;
+SELECT l.tax_rate, l.voided, count(*), sum(l.total) FROM orders o JOIN order_lines l ON l.order_id = o.id
+  WHERE $1 AND (l.voided = 1 OR o.state IN $sales) GROUP BY 1, 2;
+SELECT count(*), sum(amount) FROM orders o WHERE $1 AND o.state IN $sales
+  AND NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id);
+SELECT id, merchant_order_id, state, amount FROM orders o WHERE $1 AND state IN $unfinished;
+$(refunds "$2")"
+}
+totals() { # $1: the running totals' condition, $2: the orders', $3: the refunds'
+	echo "SELECT method, state, sum(orders), sum(amount), sum(itemised), sum(itemised_amount) FROM report_orders WHERE $1 GROUP BY 1, 2;
+SELECT state, tax_rate, voided, sum(lines), sum(total) FROM report_lines WHERE $1 GROUP BY 1, 2, 3;
+SELECT id, merchant_order_id, state, amount FROM orders o WHERE state IN $unfinished AND +$2;
+$(refunds "$3")"
+}
+day0=$(( $(date -u -d 2026-11-26 +%s) - 5 * 3600 ))
+x_raw=$(sq "$(raw "o.shift_id = 1" "f.shift_id = 1")")
+day_raw=$(sq "$(raw "o.created_at BETWEEN $day0 AND $((day0 + 86399))" "f.day = 20261126")")
+x_totals=$(sq "$(totals "shift_id = 1" "o.shift_id = 1" "f.shift_id = 1")")
+day_totals=$(sq "$(totals "day = 20261126" "o.day = 20261126" "f.day = 20261126")")
+empty=$(sq "SELECT 1")
+echo "$(r orders) orders ($(r day_orders) on the day, the rest after Almaty midnight), $(r line_rows) lines, $(r refunds) refunds;"
+echo "$(r x_sales) sales; $(r x_unfinished) unfinished orders and pending refunds listed. Written in $(r generate_ms) ms."
+echo
+echo "| measure | kaspi-pos (in-process) | sqlite3 CLI: the same sums from the journal rows | sqlite3 CLI: the queries kaspi-pos runs | target |"
+echo "|---|---:|---:|---:|---:|"
+echo "| X report (open shift), median of 7 | $(r x_median_ms) ms | $x_raw ms | $x_totals ms | < 300 ms |"
+echo "| Z report (computed, numbered, stored, shift closed; on a copy), median of 3 | $(r z_median_ms) ms | — | — | < 300 ms |"
+echo "| day report (Almaty day, every shift), median of 7 | $(r day_median_ms) ms | $day_raw ms | $day_totals ms | < 300 ms |"
+echo "| text + CSV + JSON of the X report | $(r formats_median_ms) ms | — | — | — |"
+echo "| reports_verify: the shift's totals recomputed from the rows | $(r verify_ms) ms | — | — | — |"
+echo "| sqlite3 CLI start with \`SELECT 1\`, for scale | — | $empty ms | $empty ms | — |"
+echo
+echo "kaspi-pos reads the orders' sums from the running totals; the refunds (and the unfinished"
+echo "ones) it reads from their rows by index, which is most of its time here ($(r refunds) refunds)."
+echo
+echo "| journal_move commit, synchronous=FULL, WAL | median | p99 |"
+echo "|---|---:|---:|"
+echo "| on the $(r orders)-order file, with the running totals' triggers | $(r move_median_ms) ms | $(r move_p99_ms) ms |"
+echo "| the same file without the triggers (their cost) | $(r move_bare_median_ms) ms | $(r move_bare_p99_ms) ms |"
