@@ -753,6 +753,7 @@ static void a_z_snapshot_never_changes_and_reprints_as_it_was(void **state)
 	a = report_json(&again);
 	assert_string_equal(a, original_json);
 	free(a);
+	report_free(&again);
 	assert_int_equal(reports_get_z(f->db, 2, &again, NULL, &err), STORE_NOT_FOUND);
 	free(json);
 	free(original_json);
