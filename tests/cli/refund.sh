@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# refund.sh — `kaspi-pos refund` against kaspi-sandbox: a part, then the rest, with a manager's PIN on standard input; a refund over what is left refused locally with nothing sent; wrong PINs, a cashier's PIN, unknown users and usage errors refused with exit 2 (and counted toward the lockout); a declined order not refundable; under --drop-rate 0.3 every refund ends refunded exactly once; a server that stops answering leaves the refund pending (exit 3) until reconcile settles it.
+# refund.sh — `kaspi-pos refund` against kaspi-sandbox: a part, then the rest, with a manager's PIN on standard input; a refund over what is left refused locally with nothing sent; wrong PINs, a cashier's PIN, unknown users and usage errors refused with exit 2 (and counted toward the lockout); a declined order not refundable; under --drop-rate 0.3 every refund ends refunded exactly once; a server that stops answering leaves the refund pending (exit 3), and so does a refund killed mid-request, until reconcile settles it once.
 #
 # Each scenario runs in its own process group with its own sandbox (--port 0),
 # KASPI_POS_HOME and XDG_CONFIG_HOME, in parallel. Prints "ok NAME" / "FAIL
@@ -311,6 +311,27 @@ sc_stopped() {
 	is "reconcile: the order is partially_refunded, 700,00 ₸" \
 		"$(db "SELECT state, refunded_amount FROM orders")" "partially_refunded|70000"
 	is "reconcile: the server refunded 700,00 ₸ once" "$(server_refunded "$order")" 70000
+
+	# killed while its request is out: the journal has it, reconcile sends it
+	kill -STOP "$SBX_PID"
+	local pid i
+	printf '1234\n' | "$POS" refund "$order" 300 --reason "killed" >"$D/k.out" 2>"$D/k.err" &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		[ "$(db "SELECT count(*) FROM refunds WHERE state = 'refund_pending'")" = 1 ] && break
+		sleep 0.05
+	done
+	sleep 0.3
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	kill -CONT "$SBX_PID"
+	is "SIGKILL mid-refund: the refund is in the journal, refund_pending" \
+		"$(db "SELECT state, amount FROM refunds ORDER BY id DESC LIMIT 1")" "refund_pending|30000"
+	"$POS" reconcile >"$D/rec2.out" 2>"$D/rec2.err"
+	is "SIGKILL mid-refund: reconcile exits 0" "$?" 0 "$(cat "$D/rec2.out" "$D/rec2.err")"
+	is "SIGKILL mid-refund: reconcile settles it: order partially_refunded, 1 000,00 ₸" \
+		"$(db "SELECT state, refunded_amount FROM orders")" "partially_refunded|100000"
+	is "SIGKILL mid-refund: the server refunded 1 000,00 ₸ in all" "$(server_refunded "$order")" 100000
 	sbx_kill
 }
 
