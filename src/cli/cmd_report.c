@@ -371,7 +371,8 @@ int cmd_journal(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	struct report_journal j;
 	store_err err;
-	store_status st = reports_journal(db, from_day, to_day, status ? &state : NULL, &j, &err);
+	store_status st = reports_journal(db, from_day, to_day, status ? &state : NULL,
+	                                  format == FORMAT_JSON, &j, &err);
 	db_close(db);
 	if (st != STORE_OK) {
 		fprintf(stderr, "kaspi-pos: %s\n", err.message);

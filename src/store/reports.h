@@ -234,25 +234,28 @@ struct report_order {
 	int64_t refunded_amount;         /* tiyn */
 	char payment_id[JOURNAL_PAYMENT_ID_SIZE]; /* "" until the server answered */
 	time_t created_at;
-	struct journal_line *lines;      /* malloc'd, n_lines, voided ones too */
-	size_t n_lines;
-	struct report_refund *refunds;   /* malloc'd, n_refunds, oldest first */
+	size_t n_lines;                  /* lines, voided ones too */
 	size_t n_refunds;
+	struct journal_line *lines;      /* with details: malloc'd, n_lines; else NULL */
+	struct report_refund *refunds;   /* with details: malloc'd, n_refunds, oldest first */
 };
 
 struct report_journal {
 	int from_day, to_day;            /* YYYYMMDD, Almaty */
 	bool has_state;                  /* filtered by state */
+	bool details;                    /* lines and refunds read */
 	enum journal_state state;
 	struct report_order *orders;     /* malloc'd, n_orders, oldest first */
 	size_t n_orders;
 };
 
 /* The orders created on Almaty dates from_day … to_day (YYYYMMDD), only
- * those in *state when state is not NULL, with lines and refunds. */
+ * those in *state when state is not NULL; their lines and refunds too
+ * when details (the JSON listing), else only how many (n_lines,
+ * n_refunds; the arrays NULL), so that a long range stays small. */
 store_status reports_journal(store_db *db, int from_day, int to_day,
-                             const enum journal_state *state, struct report_journal *out,
-                             store_err *err);
+                             const enum journal_state *state, bool details,
+                             struct report_journal *out, store_err *err);
 void report_journal_free(struct report_journal *j);
 
 /* The listing as a table (time, order id, method, state, amount,

@@ -1077,7 +1077,7 @@ static void the_journal_lists_a_day_with_lines_and_refunds(void **state)
 	fake_now += 24 * 3600; /* the next day */
 	reach(f, create_order(f, f->cashier, JOURNAL_QR, NULL, 0, 5000), JOURNAL_SUCCEEDED);
 
-	assert_int_equal(reports_journal(f->db, 20261126, 20261126, NULL, &j, &err), STORE_OK);
+	assert_int_equal(reports_journal(f->db, 20261126, 20261126, NULL, true, &j, &err), STORE_OK);
 	assert_int_equal(j.n_orders, 2);
 	assert_int_equal(j.orders[0].id, a);
 	assert_int_equal(j.orders[0].state, JOURNAL_PARTIALLY_REFUNDED);
@@ -1117,14 +1117,24 @@ static void the_journal_lists_a_day_with_lines_and_refunds(void **state)
 	report_journal_free(&j);
 
 	enum journal_state s = JOURNAL_EXPIRED;
-	assert_int_equal(reports_journal(f->db, 20261126, 20261127, &s, &j, &err), STORE_OK);
+	assert_int_equal(reports_journal(f->db, 20261126, 20261127, &s, false, &j, &err), STORE_OK);
 	assert_int_equal(j.n_orders, 1);
 	assert_int_equal(j.orders[0].id, b);
 	report_journal_free(&j);
-	assert_int_equal(reports_journal(f->db, 20261126, 20261127, NULL, &j, &err), STORE_OK);
+	/* without details: the counts, no arrays */
+	assert_int_equal(reports_journal(f->db, 20261126, 20261126, NULL, false, &j, &err), STORE_OK);
+	assert_int_equal(j.orders[0].n_lines, 2);
+	assert_int_equal(j.orders[0].n_refunds, 1);
+	assert_null(j.orders[0].lines);
+	assert_null(j.orders[0].refunds);
+	csv = report_journal_csv(&j);
+	assert_non_null(strstr(csv, ",2,1\r\n"));
+	free(csv);
+	report_journal_free(&j);
+	assert_int_equal(reports_journal(f->db, 20261126, 20261127, NULL, false, &j, &err), STORE_OK);
 	assert_int_equal(j.n_orders, 3);
 	report_journal_free(&j);
-	assert_int_equal(reports_journal(f->db, 20261127, 20261126, NULL, &j, &err), STORE_ERR_INPUT);
+	assert_int_equal(reports_journal(f->db, 20261127, 20261126, NULL, false, &j, &err), STORE_ERR_INPUT);
 }
 
 static void dates_parse_and_almaty_days_start_at_19_utc(void **state)
