@@ -320,6 +320,12 @@ static void generate(struct fixture *f, int n)
 		int64_t id = create_order(f, user, method, lines, nl, 100 + rnd(500000));
 		enum journal_state s = states[rnd(sizeof states / sizeof *states)];
 		reach(f, id, s);
+		/* a second refund of a partly refunded order (partially_refunded
+		 * again), and a late payment given back in full */
+		if (s == JOURNAL_PARTIALLY_REFUNDED && rnd(3) == 0)
+			settle_ok(f, refund_ok(f, id, 1));
+		if (s == JOURNAL_LATE_PAID && rnd(2) == 0)
+			settle_ok(f, refund_ok(f, id, REFUNDS_ALL_LEFT));
 		/* extra refunds on a paid order: settled, failed or left pending */
 		if (s == JOURNAL_SUCCEEDED && rnd(4) == 0) {
 			int64_t r = refund_ok(f, id, 1 + rnd(1000));
