@@ -403,6 +403,79 @@ static const char *const migrations[] = {
 	"END;\n"
 	/* the day report's refunds */
 	"CREATE INDEX IF NOT EXISTS refunds_day ON refunds(day, state);\n",
+
+	/* 5: running totals of the refunds, as step 4's of the orders: per
+	 * shift, Almaty day, state and method of the refunded order
+	 * (report_refunds), and per VAT rate of their parts
+	 * (report_refund_lines), kept by triggers in the transaction of every
+	 * refund insert, part insert and settlement, filled here from the
+	 * refunds already written. A refund's shift, day, order and amount
+	 * and its parts never change (refunds_fixed and the parts' triggers),
+	 * so only its state moves it between totals. Derived: a second run
+	 * rebuilds them. */
+	"DROP TABLE IF EXISTS report_refunds;\n"
+	"DROP TABLE IF EXISTS report_refund_lines;\n"
+	"CREATE TABLE report_refunds (\n"
+	"  shift_id INTEGER NOT NULL,\n"
+	"  day      INTEGER NOT NULL,  -- refunds.day: Almaty date, YYYYMMDD\n"
+	"  method   TEXT NOT NULL,     -- the refunded order's\n"
+	"  state    TEXT NOT NULL,\n"
+	"  refunds  INTEGER NOT NULL,\n"
+	"  amount   INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (shift_id, day, method, state)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX report_refunds_day ON report_refunds(day);\n"
+	"CREATE TABLE report_refund_lines (\n"
+	"  shift_id INTEGER NOT NULL,\n"
+	"  day      INTEGER NOT NULL,\n"
+	"  state    TEXT NOT NULL,     -- the refund's\n"
+	"  tax_rate INTEGER NOT NULL,\n"
+	"  parts    INTEGER NOT NULL,\n"
+	"  amount   INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (shift_id, day, state, tax_rate)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX report_refund_lines_day ON report_refund_lines(day);\n"
+	"INSERT INTO report_refunds\n"
+	"  SELECT f.shift_id, f.day, o.method, f.state, count(*), sum(f.amount)\n"
+	"  FROM refunds f JOIN orders o ON o.id = f.order_id GROUP BY 1, 2, 3, 4;\n"
+	"INSERT INTO report_refund_lines\n"
+	"  SELECT f.shift_id, f.day, f.state, l.tax_rate, count(*), sum(l.amount)\n"
+	"  FROM refund_lines l JOIN refunds f ON f.id = l.refund_row GROUP BY 1, 2, 3, 4;\n"
+	"CREATE TRIGGER IF NOT EXISTS report_refund_new AFTER INSERT ON refunds BEGIN\n"
+	"  INSERT INTO report_refunds\n"
+	"    SELECT new.shift_id, new.day, method, new.state, 1, new.amount\n"
+	"    FROM orders WHERE id = new.order_id\n"
+	"  ON CONFLICT (shift_id, day, method, state) DO UPDATE\n"
+	"    SET refunds = refunds + 1, amount = amount + excluded.amount;\n"
+	"END;\n"
+	"CREATE TRIGGER IF NOT EXISTS report_refund_line_new AFTER INSERT ON refund_lines BEGIN\n"
+	"  INSERT INTO report_refund_lines\n"
+	"    SELECT shift_id, day, state, new.tax_rate, 1, new.amount\n"
+	"    FROM refunds WHERE id = new.refund_row\n"
+	"  ON CONFLICT (shift_id, day, state, tax_rate) DO UPDATE\n"
+	"    SET parts = parts + 1, amount = amount + excluded.amount;\n"
+	"END;\n"
+	"CREATE TRIGGER IF NOT EXISTS report_refund_settle AFTER UPDATE OF state ON refunds\n"
+	"  WHEN old.state IS NOT new.state BEGIN\n"
+	"  UPDATE report_refunds SET refunds = refunds - 1, amount = amount - old.amount\n"
+	"    WHERE shift_id = old.shift_id AND day = old.day AND state = old.state\n"
+	"      AND method = (SELECT method FROM orders WHERE id = old.order_id);\n"
+	"  INSERT INTO report_refunds\n"
+	"    SELECT new.shift_id, new.day, method, new.state, 1, new.amount\n"
+	"    FROM orders WHERE id = new.order_id\n"
+	"  ON CONFLICT (shift_id, day, method, state) DO UPDATE\n"
+	"    SET refunds = refunds + 1, amount = amount + excluded.amount;\n"
+	"  INSERT INTO report_refund_lines\n"
+	"    SELECT old.shift_id, old.day, old.state, tax_rate, -count(*), -sum(amount)\n"
+	"    FROM refund_lines WHERE refund_row = old.id GROUP BY tax_rate\n"
+	"  ON CONFLICT (shift_id, day, state, tax_rate) DO UPDATE\n"
+	"    SET parts = parts + excluded.parts, amount = amount + excluded.amount;\n"
+	"  INSERT INTO report_refund_lines\n"
+	"    SELECT new.shift_id, new.day, new.state, tax_rate, count(*), sum(amount)\n"
+	"    FROM refund_lines WHERE refund_row = new.id GROUP BY tax_rate\n"
+	"  ON CONFLICT (shift_id, day, state, tax_rate) DO UPDATE\n"
+	"    SET parts = parts + excluded.parts, amount = amount + excluded.amount;\n"
+	"END;\n",
 };
 
 #define MIGRATIONS_COUNT ((int)(sizeof migrations / sizeof *migrations))

@@ -420,21 +420,22 @@ static bool refund_vat_row(void *arg, sqlite3_stmt *st)
 }
 
 /* The refunds of the scope: sums per method and per VAT rate of the
- * refunded ones, and the pending ones as unfinished. */
+ * refunded ones from the running totals, and the pending ones (few: by
+ * the partial index of refund_pending) as unfinished. */
 static store_status read_refunds(store_db *db, const struct scope *sc, struct report *r,
                                  store_err *err)
 {
 	static const char *const sums_sql[2] = {
-		"SELECT o.method, count(*), sum(f.amount) FROM refunds f JOIN orders o ON o.id = f.order_id"
-		" WHERE f.shift_id = ?1 AND f.state = 'refunded' GROUP BY o.method",
-		"SELECT o.method, count(*), sum(f.amount) FROM refunds f JOIN orders o ON o.id = f.order_id"
-		" WHERE f.day = ?1 AND f.state = 'refunded' GROUP BY o.method",
+		"SELECT method, sum(refunds), sum(amount) FROM report_refunds"
+		" WHERE shift_id = ?1 AND state = 'refunded' GROUP BY method",
+		"SELECT method, sum(refunds), sum(amount) FROM report_refunds"
+		" WHERE day = ?1 AND state = 'refunded' GROUP BY method",
 	};
 	static const char *const vat_sql[2] = {
-		"SELECT l.tax_rate, sum(l.amount) FROM refunds f JOIN refund_lines l ON l.refund_row = f.id"
-		" WHERE f.shift_id = ?1 AND f.state = 'refunded' GROUP BY l.tax_rate",
-		"SELECT l.tax_rate, sum(l.amount) FROM refunds f JOIN refund_lines l ON l.refund_row = f.id"
-		" WHERE f.day = ?1 AND f.state = 'refunded' GROUP BY l.tax_rate",
+		"SELECT tax_rate, sum(amount) FROM report_refund_lines"
+		" WHERE shift_id = ?1 AND state = 'refunded' GROUP BY tax_rate",
+		"SELECT tax_rate, sum(amount) FROM report_refund_lines"
+		" WHERE day = ?1 AND state = 'refunded' GROUP BY tax_rate",
 	};
 	static const char *const pending_sql[2] = {
 		"SELECT f.id, f.merchant_refund_id, f.state, f.amount, f.created_at, o.merchant_order_id"
@@ -791,6 +792,22 @@ store_status reports_verify(store_db *db, int64_t shift_id, store_err *err)
 		"   WHERE (?1 = 0 OR shift_id = ?1) AND (lines <> 0 OR total <> 0))"
 		" SELECT shift_id, day, state FROM (SELECT * FROM j EXCEPT SELECT * FROM t)"
 		" UNION ALL SELECT shift_id, day, state FROM (SELECT * FROM t EXCEPT SELECT * FROM j)";
+	static const char refunds_sql[] =
+		"WITH j AS (SELECT f.shift_id, f.day, o.method, f.state, count(*) AS n,"
+		"   sum(f.amount) AS amount FROM refunds f JOIN orders o ON o.id = f.order_id"
+		"   WHERE ?1 = 0 OR f.shift_id = ?1 GROUP BY 1, 2, 3, 4),"
+		" t AS (SELECT shift_id, day, method, state, refunds, amount FROM report_refunds"
+		"   WHERE (?1 = 0 OR shift_id = ?1) AND (refunds <> 0 OR amount <> 0))"
+		" SELECT shift_id, day, state FROM (SELECT * FROM j EXCEPT SELECT * FROM t)"
+		" UNION ALL SELECT shift_id, day, state FROM (SELECT * FROM t EXCEPT SELECT * FROM j)";
+	static const char refund_lines_sql[] =
+		"WITH j AS (SELECT f.shift_id, f.day, f.state, l.tax_rate, count(*) AS n,"
+		"   sum(l.amount) AS amount FROM refund_lines l JOIN refunds f ON f.id = l.refund_row"
+		"   WHERE ?1 = 0 OR f.shift_id = ?1 GROUP BY 1, 2, 3, 4),"
+		" t AS (SELECT shift_id, day, state, tax_rate, parts, amount FROM report_refund_lines"
+		"   WHERE (?1 = 0 OR shift_id = ?1) AND (parts <> 0 OR amount <> 0))"
+		" SELECT shift_id, day, state FROM (SELECT * FROM j EXCEPT SELECT * FROM t)"
+		" UNION ALL SELECT shift_id, day, state FROM (SELECT * FROM t EXCEPT SELECT * FROM j)";
 	store_status s;
 
 	store_err_clear(err);
@@ -799,6 +816,10 @@ store_status reports_verify(store_db *db, int64_t shift_id, store_err *err)
 	s = expect_no_rows(db, orders_sql, shift_id, "orders", err);
 	if (s == STORE_OK)
 		s = expect_no_rows(db, lines_sql, shift_id, "order lines", err);
+	if (s == STORE_OK)
+		s = expect_no_rows(db, refunds_sql, shift_id, "refunds", err);
+	if (s == STORE_OK)
+		s = expect_no_rows(db, refund_lines_sql, shift_id, "refund parts", err);
 	db_rollback(db);
 	return s;
 }

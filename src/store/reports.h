@@ -28,12 +28,14 @@
  * the shift it was made in); the day report takes the orders and the
  * refunds whose Almaty date of creation is the day.
  *
- * Speed: the per-state, per-method and per-rate sums come from two small
- * running-total tables (report_orders, report_lines) that triggers keep
- * in the same transaction as every order insert, line insert and state
- * move (schema step in db.c). A report reads a few dozen rows of them
- * instead of a million orders; reports_verify recomputes them from the
- * journal rows to prove they agree.
+ * Speed: the per-state, per-method and per-rate sums come from small
+ * running-total tables (report_orders, report_lines, report_refunds,
+ * report_refund_lines) that triggers keep in the same transaction as
+ * every order and line insert, state move, refund and part insert and
+ * settlement (schema steps 4 and 5 in db.c). A report reads a few dozen
+ * rows of them instead of a million orders (the unfinished ones it finds
+ * by the state indexes: there are few); reports_verify recomputes them
+ * from the journal rows to prove they agree.
  *
  * The Z snapshot is the report's JSON (report_json), stored in the
  * z_reports table that a trigger keeps unchangeable; a reprint parses it

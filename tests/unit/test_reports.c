@@ -1179,15 +1179,25 @@ static void the_running_totals_agree_and_are_filled_in_on_migration(void **state
 	exec_ok(f->db, "UPDATE report_orders SET amount = amount - 1 WHERE (shift_id, day, user_id,"
 	               " method, state) = (SELECT shift_id, day, user_id, method, state"
 	               " FROM report_orders LIMIT 1)");
+	exec_ok(f->db, "UPDATE report_refund_lines SET amount = amount + 1 WHERE (shift_id, day, state,"
+	               " tax_rate) = (SELECT shift_id, day, state, tax_rate FROM report_refund_lines"
+	               " LIMIT 1)");
+	assert_int_equal(reports_verify(f->db, 0, &err), STORE_ERR_INTERNAL);
+	assert_non_null(strstr(err.message, "refund parts"));
+	exec_ok(f->db, "UPDATE report_refund_lines SET amount = amount - 1 WHERE (shift_id, day, state,"
+	               " tax_rate) = (SELECT shift_id, day, state, tax_rate FROM report_refund_lines"
+	               " LIMIT 1)");
+	assert_int_equal(reports_verify(f->db, 0, &err), STORE_OK);
 
 	/* back to schema 3: without the report tables, as an older till left it */
+	assert_int_equal(db_schema_latest(), 5);
 	exec_ok(f->db, "DROP TRIGGER report_order_new; DROP TRIGGER report_line_new;"
 	               " DROP TRIGGER report_order_move; DROP TRIGGER shifts_closed_fixed;"
 	               " DROP TRIGGER shifts_close_with_z; DROP TABLE z_reports;"
-	               " DROP TABLE report_orders; DROP TABLE report_lines; DROP INDEX refunds_day;");
-	char sql[64];
-	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", db_schema_latest() - 1);
-	exec_ok(f->db, sql);
+	               " DROP TABLE report_orders; DROP TABLE report_lines; DROP INDEX refunds_day;"
+	               " DROP TRIGGER report_refund_new; DROP TRIGGER report_refund_line_new;"
+	               " DROP TRIGGER report_refund_settle; DROP TABLE report_refunds;"
+	               " DROP TABLE report_refund_lines; PRAGMA user_version = 3");
 	db_close(f->db);
 	time_t now = fake_now;
 	f->db = open_ok(f);
@@ -1217,10 +1227,14 @@ static void the_report_queries_use_indexes(void **state)
 		" ORDER BY created_at DESC LIMIT 1",
 		"SELECT id FROM orders WHERE state IN ('creating', 'pending', 'abandoned', 'late_paid')"
 		" AND +shift_id = 1",
-		"SELECT o.method, count(*) FROM refunds f JOIN orders o ON o.id = f.order_id"
-		" WHERE f.shift_id = 1 AND f.state = 'refunded' GROUP BY o.method",
-		"SELECT o.method, count(*) FROM refunds f JOIN orders o ON o.id = f.order_id"
-		" WHERE f.day = 20261126 AND f.state = 'refunded' GROUP BY o.method",
+		"SELECT method, sum(amount) FROM report_refunds WHERE shift_id = 1 AND state = 'refunded'"
+		" GROUP BY method",
+		"SELECT method, sum(amount) FROM report_refunds WHERE day = 20261126 AND state = 'refunded'"
+		" GROUP BY method",
+		"SELECT tax_rate, sum(amount) FROM report_refund_lines WHERE shift_id = 1"
+		" AND state = 'refunded' GROUP BY tax_rate",
+		"SELECT tax_rate, sum(amount) FROM report_refund_lines WHERE day = 20261126"
+		" AND state = 'refunded' GROUP BY tax_rate",
 		"SELECT f.id FROM refunds f WHERE f.state = 'refund_pending' AND +f.shift_id = 1",
 		"SELECT id FROM orders WHERE created_at BETWEEN 1 AND 2 ORDER BY created_at, id",
 	};
