@@ -250,6 +250,42 @@ sc_declined() {
 	sbx_kill
 }
 
+# The server refuses what the till allowed (refunded elsewhere): refund_failed,
+# the order as it was. A key the server rejects is no refusal of the refund:
+# it stays pending (exit 3) and reconcile with the right key settles it.
+sc_refused() {
+	scenario refused T35
+	sbx --pay-after 1 || return
+	charge 1500
+	is "refused: charge paid" "$rc" 0 "$(cat "$D/charge.err")"
+	local pay
+	pay=$(db "SELECT payment_id FROM orders WHERE merchant_order_id = '$order'")
+	curl -s -m 5 -H "Authorization: Bearer $KEY" -H "X-Merchant-ID: $MERCHANT" \
+		-H "Content-Type: application/json" \
+		-d "{\"payment_id\":\"$pay\",\"amount\":150000,\"reason\":\"refunded elsewhere\"}" \
+		"$URL/refunds" >"$D/curl.out"
+	refund 1234 "$order" 100 --reason "too late"
+	is "a refund the server refuses (refund_exceeds_available): exit 1" "$rc" 1 "$out" "$err"
+	is "a refused refund: refund_failed with the server's words" \
+		"$(db "SELECT state, last_error LIKE '%more than is left%' FROM refunds")" "refund_failed|1"
+	is "a refused refund: the order is as it was" \
+		"$(db "SELECT state, refunded_amount FROM orders")" "succeeded|0"
+	is "a refused refund: printed the order's state" "$ostate" succeeded "$out"
+	is "a refused refund: logged" "$(db "SELECT count(*) FROM events WHERE kind = 'refund_failed'")" 1
+
+	charge 2000
+	KASPI_XDEV_KEY=xdev_r3fund0test0sh0key99 refund 1234 "$order" 100 --reason "wrong key"
+	is "a rejected key (401): exit 3 at once, not a refusal" "$rc" 3 "$out" "$err"
+	is "a rejected key: the refund stays refund_pending" \
+		"$(db "SELECT state FROM refunds ORDER BY id DESC LIMIT 1")" refund_pending
+	"$POS" reconcile >"$D/rec.out" 2>"$D/rec.err"
+	is "a rejected key: reconcile with the right key exits 0" "$?" 0 "$(cat "$D/rec.out" "$D/rec.err")"
+	is "a rejected key: reconcile settles the refund" \
+		"$(db "SELECT state FROM refunds ORDER BY id DESC LIMIT 1")" refunded
+	is "a rejected key: the server refunded 100,00 ₸" "$(server_refunded "$order")" 10000
+	sbx_kill
+}
+
 # Connections dropped after the server acted: every refund is sent again
 # with the same id and body and ends refunded once.
 sc_drop() {
@@ -345,6 +381,7 @@ start() { # NAME FUNCTION
 start stopped sc_stopped # the slow one first
 start main sc_main
 start declined sc_declined
+start refused sc_refused
 start drop sc_drop
 
 show() {
@@ -354,7 +391,7 @@ show() {
 	[ -s "$work/$1.res" ] || echo "FAIL $1: the scenario reported nothing" >"$work/$1.res"
 	cat "$work/$1.res"
 }
-for s in main declined drop stopped; do
+for s in main declined refused drop stopped; do
 	show "$s"
 done
 set +m
