@@ -204,8 +204,8 @@ static int emit_report(const struct cli_ctx *ctx, const struct report_args *a,
 }
 
 /* Closes the open shift with a manager's approval. */
-static int close_z(struct cli_ctx *ctx, store_db *db, const struct report_args *a,
-                   const struct report_params *p, struct report *r)
+static int close_z(store_db *db, const struct report_args *a, const struct report_params *p,
+                   struct report *r)
 {
 	struct shift sh;
 	store_err err;
@@ -233,7 +233,6 @@ static int close_z(struct cli_ctx *ctx, store_db *db, const struct report_args *
 		fprintf(stderr, "kaspi-pos: %s\n", err.message);
 		return st == STORE_ERR_INPUT ? EXIT_USAGE : EXIT_STORE;
 	}
-	(void)ctx;
 	return 0;
 }
 
@@ -278,7 +277,7 @@ int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 		if (a.number) {
 			st = reports_get_z(db, a.number, &r, &stored, &err);
 		} else {
-			rc = close_z(ctx, db, &a, &p, &r);
+			rc = close_z(db, &a, &p, &r);
 			if (rc) {
 				db_close(db);
 				return rc;
