@@ -1928,7 +1928,7 @@ char *report_journal_text(const struct report_journal *j, report_tr_fn tr)
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass == 1) {
 			for (int c = 0; c < 7; c++) {
-				pad(&b, head[c], w[c], c == 4 || c == 5);
+				pad(&b, head[c], c == 6 ? 0 : w[c], c == 4 || c == 5);
 				buf_str(&b, c < 6 ? "  " : "\n");
 			}
 		}
@@ -1953,16 +1953,17 @@ char *report_journal_text(const struct report_journal *j, report_tr_fn tr)
 			}
 		}
 	}
-	int64_t sum = 0, refunded = 0;
+	int64_t paid = 0, refunded = 0;
 	for (size_t i = 0; i < j->n_orders; i++) {
-		sum += j->orders[i].amount;
+		if (state_is_sale(j->orders[i].state))
+			paid += j->orders[i].amount;
 		refunded += j->orders[i].refunded_amount;
 	}
 	char a[64], r[64];
-	money_format_plain(a, sizeof a, sum);
+	money_format_plain(a, sizeof a, paid);
 	money_format_plain(r, sizeof r, refunded);
 	buf_fmt(&b, "%zu %s, %s %s, %s %s\n", j->n_orders, tr_id(tr, N_("orders")), a,
-	        tr_id(tr, N_("in all")), r, tr_id(tr, N_("refunded")));
+	        tr_id(tr, N_("paid")), r, tr_id(tr, N_("refunded")));
 	return buf_done(&b);
 }
 
