@@ -66,8 +66,18 @@ static int approve_any(store_db *db, const char *pin, int64_t *manager)
 		return cli_store_exit(st);
 	}
 	time_t now = db_now(db);
+	/* Whose PIN is it? Asked without side effects, so that the right
+	 * manager's PIN never counts as a wrong try against another one; only
+	 * a PIN that is no manager's counts against each of them. */
+	int owner = -1;
+	for (int i = 0; i < n && owner < 0 && users_pin_valid(pin); i++) {
+		bool match = false;
+		if (users[i].role == USER_MANAGER && users_locked_for(&users[i], now) <= 0 &&
+		    users_pin_is(db, users[i].name, pin, &match, &err) == STORE_OK && match)
+			owner = i;
+	}
 	for (int i = 0; i < n && rc == EXIT_USAGE; i++) {
-		if (users[i].role != USER_MANAGER)
+		if (users[i].role != USER_MANAGER || (owner >= 0 && i != owner))
 			continue;
 		managers++;
 		long left = users_locked_for(&users[i], now);

@@ -246,6 +246,28 @@ static bool users_pin_matches(sqlite3_stmt *st, const char *pin)
 	return same;
 }
 
+store_status users_pin_is(store_db *db, const char *name, const char *pin, bool *match,
+                          store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	*match = false;
+	if ((s = db_prepare(db,
+	                    "SELECT " USER_COLUMNS ", pin_salt, pin_hash, pin_iterations"
+	                    " FROM users WHERE name = ?1",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*match = users_pin_matches(st, pin);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, rc, "reading a user", err);
+	return STORE_OK;
+}
+
 /* The check itself, inside the caller's transaction. */
 static store_status users_check_pin(store_db *db, const char *name, const char *pin,
                                     struct users_check *out, store_err *err)

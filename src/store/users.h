@@ -94,6 +94,12 @@ store_status users_get(store_db *db, const char *name, struct user *out, store_e
 /* Seconds u stays locked after now (0 when not locked). */
 long users_locked_for(const struct user *u, time_t now);
 
+/* Whether pin is the PIN of the user called name, and nothing else: no
+ * count, no lock, no event (which manager typed a PIN, before the real
+ * check of that one with users_verify_pin). false for no such user. */
+store_status users_pin_is(store_db *db, const char *name, const char *pin, bool *match,
+                          store_err *err);
+
 /* The login check: the PIN of the user called name. Updates the wrong-PIN
  * count and the lock and logs the attempt, in one transaction. The
  * verdict is in *out; the status says only whether the store worked. */

@@ -212,20 +212,24 @@ sc_main() {
 	is "refund 200 by payment id with --user zara: exit 0" "$rc" 0 "$out" "$err"
 	is "refund 200: order still partially_refunded" "$ostate" partially_refunded "$out"
 	is "zara's right PIN resets her count" "$(failed_count zara)" 0
+	boss_before=$(failed_count boss)
+	refund 4321 "$order" 100 --reason "Third item"
+	is "zara's PIN without --user: exit 0" "$rc" 0 "$out" "$err"
+	is "zara's PIN without --user counts nothing against boss" "$(failed_count boss)" "$boss_before"
 	refund 1234 "$order" --reason "The rest"
 	is "refund without AMOUNT (the rest): exit 0" "$rc" 0 "$out" "$err"
 	is "refund of the rest: the order is refunded" "$ostate" refunded "$out"
-	is "refund of the rest: 800,00 ₸" "$(db "SELECT amount FROM refunds WHERE merchant_refund_id = '$mrid'")" 80000
+	is "refund of the rest: 700,00 ₸" "$(db "SELECT amount FROM refunds WHERE merchant_refund_id = '$mrid'")" 70000
 	is "journal: order refunded, refunded_amount 150000" \
 		"$(db "SELECT state, refunded_amount FROM orders WHERE merchant_order_id = '$order'")" "refunded|150000"
 	is "the server's refunded amount (kaspi-pos status) is the whole payment" \
 		"$(server_refunded "$order")" 150000
-	is "three refunds journaled, each refunded, ids in sequence" \
+	is "four refunds journaled, each refunded, ids in sequence" \
 		"$(db "SELECT group_concat(state || ':' || substr(merchant_refund_id, -6), ' ') FROM refunds")" \
-		"refunded:000001 refunded:000002 refunded:000003"
+		"refunded:000001 refunded:000002 refunded:000003 refunded:000004"
 	is "the refunds' approvals in the events log" \
 		"$(db "SELECT group_concat(u.name, ' ') FROM events e JOIN users u ON u.id = e.user_id WHERE e.kind = 'refund'")" \
-		"boss zara boss"
+		"boss zara zara boss"
 	req=$(requests)
 	refund 1234 "$order" 1 --reason "more"
 	is "a refunded order: exit 1" "$rc" 1 "$out" "$err"
