@@ -123,3 +123,25 @@ void draw_box(int y, int x, int h, int w, enum theme_role frame, enum theme_role
 		draw_text(y, x + 2, w - 4, frame, -1, false, t);
 	}
 }
+
+char *draw_pad(char *buf, size_t size, const char *s, int width)
+{
+	size_t o = 0;
+	int cols = 0;
+	wchar_t wc;
+
+	while (*s && o + 8 < size) {
+		int n = next_char(s, &wc);
+		int w = char_width(wc);
+		if (cols + w > width)
+			break;
+		memcpy(buf + o, s, (size_t)n);
+		o += (size_t)n;
+		s += n;
+		cols += w;
+	}
+	for (; cols < width && o + 1 < size; cols++)
+		buf[o++] = ' ';
+	buf[o] = '\0';
+	return buf;
+}

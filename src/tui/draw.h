@@ -20,6 +20,10 @@ int draw_text(int y, int x, int width, enum theme_role role, int align, bool pad
 int draw_textf(int y, int x, int width, enum theme_role role, int align, bool pad,
                const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
+/* Copies s into buf cut or padded with spaces to exactly `width` columns
+ * (never splitting a character). Returns buf. */
+char *draw_pad(char *buf, size_t size, const char *s, int width);
+
 /* Fills a rectangle with spaces in role. */
 void draw_fill(int y, int x, int h, int w, enum theme_role role);
 

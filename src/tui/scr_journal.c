@@ -14,6 +14,29 @@
 #include "tui/draw.h"
 #include "tui/tui_int.h"
 
+/* A state as the cashier reads it (the journal's names are identifiers). */
+const char *state_label(enum journal_state s)
+{
+	switch (s) {
+	case JOURNAL_CREATING: return _("creating");
+	case JOURNAL_PENDING: return _("waiting");
+	case JOURNAL_SUCCEEDED: return _("paid");
+	case JOURNAL_CANCELLED: return _("declined");
+	case JOURNAL_FAILED: return _("failed");
+	case JOURNAL_EXPIRED: return _("expired");
+	case JOURNAL_ABANDONED: return _("given up");
+	case JOURNAL_LATE_PAID: return _("paid late!");
+	case JOURNAL_PARTIALLY_REFUNDED: return _("part refunded");
+	case JOURNAL_REFUNDED: return _("refunded");
+	default: return journal_state_name(s);
+	}
+}
+
+static const char *method_label(enum journal_method m)
+{
+	return m == JOURNAL_PHONE ? _("phone") : _("QR");
+}
+
 /* Almaty midnight of today, as the journal counts days. */
 static time_t today_start(void)
 {
@@ -207,10 +230,16 @@ static void draw_list(struct tui *t)
 	int rows = LINES - 6;
 
 	draw_textf(1, 0, COLS, ROLE_INPUT, -1, true, "%s %s_   %s %s   %s %s", _("Search:"), t->jr_search,
-	           _("F3 state:"), t->jr_state < 0 ? _("all") : journal_state_name((enum journal_state)t->jr_state),
-	           _("F4 method:"), t->jr_method < 0 ? _("all") : journal_method_name((enum journal_method)t->jr_method));
-	draw_textf(2, 0, COLS, ROLE_COLUMN_TITLE, -1, true, "%-9s%-22s%-7s%-20s%14s%14s", _("Time"), _("Order"),
-	           _("Method"), _("State"), _("Amount"), _("Refunded"));
+	           _("F3 state:"), t->jr_state < 0 ? _("all") : state_label((enum journal_state)t->jr_state),
+	           _("F4 method:"), t->jr_method < 0 ? _("all") : method_label((enum journal_method)t->jr_method));
+	int hx = 0;
+	hx += draw_text(2, hx, 9, ROLE_COLUMN_TITLE, -1, true, _("Time"));
+	hx += draw_text(2, hx, 22, ROLE_COLUMN_TITLE, -1, true, _("Order"));
+	hx += draw_text(2, hx, 7, ROLE_COLUMN_TITLE, -1, true, _("Method"));
+	hx += draw_text(2, hx, 20, ROLE_COLUMN_TITLE, -1, true, _("State"));
+	hx += draw_text(2, hx, 14, ROLE_COLUMN_TITLE, 1, true, _("Amount"));
+	hx += draw_text(2, hx, 14, ROLE_COLUMN_TITLE, 1, true, _("Refunded"));
+	draw_text(2, hx, COLS - hx, ROLE_COLUMN_TITLE, -1, true, "");
 	if (t->jr_n == 0)
 		draw_text(4, 0, COLS, ROLE_DIM, 0, false, _("No orders today match"));
 	if (t->jr_sel < t->jr_top)
@@ -226,8 +255,8 @@ static void draw_list(struct tui *t)
 		int x = 0;
 		x += draw_text(3 + r, x, 9, role, -1, true, when);
 		x += draw_text(3 + r, x, 22, role, -1, true, o->merchant_order_id);
-		x += draw_text(3 + r, x, 7, role, -1, true, journal_method_name(o->method));
-		x += draw_text(3 + r, x, 20, o->alert ? ROLE_ERROR : role, -1, true, journal_state_name(o->state));
+		x += draw_text(3 + r, x, 7, role, -1, true, method_label(o->method));
+		x += draw_text(3 + r, x, 20, o->alert ? ROLE_ERROR : role, -1, true, state_label(o->state));
 		x += draw_text(3 + r, x, 14, role, 1, true, sum);
 		x += draw_text(3 + r, x, 14, role, 1, true, o->refunded_amount ? ref : "");
 		draw_text(3 + r, x, COLS - x, role, -1, true, "");
@@ -256,9 +285,9 @@ static void draw_detail(struct tui *t)
 	money_format(a, sizeof a, o->amount);
 	money_format(b, sizeof b, o->refunded_amount);
 	local_time(o->created_at, true, when, sizeof when);
-	ADD("%s  %s  %s", o->merchant_order_id, journal_state_name(o->state), a);
+	ADD("%s  %s  %s", o->merchant_order_id, state_label(o->state), a);
 	ADD("%s %s   %s %s%s%s", _("payment"), o->payment_id[0] ? o->payment_id : "—", _("method"),
-	    journal_method_name(o->method), o->payer_phone[0] ? " " : "", o->payer_phone);
+	    method_label(o->method), o->payer_phone[0] ? " " : "", o->payer_phone);
 	ADD("%s %s   %s %s", _("created"), when, _("refunded"), b);
 	if (o->last_error[0])
 		ADD("%s %s", _("last error:"), o->last_error);
@@ -270,7 +299,9 @@ static void draw_detail(struct tui *t)
 		money_format_plain(a, sizeof a, l->unit_price);
 		money_format_plain(b, sizeof b, l->total);
 		money_format_plain(c, sizeof c, l->discount);
-		ADD(" %2d %-38.38s %4lld × %11s = %12s %3d%%%s%s%s", l->line_no, l->name, (long long)l->quantity,
+		char name[256];
+		draw_pad(name, sizeof name, l->name, 38);
+		ADD(" %2d %s %4lld × %11s = %12s %3d%%%s%s%s", l->line_no, name, (long long)l->quantity,
 		    a, b, l->tax_rate, l->discount ? " −" : "", l->discount ? c : "", l->voided ? _(" [void]") : "");
 		if (!l->voided)
 			vat_table_add(&vat, l->tax_rate, l->total);
@@ -285,7 +316,7 @@ static void draw_detail(struct tui *t)
 		const struct journal_event *e = &t->jr_events[i];
 		local_time(e->at, false, when, sizeof when);
 		if (e->kind == JOURNAL_EVENT_STATE)
-			ADD(" %s → %-12s %s", when, journal_state_name(e->to), e->detail);
+			ADD(" %s → %s  %s", when, state_label(e->to), e->detail);
 		else
 			ADD(" %s   %s", when, e->detail);
 	}

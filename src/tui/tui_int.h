@@ -229,6 +229,7 @@ void reports_enter(struct tui *t);
 int reports_key(struct tui *t, int key);
 void reports_draw(struct tui *t);
 
+const char *state_label(enum journal_state s);
 void journal_enter(struct tui *t);
 void journal_reload(struct tui *t);
 void journal_refresh_detail(struct tui *t);

@@ -42,12 +42,12 @@ keys Enter
 
 # The journal finds it; refund 500 with the manager's PIN.
 keys F9
-check "the journal lists the order" expect_screen 'T01-[0-9]{8}-000001 +qr +succeeded +1 159,00'
+check "the journal lists the order" expect_screen 'T01-[0-9]{8}-000001 +QR +paid +1 159,00'
 type_fast 1159
 check "a search by amount finds it" expect_screen 'T01-[0-9]{8}-000001'
 keys Enter
 check "the detail has its lines" expect_screen 'Сахар-песок 1 кг'
-check "and its timeline" expect_screen '→ succeeded'
+check "and its timeline" expect_screen '→ paid'
 keys F5
 check "F5 opens the refund" expect_screen 'At most 1.159,00 ₸ can go back'
 for _ in $(seq 10); do keys BSpace; done
@@ -58,7 +58,7 @@ check "a wrong PIN refunds nothing" expect_screen 'Wrong PIN: 4 tries left'
 check "nothing in the journal" eval '[ "$(sqlite3 "$DB" "SELECT count(*) FROM refunds")" = 0 ]'
 type_fast 9999; keys Enter
 check "the refund is done" expect_screen 'Refund done' 5
-check "the order is partially refunded" expect_screen 'partially_refunded'
+check "the order is partially refunded" expect_screen 'part refunded'
 check "the detail lists the refund" expect_screen 'T01-R-[0-9]{8}-000001 refunded +500,00 ₸'
 check "the refund slip printed" printed_has 'RETURNED *500,00'
 check "the journal says so" eval '[ "$(last_state)" = partially_refunded ]'
