@@ -384,8 +384,11 @@ size_t payflow_resume(struct payflow *pf, char *message, size_t size)
 	for (size_t i = 0; i < count; i++) {
 		if (list[i].state == JOURNAL_LATE_PAID)
 			continue; /* settled with the server: the alert is the cashier's */
-		if (watch(pf, &list[i]))
+		struct payflow_order *o = watch(pf, &list[i]);
+		if (o) {
+			o->maybe_sent = true; /* an earlier run sent it, or may have */
 			taken++;
+		}
 	}
 	free(list);
 	resume_refunds(pf, message, size);
@@ -477,6 +480,8 @@ static void failed(struct payflow *pf, struct payflow_order *o, const xpay_resul
 {
 	int64_t now = mono_ms();
 	o->errors++;
+	if (o->j.payment_id[0] == '\0')
+		o->maybe_sent = true;
 	o->retry_after_s = res->kind == XPAY_ERR_RATE_LIMITED ? res->retry_after_s : 0;
 	if (o->j.payment_id[0] == '\0') {
 		int64_t delay = 1000;
@@ -498,6 +503,15 @@ static void failed(struct payflow *pf, struct payflow_order *o, const xpay_resul
 static void apply_payment(struct payflow *pf, struct payflow_order *o, const xpay_payment *p,
                           struct payflow_changes *out)
 {
+	/* an answer about another payment (a proxy's or a server's mix-up)
+	 * must never settle this order */
+	if (strcmp(p->payment_id, o->j.payment_id) != 0 || p->amount != o->j.amount) {
+		xpay_result wrong = {.kind = XPAY_ERR_BAD_BODY};
+		snprintf(wrong.message, sizeof wrong.message, "%s",
+		         _("The server answered about another payment: asking again"));
+		failed(pf, o, &wrong, out);
+		return;
+	}
 	bool scanned = false;
 	for (size_t i = 0; i < p->n_events; i++)
 		if (p->events[i].type == XPAY_EV_SCANNED)
@@ -545,7 +559,19 @@ static void apply_create(struct payflow *pf, struct payflow_order *o, const stru
 		failed(pf, o, res, out);
 		return;
 	}
-	/* refused for good (401, 402, 422, a bad key): nothing exists there */
+	/* Refused. 400, 402 and 422 answer this very body: even a replay of a
+	 * payment that exists answers 200, so nothing exists there. Anything
+	 * else (no key, a rejected key, a wrong path) proves nothing if an
+	 * earlier send may have arrived: the order stays creating and is
+	 * tried again slowly, for reconcile or a fixed setting to settle. */
+	long http = res->kind == XPAY_ERR_HTTP ? res->http_status : 0;
+	bool about_body = http == 400 || http == 402 || http == 422;
+	if (o->maybe_sent && !about_body) {
+		o->next_ms = mono_ms() + PAYFLOW_STALL_MS;
+		say(o, out, res->message);
+		return;
+	}
+	o->next_ms = mono_ms() + PAYFLOW_STALL_MS; /* if the move below fails */
 	move(pf, o, JOURNAL_FAILED, NULL, res->message, out);
 	struct payflow_change *c = change_for(out, o);
 	if (c)

@@ -36,6 +36,9 @@
 
 #define PAYFLOW_MESSAGE_SIZE 256
 #define PAYFLOW_CREATE_BACKOFF_CAP_MS 15000
+/* A refused create that may have a payment behind it waits this long
+ * between tries (a key being fixed, a path being corrected). */
+#define PAYFLOW_STALL_MS 60000
 #define PAYFLOW_REFUND_STALL_MS 60000 /* a stalled refund is tried again after this */
 
 /* A payment the payflow watches. */
@@ -46,6 +49,8 @@ struct payflow_order {
 	bool in_flight;               /* a request for it is at the worker */
 	bool cancel_asked;            /* Esc sent a cancel (or the server lacks it) */
 	bool scanned;                 /* the buyer opened the QR (the `scanned` event) */
+	bool maybe_sent;              /* a create may have reached the server before: resumed
+	                                 from the journal, or a send without an answer */
 	int errors;                   /* failed requests in a row */
 	long retry_after_s;           /* the last 429's Retry-After */
 	char message[PAYFLOW_MESSAGE_SIZE]; /* the last problem, for the screen; "" */

@@ -85,12 +85,13 @@ static void rule(struct out *o, char c)
 	put(o, "\n", 1);
 }
 
-static void head(struct out *o, const struct kp_config *cfg, const char *title)
+/* The slip's head; `at`: when the sale or refund happened (a reprint
+ * shows that, not the time of printing). */
+static void head(struct out *o, const struct kp_config *cfg, const char *title, time_t at)
 {
 	char when[32];
-	time_t now = time(NULL);
 	struct tm tm;
-	localtime_r(&now, &tm);
+	localtime_r(&at, &tm);
 	strftime(when, sizeof when, "%d.%m.%Y %H:%M", &tm);
 	if (cfg->store.name[0])
 		centred(o, cfg->store.name);
@@ -120,7 +121,7 @@ char *slip_payment(const struct kp_config *cfg, const struct journal_order *ord,
 	struct vat_table vat;
 	char a[48], b[48];
 
-	head(&o, cfg, _("SALE"));
+	head(&o, cfg, _("SALE"), ord->created_at);
 	linef(&o, ord->merchant_order_id, "%s", _("Order"));
 	rule(&o, '-');
 	vat_table_init(&vat);
@@ -159,7 +160,7 @@ char *slip_refund(const struct kp_config *cfg, const struct journal_order *ord,
 	struct out o = {.width = cfg->printer.width > 0 ? cfg->printer.width : 32};
 	char a[48];
 
-	head(&o, cfg, _("REFUND"));
+	head(&o, cfg, _("REFUND"), r->created_at);
 	linef(&o, ord->merchant_order_id, "%s", _("Order"));
 	linef(&o, r->merchant_refund_id, "%s", _("Refund"));
 	rule(&o, '-');

@@ -124,9 +124,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "kaspi-pos: cannot initialise libcurl\n");
 			return EXIT_API;
 		}
-		int rc = tui_run(&ctx.cfg);
-		xpay_global_cleanup();
-		return rc;
+		/* no curl_global_cleanup: a worker thread left inside a hanging
+		 * request may still use libcurl while the process exits */
+		return tui_run(&ctx.cfg);
 	}
 	/* the commands speak the language of LANG; the till that of its config */
 	i18n_init(NULL);
@@ -136,9 +136,8 @@ int main(int argc, char **argv)
 				fprintf(stderr, "kaspi-pos: cannot initialise libcurl\n");
 				return EXIT_API;
 			}
-			int rc = commands[c].run(&ctx, argc - i - 1, argv + i + 1);
-			xpay_global_cleanup();
-			return rc;
+			/* no curl_global_cleanup, as for the till */
+			return commands[c].run(&ctx, argc - i - 1, argv + i + 1);
 		}
 	}
 	fprintf(stderr, "kaspi-pos: unknown command \"%s\" (see kaspi-pos --help)\n", argv[i]);

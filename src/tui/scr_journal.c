@@ -126,6 +126,13 @@ int journal_key(struct tui *t, int key)
 			dialog_open(t, DIALOG_REFUND);
 			return TUI_REDRAW;
 		case ACT_LOGOUT: { /* F6: the slips again */
+			enum journal_state st = t->jr_order.state;
+			if (st != JOURNAL_SUCCEEDED && st != JOURNAL_PARTIALLY_REFUNDED &&
+			    st != JOURNAL_REFUNDED && st != JOURNAL_LATE_PAID) {
+				tui_message(t, ROLE_ERROR, "%s", _("Only a paid order has a slip"));
+				tui_bell(t, 1);
+				return TUI_REDRAW;
+			}
 			char *slip = slip_payment(t->cfg, &t->jr_order, t->jr_lines, t->jr_nlines);
 			bool ok = tui_print(t, slip, _("The slip"));
 			free(slip);

@@ -157,6 +157,7 @@ void pay_changes(struct tui *t, const struct payflow_changes *ch)
 				tui_message(t, ROLE_ERROR, _("Refund: retrying (%s)"), c->message);
 			}
 			journal_refresh_detail(t);
+			pay_load_alerts(t); /* a refunded late payment is settled */
 			continue;
 		}
 		bool on_screen = t->screen == SCREEN_PAY && c->order_id == t->pay_order &&
@@ -287,8 +288,10 @@ void pay_draw(struct tui *t)
 	tui_draw_header(t);
 	if (qr_method && t->pay_outcome == PAY_LIVE)
 		prepare_qr(t);
+	/* rows 2 … LINES-4: the hint, the message and the key bar stay clear of
+	 * the quiet zone */
 	bool show_qr = qr_method && t->pay_outcome == PAY_LIVE && t->qr.lines &&
-	               qr_fits(&t->qr, LINES - 3, COLS - info_w - 2);
+	               qr_fits(&t->qr, LINES - 5, COLS - info_w - 2);
 	int ix = show_qr ? qx + t->qr.cols + 2 : 2;
 	int iw = COLS - ix - 1;
 	int y = 2;
@@ -319,7 +322,7 @@ void pay_draw(struct tui *t)
 			y++;
 			if (t->qr.lines)
 				snprintf(line, sizeof line, _("Enlarge the terminal to %d×%d to show the QR"),
-				         t->qr.cols + info_w + 3, t->qr.rows + 3);
+				         t->qr.cols + info_w + 3, t->qr.rows + 5);
 			else
 				snprintf(line, sizeof line, "%s", _("The QR appears when the server answers"));
 			draw_text(y++, ix, iw, ROLE_STATUS_WARN, -1, true, line);

@@ -206,8 +206,12 @@ void reports_draw(struct tui *t)
 			line++;
 			p = nl ? nl + 1 : p + len;
 		}
-		if (line > (size_t)h && t->rp_scroll > line - (size_t)h)
-			t->rp_scroll = line - (size_t)h;
+		size_t total = 0;
+		for (const char *q = t->rp_text; *q; q++)
+			total += *q == '\n';
+		size_t most = total > (size_t)h ? total - (size_t)h : 0;
+		if (t->rp_scroll > most)
+			t->rp_scroll = most;
 	}
 	if (t->msg.text[0])
 		draw_text(LINES - 2, 0, COLS, t->msg.role, -1, true, t->msg.text);

@@ -24,6 +24,7 @@
 #include "tui/tui_int.h"
 
 #define KEY_BATCH 256
+#define ESC_PREFIX_MS 1000 /* Esc then a digit within this: a function key */
 
 static long now_ms(void)
 {
@@ -207,6 +208,8 @@ static int dispatch(struct tui *t, int key)
 		return TUI_REDRAW;
 	/* Esc then a digit: a function key on terminals without them (the
 	 * sale and login screens; in a dialog Esc just leaves it). */
+	if (t->esc_prefix && now_ms() - t->esc_at_ms > ESC_PREFIX_MS)
+		t->esc_prefix = false; /* a stray Esc long ago: the key is itself */
 	if (t->esc_prefix) {
 		t->esc_prefix = false;
 		int fk = keys_esc_digit(key);
@@ -216,6 +219,7 @@ static int dispatch(struct tui *t, int key)
 	} else if (key == KEYS_ESC && t->dialog == DIALOG_NONE &&
 	           (t->screen == SCREEN_SALE || t->screen == SCREEN_LOGIN)) {
 		t->esc_prefix = true;
+		t->esc_at_ms = now_ms();
 		return TUI_REDRAW;
 	}
 	if (t->dialog != DIALOG_NONE)
@@ -246,12 +250,34 @@ static int dispatch_scan(struct tui *t, const struct scan_key *keys, int n)
 		if (keys[i].key >= '0' && keys[i].key <= '9')
 			code[len++] = (char)keys[i].key;
 	code[len] = '\0';
+	t->esc_prefix = false; /* a scan is never an Esc-digit function key */
+	if (t->screen == SCREEN_PAY && t->pay_outcome != PAY_LIVE) {
+		/* the next customer's first item, while "Paid" is still shown */
+		t->pay_order = 0;
+		sale_enter(t);
+	}
 	if (t->screen != SCREEN_SALE) {
 		tui_message(t, ROLE_ERROR, _("Scanned %s: open the sale screen first"), code);
 		tui_bell(t, 1);
 		return TUI_REDRAW;
 	}
-	return tui_add_code(t, code, 1);
+	/* a dialog (quantity, discount) keeps working on the line it opened on */
+	size_t sel = t->sel;
+	int flags = tui_add_code(t, code, 1);
+	if (t->dialog != DIALOG_NONE)
+		t->sel = sel;
+	return flags;
+}
+
+/* Whether a scanner's burst is taken apart from the keys around it: on
+ * the sale screen it is typed into the input line like any code (so
+ * "3*" before it counts), anywhere else it must not reach what is there;
+ * on the login screen digits are a PIN. */
+static bool scans_apart(const struct tui *t)
+{
+	if (t->screen == SCREEN_LOGIN)
+		return false;
+	return t->screen != SCREEN_SALE || t->dialog != DIALOG_NONE || t->esc_prefix;
 }
 
 static int read_keys(struct scan_key *keys, int cap)
@@ -275,7 +301,7 @@ static int handle_input(struct tui *t)
 
 	/* In a dialog, digits still arriving fast may be a scan in progress:
 	 * wait a moment for the rest before the dialog sees any of them. */
-	for (int waits = 0; t->dialog != DIALOG_NONE && waits < 20 && n < KEY_BATCH &&
+	for (int waits = 0; scans_apart(t) && waits < 20 && n < KEY_BATCH &&
 	                    scan_may_continue(keys, n, now_ms());
 	     waits++) {
 		struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
@@ -287,7 +313,7 @@ static int handle_input(struct tui *t)
 	int i = 0;
 	while (i < n && !(flags & TUI_QUIT)) {
 		int s, e;
-		bool scan = t->dialog != DIALOG_NONE && scan_find(keys + i, n - i, &s, &e);
+		bool scan = scans_apart(t) && scan_find(keys + i, n - i, &s, &e);
 		int upto = scan ? i + s : n;
 		for (; i < upto && !(flags & TUI_QUIT); i++)
 			flags |= dispatch(t, keys[i].key);

@@ -102,6 +102,7 @@ struct tui {
 	enum tui_dialog dialog;
 	bool dirty;
 	bool esc_prefix;                /* Esc pressed: a digit next means F1–F12 */
+	long esc_at_ms;                 /* when, monotonic */
 
 	/* login */
 	struct user *users;             /* from users_list */

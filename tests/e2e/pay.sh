@@ -94,7 +94,10 @@ check "it waits in the buyer's app" expect_screen "waiting: the request is in th
 for _ in $(seq 30); do [ "$(last_state)" = pending ] && break; sleep 0.1; done
 control pay >/dev/null
 check "paid by phone" expect_screen 'Paid: 549,00 ₸'
-keys Enter
+# the next customer's first scan while "Paid" is still shown
+keys 4870000004003 Enter
+check "a scan on the paid screen starts the next sale" expect_screen '1 Кефир Food Master 2,5% 1 л +1 +610,00'
+keys F8
 
 # At 80×24 the QR does not fit: the payment goes on.
 tm resize-window -t till -x 80 -y 24

@@ -65,4 +65,22 @@ keys F4; type_fast '49'; keys Enter
 check "49 tenge off the line" expect_screen 'Сахар-песок 1 кг +\(−49,00\) +1 +549,00 +500,00'
 check "the total follows the discount" expect_screen 'TOTAL: 500,00 ₸'
 
+# A scan inside the quantity dialog goes to the basket; the dialog still
+# sets the line it was opened on.
+keys Up
+keys F3
+check "F3 opens on the sugar line" expect_screen 'New quantity: 1_'
+keys 4870000004003 Enter
+check "the scan is added meanwhile" expect_screen 'Кефир Food Master 2,5% 1 л × 1'
+keys BSpace; type_human 3; keys Enter
+check "the quantity went to the sugar, not the kefir" expect_screen '1 Сахар-песок 1 кг +\(−49,00\) +3 '
+check "the kefir stays one" expect_screen '2 Кефир Food Master 2,5% 1 л +1 '
+
+# A stray Esc long before a scan: the scan is a scan, not Esc-digit.
+keys Escape
+sleep 1.3
+keys 4870000001002 Enter
+check "a scan after a stray Esc adds the product" expect_screen 'Молоко Food Master 2,5% 1 л × 1'
+check "and voids nothing" expect_no_screen '\[void\]'
+
 e2e_finish
