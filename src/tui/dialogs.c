@@ -477,17 +477,47 @@ static const char *const refund_reasons[] = {
 };
 #define N_REASONS (sizeof refund_reasons / sizeof *refund_reasons)
 
-/* The request the dialog stands for (amount in tenge, 0: all that is left). */
-static struct payflow_refund_req refund_req(const struct tui *t, int64_t amount)
+/* The request the dialog stands for: by lines when any line has a
+ * quantity to give back, else by the amount (0: all that is left). */
+static struct payflow_refund_req refund_req(struct tui *t, int64_t amount)
 {
+	size_t n = 0;
+	for (size_t i = 0; i < t->jr_nlines && i < RF_LINES_MAX; i++)
+		if (t->rf_qty[i] > 0)
+			t->rf_picks[n++] = (struct refund_pick){.line_no = t->jr_lines[i].line_no,
+			                                       .quantity = t->rf_qty[i]};
 	return (struct payflow_refund_req){
 		.order_id = t->jr_order.id,
-		.amount = amount,
+		.amount = n ? 0 : amount,
+		.lines = n ? t->rf_picks : NULL,
+		.n_lines = n,
 		.reason = t->rf_reason,
 		.user_id = t->user.id,
 		.approver_id = t->approve_id,
 		.shift_id = t->shift.id,
 	};
+}
+
+static bool refund_by_lines(const struct tui *t)
+{
+	for (size_t i = 0; i < t->jr_nlines && i < RF_LINES_MAX; i++)
+		if (t->rf_qty[i] > 0)
+			return true;
+	return false;
+}
+
+/* After a line's quantity changed: the amount field shows what it comes to. */
+static void refund_requote(struct tui *t)
+{
+	char message[PAYFLOW_MESSAGE_SIZE];
+	struct refund_quote q;
+	if (!refund_by_lines(t))
+		return;
+	struct payflow_refund_req req = refund_req(t, 0);
+	if (payflow_refund_check(&t->pf, &req, &q, message, sizeof message))
+		money_format_plain(t->rf_amount, sizeof t->rf_amount, q.amount);
+	else
+		tui_message(t, ROLE_ERROR, "%s", message);
 }
 
 int refund_approved(struct tui *t)
@@ -507,6 +537,9 @@ int refund_approved(struct tui *t)
 	return TUI_REDRAW;
 }
 
+/* The refund dialog's focus: Tab moves amount → reason → lines. */
+enum { RF_AMOUNT, RF_REASON, RF_LINES };
+
 static int refund_key(struct tui *t, int key)
 {
 	switch (keys_lookup(keys_dialog, key)) {
@@ -516,8 +549,8 @@ static int refund_key(struct tui *t, int key)
 	case ACT_ENTER: {
 		char message[PAYFLOW_MESSAGE_SIZE];
 		struct refund_quote q;
-		int64_t amount;
-		if (!money_parse_tenge(t->rf_amount, &amount) || amount <= 0) {
+		int64_t amount = 0;
+		if (!refund_by_lines(t) && (!money_parse_tenge(t->rf_amount, &amount) || amount <= 0)) {
 			tui_message(t, ROLE_ERROR, "%s", _("Type the amount to give back in tenge, like 500 or 500,50"));
 			tui_bell(t, 1);
 			return TUI_REDRAW;
@@ -536,23 +569,38 @@ static int refund_key(struct tui *t, int key)
 		break;
 	}
 	if (key == '\t' || key == KC(KEY_BTAB)) {
-		t->rf_on_reason = !t->rf_on_reason;
+		t->rf_focus = (t->rf_focus + (key == '\t' ? 1 : 2)) % 3;
 		return TUI_REDRAW;
 	}
-	if (t->rf_on_reason && (key == KC(KEY_LEFT) || key == KC(KEY_RIGHT))) {
+	if (t->rf_focus == RF_REASON && (key == KC(KEY_LEFT) || key == KC(KEY_RIGHT))) {
 		int step = key == KC(KEY_LEFT) ? (int)N_REASONS - 1 : 1;
 		t->rf_preset = (t->rf_preset + step) % (int)N_REASONS;
 		snprintf(t->rf_reason, sizeof t->rf_reason, "%s", _(refund_reasons[t->rf_preset]));
 		return TUI_REDRAW;
 	}
-	char *field = t->rf_on_reason ? t->rf_reason : t->rf_amount;
-	size_t size = t->rf_on_reason ? sizeof t->rf_reason : sizeof t->rf_amount;
+	if (t->rf_focus == RF_LINES) {
+		size_t n = t->jr_nlines < RF_LINES_MAX ? t->jr_nlines : RF_LINES_MAX;
+		const struct journal_line *l = n ? &t->jr_lines[t->rf_line] : NULL;
+		if (key == KC(KEY_UP) && t->rf_line > 0)
+			t->rf_line--;
+		else if (key == KC(KEY_DOWN) && t->rf_line + 1 < n)
+			t->rf_line++;
+		else if (l && !l->voided && (key == '+' || key == KC(KEY_RIGHT)) && t->rf_qty[t->rf_line] < l->quantity)
+			t->rf_qty[t->rf_line]++, refund_requote(t);
+		else if (l && (key == '-' || key == KC(KEY_LEFT)) && t->rf_qty[t->rf_line] > 0)
+			t->rf_qty[t->rf_line]--, refund_requote(t);
+		return TUI_REDRAW;
+	}
+	char *field = t->rf_focus == RF_REASON ? t->rf_reason : t->rf_amount;
+	size_t size = t->rf_focus == RF_REASON ? sizeof t->rf_reason : sizeof t->rf_amount;
+	if (t->rf_focus == RF_AMOUNT && refund_by_lines(t))
+		return TUI_HANDLED; /* by lines: the amount follows them */
 	if (is_backspace(key)) {
 		backspace_utf8(field);
 		return TUI_REDRAW;
 	}
 	if (is_text(key)) {
-		if (!t->rf_on_reason && !((key >= '0' && key <= '9') || key == ',' || key == '.' || key == ' '))
+		if (t->rf_focus == RF_AMOUNT && !((key >= '0' && key <= '9') || key == ',' || key == '.' || key == ' '))
 			return TUI_HANDLED;
 		append_utf8(field, size, key);
 	}
@@ -561,8 +609,10 @@ static int refund_key(struct tui *t, int key)
 
 static void refund_draw(struct tui *t)
 {
-	int w = 64, h = 11, y = (LINES - h) / 2, x = (COLS - w) / 2;
-	char paid[48], left[48];
+	size_t n = t->jr_nlines < RF_LINES_MAX ? t->jr_nlines : RF_LINES_MAX;
+	int shown = (int)n < LINES - 20 ? (int)n : LINES - 20;
+	int w = 72, h = 12 + shown, y = (LINES - h) / 2, x = (COLS - w) / 2;
+	char paid[48], left[48], price[48];
 	const struct journal_order *o = &t->jr_order;
 
 	money_format(paid, sizeof paid, o->amount);
@@ -570,12 +620,25 @@ static void refund_draw(struct tui *t)
 	draw_box(y, x, h, w, ROLE_DIALOG_TITLE, ROLE_DIALOG, _("Refund"));
 	draw_textf(y + 1, x + 2, w - 4, ROLE_DIALOG, -1, true, "%s  %s", o->merchant_order_id, paid);
 	draw_textf(y + 2, x + 2, w - 4, ROLE_DIM, -1, true, _("At most %s can go back"), left);
-	draw_textf(y + 4, x + 2, w - 4, t->rf_on_reason ? ROLE_DIALOG : ROLE_SELECTED, -1, true, "%s %s%s",
-	           _("Amount, tenge:"), t->rf_amount, t->rf_on_reason ? "" : "_");
-	draw_textf(y + 6, x + 2, w - 4, t->rf_on_reason ? ROLE_SELECTED : ROLE_DIALOG, -1, true, "%s %s%s",
-	           _("Reason:"), t->rf_reason, t->rf_on_reason ? "_" : "");
-	draw_text(y + 8, x + 2, w - 4, ROLE_DIM, -1, true,
-	          _("Tab: amount/reason · ←→ ready reasons · Enter: a manager approves"));
+	draw_textf(y + 4, x + 2, w - 4, t->rf_focus == RF_AMOUNT ? ROLE_SELECTED : ROLE_DIALOG, -1, true,
+	           "%s %s%s%s", _("Amount, tenge:"), t->rf_amount, t->rf_focus == RF_AMOUNT ? "_" : "",
+	           refund_by_lines(t) ? _(" (by the lines below)") : "");
+	draw_textf(y + 6, x + 2, w - 4, t->rf_focus == RF_REASON ? ROLE_SELECTED : ROLE_DIALOG, -1, true,
+	           "%s %s%s", _("Reason:"), t->rf_reason, t->rf_focus == RF_REASON ? "_" : "");
+	draw_text(y + 8, x + 2, w - 4, ROLE_DIALOG, -1, true, _("Lines to give back (+ −):"));
+	int first = t->rf_line >= (size_t)shown ? (int)t->rf_line - shown + 1 : 0;
+	for (int r = 0; r < shown; r++) {
+		size_t i = (size_t)(first + r);
+		const struct journal_line *l = &t->jr_lines[i];
+		char name[256];
+		bool sel = t->rf_focus == RF_LINES && i == t->rf_line;
+		money_format_plain(price, sizeof price, l->total);
+		draw_textf(y + 9 + r, x + 2, w - 4, sel ? ROLE_SELECTED : l->voided ? ROLE_DIM : ROLE_DIALOG, -1, true,
+		           "%3lld / %-3lld %s %12s", (long long)t->rf_qty[i], (long long)l->quantity,
+		           draw_pad(name, sizeof name, l->name, w - 30), price);
+	}
+	draw_text(y + h - 2, x + 2, w - 4, ROLE_DIM, -1, true,
+	          _("Tab: amount, reason, lines · ←→ ready reasons · Enter: a manager approves"));
 	draw_text(y + h - 1, x + 2, w - 4, ROLE_DIALOG_TITLE, -1, false, _(" Enter OK · Esc cancel "));
 }
 
@@ -618,7 +681,9 @@ void dialog_open(struct tui *t, enum tui_dialog d)
 		                   t->jr_order.amount - t->jr_order.refunded_amount);
 		t->rf_preset = 0;
 		snprintf(t->rf_reason, sizeof t->rf_reason, "%s", _(refund_reasons[0]));
-		t->rf_on_reason = false;
+		t->rf_focus = RF_AMOUNT;
+		t->rf_line = 0;
+		memset(t->rf_qty, 0, sizeof t->rf_qty);
 		break;
 	case DIALOG_NONE:
 		break;

@@ -139,7 +139,11 @@ struct tui {
 	char rf_amount[24];             /* tenge typed */
 	char rf_reason[REFUNDS_REASON_SIZE];
 	int rf_preset;                  /* which ready reason (←→) */
-	bool rf_on_reason;              /* Tab: the reason field has the focus */
+	int rf_focus;                   /* Tab: amount, reason or lines */
+#define RF_LINES_MAX 64                 /* lines the dialog offers to give back */
+	int64_t rf_qty[RF_LINES_MAX];   /* per line of jr_lines: units to give back */
+	struct refund_pick rf_picks[RF_LINES_MAX];
+	size_t rf_line;                 /* the selected line */
 	int64_t rf_value;               /* the checked amount, tiyn */
 
 	/* the reports screen */

@@ -62,14 +62,26 @@ check "the order is partially refunded" expect_screen 'part refunded'
 check "the detail lists the refund" expect_screen 'T01-R-[0-9]{8}-000001 refunded +500,00 ₸'
 check "the refund slip printed" printed_has 'RETURNED *500,00'
 check "the journal says so" eval '[ "$(last_state)" = partially_refunded ]'
+
+# A refund by lines: the kefir, one unit.
+keys F5
+check "a second refund: at most the rest" expect_screen 'At most 659,00 ₸ can go back'
+keys Tab Tab Down +
+check "the kefir line picked" expect_screen '1 / 1 +Кефир Food Master'
+check "the amount follows the line" expect_screen 'Amount, tenge: 610,00 \(by the lines below\)'
+keys Enter
+check "a manager is asked again" expect_screen "Manager's approval"
+type_fast 9999; keys Enter
+check "the refund by lines is done" expect_screen 'T01-R-[0-9]{8}-000002 refunded +610,00 ₸' 5
+check "the journal has its line" eval '[ "$(sqlite3 "$DB" "SELECT line_no || \"x\" || quantity FROM refund_lines WHERE line_no IS NOT NULL")" = 2x1 ]'
 keys Escape Escape Escape
 
 # Reports.
 keys F12
 check "F12 shows the X report" expect_screen 'X REPORT'
 check "sales in it" expect_screen 'Total \(1\) +1 159,00'
-check "refunds in it" expect_screen 'Total \(1\) +500,00'
-check "net in it" expect_screen 'NET +659,00'
+check "refunds in it" expect_screen 'Total \(2\) +1 110,00'
+check "net in it" expect_screen 'NET +49,00'
 keys F5
 check "F5 prints the X report" expect_screen 'Printed'
 check "the printer got it" printed_has 'X REPORT'
