@@ -59,6 +59,20 @@ size_t payflow_watching(const struct payflow *pf)
 	return pf->n;
 }
 
+/* Room for one more element of size bytes in base (n used, *cap
+ * allocated): base itself, or base grown (doubled, starting at first).
+ * NULL when out of memory (base is then unchanged). */
+static void *make_room(void *base, size_t *cap, size_t n, size_t size, size_t first)
+{
+	if (n < *cap)
+		return base;
+	size_t ncap = *cap ? *cap * 2 : first;
+	void *grown = realloc(base, ncap * size);
+	if (grown)
+		*cap = ncap;
+	return grown;
+}
+
 /* Starts watching a journal row; the first request goes out at once. */
 static struct payflow_order *watch(struct payflow *pf, const struct journal_order *j)
 {
@@ -67,14 +81,10 @@ static struct payflow_order *watch(struct payflow *pf, const struct journal_orde
 		o->j = *j;
 		return o;
 	}
-	if (pf->n == pf->cap) {
-		size_t cap = pf->cap ? pf->cap * 2 : 8;
-		struct payflow_order *grown = realloc(pf->orders, cap * sizeof *grown);
-		if (!grown)
-			return NULL;
-		pf->orders = grown;
-		pf->cap = cap;
-	}
+	struct payflow_order *orders = make_room(pf->orders, &pf->cap, pf->n, sizeof *orders, 8);
+	if (!orders)
+		return NULL;
+	pf->orders = orders;
 	o = &pf->orders[pf->n++];
 	memset(o, 0, sizeof *o);
 	o->j = *j;
@@ -703,14 +713,11 @@ static struct payflow_refund *watch_refund(struct payflow *pf, const struct refu
 		f->r = *r;
 		return f;
 	}
-	if (pf->n_refunds == pf->cap_refunds) {
-		size_t cap = pf->cap_refunds ? pf->cap_refunds * 2 : 4;
-		struct payflow_refund *grown = realloc(pf->refunds, cap * sizeof *grown);
-		if (!grown)
-			return NULL;
-		pf->refunds = grown;
-		pf->cap_refunds = cap;
-	}
+	struct payflow_refund *refunds =
+		make_room(pf->refunds, &pf->cap_refunds, pf->n_refunds, sizeof *refunds, 4);
+	if (!refunds)
+		return NULL;
+	pf->refunds = refunds;
 	f = &pf->refunds[pf->n_refunds++];
 	memset(f, 0, sizeof *f);
 	f->r = *r;
