@@ -139,8 +139,6 @@ int journal_key(struct tui *t, int key)
 			for (size_t i = 0; ok && i < t->jr_nrefunds; i++)
 				if (t->jr_refunds[i].state == REFUND_REFUNDED)
 					print_refund_slip(t, t->jr_refunds[i].id);
-			if (ok)
-				tui_message(t, ROLE_INFO, "%s", _("Slips printed"));
 			return TUI_REDRAW;
 		}
 		case ACT_BACK:

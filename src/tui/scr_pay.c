@@ -17,22 +17,37 @@
 
 bool tui_print(struct tui *t, const char *text, const char *what)
 {
-	char err[PRINT_ERR_MAX];
 	if (!text) {
 		tui_message(t, ROLE_ERROR, "%s", _("Out of memory"));
 		return false;
 	}
-	switch (print_text(t->cfg, text, err, sizeof err)) {
-	case PRINT_OK:
-		return true;
-	case PRINT_NOT_CONFIGURED:
+	if (t->cfg->printer.mode == CONFIG_PRINTER_NONE) {
 		tui_message(t, ROLE_ERROR, "%s", _("No printer is set: [printer] mode in the config"));
 		return false;
+	}
+	/* the printing thread answers through tui_printed */
+	if (!t->printq || !printq_submit(t->printq, text, what)) {
+		tui_message(t, ROLE_ERROR, _("%s not printed: %s"), what, _("Out of memory"));
+		return false;
+	}
+	tui_message(t, ROLE_INFO, _("%s: printing…"), what);
+	return true;
+}
+
+void tui_printed(struct tui *t, const struct printq_result *r)
+{
+	switch (r->status) {
+	case PRINT_OK:
+		tui_message(t, ROLE_INFO, _("%s printed"), r->what);
+		break;
+	case PRINT_NOT_CONFIGURED:
+		tui_message(t, ROLE_ERROR, "%s", _("No printer is set: [printer] mode in the config"));
+		break;
 	case PRINT_FAILED:
 	default:
-		tui_message(t, ROLE_ERROR, _("%s not printed: %s"), what, err);
+		tui_message(t, ROLE_ERROR, _("%s not printed: %s (it can be printed again)"), r->what, r->err);
 		tui_bell(t, 2);
-		return false;
+		break;
 	}
 }
 
@@ -47,8 +62,7 @@ static void print_slip(struct tui *t)
 		return;
 	}
 	char *slip = slip_payment(t->cfg, &t->pay, lines, n);
-	if (tui_print(t, slip, _("The slip")))
-		tui_message(t, ROLE_INFO, "%s", _("Slip printed"));
+	tui_print(t, slip, _("The slip"));
 	free(slip);
 	free(lines);
 }
@@ -135,8 +149,7 @@ void print_refund_slip(struct tui *t, int64_t row)
 		return;
 	}
 	char *slip = slip_refund(t->cfg, &o, &r);
-	if (tui_print(t, slip, _("The refund slip")))
-		tui_message(t, ROLE_INFO, "%s", _("Refund done; slip printed"));
+	tui_print(t, slip, _("The refund slip"));
 	free(slip);
 }
 

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "app/i18n.h"
-#include "app/print.h"
 #include "core/timeutil.h"
 #include "store/reports.h"
 #include "tui/draw.h"
@@ -91,25 +90,8 @@ static void show_last_z(struct tui *t)
 /* Prints what is on the screen; a failure leaves it there to print again. */
 static void print_shown(struct tui *t)
 {
-	char err[PRINT_ERR_MAX];
-	if (!t->rp_text)
-		return;
-	/* say it before the printer may take its time */
-	tui_message(t, ROLE_INFO, "%s", _("Printing…"));
-	reports_draw(t);
-	refresh();
-	switch (print_text(t->cfg, t->rp_text, err, sizeof err)) {
-	case PRINT_OK:
-		tui_message(t, ROLE_INFO, "%s", _("Printed"));
-		break;
-	case PRINT_NOT_CONFIGURED:
-		tui_message(t, ROLE_ERROR, "%s", _("No printer is set: [printer] mode in the config"));
-		break;
-	case PRINT_FAILED:
-		tui_message(t, ROLE_ERROR, _("%s (F5 prints again)"), err);
-		tui_bell(t, 2);
-		break;
-	}
+	if (t->rp_text)
+		tui_print(t, t->rp_text, _("The report"));
 }
 
 int reports_close(struct tui *t)

@@ -443,6 +443,7 @@ int tui_run(struct kp_config *cfg)
 		db_close(t.db);
 		return 2;
 	}
+	t.printq = printq_start(cfg);
 	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	payflow_init(&t.pf, t.db, t.worker, cfg);
 	/* every start settles what a crash or a dead network left open */
@@ -489,11 +490,12 @@ int tui_run(struct kp_config *cfg)
 		long due = payflow_tick(&t.pf, now_ms());
 		if (due >= 0 && due < timeout)
 			timeout = (int)due;
-		struct pollfd fds[2] = {
+		struct pollfd fds[3] = {
 			{.fd = STDIN_FILENO, .events = POLLIN},
 			{.fd = worker_fd(t.worker), .events = POLLIN},
+			{.fd = t.printq ? printq_fd(t.printq) : -1, .events = POLLIN},
 		};
-		int rc = poll(fds, 2, timeout);
+		int rc = poll(fds, 3, timeout);
 		if (rc < 0 && errno != EINTR)
 			break;
 		if (rc == 0 || (rc < 0 && errno == EINTR)) {
@@ -502,12 +504,18 @@ int tui_run(struct kp_config *cfg)
 		}
 		if (rc > 0 && (fds[1].revents & POLLIN))
 			take_results(&t);
+		if (rc > 0 && (fds[2].revents & POLLIN)) {
+			struct printq_result pr;
+			while (printq_take(t.printq, &pr))
+				tui_printed(&t, &pr);
+		}
 		/* read keys also on a time-out: ncurses may hold a KEY_RESIZE */
 		flags = handle_input(&t);
 	}
 
 	endwin();
 	worker_stop(t.worker, 300);
+	printq_stop(t.printq);
 	payflow_free(&t.pf);
 	qr_free(&t.qr);
 	free(t.alerts);

@@ -12,6 +12,7 @@
 
 #include "app/config.h"
 #include "app/payflow.h"
+#include "app/printq.h"
 #include "app/worker.h"
 #include "core/basket.h"
 #include "store/catalog.h"
@@ -95,6 +96,7 @@ struct tui {
 	struct kp_config *cfg;
 	store_db *db;
 	struct worker *worker;
+	struct printq *printq;          /* the printing thread */
 	bool utf8;                      /* the terminal's charset */
 
 	enum tui_screen screen;
@@ -216,9 +218,12 @@ int pay_key(struct tui *t, int key);
 void pay_draw(struct tui *t);
 /* Applies what the payflow changed (bells, outcome, alerts). */
 void pay_changes(struct tui *t, const struct payflow_changes *ch);
-/* Prints text (a slip, a report); a failure is said on the message line
- * with `what` and the bell, and the text can be printed again. */
+/* Hands text (a slip, a report) to the printing thread; the outcome is
+ * said on the message line (with `what`, and the bell on a failure),
+ * and the text can be printed again. False when it could not be queued. */
 bool tui_print(struct tui *t, const char *text, const char *what);
+/* A print job's outcome, from the printing thread. */
+void tui_printed(struct tui *t, const struct printq_result *r);
 void print_refund_slip(struct tui *t, int64_t refund_row);
 /* Rereads the late payments waiting for the cashier. */
 void pay_load_alerts(struct tui *t);

@@ -35,7 +35,7 @@ check "a sale of 1 159,00 waits" expect_screen 'waiting for the buyer to scan'
 for _ in $(seq 50); do [ "$(last_state)" = pending ] && break; sleep 0.1; done
 control pay
 check "paid" expect_screen 'Paid: 1.159,00 ₸'
-check "the slip went to the printer" expect_screen 'Slip printed'
+check "the slip went to the printer" expect_screen 'The slip printed'
 check "the slip has the store, in KZ-1048" printed_has 'Магазин «Береке»'
 check "the slip has the sale's total" printed_has 'TOTAL *1 159,00'
 keys Enter
@@ -57,7 +57,7 @@ type_fast 0000; keys Enter
 check "a wrong PIN refunds nothing" expect_screen 'Wrong PIN: 4 tries left'
 check "nothing in the journal" eval '[ "$(sqlite3 "$DB" "SELECT count(*) FROM refunds")" = 0 ]'
 type_fast 9999; keys Enter
-check "the refund is done" expect_screen 'Refund done' 5
+check "the refund is done and its slip printed" expect_screen 'The refund slip printed' 5
 check "the order is partially refunded" expect_screen 'part refunded'
 check "the detail lists the refund" expect_screen 'T01-R-[0-9]{8}-000001 refunded +500,00 ₸'
 check "the refund slip printed" printed_has 'RETURNED *500,00'
@@ -83,7 +83,7 @@ check "sales in it" expect_screen 'Total \(1\) +1 159,00'
 check "refunds in it" expect_screen 'Total \(2\) +1 110,00'
 check "net in it" expect_screen 'NET +49,00'
 keys F5
-check "F5 prints the X report" expect_screen 'Printed'
+check "F5 prints the X report" expect_screen 'The report printed'
 check "the printer got it" printed_has 'X REPORT'
 # every printed line of text fits the 42 columns set (a column a character)
 check "no printed line is wider than 42 columns" python3 "$E2E_ROOT/tests/tools/escpos_width.py" "$PRINTER" 42
@@ -96,5 +96,23 @@ check "a new shift is open" expect_screen 'shift 2'
 check "the Z is stored" eval '[ "$(sqlite3 "$DB" "SELECT count(*) FROM z_reports")" = 1 ]'
 keys F6
 check "F6 shows it again" expect_screen 'Z report 1 \(again\)'
+
+# A printer that hangs never holds the till: the report prints on its own
+# thread while the cashier goes on.
+cat >"$XDG_CONFIG_HOME/kaspi-pos/config.ini" <<INI
+[printer]
+mode = command
+command = sleep 20
+INI
+TILL_COLS=100 TILL_ROWS=45 till_start
+login 1 1111
+keys F12
+check "the X report again" expect_screen 'X REPORT'
+keys F5
+check "printing starts" expect_screen 'The report: printing…'
+keys Escape
+check "Esc answers at once while the printer hangs" expect_screen 'TOTAL: 0,00 ₸' 1
+keys 4870000025008 Enter
+check "and a scan is added" expect_screen 'Сахар-песок 1 кг' 1
 
 e2e_finish
