@@ -14,40 +14,6 @@
 #include "tui/draw.h"
 #include "tui/tui_int.h"
 
-static void append_utf8(char *buf, size_t size, int c)
-{
-	char tmp[8];
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
-	size_t n = wcrtomb(tmp, (wchar_t)c, &st);
-	size_t len = strlen(buf);
-	if (n == (size_t)-1 || len + n + 1 > size)
-		return;
-	memcpy(buf + len, tmp, n);
-	buf[len + n] = '\0';
-}
-
-static void backspace_utf8(char *buf)
-{
-	size_t len = strlen(buf);
-	while (len > 0) {
-		len--;
-		if (((unsigned char)buf[len] & 0xc0) != 0x80)
-			break;
-	}
-	buf[len] = '\0';
-}
-
-static bool is_backspace(int key)
-{
-	return key == KC(KEY_BACKSPACE) || key == 127 || key == 8;
-}
-
-static bool is_text(int key)
-{
-	return !(key & KEYS_CODE) && key >= 0x20 && key != 0x7f;
-}
-
 /* ---- search ------------------------------------------------------------- */
 
 static void search_run(struct tui *t)
@@ -97,13 +63,13 @@ static int search_key(struct tui *t, int key)
 	default:
 		break;
 	}
-	if (is_backspace(key)) {
-		backspace_utf8(t->dlg_input);
+	if (keys_is_backspace(key)) {
+		draw_field_backspace(t->dlg_input);
 		search_run(t);
 		return TUI_REDRAW;
 	}
-	if (is_text(key)) {
-		append_utf8(t->dlg_input, sizeof t->dlg_input, key);
+	if (keys_is_text(key)) {
+		draw_field_append(t->dlg_input, sizeof t->dlg_input, key);
 		search_run(t);
 		return TUI_REDRAW;
 	}
@@ -175,7 +141,7 @@ static int quantity_key(struct tui *t, int key)
 	if (key >= '0' && key <= '9' && len < 4) {
 		t->dlg_input[len] = (char)key;
 		t->dlg_input[len + 1] = '\0';
-	} else if (is_backspace(key) && len) {
+	} else if (keys_is_backspace(key) && len) {
 		t->dlg_input[len - 1] = '\0';
 	}
 	return TUI_REDRAW;
@@ -248,7 +214,7 @@ static int discount_key(struct tui *t, int key)
 	if (((key >= '0' && key <= '9') || key == '%' || key == ',' || key == '.') && len < 12) {
 		t->dlg_input[len] = (char)key;
 		t->dlg_input[len + 1] = '\0';
-	} else if (is_backspace(key) && len) {
+	} else if (keys_is_backspace(key) && len) {
 		t->dlg_input[len - 1] = '\0';
 	}
 	return TUI_REDRAW;
@@ -323,7 +289,7 @@ static int approve_key(struct tui *t, int key)
 	if (key >= '0' && key <= '9' && len < USERS_PIN_MAX) {
 		t->pin[len] = (char)key;
 		t->pin[len + 1] = '\0';
-	} else if (is_backspace(key) && len) {
+	} else if (keys_is_backspace(key) && len) {
 		t->pin[len - 1] = '\0';
 	}
 	return TUI_REDRAW;
@@ -459,7 +425,7 @@ static int phone_key(struct tui *t, int key)
 	if (key >= '0' && key <= '9' && len < 12) {
 		t->dlg_input[len] = (char)key;
 		t->dlg_input[len + 1] = '\0';
-	} else if (is_backspace(key) && len > 2) { /* "+7" stays */
+	} else if (keys_is_backspace(key) && len > 2) { /* "+7" stays */
 		t->dlg_input[len - 1] = '\0';
 	}
 	return TUI_REDRAW;
@@ -595,14 +561,14 @@ static int refund_key(struct tui *t, int key)
 	size_t size = t->rf_focus == RF_REASON ? sizeof t->rf_reason : sizeof t->rf_amount;
 	if (t->rf_focus == RF_AMOUNT && refund_by_lines(t))
 		return TUI_HANDLED; /* by lines: the amount follows them */
-	if (is_backspace(key)) {
-		backspace_utf8(field);
+	if (keys_is_backspace(key)) {
+		draw_field_backspace(field);
 		return TUI_REDRAW;
 	}
-	if (is_text(key)) {
+	if (keys_is_text(key)) {
 		if (t->rf_focus == RF_AMOUNT && !((key >= '0' && key <= '9') || key == ',' || key == '.' || key == ' '))
 			return TUI_HANDLED;
-		append_utf8(field, size, key);
+		draw_field_append(field, size, key);
 	}
 	return TUI_REDRAW;
 }

@@ -134,6 +134,16 @@ const struct keybind keys_journal[] = {
 	{0, ACT_NONE, NULL, NULL, NULL},
 };
 
+bool keys_is_backspace(int key)
+{
+	return key == KC(KEY_BACKSPACE) || key == 127 || key == 8;
+}
+
+bool keys_is_text(int key)
+{
+	return !(key & KEYS_CODE) && key >= 0x20 && key != 0x7f;
+}
+
 enum action keys_lookup(const struct keybind *table, int key)
 {
 	for (; table->key; table++)

@@ -63,6 +63,12 @@ extern const struct keybind keys_journal[];
 extern const struct keybind keys_journal_detail[];
 extern const struct keybind keys_reports[];
 
+/* Backspace as terminals send it (the curses key, DEL or ^H). */
+bool keys_is_backspace(int key);
+
+/* A printable character (not a curses key code, not a control). */
+bool keys_is_text(int key);
+
 /* The action bound to key in table, or ACT_NONE. */
 enum action keys_lookup(const struct keybind *table, int key);
 

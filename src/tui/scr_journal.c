@@ -199,10 +199,8 @@ int journal_key(struct tui *t, int key)
 		break;
 	}
 	size_t len = strlen(t->jr_search);
-	if ((key == KC(KEY_BACKSPACE) || key == 127 || key == 8) && len) {
-		while (len > 0 && ((unsigned char)t->jr_search[--len] & 0xc0) == 0x80)
-			;
-		t->jr_search[len] = '\0';
+	if (keys_is_backspace(key) && len) {
+		draw_field_backspace(t->jr_search);
 		journal_reload(t);
 		return TUI_REDRAW;
 	}

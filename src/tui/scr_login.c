@@ -125,7 +125,7 @@ int login_key(struct tui *t, int key)
 		t->msg.text[0] = '\0';
 		return TUI_REDRAW;
 	}
-	if ((key == KC(KEY_BACKSPACE) || key == 127 || key == 8) && len > 0) {
+	if (keys_is_backspace(key) && len > 0) {
 		t->pin[len - 1] = '\0';
 		return TUI_REDRAW;
 	}

@@ -48,32 +48,6 @@ static bool basket_empty(const struct tui *t)
 	return basket_item_count(&t->basket) == 0;
 }
 
-/* Appends the UTF-8 of code point c to buf (size bytes) if it fits. */
-static void append_utf8(char *buf, size_t size, int c)
-{
-	char tmp[8];
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
-	size_t n = wcrtomb(tmp, (wchar_t)c, &st);
-	size_t len = strlen(buf);
-	if (n == (size_t)-1 || len + n + 1 > size)
-		return;
-	memcpy(buf + len, tmp, n);
-	buf[len + n] = '\0';
-}
-
-/* Removes the last UTF-8 character of buf. */
-static void backspace_utf8(char *buf)
-{
-	size_t len = strlen(buf);
-	while (len > 0) {
-		len--;
-		if (((unsigned char)buf[len] & 0xc0) != 0x80)
-			break;
-	}
-	buf[len] = '\0';
-}
-
 static bool is_code(const char *s)
 {
 	if (!*s)
@@ -316,16 +290,16 @@ int sale_key(struct tui *t, int key)
 	default:
 		break;
 	}
-	if (key == KC(KEY_BACKSPACE) || key == 127 || key == 8) {
-		backspace_utf8(t->input);
+	if (keys_is_backspace(key)) {
+		draw_field_backspace(t->input);
 		return TUI_REDRAW;
 	}
 	if (key == KEYS_CTRL('u')) {
 		t->input[0] = '\0';
 		return TUI_REDRAW;
 	}
-	if (!(key & KEYS_CODE) && key >= 0x20 && key != 0x7f) {
-		append_utf8(t->input, sizeof t->input, key);
+	if (keys_is_text(key)) {
+		draw_field_append(t->input, sizeof t->input, key);
 		return TUI_REDRAW;
 	}
 	return TUI_HANDLED;
