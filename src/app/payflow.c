@@ -8,19 +8,14 @@
 #include <time.h>
 
 #include "app/i18n.h"
+#include "core/clock.h"
+#include "core/grow.h"
 #include "core/money.h"
 #include "core/pollsched.h"
 #include "core/validate.h"
 
 /* The VAT rate of a bare amount (kaspi-pos charge): the standard rate. */
 #define PAYFLOW_DEFAULT_TAX_RATE 16
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void payflow_init(struct payflow *pf, store_db *db, struct worker *worker,
                   const struct kp_config *cfg)
@@ -59,20 +54,6 @@ size_t payflow_watching(const struct payflow *pf)
 	return pf->n;
 }
 
-/* Room for one more element of size bytes in base (n used, *cap
- * allocated): base itself, or base grown (doubled, starting at first).
- * NULL when out of memory (base is then unchanged). */
-static void *make_room(void *base, size_t *cap, size_t n, size_t size, size_t first)
-{
-	if (n < *cap)
-		return base;
-	size_t ncap = *cap ? *cap * 2 : first;
-	void *grown = realloc(base, ncap * size);
-	if (grown)
-		*cap = ncap;
-	return grown;
-}
-
 /* Starts watching a journal row; the first request goes out at once. */
 static struct payflow_order *watch(struct payflow *pf, const struct journal_order *j)
 {
@@ -81,17 +62,15 @@ static struct payflow_order *watch(struct payflow *pf, const struct journal_orde
 		o->j = *j;
 		return o;
 	}
-	struct payflow_order *orders = make_room(pf->orders, &pf->cap, pf->n, sizeof *orders, 8);
-	if (!orders)
+	if (!KP_GROW(pf->orders, pf->cap, pf->n + 1, 8))
 		return NULL;
-	pf->orders = orders;
 	o = &pf->orders[pf->n++];
 	memset(o, 0, sizeof *o);
 	o->j = *j;
 	if (j->state != JOURNAL_CREATING && j->created_at > 0) {
 		/* an order from before: its age decides the poll pace */
 		long age_s = (long)(time(NULL) - j->created_at);
-		o->created_ms = mono_ms() - (int64_t)(age_s > 0 ? age_s : 0) * 1000;
+		o->created_ms = kp_mono_ms() - (int64_t)(age_s > 0 ? age_s : 0) * 1000;
 	}
 	return o;
 }
@@ -418,7 +397,7 @@ static void send_job(struct payflow *pf, struct payflow_order *o)
 		/* no answer to the create yet: send it again, the same bytes */
 		if (journal_body(pf->db, o->j.id, &body, &len, &err) != STORE_OK) {
 			snprintf(o->message, sizeof o->message, "%s", err.message);
-			o->next_ms = mono_ms() + PAYFLOW_CREATE_BACKOFF_CAP_MS;
+			o->next_ms = kp_mono_ms() + PAYFLOW_CREATE_BACKOFF_CAP_MS;
 			return;
 		}
 		job.kind = JOB_CREATE;
@@ -431,7 +410,7 @@ static void send_job(struct payflow *pf, struct payflow_order *o)
 	if (worker_submit(pf->worker, &job))
 		o->in_flight = true;
 	else
-		o->next_ms = mono_ms() + 1000;
+		o->next_ms = kp_mono_ms() + 1000;
 	free(body);
 }
 
@@ -488,7 +467,7 @@ static void schedule_poll(struct payflow *pf, struct payflow_order *o, int64_t n
 static void failed(struct payflow *pf, struct payflow_order *o, const xpay_result *res,
                    struct payflow_changes *out)
 {
-	int64_t now = mono_ms();
+	int64_t now = kp_mono_ms();
 	o->errors++;
 	if (o->j.payment_id[0] == '\0')
 		o->maybe_sent = true;
@@ -553,7 +532,7 @@ static void apply_create(struct payflow *pf, struct payflow_order *o, const stru
 		o->errors = 0;
 		o->message[0] = '\0';
 		if (!o->created_ms)
-			o->created_ms = mono_ms();
+			o->created_ms = kp_mono_ms();
 		if (to == o->j.state) {
 			/* an abandoned order whose replay found it still open */
 			if (journal_set_payment(pf->db, o->j.id, &pay, &err) != STORE_OK)
@@ -562,7 +541,7 @@ static void apply_create(struct payflow *pf, struct payflow_order *o, const stru
 		} else {
 			move(pf, o, to, &pay, res->replayed ? "created (replayed)" : "created", out);
 		}
-		schedule_poll(pf, o, mono_ms());
+		schedule_poll(pf, o, kp_mono_ms());
 		return;
 	}
 	if (xpay_result_retryable(res)) {
@@ -577,11 +556,11 @@ static void apply_create(struct payflow *pf, struct payflow_order *o, const stru
 	long http = res->kind == XPAY_ERR_HTTP ? res->http_status : 0;
 	bool about_body = http == 400 || http == 402 || http == 422;
 	if (o->maybe_sent && !about_body) {
-		o->next_ms = mono_ms() + PAYFLOW_STALL_MS;
+		o->next_ms = kp_mono_ms() + PAYFLOW_STALL_MS;
 		say(o, out, res->message);
 		return;
 	}
-	o->next_ms = mono_ms() + PAYFLOW_STALL_MS; /* if the move below fails */
+	o->next_ms = kp_mono_ms() + PAYFLOW_STALL_MS; /* if the move below fails */
 	move(pf, o, JOURNAL_FAILED, NULL, res->message, out);
 	struct payflow_change *c = change_for(out, o);
 	if (c)
@@ -613,7 +592,7 @@ bool payflow_apply(struct payflow *pf, const struct worker_result *r, struct pay
 			o->retry_after_s = 0;
 			o->message[0] = '\0';
 			apply_payment(pf, o, &r->u.payment, out);
-			schedule_poll(pf, o, mono_ms());
+			schedule_poll(pf, o, kp_mono_ms());
 		} else {
 			failed(pf, o, &r->res, out);
 		}
@@ -622,13 +601,13 @@ bool payflow_apply(struct payflow *pf, const struct worker_result *r, struct pay
 		if (r->res.kind == XPAY_OK || (r->res.kind == XPAY_ERR_HTTP && r->res.has_payment)) {
 			o->cancel_asked = true;
 			apply_payment(pf, o, &r->u.payment, out);
-			schedule_poll(pf, o, mono_ms());
+			schedule_poll(pf, o, kp_mono_ms());
 		} else if (r->res.kind == XPAY_UNSUPPORTED || !xpay_result_retryable(&r->res)) {
 			/* no cancel here: watch it until it expires */
 			o->cancel_asked = true;
 			journal_note(pf->db, o->j.id, 0, "cancel not supported: watched until it expires",
 			             &(store_err){0});
-			schedule_poll(pf, o, mono_ms());
+			schedule_poll(pf, o, kp_mono_ms());
 		} else {
 			failed(pf, o, &r->res, out);
 		}
@@ -713,11 +692,8 @@ static struct payflow_refund *watch_refund(struct payflow *pf, const struct refu
 		f->r = *r;
 		return f;
 	}
-	struct payflow_refund *refunds =
-		make_room(pf->refunds, &pf->cap_refunds, pf->n_refunds, sizeof *refunds, 4);
-	if (!refunds)
+	if (!KP_GROW(pf->refunds, pf->cap_refunds, pf->n_refunds + 1, 4))
 		return NULL;
-	pf->refunds = refunds;
 	f = &pf->refunds[pf->n_refunds++];
 	memset(f, 0, sizeof *f);
 	f->r = *r;
@@ -796,7 +772,7 @@ static void send_refund_job(struct payflow *pf, struct payflow_refund *f)
 	/* the stored bytes, every time: the idempotency key is inside */
 	if (refunds_body(pf->db, f->r.id, &body, &len, &err) != STORE_OK) {
 		snprintf(f->message, sizeof f->message, "%s", err.message);
-		f->next_ms = mono_ms() + PAYFLOW_CREATE_BACKOFF_CAP_MS;
+		f->next_ms = kp_mono_ms() + PAYFLOW_CREATE_BACKOFF_CAP_MS;
 		return;
 	}
 	job.body = body;
@@ -804,7 +780,7 @@ static void send_refund_job(struct payflow *pf, struct payflow_refund *f)
 	if (worker_submit(pf->worker, &job))
 		f->in_flight = true;
 	else
-		f->next_ms = mono_ms() + 1000;
+		f->next_ms = kp_mono_ms() + 1000;
 	free(body);
 }
 
@@ -964,7 +940,7 @@ static void refund_done(struct payflow *pf, struct payflow_refund *f, const xpay
 		snprintf(text, sizeof text, "%s %s",
 		         _("The server answered for another refund than"), f->r.merchant_refund_id);
 		f->stalled = true;
-		f->next_ms = mono_ms() + PAYFLOW_REFUND_STALL_MS;
+		f->next_ms = kp_mono_ms() + PAYFLOW_REFUND_STALL_MS;
 		refund_say(pf, f, out, text);
 		return;
 	}
@@ -972,7 +948,7 @@ static void refund_done(struct payflow *pf, struct payflow_refund *f, const xpay
 	store_status st = refunds_settle(pf->db, f->r.id, a->refund_id, NULL, &err);
 	if (st != STORE_OK && st != STORE_ERR_STATE) {
 		/* the disk, most likely: the same bytes get the same answer later */
-		f->next_ms = mono_ms() + PAYFLOW_CREATE_BACKOFF_CAP_MS;
+		f->next_ms = kp_mono_ms() + PAYFLOW_CREATE_BACKOFF_CAP_MS;
 		refund_say(pf, f, out, err.message);
 	}
 	refund_reload(pf, f, out);
@@ -991,7 +967,7 @@ static void refund_retry(struct payflow *pf, struct payflow_refund *f, const xpa
 		delay = PAYFLOW_CREATE_BACKOFF_CAP_MS;
 	if (f->retry_after_s * 1000 > delay)
 		delay = (int64_t)f->retry_after_s * 1000;
-	f->next_ms = mono_ms() + delay;
+	f->next_ms = kp_mono_ms() + delay;
 	refund_say(pf, f, out, res->message);
 }
 
@@ -1017,7 +993,7 @@ static bool apply_refund(struct payflow *pf, const struct worker_result *r,
 	} else if (refund_refused(res)) {
 		refund_change(pf, out, f);
 		if (refunds_fail(pf->db, f->r.id, res->message, &err) != STORE_OK)
-			f->next_ms = mono_ms() + PAYFLOW_CREATE_BACKOFF_CAP_MS;
+			f->next_ms = kp_mono_ms() + PAYFLOW_CREATE_BACKOFF_CAP_MS;
 		refund_reload(pf, f, out);
 		struct payflow_change *c = refund_change(pf, out, f);
 		if (c)
@@ -1025,7 +1001,7 @@ static bool apply_refund(struct payflow *pf, const struct worker_result *r,
 		refund_say(pf, f, out, res->message);
 	} else {
 		f->stalled = true;
-		f->next_ms = mono_ms() + PAYFLOW_REFUND_STALL_MS;
+		f->next_ms = kp_mono_ms() + PAYFLOW_REFUND_STALL_MS;
 		refund_say(pf, f, out, res->message);
 	}
 	unwatch_settled_refunds(pf);

@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
+
 #include "core/escpos.h"
 
 #define SLICE_MS   50    /* longest single poll(): how soon a command's exit is seen */
@@ -39,9 +41,7 @@ const char *print_status_name(enum print_status status)
 
 static long long now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long long)kp_mono_ms();
 }
 
 /* Milliseconds left until deadline, 0 when it has passed. */

@@ -10,6 +10,7 @@
 
 #include "app/i18n.h"
 #include "core/money.h"
+#include "core/timeutil.h"
 #include "core/validate.h"
 #include "core/vat.h"
 
@@ -90,9 +91,7 @@ static void rule(struct out *o, char c)
 static void head(struct out *o, const struct kp_config *cfg, const char *title, time_t at)
 {
 	char when[32];
-	struct tm tm;
-	localtime_r(&at, &tm);
-	strftime(when, sizeof when, "%d.%m.%Y %H:%M", &tm);
+	kp_almaty_strftime(when, sizeof when, "%d.%m.%Y %H:%M", at);
 	if (cfg->store.name[0])
 		centred(o, cfg->store.name);
 	if (cfg->store.address[0])

@@ -18,6 +18,7 @@
 #include "app/worker.h"
 #include "cli/cli.h"
 #include "cli/cli_store.h"
+#include "core/clock.h"
 #include "core/money.h"
 #include "core/timeutil.h"
 #include "store/journal.h"
@@ -38,13 +39,6 @@ static void on_interrupt(int sig)
 	interrupted = 1;
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* One wait of the command loop: poll the worker's fd until the next
  * request is due (at most max_ms), then apply every result. Returns the
  * changes of the last result applied in *ch (ch->n = 0 if none). */
@@ -53,7 +47,7 @@ static void wait_and_apply(struct payflow *pf, struct worker *w, long max_ms,
                                              const struct worker_result *r),
                            void *arg)
 {
-	long due = payflow_tick(pf, mono_ms());
+	long due = payflow_tick(pf, kp_mono_ms());
 	long timeout = due >= 0 && due < max_ms ? due : max_ms;
 	struct pollfd p = {.fd = worker_fd(w), .events = POLLIN};
 	if (poll(&p, 1, (int)timeout) <= 0)
@@ -248,7 +242,7 @@ int cmd_charge(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	signal(SIGINT, on_interrupt);
 	signal(SIGTERM, on_interrupt);
-	int64_t started = mono_ms();
+	int64_t started = kp_mono_ms();
 	time_t last_tick = 0;
 	while (!c.done) {
 		wait_and_apply(&pf, w, 250, charge_change, &c);
@@ -263,7 +257,7 @@ int cmd_charge(struct cli_ctx *ctx, int argc, char **argv)
 			}
 		}
 		bool creating = o && o->j.state == JOURNAL_CREATING;
-		if (interrupted || (creating && mono_ms() - started > CHARGE_CREATE_GIVE_UP_MS)) {
+		if (interrupted || (creating && kp_mono_ms() - started > CHARGE_CREATE_GIVE_UP_MS)) {
 			struct payflow_changes ch;
 			bool known = o && o->j.payment_id[0];
 			payflow_abandon(&pf, c.order_id, 0, &ch);
@@ -485,7 +479,7 @@ int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	for (size_t i = 0; i < n_refunds; i++)
 		refund_rows[i] = pf.refunds[i].r.id;
-	int64_t deadline = mono_ms() + RECONCILE_DEADLINE_MS;
+	int64_t deadline = kp_mono_ms() + RECONCILE_DEADLINE_MS;
 	for (;;) {
 		size_t open = 0;
 		for (size_t i = 0; i < n; i++)
@@ -496,7 +490,7 @@ int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)
 			if (f && !f->stalled)
 				open++;
 		}
-		if (open == 0 || mono_ms() > deadline)
+		if (open == 0 || kp_mono_ms() > deadline)
 			break;
 		wait_and_apply(&pf, w, 500, settle_change, &s);
 	}

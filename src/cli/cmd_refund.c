@@ -27,6 +27,7 @@
 #include "app/payflow.h"
 #include "app/worker.h"
 #include "cli/cli.h"
+#include "core/clock.h"
 #include "cli/cli_approve.h"
 #include "cli/cli_store.h"
 #include "core/money.h"
@@ -44,13 +45,6 @@ static void on_interrupt(int sig)
 {
 	(void)sig;
 	interrupted = 1;
-}
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int refund_usage(void)
@@ -87,7 +81,7 @@ struct waiting {
  * applies every result and notes what happened to our refund. */
 static void wait_and_apply(struct payflow *pf, struct worker *w, long max_ms, struct waiting *wt)
 {
-	long due = payflow_tick(pf, mono_ms());
+	long due = payflow_tick(pf, kp_mono_ms());
 	long timeout = due >= 0 && due < max_ms ? due : max_ms;
 	struct pollfd p = {.fd = worker_fd(w), .events = POLLIN};
 	if (poll(&p, 1, (int)timeout) <= 0)
@@ -118,13 +112,13 @@ static bool refused_by_rule(const char *code)
 static int wait_outcome(struct payflow *pf, struct worker *w, store_db *db, int64_t row)
 {
 	struct waiting wt = {.refund_row = row, .tty = isatty(STDERR_FILENO)};
-	int64_t started = mono_ms();
+	int64_t started = kp_mono_ms();
 	const char *why = NULL;
 
 	signal(SIGINT, on_interrupt);
 	signal(SIGTERM, on_interrupt);
 	while (payflow_find_refund(pf, row)) {
-		if (wt.stalled || interrupted || mono_ms() - started > REFUND_GIVE_UP_MS) {
+		if (wt.stalled || interrupted || kp_mono_ms() - started > REFUND_GIVE_UP_MS) {
 			const struct payflow_refund *f = payflow_find_refund(pf, row);
 			why = f && f->message[0] ? f->message : _("no answer from the server");
 			break;

@@ -123,11 +123,45 @@ void kp_time_format(time_t t, char *buf, size_t size)
 
 int kp_almaty_yyyymmdd(time_t t)
 {
-	long long s = (long long)t + 5 * 3600;
+	long long s = (long long)t + KP_ALMATY_OFFSET_S;
 	long long days = s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
 	int y;
 	unsigned m, d;
 
 	civil_from_days(days, &y, &m, &d);
 	return y * 10000 + (int)m * 100 + (int)d;
+}
+
+void kp_almaty_tm(time_t t, struct tm *out)
+{
+	time_t local = t + KP_ALMATY_OFFSET_S;
+	gmtime_r(&local, out);
+}
+
+size_t kp_almaty_strftime(char *buf, size_t size, const char *fmt, time_t t)
+{
+	struct tm tm;
+	kp_almaty_tm(t, &tm);
+	if (size == 0)
+		return 0;
+	/* fmt is checked at the callers (the format attribute in timeutil.h) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	size_t n = strftime(buf, size, fmt, &tm);
+#pragma GCC diagnostic pop
+	if (n == 0)
+		buf[0] = '\0';
+	return n;
+}
+
+time_t kp_almaty_day_start(int yyyymmdd)
+{
+	long long days = days_from_civil(yyyymmdd / 10000, (unsigned)(yyyymmdd / 100 % 100),
+	                                 (unsigned)(yyyymmdd % 100));
+	return (time_t)(days * KP_DAY_S - KP_ALMATY_OFFSET_S);
+}
+
+time_t kp_almaty_midnight(time_t t)
+{
+	return kp_almaty_day_start(kp_almaty_yyyymmdd(t));
 }

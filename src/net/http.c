@@ -16,6 +16,8 @@
 #include <strings.h>
 #include <curl/curl.h>
 
+#include "core/clock.h"
+
 #define BODY_INITIAL_CAP 4096
 #define DEBUG_LINE_MAX 1000
 #define RETRY_AFTER_MAX 86400L
@@ -455,13 +457,6 @@ static bool has_header(const char *const *headers, const char *prefix)
 	return false;
 }
 
-static long elapsed_ms_since(const struct timespec *t0)
-{
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (long)((t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000);
-}
-
 /* Sorts a curl failure into the taxonomy of http.h; `sent` tells whether
  * the request had started to go out. */
 static http_err classify(const http_client *c, CURLcode rc, bool sent)
@@ -580,10 +575,9 @@ http_err http_request(http_client *c, http_method method, const char *path,
 		c->headers_tail->next = extra;
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
 
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int64_t t0 = kp_mono_ms();
 	CURLcode rc = curl_easy_perform(h);
-	resp->elapsed_ms = elapsed_ms_since(&t0);
+	resp->elapsed_ms = (long)(kp_mono_ms() - t0);
 	resp->received_at = time(NULL);
 
 	if (c->headers_tail)

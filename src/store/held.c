@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "core/validate.h"
 #include "store/events.h"
 #include "store/held.h"
@@ -73,7 +74,8 @@ store_status held_list(store_db *db, struct held_basket **out, int *count, store
 	sqlite3_stmt *st;
 	store_status s;
 	struct held_basket *list = NULL;
-	int n = 0, cap = 0, rc;
+	int n = 0, rc;
+	size_t cap = 0;
 
 	store_err_clear(err);
 	*out = NULL;
@@ -82,17 +84,11 @@ store_status held_list(store_db *db, struct held_basket **out, int *count, store
 	                    &st, err)) != STORE_OK)
 		return s;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			int ncap = cap ? 2 * cap : 8;
-			struct held_basket *grown = realloc(list, (size_t)ncap * sizeof *grown);
-			if (!grown) {
-				sqlite3_finalize(st);
-				free(list);
-				return store_set_err(err, STORE_ERR_NOMEM,
-				                     "out of memory while listing held baskets");
-			}
-			list = grown;
-			cap = ncap;
+		if (!KP_GROW(list, cap, (size_t)n + 1, 8)) {
+			sqlite3_finalize(st);
+			free(list);
+			return store_set_err(err, STORE_ERR_NOMEM,
+			                     "out of memory while listing held baskets");
 		}
 		held_read_row(st, &list[n++]);
 	}

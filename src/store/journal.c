@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "core/money.h"
 #include "core/timeutil.h"
 #include "core/validate.h"
@@ -234,18 +235,6 @@ static store_status journal_fetch_one(store_db *db, sqlite3_stmt *st, struct jou
 	return STORE_OK;
 }
 
-/* Makes room for item n of array (*cap items of elem bytes): returns the
- * array, moved if need be, or NULL when out of memory (array intact). */
-static void *grow(void *array, size_t *cap, size_t n, size_t elem)
-{
-	if (n < *cap)
-		return array;
-	size_t ncap = *cap ? 2 * *cap : 8;
-	void *grown = realloc(array, ncap * elem);
-	if (grown)
-		*cap = ncap;
-	return grown;
-}
 
 /* Steps st (an ORDER_SELECT) into a malloc'd array, then finalizes it. */
 static store_status journal_fetch_list(store_db *db, sqlite3_stmt *st,
@@ -258,12 +247,10 @@ static store_status journal_fetch_list(store_db *db, sqlite3_stmt *st,
 	store_status s = STORE_OK;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct journal_order *grown = grow(list, &cap, n, sizeof *list);
-		if (!grown) {
+		if (!KP_GROW(list, cap, n + 1, 8)) {
 			s = store_set_err(err, STORE_ERR_NOMEM, "out of memory while reading the journal");
 			break;
 		}
-		list = grown;
 		if (!journal_read_order(st, &list[n])) {
 			s = store_set_err(err, STORE_ERR_VERSION,
 			                  "order #%lld has a state this kaspi-pos does not know: update "
@@ -1021,13 +1008,11 @@ store_status journal_lines(store_db *db, int64_t id, struct journal_line **out, 
 		return s;
 	sqlite3_bind_int64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct journal_line *grown = grow(list, &cap, n, sizeof *list);
-		if (!grown) {
+		if (!KP_GROW(list, cap, n + 1, 8)) {
 			sqlite3_finalize(st);
 			free(list);
 			return store_set_err(err, STORE_ERR_NOMEM, "out of memory while reading the order");
 		}
-		list = grown;
 		struct journal_line *l = &list[n++];
 		memset(l, 0, sizeof *l);
 		l->line_no = sqlite3_column_int(st, 0);
@@ -1073,14 +1058,12 @@ store_status journal_events(store_db *db, int64_t id, struct journal_event **out
 		return s;
 	sqlite3_bind_int64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct journal_event *grown = grow(list, &cap, n, sizeof *list);
-		if (!grown) {
+		if (!KP_GROW(list, cap, n + 1, 8)) {
 			sqlite3_finalize(st);
 			free(list);
 			return store_set_err(err, STORE_ERR_NOMEM,
 			                     "out of memory while reading the order's history");
 		}
-		list = grown;
 		struct journal_event *e = &list[n++];
 		const char *kind = (const char *)sqlite3_column_text(st, 3);
 		memset(e, 0, sizeof *e);
@@ -1174,7 +1157,7 @@ store_status journal_list(store_db *db, const struct journal_filter *f, struct j
 	                    " AND (?3 < 0 OR state = ?4) AND (?5 < 0 OR method = ?6)"
 	                    " AND (?7 = '' OR merchant_order_id LIKE ?7 ESCAPE '\\'"
 	                    "      OR payment_id LIKE ?7 ESCAPE '\\' OR amount = ?8"
-	                    "      OR strftime('%H:%M', created_at + 5 * 3600, 'unixepoch') = ?9)"
+	                    "      OR strftime('%H:%M', created_at + ?11, 'unixepoch') = ?9)"
 	                    " ORDER BY created_at DESC, id DESC LIMIT ?10",
 	                    &st, err)) != STORE_OK)
 		return s;
@@ -1190,5 +1173,6 @@ store_status journal_list(store_db *db, const struct journal_filter *f, struct j
 	sqlite3_bind_int64(st, 8, amount);
 	sqlite3_bind_text(st, 9, clock, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 10, f->limit > 0 ? f->limit : 1000);
+	sqlite3_bind_int(st, 11, KP_ALMATY_OFFSET_S);
 	return journal_fetch_list(db, st, out, count, err);
 }

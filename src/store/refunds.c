@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "core/money.h"
 #include "core/timeutil.h"
 #include "core/validate.h"
@@ -79,17 +80,6 @@ static void copy_column(char *dst, size_t size, sqlite3_stmt *st, int col)
 	snprintf(dst, size, "%s", text ? text : "");
 }
 
-/* Makes room for item n of array (*cap items of elem bytes). */
-static void *grow(void *array, size_t *cap, size_t n, size_t elem)
-{
-	if (n < *cap)
-		return array;
-	size_t ncap = *cap ? 2 * *cap : 8;
-	void *grown = realloc(array, ncap * elem);
-	if (grown)
-		*cap = ncap;
-	return grown;
-}
 
 /* The contract's reason: 1–255 characters of UTF-8, no control bytes. */
 static bool reason_ok(const char *s)
@@ -965,12 +955,10 @@ static store_status fetch_list(store_db *db, sqlite3_stmt *st, struct refund **o
 	store_status s = STORE_OK;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct refund *grown = grow(list, &cap, n, sizeof *list);
-		if (!grown) {
+		if (!KP_GROW(list, cap, n + 1, 8)) {
 			s = store_set_err(err, STORE_ERR_NOMEM, "out of memory while reading refunds");
 			break;
 		}
-		list = grown;
 		if (!refunds_read(st, &list[n])) {
 			s = store_set_err(err, STORE_ERR_VERSION,
 			                  "refund #%lld has a state this kaspi-pos does not know: update "
@@ -1088,13 +1076,11 @@ store_status refunds_parts(store_db *db, int64_t id, struct refund_part **out, s
 		return s;
 	sqlite3_bind_int64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct refund_part *grown = grow(list, &cap, n, sizeof *list);
-		if (!grown) {
+		if (!KP_GROW(list, cap, n + 1, 8)) {
 			sqlite3_finalize(st);
 			free(list);
 			return store_set_err(err, STORE_ERR_NOMEM, "out of memory while reading the refund");
 		}
-		list = grown;
 		list[n++] = (struct refund_part){.part = sqlite3_column_int(st, 0),
 		                                 .tax_rate = sqlite3_column_int(st, 1),
 		                                 .amount = sqlite3_column_int64(st, 2),

@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/grow.h"
 #include "core/money.h"
 #include "core/timeutil.h"
 #include "store/events.h"
@@ -17,8 +18,7 @@
 /* Marks a label for xgettext; the text writer translates it through tr. */
 #define N_(s) (s)
 
-#define ALMATY_OFFSET (5 * 3600) /* UTC+5 all year */
-#define DAY_SECONDS (24L * 3600)
+#define DAY_SECONDS KP_DAY_S
 
 /* The journal's states that make a sale, and the unfinished ones. */
 static bool state_is_sale(enum journal_state s)
@@ -94,21 +94,9 @@ bool report_parse_date(const char *text, int *yyyymmdd)
 	return true;
 }
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian), no time zone. */
-static long days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 time_t report_day_start(int yyyymmdd)
 {
-	long days = days_from_civil(yyyymmdd / 10000, yyyymmdd / 100 % 100, yyyymmdd % 100);
-	return (time_t)(days * DAY_SECONDS - ALMATY_OFFSET);
+	return kp_almaty_day_start(yyyymmdd);
 }
 
 /* "2026-11-26 09:05" in Almaty time; "—" for 0. */
@@ -118,11 +106,7 @@ static void format_local(char *buf, size_t size, time_t t)
 		copy_text(buf, size, "\xe2\x80\x94");
 		return;
 	}
-	time_t local = t + ALMATY_OFFSET;
-	struct tm tm;
-	gmtime_r(&local, &tm);
-	snprintf(buf, size, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-	         tm.tm_hour, tm.tm_min);
+	kp_almaty_strftime(buf, size, "%Y-%m-%d %H:%M", t);
 }
 
 static void format_day(char *buf, size_t size, int yyyymmdd)
@@ -243,20 +227,6 @@ static store_status read_totals(store_db *db, const struct scope *sc, struct rep
 	return each_row(db, st, "reading the line totals", line_totals_row, r, err);
 }
 
-/* Grows *array (of *cap elements of size elem) to hold n + 1. */
-static bool grow(void **array, size_t *cap, size_t n, size_t elem)
-{
-	if (n < *cap)
-		return true;
-	size_t ncap = *cap ? *cap * 2 : 8;
-	void *p = realloc(*array, ncap * elem);
-	if (!p)
-		return false;
-	*array = p;
-	*cap = ncap;
-	return true;
-}
-
 struct cashier_list {
 	struct report *r;
 	size_t cap;
@@ -270,7 +240,7 @@ static bool cashier_row(void *arg, sqlite3_stmt *st)
 	for (size_t i = 0; i < r->n_cashiers; i++)
 		if (r->cashiers[i].user_id == id)
 			return true;
-	if (!grow((void **)&r->cashiers, &l->cap, r->n_cashiers, sizeof *r->cashiers))
+	if (!KP_GROW(r->cashiers, l->cap, r->n_cashiers + 1, 8))
 		return false;
 	struct report_cashier *c = &r->cashiers[r->n_cashiers++];
 	c->user_id = id;
@@ -361,7 +331,7 @@ static bool unfinished_row(void *arg, sqlite3_stmt *st)
 {
 	struct unfinished_list *l = arg;
 	struct report *r = l->r;
-	if (!grow((void **)&r->unfinished, &l->cap, r->n_unfinished, sizeof *r->unfinished))
+	if (!KP_GROW(r->unfinished, l->cap, r->n_unfinished + 1, 8))
 		return false;
 	struct report_unfinished *u = &r->unfinished[r->n_unfinished++];
 	memset(u, 0, sizeof *u);
@@ -1715,7 +1685,7 @@ static bool order_row(void *arg, sqlite3_stmt *st)
 {
 	struct order_list *l = arg;
 	struct report_journal *j = l->j;
-	if (!grow((void **)&j->orders, &l->cap, j->n_orders, sizeof *j->orders))
+	if (!KP_GROW(j->orders, l->cap, j->n_orders + 1, 8))
 		return false;
 	struct report_order *o = &j->orders[j->n_orders++];
 	memset(o, 0, sizeof *o);
@@ -1894,11 +1864,7 @@ store_status reports_journal(store_db *db, int from_day, int to_day,
 /* "2026-11-26 09:05:13" in Almaty time. */
 static void format_local_seconds(char *buf, size_t size, time_t t)
 {
-	time_t local = t + ALMATY_OFFSET;
-	struct tm tm;
-	gmtime_r(&local, &tm);
-	snprintf(buf, size, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-	         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	kp_almaty_strftime(buf, size, "%Y-%m-%d %H:%M:%S", t);
 }
 
 /* text padded with spaces to cols columns (left-aligned, or right). */

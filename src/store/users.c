@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "core/grow.h"
 #include "core/validate.h"
 #include "store/events.h"
 #include "store/users.h"
@@ -149,7 +150,8 @@ store_status users_list(store_db *db, struct user **out, int *count, store_err *
 	sqlite3_stmt *st;
 	store_status s;
 	struct user *list = NULL;
-	int n = 0, cap = 0, rc;
+	int n = 0, rc;
+	size_t cap = 0;
 
 	store_err_clear(err);
 	*out = NULL;
@@ -158,16 +160,10 @@ store_status users_list(store_db *db, struct user **out, int *count, store_err *
 	    STORE_OK)
 		return s;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			int ncap = cap ? 2 * cap : 16;
-			struct user *grown = realloc(list, (size_t)ncap * sizeof *grown);
-			if (!grown) {
-				sqlite3_finalize(st);
-				free(list);
-				return store_set_err(err, STORE_ERR_NOMEM, "out of memory while listing users");
-			}
-			list = grown;
-			cap = ncap;
+		if (!KP_GROW(list, cap, (size_t)n + 1, 16)) {
+			sqlite3_finalize(st);
+			free(list);
+			return store_set_err(err, STORE_ERR_NOMEM, "out of memory while listing users");
 		}
 		users_read_row(st, &list[n++]);
 	}

@@ -8,6 +8,7 @@
 
 #include "app/i18n.h"
 #include "core/money.h"
+#include "core/timeutil.h"
 #include "core/validate.h"
 #include "store/events.h"
 #include "store/held.h"
@@ -389,9 +390,7 @@ static void recall_draw(struct tui *t)
 		draw_text(y + 2, x + 2, w - 4, ROLE_DIM, -1, true, _("No held baskets"));
 	for (int r = 0; r < h - 3 && r < t->n_held; r++) {
 		const struct held_basket *hb = &t->held[r];
-		struct tm tm;
-		localtime_r(&hb->held_at, &tm);
-		strftime(when, sizeof when, "%d.%m %H:%M", &tm);
+		kp_almaty_strftime(when, sizeof when, "%d.%m %H:%M", hb->held_at);
 		draw_textf(y + 1 + r, x + 1, w - 2, r == t->res_sel ? ROLE_SELECTED : ROLE_DIALOG, -1, true,
 		           " #%-4lld %s  %s", (long long)hb->id, when, hb->label);
 	}

@@ -10,6 +10,7 @@
 #include "app/i18n.h"
 #include "app/slip.h"
 #include "core/money.h"
+#include "core/timeutil.h"
 #include "core/vat.h"
 #include "tui/draw.h"
 #include "tui/tui_int.h"
@@ -37,19 +38,11 @@ static const char *method_label(enum journal_method m)
 	return m == JOURNAL_PHONE ? _("phone") : _("QR");
 }
 
-/* Almaty midnight of today, as the journal counts days. */
-static time_t today_start(void)
-{
-	time_t now = time(NULL);
-	time_t local = now + 5 * 3600;
-	return now - local % 86400;
-}
-
 void journal_reload(struct tui *t)
 {
 	store_err err;
 	struct journal_filter f = {
-		.from = today_start(),
+		.from = kp_almaty_midnight(time(NULL)),
 		.state = t->jr_state,
 		.method = t->jr_method,
 		.search = t->jr_search,
@@ -218,13 +211,7 @@ int journal_key(struct tui *t, int key)
 /* Almaty time of t (as the journal's days): with_date adds the date. */
 static void local_time(time_t t, bool with_date, char *buf, size_t size)
 {
-	time_t local = t + 5 * 3600;
-	struct tm tm;
-	gmtime_r(&local, &tm);
-	if (with_date)
-		strftime(buf, size, "%d.%m.%Y %H:%M:%S", &tm);
-	else
-		strftime(buf, size, "%H:%M:%S", &tm);
+	kp_almaty_strftime(buf, size, with_date ? "%d.%m.%Y %H:%M:%S" : "%H:%M:%S", t);
 }
 
 static void draw_list(struct tui *t)

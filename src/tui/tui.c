@@ -17,7 +17,9 @@
 #include <unistd.h>
 
 #include "app/i18n.h"
+#include "core/clock.h"
 #include "core/money.h"
+#include "core/timeutil.h"
 #include "store/events.h"
 #include "tui/draw.h"
 #include "tui/scan.h"
@@ -25,13 +27,6 @@
 
 #define KEY_BATCH 256
 #define ESC_PREFIX_MS 1000 /* Esc then a digit within this: a function key */
-
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void tui_message(struct tui *t, enum theme_role role, const char *fmt, ...)
 {
@@ -134,11 +129,8 @@ void tui_draw_header(struct tui *t)
 {
 	char left[640], clock[32], conn[64];
 	enum theme_role role;
-	time_t now = time(NULL);
-	struct tm tm;
 
-	localtime_r(&now, &tm);
-	strftime(clock, sizeof clock, "%d.%m.%Y %H:%M:%S", &tm);
+	kp_almaty_strftime(clock, sizeof clock, "%d.%m.%Y %H:%M:%S", time(NULL));
 	const char *store = t->cfg->store.name[0] ? t->cfg->store.name : _("kaspi-pos");
 	if (t->screen == SCREEN_LOGIN)
 		snprintf(left, sizeof left, " %s │ %s", store, t->cfg->till.id);
@@ -208,7 +200,7 @@ static int dispatch(struct tui *t, int key)
 		return TUI_REDRAW;
 	/* Esc then a digit: a function key on terminals without them (the
 	 * sale and login screens; in a dialog Esc just leaves it). */
-	if (t->esc_prefix && now_ms() - t->esc_at_ms > ESC_PREFIX_MS)
+	if (t->esc_prefix && (long)kp_mono_ms() - t->esc_at_ms > ESC_PREFIX_MS)
 		t->esc_prefix = false; /* a stray Esc long ago: the key is itself */
 	if (t->esc_prefix) {
 		t->esc_prefix = false;
@@ -219,7 +211,7 @@ static int dispatch(struct tui *t, int key)
 	} else if (key == KEYS_ESC && t->dialog == DIALOG_NONE &&
 	           (t->screen == SCREEN_SALE || t->screen == SCREEN_LOGIN)) {
 		t->esc_prefix = true;
-		t->esc_at_ms = now_ms();
+		t->esc_at_ms = (long)kp_mono_ms();
 		return TUI_REDRAW;
 	}
 	if (t->dialog != DIALOG_NONE)
@@ -287,7 +279,7 @@ static int read_keys(struct scan_key *keys, int cap)
 	int rc;
 	while (n < cap && (rc = get_wch(&wc)) != ERR) {
 		keys[n].key = rc == KEY_CODE_YES ? KC((int)wc) : (int)wc;
-		keys[n].ms = now_ms();
+		keys[n].ms = (long)kp_mono_ms();
 		n++;
 	}
 	return n;
@@ -302,7 +294,7 @@ static int handle_input(struct tui *t)
 	/* In a dialog, digits still arriving fast may be a scan in progress:
 	 * wait a moment for the rest before the dialog sees any of them. */
 	for (int waits = 0; scans_apart(t) && waits < 20 && n < KEY_BATCH &&
-	                    scan_may_continue(keys, n, now_ms());
+	                    scan_may_continue(keys, n, (long)kp_mono_ms());
 	     waits++) {
 		struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
 		if (poll(&p, 1, SCAN_GAP_MS) <= 0)
@@ -487,7 +479,7 @@ int tui_run(struct kp_config *cfg)
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		int timeout = (int)(1000 - ts.tv_nsec / 1000000);
-		long due = payflow_tick(&t.pf, now_ms());
+		long due = payflow_tick(&t.pf, (long)kp_mono_ms());
 		if (due >= 0 && due < timeout)
 			timeout = (int)due;
 		struct pollfd fds[3] = {
