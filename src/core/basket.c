@@ -331,6 +331,16 @@ enum basket_status basket_void_line(struct basket *b, size_t index)
 	return st;
 }
 
+enum basket_status basket_restore_line(struct basket *b, size_t index)
+{
+	if (!b)
+		return BASKET_ERR_ARGUMENT;
+	if (index >= b->count)
+		return BASKET_ERR_NO_LINE;
+	b->lines[index].voided = false;
+	return BASKET_OK;
+}
+
 /* Puts a checked discount on a live line, asking for approval above the limit. */
 static enum basket_status set_discount(struct basket *b, size_t index,
                                        enum basket_discount_kind kind, int64_t value, bool approved)

@@ -146,6 +146,10 @@ enum basket_status basket_set_quantity(struct basket *b, size_t index, int64_t q
 /* Voids a live line: it stays, marked, for reports. */
 enum basket_status basket_void_line(struct basket *b, size_t index);
 
+/* Undoes a void while the basket is open: the line counts again, as it
+ * was (quantity, discount). A live line is left as it is. */
+enum basket_status basket_restore_line(struct basket *b, size_t index);
+
 /* A discount of hundredths of a percent (0 clears, at most 10000) on a
  * live line. Above the basket's limit: BASKET_NEEDS_APPROVAL and no change,
  * unless approved. Replaces any earlier discount on the line. */

@@ -64,7 +64,9 @@ int draw_text(int y, int x, int width, enum theme_role role, int align, bool pad
 			break;
 		if (cols + w > width)
 			break;
-		if (wc < 0x20 || wc == 0x7f)
+		/* a control character (C0, DEL, C1: ESC, CSI, OSC ...) from a
+		 * server or a file must never reach the terminal */
+		if (wc < 0x20 || (wc >= 0x7f && wc < 0xa0))
 			wc = L'?';
 		cchar_t cc;
 		wchar_t str[2] = {wc, 0};
@@ -144,28 +146,4 @@ char *draw_pad(char *buf, size_t size, const char *s, int width)
 		buf[o++] = ' ';
 	buf[o] = '\0';
 	return buf;
-}
-
-void draw_field_append(char *buf, size_t size, int c)
-{
-	char tmp[8];
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
-	size_t n = wcrtomb(tmp, (wchar_t)c, &st);
-	size_t len = strlen(buf);
-	if (n == (size_t)-1 || len + n + 1 > size)
-		return;
-	memcpy(buf + len, tmp, n);
-	buf[len + n] = '\0';
-}
-
-void draw_field_backspace(char *buf)
-{
-	size_t len = strlen(buf);
-	while (len > 0) {
-		len--;
-		if (((unsigned char)buf[len] & 0xc0) != 0x80)
-			break;
-	}
-	buf[len] = '\0';
 }

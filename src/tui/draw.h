@@ -24,11 +24,6 @@ int draw_textf(int y, int x, int width, enum theme_role role, int align, bool pa
  * (never splitting a character). Returns buf. */
 char *draw_pad(char *buf, size_t size, const char *s, int width);
 
-/* An input field's editing: appends code point c as UTF-8 when it fits
- * in size bytes; removes the last character (not the last byte). */
-void draw_field_append(char *buf, size_t size, int c);
-void draw_field_backspace(char *buf);
-
 /* Fills a rectangle with spaces in role. */
 void draw_fill(int y, int x, int h, int w, enum theme_role role);
 

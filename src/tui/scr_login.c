@@ -1,5 +1,7 @@
 /* scr_login.c — the cashier's login: pick a user, type the PIN (masked).
- * Five wrong PINs lock that user for 60 s (the store counts and logs). */
+ * Five wrong PINs lock that user for 60 s (the store counts and logs).
+ * Quitting the till has its own key here, Ctrl-Q, that no other screen
+ * binds to anything. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,26 +9,68 @@
 #include "app/i18n.h"
 #include "store/events.h"
 #include "tui/draw.h"
+#include "tui/field.h"
+#include "tui/listview.h"
 #include "tui/tui_int.h"
 
-void login_enter(struct tui *t)
+enum {
+	ACT_QUIT = ACT_SCREEN,
+	ACT_CLEAR,      /* Esc: the PIN typed, or the Esc-digit prefix */
+};
+
+static const struct keybind keys[] = {
+	{KC(KEY_F(1)), ACT_HELP, "F1", N_("Help: this screen"), N_("Help")},
+	KEYS_LIST_ROWS(N_("Choose who is at the till")),
+	{KEYS_ENTER, ACT_OK, "Enter", N_("Log in with the PIN typed"), NULL},
+	{KEYS_ESC, ACT_CLEAR, "Esc", N_("Clear the PIN typed"), NULL},
+	{KEYS_CTRL('q'), ACT_QUIT, "Ctrl-Q", N_("Quit the till"), N_("Quit")},
+	KEYS_END,
+};
+
+static struct {
+	struct user *users;             /* from users_list */
+	struct listview list;
+	struct field pin;
+} S;
+
+/* Rows of the user list in the box. */
+static int list_rows(void)
+{
+	int h = (int)S.list.count + 8;
+	if (h > LINES - 4)
+		h = LINES - 4;
+	return h - 6;
+}
+
+static void load_users(struct tui *t)
 {
 	store_err err;
-
-	free(t->users);
-	t->users = NULL;
-	t->n_users = 0;
-	if (users_list(t->db, &t->users, &t->n_users, &err) != STORE_OK)
+	int n = 0;
+	free(S.users);
+	S.users = NULL;
+	if (users_list(t->db, &S.users, &n, &err) != STORE_OK)
 		tui_message(t, ROLE_ERROR, "%s", err.message);
-	else if (t->n_users == 0)
+	else if (n == 0)
 		tui_message(t, ROLE_ERROR, "%s",
 		            _("No users yet: add one with kaspi-pos user add NAME --role manager"));
-	if (t->login_sel >= t->n_users)
-		t->login_sel = 0;
-	explicit_bzero(t->pin, sizeof t->pin);
-	t->screen = SCREEN_LOGIN;
-	t->dialog = DIALOG_NONE;
-	t->dirty = true;
+	listview_set_count(&S.list, (size_t)n);
+}
+
+static void enter(struct tui *t, const void *arg)
+{
+	(void)arg;
+	memset(&t->user, 0, sizeof t->user);
+	field_init(&S.pin, FIELD_DIGITS, USERS_PIN_MAX);
+	S.pin.secret = true;
+	load_users(t);
+}
+
+static void leave(struct tui *t)
+{
+	(void)t;
+	free(S.users);
+	S.users = NULL;
+	field_clear(&S.pin);
 }
 
 /* The PIN was right: open the shift if none is, and go to the sale. */
@@ -34,20 +78,23 @@ static void logged_in(struct tui *t, const struct user *u)
 {
 	store_err err;
 	bool opened = false;
+	struct shift shift;
 
-	t->user = *u;
-	if (shifts_ensure_open(t->db, u->id, &t->shift, &opened, &err) != STORE_OK) {
+	if (shifts_ensure_open(t->db, u->id, &shift, &opened, &err) != STORE_OK) {
 		tui_message(t, ROLE_ERROR, "%s", err.message);
 		return;
 	}
-	sale_enter(t);
-	if (t->shift.stale)
+	struct user who = *u; /* the switch frees the list u is in */
+	tui_switch(t, &scr_sale, NULL);
+	t->user = who;
+	t->shift = shift;
+	if (shift.stale)
 		tui_message(t, ROLE_ERROR, _("Shift %lld has been open for over 24 hours: close it with a Z report"),
-		            (long long)t->shift.id);
+		            (long long)shift.id);
 	else if (opened)
-		tui_message(t, ROLE_INFO, _("Shift %lld opened. Hello, %s!"), (long long)t->shift.id, u->name);
+		tui_message(t, ROLE_INFO, _("Shift %lld opened. Hello, %s!"), (long long)shift.id, who.name);
 	else
-		tui_message(t, ROLE_INFO, _("Hello, %s!"), u->name);
+		tui_message(t, ROLE_INFO, _("Hello, %s!"), who.name);
 }
 
 static int try_pin(struct tui *t)
@@ -55,117 +102,125 @@ static int try_pin(struct tui *t)
 	struct users_check check;
 	store_err err;
 
-	if (t->n_users == 0)
+	if (S.list.count == 0)
 		return TUI_REDRAW;
-	const struct user chosen = t->users[t->login_sel]; /* login_enter frees the list */
-	const struct user *u = &chosen;
-	store_status st = users_verify_pin(t->db, u->name, t->pin, &check, &err);
-	explicit_bzero(t->pin, sizeof t->pin);
+	struct user chosen = S.users[S.list.sel]; /* load_users frees the list */
+	store_status st = users_verify_pin(t->db, chosen.name, S.pin.text, &check, &err);
+	field_clear(&S.pin);
 	if (st != STORE_OK) {
 		tui_message(t, ROLE_ERROR, "%s", err.message);
 		return TUI_REDRAW;
 	}
 	switch (check.verdict) {
-	case USERS_PIN_OK: {
-		struct user copy = chosen;
-		copy.role = check.role;
-		logged_in(t, &copy);
+	case USERS_PIN_OK:
+		chosen.role = check.role;
+		logged_in(t, &chosen);
 		break;
-	}
 	case USERS_PIN_WRONG:
-		login_enter(t); /* the list shows the lock, if this try set it */
+		load_users(t); /* the list shows the lock, if this try set it */
 		tui_bell(t, 1);
 		if (check.tries_left > 0)
 			tui_message(t, ROLE_ERROR, _("Wrong PIN: %d tries left"), check.tries_left);
 		else
-			tui_message(t, ROLE_ERROR, _("Wrong PIN: %s is locked for %ld s"), u->name,
+			tui_message(t, ROLE_ERROR, _("Wrong PIN: %s is locked for %ld s"), chosen.name,
 			            check.locked_for);
 		break;
 	case USERS_LOCKED:
-		login_enter(t);
+		load_users(t);
 		tui_bell(t, 1);
-		tui_message(t, ROLE_ERROR, _("%s is locked for %ld s more"), u->name, check.locked_for);
+		tui_message(t, ROLE_ERROR, _("%s is locked for %ld s more"), chosen.name, check.locked_for);
 		break;
 	case USERS_NO_SUCH_USER:
 		tui_message(t, ROLE_ERROR, "%s", _("No such user"));
-		login_enter(t);
+		load_users(t);
 		break;
 	}
 	return TUI_REDRAW;
 }
 
-int login_key(struct tui *t, int key)
+static int key(struct tui *t, int key)
 {
-	size_t len = strlen(t->pin);
+	char why[160];
+	int a = keys_lookup(keys, key);
 
-	switch (keys_lookup(keys_login, key)) {
+	if (listview_key(&S.list, a, list_rows())) {
+		field_clear(&S.pin); /* a PIN is for the user it was typed for */
+		return TUI_REDRAW;
+	}
+	switch (a) {
 	case ACT_HELP:
-		info_enter(t, SCREEN_HELP);
+		tui_open(t, &scr_help, &scr_login);
 		return TUI_REDRAW;
-	case ACT_UP:
-		if (t->login_sel > 0)
-			t->login_sel--;
-		explicit_bzero(t->pin, sizeof t->pin);
+	case ACT_OK:
+		return field_empty(&S.pin) ? TUI_HANDLED : try_pin(t);
+	case ACT_CLEAR:
+		if (field_empty(&S.pin))
+			return TUI_ESC_PREFIX;
+		field_clear(&S.pin);
 		return TUI_REDRAW;
-	case ACT_DOWN:
-		if (t->login_sel + 1 < t->n_users)
-			t->login_sel++;
-		explicit_bzero(t->pin, sizeof t->pin);
-		return TUI_REDRAW;
-	case ACT_ENTER:
-		return len ? try_pin(t) : TUI_HANDLED;
 	case ACT_QUIT:
 		return TUI_QUIT;
 	default:
 		break;
 	}
-	if (key >= '0' && key <= '9' && len < USERS_PIN_MAX) {
-		t->pin[len] = (char)key;
-		t->pin[len + 1] = '\0';
+	switch (field_key(&S.pin, key, why, sizeof why)) {
+	case FIELD_CHANGED:
 		t->msg.text[0] = '\0';
 		return TUI_REDRAW;
-	}
-	if (keys_is_backspace(key) && len > 0) {
-		t->pin[len - 1] = '\0';
+	case FIELD_REFUSED:
+		tui_message(t, ROLE_ERROR, "%s", why);
 		return TUI_REDRAW;
+	case FIELD_IGNORED:
+	default:
+		return TUI_HANDLED;
 	}
-	return TUI_HANDLED;
 }
 
-void login_draw(struct tui *t)
+static void draw(const struct tui *t)
 {
-	int w = 50, h = t->n_users + 8;
+	int w = 50, h = (int)S.list.count + 8;
 	if (h > LINES - 4)
 		h = LINES - 4;
 	int y = (LINES - h) / 2, x = (COLS - w) / 2;
+	int rows = h - 6;
 	time_t now = time(NULL);
 
 	tui_draw_header(t);
 	draw_box(y, x, h, w, ROLE_DIALOG_TITLE, ROLE_DIALOG, _("Log in"));
 	draw_text(y + 1, x + 2, w - 4, ROLE_DIALOG, -1, true, _("Who is at the till? (↑ ↓)"));
-	int shown = h - 6;
-	int first = t->login_sel >= shown ? t->login_sel - shown + 1 : 0;
-	for (int i = 0; i < shown && first + i < t->n_users; i++) {
-		const struct user *u = &t->users[first + i];
-		bool sel = first + i == t->login_sel;
-		long locked = users_locked_for(u, now);
-		char role[64];
-		snprintf(role, sizeof role, "%s%s",
-		         u->role == USER_MANAGER ? _("manager") : _("cashier"),
-		         locked > 0 ? _(", locked") : "");
-		draw_text(y + 2 + i, x + 2, w - 4, sel ? ROLE_SELECTED : ROLE_DIALOG, -1, true, "");
-		draw_textf(y + 2 + i, x + 2, 28, sel ? ROLE_SELECTED : ROLE_DIALOG, -1, true, "%s %s",
-		           sel ? "▶" : " ", u->name);
-		draw_text(y + 2 + i, x + 30, w - 32, sel ? ROLE_SELECTED : ROLE_DIALOG, -1, true, role);
+	size_t first = listview_first(&S.list, rows);
+	for (int i = 0; i < rows && first + (size_t)i < S.list.count; i++) {
+		size_t k = first + (size_t)i;
+		const struct user *u = &S.users[k];
+		bool sel = k == S.list.sel;
+		enum theme_role role = sel ? ROLE_SELECTED : ROLE_DIALOG;
+		char what[64];
+		snprintf(what, sizeof what, "%s%s", u->role == USER_MANAGER ? _("manager") : _("cashier"),
+		         users_locked_for(u, now) > 0 ? _(", locked") : "");
+		draw_text(y + 2 + i, x + 2, w - 4, role, -1, true, "");
+		draw_textf(y + 2 + i, x + 2, 28, role, -1, true, "%s %s", sel ? "▶" : " ", u->name);
+		draw_text(y + 2 + i, x + 30, w - 32, role, -1, true, what);
 	}
-	char mask[32] = "";
-	size_t m = 0;
-	for (size_t i = 0; i < strlen(t->pin) && i < USERS_PIN_MAX; i++)
-		m += (size_t)snprintf(mask + m, sizeof mask - m, "●");
-	draw_textf(y + h - 3, x + 2, w - 4, ROLE_DIALOG, -1, true, "%s %s_", _("PIN:"), mask);
+	int px = x + 2 + draw_text(y + h - 3, x + 2, w - 4, ROLE_DIALOG, -1, false, _("PIN:")) + 1;
+	field_draw(&S.pin, y + h - 3, px, x + w - 2 - px, ROLE_DIALOG, true);
 	draw_text(y + h - 2, x + 2, w - 4, ROLE_DIM, -1, true, _("Type the PIN and press Enter"));
 
-	if (t->msg.text[0])
-		draw_text(LINES - 2, 0, COLS, t->msg.role, -1, true, t->msg.text);
-	keys_draw_bar(keys_login, LINES - 1, COLS);
+	tui_draw_message(t, LINES - 2);
+	tui_draw_keys(t, keys);
 }
+
+static const struct keybind *table(const struct tui *t)
+{
+	(void)t;
+	return keys;
+}
+
+const struct screen scr_login = {
+	.name = "login",
+	.flags = SCREEN_TYPED_SCANS | SCREEN_ESC_DIGITS,
+	.enter = enter,
+	.leave = leave,
+	.key = key,
+	.draw = draw,
+	.keys = table,
+};

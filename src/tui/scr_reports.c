@@ -1,7 +1,7 @@
 /* scr_reports.c — the reports screen (F12): the X report of the open
  * shift, the day report, the last Z report again, printing, and closing
- * the shift with a Z report (a manager's PIN). The text is the one the
- * printer gets, at the printer's width. */
+ * the shift with a Z report (a manager's PIN, then "close the shift?").
+ * The text is the one the printer gets, at the printer's width. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,41 @@
 #include "core/timeutil.h"
 #include "store/reports.h"
 #include "tui/draw.h"
+#include "tui/listview.h"
 #include "tui/tui_int.h"
+
+enum {
+	ACT_SHOW_X = ACT_SCREEN,
+	ACT_SHOW_DAY,
+	ACT_PRINT,
+	ACT_LAST_Z,
+	ACT_CLOSE_SHIFT,
+};
+
+enum { ASK_MANAGER = 1, ASK_CLOSE };
+
+static const struct keybind keys[] = {
+	{KC(KEY_F(3)), ACT_SHOW_X, "F3", N_("X report: the open shift so far"), N_("X")},
+	{KC(KEY_F(4)), ACT_SHOW_DAY, "F4", N_("Day report: today over all shifts"), N_("Day")},
+	{KC(KEY_F(5)), ACT_PRINT, "F5", N_("Print what is shown"), N_("Print")},
+	{KC(KEY_F(6)), ACT_LAST_Z, "F6", N_("The last Z report again"), N_("Last Z")},
+	{KC(KEY_F(8)), ACT_CLOSE_SHIFT, "F8", N_("Z report: close the shift (a manager's PIN)"), N_("Z")},
+	KEYS_LIST_ROWS(N_("Scroll")),
+	{KEYS_ESC, ACT_BACK, "Esc", N_("Back"), N_("Back")},
+	KEYS_END,
+};
+
+static struct {
+	char *text;               /* the report as drawn (and printed) */
+	char title[96];
+	struct listview view;     /* scroll mode, over the text's lines */
+	int64_t manager_id;       /* who approved the Z being asked about */
+} S;
+
+static int rows(void)
+{
+	return LINES - 5;
+}
 
 static const char *tr(const char *msgid)
 {
@@ -34,12 +68,16 @@ static struct report_params params(const struct tui *t)
 /* Keeps r's text as the screen's (and the printer's); frees r. */
 static void show(struct tui *t, struct report *r, const char *title)
 {
-	free(t->rp_text);
-	t->rp_text = report_text(r, t->cfg->printer.width, tr);
+	free(S.text);
+	S.text = report_text(r, t->cfg->printer.width, tr);
 	report_free(r);
-	snprintf(t->rp_title, sizeof t->rp_title, "%s", title);
-	t->rp_scroll = 0;
-	if (!t->rp_text)
+	snprintf(S.title, sizeof S.title, "%s", title);
+	size_t n = 0;
+	for (const char *q = S.text; q && *q; q++)
+		n += *q == '\n';
+	S.view = (struct listview){.scroll = true};
+	listview_set_count(&S.view, n + 1);
+	if (!S.text)
 		tui_message(t, ROLE_ERROR, "%s", _("Out of memory"));
 	t->dirty = true;
 }
@@ -90,20 +128,20 @@ static void show_last_z(struct tui *t)
 /* Prints what is on the screen; a failure leaves it there to print again. */
 static void print_shown(struct tui *t)
 {
-	if (t->rp_text)
-		tui_print(t, t->rp_text, _("The report"));
+	if (S.text)
+		tui_print(t, S.text, _("The report"));
 }
 
-int reports_close(struct tui *t)
+static void close_shift(struct tui *t)
 {
 	struct report r;
 	store_err err;
 	char title[96];
 	struct report_params p = params(t);
-	if (reports_close_z(t->db, &p, t->approve_id, &r, &err) != STORE_OK) {
+	if (reports_close_z(t->db, &p, S.manager_id, &r, &err) != STORE_OK) {
 		tui_message(t, ROLE_ERROR, "%s", err.message);
 		tui_bell(t, 2);
-		return TUI_REDRAW;
+		return;
 	}
 	snprintf(title, sizeof title, _("Z report %lld: the shift is closed"), (long long)r.z_number);
 	show(t, &r, title);
@@ -111,91 +149,109 @@ int reports_close(struct tui *t)
 	if (t->cfg->printer.mode != CONFIG_PRINTER_NONE)
 		print_shown(t);
 	/* the next sale opens a new shift */
-	store_err e2;
-	shifts_ensure_open(t->db, t->user.id, &t->shift, NULL, &e2);
-	return TUI_REDRAW;
+	if (shifts_ensure_open(t->db, t->user.id, &t->shift, NULL, &err) != STORE_OK)
+		tui_message(t, ROLE_ERROR, "%s", err.message);
 }
 
-void reports_enter(struct tui *t)
+static void result(struct tui *t, const struct tui_result *r)
 {
-	t->back_to = t->screen;
-	t->screen = SCREEN_REPORTS;
-	t->dialog = DIALOG_NONE;
+	if (r->kind != RESULT_OK) {
+		tui_message(t, ROLE_INFO, "%s", _("The shift stays open"));
+		return;
+	}
+	if (r->asked == ASK_MANAGER) {
+		char question[160];
+		S.manager_id = r->user_id;
+		snprintf(question, sizeof question, _("Close shift %lld with a Z report? It cannot be undone."),
+		         (long long)t->shift.id);
+		struct dlg_confirm_arg arg = {.asked = ASK_CLOSE, .title = _("Z report"), .question = question};
+		tui_open(t, &dlg_confirm, &arg);
+	} else if (r->asked == ASK_CLOSE) {
+		close_shift(t);
+	}
+}
+
+static void enter(struct tui *t, const void *arg)
+{
+	(void)arg;
 	show_x(t);
 }
 
-int reports_key(struct tui *t, int key)
+static void leave(struct tui *t)
 {
-	switch (keys_lookup(keys_reports, key)) {
-	case ACT_BACK:
-		t->screen = t->back_to;
-		t->msg.text[0] = '\0';
+	(void)t;
+	free(S.text);
+	S.text = NULL;
+}
+
+static int key(struct tui *t, int key)
+{
+	int a = keys_lookup(keys, key);
+	if (listview_key(&S.view, a, rows()))
 		return TUI_REDRAW;
-	case ACT_QUANTITY: /* F3 */
+	switch (a) {
+	case ACT_BACK:
+		t->msg.text[0] = '\0';
+		tui_close(t, NULL);
+		return TUI_REDRAW;
+	case ACT_SHOW_X:
 		show_x(t);
 		return TUI_REDRAW;
-	case ACT_DISCOUNT: /* F4 */
+	case ACT_SHOW_DAY:
 		show_day(t);
 		return TUI_REDRAW;
-	case ACT_HOLD: /* F5 */
+	case ACT_PRINT:
 		print_shown(t);
 		return TUI_REDRAW;
-	case ACT_LOGOUT: /* F6 */
+	case ACT_LAST_Z:
 		show_last_z(t);
 		return TUI_REDRAW;
-	case ACT_VOID: /* F8 */
-		dialog_approve(t, APPROVE_Z);
+	case ACT_CLOSE_SHIFT: {
+		struct dlg_approve_arg arg = {.asked = ASK_MANAGER, .what = _("Closing the shift with a Z report")};
+		tui_open(t, &dlg_approve, &arg);
 		return TUI_REDRAW;
-	case ACT_UP:
-		if (t->rp_scroll > 0)
-			t->rp_scroll--;
-		return TUI_REDRAW;
-	case ACT_DOWN:
-		t->rp_scroll++;
-		return TUI_REDRAW;
-	case ACT_PAGE_UP:
-		t->rp_scroll = t->rp_scroll > 10 ? t->rp_scroll - 10 : 0;
-		return TUI_REDRAW;
-	case ACT_PAGE_DOWN:
-		t->rp_scroll += 10;
-		return TUI_REDRAW;
+	}
 	default:
 		return TUI_HANDLED;
 	}
 }
 
-void reports_draw(struct tui *t)
+static void draw(const struct tui *t)
 {
 	int w = t->cfg->printer.width + 4;
-	int x = (COLS - w) / 2, y = 2, h = LINES - 5;
+	int x = (COLS - w) / 2, y = 2, h = rows();
 
 	tui_draw_header(t);
-	draw_box(y - 1, x, h + 2, w, ROLE_DIALOG_TITLE, ROLE_DIALOG, t->rp_title);
-	if (t->rp_text) {
-		/* the lines of the text, from rp_scroll */
-		const char *p = t->rp_text;
-		size_t line = 0;
-		int row = 0;
-		while (*p && row < h) {
-			const char *nl = strchr(p, '\n');
-			size_t len = nl ? (size_t)(nl - p) : strlen(p);
-			if (line >= t->rp_scroll) {
-				char buf[512];
-				snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), p);
-				draw_text(y + row, x + 2, w - 4, ROLE_DIALOG, -1, true, buf);
-				row++;
-			}
-			line++;
-			p = nl ? nl + 1 : p + len;
+	draw_box(y - 1, x, h + 2, w, ROLE_DIALOG_TITLE, ROLE_DIALOG, S.title);
+	size_t first = listview_first(&S.view, h), line = 0;
+	int row = 0;
+	for (const char *p = S.text; p && *p && row < h; line++) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (line >= first) {
+			char buf[512];
+			snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), p);
+			draw_text(y + row, x + 2, w - 4, ROLE_DIALOG, -1, true, buf);
+			row++;
 		}
-		size_t total = 0;
-		for (const char *q = t->rp_text; *q; q++)
-			total += *q == '\n';
-		size_t most = total > (size_t)h ? total - (size_t)h : 0;
-		if (t->rp_scroll > most)
-			t->rp_scroll = most;
+		p = nl ? nl + 1 : p + len;
 	}
-	if (t->msg.text[0])
-		draw_text(LINES - 2, 0, COLS, t->msg.role, -1, true, t->msg.text);
-	keys_draw_bar(keys_reports, LINES - 1, COLS);
+	tui_draw_message(t, LINES - 2);
+	tui_draw_keys(t, keys);
 }
+
+static const struct keybind *table(const struct tui *t)
+{
+	(void)t;
+	return keys;
+}
+
+const struct screen scr_reports = {
+	.name = "reports",
+	.enter = enter,
+	.leave = leave,
+	.key = key,
+	.draw = draw,
+	.keys = table,
+	.result = result,
+};

@@ -1,25 +1,91 @@
 /* scr_sale.c — the screen a cashier lives in: the basket, its totals with
- * VAT per rate, the input line for codes and the function-key bar. */
+ * VAT per rate, the input line for codes and the function-key bar. The
+ * dialogs it opens (search, quantity, discount, a manager's approval,
+ * held baskets, the buyer's phone, void and restore) answer through
+ * result(); a dialog works on the line it was opened on, whatever a scan
+ * adds meanwhile. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "app/i18n.h"
 #include "core/money.h"
+#include "core/validate.h"
 #include "store/events.h"
 #include "store/held.h"
 #include "tui/draw.h"
+#include "tui/field.h"
+#include "tui/listview.h"
 #include "tui/tui_int.h"
 
-void sale_enter(struct tui *t)
-{
-	t->screen = SCREEN_SALE;
-	t->dialog = DIALOG_NONE;
-	t->input[0] = '\0';
-	t->msg.text[0] = '\0';
-	t->dirty = true;
-}
+#define INPUT_CHARS 60
+
+enum {
+	ACT_SEARCH = ACT_SCREEN,
+	ACT_QUANTITY,
+	ACT_DISCOUNT,
+	ACT_HOLD_OR_RECALL,
+	ACT_LOGOUT,
+	ACT_SETTLE_LATE,
+	ACT_VOID_OR_RESTORE,
+	ACT_JOURNAL,
+	ACT_PAY_QR,
+	ACT_PAY_PHONE,
+	ACT_REPORTS,
+	ACT_ONE_MORE,
+	ACT_ONE_LESS,
+	ACT_CLEAR,      /* Esc: what is typed, or the Esc-digit prefix */
+};
+
+/* What a dialog was opened for (struct tui_result.asked). */
+enum {
+	ASK_SEARCH = 1,
+	ASK_QUANTITY,
+	ASK_DISCOUNT,
+	ASK_DISCOUNT_APPROVAL,
+	ASK_RECALL,
+	ASK_PHONE,
+	ASK_VOID,
+	ASK_RESTORE,
+	ASK_PAY,        /* the payment screen's outcome */
+};
+
+static const struct keybind keys[] = {
+	{KC(KEY_F(1)), ACT_HELP, "F1", N_("Help: this screen"), N_("Help")},
+	{KC(KEY_F(2)), ACT_SEARCH, "F2", N_("Search the catalog by name or code"), N_("Find")},
+	{KC(KEY_F(3)), ACT_QUANTITY, "F3", N_("Set the quantity of the selected line"), N_("Qty")},
+	/* xgettext:no-c-format */
+	{KC(KEY_F(4)), ACT_DISCOUNT, "F4", N_("Discount on the selected line (10% or tenge)"), N_("Disc")},
+	{KC(KEY_F(5)), ACT_HOLD_OR_RECALL, "F5", N_("Hold the basket; on an empty basket, recall one"), N_("Hold")},
+	{KC(KEY_F(6)), ACT_LOGOUT, "F6", N_("Log out (the basket must be empty or held)"), NULL},
+	{KC(KEY_F(7)), ACT_SETTLE_LATE, "F7", N_("Settle a late payment as a completed sale"), NULL},
+	{KC(KEY_F(8)), ACT_VOID_OR_RESTORE, "F8", N_("Void the selected line (asks first); on a voided line, restore it"), N_("Void")},
+	{KC(KEY_F(9)), ACT_JOURNAL, "F9", N_("Journal of payments"), N_("Jrnl")},
+	{KC(KEY_F(10)), ACT_PAY_QR, "F10", N_("Pay by Kaspi QR"), N_("QR")},
+	{KC(KEY_F(11)), ACT_PAY_PHONE, "F11", N_("Pay by a request to the buyer's phone"), N_("Phone")},
+	{KC(KEY_F(12)), ACT_REPORTS, "F12", N_("X and Z reports"), N_("Rep")},
+	{KC(KEY_DC), ACT_VOID_OR_RESTORE, "Del", N_("The same as F8"), NULL},
+	{'+', ACT_ONE_MORE, "+", N_("One more of the selected line"), NULL},
+	{'-', ACT_ONE_LESS, "-", N_("One less of the selected line"), NULL},
+	KEYS_LIST_ROWS(N_("Move in the basket")),
+	{KEYS_ENTER, ACT_OK, "Enter", N_("Add the barcode or SKU typed (3*CODE adds 3)"), NULL},
+	{KEYS_ESC, ACT_CLEAR, "Esc", N_("Clear what is typed"), NULL},
+	KEYS_END,
+};
+
+/* A discount waiting for a manager's PIN. */
+struct pending_discount {
+	size_t line;
+	bool percent;          /* else an amount */
+	int64_t value;         /* hundredths of a percent, or tiyn */
+};
+
+static struct {
+	struct listview list;  /* over t->basket.lines */
+	struct field input;    /* the input line */
+	size_t target;         /* the line the open dialog works on */
+	struct pending_discount pending;
+} S;
 
 /* Rows of basket lines that fit: all but header, titles, the totals
  * (a rule and three rows), message, input and key bar. */
@@ -28,24 +94,57 @@ static int list_rows(const struct tui *t)
 	return LINES - 9 - (t->n_alerts ? 1 : 0);
 }
 
-static void keep_selection_visible(struct tui *t)
-{
-	size_t rows = (size_t)list_rows(t);
-	if (t->basket.count == 0) {
-		t->sel = t->top = 0;
-		return;
-	}
-	if (t->sel >= t->basket.count)
-		t->sel = t->basket.count - 1;
-	if (t->sel < t->top)
-		t->top = t->sel;
-	if (t->sel >= t->top + rows)
-		t->top = t->sel - rows + 1;
-}
-
 static bool basket_empty(const struct tui *t)
 {
 	return basket_item_count(&t->basket) == 0;
+}
+
+/* After the basket changed under the list. */
+static void follow_basket(struct tui *t)
+{
+	listview_set_count(&S.list, t->basket.count);
+}
+
+static int refuse(struct tui *t, const char *text)
+{
+	tui_message(t, ROLE_ERROR, "%s", text);
+	tui_bell(t, 1);
+	return TUI_REDRAW;
+}
+
+static int report_basket(struct tui *t, enum basket_status st)
+{
+	return st == BASKET_OK ? TUI_REDRAW : refuse(t, _(basket_status_message(st)));
+}
+
+/* Looks a code up and adds qty of it: scans, typed codes and the search
+ * all end here. */
+static int add_code(struct tui *t, const char *code, int64_t qty)
+{
+	struct kp_product p;
+	store_err err;
+	size_t index;
+
+	store_status st = catalog_by_barcode(t->db, code, &p, &err);
+	if (st == STORE_NOT_FOUND)
+		st = catalog_by_sku(t->db, code, &p, &err);
+	if (st == STORE_NOT_FOUND) {
+		char text[160];
+		snprintf(text, sizeof text, _("Unknown code %s: nothing added"), code);
+		return refuse(t, text);
+	}
+	if (st != STORE_OK)
+		return refuse(t, err.message);
+	enum basket_status bs = basket_add(&t->basket, &p, qty, BASKET_ADD_MERGE, &index);
+	if (bs != BASKET_OK)
+		return report_basket(t, bs);
+	follow_basket(t);
+	listview_select(&S.list, index);
+	char price[48];
+	money_format(price, sizeof price, p.price);
+	tui_message(t, ROLE_INFO, "%s × %lld  %s", tui_product_name(p.name_ru, p.name_kk), (long long)qty,
+	            price);
+	return TUI_REDRAW;
 }
 
 static bool is_code(const char *s)
@@ -62,21 +161,21 @@ static bool is_code(const char *s)
 /* Enter on the input line: "CODE", "N*CODE", or text to search for. */
 static int submit_input(struct tui *t)
 {
-	char line[TUI_INPUT_MAX];
+	char line[FIELD_SIZE];
 	int64_t qty = 1;
 	char *code = line;
 
-	snprintf(line, sizeof line, "%s", t->input);
-	t->input[0] = '\0';
+	snprintf(line, sizeof line, "%s", S.input.text);
+	field_clear(&S.input);
 	char *star = strchr(line, '*');
 	if (star) {
 		char *end;
 		*star = '\0';
 		long q = strtol(line, &end, 10);
 		if (end == line || *end || q < 1 || q > BASKET_QTY_MAX) {
-			tui_message(t, ROLE_ERROR, _("Quantity must be 1…%d, as in 3*CODE"), BASKET_QTY_MAX);
-			tui_bell(t, 1);
-			return TUI_REDRAW;
+			char text[160];
+			snprintf(text, sizeof text, _("Quantity must be 1…%d, as in 3*CODE"), BASKET_QTY_MAX);
+			return refuse(t, text);
 		}
 		qty = q;
 		code = star + 1;
@@ -92,69 +191,151 @@ static int submit_input(struct tui *t)
 		/* all digits: a barcode or SKU, and nothing else */
 		if (digits || catalog_by_sku(t->db, code, &p, &err) == STORE_OK ||
 		    catalog_by_barcode(t->db, code, &p, &err) == STORE_OK)
-			return tui_add_code(t, code, qty);
+			return add_code(t, code, qty);
 	}
-	/* text: the search dialog, with the quantity to add */
-	snprintf(t->dlg_input, sizeof t->dlg_input, "%s", code);
-	t->search_qty = qty;
-	dialog_open(t, DIALOG_SEARCH);
+	/* text: the search, with the quantity to add */
+	struct dlg_search_arg arg = {.asked = ASK_SEARCH, .text = code, .quantity = qty};
+	tui_open(t, &dlg_search, &arg);
 	return TUI_REDRAW;
 }
 
-static int report_basket(struct tui *t, enum basket_status st)
+static int change_quantity(struct tui *t, size_t line, int64_t q)
 {
-	if (st != BASKET_OK) {
-		tui_message(t, ROLE_ERROR, "%s", _(basket_status_message(st)));
-		tui_bell(t, 1);
-	}
-	return TUI_REDRAW;
-}
-
-static int change_quantity(struct tui *t, int delta)
-{
-	if (basket_empty(t))
-		return TUI_HANDLED;
-	const struct basket_line *l = &t->basket.lines[t->sel];
+	const struct basket_line *l = &t->basket.lines[line];
 	if (l->voided)
 		return report_basket(t, BASKET_ERR_VOIDED);
-	if (l->quantity + delta < 1) {
-		tui_message(t, ROLE_ERROR, "%s", _("Use F8 or Del to remove the line"));
-		return TUI_REDRAW;
-	}
-	enum basket_status st = basket_set_quantity(&t->basket, t->sel, l->quantity + delta, false);
-	if (st == BASKET_NEEDS_APPROVAL) {
-		tui_message(t, ROLE_ERROR, "%s", _("The discount on this line needs a manager: set it again with F4"));
-		return TUI_REDRAW;
-	}
+	if (q < 1)
+		return refuse(t, _("Use F8 or Del to void the line"));
+	enum basket_status st = basket_set_quantity(&t->basket, line, q, false);
+	if (st == BASKET_NEEDS_APPROVAL)
+		return refuse(t, _("The discount on this line needs a manager: set it again with F4"));
 	return report_basket(t, st);
 }
 
-static int void_line(struct tui *t)
+/* ---- the dialogs' checks ---------------------------------------------------- */
+
+static bool check_quantity(const char *text, struct tui_result *r, char *why, size_t size)
 {
-	if (basket_empty(t))
-		return TUI_HANDLED;
-	struct basket_line *l = &t->basket.lines[t->sel];
-	enum basket_status st = basket_void_line(&t->basket, t->sel);
-	if (st == BASKET_OK) {
-		int64_t total;
-		char sum[48];
-		basket_line_sums(l, NULL, NULL, &total);
-		money_format_plain(sum, sizeof sum, total);
-		tui_event(t, "void_line", "%s × %lld = %s", l->sku, (long long)l->quantity, sum);
-		tui_message(t, ROLE_INFO, _("Voided: %s"), tui_product_name(t, l->name, l->name_kk));
-		/* move to the nearest live line */
-		for (size_t i = t->sel + 1; i < t->basket.count; i++)
-			if (!t->basket.lines[i].voided) {
-				t->sel = i;
-				return TUI_REDRAW;
-			}
-		for (size_t i = t->sel; i-- > 0;)
-			if (!t->basket.lines[i].voided) {
-				t->sel = i;
-				break;
-			}
+	char *end;
+	long q = strtol(text, &end, 10);
+	if (end == text || *end || q < 1 || q > BASKET_QTY_MAX) {
+		snprintf(why, size, _("Quantity must be 1…%d"), BASKET_QTY_MAX);
+		return false;
 	}
-	return report_basket(t, st);
+	r->number = q;
+	return true;
+}
+
+static bool check_discount(const char *text, struct tui_result *r, char *why, size_t size)
+{
+	char v[64];
+	int64_t value;
+	snprintf(v, sizeof v, "%s", text);
+	size_t len = strlen(v);
+	r->percent = len > 0 && v[len - 1] == '%';
+	if (r->percent)
+		v[len - 1] = '\0';
+	/* both read as tenge: "12,5" percent is 12.50 → 1250 hundredths */
+	if (!money_parse_tenge(v, &value) || value < 0 || (r->percent && value > BASKET_PERCENT_FULL)) {
+		/* xgettext:no-c-format */
+		snprintf(why, size, "%s", _("Type 10% for a percent (at most 100%) or 500 for tenge off the line"));
+		return false;
+	}
+	r->number = value;
+	return true;
+}
+
+static bool check_phone(const char *text, struct tui_result *r, char *why, size_t size)
+{
+	if (!kp_valid_phone(text)) {
+		snprintf(why, size, "%s", _("The phone must be +77 and 9 digits, e.g. +77051234567"));
+		return false;
+	}
+	snprintf(r->text, sizeof r->text, "%s", text);
+	return true;
+}
+
+/* ---- what the keys do ------------------------------------------------------- */
+
+/* Applies the pending discount (approved or not); says and returns the status. */
+static enum basket_status apply_discount(struct tui *t, const char *approver)
+{
+	const struct pending_discount *p = &S.pending;
+	bool approved = approver != NULL;
+	enum basket_status st = p->percent
+		? basket_discount_percent(&t->basket, p->line, (int)p->value, approved)
+		: basket_discount_amount(&t->basket, p->line, p->value, approved);
+	if (st == BASKET_OK) {
+		const struct basket_line *l = &t->basket.lines[p->line];
+		char what[64];
+		if (p->percent)
+			snprintf(what, sizeof what, "%d.%02d%%", (int)(p->value / 100), (int)(p->value % 100));
+		else
+			money_format_decimal(what, sizeof what, p->value);
+		tui_event(t, "discount", "%s %s%s%s", l->sku, what, approved ? " approved by " : "",
+		          approved ? approver : "");
+		tui_message(t, ROLE_INFO, _("Discount %s on %s"), what, tui_product_name(l->name, l->name_kk));
+	}
+	return st;
+}
+
+static void open_field(struct tui *t, const struct dlg_field_arg *arg)
+{
+	S.target = S.list.sel;
+	tui_open(t, &dlg_field, arg);
+}
+
+static int ask_void_or_restore(struct tui *t)
+{
+	if (t->basket.count == 0)
+		return TUI_HANDLED;
+	const struct basket_line *l = &t->basket.lines[S.list.sel];
+	char question[KP_NAME_SIZE + 96];
+	bool voided = l->voided;
+	snprintf(question, sizeof question, voided ? _("Restore line %zu, %s?") : _("Void line %zu, %s?"),
+	         S.list.sel + 1, tui_product_name(l->name, l->name_kk));
+	struct dlg_confirm_arg arg = {
+		.asked = voided ? ASK_RESTORE : ASK_VOID,
+		.title = voided ? _("Restore the line") : _("Void the line"),
+		.question = question,
+	};
+	S.target = S.list.sel;
+	tui_open(t, &dlg_confirm, &arg);
+	return TUI_REDRAW;
+}
+
+static void void_or_restore(struct tui *t, bool restore)
+{
+	if (S.target >= t->basket.count)
+		return;
+	struct basket_line *l = &t->basket.lines[S.target];
+	enum basket_status st = restore ? basket_restore_line(&t->basket, S.target)
+	                                : basket_void_line(&t->basket, S.target);
+	if (st != BASKET_OK) {
+		report_basket(t, st);
+		return;
+	}
+	int64_t total;
+	char sum[48];
+	basket_line_sums(l, NULL, NULL, &total);
+	money_format_plain(sum, sizeof sum, total);
+	tui_event(t, restore ? "restore_line" : "void_line", "%s × %lld = %s", l->sku,
+	          (long long)l->quantity, sum);
+	tui_message(t, ROLE_INFO, restore ? _("Restored: %s") : _("Voided: %s (F8 on it restores it)"),
+	            tui_product_name(l->name, l->name_kk));
+	if (restore)
+		return;
+	/* on to the nearest live line, so that F8 again voids the next */
+	for (size_t i = S.target + 1; i < t->basket.count; i++)
+		if (!t->basket.lines[i].voided) {
+			listview_select(&S.list, i);
+			return;
+		}
+	for (size_t i = S.target; i-- > 0;)
+		if (!t->basket.lines[i].voided) {
+			listview_select(&S.list, i);
+			return;
+		}
 }
 
 /* F5: hold a basket that has items; recall one when the basket is empty. */
@@ -163,7 +344,8 @@ static int hold_or_recall(struct tui *t)
 	store_err err;
 
 	if (basket_empty(t)) {
-		dialog_open(t, DIALOG_RECALL);
+		static const int asked = ASK_RECALL;
+		tui_open(t, &dlg_recall, &asked);
 		return TUI_REDRAW;
 	}
 	char *text = NULL;
@@ -177,132 +359,261 @@ static int hold_or_recall(struct tui *t)
 	int64_t id;
 	store_status st = held_put(t->db, t->user.id, label, text, &id, &err);
 	free(text);
-	if (st != STORE_OK) {
-		tui_message(t, ROLE_ERROR, "%s", err.message);
-		tui_bell(t, 1);
-		return TUI_REDRAW;
-	}
+	if (st != STORE_OK)
+		return refuse(t, err.message);
 	basket_clear(&t->basket);
-	t->sel = t->top = 0;
+	follow_basket(t);
 	tui_message(t, ROLE_INFO, _("Basket held as #%lld (%s): F5 on an empty basket recalls it"),
 	            (long long)id, sum);
 	return TUI_REDRAW;
 }
 
-/* F10 and F11: a basket that cannot be paid is refused before any request. */
-static int pay(struct tui *t, enum action a)
+static void recall(struct tui *t, int64_t id)
 {
-	enum basket_status st = basket_check_payable(&t->basket);
-	if (st != BASKET_OK)
-		return report_basket(t, st);
-	if (a == ACT_PAY_PHONE)
-		dialog_open(t, DIALOG_PHONE);
+	store_err err;
+	char *text = NULL;
+	struct held_basket meta;
+	/* read the text and check it before the row is gone */
+	if (held_recall(t->db, id, t->user.id, &text, &meta, &err) != STORE_OK) {
+		tui_message(t, ROLE_ERROR, "%s", err.message);
+		return;
+	}
+	enum basket_status st = basket_from_text(&t->basket, text, strlen(text));
+	if (st != BASKET_OK) {
+		/* damaged: put it back rather than lose it */
+		held_put(t->db, t->user.id, meta.label, text, NULL, &err);
+		report_basket(t, st);
+	} else {
+		follow_basket(t);
+		listview_select(&S.list, 0);
+		tui_message(t, ROLE_INFO, _("Recalled basket #%lld"), (long long)id);
+	}
+	free(text);
+}
+
+/* Journals the payment of the basket and opens the payment screen. */
+static void pay(struct tui *t, enum journal_method method, const char *phone)
+{
+	char message[PAYFLOW_MESSAGE_SIZE];
+	int64_t id;
+
+	if (!payflow_start(&t->pf, &t->basket, method, phone, t->user.id, t->shift.id, &id, message,
+	                   sizeof message)) {
+		refuse(t, message);
+		return;
+	}
+	t->msg.text[0] = '\0';
+	struct scr_pay_arg arg = {.asked = ASK_PAY, .order_id = id};
+	tui_open(t, &scr_pay, &arg);
+}
+
+/* F7: the oldest late payment becomes a completed sale. */
+static int settle_late(struct tui *t)
+{
+	char message[PAYFLOW_MESSAGE_SIZE], sum[48];
+	if (t->n_alerts == 0)
+		return TUI_HANDLED;
+	const struct journal_order a = t->alerts[0];
+	money_format(sum, sizeof sum, a.amount);
+	if (payflow_complete_late(&t->pf, a.id, t->user.id, message, sizeof message))
+		tui_message(t, ROLE_INFO, _("Order %s (%s) recorded as a completed sale"), a.merchant_order_id, sum);
 	else
-		pay_begin(t, JOURNAL_QR, NULL);
+		tui_message(t, ROLE_ERROR, "%s", message);
+	tui_load_alerts(t);
 	return TUI_REDRAW;
 }
 
-static void move_sel(struct tui *t, long delta)
+static int act(struct tui *t, int a)
 {
-	if (t->basket.count == 0)
-		return;
-	long s = (long)t->sel + delta;
-	if (s < 0)
-		s = 0;
-	if (s >= (long)t->basket.count)
-		s = (long)t->basket.count - 1;
-	t->sel = (size_t)s;
-}
+	bool empty = basket_empty(t);
 
-int sale_key(struct tui *t, int key)
-{
-	bool typing = t->input[0] != '\0';
-
-	switch (keys_lookup(keys_sale, key)) {
+	switch (a) {
 	case ACT_HELP:
-		info_enter(t, SCREEN_HELP);
+		tui_open(t, &scr_help, &scr_sale);
 		return TUI_REDRAW;
-	case ACT_SEARCH:
-		snprintf(t->dlg_input, sizeof t->dlg_input, "%s", t->input);
-		t->input[0] = '\0';
-		t->search_qty = 1;
-		dialog_open(t, DIALOG_SEARCH);
+	case ACT_SEARCH: {
+		struct dlg_search_arg arg = {.asked = ASK_SEARCH, .text = S.input.text, .quantity = 1};
+		tui_open(t, &dlg_search, &arg);
+		field_clear(&S.input);
 		return TUI_REDRAW;
-	case ACT_QUANTITY:
-		if (!basket_empty(t))
-			dialog_open(t, DIALOG_QUANTITY);
+	}
+	case ACT_QUANTITY: {
+		if (empty)
+			return TUI_HANDLED;
+		char now[24];
+		snprintf(now, sizeof now, "%lld", (long long)t->basket.lines[S.list.sel].quantity);
+		char hint[96];
+		snprintf(hint, sizeof hint, _("1…%d of the selected line"), BASKET_QTY_MAX);
+		struct dlg_field_arg arg = {
+			.asked = ASK_QUANTITY, .title = _("Quantity"), .prompt = _("New quantity:"), .hint = hint,
+			.kind = FIELD_DIGITS, .max_chars = 4, .text = now, .fresh = true, .check = check_quantity,
+		};
+		open_field(t, &arg);
 		return TUI_REDRAW;
-	case ACT_DISCOUNT:
-		if (!basket_empty(t))
-			dialog_open(t, DIALOG_DISCOUNT);
+	}
+	case ACT_DISCOUNT: {
+		if (empty)
+			return TUI_HANDLED;
+		struct dlg_field_arg arg = {
+			.asked = ASK_DISCOUNT, .title = _("Discount"), .prompt = _("Discount:"),
+			/* xgettext:no-c-format */
+			.hint = _("10% for a percent, 500 for tenge off the line, 0 to clear"),
+			.kind = FIELD_DISCOUNT, .max_chars = 12, .text = "", .check = check_discount,
+		};
+		open_field(t, &arg);
 		return TUI_REDRAW;
-	case ACT_HOLD:
+	}
+	case ACT_HOLD_OR_RECALL:
 		return hold_or_recall(t);
 	case ACT_LOGOUT:
-		if (!basket_empty(t)) {
-			tui_message(t, ROLE_ERROR, "%s", _("Finish or hold (F5) the basket before logging out"));
-			return TUI_REDRAW;
-		}
+		if (!empty)
+			return refuse(t, _("Finish or hold (F5) the basket before logging out"));
 		tui_event(t, "logout", "%s", t->user.name);
-		memset(&t->user, 0, sizeof t->user);
 		basket_clear(&t->basket);
-		login_enter(t);
+		tui_switch(t, &scr_login, NULL);
 		return TUI_REDRAW;
-	case ACT_VOID:
-	case ACT_DELETE:
-		return void_line(t);
+	case ACT_SETTLE_LATE:
+		return settle_late(t);
+	case ACT_VOID_OR_RESTORE:
+		return ask_void_or_restore(t);
 	case ACT_JOURNAL:
-		journal_enter(t);
+		tui_open(t, &scr_journal, NULL);
 		return TUI_REDRAW;
 	case ACT_REPORTS:
-		reports_enter(t);
+		tui_open(t, &scr_reports, NULL);
 		return TUI_REDRAW;
 	case ACT_PAY_QR:
-	case ACT_PAY_PHONE:
-		return pay(t, keys_lookup(keys_sale, key));
-	case ACT_SETTLE:
-		return pay_complete_alert(t);
-	case ACT_PLUS:
-	case ACT_MINUS:
-		if (!typing)
-			return change_quantity(t, keys_lookup(keys_sale, key) == ACT_PLUS ? 1 : -1);
-		break; /* part of what is typed ("GR-0001") */
-	case ACT_UP:
-		move_sel(t, -1);
+	case ACT_PAY_PHONE: {
+		/* a basket that cannot be paid is refused before any request */
+		enum basket_status st = basket_check_payable(&t->basket);
+		if (st != BASKET_OK)
+			return report_basket(t, st);
+		if (a == ACT_PAY_QR) {
+			pay(t, JOURNAL_QR, NULL);
+			return TUI_REDRAW;
+		}
+		struct dlg_field_arg arg = {
+			.asked = ASK_PHONE, .title = _("Payment by phone"), .prompt = _("Buyer's phone:"),
+			.hint = _("+77 and 9 digits: the request goes to the buyer's Kaspi app"),
+			.kind = FIELD_PHONE, .max_chars = 20, .text = "+7", .check = check_phone,
+		};
+		open_field(t, &arg);
 		return TUI_REDRAW;
-	case ACT_DOWN:
-		move_sel(t, 1);
+	}
+	case ACT_ONE_MORE:
+	case ACT_ONE_LESS:
+		if (empty)
+			return TUI_HANDLED;
+		return change_quantity(t, S.list.sel,
+		                       t->basket.lines[S.list.sel].quantity + (a == ACT_ONE_MORE ? 1 : -1));
+	default:
+		return TUI_HANDLED;
+	}
+}
+
+static int key(struct tui *t, int key)
+{
+	char why[160];
+	bool typing = !field_empty(&S.input);
+	int a = keys_lookup(keys, key);
+
+	if (listview_key(&S.list, a, list_rows(t)))
 		return TUI_REDRAW;
-	case ACT_PAGE_UP:
-		move_sel(t, -list_rows(t));
-		return TUI_REDRAW;
-	case ACT_PAGE_DOWN:
-		move_sel(t, list_rows(t));
-		return TUI_REDRAW;
-	case ACT_HOME:
-		move_sel(t, -(long)t->basket.count);
-		return TUI_REDRAW;
-	case ACT_END:
-		move_sel(t, (long)t->basket.count);
-		return TUI_REDRAW;
-	case ACT_ENTER:
+	if (a == ACT_OK)
 		return typing ? submit_input(t) : TUI_HANDLED;
+	if (a == ACT_CLEAR) {
+		if (!typing)
+			return TUI_ESC_PREFIX;
+		field_clear(&S.input);
+		return TUI_REDRAW;
+	}
+	/* + and - are part of what is typed ("GR-0001", "3*") */
+	if (a != ACT_NONE && !(typing && (a == ACT_ONE_MORE || a == ACT_ONE_LESS)))
+		return act(t, a);
+	switch (field_key(&S.input, key, why, sizeof why)) {
+	case FIELD_CHANGED:
+		return TUI_REDRAW;
+	case FIELD_REFUSED:
+		return refuse(t, why);
+	case FIELD_IGNORED:
+	default:
+		return TUI_HANDLED;
+	}
+}
+
+static void result(struct tui *t, const struct tui_result *r)
+{
+	if (r->kind == RESULT_SCAN) {
+		add_code(t, r->text, 1);
+		return;
+	}
+	if (r->asked == ASK_PAY) {
+		/* paid: the next sale; not paid: the basket is back as it was */
+		follow_basket(t);
+		if (r->number)
+			tui_message(t, ROLE_INFO, "%s", r->text);
+		else
+			tui_message(t, ROLE_ERROR, _("%s: try again (F10, F11) or change the basket"), r->text);
+		return;
+	}
+	if (r->kind != RESULT_OK) {
+		if (r->asked == ASK_DISCOUNT_APPROVAL)
+			tui_message(t, ROLE_INFO, "%s", _("Discount not given"));
+		return;
+	}
+	switch (r->asked) {
+	case ASK_SEARCH:
+		add_code(t, r->text, r->number > 0 ? r->number : 1);
+		break;
+	case ASK_QUANTITY:
+		if (S.target < t->basket.count && change_quantity(t, S.target, r->number) == TUI_REDRAW &&
+		    t->basket.lines[S.target].quantity == r->number)
+			tui_message(t, ROLE_INFO, _("Quantity set to %lld"), (long long)r->number);
+		break;
+	case ASK_DISCOUNT: {
+		S.pending = (struct pending_discount){.line = S.target, .percent = r->percent, .value = r->number};
+		enum basket_status st = apply_discount(t, NULL);
+		if (st == BASKET_NEEDS_APPROVAL) {
+			struct dlg_approve_arg arg = {
+				.asked = ASK_DISCOUNT_APPROVAL,
+				.what = _("Above the cashier's limit: a manager's PIN is needed"),
+			};
+			tui_open(t, &dlg_approve, &arg);
+		} else {
+			report_basket(t, st);
+		}
+		break;
+	}
+	case ASK_DISCOUNT_APPROVAL:
+		report_basket(t, apply_discount(t, r->user_name));
+		break;
+	case ASK_RECALL:
+		recall(t, r->number);
+		break;
+	case ASK_PHONE:
+		pay(t, JOURNAL_PHONE, r->text);
+		break;
+	case ASK_VOID:
+	case ASK_RESTORE:
+		void_or_restore(t, r->asked == ASK_RESTORE);
+		break;
 	default:
 		break;
 	}
-	if (keys_is_backspace(key)) {
-		draw_field_backspace(t->input);
-		return TUI_REDRAW;
-	}
-	if (key == KEYS_CTRL('u')) {
-		t->input[0] = '\0';
-		return TUI_REDRAW;
-	}
-	if (keys_is_text(key)) {
-		draw_field_append(t->input, sizeof t->input, key);
-		return TUI_REDRAW;
-	}
-	return TUI_HANDLED;
+}
+
+static int scan(struct tui *t, const char *code)
+{
+	return add_code(t, code, 1);
+}
+
+static void enter(struct tui *t, const void *arg)
+{
+	(void)arg;
+	field_init(&S.input, FIELD_TEXT, INPUT_CHARS);
+	memset(&S.list, 0, sizeof S.list);
+	follow_basket(t);
+	t->msg.text[0] = '\0';
 }
 
 /* ---- drawing ------------------------------------------------------------ */
@@ -319,10 +630,10 @@ static struct cols layout(void)
 	return c;
 }
 
-static void draw_line(struct tui *t, int y, size_t i, const struct cols *c)
+static void draw_line(const struct tui *t, int y, size_t i, const struct cols *c)
 {
 	const struct basket_line *l = &t->basket.lines[i];
-	bool sel = i == t->sel;
+	bool sel = i == S.list.sel;
 	enum theme_role role = sel ? ROLE_SELECTED : l->voided ? ROLE_DIM : ROLE_NORMAL;
 	char price[48], sum[48], name[KP_NAME_SIZE + 64];
 	int64_t total, discount;
@@ -331,7 +642,7 @@ static void draw_line(struct tui *t, int y, size_t i, const struct cols *c)
 	basket_line_sums(l, NULL, &discount, &total);
 	money_format_plain(price, sizeof price, l->unit_price);
 	money_format_plain(sum, sizeof sum, total);
-	const char *nm = tui_product_name(t, l->name, l->name_kk);
+	const char *nm = tui_product_name(l->name, l->name_kk);
 	/* the marker keeps its place; the name is what gets cut */
 	char mark[64] = "";
 	if (l->voided) {
@@ -360,7 +671,7 @@ static void draw_line(struct tui *t, int y, size_t i, const struct cols *c)
 	draw_text(y, x, COLS - x, role, -1, true, "");
 }
 
-static void draw_totals(struct tui *t, int y)
+static void draw_totals(const struct tui *t, int y)
 {
 	struct basket_totals tot;
 	struct vat_table vat;
@@ -392,7 +703,7 @@ static void draw_totals(struct tui *t, int y)
 	draw_text(y + 3, 48, COLS - 48, ROLE_TOTAL, 1, true, line);
 }
 
-void sale_draw(struct tui *t)
+static void draw(const struct tui *t)
 {
 	struct cols c = layout();
 	int x = 0;
@@ -406,7 +717,6 @@ void sale_draw(struct tui *t)
 	x += draw_text(1, x, c.rate, ROLE_COLUMN_TITLE, 1, true, _("VAT"));
 	draw_text(1, x, COLS - x, ROLE_COLUMN_TITLE, -1, true, "");
 
-	keep_selection_visible(t);
 	int rows = list_rows(t);
 	int first_row = 2;
 	if (t->n_alerts) {
@@ -421,15 +731,34 @@ void sale_draw(struct tui *t)
 	if (t->basket.count == 0)
 		draw_text(first_row + 1, 0, COLS, ROLE_DIM, 0, false,
 		          _("Scan a barcode, type a code and Enter, or type a name to search (F2)"));
-	for (int r = 0; r < rows && t->top + (size_t)r < t->basket.count; r++)
-		draw_line(t, first_row + r, t->top + (size_t)r, &c);
+	size_t top = listview_first(&S.list, rows);
+	for (int r = 0; r < rows && top + (size_t)r < t->basket.count; r++)
+		draw_line(t, first_row + r, top + (size_t)r, &c);
 
 	draw_totals(t, LINES - 7);
 	if (t->msg.text[0])
-		draw_text(LINES - 3, 0, COLS, t->msg.role, -1, true, t->msg.text);
+		tui_draw_message(t, LINES - 3);
 	else if (t->conn != CONN_ONLINE && t->conn != CONN_CHECKING && t->conn_detail[0])
 		draw_text(LINES - 3, 0, COLS, ROLE_DIM, -1, true, t->conn_detail);
-	draw_textf(LINES - 2, 0, COLS, ROLE_INPUT, -1, true, "%s %s_", t->esc_prefix ? "Esc-" : ">",
-	           t->input);
-	keys_draw_bar(keys_sale, LINES - 1, COLS);
+	int px = draw_text(LINES - 2, 0, COLS, ROLE_INPUT, -1, false, t->esc_prefix ? "Esc- " : "> ");
+	draw_text(LINES - 2, px, COLS - px, ROLE_INPUT, -1, true, "");
+	field_draw(&S.input, LINES - 2, px, COLS - px, ROLE_INPUT, true);
+	tui_draw_keys(t, keys);
 }
+
+static const struct keybind *table(const struct tui *t)
+{
+	(void)t;
+	return keys;
+}
+
+const struct screen scr_sale = {
+	.name = "sale",
+	.flags = SCREEN_TYPED_SCANS | SCREEN_ESC_DIGITS,
+	.enter = enter,
+	.key = key,
+	.draw = draw,
+	.keys = table,
+	.result = result,
+	.scan = scan,
+};

@@ -43,7 +43,7 @@ static const char builtin_default[] =
 	"status-warn = black on yellow\n"
 	"status-bad = white on red, bold\n"
 	"column-title = cyan on default, bold\n"
-	"selected = black on white\n"
+	"selected = white on blue, bold\n"
 	"discount = green on default\n"
 	"total = default on default, bold\n"
 	"vat = default on default\n"
@@ -87,7 +87,8 @@ bool theme_has_colour(void)
 	return colour;
 }
 
-/* A colour name → curses colour number; -1 is the terminal's default. */
+/* A colour name → colour number 0–15 (bright: + 8); -1 is the
+ * terminal's default. */
 static bool colour_of(const char *name, short *out)
 {
 	static const char *const names[] = {"black", "red", "green", "yellow",
@@ -101,7 +102,7 @@ static bool colour_of(const char *name, short *out)
 	}
 	for (short i = 0; i < 8; i++) {
 		if (strcasecmp(name, names[i]) == 0) {
-			*out = (short)(bright && COLORS >= 16 ? i + 8 : i);
+			*out = (short)(bright ? i + 8 : i);
 			return true;
 		}
 	}
@@ -133,38 +134,33 @@ static char *trim(char *s)
 	return s;
 }
 
-/* Parses one "role = spec" value into an attribute; false when bad. */
-static bool parse_spec(char *spec, int role, int *attr)
+/* Parses one "FG on BG, attribute ..." value; false when bad. */
+static bool parse_spec(char *text, struct theme_spec *spec)
 {
-	int a = A_NORMAL;
+	struct theme_spec s = {.fg = -1, .bg = -1, .attr = A_NORMAL};
 	char *save = NULL;
 	bool first = true;
-
-	for (char *part = strtok_r(spec, ",", &save); part; part = strtok_r(NULL, ",", &save), first = false) {
+	for (char *part = strtok_r(text, ",", &save); part; part = strtok_r(NULL, ",", &save), first = false) {
 		part = trim(part);
 		char *on = strstr(part, " on ");
 		if (first && on) {
-			short fg, bg;
 			*on = '\0';
-			if (!colour_of(trim(part), &fg) || !colour_of(trim(on + 4), &bg))
+			if (!colour_of(trim(part), &s.fg) || !colour_of(trim(on + 4), &s.bg))
 				return false;
-			if (colour) {
-				init_pair((short)(role + 1), fg, bg);
-				a |= COLOR_PAIR(role + 1);
-			}
-			/* without colour the pair is dropped: mono attributes decide */
+			s.colour = true;
 			continue;
 		}
 		int one;
 		if (!attribute_of(part, &one))
 			return false;
-		a |= one;
+		s.attr |= one;
 	}
-	*attr = a;
+	*spec = s;
 	return true;
 }
 
-bool theme_apply_text(const char *text, const char *origin, char *warning, size_t size)
+bool theme_parse(const char *text, const char *origin, struct theme_spec specs[ROLE_COUNT],
+                 char *warning, size_t size)
 {
 	char *copy = strdup(text);
 	char *save = NULL;
@@ -179,7 +175,8 @@ bool theme_apply_text(const char *text, const char *origin, char *warning, size_
 		if (!*line || *line == '#' || *line == ';')
 			continue;
 		char *eq = strchr(line, '=');
-		int role = -1, attr;
+		int role = -1;
+		struct theme_spec spec;
 		if (eq) {
 			*eq = '\0';
 			char *name = trim(line);
@@ -187,20 +184,77 @@ bool theme_apply_text(const char *text, const char *origin, char *warning, size_
 				if (strcasecmp(name, role_names[r]) == 0)
 					role = r;
 		}
-		if (role < 0 || !parse_spec(trim(eq + 1), role, &attr)) {
+		if (role < 0 || !parse_spec(trim(eq + 1), &spec)) {
 			if (ok && warning && size)
 				snprintf(warning, size, _("%s:%d: not a theme line (role = FG on BG, attributes)"),
 				         origin, lineno);
 			ok = false;
 			continue;
 		}
+		specs[role] = spec;
+	}
+	free(copy);
+	return ok;
+}
+
+const char *theme_builtin(bool with_colour)
+{
+	return with_colour ? builtin_default : builtin_mono;
+}
+
+/* What fills a role's cells: its background, or its foreground when
+ * reversed; the terminal's own two colours are told apart (-1 its
+ * background, -3 its foreground). A role without colours lies on
+ * normal's background. */
+static short fill_of(const struct theme_spec *s, const struct theme_spec *normal)
+{
+	short fg = s->colour ? s->fg : normal->colour ? normal->fg : -1;
+	short bg = s->colour ? s->bg : normal->colour ? normal->bg : -1;
+	if (s->attr & A_REVERSE)
+		return fg == -1 ? -3 : fg;
+	return bg;
+}
+
+bool theme_spec_distinct(const struct theme_spec *a, const struct theme_spec *b,
+                         const struct theme_spec *normal)
+{
+	return fill_of(a, normal) != fill_of(b, normal);
+}
+
+/* Puts the parsed roles on the screen: colour pairs, or (without colour)
+ * the attributes alone. */
+static void apply(const struct theme_spec specs[ROLE_COUNT], const bool given[ROLE_COUNT])
+{
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		if (!given[r])
+			continue;
+		const struct theme_spec *s = &specs[r];
+		int a = s->attr;
+		if (colour && s->colour) {
+			short fg = s->fg >= 8 && COLORS < 16 ? (short)(s->fg - 8) : s->fg;
+			short bg = s->bg >= 8 && COLORS < 16 ? (short)(s->bg - 8) : s->bg;
+			init_pair((short)(r + 1), fg, bg);
+			a |= COLOR_PAIR(r + 1);
+		}
 		/* In mono, a colour line keeps only its attributes: a theme made
 		 * of colours alone would make everything look the same, so the
 		 * built-in mono table stays underneath. */
-		if (colour || attr != A_NORMAL)
-			attrs[role] = attr;
+		if (colour || a != A_NORMAL)
+			attrs[r] = a;
 	}
-	free(copy);
+}
+
+bool theme_apply_text(const char *text, const char *origin, char *warning, size_t size)
+{
+	struct theme_spec specs[ROLE_COUNT];
+	bool given[ROLE_COUNT];
+	const struct theme_spec unset = {.fg = -2};
+	for (int r = 0; r < ROLE_COUNT; r++)
+		specs[r] = unset;
+	bool ok = theme_parse(text, origin, specs, warning, size);
+	for (int r = 0; r < ROLE_COUNT; r++)
+		given[r] = specs[r].fg != -2;
+	apply(specs, given);
 	return ok;
 }
 

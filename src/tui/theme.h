@@ -45,6 +45,28 @@ void theme_load(const char *name, const char *const *dirs, char *warning, size_t
  * (the good lines still apply). */
 bool theme_apply_text(const char *text, const char *origin, char *warning, size_t size);
 
+/* One role as a theme line gives it. Pure data: tests parse themes
+ * without a terminal. */
+struct theme_spec {
+	short fg, bg;         /* colours 0–15 (bright + 8), -1 the terminal's default */
+	bool colour;          /* the line gave "FG on BG" */
+	int attr;             /* A_BOLD, A_REVERSE ... */
+};
+
+/* Parses theme text into specs (the roles it names are overwritten).
+ * False, with the first bad line in warning, when any line is bad. */
+bool theme_parse(const char *text, const char *origin, struct theme_spec specs[ROLE_COUNT],
+                 char *warning, size_t size);
+
+/* The built-in theme under every file: the default, or mono. */
+const char *theme_builtin(bool with_colour);
+
+/* Whether a and b look different on the screen (what fills their cells),
+ * normal giving the background of roles without colours. The selected
+ * row must be distinct from the dialog and from normal in every theme. */
+bool theme_spec_distinct(const struct theme_spec *a, const struct theme_spec *b,
+                         const struct theme_spec *normal);
+
 /* The curses attribute of a role. */
 int theme_attr(enum theme_role role);
 

@@ -1,6 +1,7 @@
-/* tui.c — the UI thread's loop: poll() standard input, the worker's
- * wake-up pipe and the clock; route keys to the screen or dialog in
- * front; apply the worker's results; draw once per iteration. */
+/* tui.c — the UI thread's loop and router: poll() standard input, the
+ * worker's and the printer's wake-up fds and the clock; route keys and
+ * scans to the screen in front; apply the worker's results; draw once per
+ * iteration. Also the services every screen shares (tui_int.h). */
 #include "tui/tui.h"
 
 #include <curses.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "app/i18n.h"
+#include "app/slip.h"
 #include "core/clock.h"
 #include "core/money.h"
 #include "core/timeutil.h"
@@ -27,6 +29,64 @@
 
 #define KEY_BATCH 256
 #define ESC_PREFIX_MS 1000 /* Esc then a digit within this: a function key */
+
+/* ---- the router ------------------------------------------------------------ */
+
+const struct screen *tui_front(const struct tui *t)
+{
+	return t->depth ? t->stack[t->depth - 1] : NULL;
+}
+
+const struct screen *tui_under(const struct tui *t, const struct screen *s)
+{
+	for (int i = t->depth - 1; i > 0; i--)
+		if (t->stack[i] == s)
+			return t->stack[i - 1];
+	return NULL;
+}
+
+void tui_open(struct tui *t, const struct screen *s, const void *arg)
+{
+	if (t->depth == TUI_STACK_MAX)
+		return; /* cannot happen: no path opens more than a few */
+	t->stack[t->depth++] = s;
+	t->esc_prefix = false;
+	t->dirty = true;
+	if (s->enter)
+		s->enter(t, arg);
+}
+
+/* Leaves every screen, front first. */
+static void close_all(struct tui *t)
+{
+	while (t->depth > 0) {
+		const struct screen *s = t->stack[--t->depth];
+		if (s->leave)
+			s->leave(t);
+	}
+}
+
+void tui_switch(struct tui *t, const struct screen *s, const void *arg)
+{
+	close_all(t);
+	tui_open(t, s, arg);
+}
+
+void tui_close(struct tui *t, const struct tui_result *r)
+{
+	if (t->depth <= 1)
+		return; /* the base screen stays: it is switched, never closed */
+	const struct screen *s = t->stack[--t->depth];
+	if (s->leave)
+		s->leave(t);
+	t->esc_prefix = false;
+	t->dirty = true;
+	const struct screen *below = tui_front(t);
+	if (r && below->result)
+		below->result(t, r);
+}
+
+/* ---- services ------------------------------------------------------------- */
 
 void tui_message(struct tui *t, enum theme_role role, const char *fmt, ...)
 {
@@ -59,48 +119,99 @@ void tui_event(struct tui *t, const char *kind, const char *fmt, ...)
 		tui_message(t, ROLE_ERROR, "%s", err.message);
 }
 
-const char *tui_product_name(const struct tui *t, const char *name_ru, const char *name_kk)
+const char *tui_product_name(const char *name_ru, const char *name_kk)
 {
 	if (strcmp(i18n_language(), "kk") == 0 && name_kk && name_kk[0])
 		return name_kk;
-	(void)t;
 	return name_ru;
 }
 
-int tui_add_code(struct tui *t, const char *code, int64_t qty)
+void tui_load_alerts(struct tui *t)
 {
-	struct kp_product p;
 	store_err err;
-	size_t index;
-
-	store_status st = catalog_by_barcode(t->db, code, &p, &err);
-	if (st == STORE_NOT_FOUND)
-		st = catalog_by_sku(t->db, code, &p, &err);
-	if (st == STORE_NOT_FOUND) {
-		tui_message(t, ROLE_ERROR, _("Unknown code %s: nothing added"), code);
-		tui_bell(t, 1);
-		return TUI_REDRAW;
-	}
-	if (st != STORE_OK) {
+	free(t->alerts);
+	t->alerts = NULL;
+	t->n_alerts = 0;
+	if (journal_alerts(t->db, &t->alerts, &t->n_alerts, &err) != STORE_OK)
 		tui_message(t, ROLE_ERROR, "%s", err.message);
-		tui_bell(t, 1);
-		return TUI_REDRAW;
-	}
-	enum basket_status bs = basket_add(&t->basket, &p, qty, BASKET_ADD_MERGE, &index);
-	if (bs != BASKET_OK) {
-		tui_message(t, ROLE_ERROR, "%s", _(basket_status_message(bs)));
-		tui_bell(t, 1);
-		return TUI_REDRAW;
-	}
-	t->sel = index;
-	char price[48];
-	money_format(price, sizeof price, p.price);
-	tui_message(t, ROLE_INFO, "%s × %lld  %s", tui_product_name(t, p.name_ru, p.name_kk),
-	            (long long)qty, price);
-	return TUI_REDRAW;
+	t->dirty = true;
 }
 
-/* ---- the header ---------------------------------------------------------- */
+bool tui_print(struct tui *t, const char *text, const char *what)
+{
+	if (!text) {
+		tui_message(t, ROLE_ERROR, "%s", _("Out of memory"));
+		return false;
+	}
+	if (t->cfg->printer.mode == CONFIG_PRINTER_NONE) {
+		tui_message(t, ROLE_ERROR, "%s", _("No printer is set: [printer] mode in the config"));
+		return false;
+	}
+	/* the printing thread answers through printed() */
+	if (!t->printq || !printq_submit(t->printq, text, what)) {
+		tui_message(t, ROLE_ERROR, _("%s not printed: %s"), what, _("Out of memory"));
+		return false;
+	}
+	tui_message(t, ROLE_INFO, _("%s: printing…"), what);
+	return true;
+}
+
+/* A print job's outcome, from the printing thread. */
+static void printed(struct tui *t, const struct printq_result *r)
+{
+	switch (r->status) {
+	case PRINT_OK:
+		tui_message(t, ROLE_INFO, _("%s printed"), r->what);
+		break;
+	case PRINT_NOT_CONFIGURED:
+		tui_message(t, ROLE_ERROR, "%s", _("No printer is set: [printer] mode in the config"));
+		break;
+	case PRINT_FAILED:
+	default:
+		tui_message(t, ROLE_ERROR, _("%s not printed: %s (it can be printed again)"), r->what, r->err);
+		tui_bell(t, 2);
+		break;
+	}
+}
+
+void tui_print_refund_slip(struct tui *t, int64_t row)
+{
+	struct refund r;
+	struct journal_order o;
+	store_err err;
+	if (refunds_get(t->db, row, &r, &err) != STORE_OK ||
+	    journal_get(t->db, r.order_id, &o, &err) != STORE_OK) {
+		tui_message(t, ROLE_ERROR, "%s", err.message);
+		return;
+	}
+	char *slip = slip_refund(t->cfg, &o, &r);
+	tui_print(t, slip, _("The refund slip"));
+	free(slip);
+}
+
+const char *tui_state_label(enum journal_state s)
+{
+	switch (s) {
+	case JOURNAL_CREATING: return _("creating");
+	case JOURNAL_PENDING: return _("waiting");
+	case JOURNAL_SUCCEEDED: return _("paid");
+	case JOURNAL_CANCELLED: return _("declined");
+	case JOURNAL_FAILED: return _("failed");
+	case JOURNAL_EXPIRED: return _("expired");
+	case JOURNAL_ABANDONED: return _("given up");
+	case JOURNAL_LATE_PAID: return _("paid late!");
+	case JOURNAL_PARTIALLY_REFUNDED: return _("part refunded");
+	case JOURNAL_REFUNDED: return _("refunded");
+	default: return journal_state_name(s);
+	}
+}
+
+const char *tui_method_label(enum journal_method m)
+{
+	return m == JOURNAL_PHONE ? _("phone") : _("QR");
+}
+
+/* ---- the rows every screen shares ------------------------------------------ */
 
 static const char *conn_text(const struct tui *t, enum theme_role *role, char *buf, size_t size)
 {
@@ -125,21 +236,19 @@ static const char *conn_text(const struct tui *t, enum theme_role *role, char *b
 	}
 }
 
-void tui_draw_header(struct tui *t)
+void tui_draw_header(const struct tui *t)
 {
-	char left[640], clock[32], conn[64];
+	char left[640], clock[32], conn[64], right[192];
 	enum theme_role role;
 
 	kp_almaty_strftime(clock, sizeof clock, "%d.%m.%Y %H:%M:%S", time(NULL));
 	const char *store = t->cfg->store.name[0] ? t->cfg->store.name : _("kaspi-pos");
-	if (t->screen == SCREEN_LOGIN)
+	if (t->user.id == 0)
 		snprintf(left, sizeof left, " %s │ %s", store, t->cfg->till.id);
 	else
 		snprintf(left, sizeof left, _(" %s │ %s │ %s │ shift %lld"), store, t->cfg->till.id,
 		         t->user.name, (long long)t->shift.id);
-	const char *c = conn_text(t, &role, conn, sizeof conn);
-	char right[192];
-	snprintf(right, sizeof right, " %s ", c);
+	snprintf(right, sizeof right, " %s ", conn_text(t, &role, conn, sizeof conn));
 	int rw = draw_width(right), cw = draw_width(clock) + 2;
 
 	draw_fill(0, 0, 1, COLS, ROLE_HEADER);
@@ -148,24 +257,91 @@ void tui_draw_header(struct tui *t)
 	draw_text(0, COLS - rw, rw, role, -1, true, right);
 }
 
-/* ---- the worker's results ----------------------------------------------- */
-
-static void apply_health(struct tui *t, const struct worker_result *r)
+void tui_draw_message(const struct tui *t, int y)
 {
-	t->health_in_flight = false;
-	t->next_health = time(NULL) + TUI_HEALTH_EVERY_S;
-	if (r->res.kind == XPAY_OK) {
+	if (t->msg.text[0])
+		draw_text(y, 0, COLS, t->msg.role, -1, true, t->msg.text);
+}
+
+void tui_draw_keys(const struct tui *t, const struct keybind *table)
+{
+	(void)t;
+	keys_draw_bar(table, LINES - 1, COLS);
+}
+
+/* ---- the worker's results ------------------------------------------------- */
+
+/* What an answer (or its absence) says about the connection: a failed
+ * request turns the indicator at once, not at the next health check. */
+static void note_connection(struct tui *t, const xpay_result *res, bool health)
+{
+	enum tui_conn was = t->conn;
+	switch (res->kind) {
+	case XPAY_OK:
+	case XPAY_UNSUPPORTED:
+	case XPAY_ERR_RATE_LIMITED:
+	case XPAY_ERR_BAD_BODY:
 		t->conn = CONN_ONLINE;
-		t->conn_rtt_ms = r->res.round_trip_ms;
-		t->conn_detail[0] = '\0';
-		if (r->res.has_skew)
-			t->skew_s = r->res.skew_s;
-	} else {
-		t->conn = r->res.kind == XPAY_ERR_CONFIG                           ? CONN_UNCONFIGURED
-		          : r->res.kind == XPAY_ERR_HTTP && r->res.http_status == 401 ? CONN_REJECTED
-		                                                                     : CONN_OFFLINE;
-		snprintf(t->conn_detail, sizeof t->conn_detail, "%s", r->res.message);
+		break;
+	case XPAY_ERR_HTTP:
+		t->conn = res->http_status == 401 ? CONN_REJECTED
+		          : res->http_status >= 500 ? CONN_OFFLINE
+		                                    : CONN_ONLINE;
+		break;
+	case XPAY_ERR_CONFIG:
+		t->conn = CONN_UNCONFIGURED;
+		break;
+	case XPAY_ERR_CONNECT:
+	case XPAY_ERR_TIMEOUT:
+	case XPAY_ERR_TLS:
+	case XPAY_ERR_NETWORK:
+		t->conn = CONN_OFFLINE;
+		break;
+	case XPAY_ERR_INVALID:
+	case XPAY_ERR_NOMEM:
+	default:
+		return; /* nothing was learnt about the server */
 	}
+	if (t->conn == CONN_ONLINE) {
+		if (health || was != CONN_ONLINE)
+			t->conn_rtt_ms = res->round_trip_ms;
+		t->conn_detail[0] = '\0';
+	} else {
+		snprintf(t->conn_detail, sizeof t->conn_detail, "%s", res->message);
+	}
+	t->dirty = true;
+}
+
+/* The shared effects of what the payflow moved; then every screen of
+ * the stack sees the changes. */
+static void apply_changes(struct tui *t, const struct payflow_changes *ch)
+{
+	bool alerts = false;
+	for (size_t i = 0; i < ch->n; i++) {
+		const struct payflow_change *c = &ch->c[i];
+		if (c->refund_row) {
+			if (c->refund_to == REFUND_REFUNDED) {
+				tui_message(t, ROLE_INFO, "%s", _("Refund done: the money goes back to the buyer"));
+				tui_bell(t, 1);
+				if (t->cfg->printer.mode != CONFIG_PRINTER_NONE)
+					tui_print_refund_slip(t, c->refund_row);
+			} else if (c->refund_to == REFUND_FAILED) {
+				tui_message(t, ROLE_ERROR, _("Refund refused: %s"), c->message);
+				tui_bell(t, 2);
+			} else if (c->message[0]) {
+				tui_message(t, ROLE_ERROR, _("Refund: retrying (%s)"), c->message);
+			}
+			alerts = true; /* a refunded late payment is settled */
+		} else if (c->moved && c->to == JOURNAL_LATE_PAID) {
+			tui_bell(t, 2);
+			alerts = true;
+		}
+	}
+	if (alerts)
+		tui_load_alerts(t);
+	for (int i = 0; i < t->depth; i++)
+		if (t->stack[i]->changed)
+			t->stack[i]->changed(t, ch);
 	t->dirty = true;
 }
 
@@ -174,33 +350,38 @@ static void take_results(struct tui *t)
 	struct worker_result *r;
 	struct payflow_changes ch;
 	while (worker_take(t->worker, &r)) {
+		note_connection(t, &r->res, r->kind == JOB_HEALTH);
 		if (r->kind == JOB_HEALTH)
-			apply_health(t, r);
+			t->health_in_flight = false;
 		else if (payflow_apply(&t->pf, r, &ch))
-			pay_changes(t, &ch);
+			apply_changes(t, &ch);
 		worker_result_free(r);
 	}
 }
 
 static void maybe_check_health(struct tui *t)
 {
-	if (t->health_in_flight || time(NULL) < t->next_health)
+	int64_t now = kp_mono_ms();
+	if (t->health_in_flight || now < t->next_health_ms)
 		return;
 	struct worker_job job = {.kind = JOB_HEALTH};
-	if (worker_submit(t->worker, &job))
+	if (worker_submit(t->worker, &job)) {
 		t->health_in_flight = true;
+		t->next_health_ms = now + TUI_HEALTH_EVERY_MS;
+	}
 }
 
-/* ---- keys --------------------------------------------------------------- */
+/* ---- keys ----------------------------------------------------------------- */
 
-/* One key to whatever is in front. */
+/* One key to the screen in front. */
 static int dispatch(struct tui *t, int key)
 {
+	key = keys_normalize(key);
 	if (key == KC(KEY_RESIZE))
 		return TUI_REDRAW;
-	/* Esc then a digit: a function key on terminals without them (the
-	 * sale and login screens; in a dialog Esc just leaves it). */
-	if (t->esc_prefix && (long)kp_mono_ms() - t->esc_at_ms > ESC_PREFIX_MS)
+	/* Esc then a digit: a function key on terminals without them, where
+	 * the screen said its Esc had nothing else to do */
+	if (t->esc_prefix && kp_mono_ms() - t->esc_at_ms > ESC_PREFIX_MS)
 		t->esc_prefix = false; /* a stray Esc long ago: the key is itself */
 	if (t->esc_prefix) {
 		t->esc_prefix = false;
@@ -208,68 +389,52 @@ static int dispatch(struct tui *t, int key)
 		if (fk)
 			key = fk;
 		t->dirty = true;
-	} else if (key == KEYS_ESC && t->dialog == DIALOG_NONE &&
-	           (t->screen == SCREEN_SALE || t->screen == SCREEN_LOGIN)) {
+	}
+	const struct screen *s = tui_front(t);
+	int flags = s->key(t, key);
+	if (flags & TUI_ESC_PREFIX) {
 		t->esc_prefix = true;
-		t->esc_at_ms = (long)kp_mono_ms();
-		return TUI_REDRAW;
+		t->esc_at_ms = kp_mono_ms();
+		flags |= TUI_REDRAW;
 	}
-	if (t->dialog != DIALOG_NONE)
-		return dialog_key(t, key);
-	switch (t->screen) {
-	case SCREEN_LOGIN:
-		return login_key(t, key);
-	case SCREEN_SALE:
-		return sale_key(t, key);
-	case SCREEN_PAY:
-		return pay_key(t, key);
-	case SCREEN_JOURNAL:
-		return journal_key(t, key);
-	case SCREEN_REPORTS:
-		return reports_key(t, key);
-	default:
-		return info_key(t, key);
-	}
+	return flags;
 }
 
-/* A scanner's burst: the code goes to the basket whatever dialog is open;
- * its Enter confirms nothing. */
+/* The screen a scan belongs to: the first below the dialogs in front. */
+static const struct screen *scan_target(const struct tui *t)
+{
+	for (int i = t->depth - 1; i >= 0; i--)
+		if (!(t->stack[i]->flags & SCREEN_DIALOG))
+			return t->stack[i];
+	return NULL;
+}
+
+/* A scanner's burst: the code goes to the screen under any dialog; its
+ * Enter confirms nothing. */
 static int dispatch_scan(struct tui *t, const struct scan_key *keys, int n)
 {
-	char code[TUI_INPUT_MAX];
+	char code[64];
 	int len = 0;
 	for (int i = 0; i < n && len < (int)sizeof code - 1; i++)
 		if (keys[i].key >= '0' && keys[i].key <= '9')
 			code[len++] = (char)keys[i].key;
 	code[len] = '\0';
 	t->esc_prefix = false; /* a scan is never an Esc-digit function key */
-	if (t->screen == SCREEN_PAY && t->pay_outcome != PAY_LIVE) {
-		/* the next customer's first item, while "Paid" is still shown */
-		t->pay_order = 0;
-		sale_enter(t);
-	}
-	if (t->screen != SCREEN_SALE) {
-		tui_message(t, ROLE_ERROR, _("Scanned %s: open the sale screen first"), code);
-		tui_bell(t, 1);
-		return TUI_REDRAW;
-	}
-	/* a dialog (quantity, discount) keeps working on the line it opened on */
-	size_t sel = t->sel;
-	int flags = tui_add_code(t, code, 1);
-	if (t->dialog != DIALOG_NONE)
-		t->sel = sel;
-	return flags;
+	const struct screen *s = scan_target(t);
+	if (s && s->scan)
+		return s->scan(t, code);
+	tui_message(t, ROLE_ERROR, _("Scanned %s: open the sale screen first"), code);
+	tui_bell(t, 1);
+	return TUI_REDRAW;
 }
 
-/* Whether a scanner's burst is taken apart from the keys around it: on
- * the sale screen it is typed into the input line like any code (so
- * "3*" before it counts), anywhere else it must not reach what is there;
- * on the login screen digits are a PIN. */
+/* Whether a scanner's burst is taken apart from the keys around it: an
+ * input line that takes scans typed (the sale's, so that "3*" before a
+ * code counts; the login's PIN) gets the keys; anywhere else, and after
+ * an Esc, the burst must not reach what is there. */
 static bool scans_apart(const struct tui *t)
 {
-	if (t->screen == SCREEN_LOGIN)
-		return false;
-	return t->screen != SCREEN_SALE || t->dialog != DIALOG_NONE || t->esc_prefix;
+	return !(tui_front(t)->flags & SCREEN_TYPED_SCANS) || t->esc_prefix;
 }
 
 static int read_keys(struct scan_key *keys, int cap)
@@ -319,7 +484,7 @@ static int handle_input(struct tui *t)
 	return flags;
 }
 
-/* ---- drawing ------------------------------------------------------------ */
+/* ---- drawing -------------------------------------------------------------- */
 
 static void draw_too_small(void)
 {
@@ -334,41 +499,28 @@ static void draw_too_small(void)
 		          _("Enlarge the window: the till carries on meanwhile"));
 }
 
+/* The screen under the dialogs in front, then the dialogs over it. */
 static void draw(struct tui *t)
 {
 	if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_ROWS) {
 		draw_too_small();
-	} else {
+	} else if (t->depth > 0) {
 		attrset(theme_attr(ROLE_NORMAL));
 		erase();
-		switch (t->screen) {
-		case SCREEN_LOGIN:
-			login_draw(t);
-			break;
-		case SCREEN_SALE:
-			sale_draw(t);
-			break;
-		case SCREEN_PAY:
-			pay_draw(t);
-			break;
-		case SCREEN_JOURNAL:
-			journal_draw(t);
-			break;
-		case SCREEN_REPORTS:
-			reports_draw(t);
-			break;
-		default:
-			info_draw(t);
-			break;
-		}
-		if (t->dialog != DIALOG_NONE)
-			dialog_draw(t);
+		int base = t->depth - 1;
+		while (base > 0 && (t->stack[base]->flags & SCREEN_DIALOG))
+			base--;
+		for (int i = base; i < t->depth; i++)
+			t->stack[i]->draw(t);
+		/* the message line stays visible under dialogs */
+		if (base < t->depth - 1)
+			tui_draw_message(t, LINES - 3);
 	}
 	refresh();
 	t->dirty = false;
 }
 
-/* ---- start and loop ----------------------------------------------------- */
+/* ---- start and loop ------------------------------------------------------- */
 
 static const char *theme_name(enum config_theme th)
 {
@@ -410,15 +562,65 @@ static void theme_dirs(char dirs[4][PATH_MAX])
 	snprintf(dirs[d], PATH_MAX, "/usr/share/kaspi-pos/themes");
 }
 
+/* Opens curses and the theme. False when the terminal cannot be had. */
+static bool open_screen(struct tui *t)
+{
+	char dirs[4][PATH_MAX];
+
+	set_escdelay(25);
+	if (!initscr())
+		return false;
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	theme_dirs(dirs);
+	const char *dirlist[5] = {NULL};
+	for (int i = 0, d = 0; i < 4; i++)
+		if (dirs[i][0])
+			dirlist[d++] = dirs[i];
+	theme_load(theme_name(t->cfg->ui.theme), dirlist, t->theme_warning, sizeof t->theme_warning);
+	return true;
+}
+
+/* Sleeps in poll() until a key, a result, a printed job, the next
+ * second of the clock or the next request that is due. */
+static void wait_for_work(struct tui *t)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int timeout = (int)(1000 - ts.tv_nsec / 1000000);
+	long due = payflow_tick(&t->pf, kp_mono_ms());
+	if (due >= 0 && due < timeout)
+		timeout = (int)due;
+	struct pollfd fds[3] = {
+		{.fd = STDIN_FILENO, .events = POLLIN},
+		{.fd = worker_fd(t->worker), .events = POLLIN},
+		{.fd = t->printq ? printq_fd(t->printq) : -1, .events = POLLIN},
+	};
+	int rc = poll(fds, 3, timeout);
+	if (rc <= 0) {
+		t->dirty = true; /* the clock, or SIGWINCH (curses queues KEY_RESIZE) */
+		return;
+	}
+	if (fds[1].revents & POLLIN)
+		take_results(t);
+	if (fds[2].revents & POLLIN) {
+		struct printq_result pr;
+		while (printq_take(t->printq, &pr))
+			printed(t, &pr);
+	}
+}
+
 int tui_run(struct kp_config *cfg)
 {
 	struct tui t;
 	store_err err;
-	char dirs[4][PATH_MAX];
 
 	memset(&t, 0, sizeof t);
 	t.cfg = cfg;
-	t.jr_state = t.jr_method = -1;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "kaspi-pos: %s\n", _("the till needs a terminal; for scripts see kaspi-pos --help"));
 		return 2;
@@ -442,26 +644,12 @@ int tui_run(struct kp_config *cfg)
 	char resume_note[PAYFLOW_MESSAGE_SIZE];
 	size_t resumed = payflow_resume(&t.pf, resume_note, sizeof resume_note);
 
-	set_escdelay(25);
-	if (!initscr()) {
+	if (!open_screen(&t)) {
 		fprintf(stderr, "kaspi-pos: %s\n", _("cannot open the terminal"));
 		return 2;
 	}
-	raw();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	curs_set(0);
-	theme_dirs(dirs);
-	const char *dirlist[5] = {NULL};
-	for (int i = 0, d = 0; i < 4; i++)
-		if (dirs[i][0])
-			dirlist[d++] = dirs[i];
-	theme_load(theme_name(cfg->ui.theme), dirlist, t.theme_warning, sizeof t.theme_warning);
-
-	login_enter(&t);
-	pay_load_alerts(&t);
+	tui_switch(&t, &scr_login, NULL);
+	tui_load_alerts(&t);
 	if (t.theme_warning[0])
 		tui_message(&t, ROLE_ERROR, "%s", t.theme_warning);
 	else if (resume_note[0])
@@ -475,50 +663,18 @@ int tui_run(struct kp_config *cfg)
 		maybe_check_health(&t);
 		if (t.dirty)
 			draw(&t);
-		/* wake at the next second for the clock, or when a request is due */
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		int timeout = (int)(1000 - ts.tv_nsec / 1000000);
-		long due = payflow_tick(&t.pf, (long)kp_mono_ms());
-		if (due >= 0 && due < timeout)
-			timeout = (int)due;
-		struct pollfd fds[3] = {
-			{.fd = STDIN_FILENO, .events = POLLIN},
-			{.fd = worker_fd(t.worker), .events = POLLIN},
-			{.fd = t.printq ? printq_fd(t.printq) : -1, .events = POLLIN},
-		};
-		int rc = poll(fds, 3, timeout);
-		if (rc < 0 && errno != EINTR)
-			break;
-		if (rc == 0 || (rc < 0 && errno == EINTR)) {
-			t.dirty = true; /* the clock, or SIGWINCH */
-			/* SIGWINCH interrupts poll; curses queues KEY_RESIZE */
-		}
-		if (rc > 0 && (fds[1].revents & POLLIN))
-			take_results(&t);
-		if (rc > 0 && (fds[2].revents & POLLIN)) {
-			struct printq_result pr;
-			while (printq_take(t.printq, &pr))
-				tui_printed(&t, &pr);
-		}
+		wait_for_work(&t);
 		/* read keys also on a time-out: ncurses may hold a KEY_RESIZE */
 		flags = handle_input(&t);
 	}
 
 	endwin();
+	close_all(&t);
 	worker_stop(t.worker, 300);
 	printq_stop(t.printq);
 	payflow_free(&t.pf);
-	qr_free(&t.qr);
 	free(t.alerts);
-	free(t.jr_list);
-	free(t.jr_refunds);
-	free(t.rp_text);
-	free(t.jr_lines);
-	free(t.jr_events);
 	basket_free(&t.basket);
-	free(t.users);
-	free(t.held);
 	db_close(t.db);
 	return 0;
 }

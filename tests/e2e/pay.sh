@@ -72,7 +72,7 @@ for step in decline fail expire; do
 	keys Enter
 	check "$step: the basket is back to try again" expect_screen "TOTAL: 610,00 ₸"
 	check "$step: with the reason on the message line" expect_screen "$words: try again"
-	keys F8 # void it for the next round
+	keys F8 Enter # void it for the next round
 done
 
 # Esc gives up; the buyer pays anyway: an alert until F7 settles it.
@@ -82,7 +82,7 @@ for _ in $(seq 30); do [ "$(last_state)" = pending ] && break; sleep 0.1; done
 keys Escape
 check "Esc gives up and says the payment is watched" expect_screen 'given up: it is cancelled and watched'
 check "the journal has it cancelled (the sandbox cancels)" state_is cancelled
-keys F8
+keys F8 Enter
 # By phone.
 keys 4870000025008 Enter F11
 check "F11 asks for the buyer's phone" expect_screen "Buyer's phone: \\+7_"
@@ -97,7 +97,7 @@ check "paid by phone" expect_screen 'Paid: 549,00 ₸'
 # the next customer's first scan while "Paid" is still shown
 keys 4870000004003 Enter
 check "a scan on the paid screen starts the next sale" expect_screen '1 Кефир Food Master 2,5% 1 л +1 +610,00'
-keys F8
+keys F8 Enter
 
 # At 80×24 the QR does not fit: the payment goes on.
 tm resize-window -t till -x 80 -y 24

@@ -90,6 +90,12 @@ check "no printed line is wider than 42 columns" python3 "$E2E_ROOT/tests/tools/
 keys F8
 check "Z asks for a manager" expect_screen "Manager's approval"
 type_fast 9999; keys Enter
+check "after the PIN, Z asks to close the shift" expect_screen 'Close shift 1 with a Z report\?'
+keys Escape
+check "Esc keeps the shift open" expect_screen 'The shift stays open'
+check "no Z was stored" eval '[ "$(sqlite3 "$DB" "SELECT count(*) FROM z_reports")" = 0 ]'
+keys F8; wait_screen "Manager's approval"; type_fast 9999; keys Enter
+wait_screen 'Close shift 1'; keys Enter
 check "Z report 1 closes the shift" expect_screen 'Z report 1: the shift is closed'
 check "the Z report printed" printed_has 'Z REPORT No. 1'
 check "a new shift is open" expect_screen 'shift 2'

@@ -30,10 +30,25 @@ keys F3; keys BSpace 4 Enter
 check "F3 sets the quantity" expect_screen '1 Молоко Food Master 2,5% 1 л +4 +549,90 +2.199,60'
 check "totals follow the quantity" expect_screen 'TOTAL: 2.928,60 ₸'
 
-# Void the bread (line 3).
+# Void the bread (line 3): asked first, Esc keeps it, Enter voids it, F8
+# on the voided line restores it.
 keys Down Down F8
-check "F8 voids the selected line" expect_screen '3 \[void\] Хлеб белый'
+check "F8 asks before voiding" expect_screen 'Void line 3, Хлеб белый формовой 550 г\?'
+keys Escape
+check "Esc on the question voids nothing" expect_no_screen '\[void\]'
+check "the total is as it was" expect_screen 'TOTAL: 2.928,60 ₸'
+keys F8; wait_screen 'Void line 3'; keys Enter
+check "Enter voids the selected line" expect_screen '3 \[void\] Хлеб белый'
 check "a voided line leaves the total" expect_screen 'TOTAL: 2.748,60 ₸'
+check "the void is in the events table" eval '[ "$(sqlite3 "$KASPI_POS_HOME/kaspi-pos.db" "SELECT count(*) FROM events WHERE kind = \"void_line\"")" = 1 ]'
+keys Down F8
+check "F8 on a voided line offers to restore it" expect_screen 'Restore line 3, Хлеб белый формовой 550 г\?'
+keys Enter
+check "the restored line counts again" expect_screen 'TOTAL: 2.928,60 ₸'
+check "and is no longer marked" expect_no_screen '\[void\]'
+check "the restore is in the events table" eval '[ "$(sqlite3 "$KASPI_POS_HOME/kaspi-pos.db" "SELECT count(*) FROM events WHERE kind = \"restore_line\"")" = 1 ]'
+keys F8; wait_screen 'Void line 3'; keys Enter
+check "voided again" expect_screen 'TOTAL: 2.748,60 ₸'
 
 # An unknown code: a message, nothing added.
 keys 4600000000008 Enter
@@ -92,7 +107,7 @@ check "the recalled basket has its lines" expect_screen 'Смартфон Samsun
 check "the recalled basket has the same total" expect_screen "${before//./\\.}"
 
 # Over 1 000 000 KZT: refused before any request.
-keys F8 F8 F8 F8 F8 F8
+for _ in 1 2 3 4 5 6; do keys F8; wait_screen 'Void line'; keys Enter; sleep 0.1; done
 keys 3*8806000187008 Enter
 check "three S24 are on the basket" expect_screen '1.349.970,00 ₸'
 keys F10
