@@ -121,4 +121,32 @@ check "Esc answers at once while the printer hangs" expect_screen 'TOTAL: 0,00 �
 keys 4870000025008 Enter
 check "and a scan is added" expect_screen 'Сахар-песок 1 кг' 1
 
+# The refund dialog offers no voided line, and shows what came back.
+keys 2*4870000004003 Enter 4870000001002 Enter
+check "two kefirs and a milk" expect_screen '3 Молоко Food Master'
+keys F8; wait_screen 'Void line 3'; keys Enter
+check "the milk is voided" expect_screen '3 \[void\] Молоко'
+keys F10
+check "the sale waits" expect_screen 'waiting for the buyer to scan'
+for _ in $(seq 50); do [ "$(last_state)" = pending ] && break; sleep 0.1; done
+control pay
+check "paid" expect_screen 'Paid: 1.769,00 ₸'
+keys Enter F9 Enter
+check "the order is open" expect_screen 'T01-[0-9]{8}-000002 +paid'
+keys F5
+check "the refund dialog lists the kefirs" expect_screen '0 / 2 +Кефир'
+check "and no voided line" expect_no_screen '[0-9]+ / [0-9]+ +Молоко'
+keys Tab Tab Down + +
+check "both kefirs picked" expect_screen '2 / 2 +Кефир'
+keys +
+check "a third is refused" expect_screen 'All units of this line are back already or picked'
+keys -
+keys Enter
+check "a manager approves one kefir" expect_screen "Manager's approval"
+type_fast 9999; keys Enter
+check "one kefir is refunded" expect_screen 'T01-R-[0-9]{8}-000003 refunded +610,00 ₸' 5
+keys F5
+check "the dialog shows the kefir that came back" expect_screen '0 / 1 +Кефир.*1 back'
+keys Escape
+
 e2e_finish
