@@ -244,7 +244,7 @@ int pay_key(struct tui *t, int key)
 
 /* ---- drawing ------------------------------------------------------------ */
 
-static const char *state_text(const struct tui *t, const struct payflow_order *o)
+static const char *state_text(const struct tui *t, const struct payflow_watch *o)
 {
 	switch (t->pay.state) {
 	case JOURNAL_CREATING:
@@ -293,7 +293,7 @@ static void prepare_qr(struct tui *t)
 
 void pay_draw(struct tui *t)
 {
-	const struct payflow_order *o = payflow_find(&t->pf, t->pay_order);
+	const struct payflow_watch *o = payflow_find(&t->pf, t->pay_order);
 	char sum[48], line[256];
 	bool qr_method = t->pay.method == JOURNAL_QR;
 	int info_w = 34, qx = 1, qy = 2;

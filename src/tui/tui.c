@@ -437,7 +437,7 @@ int tui_run(struct kp_config *cfg)
 	}
 	t.printq = printq_start(cfg);
 	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	payflow_init(&t.pf, t.db, t.worker, cfg);
+	payflow_init(&t.pf, t.db, t.worker, cfg, &kp_clock_system);
 	/* every start settles what a crash or a dead network left open */
 	char resume_note[PAYFLOW_MESSAGE_SIZE];
 	size_t resumed = payflow_resume(&t.pf, resume_note, sizeof resume_note);
@@ -479,7 +479,7 @@ int tui_run(struct kp_config *cfg)
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		int timeout = (int)(1000 - ts.tv_nsec / 1000000);
-		long due = payflow_tick(&t.pf, (long)kp_mono_ms());
+		long due = payflow_tick(&t.pf);
 		if (due >= 0 && due < timeout)
 			timeout = (int)due;
 		struct pollfd fds[3] = {
