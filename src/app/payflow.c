@@ -1,5 +1,7 @@
 /* payflow.c — see payflow.h. The rules of a payment live here once: the
- * TUI and the headless commands only feed it results and show changes. */
+ * TUI and the headless commands only feed it results and show changes.
+ * Orders and refunds are one list (struct payflow_watch, with a kind):
+ * one send, one backoff, one request in flight per entry. */
 #include "app/payflow.h"
 
 #include <stdio.h>
@@ -16,115 +18,243 @@
 
 /* The VAT rate of a bare amount (kaspi-pos charge): the standard rate. */
 #define PAYFLOW_DEFAULT_TAX_RATE 16
+/* A job the worker could not take (out of memory, stopping) is offered
+ * again this much later. */
+#define PAYFLOW_SUBMIT_RETRY_MS 1000
+
+static bool submit_to_worker(void *arg, const struct worker_job *job)
+{
+	return worker_submit(arg, job);
+}
 
 void payflow_init(struct payflow *pf, store_db *db, struct worker *worker,
-                  const struct kp_config *cfg)
+                  const struct kp_config *cfg, const struct kp_clock *clock)
 {
 	memset(pf, 0, sizeof *pf);
 	pf->db = db;
 	pf->worker = worker;
 	pf->cfg = cfg;
+	pf->clock = clock ? clock : &kp_clock_system;
+	pf->sender = (struct payflow_sender){.submit = submit_to_worker, .arg = worker};
 }
 
 void payflow_free(struct payflow *pf)
 {
-	free(pf->orders);
-	pf->orders = NULL;
+	free(pf->watch);
+	pf->watch = NULL;
 	pf->n = pf->cap = 0;
-	free(pf->refunds);
-	pf->refunds = NULL;
-	pf->n_refunds = pf->cap_refunds = 0;
 }
 
-static struct payflow_order *find(struct payflow *pf, int64_t id)
+enum payflow_link payflow_link(const xpay_result *res)
+{
+	switch (res->kind) {
+	case XPAY_OK:
+	case XPAY_ERR_RATE_LIMITED:
+	case XPAY_UNSUPPORTED:
+		return PAYFLOW_LINK_UP;
+	case XPAY_ERR_HTTP:
+		return res->http_status >= 500 ? PAYFLOW_LINK_DOWN : PAYFLOW_LINK_UP;
+	case XPAY_ERR_CONNECT:
+	case XPAY_ERR_TIMEOUT:
+	case XPAY_ERR_TLS:
+	case XPAY_ERR_NETWORK:
+	case XPAY_ERR_BAD_BODY:
+		return PAYFLOW_LINK_DOWN;
+	case XPAY_ERR_CONFIG:
+	case XPAY_ERR_INVALID:
+	case XPAY_ERR_NOMEM:
+	default:
+		return PAYFLOW_LINK_NONE;
+	}
+}
+
+static int64_t now_ms(const struct payflow *pf)
+{
+	return kp_clock_ms(pf->clock);
+}
+
+static time_t wall(const struct payflow *pf)
+{
+	return kp_clock_now(pf->clock);
+}
+
+/* The entry's row id: the order's or the refund's. */
+static int64_t row_of(const struct payflow_watch *w)
+{
+	return w->kind == PAYFLOW_ORDER ? w->j.id : w->r.id;
+}
+
+static struct payflow_watch *find(struct payflow *pf, enum payflow_kind kind, int64_t id)
 {
 	for (size_t i = 0; i < pf->n; i++)
-		if (pf->orders[i].j.id == id)
-			return &pf->orders[i];
+		if (pf->watch[i].kind == kind && row_of(&pf->watch[i]) == id)
+			return &pf->watch[i];
 	return NULL;
 }
 
-const struct payflow_order *payflow_find(const struct payflow *pf, int64_t order_id)
+const struct payflow_watch *payflow_find(const struct payflow *pf, int64_t order_id)
 {
-	return find((struct payflow *)pf, order_id);
+	return find((struct payflow *)pf, PAYFLOW_ORDER, order_id);
+}
+
+const struct payflow_watch *payflow_find_refund(const struct payflow *pf, int64_t refund_row)
+{
+	return find((struct payflow *)pf, PAYFLOW_REFUND, refund_row);
+}
+
+static size_t count_kind(const struct payflow *pf, enum payflow_kind kind)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < pf->n; i++)
+		n += pf->watch[i].kind == kind;
+	return n;
 }
 
 size_t payflow_watching(const struct payflow *pf)
 {
-	return pf->n;
+	return count_kind(pf, PAYFLOW_ORDER);
+}
+
+size_t payflow_refunds_watching(const struct payflow *pf)
+{
+	return count_kind(pf, PAYFLOW_REFUND);
+}
+
+/* A new entry of kind for row id (or the one already watched). */
+static struct payflow_watch *watch_add(struct payflow *pf, enum payflow_kind kind, int64_t id,
+                                       bool *is_new)
+{
+	struct payflow_watch *w = find(pf, kind, id);
+	*is_new = w == NULL;
+	if (w)
+		return w;
+	if (!KP_GROW(pf->watch, pf->cap, pf->n + 1, 8))
+		return NULL;
+	w = &pf->watch[pf->n++];
+	memset(w, 0, sizeof *w);
+	w->kind = kind;
+	return w;
 }
 
 /* Starts watching a journal row; the first request goes out at once. */
-static struct payflow_order *watch(struct payflow *pf, const struct journal_order *j)
+static struct payflow_watch *watch_order(struct payflow *pf, const struct journal_order *j)
 {
-	struct payflow_order *o = find(pf, j->id);
-	if (o) {
-		o->j = *j;
-		return o;
-	}
-	if (!KP_GROW(pf->orders, pf->cap, pf->n + 1, 8))
+	bool is_new;
+	struct payflow_watch *w = watch_add(pf, PAYFLOW_ORDER, j->id, &is_new);
+	if (!w)
 		return NULL;
-	o = &pf->orders[pf->n++];
-	memset(o, 0, sizeof *o);
-	o->j = *j;
-	if (j->state != JOURNAL_CREATING && j->created_at > 0) {
+	w->j = *j;
+	w->unknown = j->server_unknown;
+	if (is_new && j->state != JOURNAL_CREATING && j->created_at > 0) {
 		/* an order from before: its age decides the poll pace */
-		long age_s = (long)(time(NULL) - j->created_at);
-		o->created_ms = kp_mono_ms() - (int64_t)(age_s > 0 ? age_s : 0) * 1000;
+		long age_s = (long)(wall(pf) - j->created_at);
+		w->created_ms = now_ms(pf) - (int64_t)(age_s > 0 ? age_s : 0) * 1000;
 	}
-	return o;
+	return w;
 }
 
-/* Drops the orders that need nothing more from the server. */
+/* Starts watching a refund row; its request goes out at the next tick. */
+static struct payflow_watch *watch_refund(struct payflow *pf, const struct refund *r)
+{
+	bool is_new;
+	struct payflow_watch *w = watch_add(pf, PAYFLOW_REFUND, r->id, &is_new);
+	if (w)
+		w->r = *r;
+	return w;
+}
+
+/* Whether the entry needs nothing more from the server. */
+static bool settled(const struct payflow_watch *w)
+{
+	if (w->in_flight)
+		return false;
+	if (w->kind == PAYFLOW_REFUND)
+		return w->r.state != REFUND_PENDING;
+	enum journal_state s = w->j.state;
+	return !(s == JOURNAL_CREATING || s == JOURNAL_PENDING || s == JOURNAL_ABANDONED);
+}
+
+/* Drops the entries that need nothing more from the server. */
 static void unwatch_settled(struct payflow *pf)
 {
 	size_t k = 0;
-	for (size_t i = 0; i < pf->n; i++) {
-		enum journal_state s = pf->orders[i].j.state;
-		bool keep = (s == JOURNAL_CREATING || s == JOURNAL_PENDING || s == JOURNAL_ABANDONED) ||
-		            pf->orders[i].in_flight;
-		if (keep)
-			pf->orders[k++] = pf->orders[i];
-	}
+	for (size_t i = 0; i < pf->n; i++)
+		if (!settled(&pf->watch[i]))
+			pf->watch[k++] = pf->watch[i];
 	pf->n = k;
 }
 
-static struct payflow_change *change_for(struct payflow_changes *out, const struct payflow_order *o)
+/* The change entry of w in out (made on first use: from = to = its
+ * order's state now), or NULL when out is NULL or full. */
+static struct payflow_change *change_for(struct payflow *pf, struct payflow_changes *out,
+                                         const struct payflow_watch *w)
 {
 	if (!out)
 		return NULL;
-	for (size_t i = 0; i < out->n; i++)
-		if (out->c[i].order_id == o->j.id)
+	for (size_t i = 0; i < out->n; i++) {
+		const struct payflow_change *c = &out->c[i];
+		if (w->kind == PAYFLOW_REFUND ? c->refund_row == w->r.id
+		                              : c->refund_row == 0 && c->order_id == w->j.id)
 			return &out->c[i];
+	}
 	if (out->n == PAYFLOW_CHANGES_MAX)
 		return NULL;
 	struct payflow_change *c = &out->c[out->n++];
 	memset(c, 0, sizeof *c);
-	c->order_id = o->j.id;
-	c->from = c->to = o->j.state;
+	if (w->kind == PAYFLOW_ORDER) {
+		c->order_id = w->j.id;
+		c->from = c->to = w->j.state;
+		c->unknown = w->unknown;
+	} else {
+		struct journal_order o;
+		store_err err;
+		c->order_id = w->r.order_id;
+		c->refund_row = w->r.id;
+		c->refund_to = w->r.state;
+		if (journal_get(pf->db, w->r.order_id, &o, &err) == STORE_OK)
+			c->from = c->to = o.state;
+	}
 	return c;
 }
 
-static void say(struct payflow_order *o, struct payflow_changes *out, const char *text)
+/* Sets the entry's message, and its change's. */
+static void say(struct payflow *pf, struct payflow_watch *w, struct payflow_changes *out,
+                const char *text)
 {
-	snprintf(o->message, sizeof o->message, "%s", text);
-	struct payflow_change *c = change_for(out, o);
+	snprintf(w->message, sizeof w->message, "%s", text);
+	struct payflow_change *c = change_for(pf, out, w);
 	if (c)
 		snprintf(c->message, sizeof c->message, "%s", text);
 }
 
-/* Rereads the order's row (after a move, or when another path moved it). */
-static void reload(struct payflow *pf, struct payflow_order *o)
+/* Rereads the entry's row (after a move, or when another path moved it);
+ * for a refund, its state and its order's go into the change. */
+static void reload(struct payflow *pf, struct payflow_watch *w, struct payflow_changes *out)
 {
 	store_err err;
-	struct journal_order j;
-	if (journal_get(pf->db, o->j.id, &j, &err) == STORE_OK)
-		o->j = j;
+	if (w->kind == PAYFLOW_ORDER) {
+		struct journal_order j;
+		if (journal_get(pf->db, w->j.id, &j, &err) == STORE_OK)
+			w->j = j;
+		return;
+	}
+	struct refund r;
+	struct journal_order o;
+	if (refunds_get(pf->db, w->r.id, &r, &err) == STORE_OK)
+		w->r = r;
+	struct payflow_change *c = change_for(pf, out, w);
+	if (!c)
+		return;
+	c->refund_to = w->r.state;
+	if (journal_get(pf->db, w->r.order_id, &o, &err) == STORE_OK && o.state != c->from) {
+		c->to = o.state;
+		c->moved = true;
+	}
 }
 
 /* Moves the order to `to` (recording the payment when given); a move that
  * another path made first is taken as it is. */
-static void move(struct payflow *pf, struct payflow_order *o, enum journal_state to,
+static void move(struct payflow *pf, struct payflow_watch *o, enum journal_state to,
                  const struct journal_payment *payment, const char *detail,
                  struct payflow_changes *out)
 {
@@ -137,18 +267,18 @@ static void move(struct payflow *pf, struct payflow_order *o, enum journal_state
 	if (!journal_move_allowed(from, to)) {
 		/* e.g. a replay answering "succeeded" for an abandoned order: the
 		 * caller maps states first; anything left is a server surprise */
-		say(o, out, detail ? detail : journal_state_name(to));
+		say(pf, o, out, detail ? detail : journal_state_name(to));
 		return;
 	}
 	st = payment ? journal_move_with_payment(pf->db, o->j.id, from, to, payment, 0, detail, &err)
 	             : journal_move(pf->db, o->j.id, from, to, 0, detail, &err);
 	if (st != STORE_OK && st != STORE_ERR_STATE) {
-		say(o, out, err.message);
+		say(pf, o, out, err.message);
 		return;
 	}
 	/* the change is taken before the reload, so that it starts from `from` */
-	struct payflow_change *c = change_for(out, o);
-	reload(pf, o);
+	struct payflow_change *c = change_for(pf, out, o);
+	reload(pf, o, NULL);
 	if (c && o->j.state != from) {
 		c->to = o->j.state;
 		c->moved = true;
@@ -175,7 +305,540 @@ static enum journal_state target_state(enum journal_state from, xpay_state serve
 	}
 }
 
-/* ---- building and starting ---------------------------------------------- */
+/* ---- sending ------------------------------------------------------------- */
+
+/* Fills job with the request the entry needs now. *body gets the stored
+ * bytes to free (a create or a refund: the same bytes every time, the
+ * idempotency key inside). False with the message when the store fails. */
+static bool job_for(struct payflow *pf, struct payflow_watch *w, struct worker_job *job,
+                    char **body)
+{
+	store_err err;
+	size_t len = 0;
+	store_status st = STORE_OK;
+
+	memset(job, 0, sizeof *job);
+	*body = NULL;
+	if (w->kind == PAYFLOW_REFUND) {
+		job->kind = JOB_REFUND;
+		job->tag = -w->r.id;
+		st = refunds_body(pf->db, w->r.id, body, &len, &err);
+	} else if (w->j.payment_id[0] == '\0') {
+		/* no answer to the create yet: send it again, the same bytes */
+		job->kind = JOB_CREATE;
+		job->tag = w->j.id;
+		st = journal_body(pf->db, w->j.id, body, &len, &err);
+	} else {
+		job->tag = w->j.id;
+		snprintf(job->payment_id, sizeof job->payment_id, "%s", w->j.payment_id);
+		job->kind = w->j.state == JOURNAL_ABANDONED && !w->cancel_asked ? JOB_CANCEL : JOB_STATUS;
+		return true;
+	}
+	if (st != STORE_OK) {
+		snprintf(w->message, sizeof w->message, "%s", err.message);
+		return false;
+	}
+	job->body = *body;
+	job->len = len;
+	return true;
+}
+
+/* Hands the entry's request to the worker: one in flight at most. */
+static void send_now(struct payflow *pf, struct payflow_watch *w)
+{
+	struct worker_job job;
+	char *body;
+
+	if (w->in_flight)
+		return;
+	if (!job_for(pf, w, &job, &body)) {
+		w->next_ms = now_ms(pf) + POLL_ERROR_CAP_MS;
+		return;
+	}
+	if (pf->sender.submit(pf->sender.arg, &job))
+		w->in_flight = true;
+	else
+		w->next_ms = now_ms(pf) + PAYFLOW_SUBMIT_RETRY_MS;
+	free(body);
+}
+
+long payflow_tick(struct payflow *pf)
+{
+	int64_t now = now_ms(pf);
+	long soonest = -1;
+	for (size_t i = 0; i < pf->n; i++) {
+		struct payflow_watch *w = &pf->watch[i];
+		if (w->in_flight)
+			continue;
+		if (w->next_ms <= now)
+			send_now(pf, w);
+		if (w->in_flight)
+			continue;
+		long wait = (long)(w->next_ms - now);
+		if (wait < 0)
+			wait = 0;
+		if (soonest < 0 || wait < soonest)
+			soonest = wait;
+	}
+	return soonest;
+}
+
+/* ---- the schedule -------------------------------------------------------- */
+
+static void take_skew(struct payflow *pf, const xpay_result *res)
+{
+	if (res->has_skew) {
+		pf->skew_s = res->skew_s;
+		pf->has_skew = true;
+	}
+}
+
+long payflow_seconds_left(const struct payflow *pf, const struct journal_order *o, time_t now)
+{
+	if (o->expires_at <= 0)
+		return -1;
+	long left = (long)(o->expires_at - (now + (pf->has_skew ? pf->skew_s : 0)));
+	return left < 0 ? 0 : left;
+}
+
+/* When to ask next about a payment the server has: the poll schedule,
+ * or slowly while the server does not know it. */
+static void schedule_poll(struct payflow *pf, struct payflow_watch *o)
+{
+	int64_t now = now_ms(pf);
+	if (o->unknown && o->errors == 0) {
+		o->next_ms = now + POLL_UNKNOWN_MS;
+		return;
+	}
+	int64_t age = o->created_ms ? now - o->created_ms : 0;
+	int64_t to_expiry = o->j.expires_at > 0
+		? ((int64_t)o->j.expires_at - (int64_t)(wall(pf) + pf->skew_s)) * 1000
+		: INT64_C(900000);
+	o->next_ms = now + poll_delay_ms(age, to_expiry, o->errors, o->retry_after_s);
+}
+
+/* A failed request that may be repeated: back off (a create or a refund
+ * is sent again on poll_backoff_ms, a status on the poll schedule's),
+ * and tell the screen why. */
+static void retry_later(struct payflow *pf, struct payflow_watch *w, const xpay_result *res,
+                        struct payflow_changes *out)
+{
+	w->errors++;
+	w->retry_after_s = res->kind == XPAY_ERR_RATE_LIMITED ? res->retry_after_s : 0;
+	bool resend = w->kind == PAYFLOW_REFUND || w->j.payment_id[0] == '\0';
+	if (w->kind == PAYFLOW_ORDER && resend)
+		w->maybe_sent = true;
+	if (resend)
+		w->next_ms = now_ms(pf) + poll_backoff_ms(w->errors, w->retry_after_s);
+	else
+		schedule_poll(pf, w);
+	say(pf, w, out, res->message);
+}
+
+/* A failure a repeat cannot mend now: the entry waits PAYFLOW_STALL_MS. */
+static void stall(struct payflow *pf, struct payflow_watch *w, const char *why,
+                  struct payflow_changes *out)
+{
+	w->stalled = true;
+	w->next_ms = now_ms(pf) + PAYFLOW_STALL_MS;
+	say(pf, w, out, why);
+}
+
+/* A good answer: the errors and Retry-After are behind us. */
+static void answered(struct payflow_watch *w)
+{
+	w->errors = 0;
+	w->retry_after_s = 0;
+	w->stalled = false;
+	w->message[0] = '\0';
+}
+
+/* ---- orders the server does not know ---------------------------------------- */
+
+/* Whether res is the server saying it has no such payment. Another 404
+ * (an unknown path: a server without the extension, a wrong base URL's
+ * page) proves nothing about the payment. */
+static bool not_found(const xpay_result *res)
+{
+	return res->kind == XPAY_ERR_HTTP && res->http_status == 404 &&
+	       strcmp(res->code, "payment_not_found") == 0;
+}
+
+/* Records whether the server knows the order (the journal's mark), and
+ * tells the change when that changed. */
+static void set_unknown(struct payflow *pf, struct payflow_watch *o, bool unknown, const char *what,
+                        struct payflow_changes *out)
+{
+	store_err err;
+	bool changed = false;
+	if (o->unknown == unknown && o->j.server_unknown == unknown)
+		return;
+	if (journal_set_server_unknown(pf->db, o->j.id, unknown, what, &changed, &err) != STORE_OK) {
+		say(pf, o, out, err.message);
+		return;
+	}
+	o->unknown = unknown;
+	reload(pf, o, NULL);
+	struct payflow_change *c = change_for(pf, out, o);
+	if (c) {
+		c->unknown = unknown;
+		c->unknown_changed = changed || c->unknown_changed;
+	}
+}
+
+/* The server answered 404 payment_not_found for the order: mark it, ask
+ * again slowly, never move it. */
+static void unknown_to_server(struct payflow *pf, struct payflow_watch *o, const char *what,
+                              struct payflow_changes *out)
+{
+	answered(o);
+	set_unknown(pf, o, true, what, out);
+	schedule_poll(pf, o);
+	say(pf, o, out, _("unknown to the server"));
+}
+
+/* ---- results: orders ------------------------------------------------------ */
+
+/* The server's word on a payment (a status, a cancel's answer, or the
+ * payment inside a refused cancel). */
+static void apply_payment(struct payflow *pf, struct payflow_watch *o, const xpay_payment *p,
+                          struct payflow_changes *out)
+{
+	/* an answer about another payment (a proxy's or a server's mix-up)
+	 * must never settle this order */
+	if (strcmp(p->payment_id, o->j.payment_id) != 0 || p->amount != o->j.amount) {
+		xpay_result wrong = {.kind = XPAY_ERR_BAD_BODY};
+		snprintf(wrong.message, sizeof wrong.message, "%s",
+		         _("The server answered about another payment: asking again"));
+		retry_later(pf, o, &wrong, out);
+		return;
+	}
+	set_unknown(pf, o, false, NULL, out); /* it knows the payment (again) */
+	bool scanned = false;
+	for (size_t i = 0; i < p->n_events; i++)
+		if (p->events[i].type == XPAY_EV_SCANNED)
+			scanned = true;
+	if (scanned && !o->scanned) {
+		o->scanned = true;
+		struct payflow_change *c = change_for(pf, out, o);
+		if (c)
+			c->scanned_now = true;
+	}
+	enum journal_state to = target_state(o->j.state, p->status);
+	char detail[96];
+	snprintf(detail, sizeof detail, "server: %s", xpay_state_name(p->status));
+	move(pf, o, to, NULL, detail, out);
+}
+
+static void apply_create(struct payflow *pf, struct payflow_watch *o, const struct worker_result *r,
+                         struct payflow_changes *out)
+{
+	store_err err;
+	const xpay_result *res = &r->res;
+
+	journal_note_attempt(pf->db, o->j.id, res->kind == XPAY_OK ? NULL : res->message, &err);
+	if (res->kind == XPAY_OK) {
+		const xpay_created *c = &r->u.created;
+		struct journal_payment pay = {.payment_id = c->payment_id, .qr_token = c->qr_token,
+		                              .expires_at = c->expires_at};
+		enum journal_state to = target_state(o->j.state, c->status);
+		answered(o);
+		if (!o->created_ms)
+			o->created_ms = now_ms(pf);
+		if (to == o->j.state) {
+			/* an abandoned order whose replay found it still open */
+			if (journal_set_payment(pf->db, o->j.id, &pay, &err) != STORE_OK)
+				say(pf, o, out, err.message);
+			reload(pf, o, NULL);
+		} else {
+			move(pf, o, to, &pay, res->replayed ? "created (replayed)" : "created", out);
+		}
+		schedule_poll(pf, o);
+		return;
+	}
+	if (xpay_result_retryable(res)) {
+		retry_later(pf, o, res, out);
+		return;
+	}
+	/* Refused. 400, 402 and 422 answer this very body: even a replay of a
+	 * payment that exists answers 200, so nothing exists there. Anything
+	 * else (no key, a rejected key, a wrong path) proves nothing if an
+	 * earlier send may have arrived: the order stays creating and is
+	 * tried again slowly, for reconcile or a fixed setting to settle. */
+	long http = res->kind == XPAY_ERR_HTTP ? res->http_status : 0;
+	bool about_body = http == 400 || http == 402 || http == 422;
+	if (o->maybe_sent && !about_body) {
+		stall(pf, o, res->message, out);
+		return;
+	}
+	o->next_ms = now_ms(pf) + PAYFLOW_STALL_MS; /* if the move below fails */
+	move(pf, o, JOURNAL_FAILED, NULL, res->message, out);
+	struct payflow_change *c = change_for(pf, out, o);
+	if (c)
+		c->refused = true;
+	say(pf, o, out, res->message);
+}
+
+static void apply_status(struct payflow *pf, struct payflow_watch *o, const struct worker_result *r,
+                         struct payflow_changes *out)
+{
+	if (r->res.kind == XPAY_OK) {
+		answered(o);
+		apply_payment(pf, o, &r->u.payment, out);
+		if (o->errors == 0)
+			schedule_poll(pf, o);
+	} else if (not_found(&r->res)) {
+		unknown_to_server(pf, o, "status: 404 payment_not_found", out);
+	} else {
+		retry_later(pf, o, &r->res, out);
+	}
+}
+
+static void apply_cancel(struct payflow *pf, struct payflow_watch *o, const struct worker_result *r,
+                         struct payflow_changes *out)
+{
+	const xpay_result *res = &r->res;
+	if (res->kind == XPAY_OK || (res->kind == XPAY_ERR_HTTP && res->has_payment)) {
+		o->cancel_asked = true;
+		answered(o);
+		apply_payment(pf, o, &r->u.payment, out);
+		if (o->errors == 0)
+			schedule_poll(pf, o);
+	} else if (not_found(res)) {
+		/* nothing there to cancel: the order is unknown, not cancelled */
+		o->cancel_asked = true;
+		unknown_to_server(pf, o, "cancel: 404 payment_not_found", out);
+	} else if (res->kind == XPAY_UNSUPPORTED || !xpay_result_retryable(res)) {
+		/* no cancel here: watch it until it expires */
+		o->cancel_asked = true;
+		journal_note(pf->db, o->j.id, 0, "cancel not supported: watched until it expires",
+		             &(store_err){0});
+		schedule_poll(pf, o);
+	} else {
+		retry_later(pf, o, res, out);
+	}
+}
+
+/* ---- results: refunds ------------------------------------------------------- */
+
+/* Whether the server's answer refuses the refund for good: it read the
+ * request and said no (400, 422, or no such payment). A refused key, a
+ * path the server lacks, 5xx or no answer leave it refund_pending: an
+ * earlier send may have gone through, and the same bytes settle it later. */
+static bool refund_refused(const xpay_result *res)
+{
+	if (res->kind != XPAY_ERR_HTTP)
+		return false;
+	return res->http_status == 400 || res->http_status == 422 || not_found(res);
+}
+
+/* The server refunded f: record it with its order. */
+static void refund_done(struct payflow *pf, struct payflow_watch *f, const xpay_refunded *a,
+                        struct payflow_changes *out)
+{
+	store_err err;
+	char text[PAYFLOW_MESSAGE_SIZE];
+
+	if (a->amount != f->r.amount ||
+	    (a->merchant_refund_id[0] && strcmp(a->merchant_refund_id, f->r.merchant_refund_id) != 0)) {
+		/* not the refund asked for: record nothing, keep asking slowly */
+		snprintf(text, sizeof text, "%s %s",
+		         _("The server answered for another refund than"), f->r.merchant_refund_id);
+		stall(pf, f, text, out);
+		return;
+	}
+	change_for(pf, out, f); /* the order's state before */
+	store_status st = refunds_settle(pf->db, f->r.id, a->refund_id, NULL, &err);
+	if (st != STORE_OK && st != STORE_ERR_STATE) {
+		/* the disk, most likely: the same bytes get the same answer later */
+		f->next_ms = now_ms(pf) + POLL_ERROR_CAP_MS;
+		say(pf, f, out, err.message);
+	}
+	reload(pf, f, out);
+}
+
+static void apply_refund(struct payflow *pf, struct payflow_watch *f, const struct worker_result *r,
+                         struct payflow_changes *out)
+{
+	store_err err;
+	const xpay_result *res = &r->res;
+
+	refunds_note_attempt(pf->db, f->r.id, res->kind == XPAY_OK ? NULL : res->message, &err);
+	if (res->kind == XPAY_OK) {
+		answered(f);
+		refund_done(pf, f, &r->u.refund, out);
+	} else if (xpay_result_retryable(res)) {
+		retry_later(pf, f, res, out);
+	} else if (refund_refused(res)) {
+		change_for(pf, out, f);
+		if (refunds_fail(pf->db, f->r.id, res->message, &err) != STORE_OK)
+			f->next_ms = now_ms(pf) + POLL_ERROR_CAP_MS;
+		reload(pf, f, out);
+		struct payflow_change *c = change_for(pf, out, f);
+		if (c)
+			c->refused = f->r.state == REFUND_FAILED;
+		say(pf, f, out, res->message);
+	} else {
+		stall(pf, f, res->message, out);
+	}
+}
+
+bool payflow_apply(struct payflow *pf, const struct worker_result *r, struct payflow_changes *out)
+{
+	if (out) {
+		out->n = 0;
+		out->link = payflow_link(&r->res);
+	}
+	if (r->kind == JOB_HEALTH)
+		return false;
+	struct payflow_watch *w = r->kind == JOB_REFUND
+		? (r->tag < 0 ? find(pf, PAYFLOW_REFUND, -r->tag) : NULL)
+		: find(pf, PAYFLOW_ORDER, r->tag);
+	if (!w || !w->in_flight)
+		return false;
+	w->in_flight = false;
+	take_skew(pf, &r->res);
+	if (w->kind == PAYFLOW_ORDER && (journal_state_final(w->j.state) ||
+	                                 w->j.state == JOURNAL_LATE_PAID)) {
+		/* settled meanwhile (a manager closed it): the answer is late */
+		unwatch_settled(pf);
+		return true;
+	}
+
+	switch (r->kind) {
+	case JOB_CREATE:
+		apply_create(pf, w, r, out);
+		break;
+	case JOB_STATUS:
+		apply_status(pf, w, r, out);
+		break;
+	case JOB_CANCEL:
+		apply_cancel(pf, w, r, out);
+		break;
+	case JOB_REFUND:
+		apply_refund(pf, w, r, out);
+		break;
+	case JOB_HEALTH:
+		break;
+	}
+	unwatch_settled(pf);
+	return true;
+}
+
+/* ---- the cashier's and the manager's moves ------------------------------------ */
+
+bool payflow_abandon(struct payflow *pf, int64_t order_id, int64_t user_id,
+                     struct payflow_changes *out)
+{
+	store_err err;
+	struct payflow_watch *o = find(pf, PAYFLOW_ORDER, order_id);
+	if (out)
+		out->n = 0;
+	if (!o || (o->j.state != JOURNAL_CREATING && o->j.state != JOURNAL_PENDING))
+		return false;
+	enum journal_state from = o->j.state;
+	if (journal_move(pf->db, o->j.id, from, JOURNAL_ABANDONED, user_id, "the cashier gave up",
+	                 &err) != STORE_OK) {
+		say(pf, o, out, err.message);
+		reload(pf, o, NULL);
+		return false;
+	}
+	reload(pf, o, NULL);
+	struct payflow_change *c = change_for(pf, out, o);
+	if (c) {
+		c->from = from;
+		c->to = o->j.state;
+		c->moved = true;
+	}
+	/* the cancel (or the create's replay) goes out now, not at the next poll */
+	o->cancel_asked = false;
+	o->errors = 0;
+	if (!o->in_flight)
+		o->next_ms = 0;
+	return true;
+}
+
+bool payflow_complete_late(struct payflow *pf, int64_t order_id, int64_t user_id,
+                           char *message, size_t size)
+{
+	store_err err;
+	if (journal_move(pf->db, order_id, JOURNAL_LATE_PAID, JOURNAL_SUCCEEDED, user_id,
+	                 "the cashier completed the sale", &err) != STORE_OK) {
+		snprintf(message, size, "%s", err.message);
+		return false;
+	}
+	message[0] = '\0';
+	return true;
+}
+
+bool payflow_close_unknown(struct payflow *pf, int64_t order_id, int64_t approver_id,
+                           const char *reason, struct payflow_changes *out, char *message,
+                           size_t size)
+{
+	store_err err;
+	struct journal_order before;
+	if (out)
+		out->n = 0;
+	if (journal_get(pf->db, order_id, &before, &err) != STORE_OK ||
+	    journal_close_unknown(pf->db, order_id, approver_id, reason, &err) != STORE_OK) {
+		snprintf(message, size, "%s", err.message);
+		return false;
+	}
+	struct payflow_watch *o = find(pf, PAYFLOW_ORDER, order_id);
+	if (o)
+		reload(pf, o, NULL);
+	if (out && out->n < PAYFLOW_CHANGES_MAX) {
+		struct payflow_change *c = &out->c[out->n++];
+		memset(c, 0, sizeof *c);
+		c->order_id = order_id;
+		c->from = before.state;
+		c->to = JOURNAL_FAILED;
+		c->moved = true;
+		c->unknown = true;
+	}
+	unwatch_settled(pf);
+	message[0] = '\0';
+	return true;
+}
+
+/* ---- starting again ------------------------------------------------------------ */
+
+size_t payflow_resume(struct payflow *pf, char *message, size_t size)
+{
+	struct journal_order *list = NULL;
+	struct refund *refunds = NULL;
+	size_t count = 0, taken = 0;
+	store_err err;
+
+	if (message && size)
+		message[0] = '\0';
+	if (journal_unfinished(pf->db, &list, &count, &err) != STORE_OK) {
+		if (message && size)
+			snprintf(message, size, "%s", err.message);
+		return 0;
+	}
+	for (size_t i = 0; i < count; i++) {
+		if (list[i].state == JOURNAL_LATE_PAID)
+			continue; /* settled with the server: the alert is the cashier's */
+		struct payflow_watch *o = watch_order(pf, &list[i]);
+		if (o) {
+			o->maybe_sent = true; /* an earlier run sent it, or may have */
+			taken++;
+		}
+	}
+	free(list);
+	if (refunds_pending(pf->db, &refunds, &count, &err) != STORE_OK) {
+		if (message && size && !message[0])
+			snprintf(message, size, "%s", err.message);
+		return taken;
+	}
+	for (size_t i = 0; i < count; i++)
+		watch_refund(pf, &refunds[i]);
+	free(refunds);
+	return taken;
+}
+
+/* ---- building and starting ------------------------------------------------------ */
 
 struct body_ctx {
 	xpay_order order;
@@ -208,12 +871,6 @@ static bool build_body(void *arg, const char *merchant_order_id, const char **bo
 	return true;
 }
 
-static void send_job(struct payflow *pf, struct payflow_order *o);
-static void resume_refunds(struct payflow *pf, char *message, size_t size);
-static long tick_refunds(struct payflow *pf, int64_t now_ms, long soonest);
-static bool apply_refund(struct payflow *pf, const struct worker_result *r,
-                         struct payflow_changes *out);
-
 /* Journals and sends: the common part of both starts. */
 static bool start(struct payflow *pf, struct body_ctx *ctx, const struct journal_line *lines,
                   size_t n_lines, enum journal_method method, const char *phone, int64_t user_id,
@@ -244,12 +901,12 @@ static bool start(struct payflow *pf, struct body_ctx *ctx, const struct journal
 		snprintf(message, size, "%s", err.message);
 		return false;
 	}
-	struct payflow_order *o = watch(pf, &j);
+	struct payflow_watch *o = watch_order(pf, &j);
 	if (!o) {
 		snprintf(message, size, "%s", _("Out of memory: the order is journaled and will be sent later"));
 		return false;
 	}
-	send_job(pf, o);
+	send_now(pf, o);
 	*order_id = id;
 	message[0] = '\0';
 	return true;
@@ -357,468 +1014,7 @@ bool payflow_start_amount(struct payflow *pf, int64_t amount, const char *descri
 	return start(pf, &ctx, &line, 1, method, phone, user_id, shift_id, order_id, message, size);
 }
 
-size_t payflow_resume(struct payflow *pf, char *message, size_t size)
-{
-	struct journal_order *list = NULL;
-	size_t count = 0, taken = 0;
-	store_err err;
-
-	if (message && size)
-		message[0] = '\0';
-	if (journal_unfinished(pf->db, &list, &count, &err) != STORE_OK) {
-		if (message && size)
-			snprintf(message, size, "%s", err.message);
-		return 0;
-	}
-	for (size_t i = 0; i < count; i++) {
-		if (list[i].state == JOURNAL_LATE_PAID)
-			continue; /* settled with the server: the alert is the cashier's */
-		struct payflow_order *o = watch(pf, &list[i]);
-		if (o) {
-			o->maybe_sent = true; /* an earlier run sent it, or may have */
-			taken++;
-		}
-	}
-	free(list);
-	resume_refunds(pf, message, size);
-	return taken;
-}
-
-/* ---- sending ------------------------------------------------------------- */
-
-static void send_job(struct payflow *pf, struct payflow_order *o)
-{
-	store_err err;
-	struct worker_job job = {.tag = o->j.id};
-	char *body = NULL;
-	size_t len = 0;
-
-	if (o->j.payment_id[0] == '\0') {
-		/* no answer to the create yet: send it again, the same bytes */
-		if (journal_body(pf->db, o->j.id, &body, &len, &err) != STORE_OK) {
-			snprintf(o->message, sizeof o->message, "%s", err.message);
-			o->next_ms = kp_mono_ms() + PAYFLOW_CREATE_BACKOFF_CAP_MS;
-			return;
-		}
-		job.kind = JOB_CREATE;
-		job.body = body;
-		job.len = len;
-	} else {
-		snprintf(job.payment_id, sizeof job.payment_id, "%s", o->j.payment_id);
-		job.kind = o->j.state == JOURNAL_ABANDONED && !o->cancel_asked ? JOB_CANCEL : JOB_STATUS;
-	}
-	if (worker_submit(pf->worker, &job))
-		o->in_flight = true;
-	else
-		o->next_ms = kp_mono_ms() + 1000;
-	free(body);
-}
-
-long payflow_tick(struct payflow *pf, int64_t now_ms)
-{
-	long soonest = -1;
-	for (size_t i = 0; i < pf->n; i++) {
-		struct payflow_order *o = &pf->orders[i];
-		if (o->in_flight)
-			continue;
-		if (o->next_ms <= now_ms)
-			send_job(pf, o);
-		if (o->in_flight)
-			continue;
-		long wait = (long)(o->next_ms - now_ms);
-		if (wait < 0)
-			wait = 0;
-		if (soonest < 0 || wait < soonest)
-			soonest = wait;
-	}
-	return tick_refunds(pf, now_ms, soonest);
-}
-
-/* ---- results ------------------------------------------------------------- */
-
-static void take_skew(struct payflow *pf, const xpay_result *res)
-{
-	if (res->has_skew) {
-		pf->skew_s = res->skew_s;
-		pf->has_skew = true;
-	}
-}
-
-long payflow_seconds_left(const struct payflow *pf, const struct journal_order *o, time_t now)
-{
-	if (o->expires_at <= 0)
-		return -1;
-	long left = (long)(o->expires_at - (now + (pf->has_skew ? pf->skew_s : 0)));
-	return left < 0 ? 0 : left;
-}
-
-/* When to ask next about a payment the server has. */
-static void schedule_poll(struct payflow *pf, struct payflow_order *o, int64_t now)
-{
-	int64_t age = o->created_ms ? now - o->created_ms : 0;
-	int64_t to_expiry = o->j.expires_at > 0
-		? ((int64_t)o->j.expires_at - (int64_t)(time(NULL) + pf->skew_s)) * 1000
-		: INT64_C(900000);
-	o->next_ms = now + poll_delay_ms(age, to_expiry, o->errors, o->retry_after_s);
-}
-
-/* A failed request: back off (the create on its own capped doubling, the
- * status on the poll schedule's), and tell the screen why. */
-static void failed(struct payflow *pf, struct payflow_order *o, const xpay_result *res,
-                   struct payflow_changes *out)
-{
-	int64_t now = kp_mono_ms();
-	o->errors++;
-	if (o->j.payment_id[0] == '\0')
-		o->maybe_sent = true;
-	o->retry_after_s = res->kind == XPAY_ERR_RATE_LIMITED ? res->retry_after_s : 0;
-	if (o->j.payment_id[0] == '\0') {
-		int64_t delay = 1000;
-		for (int i = 1; i < o->errors && delay < PAYFLOW_CREATE_BACKOFF_CAP_MS; i++)
-			delay *= 2;
-		if (delay > PAYFLOW_CREATE_BACKOFF_CAP_MS)
-			delay = PAYFLOW_CREATE_BACKOFF_CAP_MS;
-		if (o->retry_after_s * 1000 > delay)
-			delay = (int64_t)o->retry_after_s * 1000;
-		o->next_ms = now + delay;
-	} else {
-		schedule_poll(pf, o, now);
-	}
-	say(o, out, res->message);
-}
-
-/* The server's word on a payment (a status, a cancel's answer, or the
- * payment inside a refused cancel). */
-static void apply_payment(struct payflow *pf, struct payflow_order *o, const xpay_payment *p,
-                          struct payflow_changes *out)
-{
-	/* an answer about another payment (a proxy's or a server's mix-up)
-	 * must never settle this order */
-	if (strcmp(p->payment_id, o->j.payment_id) != 0 || p->amount != o->j.amount) {
-		xpay_result wrong = {.kind = XPAY_ERR_BAD_BODY};
-		snprintf(wrong.message, sizeof wrong.message, "%s",
-		         _("The server answered about another payment: asking again"));
-		failed(pf, o, &wrong, out);
-		return;
-	}
-	bool scanned = false;
-	for (size_t i = 0; i < p->n_events; i++)
-		if (p->events[i].type == XPAY_EV_SCANNED)
-			scanned = true;
-	if (scanned && !o->scanned) {
-		o->scanned = true;
-		struct payflow_change *c = change_for(out, o);
-		if (c)
-			c->scanned_now = true;
-	}
-	enum journal_state to = target_state(o->j.state, p->status);
-	char detail[96];
-	snprintf(detail, sizeof detail, "server: %s", xpay_state_name(p->status));
-	move(pf, o, to, NULL, detail, out);
-}
-
-static void apply_create(struct payflow *pf, struct payflow_order *o, const struct worker_result *r,
-                         struct payflow_changes *out)
-{
-	store_err err;
-	const xpay_result *res = &r->res;
-
-	journal_note_attempt(pf->db, o->j.id, res->kind == XPAY_OK ? NULL : res->message, &err);
-	if (res->kind == XPAY_OK) {
-		const xpay_created *c = &r->u.created;
-		struct journal_payment pay = {.payment_id = c->payment_id, .qr_token = c->qr_token,
-		                              .expires_at = c->expires_at};
-		enum journal_state to = target_state(o->j.state, c->status);
-		o->errors = 0;
-		o->message[0] = '\0';
-		if (!o->created_ms)
-			o->created_ms = kp_mono_ms();
-		if (to == o->j.state) {
-			/* an abandoned order whose replay found it still open */
-			if (journal_set_payment(pf->db, o->j.id, &pay, &err) != STORE_OK)
-				say(o, out, err.message);
-			reload(pf, o);
-		} else {
-			move(pf, o, to, &pay, res->replayed ? "created (replayed)" : "created", out);
-		}
-		schedule_poll(pf, o, kp_mono_ms());
-		return;
-	}
-	if (xpay_result_retryable(res)) {
-		failed(pf, o, res, out);
-		return;
-	}
-	/* Refused. 400, 402 and 422 answer this very body: even a replay of a
-	 * payment that exists answers 200, so nothing exists there. Anything
-	 * else (no key, a rejected key, a wrong path) proves nothing if an
-	 * earlier send may have arrived: the order stays creating and is
-	 * tried again slowly, for reconcile or a fixed setting to settle. */
-	long http = res->kind == XPAY_ERR_HTTP ? res->http_status : 0;
-	bool about_body = http == 400 || http == 402 || http == 422;
-	if (o->maybe_sent && !about_body) {
-		o->next_ms = kp_mono_ms() + PAYFLOW_STALL_MS;
-		say(o, out, res->message);
-		return;
-	}
-	o->next_ms = kp_mono_ms() + PAYFLOW_STALL_MS; /* if the move below fails */
-	move(pf, o, JOURNAL_FAILED, NULL, res->message, out);
-	struct payflow_change *c = change_for(out, o);
-	if (c)
-		c->refused = true;
-	say(o, out, res->message);
-}
-
-bool payflow_apply(struct payflow *pf, const struct worker_result *r, struct payflow_changes *out)
-{
-	if (out)
-		out->n = 0;
-	if (r->kind == JOB_HEALTH)
-		return false;
-	if (r->kind == JOB_REFUND)
-		return apply_refund(pf, r, out);
-	struct payflow_order *o = find(pf, r->tag);
-	if (!o)
-		return false;
-	o->in_flight = false;
-	take_skew(pf, &r->res);
-
-	switch (r->kind) {
-	case JOB_CREATE:
-		apply_create(pf, o, r, out);
-		break;
-	case JOB_STATUS:
-		if (r->res.kind == XPAY_OK) {
-			o->errors = 0;
-			o->retry_after_s = 0;
-			o->message[0] = '\0';
-			apply_payment(pf, o, &r->u.payment, out);
-			schedule_poll(pf, o, kp_mono_ms());
-		} else {
-			failed(pf, o, &r->res, out);
-		}
-		break;
-	case JOB_CANCEL:
-		if (r->res.kind == XPAY_OK || (r->res.kind == XPAY_ERR_HTTP && r->res.has_payment)) {
-			o->cancel_asked = true;
-			apply_payment(pf, o, &r->u.payment, out);
-			schedule_poll(pf, o, kp_mono_ms());
-		} else if (r->res.kind == XPAY_UNSUPPORTED || !xpay_result_retryable(&r->res)) {
-			/* no cancel here: watch it until it expires */
-			o->cancel_asked = true;
-			journal_note(pf->db, o->j.id, 0, "cancel not supported: watched until it expires",
-			             &(store_err){0});
-			schedule_poll(pf, o, kp_mono_ms());
-		} else {
-			failed(pf, o, &r->res, out);
-		}
-		break;
-	case JOB_REFUND:
-	case JOB_HEALTH:
-		break;
-	}
-	unwatch_settled(pf);
-	return true;
-}
-
-bool payflow_abandon(struct payflow *pf, int64_t order_id, int64_t user_id,
-                     struct payflow_changes *out)
-{
-	store_err err;
-	struct payflow_order *o = find(pf, order_id);
-	if (out)
-		out->n = 0;
-	if (!o || (o->j.state != JOURNAL_CREATING && o->j.state != JOURNAL_PENDING))
-		return false;
-	enum journal_state from = o->j.state;
-	if (journal_move(pf->db, o->j.id, from, JOURNAL_ABANDONED, user_id, "the cashier gave up",
-	                 &err) != STORE_OK) {
-		say(o, out, err.message);
-		reload(pf, o);
-		return false;
-	}
-	reload(pf, o);
-	struct payflow_change *c = change_for(out, o);
-	if (c) {
-		c->from = from;
-		c->to = o->j.state;
-		c->moved = true;
-	}
-	/* the cancel (or the create's replay) goes out now, not at the next poll */
-	o->cancel_asked = false;
-	o->errors = 0;
-	if (!o->in_flight)
-		o->next_ms = 0;
-	return true;
-}
-
-bool payflow_complete_late(struct payflow *pf, int64_t order_id, int64_t user_id,
-                           char *message, size_t size)
-{
-	store_err err;
-	if (journal_move(pf->db, order_id, JOURNAL_LATE_PAID, JOURNAL_SUCCEEDED, user_id,
-	                 "the cashier completed the sale", &err) != STORE_OK) {
-		snprintf(message, size, "%s", err.message);
-		return false;
-	}
-	message[0] = '\0';
-	return true;
-}
-
 /* ---- refunds ---------------------------------------------------------------- */
-
-static struct payflow_refund *find_refund(struct payflow *pf, int64_t row)
-{
-	for (size_t i = 0; i < pf->n_refunds; i++)
-		if (pf->refunds[i].r.id == row)
-			return &pf->refunds[i];
-	return NULL;
-}
-
-const struct payflow_refund *payflow_find_refund(const struct payflow *pf, int64_t refund_row)
-{
-	return find_refund((struct payflow *)pf, refund_row);
-}
-
-size_t payflow_refunds_watching(const struct payflow *pf)
-{
-	return pf->n_refunds;
-}
-
-/* Starts watching a refund row; its request goes out at the next tick. */
-static struct payflow_refund *watch_refund(struct payflow *pf, const struct refund *r)
-{
-	struct payflow_refund *f = find_refund(pf, r->id);
-	if (f) {
-		f->r = *r;
-		return f;
-	}
-	if (!KP_GROW(pf->refunds, pf->cap_refunds, pf->n_refunds + 1, 4))
-		return NULL;
-	f = &pf->refunds[pf->n_refunds++];
-	memset(f, 0, sizeof *f);
-	f->r = *r;
-	return f;
-}
-
-/* Drops the refunds that are settled and have nothing at the worker. */
-static void unwatch_settled_refunds(struct payflow *pf)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < pf->n_refunds; i++)
-		if (pf->refunds[i].r.state == REFUND_PENDING || pf->refunds[i].in_flight)
-			pf->refunds[k++] = pf->refunds[i];
-	pf->n_refunds = k;
-}
-
-/* The change entry of refund f (its order's id, from = to = now). */
-static struct payflow_change *refund_change(struct payflow *pf, struct payflow_changes *out,
-                                            const struct payflow_refund *f)
-{
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < out->n; i++)
-		if (out->c[i].refund_row == f->r.id)
-			return &out->c[i];
-	if (out->n == PAYFLOW_CHANGES_MAX)
-		return NULL;
-	struct payflow_change *c = &out->c[out->n++];
-	struct journal_order o;
-	store_err err;
-	memset(c, 0, sizeof *c);
-	c->order_id = f->r.order_id;
-	c->refund_row = f->r.id;
-	c->refund_to = f->r.state;
-	if (journal_get(pf->db, f->r.order_id, &o, &err) == STORE_OK)
-		c->from = c->to = o.state;
-	return c;
-}
-
-static void refund_say(struct payflow *pf, struct payflow_refund *f, struct payflow_changes *out,
-                       const char *text)
-{
-	snprintf(f->message, sizeof f->message, "%s", text);
-	struct payflow_change *c = refund_change(pf, out, f);
-	if (c)
-		snprintf(c->message, sizeof c->message, "%s", text);
-}
-
-/* Rereads the refund's row and puts its state (and its order's) into
- * the change. */
-static void refund_reload(struct payflow *pf, struct payflow_refund *f,
-                          struct payflow_changes *out)
-{
-	struct refund r;
-	struct journal_order o;
-	store_err err;
-	if (refunds_get(pf->db, f->r.id, &r, &err) == STORE_OK)
-		f->r = r;
-	struct payflow_change *c = refund_change(pf, out, f);
-	if (!c)
-		return;
-	c->refund_to = f->r.state;
-	if (journal_get(pf->db, f->r.order_id, &o, &err) == STORE_OK && o.state != c->from) {
-		c->to = o.state;
-		c->moved = true;
-	}
-}
-
-static void send_refund_job(struct payflow *pf, struct payflow_refund *f)
-{
-	store_err err;
-	struct worker_job job = {.kind = JOB_REFUND, .tag = -f->r.id};
-	char *body = NULL;
-	size_t len = 0;
-
-	/* the stored bytes, every time: the idempotency key is inside */
-	if (refunds_body(pf->db, f->r.id, &body, &len, &err) != STORE_OK) {
-		snprintf(f->message, sizeof f->message, "%s", err.message);
-		f->next_ms = kp_mono_ms() + PAYFLOW_CREATE_BACKOFF_CAP_MS;
-		return;
-	}
-	job.body = body;
-	job.len = len;
-	if (worker_submit(pf->worker, &job))
-		f->in_flight = true;
-	else
-		f->next_ms = kp_mono_ms() + 1000;
-	free(body);
-}
-
-/* Sends the refunds that are due; folds their wait into soonest. */
-static long tick_refunds(struct payflow *pf, int64_t now_ms, long soonest)
-{
-	for (size_t i = 0; i < pf->n_refunds; i++) {
-		struct payflow_refund *f = &pf->refunds[i];
-		if (f->in_flight)
-			continue;
-		if (f->next_ms <= now_ms)
-			send_refund_job(pf, f);
-		if (f->in_flight)
-			continue;
-		long wait = (long)(f->next_ms - now_ms);
-		if (wait < 0)
-			wait = 0;
-		if (soonest < 0 || wait < soonest)
-			soonest = wait;
-	}
-	return soonest;
-}
-
-static void resume_refunds(struct payflow *pf, char *message, size_t size)
-{
-	struct refund *list = NULL;
-	size_t count = 0;
-	store_err err;
-
-	if (refunds_pending(pf->db, &list, &count, &err) != STORE_OK) {
-		if (message && size && !message[0])
-			snprintf(message, size, "%s", err.message);
-		return;
-	}
-	for (size_t i = 0; i < count; i++)
-		watch_refund(pf, &list[i]);
-	free(list);
-}
 
 /* journal's body callback for a refund: the request, once the id and the
  * amount are known. */
@@ -883,13 +1079,13 @@ bool payflow_refund(struct payflow *pf, const struct payflow_refund_req *req,
 		snprintf(message, size, "%s", err.message);
 		return false;
 	}
-	struct payflow_refund *f = watch_refund(pf, &r);
+	struct payflow_watch *f = watch_refund(pf, &r);
 	if (!f) {
 		snprintf(message, size, "%s",
 		         _("Out of memory: the refund is journaled and will be sent later"));
 		return false;
 	}
-	send_refund_job(pf, f);
+	send_now(pf, f);
 	message[0] = '\0';
 	return true;
 }
@@ -912,98 +1108,5 @@ bool payflow_refund_check(struct payflow *pf, const struct payflow_refund_req *r
 		return false;
 	}
 	message[0] = '\0';
-	return true;
-}
-
-/* Whether the server's answer refuses the refund for good: it read the
- * request and said no (400, 422, or no such payment). A refused key, a
- * path the server lacks, 5xx or no answer leave it refund_pending: an
- * earlier send may have gone through, and the same bytes settle it later. */
-static bool refund_refused(const xpay_result *res)
-{
-	if (res->kind != XPAY_ERR_HTTP)
-		return false;
-	return res->http_status == 400 || res->http_status == 422 ||
-	       (res->http_status == 404 && strcmp(res->code, "payment_not_found") == 0);
-}
-
-/* The server refunded f: record it with its order. */
-static void refund_done(struct payflow *pf, struct payflow_refund *f, const xpay_refunded *a,
-                        struct payflow_changes *out)
-{
-	store_err err;
-	char text[PAYFLOW_MESSAGE_SIZE];
-
-	if (a->amount != f->r.amount ||
-	    (a->merchant_refund_id[0] && strcmp(a->merchant_refund_id, f->r.merchant_refund_id) != 0)) {
-		/* not the refund asked for: record nothing, keep asking slowly */
-		snprintf(text, sizeof text, "%s %s",
-		         _("The server answered for another refund than"), f->r.merchant_refund_id);
-		f->stalled = true;
-		f->next_ms = kp_mono_ms() + PAYFLOW_REFUND_STALL_MS;
-		refund_say(pf, f, out, text);
-		return;
-	}
-	refund_change(pf, out, f); /* the order's state before */
-	store_status st = refunds_settle(pf->db, f->r.id, a->refund_id, NULL, &err);
-	if (st != STORE_OK && st != STORE_ERR_STATE) {
-		/* the disk, most likely: the same bytes get the same answer later */
-		f->next_ms = kp_mono_ms() + PAYFLOW_CREATE_BACKOFF_CAP_MS;
-		refund_say(pf, f, out, err.message);
-	}
-	refund_reload(pf, f, out);
-}
-
-/* A send that failed and may be repeated: back off as a create does. */
-static void refund_retry(struct payflow *pf, struct payflow_refund *f, const xpay_result *res,
-                         struct payflow_changes *out)
-{
-	int64_t delay = 1000;
-	f->errors++;
-	f->retry_after_s = res->kind == XPAY_ERR_RATE_LIMITED ? res->retry_after_s : 0;
-	for (int i = 1; i < f->errors && delay < PAYFLOW_CREATE_BACKOFF_CAP_MS; i++)
-		delay *= 2;
-	if (delay > PAYFLOW_CREATE_BACKOFF_CAP_MS)
-		delay = PAYFLOW_CREATE_BACKOFF_CAP_MS;
-	if (f->retry_after_s * 1000 > delay)
-		delay = (int64_t)f->retry_after_s * 1000;
-	f->next_ms = kp_mono_ms() + delay;
-	refund_say(pf, f, out, res->message);
-}
-
-static bool apply_refund(struct payflow *pf, const struct worker_result *r,
-                         struct payflow_changes *out)
-{
-	store_err err;
-	const xpay_result *res = &r->res;
-	struct payflow_refund *f = r->tag < 0 ? find_refund(pf, -r->tag) : NULL;
-
-	if (!f)
-		return false;
-	f->in_flight = false;
-	take_skew(pf, res);
-	refunds_note_attempt(pf->db, f->r.id, res->kind == XPAY_OK ? NULL : res->message, &err);
-	if (res->kind == XPAY_OK) {
-		f->errors = 0;
-		f->stalled = false;
-		f->message[0] = '\0';
-		refund_done(pf, f, &r->u.refund, out);
-	} else if (xpay_result_retryable(res)) {
-		refund_retry(pf, f, res, out);
-	} else if (refund_refused(res)) {
-		refund_change(pf, out, f);
-		if (refunds_fail(pf->db, f->r.id, res->message, &err) != STORE_OK)
-			f->next_ms = kp_mono_ms() + PAYFLOW_CREATE_BACKOFF_CAP_MS;
-		refund_reload(pf, f, out);
-		struct payflow_change *c = refund_change(pf, out, f);
-		if (c)
-			c->refused = f->r.state == REFUND_FAILED;
-		refund_say(pf, f, out, res->message);
-	} else {
-		f->stalled = true;
-		f->next_ms = kp_mono_ms() + PAYFLOW_REFUND_STALL_MS;
-		refund_say(pf, f, out, res->message);
-	}
-	unwatch_settled_refunds(pf);
 	return true;
 }

@@ -19,7 +19,18 @@
  * outcome is sent again with the same merchant_refund_id and the same
  * bytes, with backoff; the answer settles it (refunded, the order moved)
  * or the server's refusal fails it (refund_failed). A refund's jobs carry
- * the tag −(its row id), so they never meet an order's. */
+ * the tag −(its row id), so they never meet an order's. Orders and
+ * refunds are one list of struct payflow_watch with a kind, one send,
+ * one backoff.
+ *
+ * An order the server does not know (a status or cancel answers 404
+ * payment_not_found: a restarted sandbox, a wrong base URL or merchant)
+ * is marked so in the journal (journal_set_server_unknown), asked about
+ * every POLL_UNKNOWN_MS and never moved by the payflow; the mark is
+ * cleared if the server knows it again. Only a manager closes it
+ * (payflow_close_unknown).
+ *
+ * Time: every schedule reads pf->clock, so tests run it on a fake clock. */
 #ifndef KP_APP_PAYFLOW_H
 #define KP_APP_PAYFLOW_H
 
@@ -31,38 +42,70 @@
 #include "app/config.h"
 #include "app/worker.h"
 #include "core/basket.h"
+#include "core/clock.h"
 #include "store/journal.h"
 #include "store/refunds.h"
 
 #define PAYFLOW_MESSAGE_SIZE 256
-#define PAYFLOW_CREATE_BACKOFF_CAP_MS 15000
-/* A refused create that may have a payment behind it waits this long
- * between tries (a key being fixed, a path being corrected). */
+/* A refused create that may have a payment behind it, or a refund the
+ * server refused in a way a repeat cannot mend now (a key being fixed, a
+ * path being corrected), waits this long between tries. */
 #define PAYFLOW_STALL_MS 60000
-#define PAYFLOW_REFUND_STALL_MS 60000 /* a stalled refund is tried again after this */
+#define PAYFLOW_REFUND_STALL_MS PAYFLOW_STALL_MS
 
-/* A payment the payflow watches. */
-struct payflow_order {
-	struct journal_order j;       /* the journal's row as last written */
-	int64_t created_ms;           /* monotonic ms when the create was answered (0: not yet) */
-	int64_t next_ms;              /* monotonic ms of the next request */
+/* What a watched entry is. */
+enum payflow_kind {
+	PAYFLOW_ORDER,                /* a payment: its create, then its status (and cancel) */
+	PAYFLOW_REFUND,               /* a refund: its request, sent again until answered */
+};
+
+/* Whether a request reached the server, for the connection state on the
+ * screen: every result tells, not only the health check's. */
+enum payflow_link {
+	PAYFLOW_LINK_NONE,            /* nothing was sent (the settings, out of memory) */
+	PAYFLOW_LINK_UP,              /* the server answered: 2xx, 4xx, 429, no cancel extension */
+	PAYFLOW_LINK_DOWN,            /* no answer: no connection, time-out, dropped, TLS, 5xx,
+	                               * a garbled body */
+};
+
+/* The link a request's outcome shows. */
+enum payflow_link payflow_link(const xpay_result *res);
+
+/* One entry the payflow watches: an order (unfinished in the journal) or
+ * a refund (refund_pending). Both kinds go through the same send, the
+ * same backoff (core/pollsched.h) and the same one-request-in-flight
+ * rule; the kind picks the request and what an answer means. */
+struct payflow_watch {
+	enum payflow_kind kind;
+	struct journal_order j;       /* ORDER: the journal's row as last written */
+	struct refund r;              /* REFUND: the store's row as last read */
+	int64_t next_ms;              /* the clock's ms of the next request */
 	bool in_flight;               /* a request for it is at the worker */
+	int errors;                   /* failed requests in a row */
+	long retry_after_s;           /* the last 429's Retry-After */
+	bool stalled;                 /* a failure a repeat cannot mend now: tried again after
+	                               * PAYFLOW_STALL_MS; reconcile settles it later */
+	char message[PAYFLOW_MESSAGE_SIZE]; /* the last problem, for the screen; "" */
+	/* ORDER only */
+	int64_t created_ms;           /* the clock's ms when the create was answered (0: not yet) */
 	bool cancel_asked;            /* Esc sent a cancel (or the server lacks it) */
 	bool scanned;                 /* the buyer opened the QR (the `scanned` event) */
 	bool maybe_sent;              /* a create may have reached the server before: resumed
 	                                 from the journal, or a send without an answer */
-	int errors;                   /* failed requests in a row */
-	long retry_after_s;           /* the last 429's Retry-After */
-	char message[PAYFLOW_MESSAGE_SIZE]; /* the last problem, for the screen; "" */
+	bool unknown;                 /* the server answers 404 payment_not_found: asked every
+	                               * POLL_UNKNOWN_MS, never moved by the payflow (the
+	                               * journal's server_unknown; payflow_close_unknown) */
 };
 
-/* What one call did to one order. */
+/* What one call did to one order (or refund). */
 struct payflow_change {
 	int64_t order_id;
 	enum journal_state from, to;
 	bool moved;                   /* the journal state changed */
 	bool scanned_now;             /* the buyer just scanned */
 	bool refused;                 /* the server refused the create (or refund) for good */
+	bool unknown;                 /* the order is unknown to the server after this call */
+	bool unknown_changed;         /* ... and was not before (or is known again now) */
 	char message[PAYFLOW_MESSAGE_SIZE]; /* for the screen or the terminal; "" */
 	int64_t refund_row;           /* non-zero: the change is this refund's, order_id its
 	                               * order's (from, to, moved: the order's states) */
@@ -70,19 +113,6 @@ struct payflow_change {
 };
 
 #define PAYFLOW_CHANGES_MAX 8
-
-/* A refund the payflow sends until the server settles it. */
-struct payflow_refund {
-	struct refund r;              /* the store's row as last read */
-	int64_t next_ms;              /* monotonic ms of the next send */
-	bool in_flight;               /* its request is at the worker */
-	bool stalled;                 /* a failure a repeat cannot mend now (the key refused, no
-	                               * such path...): it stays refund_pending, tried again after
-	                               * PAYFLOW_REFUND_STALL_MS; reconcile settles it later */
-	int errors;                   /* failed sends in a row */
-	long retry_after_s;           /* the last 429's Retry-After */
-	char message[PAYFLOW_MESSAGE_SIZE]; /* the last problem; "" */
-};
 
 /* What payflow_refund needs: an amount or lines (refunds.h). */
 struct payflow_refund_req {
@@ -98,23 +128,34 @@ struct payflow_refund_req {
 
 struct payflow_changes {
 	size_t n;
+	enum payflow_link link;       /* payflow_apply: whether its result reached the server */
 	struct payflow_change c[PAYFLOW_CHANGES_MAX];
+};
+
+/* Where the payflow's jobs go: the network worker (payflow_init), or a
+ * test's stand-in. submit copies the job; false: not taken now (it is
+ * tried again a second later). */
+struct payflow_sender {
+	bool (*submit)(void *arg, const struct worker_job *job);
+	void *arg;
 };
 
 struct payflow {
 	store_db *db;
 	struct worker *worker;
 	const struct kp_config *cfg;
-	struct payflow_order *orders; /* watched: unfinished in the journal */
+	const struct kp_clock *clock; /* every schedule reads this: kp_clock_system, or a fake */
+	struct payflow_sender sender;
+	struct payflow_watch *watch;  /* the orders and refunds watched */
 	size_t n, cap;
 	long skew_s;                  /* server clock − local clock, from answers */
 	bool has_skew;
-	struct payflow_refund *refunds; /* watched: refund_pending in the store */
-	size_t n_refunds, cap_refunds;
 };
 
+/* clock: kp_clock_system for the till; NULL means the same. worker may be
+ * NULL when pf->sender is set by the caller (tests). */
 void payflow_init(struct payflow *pf, store_db *db, struct worker *worker,
-                  const struct kp_config *cfg);
+                  const struct kp_config *cfg, const struct kp_clock *clock);
 void payflow_free(struct payflow *pf);
 
 /* Journals a new order for the basket's live lines (state creating, its
@@ -142,9 +183,10 @@ size_t payflow_resume(struct payflow *pf, char *message, size_t size);
  * ignored and false is returned). */
 bool payflow_apply(struct payflow *pf, const struct worker_result *r, struct payflow_changes *out);
 
-/* Sends every request that is due. Returns the milliseconds until the
- * next one (−1: nothing is watched). now_ms: CLOCK_MONOTONIC. */
-long payflow_tick(struct payflow *pf, int64_t now_ms);
+/* Sends every request that is due by pf->clock. Returns the
+ * milliseconds until the next one (−1: nothing is due, everything
+ * watched has its request at the worker or nothing is watched). */
+long payflow_tick(struct payflow *pf);
 
 /* The cashier gives up on order id (Esc): the order becomes abandoned,
  * a cancel goes to the server when it has the payment, and the order
@@ -157,7 +199,7 @@ bool payflow_complete_late(struct payflow *pf, int64_t order_id, int64_t user_id
                            char *message, size_t size);
 
 /* The watched order id, or NULL when it is not watched (final, or never). */
-const struct payflow_order *payflow_find(const struct payflow *pf, int64_t order_id);
+const struct payflow_watch *payflow_find(const struct payflow *pf, int64_t order_id);
 
 /* Seconds left until the order's expires_at by the server's clock (skew
  * corrected), or −1 when not known. */
@@ -184,9 +226,21 @@ bool payflow_refund_check(struct payflow *pf, const struct payflow_refund_req *r
 
 /* The watched refund refund_row, or NULL once it is settled (or never
  * was watched). */
-const struct payflow_refund *payflow_find_refund(const struct payflow *pf, int64_t refund_row);
+const struct payflow_watch *payflow_find_refund(const struct payflow *pf, int64_t refund_row);
 
 /* Refunds still watched (refund_pending). */
 size_t payflow_refunds_watching(const struct payflow *pf);
+
+/* A manager closes order_id, which the server does not know (the
+ * journal's server_unknown, set when a status or cancel answered 404
+ * payment_not_found), as failed: journal_close_unknown (pending,
+ * creating or abandoned → failed, approver_id and reason in the
+ * timeline), then the order is no longer watched. approver_id is the
+ * manager whose PIN the caller checked; reason is required. False with
+ * the message (nothing changed) when the order is not marked unknown, is
+ * not unfinished, or the store fails. out (may be NULL) gets the move. */
+bool payflow_close_unknown(struct payflow *pf, int64_t order_id, int64_t approver_id,
+                           const char *reason, struct payflow_changes *out, char *message,
+                           size_t size);
 
 #endif

@@ -39,15 +39,15 @@ const char *print_status_name(enum print_status status)
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static long long now_ms(void)
+static long long now_ms(const struct kp_clock *clock)
 {
-	return (long long)kp_mono_ms();
+	return (long long)kp_clock_ms(clock);
 }
 
 /* Milliseconds left until deadline, 0 when it has passed. */
-static int left_ms(long long deadline)
+static int left_ms(const struct kp_clock *clock, long long deadline)
 {
-	long long left = deadline - now_ms();
+	long long left = deadline - now_ms(clock);
 	return left > 0 ? (int)left : 0;
 }
 
@@ -231,13 +231,14 @@ static int spawn_shell(const char *command, int in_fd, int out_fd, pid_t *pid)
 }
 
 static enum print_status run_command(const char *command, const char *text, int timeout_ms,
+                                     const struct kp_clock *clock,
                                      char *err, size_t errsize)
 {
 	int in[2] = {-1, -1}, out[2] = {-1, -1};
 	char tail[TAIL_MAX], said[SAID_MAX], ebuf[128], secs[32];
 	size_t tail_len = 0, off = 0, len = strlen(text);
 	bool in_open = true, out_open = true, exited = false;
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = now_ms(clock) + timeout_ms;
 	int status = 0, rc;
 	pid_t pid;
 
@@ -255,9 +256,9 @@ static enum print_status run_command(const char *command, const char *text, int 
 
 	/* Feed stdin, collect output, and look for the exit every SLICE_MS:
 	 * a command may exit while a child it left behind holds the pipes. */
-	while (!exited && left_ms(deadline) > 0) {
+	while (!exited && left_ms(clock, deadline) > 0) {
 		struct pollfd pfd[2];
-		int nfd = 0, wait = left_ms(deadline);
+		int nfd = 0, wait = left_ms(clock, deadline);
 
 		if (in_open && off == len) {
 			close(in[1]); /* end of the text: the command sees EOF */
@@ -352,10 +353,11 @@ spawn_failed:
  * messages: "printer device", "printer file". */
 static enum print_status write_bytes(const char *what, const char *path, int flags,
                                      const unsigned char *buf, size_t len, int timeout_ms,
+                                     const struct kp_clock *clock,
                                      char *err, size_t errsize)
 {
 	char ebuf[128], secs[32];
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = now_ms(clock) + timeout_ms;
 	size_t off = 0;
 	int fd, stuck = 0;
 
@@ -369,7 +371,7 @@ static enum print_status write_bytes(const char *what, const char *path, int fla
 		if (w > 0) {
 			off += (size_t)w;
 			stuck = 0;
-			deadline = now_ms() + timeout_ms; /* it is moving: a long report may take a while */
+			deadline = now_ms(clock) + timeout_ms; /* it is moving: a long report may take a while */
 			continue;
 		}
 		if (w < 0 && errno == EINTR)
@@ -385,7 +387,7 @@ static enum print_status write_bytes(const char *what, const char *path, int fla
 			return PRINT_FAILED;
 		}
 		/* full: wait until it takes more, or the deadline */
-		int wait = left_ms(deadline);
+		int wait = left_ms(clock, deadline);
 		if (wait == 0)
 			break;
 		struct pollfd pfd = {.fd = fd, .events = POLLOUT};
@@ -412,7 +414,8 @@ static enum print_status write_bytes(const char *what, const char *path, int fla
 
 static enum print_status send_escpos(const struct kp_config *cfg, const char *what,
                                      const char *path, int flags, const char *text,
-                                     int timeout_ms, char *err, size_t errsize)
+                                     int timeout_ms, const struct kp_clock *clock, char *err,
+                                     size_t errsize)
 {
 	struct escpos_job job = job_for(cfg);
 	size_t len = strlen(text), need = escpos_encode(&job, text, len, NULL, 0);
@@ -424,7 +427,7 @@ static enum print_status send_escpos(const struct kp_config *cfg, const char *wh
 		return PRINT_FAILED;
 	}
 	escpos_encode(&job, text, len, bytes, need);
-	st = write_bytes(what, path, flags, bytes, need, timeout_ms, err, errsize);
+	st = write_bytes(what, path, flags, bytes, need, timeout_ms, clock, err, errsize);
 	free(bytes);
 	return st;
 }
@@ -433,6 +436,12 @@ static enum print_status send_escpos(const struct kp_config *cfg, const char *wh
 
 enum print_status print_text_within(const struct kp_config *cfg, const char *utf8_text,
                                     int timeout_ms, char *err, size_t errsize)
+{
+	return print_text_on(cfg, utf8_text, timeout_ms, &kp_clock_system, err, errsize);
+}
+
+enum print_status print_text_on(const struct kp_config *cfg, const char *utf8_text, int timeout_ms,
+                                const struct kp_clock *clock, char *err, size_t errsize)
 {
 	const char *text = utf8_text ? utf8_text : "";
 	struct pipe_guard guard;
@@ -448,14 +457,14 @@ enum print_status print_text_within(const struct kp_config *cfg, const char *utf
 		if (cfg->printer.command[0] == '\0')
 			break;
 		pipe_guard_enter(&guard);
-		st = run_command(cfg->printer.command, text, timeout_ms, err, errsize);
+		st = run_command(cfg->printer.command, text, timeout_ms, clock, err, errsize);
 		pipe_guard_leave(&guard);
 		return st;
 	case CONFIG_PRINTER_DEVICE:
 		if (cfg->printer.device[0] == '\0')
 			break;
 		pipe_guard_enter(&guard); /* a FIFO standing in for the device */
-		st = send_escpos(cfg, "printer device", cfg->printer.device, 0, text, timeout_ms,
+		st = send_escpos(cfg, "printer device", cfg->printer.device, 0, text, timeout_ms, clock,
 		                 err, errsize);
 		pipe_guard_leave(&guard);
 		return st;
@@ -463,7 +472,7 @@ enum print_status print_text_within(const struct kp_config *cfg, const char *utf
 		if (cfg->printer.file[0] == '\0')
 			break;
 		pipe_guard_enter(&guard);
-		st = send_escpos(cfg, "printer file", cfg->printer.file, O_CREAT, text, timeout_ms,
+		st = send_escpos(cfg, "printer file", cfg->printer.file, O_CREAT, text, timeout_ms, clock,
 		                 err, errsize);
 		pipe_guard_leave(&guard);
 		return st;

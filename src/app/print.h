@@ -42,6 +42,7 @@
 #include <stddef.h>
 
 #include "app/config.h"
+#include "core/clock.h"
 
 #define PRINT_TIMEOUT_MS 10000   /* a command's whole run; a device's longest silence */
 /* An err buffer this big holds every message whole: a command or path of
@@ -66,6 +67,12 @@ enum print_status print_text(const struct kp_config *cfg, const char *utf8_text,
 /* print_text with another time-out in milliseconds (> 0). */
 enum print_status print_text_within(const struct kp_config *cfg, const char *utf8_text,
                                     int timeout_ms, char *err, size_t errsize);
+
+/* print_text_within with its deadlines on clock (every wait reads it):
+ * a test passes a fake one and never waits the time-out out. timeout_ms
+ * ≤ 0: PRINT_TIMEOUT_MS. */
+enum print_status print_text_on(const struct kp_config *cfg, const char *utf8_text, int timeout_ms,
+                                const struct kp_clock *clock, char *err, size_t errsize);
 
 /* What the paper will show, as UTF-8: the text itself in command mode
  * (CUPS prints UTF-8), else the text as [printer] codepage renders it

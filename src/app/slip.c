@@ -1,6 +1,7 @@
 /* slip.c — see slip.h. Lines are built left text + right text, padded
  * with spaces to the width; a left text too long is cut at a character. */
 #include "app/slip.h"
+#include "core/grow.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,15 +26,9 @@ static void put(struct out *o, const char *s, size_t n)
 {
 	if (o->failed)
 		return;
-	if (o->len + n + 2 > o->cap) {
-		size_t cap = (o->cap + n) * 2 + 256;
-		char *grown = realloc(o->buf, cap);
-		if (!grown) {
-			o->failed = true;
-			return;
-		}
-		o->buf = grown;
-		o->cap = cap;
+	if (!KP_GROW(o->buf, o->cap, o->len + n + 2, 256)) {
+		o->failed = true;
+		return;
 	}
 	memcpy(o->buf + o->len, s, n);
 	o->len += n;

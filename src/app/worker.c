@@ -1,39 +1,31 @@
-/* worker.c — see worker.h. One mutex guards both lists; the condition
- * variable wakes the thread for jobs, the pipe wakes the UI for results. */
+/* worker.c — see worker.h. The jobs and results go through a mailbox
+ * (app/mailbox.h); each job carries the room for its result. */
 #include "app/worker.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "app/apiclient.h"
+#include "app/mailbox.h"
 
-struct job_node {
+/* One job and its result in one allocation, made when the job is
+ * submitted: the thread only fills the result in, so an accepted job
+ * always comes back (an out-of-memory fails the submit instead). */
+struct wjob {
+	struct mailbox_node job_node;    /* in the mailbox's job list */
+	struct mailbox_node result_node; /* in its result list */
 	struct worker_job job;
-	char *body;                /* owned copy of job.body */
-	struct job_node *next;
-};
-
-struct result_node {
-	struct worker_result *result;
-	struct result_node *next;
+	struct worker_result result;
+	char body[];                     /* job.len bytes and a NUL: the copied body */
 };
 
 struct worker {
 	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	struct job_node *jobs, *jobs_tail;       /* waiting jobs */
-	struct result_node *results, *results_tail;
-	size_t running;                          /* 1 while a job runs */
-	bool stopping;
-	bool finished;                           /* the thread has left its loop */
-	int pipe_r, pipe_w;
+	struct mailbox *mb;
 	struct kp_config cfg;                    /* copy: the thread reads [api] */
 };
 
@@ -41,17 +33,16 @@ struct worker {
  * check stuck on a bad network holds a payment back for 3 s at most. */
 #define HEALTH_TIMEOUT_MS 3000L
 
-static struct worker_result *run_job(xpay_client *client, xpay_client *health,
-                                     const xpay_result *setup, const struct job_node *n)
+/* Runs job n into its own result. */
+static void run_job(xpay_client *client, xpay_client *health, const xpay_result *setup,
+                    struct wjob *n)
 {
-	struct worker_result *r = calloc(1, sizeof *r);
-	if (!r)
-		return NULL;
+	struct worker_result *r = &n->result;
 	r->kind = n->job.kind;
 	r->tag = n->job.tag;
 	if (!client) {
 		r->res = *setup;
-		return r;
+		return;
 	}
 	switch (n->job.kind) {
 	case JOB_HEALTH:
@@ -70,7 +61,6 @@ static struct worker_result *run_job(xpay_client *client, xpay_client *health,
 		xpay_refund_send(client, n->body, n->job.len, &r->u.refund, &r->res);
 		break;
 	}
-	return r;
 }
 
 static void *worker_main(void *arg)
@@ -93,41 +83,11 @@ static void *worker_main(void *arg)
 	/* the copy of the key is not needed past this point */
 	explicit_bzero(w->cfg.api.key, sizeof w->cfg.api.key);
 
-	pthread_mutex_lock(&w->lock);
-	for (;;) {
-		while (!w->jobs && !w->stopping)
-			pthread_cond_wait(&w->cond, &w->lock);
-		if (w->stopping)
-			break;
-		struct job_node *n = w->jobs;
-		w->jobs = n->next;
-		if (!w->jobs)
-			w->jobs_tail = NULL;
-		w->running = 1;
-		pthread_mutex_unlock(&w->lock);
-
-		struct worker_result *r = run_job(client, health, &setup, n);
-		free(n->body);
-		free(n);
-
-		pthread_mutex_lock(&w->lock);
-		w->running = 0;
-		struct result_node *rn = r ? calloc(1, sizeof *rn) : NULL;
-		if (rn) {
-			rn->result = r;
-			if (w->results_tail)
-				w->results_tail->next = rn;
-			else
-				w->results = rn;
-			w->results_tail = rn;
-			ssize_t ignored = write(w->pipe_w, "!", 1); /* full pipe: already awake */
-			(void)ignored;
-		} else {
-			free(r);
-		}
+	for (struct mailbox_node *jn; (jn = mailbox_wait(w->mb)) != NULL;) {
+		struct wjob *n = MAILBOX_OWNER(jn, struct wjob, job_node);
+		run_job(client, health, &setup, n);
+		mailbox_reply(w->mb, &n->result_node);
 	}
-	w->finished = true;
-	pthread_mutex_unlock(&w->lock);
 	xpay_client_free(client);
 	xpay_client_free(health);
 	return NULL;
@@ -136,22 +96,16 @@ static void *worker_main(void *arg)
 struct worker *worker_start(const struct kp_config *cfg)
 {
 	struct worker *w = calloc(1, sizeof *w);
-	int fds[2];
 
 	if (!w)
 		return NULL;
-	if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) {
+	if (!(w->mb = mailbox_new())) {
 		free(w);
 		return NULL;
 	}
-	w->pipe_r = fds[0];
-	w->pipe_w = fds[1];
 	w->cfg = *cfg;
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->cond, NULL);
 	if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
-		close(fds[0]);
-		close(fds[1]);
+		mailbox_free(w->mb);
 		explicit_bzero(&w->cfg, sizeof w->cfg);
 		free(w);
 		return NULL;
@@ -161,108 +115,59 @@ struct worker *worker_start(const struct kp_config *cfg)
 
 bool worker_submit(struct worker *w, const struct worker_job *job)
 {
-	struct job_node *n = calloc(1, sizeof *n);
+	size_t len = job->body ? job->len : 0;
+	if (len > SIZE_MAX - sizeof(struct wjob) - 1)
+		return false;
+	struct wjob *n = calloc(1, sizeof *n + len + 1);
 	if (!n)
 		return false;
 	n->job = *job;
-	if (job->body) {
-		n->body = malloc(job->len + 1);
-		if (!n->body) {
-			free(n);
-			return false;
-		}
-		memcpy(n->body, job->body, job->len);
-		n->body[job->len] = '\0';
-	}
-	n->job.body = n->body;
-
-	pthread_mutex_lock(&w->lock);
-	if (w->stopping) {
-		pthread_mutex_unlock(&w->lock);
-		free(n->body);
+	if (job->body)
+		memcpy(n->body, job->body, len);
+	n->body[len] = '\0';
+	n->job.body = job->body ? n->body : NULL;
+	n->job.len = len;
+	/* a payment's request goes before any health check waiting */
+	n->job_node.urgent = job->kind != JOB_HEALTH;
+	if (!mailbox_post(w->mb, &n->job_node)) {
 		free(n);
 		return false;
 	}
-	if (job->kind != JOB_HEALTH) {
-		/* a payment's request goes before any health check waiting */
-		struct job_node **at = &w->jobs;
-		while (*at && (*at)->job.kind != JOB_HEALTH)
-			at = &(*at)->next;
-		n->next = *at;
-		*at = n;
-		if (!n->next)
-			w->jobs_tail = n;
-	} else {
-		if (w->jobs_tail)
-			w->jobs_tail->next = n;
-		else
-			w->jobs = n;
-		w->jobs_tail = n;
-	}
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
 	return true;
 }
 
 int worker_fd(const struct worker *w)
 {
-	return w->pipe_r;
+	return mailbox_fd(w->mb);
 }
 
 bool worker_take(struct worker *w, struct worker_result **out)
 {
-	char drain[64];
-
-	pthread_mutex_lock(&w->lock);
-	struct result_node *rn = w->results;
-	if (rn) {
-		w->results = rn->next;
-		if (!w->results)
-			w->results_tail = NULL;
-	} else {
-		/* nothing left: empty the pipe so poll() sleeps again */
-		while (read(w->pipe_r, drain, sizeof drain) > 0)
-			;
-	}
-	pthread_mutex_unlock(&w->lock);
+	struct mailbox_node *rn = mailbox_take(w->mb);
 	if (!rn)
 		return false;
-	*out = rn->result;
-	free(rn);
+	*out = &MAILBOX_OWNER(rn, struct wjob, result_node)->result;
 	return true;
 }
 
 void worker_result_free(struct worker_result *r)
 {
-	free(r);
+	if (r)
+		free(MAILBOX_OWNER(r, struct wjob, result));
 }
 
 size_t worker_pending(struct worker *w)
 {
-	size_t n = 0;
-	pthread_mutex_lock(&w->lock);
-	for (struct job_node *j = w->jobs; j; j = j->next)
-		n++;
-	n += w->running;
-	pthread_mutex_unlock(&w->lock);
-	return n;
+	return mailbox_pending(w->mb);
 }
 
 void worker_stop(struct worker *w, long grace_ms)
 {
 	if (!w)
 		return;
-	pthread_mutex_lock(&w->lock);
-	w->stopping = true;
-	struct job_node *j = w->jobs;
-	w->jobs = w->jobs_tail = NULL;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
-	while (j) {
-		struct job_node *next = j->next;
-		free(j->body);
-		free(j);
-		j = next;
+	for (struct mailbox_node *j = mailbox_stop(w->mb), *next; j; j = next) {
+		next = j->next;
+		free(MAILBOX_OWNER(j, struct wjob, job_node));
 	}
 
 	struct timespec deadline;
@@ -282,10 +187,7 @@ void worker_stop(struct worker *w, long grace_ms)
 	struct worker_result *r;
 	while (worker_take(w, &r))
 		worker_result_free(r);
-	close(w->pipe_r);
-	close(w->pipe_w);
-	pthread_mutex_destroy(&w->lock);
-	pthread_cond_destroy(&w->cond);
+	mailbox_free(w->mb);
 	explicit_bzero(&w->cfg, sizeof w->cfg);
 	free(w);
 }

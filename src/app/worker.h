@@ -7,7 +7,8 @@
  * worker_result_free(). The worker owns the xpay client and the curl
  * handle; it never touches SQLite or curses, and it blocks every signal so
  * that SIGWINCH and SIGINT reach the UI thread. Jobs run one at a time in
- * the order submitted. */
+ * the order submitted, a payment's before any health check waiting. The
+ * lists and the wake-up fd are an app/mailbox.h mailbox. */
 #ifndef KP_APP_WORKER_H
 #define KP_APP_WORKER_H
 
@@ -53,7 +54,9 @@ struct worker;
  * the reason. Returns NULL only when no thread or pipe can be had. */
 struct worker *worker_start(const struct kp_config *cfg);
 
-/* Queues a job (copied). False when out of memory or stopping. */
+/* Queues a job (copied), with the room for its result: a job taken is
+ * always answered by one result. False when out of memory or stopping
+ * (nothing was queued: the caller tries again later). */
 bool worker_submit(struct worker *w, const struct worker_job *job);
 
 /* The fd to poll for POLLIN: readable while results wait. */

@@ -17,6 +17,7 @@
 #include "app/payflow.h"
 #include "app/worker.h"
 #include "cli/cli.h"
+#include "cli/cli_approve.h"
 #include "cli/cli_store.h"
 #include "core/clock.h"
 #include "core/money.h"
@@ -47,7 +48,7 @@ static void wait_and_apply(struct payflow *pf, struct worker *w, long max_ms,
                                              const struct worker_result *r),
                            void *arg)
 {
-	long due = payflow_tick(pf, kp_mono_ms());
+	long due = payflow_tick(pf);
 	long timeout = due >= 0 && due < max_ms ? due : max_ms;
 	struct pollfd p = {.fd = worker_fd(w), .events = POLLIN};
 	if (poll(&p, 1, (int)timeout) <= 0)
@@ -233,7 +234,7 @@ int cmd_charge(struct cli_ctx *ctx, int argc, char **argv)
 	char message[PAYFLOW_MESSAGE_SIZE];
 	struct charge c = {.pf = &pf, .db = db, .no_wait = no_wait, .rc = EXIT_API,
 	                   .tty = isatty(STDERR_FILENO)};
-	payflow_init(&pf, db, w, &ctx->cfg);
+	payflow_init(&pf, db, w, &ctx->cfg, &kp_clock_system);
 	if (!payflow_start_amount(&pf, amount, description, method, phone, 0, shift.id, &c.order_id,
 	                          message, sizeof message)) {
 		fprintf(stderr, "kaspi-pos: %s\n", message);
@@ -246,7 +247,7 @@ int cmd_charge(struct cli_ctx *ctx, int argc, char **argv)
 	time_t last_tick = 0;
 	while (!c.done) {
 		wait_and_apply(&pf, w, 250, charge_change, &c);
-		const struct payflow_order *o = payflow_find(&pf, c.order_id);
+		const struct payflow_watch *o = payflow_find(&pf, c.order_id);
 		if (c.done)
 			break;
 		if (!o) { /* settled without a change we saw (another process) */
@@ -317,6 +318,11 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		printf("%s\n", _("journal:"));
 		printf("  %-14s %s\n", "order", o.merchant_order_id);
 		printf("  %-14s %s\n", "state", journal_state_name(o.state));
+		if (o.server_unknown) {
+			char since[KP_TIME_LEN];
+			kp_time_format(o.unknown_since, since, sizeof since);
+			printf("  %-14s %s (%s %s)\n", "server", _("unknown to the server"), _("since"), since);
+		}
 		printf("  %-14s %s\n", "amount", sum);
 		printf("  %-14s %s%s%s\n", "method", journal_method_name(o.method), o.payer_phone[0] ? " " : "",
 		       o.payer_phone);
@@ -418,7 +424,7 @@ static void settle_change(void *arg, const struct payflow_change *ch, const stru
 		if (r->res.kind == XPAY_OK || r->res.kind == XPAY_UNSUPPORTED || !xpay_result_retryable(&r->res)) {
 			/* an abandoned order whose payment was just found still has
 			 * its cancel to send: not settled until that is answered */
-			const struct payflow_order *w = payflow_find(s->pf, s->ids[i]);
+			const struct payflow_watch *w = payflow_find(s->pf, s->ids[i]);
 			if (!(w && w->j.state == JOURNAL_ABANDONED && w->j.payment_id[0] && !w->cancel_asked))
 				s->answered[i] = true;
 		}
@@ -432,12 +438,80 @@ static void settle_change(void *arg, const struct payflow_change *ch, const stru
 	}
 }
 
+static int reconcile_usage(void)
+{
+	fprintf(stderr, "usage: kaspi-pos reconcile\n"
+	                "       kaspi-pos reconcile --close ORDER_ID --reason TEXT [--user NAME]\n"
+	                "  --close: a manager closes an order unknown to the server as failed "
+	                "(needs a manager PIN)\n");
+	return EXIT_USAGE;
+}
+
+/* `reconcile --close ORDER --reason TEXT [--user NAME]`: a manager closes
+ * an order the server does not know as failed. The order must be marked
+ * unknown to the server (else exit 1, no PIN asked); then the PIN; then
+ * the move. */
+static int reconcile_close(struct cli_ctx *ctx, const char *target, const char *reason,
+                           const char *user)
+{
+	int rc;
+	store_db *db = cli_store_open(ctx, &rc);
+	if (!db)
+		return rc;
+	store_err err;
+	struct journal_order o;
+	store_status st = journal_find(db, target, &o, &err);
+	if (st != STORE_OK) {
+		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		db_close(db);
+		return cli_store_exit(st);
+	}
+	if (!o.server_unknown || journal_state_final(o.state) || o.state == JOURNAL_LATE_PAID) {
+		fprintf(stderr, "kaspi-pos: %s %s (%s)\n", o.merchant_order_id,
+		        _("is not unknown to the server: kaspi-pos reconcile settles it with the server"),
+		        journal_state_name(o.state));
+		db_close(db);
+		return EXIT_DECLINED;
+	}
+	int64_t manager = 0;
+	if ((rc = cli_approve_manager(db, user, _("nothing was closed"), &manager)) != 0) {
+		db_close(db);
+		return rc;
+	}
+	struct payflow pf;
+	struct payflow_changes ch;
+	char message[PAYFLOW_MESSAGE_SIZE];
+	payflow_init(&pf, db, NULL, &ctx->cfg, &kp_clock_system);
+	if (!payflow_close_unknown(&pf, o.id, manager, reason, &ch, message, sizeof message)) {
+		fprintf(stderr, "kaspi-pos: %s\n", message);
+		rc = EXIT_DECLINED;
+	} else {
+		printf("%s: %s → %s (%s)\n", o.merchant_order_id, journal_state_name(o.state),
+		       journal_state_name(JOURNAL_FAILED), _("closed by a manager: unknown to the server"));
+		rc = 0;
+	}
+	payflow_free(&pf);
+	db_close(db);
+	return rc;
+}
+
 int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)
 {
-	(void)argv;
-	if (argc != 0) {
-		fprintf(stderr, "usage: kaspi-pos reconcile\n");
-		return EXIT_USAGE;
+	const char *close_id = NULL, *reason = NULL, *user = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--close") == 0 && i + 1 < argc)
+			close_id = argv[++i];
+		else if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc)
+			reason = argv[++i];
+		else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc)
+			user = argv[++i];
+		else
+			return reconcile_usage();
+	}
+	if (close_id || reason || user) {
+		if (!close_id || !reason || !reason[0])
+			return reconcile_usage();
+		return reconcile_close(ctx, close_id, reason, user);
 	}
 	int rc;
 	store_db *db = cli_store_open(ctx, &rc);
@@ -451,7 +525,7 @@ int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	struct payflow pf;
 	char message[PAYFLOW_MESSAGE_SIZE];
-	payflow_init(&pf, db, w, &ctx->cfg);
+	payflow_init(&pf, db, w, &ctx->cfg, &kp_clock_system);
 	size_t n = payflow_resume(&pf, message, sizeof message);
 	if (message[0]) {
 		fprintf(stderr, "kaspi-pos: %s\n", message);
@@ -459,26 +533,25 @@ int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	struct settle s = {.db = db, .pf = &pf, .n = n};
+	size_t n_refunds = payflow_refunds_watching(&pf);
+	int64_t *refund_rows = calloc(n_refunds ? n_refunds : 1, sizeof *refund_rows);
 	s.ids = calloc(n ? n : 1, sizeof *s.ids);
 	s.answered = calloc(n ? n : 1, sizeof *s.answered);
 	s.before = calloc(n ? n : 1, sizeof *s.before);
-	if (!s.ids || !s.answered || !s.before) {
+	if (!s.ids || !s.answered || !s.before || !refund_rows) {
 		rc = EXIT_STORE;
 		goto done;
 	}
-	for (size_t i = 0; i < n; i++) {
-		s.ids[i] = pf.orders[i].j.id;
-		s.before[i] = pf.orders[i].j.state;
+	/* the orders and the refunds still refund_pending, taken by payflow_resume */
+	for (size_t i = 0, k = 0, f = 0; i < pf.n; i++) {
+		const struct payflow_watch *e = &pf.watch[i];
+		if (e->kind == PAYFLOW_ORDER && k < n) {
+			s.ids[k] = e->j.id;
+			s.before[k++] = e->j.state;
+		} else if (e->kind == PAYFLOW_REFUND && f < n_refunds) {
+			refund_rows[f++] = e->r.id;
+		}
 	}
-	/* the refunds still refund_pending, taken by payflow_resume too */
-	size_t n_refunds = payflow_refunds_watching(&pf);
-	int64_t *refund_rows = calloc(n_refunds ? n_refunds : 1, sizeof *refund_rows);
-	if (!refund_rows) {
-		rc = EXIT_STORE;
-		goto done;
-	}
-	for (size_t i = 0; i < n_refunds; i++)
-		refund_rows[i] = pf.refunds[i].r.id;
 	int64_t deadline = kp_mono_ms() + RECONCILE_DEADLINE_MS;
 	for (;;) {
 		size_t open = 0;
@@ -486,7 +559,7 @@ int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)
 			if (!s.answered[i] && payflow_find(&pf, s.ids[i]))
 				open++;
 		for (size_t i = 0; i < n_refunds; i++) {
-			const struct payflow_refund *f = payflow_find_refund(&pf, refund_rows[i]);
+			const struct payflow_watch *f = payflow_find_refund(&pf, refund_rows[i]);
 			if (f && !f->stalled)
 				open++;
 		}
@@ -494,21 +567,32 @@ int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)
 			break;
 		wait_and_apply(&pf, w, 500, settle_change, &s);
 	}
-	size_t settled = 0, live = 0, unreachable = 0;
+	size_t settled = 0, live = 0, unreachable = 0, unknown = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct journal_order o;
 		store_err err;
 		if (journal_get(db, s.ids[i], &o, &err) != STORE_OK)
 			continue;
-		if (journal_state_final(o.state) || o.state == JOURNAL_LATE_PAID)
+		if (journal_state_final(o.state) || o.state == JOURNAL_LATE_PAID) {
 			settled++;
-		else if (s.answered[i])
+		} else if (o.server_unknown) {
+			char since[KP_TIME_LEN];
+			kp_time_format(o.unknown_since, since, sizeof since);
+			printf("%s: %s %s (%s)\n", o.merchant_order_id, _("unknown to the server since"),
+			       since, journal_state_name(o.state));
+			unknown++;
+		} else if (s.answered[i]) {
 			live++;
-		else
+		} else {
 			unreachable++;
+		}
 	}
 	printf(_("reconcile: %zu unfinished, %zu settled, %zu still open on the server, %zu not reached\n"),
 	       n, settled, live, unreachable);
+	if (unknown)
+		printf(_("reconcile: %zu unknown to the server: a manager closes each with kaspi-pos "
+		         "reconcile --close ORDER_ID --reason TEXT\n"),
+		       unknown);
 	size_t refunded = 0, refund_failed = 0, refund_pending = 0;
 	for (size_t i = 0; i < n_refunds; i++) {
 		struct refund f;
@@ -522,9 +606,9 @@ int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)
 	if (n_refunds)
 		printf(_("reconcile: %zu refunds pending, %zu refunded, %zu refused, %zu still pending\n"),
 		       n_refunds, refunded, refund_failed, refund_pending);
-	free(refund_rows);
-	rc = unreachable || refund_pending ? EXIT_API : 0;
+	rc = unreachable || unknown || refund_pending ? EXIT_API : 0;
 done:
+	free(refund_rows);
 	free(s.ids);
 	free(s.answered);
 	free(s.before);

@@ -81,7 +81,7 @@ struct waiting {
  * applies every result and notes what happened to our refund. */
 static void wait_and_apply(struct payflow *pf, struct worker *w, long max_ms, struct waiting *wt)
 {
-	long due = payflow_tick(pf, kp_mono_ms());
+	long due = payflow_tick(pf);
 	long timeout = due >= 0 && due < max_ms ? due : max_ms;
 	struct pollfd p = {.fd = worker_fd(w), .events = POLLIN};
 	if (poll(&p, 1, (int)timeout) <= 0)
@@ -91,7 +91,7 @@ static void wait_and_apply(struct payflow *pf, struct worker *w, long max_ms, st
 	while (worker_take(w, &r)) {
 		if (payflow_apply(pf, r, &ch) && r->kind == JOB_REFUND && r->tag == -wt->refund_row) {
 			snprintf(wt->code, sizeof wt->code, "%s", r->res.code);
-			const struct payflow_refund *f = payflow_find_refund(pf, wt->refund_row);
+			const struct payflow_watch *f = payflow_find_refund(pf, wt->refund_row);
 			wt->stalled = f && f->stalled;
 			if (f && f->message[0] && !f->stalled)
 				fprintf(stderr, "%s%s: %s\n", wt->tty ? "\r" : "", _("retrying"), f->message);
@@ -119,7 +119,7 @@ static int wait_outcome(struct payflow *pf, struct worker *w, store_db *db, int6
 	signal(SIGTERM, on_interrupt);
 	while (payflow_find_refund(pf, row)) {
 		if (wt.stalled || interrupted || kp_mono_ms() - started > REFUND_GIVE_UP_MS) {
-			const struct payflow_refund *f = payflow_find_refund(pf, row);
+			const struct payflow_watch *f = payflow_find_refund(pf, row);
 			why = f && f->message[0] ? f->message : _("no answer from the server");
 			break;
 		}
@@ -209,7 +209,7 @@ int cmd_refund(struct cli_ctx *ctx, int argc, char **argv)
 	struct payflow_refund_req req = {.order_id = o.id, .amount = amount, .reason = reason};
 	struct refund_quote q;
 	struct shift shift;
-	payflow_init(&pf, db, w, &ctx->cfg);
+	payflow_init(&pf, db, w, &ctx->cfg, &kp_clock_system);
 
 	/* the rules before the PIN: a refund they refuse asks for nothing */
 	if (!payflow_refund_check(&pf, &req, &q, message, sizeof message)) {

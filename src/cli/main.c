@@ -26,7 +26,7 @@ static const struct command commands[] = {
 	 .run = cmd_charge},
 	{.name = "status", .usage = "", .summary = "ORDER_OR_PAYMENT_ID: the server's view and the journal's",
 	 .run = cmd_status},
-	{.name = "reconcile", .usage = "", .summary = "settle every unfinished order with the server",
+	{.name = "reconcile", .usage = "", .summary = "settle every unfinished order with the server (exit 3: some not reached or unknown to the server); --close ORDER_ID --reason TEXT [--user NAME]: a manager closes an order unknown to the server as failed",
 	 .run = cmd_reconcile},
 	{.name = "refund", .usage = "", .summary = "ORDER_OR_PAYMENT_ID [AMOUNT] --reason TEXT [--user NAME]: a refund, with a manager's PIN",
 	 .run = cmd_refund},

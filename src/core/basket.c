@@ -4,6 +4,7 @@
  * builtins, so that a line filled by hand cannot cause undefined
  * behaviour either. */
 #include "core/basket.h"
+#include "core/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,14 +203,8 @@ static enum basket_status basket_reserve(struct basket *b)
 		return BASKET_ERR_TOO_MANY_LINES;
 	if (b->count < b->cap)
 		return BASKET_OK;
-	size_t cap = b->cap ? b->cap * 2 : 16;
-	if (cap > BASKET_LINES_MAX)
-		cap = BASKET_LINES_MAX;
-	struct basket_line *lines = realloc(b->lines, cap * sizeof *lines);
-	if (!lines)
+	if (!KP_GROW(b->lines, b->cap, b->count + 1, 16))
 		return BASKET_ERR_NO_MEMORY;
-	b->lines = lines;
-	b->cap = cap;
 	return BASKET_OK;
 }
 
@@ -569,17 +564,9 @@ static void tb_put(struct textbuf *tb, const char *s, size_t n)
 {
 	if (tb->failed)
 		return;
-	if (tb->len + n + 1 > tb->cap) {
-		size_t cap = tb->cap ? tb->cap : 256;
-		while (tb->len + n + 1 > cap)
-			cap *= 2;
-		char *p = realloc(tb->p, cap);
-		if (!p) {
-			tb->failed = true;
-			return;
-		}
-		tb->p = p;
-		tb->cap = cap;
+	if (!KP_GROW(tb->p, tb->cap, tb->len + n + 1, 256)) {
+		tb->failed = true;
+		return;
 	}
 	memcpy(tb->p + tb->len, s, n);
 	tb->len += n;

@@ -6,6 +6,7 @@
  * only what differs per call (URL, method, body, extra headers) and
  * resets the per-response state it collects through callbacks. */
 #include "net/http.h"
+#include "core/grow.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -269,19 +270,9 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *userp)
 		c->too_large = true;
 		return 0;
 	}
-	if (c->len + n + 1 > c->cap) {
-		size_t cap = c->cap ? c->cap : BODY_INITIAL_CAP;
-		while (cap < c->len + n + 1)
-			cap *= 2;
-		if (cap > HTTP_BODY_MAX + 1)
-			cap = HTTP_BODY_MAX + 1;
-		char *nb = realloc(c->buf, cap);
-		if (!nb) {
-			c->nomem = true;
-			return 0;
-		}
-		c->buf = nb;
-		c->cap = cap;
+	if (!KP_GROW(c->buf, c->cap, c->len + n + 1, BODY_INITIAL_CAP)) {
+		c->nomem = true;
+		return 0;
 	}
 	memcpy(c->buf + c->len, data, n);
 	c->len += n;

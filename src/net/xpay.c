@@ -6,6 +6,7 @@
  * outcome to an xpay_result. The last two are pure functions, tested
  * without a network. */
 #include "net/xpay.h"
+#include "core/grow.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -138,17 +139,9 @@ static void jb_raw(jbuf *b, const char *s, size_t n)
 		b->too_big = true;
 		return;
 	}
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *np = realloc(b->p, cap);
-		if (!np) {
-			b->nomem = true;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
+	if (!KP_GROW(b->p, b->cap, b->len + n + 1, 256)) {
+		b->nomem = true;
+		return;
 	}
 	memcpy(b->p + b->len, s, n);
 	b->len += n;

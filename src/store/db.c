@@ -476,6 +476,19 @@ static const char *const migrations[] = {
 	"  ON CONFLICT (shift_id, day, state, tax_rate) DO UPDATE\n"
 	"    SET parts = parts + excluded.parts, amount = amount + excluded.amount;\n"
 	"END;\n",
+
+	/* 6: orders the server does not know (journal_set_server_unknown): a
+	 * status or cancel answered 404 payment_not_found (a restarted
+	 * sandbox, a wrong base URL or merchant). An order has a row here
+	 * while it is so: removed when the server knows the payment again,
+	 * kept when a manager closes the order as failed
+	 * (journal_close_unknown). since: when it was first seen, Unix
+	 * seconds. A table of its own rather than columns of orders, so that
+	 * the step can run again over itself (IF NOT EXISTS). */
+	"CREATE TABLE IF NOT EXISTS orders_unknown (\n"
+	"  order_id INTEGER PRIMARY KEY REFERENCES orders(id),\n"
+	"  since    INTEGER NOT NULL\n"
+	");\n",
 };
 
 #define MIGRATIONS_COUNT ((int)(sizeof migrations / sizeof *migrations))

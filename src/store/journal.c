@@ -96,7 +96,8 @@ static const char *const method_names[] = {
 #define ORDER_SELECT                                                                       \
 	"SELECT id, merchant_order_id, shift_id, user_id, method, payer_phone, amount,"    \
 	" description, state, payment_id, qr_token, expires_at, created_at, updated_at,"   \
-	" attempts, last_error, refunded_amount, alert, length(CAST(request_body AS BLOB))" \
+	" attempts, last_error, refunded_amount, alert, length(CAST(request_body AS BLOB))," \
+	" (SELECT since FROM orders_unknown u WHERE u.order_id = orders.id)"              \
 	" FROM orders"
 
 static bool state_valid(enum journal_state s)
@@ -211,6 +212,8 @@ static bool journal_read_order(sqlite3_stmt *st, struct journal_order *o)
 	o->refunded_amount = sqlite3_column_int64(st, 16);
 	o->alert = sqlite3_column_int(st, 17) != 0;
 	o->body_len = (size_t)sqlite3_column_int64(st, 18);
+	o->server_unknown = sqlite3_column_type(st, 19) != SQLITE_NULL;
+	o->unknown_since = (time_t)sqlite3_column_int64(st, 19);
 	return known;
 }
 
@@ -851,6 +854,104 @@ store_status journal_note(store_db *db, int64_t id, int64_t user_id, const char 
 		return s;
 	}
 	return db_commit(db, err);
+}
+
+/* ---- orders the server does not know ------------------------------------------ */
+
+store_status journal_set_server_unknown(store_db *db, int64_t id, bool unknown,
+                                        const char *detail, bool *changed, store_err *err)
+{
+	struct order_head h;
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	if (changed)
+		*changed = false;
+	if ((s = db_begin(db, err)) != STORE_OK)
+		return s;
+	if ((s = journal_read_head(db, id, &h, err)) != STORE_OK)
+		goto fail;
+	if ((s = db_prepare(db,
+	                    unknown ? "INSERT OR IGNORE INTO orders_unknown (order_id, since)"
+	                              " VALUES (?1, ?2)"
+	                            : "DELETE FROM orders_unknown WHERE order_id = ?1 AND ?2 = ?2",
+	                    &st, err)) != STORE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)db_now(db));
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		s = db_fail(db, rc, "marking the order", err);
+		goto fail;
+	}
+	if (sqlite3_changes(db_sqlite(db)) == 1) {
+		char text[JOURNAL_TEXT_SIZE + 64];
+		snprintf(text, sizeof text, "%s%s%s",
+		         unknown ? "unknown to the server" : "the server knows the payment again",
+		         detail && detail[0] ? ": " : "", detail ? detail : "");
+		if ((s = journal_add_event(db, id, 0, -1, -1, text, err)) != STORE_OK)
+			goto fail;
+		if (changed)
+			*changed = true;
+	}
+	return db_commit(db, err);
+fail:
+	db_rollback(db);
+	return s;
+}
+
+store_status journal_close_unknown(store_db *db, int64_t id, int64_t approver_id,
+                                   const char *reason, store_err *err)
+{
+	struct order_head h;
+	sqlite3_stmt *st;
+	store_status s;
+	char detail[JOURNAL_TEXT_SIZE + 96];
+
+	store_err_clear(err);
+	if (!reason || !reason[0])
+		return store_set_err(err, STORE_ERR_INPUT, "closing an order needs a reason");
+	if (approver_id <= 0)
+		return store_set_err(err, STORE_ERR_INPUT, "closing an order needs a manager");
+	if ((s = db_begin(db, err)) != STORE_OK)
+		return s;
+	if ((s = journal_read_head(db, id, &h, err)) != STORE_OK)
+		goto fail;
+	if ((s = db_prepare(db, "SELECT 1 FROM orders_unknown WHERE order_id = ?1", &st, err)) !=
+	    STORE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	bool unknown = rc == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		s = db_fail(db, rc, "reading the journal", err);
+		goto fail;
+	}
+	if (h.state != JOURNAL_PENDING && h.state != JOURNAL_CREATING &&
+	    h.state != JOURNAL_ABANDONED) {
+		s = store_set_err(err, STORE_ERR_STATE, "order %s is %s: only an unfinished order can be "
+		                  "closed", h.merchant_order_id, states[h.state].name);
+		goto fail;
+	}
+	if (!unknown) {
+		s = store_set_err(err, STORE_ERR_STATE,
+		                  "order %s is not unknown to the server: reconcile settles it with the "
+		                  "server", h.merchant_order_id);
+		goto fail;
+	}
+	char why[JOURNAL_TEXT_SIZE];
+	copy_line(why, sizeof why, reason);
+	snprintf(detail, sizeof detail, "closed as failed by a manager, unknown to the server: %s", why);
+	s = journal_move_in(db, id, h.state, JOURNAL_FAILED, NULL, approver_id, detail, err);
+	if (s != STORE_OK)
+		goto fail;
+	return db_commit(db, err);
+fail:
+	db_rollback(db);
+	return s;
 }
 
 /* ---- reading -------------------------------------------------------------- */

@@ -148,6 +148,8 @@ struct journal_order {
 	int64_t refunded_amount;    /* tiyn given back so far */
 	bool alert;                 /* a late payment the cashier must settle */
 	size_t body_len;            /* bytes of the stored request body */
+	bool server_unknown;        /* the server answered 404 payment_not_found for it */
+	time_t unknown_since;       /* when it was first so (0 while the server knows it) */
 };
 
 /* The server's answer to a create, recorded with journal_set_payment or
@@ -241,6 +243,24 @@ store_status journal_note_attempt(store_db *db, int64_t id, const char *last_err
 /* Adds a note (not empty) to order id's timeline, e.g. "cancel asked". */
 store_status journal_note(store_db *db, int64_t id, int64_t user_id, const char *detail,
                           store_err *err);
+
+/* Marks order id unknown to the server (unknown: a status or cancel
+ * answered 404 payment_not_found), or known again (!unknown: the server
+ * answered about it). unknown_since keeps the first time. A change adds
+ * a note to the timeline ("unknown to the server: detail"); the same
+ * mark again changes nothing. *changed (may be NULL) says whether it
+ * changed. The state is never touched. */
+store_status journal_set_server_unknown(store_db *db, int64_t id, bool unknown,
+                                        const char *detail, bool *changed, store_err *err);
+
+/* A manager closes order id, which the server does not know, as failed:
+ * pending, creating or abandoned → failed in one transaction, the event's
+ * user the manager (approver_id, required) and its detail the reason
+ * (required, one line). STORE_ERR_STATE (nothing changed) when the order
+ * is not marked server_unknown or not in one of those states: an order
+ * the server knows is settled with the server, never by hand. */
+store_status journal_close_unknown(store_db *db, int64_t id, int64_t approver_id,
+                                   const char *reason, store_err *err);
 
 /* Order by row id, by merchant_order_id, by payment_id: STORE_OK, or
  * STORE_NOT_FOUND. */

@@ -1704,6 +1704,8 @@ static bool order_row(void *arg, sqlite3_stmt *st)
 		o->n_lines = (size_t)sqlite3_column_int64(st, 10);
 		o->n_refunds = (size_t)sqlite3_column_int64(st, 11);
 	}
+	o->server_unknown = sqlite3_column_type(st, 12) != SQLITE_NULL;
+	o->unknown_since = (time_t)sqlite3_column_int64(st, 12);
 	return true;
 }
 
@@ -1789,7 +1791,8 @@ static store_status journal_read(store_db *db, struct order_list *l, store_err *
 		"SELECT id, merchant_order_id, created_at, method, state, amount, refunded_amount,"
 		" payment_id, shift_id, user_id,"
 		" (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id),"
-		" (SELECT count(*) FROM refunds f WHERE f.order_id = o.id) FROM orders o"
+		" (SELECT count(*) FROM refunds f WHERE f.order_id = o.id),"
+		" (SELECT since FROM orders_unknown u WHERE u.order_id = o.id) FROM orders o"
 		" WHERE created_at BETWEEN ?1 AND ?2 AND (?3 IS NULL OR state = ?3)"
 		" ORDER BY created_at, id";
 	static const char lines_sql[] =
@@ -1903,7 +1906,11 @@ char *report_journal_text(const struct report_journal *j, report_tr_fn tr)
 			format_local_seconds(cell[0], sizeof cell[0], o->created_at);
 			copy_text(cell[1], sizeof cell[1], o->merchant_order_id);
 			copy_text(cell[2], sizeof cell[2], journal_method_name(o->method));
-			copy_text(cell[3], sizeof cell[3], journal_state_name(o->state));
+			if (o->server_unknown)
+				snprintf(cell[3], sizeof cell[3], "%s (%s)", journal_state_name(o->state),
+				         tr_id(tr, N_("unknown to the server")));
+			else
+				copy_text(cell[3], sizeof cell[3], journal_state_name(o->state));
 			money_format_plain(cell[4], sizeof cell[4], o->amount);
 			money_format_plain(cell[5], sizeof cell[5], o->refunded_amount);
 			copy_text(cell[6], sizeof cell[6], o->payment_id[0] ? o->payment_id : "-");
@@ -1937,7 +1944,7 @@ char *report_journal_csv(const struct report_journal *j)
 {
 	struct buf b = {0};
 	buf_str(&b, "created_at,merchant_order_id,method,state,amount,refunded_amount,payment_id,"
-	            "shift_id,user_id,lines,refunds\r\n");
+	            "server_unknown,shift_id,user_id,lines,refunds\r\n");
 	for (size_t i = 0; i < j->n_orders; i++) {
 		const struct report_order *o = &j->orders[i];
 		char t[KP_TIME_LEN], a[48], r[48];
@@ -1949,7 +1956,7 @@ char *report_journal_csv(const struct report_journal *j)
 		buf_fmt(&b, ",%s,%s,%s,%s,", journal_method_name(o->method), journal_state_name(o->state),
 		        a, r);
 		csv_field(&b, o->payment_id);
-		buf_fmt(&b, ",%lld,", (long long)o->shift_id);
+		buf_fmt(&b, ",%d,%lld,", o->server_unknown ? 1 : 0, (long long)o->shift_id);
 		if (o->user_id)
 			buf_fmt(&b, "%lld", (long long)o->user_id);
 		buf_fmt(&b, ",%zu,%zu\r\n", o->n_lines, o->n_refunds);
@@ -1985,6 +1992,11 @@ char *report_journal_json(const struct report_journal *j)
 			cJSON_AddStringToObject(x, "payment_id", o->payment_id);
 		else
 			cJSON_AddNullToObject(x, "payment_id");
+		cJSON_AddBoolToObject(x, "server_unknown", o->server_unknown);
+		if (o->server_unknown)
+			json_time(x, "unknown_since", o->unknown_since);
+		else
+			cJSON_AddNullToObject(x, "unknown_since");
 		cJSON_AddNumberToObject(x, "shift_id", (double)o->shift_id);
 		if (o->user_id)
 			cJSON_AddNumberToObject(x, "user_id", (double)o->user_id);

@@ -235,6 +235,8 @@ struct report_order {
 	int64_t amount;                  /* tiyn */
 	int64_t refunded_amount;         /* tiyn */
 	char payment_id[JOURNAL_PAYMENT_ID_SIZE]; /* "" until the server answered */
+	bool server_unknown;             /* the server answered 404 payment_not_found (journal.h) */
+	time_t unknown_since;            /* when first so; 0 when known */
 	time_t created_at;
 	size_t n_lines;                  /* lines, voided ones too */
 	size_t n_refunds;

@@ -206,7 +206,7 @@ static int scan(struct tui *t, const char *code)
 
 /* ---- drawing ------------------------------------------------------------ */
 
-static const char *state_text(const struct payflow_order *o)
+static const char *state_text(const struct payflow_watch *o)
 {
 	switch (S.pay.state) {
 	case JOURNAL_CREATING:
@@ -231,7 +231,7 @@ static void draw_qr(int y, int x)
 
 static void draw(const struct tui *t)
 {
-	const struct payflow_order *o = payflow_find(&t->pf, S.order);
+	const struct payflow_watch *o = payflow_find(&t->pf, S.order);
 	char sum[48], line[256];
 	bool qr_method = S.pay.method == JOURNAL_QR;
 	int info_w = 34, qx = 1, qy = 2;

@@ -276,31 +276,22 @@ void tui_draw_keys(const struct tui *t, const struct keybind *table)
 static void note_connection(struct tui *t, const xpay_result *res, bool health)
 {
 	enum tui_conn was = t->conn;
-	switch (res->kind) {
-	case XPAY_OK:
-	case XPAY_UNSUPPORTED:
-	case XPAY_ERR_RATE_LIMITED:
-	case XPAY_ERR_BAD_BODY:
-		t->conn = CONN_ONLINE;
-		break;
-	case XPAY_ERR_HTTP:
-		t->conn = res->http_status == 401 ? CONN_REJECTED
-		          : res->http_status >= 500 ? CONN_OFFLINE
-		                                    : CONN_ONLINE;
-		break;
-	case XPAY_ERR_CONFIG:
+	if (res->kind == XPAY_ERR_CONFIG) {
 		t->conn = CONN_UNCONFIGURED;
-		break;
-	case XPAY_ERR_CONNECT:
-	case XPAY_ERR_TIMEOUT:
-	case XPAY_ERR_TLS:
-	case XPAY_ERR_NETWORK:
-		t->conn = CONN_OFFLINE;
-		break;
-	case XPAY_ERR_INVALID:
-	case XPAY_ERR_NOMEM:
-	default:
-		return; /* nothing was learnt about the server */
+	} else if (res->kind == XPAY_ERR_HTTP && res->http_status == 401) {
+		t->conn = CONN_REJECTED;
+	} else {
+		switch (payflow_link(res)) {
+		case PAYFLOW_LINK_UP:
+			t->conn = CONN_ONLINE;
+			break;
+		case PAYFLOW_LINK_DOWN:
+			t->conn = CONN_OFFLINE;
+			break;
+		case PAYFLOW_LINK_NONE:
+		default:
+			return; /* nothing was learnt about the server */
+		}
 	}
 	if (t->conn == CONN_ONLINE) {
 		if (health || was != CONN_ONLINE)
@@ -592,7 +583,7 @@ static void wait_for_work(struct tui *t)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	int timeout = (int)(1000 - ts.tv_nsec / 1000000);
-	long due = payflow_tick(&t->pf, kp_mono_ms());
+	long due = payflow_tick(&t->pf);
 	if (due >= 0 && due < timeout)
 		timeout = (int)due;
 	struct pollfd fds[3] = {
@@ -639,7 +630,7 @@ int tui_run(struct kp_config *cfg)
 	}
 	t.printq = printq_start(cfg);
 	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	payflow_init(&t.pf, t.db, t.worker, cfg);
+	payflow_init(&t.pf, t.db, t.worker, cfg, &kp_clock_system);
 	/* every start settles what a crash or a dead network left open */
 	char resume_note[PAYFLOW_MESSAGE_SIZE];
 	size_t resumed = payflow_resume(&t.pf, resume_note, sizeof resume_note);

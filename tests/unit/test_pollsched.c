@@ -60,6 +60,32 @@ static void expiry_is_confirmed_right_after_expires_at(void **state)
 	assert_int_equal(poll_delay_ms(900000, -1000, 0, 0), 5000);
 }
 
+static void a_resend_backs_off_1_2_4_8_then_15_s(void **state)
+{
+	(void)state;
+	assert_int_equal(poll_backoff_ms(1, 0), 1000);
+	assert_int_equal(poll_backoff_ms(2, 0), 2000);
+	assert_int_equal(poll_backoff_ms(3, 0), 4000);
+	assert_int_equal(poll_backoff_ms(4, 0), 8000);
+	assert_int_equal(poll_backoff_ms(5, 0), 15000);
+	assert_int_equal(poll_backoff_ms(1000, 0), 15000);
+	assert_int_equal(poll_backoff_ms(0, 0), 1000);
+}
+
+static void a_resend_waits_at_least_retry_after(void **state)
+{
+	(void)state;
+	assert_int_equal(poll_backoff_ms(1, 20), 20000);
+	assert_int_equal(poll_backoff_ms(5, 3), 15000);
+}
+
+static void the_status_backoff_is_the_resend_backoff(void **state)
+{
+	(void)state;
+	for (int e = 1; e < 10; e++)
+		assert_int_equal(poll_delay_ms(0, LATER, e, 0), poll_backoff_ms(e, 0));
+}
+
 static void budget_of_an_unpaid_15_minute_qr(void **state)
 {
 	(void)state;
@@ -78,6 +104,9 @@ int main(void)
 		cmocka_unit_test(retry_after_is_never_undercut),
 		cmocka_unit_test(expiry_is_confirmed_right_after_expires_at),
 		cmocka_unit_test(budget_of_an_unpaid_15_minute_qr),
+		cmocka_unit_test(a_resend_backs_off_1_2_4_8_then_15_s),
+		cmocka_unit_test(a_resend_waits_at_least_retry_after),
+		cmocka_unit_test(the_status_backoff_is_the_resend_backoff),
 	};
 	return cmocka_run_group_tests_name("poll schedule", tests, NULL, NULL);
 }
