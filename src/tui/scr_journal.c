@@ -164,6 +164,8 @@ static void draw(const struct tui *t)
 	int n = rows();
 	int mw = column_width(method_at, 2, _("Method"));
 	int sw = column_width(state_at, JOURNAL_STATE_COUNT, _("State"));
+	if (draw_width(_("unknown to the server")) + 2 > sw)
+		sw = draw_width(_("unknown to the server")) + 2;
 
 	tui_draw_header(t);
 	int x = draw_text(1, 0, COLS, ROLE_INPUT, -1, false, _("Search:")) + 1;
@@ -193,7 +195,8 @@ static void draw(const struct tui *t)
 		cx += draw_text(3 + r, cx, 9, role, -1, true, when);
 		cx += draw_text(3 + r, cx, 22, role, -1, true, o->merchant_order_id);
 		cx += draw_text(3 + r, cx, mw, role, -1, true, tui_method_label(o->method));
-		cx += draw_text(3 + r, cx, sw, o->alert ? ROLE_ERROR : role, -1, true, tui_state_label(o->state));
+		cx += draw_text(3 + r, cx, sw, o->alert || o->server_unknown ? ROLE_ERROR : role, -1, true,
+		                tui_order_label(o));
 		cx += draw_text(3 + r, cx, 13, role, 1, true, sum);
 		cx += draw_text(3 + r, cx, 13, role, 1, true, o->refunded_amount ? ref : "");
 		draw_text(3 + r, cx, COLS - cx, role, -1, true, "");

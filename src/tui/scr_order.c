@@ -13,6 +13,7 @@
 #include "core/timeutil.h"
 #include "core/vat.h"
 #include "tui/draw.h"
+#include "tui/field.h"
 #include "tui/listview.h"
 #include "tui/tui_int.h"
 
@@ -22,11 +23,16 @@
 enum {
 	ACT_REFUND = ACT_SCREEN,
 	ACT_REPRINT,
+	ACT_CLOSE_UNKNOWN,
 };
+
+/* What a dialog was opened for. */
+enum { ASK_CLOSE_REASON = 1, ASK_CLOSE_APPROVAL };
 
 static const struct keybind keys[] = {
 	{KC(KEY_F(5)), ACT_REFUND, "F5", N_("Refund this order (a manager's PIN)"), N_("Refund")},
 	{KC(KEY_F(6)), ACT_REPRINT, "F6", N_("Print the order's slip and its refunds' slips"), N_("Slip")},
+	{KC(KEY_F(8)), ACT_CLOSE_UNKNOWN, "F8", N_("Close an order unknown to the server as failed (a manager's PIN and a reason)"), N_("Close")},
 	KEYS_LIST_ROWS(N_("Scroll")),
 	{KEYS_ESC, ACT_BACK, "Esc", N_("Back to the list"), N_("Back")},
 	KEYS_END,
@@ -41,6 +47,7 @@ static struct {
 	char text[TEXT_LINES][TEXT_WIDTH]; /* what is drawn, built once per load */
 	int n_text;
 	struct listview view;              /* scroll mode over text */
+	char close_reason[TUI_RESULT_TEXT]; /* why a manager closes it */
 } S;
 
 static int rows(void)
@@ -71,7 +78,12 @@ static void build_text(const struct journal_event *events, size_t n_events)
 	money_format(a, sizeof a, o->amount);
 	money_format(b, sizeof b, o->refunded_amount);
 	kp_almaty_strftime(when, sizeof when, "%d.%m.%Y %H:%M:%S", o->created_at);
-	add("%s  %s  %s", o->merchant_order_id, tui_state_label(o->state), a);
+	add("%s  %s  %s", o->merchant_order_id, tui_order_label(o), a);
+	if (o->server_unknown && !journal_state_final(o->state)) {
+		kp_almaty_strftime(when, sizeof when, "%d.%m.%Y %H:%M", o->unknown_since);
+		add(_("The server does not know this payment (since %s): a manager closes it as failed with F8"),
+		    when);
+	}
 	add("%s %s   %s %s%s%s", _("payment"), o->payment_id[0] ? o->payment_id : "—", _("method"),
 	    tui_method_label(o->method), o->payer_phone[0] ? " " : "", o->payer_phone);
 	add("%s %s   %s %s", _("created"), when, _("refunded"), b);
@@ -115,6 +127,18 @@ static void build_text(const struct journal_event *events, size_t n_events)
 		money_format(a, sizeof a, r->amount);
 		add(" %s %s %s %s  %s", when, r->merchant_refund_id, refunds_state_name(r->state), a, r->reason);
 	}
+}
+
+static bool check_reason(const char *text, struct tui_result *r, char *why, size_t size)
+{
+	while (*text == ' ')
+		text++;
+	if (!*text) {
+		snprintf(why, size, "%s", _("Type the reason"));
+		return false;
+	}
+	snprintf(r->text, sizeof r->text, "%s", text);
+	return true;
 }
 
 static void free_order(void)
@@ -194,6 +218,20 @@ static int key(struct tui *t, int key)
 	case ACT_REPRINT:
 		reprint(t);
 		return TUI_REDRAW;
+	case ACT_CLOSE_UNKNOWN: {
+		if (!S.order.server_unknown || journal_state_final(S.order.state)) {
+			tui_message(t, ROLE_ERROR, "%s", _("Only an order unknown to the server is closed by hand"));
+			tui_bell(t, 1);
+			return TUI_REDRAW;
+		}
+		struct dlg_field_arg arg = {
+			.asked = ASK_CLOSE_REASON, .title = _("Close as failed"), .prompt = _("Reason:"),
+			.hint = _("Why the order is closed: it goes into its timeline"),
+			.kind = FIELD_TEXT, .max_chars = 200, .text = "", .check = check_reason,
+		};
+		tui_open(t, &dlg_field, &arg);
+		return TUI_REDRAW;
+	}
 	case ACT_BACK: {
 		struct tui_result r = {.kind = RESULT_OK};
 		tui_close(t, &r);
@@ -204,10 +242,27 @@ static int key(struct tui *t, int key)
 	}
 }
 
-/* A refund sent from the dialog, or moved by the worker: show it. */
+/* A refund sent from the dialog; a reason, then a manager, to close an
+ * order the server does not know. */
 static void result(struct tui *t, const struct tui_result *r)
 {
-	(void)r;
+	char message[PAYFLOW_MESSAGE_SIZE];
+	if (r->asked == ASK_CLOSE_REASON && r->kind == RESULT_OK) {
+		snprintf(S.close_reason, sizeof S.close_reason, "%s", r->text);
+		struct dlg_approve_arg arg = {.asked = ASK_CLOSE_APPROVAL,
+		                              .what = _("Closing the order as failed")};
+		tui_open(t, &dlg_approve, &arg);
+		return;
+	}
+	if (r->asked == ASK_CLOSE_APPROVAL && r->kind == RESULT_OK) {
+		struct payflow_changes ch;
+		if (payflow_close_unknown(&t->pf, S.order.id, r->user_id, S.close_reason, &ch, message,
+		                          sizeof message))
+			tui_message(t, ROLE_INFO, _("Order %s closed as failed (by %s)"), S.order.merchant_order_id,
+			            r->user_name);
+		else
+			tui_message(t, ROLE_ERROR, "%s", message);
+	}
 	load(t, S.order.id);
 }
 

@@ -208,6 +208,8 @@ static int scan(struct tui *t, const char *code)
 
 static const char *state_text(const struct payflow_watch *o)
 {
+	if (S.pay.server_unknown || (o && o->unknown))
+		return _("unknown to the server: Esc, then a manager closes it from the journal (F9)");
 	switch (S.pay.state) {
 	case JOURNAL_CREATING:
 		return _("creating…");
@@ -260,7 +262,9 @@ static void draw(const struct tui *t)
 
 	if (S.outcome == PAY_LIVE) {
 		long left = payflow_seconds_left(&t->pf, &S.pay, time(NULL));
-		enum theme_role role = S.pay.state == JOURNAL_CREATING ? ROLE_STATUS_WARN : ROLE_INFO;
+		enum theme_role role = S.pay.server_unknown || (o && o->unknown) ? ROLE_ERROR
+		                       : S.pay.state == JOURNAL_CREATING       ? ROLE_STATUS_WARN
+		                                                               : ROLE_INFO;
 		draw_text(y++, ix, iw, role, -1, true, state_text(o));
 		if (left >= 0)
 			draw_textf(y++, ix, iw, left < 60 ? ROLE_ERROR : ROLE_TOTAL, -1, true, _("Time left %02ld:%02ld"),

@@ -206,6 +206,13 @@ const char *tui_state_label(enum journal_state s)
 	}
 }
 
+const char *tui_order_label(const struct journal_order *o)
+{
+	if (o->server_unknown && !journal_state_final(o->state))
+		return _("unknown to the server");
+	return tui_state_label(o->state);
+}
+
 const char *tui_method_label(enum journal_method m)
 {
 	return m == JOURNAL_PHONE ? _("phone") : _("QR");

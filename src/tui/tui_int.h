@@ -187,6 +187,9 @@ void tui_draw_keys(const struct tui *t, const struct keybind *table);
 
 /* A state as the cashier reads it. */
 const char *tui_state_label(enum journal_state s);
+/* An order's state as the cashier reads it: "unknown to the server"
+ * when the server does not know it. */
+const char *tui_order_label(const struct journal_order *o);
 /* A method as the cashier reads it. */
 const char *tui_method_label(enum journal_method m);
 
