@@ -98,7 +98,6 @@ static int try_pin(struct tui *t)
 
 static int key(struct tui *t, int key)
 {
-	char why[160];
 	switch (keys_lookup(keys, key)) {
 	case ACT_BACK: {
 		struct tui_result r = {.kind = RESULT_CANCELLED, .asked = S.asked};
@@ -115,15 +114,7 @@ static int key(struct tui *t, int key)
 	default:
 		break;
 	}
-	switch (field_key(&S.pin, key, why, sizeof why)) {
-	case FIELD_REFUSED:
-		tui_message(t, ROLE_ERROR, "%s", why);
-		return TUI_REDRAW;
-	case FIELD_CHANGED:
-		return TUI_REDRAW;
-	default:
-		return TUI_HANDLED;
-	}
+	return tui_field_key(t, &S.pin, key, NULL);
 }
 
 static void draw(const struct tui *t)
@@ -143,12 +134,6 @@ static void draw(const struct tui *t)
 	draw_text(y + h - 1, x + 2, w - 4, ROLE_DIALOG_TITLE, -1, false, _(" Enter approve · Esc cancel "));
 }
 
-static const struct keybind *table(const struct tui *t)
-{
-	(void)t;
-	return keys;
-}
-
 const struct screen dlg_approve = {
 	.name = "approve",
 	.flags = SCREEN_DIALOG,
@@ -156,5 +141,5 @@ const struct screen dlg_approve = {
 	.leave = leave,
 	.key = key,
 	.draw = draw,
-	.keys = table,
+	.keytable = keys,
 };

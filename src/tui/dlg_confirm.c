@@ -54,17 +54,11 @@ static void draw(const struct tui *t)
 	draw_text(y + h - 1, x + 2, w - 4, ROLE_DIALOG_TITLE, -1, false, _(" Enter yes · Esc no "));
 }
 
-static const struct keybind *table(const struct tui *t)
-{
-	(void)t;
-	return keys;
-}
-
 const struct screen dlg_confirm = {
 	.name = "confirm",
 	.flags = SCREEN_DIALOG,
 	.enter = enter,
 	.key = key,
 	.draw = draw,
-	.keys = table,
+	.keytable = keys,
 };

@@ -66,17 +66,7 @@ static int key(struct tui *t, int key)
 	default:
 		break;
 	}
-	switch (field_key(&S.field, key, why, sizeof why)) {
-	case FIELD_REFUSED:
-		tui_message(t, ROLE_ERROR, "%s", why);
-		tui_bell(t, 1);
-		return TUI_REDRAW;
-	case FIELD_CHANGED:
-		return TUI_REDRAW;
-	case FIELD_IGNORED:
-	default:
-		return TUI_HANDLED;
-	}
+	return tui_field_key(t, &S.field, key, NULL);
 }
 
 static void draw(const struct tui *t)
@@ -90,12 +80,6 @@ static void draw(const struct tui *t)
 	draw_text(y + h - 1, x + 2, w - 4, ROLE_DIALOG_TITLE, -1, false, _(" Enter OK · Esc cancel "));
 }
 
-static const struct keybind *table(const struct tui *t)
-{
-	(void)t;
-	return keys;
-}
-
 const struct screen dlg_field = {
 	.name = "field",
 	.flags = SCREEN_DIALOG,
@@ -103,5 +87,5 @@ const struct screen dlg_field = {
 	.leave = leave,
 	.key = key,
 	.draw = draw,
-	.keys = table,
+	.keytable = keys,
 };

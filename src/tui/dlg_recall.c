@@ -93,12 +93,6 @@ static void draw(const struct tui *t)
 	draw_text(y + h - 1, x + 2, w - 4, ROLE_DIALOG_TITLE, -1, false, _(" Enter recall · Esc close "));
 }
 
-static const struct keybind *table(const struct tui *t)
-{
-	(void)t;
-	return keys;
-}
-
 const struct screen dlg_recall = {
 	.name = "recall",
 	.flags = SCREEN_DIALOG,
@@ -106,5 +100,5 @@ const struct screen dlg_recall = {
 	.leave = leave,
 	.key = key,
 	.draw = draw,
-	.keys = table,
+	.keytable = keys,
 };

@@ -251,7 +251,6 @@ static const struct keybind *table(const struct tui *t)
 
 static int key(struct tui *t, int key)
 {
-	char why[160];
 	int a = keys_lookup(table(t), key);
 
 	if (S.focus == FOCUS_LINES && listview_key(&S.list, a, list_rows()))
@@ -298,16 +297,7 @@ static int key(struct tui *t, int key)
 		return TUI_REDRAW;
 	}
 	struct field *f = S.focus == FOCUS_REASON ? &S.reason : &S.amount;
-	switch (field_key(f, key, why, sizeof why)) {
-	case FIELD_REFUSED:
-		tui_message(t, ROLE_ERROR, "%s", why);
-		tui_bell(t, 1);
-		return TUI_REDRAW;
-	case FIELD_CHANGED:
-		return TUI_REDRAW;
-	default:
-		return TUI_HANDLED;
-	}
+	return tui_field_key(t, f, key, NULL);
 }
 
 static void draw(const struct tui *t)

@@ -57,7 +57,6 @@ static void enter(struct tui *t, const void *arg)
 
 static int key(struct tui *t, int key)
 {
-	char why[160];
 	int a = keys_lookup(keys, key);
 
 	if (listview_key(&S.list, a, rows()))
@@ -76,16 +75,11 @@ static int key(struct tui *t, int key)
 		tui_close(t, &r);
 		return TUI_REDRAW;
 	}
-	switch (field_key(&S.text, key, why, sizeof why)) {
-	case FIELD_CHANGED:
+	bool changed;
+	int flags = tui_field_key(t, &S.text, key, &changed);
+	if (changed)
 		run(t);
-		return TUI_REDRAW;
-	case FIELD_REFUSED:
-		tui_message(t, ROLE_ERROR, "%s", why);
-		return TUI_REDRAW;
-	default:
-		return TUI_HANDLED;
-	}
+	return flags;
 }
 
 static void draw(const struct tui *t)
@@ -116,17 +110,11 @@ static void draw(const struct tui *t)
 	(void)t;
 }
 
-static const struct keybind *table(const struct tui *t)
-{
-	(void)t;
-	return keys;
-}
-
 const struct screen dlg_search = {
 	.name = "search",
 	.flags = SCREEN_DIALOG,
 	.enter = enter,
 	.key = key,
 	.draw = draw,
-	.keys = table,
+	.keytable = keys,
 };

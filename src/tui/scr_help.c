@@ -123,7 +123,7 @@ static int walk(int cols, size_t first, int y, int x, int rows)
 static void enter(struct tui *t, const void *arg)
 {
 	const struct screen *of = arg;
-	S.n = keys_help_entries(of->keys(t), S.entries, HELP_ENTRIES_MAX);
+	S.n = keys_help_entries(tui_keys_of(t, of), S.entries, HELP_ENTRIES_MAX);
 	if (S.n > HELP_ENTRIES_MAX)
 		S.n = HELP_ENTRIES_MAX;
 	S.esc_digits = of->flags & SCREEN_ESC_DIGITS;
@@ -161,16 +161,10 @@ static void draw(const struct tui *t)
 	tui_draw_keys(t, keys);
 }
 
-static const struct keybind *table(const struct tui *t)
-{
-	(void)t;
-	return keys;
-}
-
 const struct screen scr_help = {
 	.name = "help",
 	.enter = enter,
 	.key = key,
 	.draw = draw,
-	.keys = table,
+	.keytable = keys,
 };

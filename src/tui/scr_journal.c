@@ -80,7 +80,6 @@ static void leave(struct tui *t)
 
 static int key(struct tui *t, int key)
 {
-	char why[160];
 	int a = keys_lookup(keys, key);
 
 	if (listview_key(&S.list, a, rows()))
@@ -111,16 +110,11 @@ static int key(struct tui *t, int key)
 	default:
 		break;
 	}
-	switch (field_key(&S.search, key, why, sizeof why)) {
-	case FIELD_CHANGED:
+	bool changed;
+	int flags = tui_field_key(t, &S.search, key, &changed);
+	if (changed)
 		reload(t);
-		return TUI_REDRAW;
-	case FIELD_REFUSED:
-		tui_message(t, ROLE_ERROR, "%s", why);
-		return TUI_REDRAW;
-	default:
-		return TUI_HANDLED;
-	}
+	return flags;
 }
 
 /* Back from an order, or a payment or refund moved: the list follows. */
@@ -207,19 +201,13 @@ static void draw(const struct tui *t)
 	tui_draw_keys(t, keys);
 }
 
-static const struct keybind *table(const struct tui *t)
-{
-	(void)t;
-	return keys;
-}
-
 const struct screen scr_journal = {
 	.name = "journal",
 	.enter = enter,
 	.leave = leave,
 	.key = key,
 	.draw = draw,
-	.keys = table,
+	.keytable = keys,
 	.result = result,
 	.changed = changed,
 };

@@ -140,7 +140,6 @@ static int try_pin(struct tui *t)
 
 static int key(struct tui *t, int key)
 {
-	char why[160];
 	int a = keys_lookup(keys, key);
 
 	if (listview_key(&S.list, a, list_rows())) {
@@ -163,17 +162,11 @@ static int key(struct tui *t, int key)
 	default:
 		break;
 	}
-	switch (field_key(&S.pin, key, why, sizeof why)) {
-	case FIELD_CHANGED:
+	bool changed;
+	int flags = tui_field_key(t, &S.pin, key, &changed);
+	if (changed)
 		t->msg.text[0] = '\0';
-		return TUI_REDRAW;
-	case FIELD_REFUSED:
-		tui_message(t, ROLE_ERROR, "%s", why);
-		return TUI_REDRAW;
-	case FIELD_IGNORED:
-	default:
-		return TUI_HANDLED;
-	}
+	return flags;
 }
 
 static void draw(const struct tui *t)
@@ -209,12 +202,6 @@ static void draw(const struct tui *t)
 	tui_draw_keys(t, keys);
 }
 
-static const struct keybind *table(const struct tui *t)
-{
-	(void)t;
-	return keys;
-}
-
 const struct screen scr_login = {
 	.name = "login",
 	.flags = SCREEN_TYPED_SCANS | SCREEN_ESC_DIGITS,
@@ -222,5 +209,5 @@ const struct screen scr_login = {
 	.leave = leave,
 	.key = key,
 	.draw = draw,
-	.keys = table,
+	.keytable = keys,
 };

@@ -240,18 +240,12 @@ static void draw(const struct tui *t)
 	tui_draw_keys(t, keys);
 }
 
-static const struct keybind *table(const struct tui *t)
-{
-	(void)t;
-	return keys;
-}
-
 const struct screen scr_reports = {
 	.name = "reports",
 	.enter = enter,
 	.leave = leave,
 	.key = key,
 	.draw = draw,
-	.keys = table,
+	.keytable = keys,
 	.result = result,
 };

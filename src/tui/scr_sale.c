@@ -513,7 +513,6 @@ static int act(struct tui *t, int a)
 
 static int key(struct tui *t, int key)
 {
-	char why[160];
 	bool typing = !field_empty(&S.input);
 	int a = keys_lookup(keys, key);
 
@@ -530,15 +529,7 @@ static int key(struct tui *t, int key)
 	/* + and - are part of what is typed ("GR-0001", "3*") */
 	if (a != ACT_NONE && !(typing && (a == ACT_ONE_MORE || a == ACT_ONE_LESS)))
 		return act(t, a);
-	switch (field_key(&S.input, key, why, sizeof why)) {
-	case FIELD_CHANGED:
-		return TUI_REDRAW;
-	case FIELD_REFUSED:
-		return refuse(t, why);
-	case FIELD_IGNORED:
-	default:
-		return TUI_HANDLED;
-	}
+	return tui_field_key(t, &S.input, key, NULL);
 }
 
 static void result(struct tui *t, const struct tui_result *r)
@@ -746,19 +737,13 @@ static void draw(const struct tui *t)
 	tui_draw_keys(t, keys);
 }
 
-static const struct keybind *table(const struct tui *t)
-{
-	(void)t;
-	return keys;
-}
-
 const struct screen scr_sale = {
 	.name = "sale",
 	.flags = SCREEN_TYPED_SCANS | SCREEN_ESC_DIGITS,
 	.enter = enter,
 	.key = key,
 	.draw = draw,
-	.keys = table,
+	.keytable = keys,
 	.result = result,
 	.scan = scan,
 };

@@ -24,6 +24,7 @@
 #include "core/timeutil.h"
 #include "store/events.h"
 #include "tui/draw.h"
+#include "tui/field.h"
 #include "tui/scan.h"
 #include "tui/tui_int.h"
 
@@ -43,6 +44,11 @@ const struct screen *tui_under(const struct tui *t, const struct screen *s)
 		if (t->stack[i] == s)
 			return t->stack[i - 1];
 	return NULL;
+}
+
+const struct keybind *tui_keys_of(const struct tui *t, const struct screen *s)
+{
+	return s->keys ? s->keys(t) : s->keytable;
 }
 
 void tui_open(struct tui *t, const struct screen *s, const void *arg)
@@ -216,6 +222,26 @@ const char *tui_order_label(const struct journal_order *o)
 const char *tui_method_label(enum journal_method m)
 {
 	return m == JOURNAL_PHONE ? _("phone") : _("QR");
+}
+
+int tui_field_key(struct tui *t, struct field *f, int key, bool *changed)
+{
+	char why[160];
+	if (changed)
+		*changed = false;
+	switch (field_key(f, key, why, sizeof why)) {
+	case FIELD_CHANGED:
+		if (changed)
+			*changed = true;
+		return TUI_REDRAW;
+	case FIELD_REFUSED:
+		tui_message(t, ROLE_ERROR, "%s", why);
+		tui_bell(t, 1);
+		return TUI_REDRAW;
+	case FIELD_IGNORED:
+	default:
+		return TUI_HANDLED;
+	}
 }
 
 /* ---- the rows every screen shares ------------------------------------------ */

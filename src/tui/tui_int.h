@@ -16,7 +16,9 @@
  *   key(t, key)       one key (keys_normalize'd); returns TUI_* flags.
  *                     Key handlers never draw.
  *   draw(t)           draws it; changes no state, allocates nothing
- *   keys(t)           the key table in force now: the bar and the help
+ *   keys(t)           the key table in force now (the bar and the help),
+ *                     for screens whose table changes; the others name
+ *                     theirs in .keytable
  *   result(t, r)      a dialog it opened has answered
  *   changed(t, ch)    payments or refunds moved (payflow changes), on
  *                     every screen of the stack, bottom first
@@ -90,6 +92,7 @@ struct screen {
 	void (*leave)(struct tui *t);
 	int (*key)(struct tui *t, int key);
 	void (*draw)(const struct tui *t);
+	const struct keybind *keytable; /* the key table, when it never changes */
 	const struct keybind *(*keys)(const struct tui *t);
 	void (*result)(struct tui *t, const struct tui_result *r);
 	void (*changed)(struct tui *t, const struct payflow_changes *ch);
@@ -156,6 +159,9 @@ void tui_switch(struct tui *t, const struct screen *s, const void *arg);
  * say) through its result hook. */
 void tui_close(struct tui *t, const struct tui_result *r);
 
+/* The key table s has in force now. */
+const struct keybind *tui_keys_of(const struct tui *t, const struct screen *s);
+
 /* The screen in front, and the one under it (NULL at the bottom). */
 const struct screen *tui_front(const struct tui *t);
 const struct screen *tui_under(const struct tui *t, const struct screen *s);
@@ -178,6 +184,13 @@ bool tui_print(struct tui *t, const char *text, const char *what);
 void tui_print_refund_slip(struct tui *t, int64_t refund_row);
 /* Rereads the late payments waiting for the cashier. */
 void tui_load_alerts(struct tui *t);
+
+struct field;
+/* A key for one of the screen's fields: a character the field refuses is
+ * said on the message line (with the bell). Returns TUI_REDRAW when the
+ * field changed or refused, TUI_HANDLED when the key was not for it;
+ * *changed (may be NULL) is whether the text or cursor moved. */
+int tui_field_key(struct tui *t, struct field *f, int key, bool *changed);
 
 /* The rows every screen shares: the header (row 0), the message line,
  * and the key bar of the screen's table (the last row). */
