@@ -19,7 +19,8 @@ DEB_cmocka       := libcmocka-dev
 DEB_libmicrohttpd:= libmicrohttpd-dev
 DEB_libcrypto    := libssl-dev
 # tools the tests and benches drive (command → package)
-TOOLS      := pkg-config:pkg-config tmux:tmux curl:curl wrk:wrk openssl:openssl msgfmt:gettext sqlite3:sqlite3 python3:python3 zbarimg:zbar-tools
+TOOLS      := pkg-config:pkg-config tmux:tmux curl:curl wrk:wrk openssl:openssl msgfmt:gettext sqlite3:sqlite3 python3:python3 zbarimg:zbar-tools \
+              man:man-db groff:groff-base
 
 WARN       := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
               -Wformat=2 -Wwrite-strings -Werror
@@ -188,9 +189,12 @@ bench: deps
 	@tests/bench/run.sh $(POS) $(SBX)
 
 # ---- install ---------------------------------------------------------------
+MAN1       := data/kaspi-pos.1 data/kaspi-sandbox.1
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kaspi-pos/themes
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kaspi-pos/themes \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(POS) $(SBX) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 data/config.example.ini $(DESTDIR)$(PREFIX)/share/kaspi-pos/
 	for l in $(LINGUAS); do install -d $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES; \
 	  install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/kaspi-pos.mo $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/; done
@@ -199,6 +203,7 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/kaspi-pos $(DESTDIR)$(PREFIX)/bin/kaspi-sandbox
 	rm -rf $(DESTDIR)$(PREFIX)/share/kaspi-pos
+	rm -f $(patsubst data/%,$(DESTDIR)$(PREFIX)/share/man/man1/%,$(MAN1))
 	for l in $(LINGUAS); do rm -f $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/kaspi-pos.mo; done
 
 clean:

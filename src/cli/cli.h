@@ -26,6 +26,12 @@ struct cli_ctx {
  * each. Returns false (after printing) when the config is unusable. */
 bool cli_load_config(struct cli_ctx *ctx);
 
+/* Prints the usage of the subcommand called name on standard error, in
+ * the user's language, and returns EXIT_USAGE: what a subcommand does on
+ * arguments it cannot take. (COMMAND --help is answered before the
+ * subcommand runs.) */
+int cli_usage(const char *name);
+
 int cmd_health(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_catalog(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_user(struct cli_ctx *ctx, int argc, char **argv);

@@ -5,19 +5,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/i18n.h"
 #include "cli/cli.h"
 #include "cli/cli_store.h"
 #include "core/money.h"
+#include "core/text.h"
 #include "store/catalog.h"
 
 #define FIND_MAX 20          /* matches printed */
 #define PRICE_COLUMNS 14     /* width of the price column, in characters */
-
-static void catalog_usage(void)
-{
-	fprintf(stderr, "usage: kaspi-pos catalog import FILE.csv\n"
-	                "       kaspi-pos catalog find TEXT\n");
-}
 
 /* Prints one import problem as "FILE:LINE: message", as compilers do. */
 static void print_problem(void *arg, long line, const char *message)
@@ -40,8 +36,8 @@ static int catalog_import(struct cli_ctx *ctx, const char *path)
 		fprintf(stderr, "kaspi-pos: %s\n", err.message);
 		return cli_store_exit(st);
 	}
-	printf("imported %ld products (%ld new, %ld updated, %ld removed)\n", stats.rows, stats.added,
-	       stats.updated, stats.removed);
+	printf(_("imported %ld products (%ld new, %ld updated, %ld removed)\n"), stats.rows,
+	       stats.added, stats.updated, stats.removed);
 	return 0;
 }
 
@@ -55,16 +51,21 @@ static int text_width(const char *s)
 }
 
 /* One match: sku, barcode, price, VAT rate, then the names (last, since
- * their widths vary). */
+ * their widths vary). The texts came from a CSV file of anyone's making:
+ * made safe for the terminal. */
 static void print_product(const struct kp_product *p)
 {
-	char price[48];
+	char price[48], sku[KP_TEXT_SAFE_SIZE(sizeof p->sku)];
+	char name_ru[KP_TEXT_SAFE_SIZE(sizeof p->name_ru)], name_kk[KP_TEXT_SAFE_SIZE(sizeof p->name_kk)];
 	money_format(price, sizeof price, p->price);
+	kp_text_safe(sku, sizeof sku, p->sku);
+	kp_text_safe(name_ru, sizeof name_ru, p->name_ru);
+	kp_text_safe(name_kk, sizeof name_kk, p->name_kk);
 	int pad = PRICE_COLUMNS - text_width(price);
-	printf("%-10s %-13s %*s%s %3d%%  %s", p->sku, p->barcode[0] ? p->barcode : "-",
-	       pad > 0 ? pad : 0, "", price, p->tax_rate, p->name_ru);
-	if (p->name_kk[0] && strcmp(p->name_kk, p->name_ru) != 0)
-		printf(" / %s", p->name_kk);
+	printf("%-10s %-13s %*s%s %3d%%  %s", sku, p->barcode[0] ? p->barcode : "-",
+	       pad > 0 ? pad : 0, "", price, p->tax_rate, name_ru);
+	if (name_kk[0] && strcmp(name_kk, name_ru) != 0)
+		printf(" / %s", name_kk);
 	printf("\n");
 }
 
@@ -80,7 +81,7 @@ static int catalog_find_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	for (int i = 0; i < argc; i++) { /* the words, as one search text */
 		int w = snprintf(text + used, sizeof text - used, "%s%s", i ? " " : "", argv[i]);
 		if (w < 0 || (size_t)w >= sizeof text - used) {
-			fprintf(stderr, "kaspi-pos: the search text is too long\n");
+			fprintf(stderr, "kaspi-pos: %s\n", _("the search text is too long"));
 			return EXIT_USAGE;
 		}
 		used += (size_t)w;
@@ -99,10 +100,10 @@ static int catalog_find_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (n == 0) {
 		if (total == 0)
-			fprintf(stderr, "the catalog is empty: load one with kaspi-pos catalog import "
-			                "FILE.csv\n");
+			fprintf(stderr, "%s\n", _("the catalog is empty: load one with kaspi-pos catalog "
+			                          "import FILE.csv"));
 		else
-			fprintf(stderr, "nothing in the catalog matches \"%s\"\n", text);
+			fprintf(stderr, _("nothing in the catalog matches \"%s\"\n"), text);
 		return 1;
 	}
 	for (int i = 0; i < n; i++)
@@ -116,6 +117,5 @@ int cmd_catalog(struct cli_ctx *ctx, int argc, char **argv)
 		return catalog_import(ctx, argv[1]);
 	if (argc >= 2 && strcmp(argv[0], "find") == 0)
 		return catalog_find_cmd(ctx, argc - 1, argv + 1);
-	catalog_usage();
-	return EXIT_USAGE;
+	return cli_usage("catalog");
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/apiclient.h"
+#include "app/i18n.h"
 #include "cli/cli.h"
 
 /* A skew beyond this makes countdowns and expiry times visibly wrong. */
@@ -16,10 +17,8 @@ int cmd_health(struct cli_ctx *ctx, int argc, char **argv)
 	xpay_health health;
 
 	(void)argv;
-	if (argc > 0) {
-		fprintf(stderr, "usage: kaspi-pos health\n");
-		return EXIT_USAGE;
-	}
+	if (argc > 0)
+		return cli_usage("health");
 	if (!cli_load_config(ctx)) /* health answers 0 or 3: a bad setting is "not ok" too */
 		return EXIT_API;
 
@@ -35,23 +34,26 @@ int cmd_health(struct cli_ctx *ctx, int argc, char **argv)
 		return EXIT_API;
 	}
 
-	printf("status:     %s\n", health.status);
-	printf("version:    %s\n", health.version[0] ? health.version : "(not given)");
-	printf("round trip: %ld ms\n", res.round_trip_ms);
+	/* status and version come made safe for the terminal (net/xpay.c) */
+	printf(_("status:     %s\n"), health.status);
+	printf(_("version:    %s\n"), health.version[0] ? health.version : _("(not given)"));
+	printf(_("round trip: %ld ms\n"), res.round_trip_ms);
 	if (res.has_skew)
-		printf("clock skew: %+ld s (server %s)\n", res.skew_s,
-		       res.skew_s > 0 ? "ahead" : res.skew_s < 0 ? "behind" : "in step");
+		printf(res.skew_s > 0   ? _("clock skew: %+ld s (server ahead)\n")
+		       : res.skew_s < 0 ? _("clock skew: %+ld s (server behind)\n")
+		                        : _("clock skew: %+ld s (server in step)\n"),
+		       res.skew_s);
 	else
-		printf("clock skew: unknown (no Date header)\n");
+		printf("%s\n", _("clock skew: unknown (no Date header)"));
 
 	if (strcmp(health.status, "ok") != 0) {
-		fprintf(stderr, "the service reports \"%s\": payments may fail, try again later\n",
+		fprintf(stderr, _("the service reports \"%s\": payments may fail, try again later\n"),
 		        health.status);
 		return EXIT_API;
 	}
 	if (res.has_skew && labs(res.skew_s) > SKEW_WARN_S)
-		fprintf(stderr, "warning: this computer's clock is %ld s off the server's: set the time "
-		                "(countdowns are corrected meanwhile)\n",
+		fprintf(stderr, _("warning: this computer's clock is %ld s off the server's: set the time "
+		                  "(countdowns are corrected meanwhile)\n"),
 		        labs(res.skew_s));
 	return 0;
 }

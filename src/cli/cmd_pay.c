@@ -21,7 +21,9 @@
 #include "cli/cli_store.h"
 #include "core/clock.h"
 #include "core/money.h"
+#include "core/text.h"
 #include "core/timeutil.h"
+#include "core/validate.h"
 #include "store/journal.h"
 #include "store/refunds.h"
 #include "store/shifts.h"
@@ -95,7 +97,10 @@ static void charge_show(struct charge *c, const struct journal_order *o)
 		} else {
 			fprintf(stderr, "%s\n", err);
 		}
-		printf("%s\n", o->qr_token);
+		/* the QR encodes the server's token exactly; the line shows it safe */
+		char token[KP_TEXT_SAFE_SIZE(sizeof o->qr_token)];
+		kp_text_safe(token, sizeof token, o->qr_token);
+		printf("%s\n", token);
 	} else if (o->method == JOURNAL_PHONE) {
 		printf(_("a payment request went to %s: the buyer confirms it in the Kaspi app\n"),
 		       o->payer_phone);
@@ -163,14 +168,13 @@ static void charge_change(void *arg, const struct payflow_change *ch, const stru
 
 static int charge_usage(void)
 {
-	fprintf(stderr, "usage: kaspi-pos charge AMOUNT [--method qr|phone] [--phone +77XXXXXXXXX] "
-	                "[--description TEXT] [--no-wait]\n");
-	return EXIT_USAGE;
+	return cli_usage("charge");
 }
 
 int cmd_charge(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const char *amount_text = NULL, *phone = NULL, *description = NULL;
+	char phone_buf[KP_PHONE_SIZE];
 	enum journal_method method = JOURNAL_QR;
 	bool no_wait = false;
 	int64_t amount;
@@ -206,6 +210,14 @@ int cmd_charge(struct cli_ctx *ctx, int argc, char **argv)
 		        amount_text);
 		return EXIT_USAGE;
 	}
+	if (phone && !kp_phone_normalize(phone, phone_buf, sizeof phone_buf)) {
+		fprintf(stderr, "kaspi-pos: %s: \"%s\"\n",
+		        _("the phone is 10 digits after +7 or 8, like +7 705 123 45 67 or 8 705 123 45 67"),
+		        phone);
+		return EXIT_USAGE;
+	}
+	if (phone)
+		phone = phone_buf; /* +77XXXXXXXXX */
 	if (phone && method != JOURNAL_PHONE)
 		method = JOURNAL_PHONE;
 	if (method == JOURNAL_PHONE && !phone) {
@@ -300,10 +312,8 @@ static void print_time(const char *label, time_t t)
 
 int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 {
-	if (argc != 1) {
-		fprintf(stderr, "usage: kaspi-pos status ORDER_OR_PAYMENT_ID\n");
-		return EXIT_USAGE;
-	}
+	if (argc != 1)
+		return cli_usage("status");
 	int rc;
 	store_db *db = cli_store_open(ctx, &rc);
 	if (!db)
@@ -330,8 +340,11 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		print_time("created", o.created_at);
 		print_time("expires", o.expires_at);
 		printf("  %-14s %d\n", "create sends", o.attempts);
-		if (o.last_error[0])
-			printf("  %-14s %s\n", "last error", o.last_error);
+		char text[KP_TEXT_SAFE_SIZE(JOURNAL_TEXT_SIZE)]; /* journal texts came from servers */
+		if (o.last_error[0]) {
+			kp_text_safe(text, sizeof text, o.last_error);
+			printf("  %-14s %s\n", "last error", text);
+		}
 		if (o.refunded_amount) {
 			money_format(sum, sizeof sum, o.refunded_amount);
 			printf("  %-14s %s\n", "refunded", sum);
@@ -342,10 +355,11 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 			for (size_t i = 0; i < n; i++) {
 				char at[KP_TIME_LEN];
 				kp_time_format(ev[i].at, at, sizeof at);
+				kp_text_safe(text, sizeof text, ev[i].detail);
 				if (ev[i].kind == JOURNAL_EVENT_STATE)
-					printf("  %s  → %-12s %s\n", at, journal_state_name(ev[i].to), ev[i].detail);
+					printf("  %s  → %-12s %s\n", at, journal_state_name(ev[i].to), text);
 				else
-					printf("  %s    %s\n", at, ev[i].detail);
+					printf("  %s    %s\n", at, text);
 			}
 			free(ev);
 		}
@@ -376,7 +390,7 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 	xpay_client_free(client);
 	money_format(sum, sizeof sum, p.amount);
 	printf("%s\n", _("server:"));
-	printf("  %-14s %s\n", "status", p.status_text);
+	printf("  %-14s %s\n", "status", p.status_text); /* made safe by net/xpay.c */
 	printf("  %-14s %s\n", "amount", sum);
 	money_format(sum, sizeof sum, p.refunded_amount);
 	printf("  %-14s %s\n", "refunded", sum);
@@ -438,15 +452,6 @@ static void settle_change(void *arg, const struct payflow_change *ch, const stru
 	}
 }
 
-static int reconcile_usage(void)
-{
-	fprintf(stderr, "usage: kaspi-pos reconcile\n"
-	                "       kaspi-pos reconcile --close ORDER_ID --reason TEXT [--user NAME]\n"
-	                "  --close: a manager closes an order unknown to the server as failed "
-	                "(needs a manager PIN)\n");
-	return EXIT_USAGE;
-}
-
 /* `reconcile --close ORDER --reason TEXT [--user NAME]`: a manager closes
  * an order the server does not know as failed. The order must be marked
  * unknown to the server (else exit 1, no PIN asked); then the PIN; then
@@ -506,11 +511,11 @@ int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)
 		else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc)
 			user = argv[++i];
 		else
-			return reconcile_usage();
+			return cli_usage("reconcile");
 	}
 	if (close_id || reason || user) {
 		if (!close_id || !reason || !reason[0])
-			return reconcile_usage();
+			return cli_usage("reconcile");
 		return reconcile_close(ctx, close_id, reason, user);
 	}
 	int rc;

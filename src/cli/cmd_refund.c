@@ -49,9 +49,7 @@ static void on_interrupt(int sig)
 
 static int refund_usage(void)
 {
-	fprintf(stderr, "usage: kaspi-pos refund ORDER_OR_PAYMENT_ID [AMOUNT] --reason TEXT "
-	                "[--user NAME]\n");
-	return EXIT_USAGE;
+	return cli_usage("refund");
 }
 
 /* The exit code of a refusal by a rule: what was typed is bad input (2),

@@ -76,9 +76,7 @@ static void params_from_config(const struct kp_config *cfg, struct report_params
 
 static int report_usage(void)
 {
-	fprintf(stderr, "usage: kaspi-pos report x|z|day [--date YYYY-MM-DD] [--format text|csv|json]\n"
-	                "         [--width 32|42|48] [--print] [--user NAME] [--number N]\n");
-	return EXIT_USAGE;
+	return cli_usage("report");
 }
 
 struct report_args {
@@ -300,9 +298,7 @@ int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 
 static int journal_usage(void)
 {
-	fprintf(stderr, "usage: kaspi-pos journal [--date YYYY-MM-DD | --from D --to D] [--status S]\n"
-	                "         [--format text|csv|json]\n");
-	return EXIT_USAGE;
+	return cli_usage("journal");
 }
 
 /* Reads a --date/--from/--to value. */

@@ -11,8 +11,7 @@
 
 static void user_usage(void)
 {
-	fprintf(stderr, "usage: kaspi-pos user add NAME --role cashier|manager\n"
-	                "       kaspi-pos user list\n");
+	cli_usage("user");
 }
 
 /* Asks for the new PIN twice and checks it. Returns 0 with pin filled,

@@ -44,6 +44,44 @@ bool kp_valid_phone(const char *phone)
 	       all_match(phone + 3, 9, is_digit);
 }
 
+bool kp_phone_normalize(const char *in, char *out, size_t size)
+{
+	char digits[16];
+	size_t n = 0;
+	bool plus = false;
+
+	if (out && size)
+		out[0] = '\0';
+	if (!in || !out || size < KP_PHONE_SIZE)
+		return false;
+	for (const char *p = in; *p; p++) {
+		if (is_digit((unsigned char)*p)) {
+			if (n == sizeof digits)
+				return false;
+			digits[n++] = *p;
+		} else if (*p == '+' && n == 0 && !plus) {
+			plus = true;
+		} else if (!strchr(" -.()", *p)) {
+			return false;
+		}
+	}
+	const char *national; /* the 10 digits after the trunk or country prefix */
+	if (n == 11 && plus && digits[0] == '7')
+		national = digits + 1;
+	else if (n == 11 && !plus && (digits[0] == '8' || digits[0] == '7'))
+		national = digits + 1;
+	else if (n == 10 && !plus)
+		national = digits;
+	else
+		return false;
+	if (national[0] != '7')
+		return false;
+	memcpy(out, "+7", 2);
+	memcpy(out + 2, national, 10);
+	out[12] = '\0';
+	return true;
+}
+
 bool kp_valid_method(const char *method)
 {
 	return method && (strcmp(method, "qr") == 0 || strcmp(method, "card") == 0 ||

@@ -23,6 +23,20 @@ bool kp_valid_order_id(const char *id);
 /* "+77" followed by 9 digits. */
 bool kp_valid_phone(const char *phone);
 
+/* The size kp_phone_normalize needs: "+77" + 9 digits + NUL. */
+#define KP_PHONE_SIZE 13
+
+/* A phone number as people type it, made the contract's "+77XXXXXXXXX":
+ * spaces, '-', '.', '(' and ')' anywhere are dropped; what is left is 10
+ * national digits starting with 7 ("7051234567"), the same after 8
+ * ("87051234567"), after 7 ("77051234567") or after +7 ("+77051234567").
+ * So "8 705 123 45 67", "8(705)1234567" and "+7 (705) 123-45-67" all give
+ * "+77051234567". Returns false (out "") for anything else: other
+ * characters, a '+' not in front or not before 7, too few or too many
+ * digits, a national number not starting with 7, or out smaller than
+ * KP_PHONE_SIZE. */
+bool kp_phone_normalize(const char *in, char *out, size_t size);
+
 /* "qr", "card" or "phone". */
 bool kp_valid_method(const char *method);
 

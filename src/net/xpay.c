@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/money.h"
+#include "core/text.h"
 #include "core/timeutil.h"
 #include "core/validate.h"
 #include "net/http.h"
@@ -430,13 +431,14 @@ static const cJSON *member(const cJSON *obj, const char *name)
 	return cJSON_IsNull(m) ? NULL : m;
 }
 
-/* A string member copied into dst[size]; absent is fine unless required
- * (dst is then ""). Too long or the wrong type is a bad body. */
-static bool get_str(const cJSON *obj, const char *name, bool required,
-					char *dst, size_t size, xpay_result *res)
+/* The string member `name` of obj in *out (NULL when absent); false with
+ * a bad body when it is required and absent, not a string, or not
+ * shorter than size bytes. */
+static bool string_member(const cJSON *obj, const char *name, bool required, size_t size,
+						  const char **out, xpay_result *res)
 {
 	const cJSON *m = member(obj, name);
-	dst[0] = '\0';
+	*out = NULL;
 	if (!m) {
 		if (required)
 			bad_body(res, "missing field", name);
@@ -446,12 +448,40 @@ static bool get_str(const cJSON *obj, const char *name, bool required,
 		bad_body(res, "not a string", name);
 		return false;
 	}
-	size_t n = strlen(m->valuestring);
-	if (n >= size) {
+	if (strlen(m->valuestring) >= size) {
 		bad_body(res, "field too long", name);
 		return false;
 	}
-	memcpy(dst, m->valuestring, n + 1);
+	*out = m->valuestring;
+	return true;
+}
+
+/* A string member copied exactly into dst[size], for values that must
+ * stay as sent (qr_token, links, ids); absent is fine unless required
+ * (dst is then ""). Too long or the wrong type is a bad body. */
+static bool get_str(const cJSON *obj, const char *name, bool required,
+					char *dst, size_t size, xpay_result *res)
+{
+	const char *v;
+	dst[0] = '\0';
+	if (!string_member(obj, name, required, size, &v, res))
+		return false;
+	if (v)
+		memcpy(dst, v, strlen(v) + 1);
+	return true;
+}
+
+/* Like get_str for a value that is only ever shown (a status, a version,
+ * a method): made safe for a terminal (core/text.h) on the way in. */
+static bool get_shown(const cJSON *obj, const char *name, bool required,
+					  char *dst, size_t size, xpay_result *res)
+{
+	const char *v;
+	dst[0] = '\0';
+	if (!string_member(obj, name, required, size, &v, res))
+		return false;
+	if (v)
+		kp_text_safe(dst, size, v);
 	return true;
 }
 
@@ -537,7 +567,7 @@ static bool get_state(const cJSON *obj, xpay_state *st, char *text, size_t size,
 		return false;
 	*st = state_from_text(tmp);
 	if (text)
-		snprintf(text, size, "%s", tmp);
+		kp_text_safe(text, size, tmp); /* shown as sent, made safe */
 	return true;
 }
 
@@ -602,7 +632,7 @@ static bool payment_from(const cJSON *o, xpay_payment *p, xpay_result *res)
 		   get_state(o, &p->status, p->status_text, sizeof p->status_text, res) &&
 		   get_int(o, "amount", KP_AMOUNT_MIN, KP_AMOUNT_MAX, &p->amount, res) &&
 		   get_int(o, "refunded_amount", 0, p->amount, &p->refunded_amount, res) &&
-		   get_str(o, "payment_method", true, p->payment_method,
+		   get_shown(o, "payment_method", true, p->payment_method,
 				   sizeof p->payment_method, res) &&
 		   get_time(o, "created_at", true, &p->created_at, res) &&
 		   get_time(o, "expires_at", true, &p->expires_at, res) &&
@@ -615,9 +645,9 @@ xpay_kind xpay_parse_health(const char *body, size_t len, xpay_health *out, xpay
 	cJSON *o = parse_object(body, len, res);
 	if (!o)
 		return res->kind;
-	bool ok = get_str(o, "status", true, out->status, sizeof out->status, res) &&
+	bool ok = get_shown(o, "status", true, out->status, sizeof out->status, res) &&
 			  get_time(o, "timestamp", false, &out->timestamp, res) &&
-			  get_str(o, "version", false, out->version, sizeof out->version, res);
+			  get_shown(o, "version", false, out->version, sizeof out->version, res);
 	cJSON_Delete(o);
 	if (!ok) {
 		memset(out, 0, sizeof *out);
@@ -680,7 +710,7 @@ xpay_kind xpay_parse_refund(const char *body, size_t len, xpay_refunded *out, xp
 			  get_id(o, "merchant_refund_id", false, out->merchant_refund_id,
 					 sizeof out->merchant_refund_id, res) &&
 			  get_int(o, "amount", KP_AMOUNT_MIN, KP_AMOUNT_MAX, &out->amount, res) &&
-			  get_str(o, "status", true, out->status, sizeof out->status, res) &&
+			  get_shown(o, "status", true, out->status, sizeof out->status, res) &&
 			  get_time(o, "created_at", true, &out->created_at, res);
 	cJSON_Delete(o);
 	if (!ok) {
@@ -744,24 +774,6 @@ static void utf8_trim_tail(char *s)
 		s[i - 1] = '\0';
 }
 
-/* Copies server text for a screen: control bytes become spaces; the end
- * is cut at a character boundary; text that is not valid UTF-8 keeps only
- * its ASCII (the rest shows as '?'). */
-static void screen_text(char *dst, size_t size, const char *src)
-{
-	size_t o = 0;
-	for (size_t i = 0; src[i] && o + 1 < size; i++) {
-		unsigned char ch = (unsigned char)src[i];
-		dst[o++] = (ch < 0x20 || ch == 0x7f) ? ' ' : (char)ch;
-	}
-	dst[o] = '\0';
-	utf8_trim_tail(dst);
-	if (kp_utf8_length(dst) < 0)
-		for (char *p = dst; *p; p++)
-			if ((unsigned char)*p >= 0x80)
-				*p = '?';
-}
-
 /* A contract error code: [a-z0-9_], 1…XPAY_CODE_SIZE−1 bytes. */
 static bool code_ok(const char *s)
 {
@@ -792,7 +804,7 @@ void xpay_map_error(xpay_call call, long status, const char *body, size_t len,
 		if (cJSON_IsString(c) && c->valuestring && code_ok(c->valuestring))
 			snprintf(res->code, sizeof res->code, "%s", c->valuestring);
 		if (cJSON_IsString(m) && m->valuestring)
-			screen_text(server_msg, sizeof server_msg, m->valuestring);
+			kp_text_safe(server_msg, sizeof server_msg, m->valuestring);
 	}
 
 	if (status == 429) {

@@ -102,7 +102,7 @@ static void usage(FILE *out)
 		fprintf(out, "  %-26s %s\n", flag, opt_table[i].help);
 	}
 	fprintf(out,
-	        "  %-26s %s\n  %-26s %s\n\n", "--help", "this text", "--version", "the version");
+	        "  %-26s %s\n  %-26s %s\n\n", "--help, -h", "this text", "--version", "the version");
 	fprintf(out,
 	        "Faults hit API calls only (not /sandbox/ controls or the QR image), at most one\n"
 	        "per request, drawn in arrival order from the seeded generator. The rates are\n"
@@ -111,7 +111,8 @@ static void usage(FILE *out)
 	        "Control: POST /sandbox/payments/{id}/scan|pay|decline|fail|expire, and\n"
 	        "/sandbox/payments/{id}/backdate {\"days\": N} to age a payment; GET /sandbox/stats\n"
 	        "counts payments created and creates replayed. QR pictures at\n"
-	        "GET /api/v1/qr/{payment_id}.svg need no key.\n");
+	        "GET /api/v1/qr/{payment_id}.svg need no key. A value may also follow its flag\n"
+	        "after '=' (--port=0). More in man kaspi-sandbox.\n");
 }
 
 /* Parses a whole decimal integer in [min, max]. */

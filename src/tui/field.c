@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/i18n.h"
+#include "core/text.h"
 #include "tui/draw.h"
 #include "tui/keys.h"
 
@@ -103,33 +104,6 @@ static bool kind_takes(const struct field *f, int c, const char **why)
 	return false;
 }
 
-/* Code point c as UTF-8 into out (4 bytes); 0 for no character. */
-static size_t utf8_encode(int c, char *out)
-{
-	if (c < 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xc0 | (c >> 6));
-		out[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		out[0] = (char)(0xe0 | (c >> 12));
-		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (c >> 18));
-	out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
-}
-
 /* Inserts code point c at the cursor. */
 static enum field_outcome insert(struct field *f, int c, char *why, size_t size)
 {
@@ -143,7 +117,7 @@ static enum field_outcome insert(struct field *f, int c, char *why, size_t size)
 		snprintf(why, size, "%s", _(reason));
 		return FIELD_REFUSED;
 	}
-	size_t n = utf8_encode(c, bytes);
+	size_t n = c < 0 ? 0 : kp_utf8_encode((unsigned)c, bytes);
 	if (n == 0) {
 		snprintf(why, size, "%s", _("This character cannot be typed here"));
 		return FIELD_REFUSED;

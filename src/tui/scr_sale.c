@@ -245,13 +245,16 @@ static bool check_discount(const char *text, struct tui_result *r, char *why, si
 	return true;
 }
 
+/* The buyer's number as typed (8 705 123 45 67, +7 (705) 123-45-67 ...),
+ * answered as +77051234567. */
 static bool check_phone(const char *text, struct tui_result *r, char *why, size_t size)
 {
-	if (!kp_valid_phone(text)) {
-		snprintf(why, size, "%s", _("The phone must be +77 and 9 digits, e.g. +77051234567"));
+	char phone[KP_PHONE_SIZE];
+	if (!kp_phone_normalize(text, phone, sizeof phone)) {
+		snprintf(why, size, "%s", _("The phone must be a Kazakh mobile number: +7 705 123 45 67 or 8 705 123 45 67"));
 		return false;
 	}
-	snprintf(r->text, sizeof r->text, "%s", text);
+	snprintf(r->text, sizeof r->text, "%s", phone);
 	return true;
 }
 
@@ -494,8 +497,8 @@ static int act(struct tui *t, int a)
 		}
 		struct dlg_field_arg arg = {
 			.asked = ASK_PHONE, .title = _("Payment by phone"), .prompt = _("Buyer's phone:"),
-			.hint = _("+77 and 9 digits: the request goes to the buyer's Kaspi app"),
-			.kind = FIELD_PHONE, .max_chars = 20, .text = "+7", .check = check_phone,
+			.hint = _("+7 705 123 45 67 or 8 705 123 45 67: the request goes to the buyer's Kaspi app"),
+			.kind = FIELD_PHONE, .max_chars = 20, .text = "+7", .fresh = true, .check = check_phone,
 		};
 		open_field(t, &arg);
 		return TUI_REDRAW;

@@ -16,6 +16,8 @@ trap 'rm -rf "$work"' EXIT
 export KASPI_POS_HOME="$work/home/kaspi-pos"
 export XDG_CONFIG_HOME="$work/config" # no config file: the defaults
 unset KASPI_XDEV_KEY KASPI_MERCHANT_ID KASPI_BASE_URL KASPI_WEBHOOK_SECRET
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 # the messages checked below are the English ones
+unset LANGUAGE
 
 passed=0 failed=0
 ok() { passed=$((passed + 1)); echo "ok   $1"; }

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/escpos.h"
+#include "core/text.h"
 
 /* A 32-column receipt in Kazakh and Russian: every Kazakh letter, Ё ё,
  * «quotes», ×, № and the tenge sign, amounts as money_format writes them
@@ -121,30 +122,6 @@ static size_t encode_one(enum escpos_codepage cp, const char *utf8, unsigned cha
 	assert_true(n - 5 <= size);
 	memcpy(out, buf + 5, n - 5);
 	return n - 5;
-}
-
-static size_t utf8_put(char *out, uint32_t c)
-{
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xc0 | (c >> 6));
-		out[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		out[0] = (char)(0xe0 | (c >> 12));
-		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (c >> 18));
-	out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
 }
 
 static const char *iconv_name(enum escpos_codepage cp)
@@ -282,7 +259,7 @@ static void check_every_character(enum escpos_codepage cp)
 			c = 0xa0;
 		if (c >= 0xd800 && c <= 0xdfff)
 			continue;
-		size_t n = utf8_put(in, c);
+		size_t n = kp_utf8_encode(c, in);
 		in[n] = '\0';
 		char *ip = in, *op = out;
 		size_t il = n, ol = sizeof out;
@@ -575,7 +552,7 @@ static void no_character_grows_past_its_utf8_length(void **state)
 			char in[4];
 			if (c >= 0xd800 && c <= 0xdfff)
 				continue;
-			size_t n = utf8_put(in, c);
+			size_t n = kp_utf8_encode(c, in);
 			size_t len = escpos_encode(&job, in, n, NULL, 0);
 			if (len > n + ESCPOS_OVERHEAD)
 				fail_msg("U+%04X: %zu bytes for %zu of UTF-8", c, len, n);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "core/validate.h"
@@ -52,6 +53,59 @@ static void phone_is_plus77_and_9_digits(void **state)
 	assert_false(kp_valid_phone("+770512345678"));
 	assert_false(kp_valid_phone("+76051234567"));
 	assert_false(kp_valid_phone("+7705123456a"));
+}
+
+/* The phone as typed → "+77XXXXXXXXX", or NULL when refused. */
+static const char *normalized(const char *in)
+{
+	static char out[KP_PHONE_SIZE];
+	return kp_phone_normalize(in, out, sizeof out) ? out : NULL;
+}
+
+static void phone_as_typed_is_normalized_to_plus77(void **state)
+{
+	(void)state;
+	const char *forms[] = {
+		"8 705 123 45 67", "8(705)1234567", "+7 (705) 123-45-67", "87051234567",
+		"77051234567",     "7051234567",    "+77051234567",       "8-705-123-45-67",
+		"8.705.123.45.67", " 8 (705) 123 45 67 ", "+7(705)123.45.67",
+	};
+	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+		const char *got = normalized(forms[i]);
+		if (!got || strcmp(got, "+77051234567") != 0)
+			fail_msg("\"%s\" gave %s", forms[i], got ? got : "a refusal");
+		assert_true(kp_valid_phone(got));
+	}
+	assert_string_equal(normalized("87271234567"), "+77271234567"); /* 727: Almaty */
+}
+
+static void phone_that_is_not_10_national_digits_starting_7_is_refused(void **state)
+{
+	(void)state;
+	const char *refused[] = {
+		"",               "   ",             "+",              "705123456",   /* 9 digits */
+		"870512345678",   "+770512345678",   "+7705123456",                    /* 12, 10 after +7 */
+		"6051234567",     "86051234567",     "+76051234567",                   /* not 7 after the prefix */
+		"97051234567",    "+87051234567",    "+7 8 705 123 45 67",              /* other prefixes */
+		"8 705 123 45 6x", "+77051234567x",  "8/705/1234567",  "8_705_1234567", /* other characters */
+		"87051+234567",   "++77051234567",   "8 705 123 45 67\n", "\xd9\xa8" "7051234567",
+		"777777777777777777777777777777777777",
+	};
+	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+		char out[KP_PHONE_SIZE] = "x";
+		if (kp_phone_normalize(refused[i], out, sizeof out))
+			fail_msg("\"%s\" was accepted as %s", refused[i], out);
+		assert_string_equal(out, "");
+	}
+	assert_false(kp_phone_normalize(NULL, (char[KP_PHONE_SIZE]){0}, KP_PHONE_SIZE));
+}
+
+static void phone_needs_room_for_the_whole_number(void **state)
+{
+	(void)state;
+	char out[KP_PHONE_SIZE - 1] = "x";
+	assert_false(kp_phone_normalize("87051234567", out, sizeof out));
+	assert_string_equal(out, "");
 }
 
 static void method_is_qr_card_or_phone(void **state)
@@ -135,6 +189,9 @@ int main(void)
 		cmocka_unit_test(bin_is_12_digits),
 		cmocka_unit_test(order_id_is_3_to_64_printable_ascii),
 		cmocka_unit_test(phone_is_plus77_and_9_digits),
+		cmocka_unit_test(phone_as_typed_is_normalized_to_plus77),
+		cmocka_unit_test(phone_that_is_not_10_national_digits_starting_7_is_refused),
+		cmocka_unit_test(phone_needs_room_for_the_whole_number),
 		cmocka_unit_test(method_is_qr_card_or_phone),
 		cmocka_unit_test(utf8_length_counts_code_points),
 		cmocka_unit_test(time_parses_every_rfc3339_form),

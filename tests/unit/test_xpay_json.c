@@ -498,6 +498,69 @@ static void refund_parses_every_field(void **state)
 	assert_int_equal(f.created_at, T_18_00_00);
 }
 
+/* Fields that are only ever shown come out safe for a terminal
+ * (core/text.h); ESC, BEL, C1 and bad bytes never reach a screen. */
+static void health_status_and_version_are_made_safe(void **state)
+{
+	(void)state;
+	const char body[] = "{\"status\":\"\\u001b]0;owned\\u0007ok\","
+						"\"version\":\"1.0\\u001b[2J\\u009b31m\xff\"}";
+	xpay_health h;
+	xpay_result r = fresh_result();
+	assert_int_equal(xpay_parse_health(body, strlen(body), &h, &r), XPAY_OK);
+	assert_string_equal(h.status, "\xef\xbf\xbd]0;owned\xef\xbf\xbdok");
+	assert_string_equal(h.version, "1.0\xef\xbf\xbd[2J\xef\xbf\xbd" "31m\xef\xbf\xbd");
+}
+
+static void payment_status_text_and_method_are_made_safe(void **state)
+{
+	(void)state;
+	char first[1024];
+	snprintf(first, sizeof first, "%s",
+			 with(PAYMENT_OK, "\"status\":\"succeeded\"", "\"status\":\"succeeded\\u001b[8m\""));
+	const char *body = with(first, "\"payment_method\":\"qr\"", "\"payment_method\":\"qr\\r\\u0008\"");
+	xpay_payment p;
+	xpay_result r = fresh_result();
+	assert_int_equal(xpay_parse_payment(body, strlen(body), &p, &r), XPAY_OK);
+	assert_int_equal(p.status, XPAY_STATE_UNKNOWN); /* not a state name: not final */
+	assert_string_equal(p.status_text, "succeeded\xef\xbf\xbd[8m");
+	assert_string_equal(p.payment_method, "qr \xef\xbf\xbd");
+}
+
+static void refund_status_is_made_safe(void **state)
+{
+	(void)state;
+	const char *body = with(REFUND_OK, "\"status\": \"succeeded\"",
+							"\"status\": \"\\u009dsucceeded\"");
+	xpay_refunded f;
+	xpay_result r = fresh_result();
+	assert_int_equal(xpay_parse_refund(body, strlen(body), &f, &r), XPAY_OK);
+	assert_string_equal(f.status, "\xef\xbf\xbdsucceeded");
+}
+
+static void qr_token_and_links_stay_byte_for_byte(void **state)
+{
+	(void)state;
+	/* what the QR encodes is the server's, exactly: made safe only where printed */
+	const char *body = with(CREATED_OK, "\"qr_token\": \"kaspi://pay?token=",
+							"\"qr_token\": \"\\u001b[31mkaspi://pay?token=");
+	xpay_created c;
+	xpay_result r = fresh_result();
+	assert_int_equal(xpay_parse_created(body, strlen(body), &c, &r), XPAY_OK);
+	assert_string_equal(c.qr_token, "\x1b[31mkaspi://pay?token=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9");
+}
+
+static void ids_with_control_bytes_are_bad_bodies(void **state)
+{
+	(void)state;
+	/* ids travel back to the server: printable ASCII or a bad body */
+	const char *body = with(PAYMENT_OK, "\"payment_id\":\"pay_abc123def456\"",
+							"\"payment_id\":\"pay_\\u001b[2J\"");
+	xpay_payment p;
+	xpay_result r = fresh_result();
+	assert_int_equal(xpay_parse_payment(body, strlen(body), &p, &r), XPAY_ERR_BAD_BODY);
+}
+
 static void refund_without_refund_id_is_fine(void **state)
 {
 	(void)state;
@@ -867,7 +930,7 @@ static void server_message_is_cleaned_for_the_screen(void **state)
 	(void)state;
 	xpay_result r = map(XPAY_CALL_CREATE, 422,
 						ERR("invalid_field", "line1\\nline2\\u001b[31mred\\ttab"), -1);
-	assert_string_equal(r.message, "A field was rejected (422): line1 line2 [31mred tab");
+	assert_string_equal(r.message, "A field was rejected (422): line1 line2\xef\xbf\xbd[31mred tab");
 	/* a long Cyrillic message is cut on a character boundary */
 	char body[2048];
 	char msg[1024];
@@ -881,13 +944,23 @@ static void server_message_is_cleaned_for_the_screen(void **state)
 	assert_int_equal(n % 2, (strlen("A field was rejected (422): ")) % 2);
 }
 
-static void server_message_that_is_not_utf8_keeps_its_ascii(void **state)
+static void server_message_that_is_not_utf8_shows_replacement_characters(void **state)
 {
 	(void)state;
 	const char body[] = "{\"error\":{\"code\":\"invalid_field\",\"message\":\"bad \xff\xfe byte\"}}";
 	xpay_result r = fresh_result();
 	xpay_map_error(XPAY_CALL_CREATE, 422, body, strlen(body), -1, NULL, &r);
-	assert_string_equal(r.message, "A field was rejected (422): bad ?? byte");
+	assert_string_equal(r.message, "A field was rejected (422): bad \xef\xbf\xbd\xef\xbf\xbd byte");
+}
+
+static void server_message_loses_its_c1_controls_and_osc(void **state)
+{
+	(void)state;
+	/* U+009B is CSI in one character; ESC ] 0 ; … BEL retitles the window */
+	xpay_result r = map(XPAY_CALL_CREATE, 422,
+						ERR("invalid_field", "\\u009b2J\\u001b]0;owned\\u0007x"), -1);
+	assert_string_equal(r.message, "A field was rejected (422): "
+								   "\xef\xbf\xbd" "2J\xef\xbf\xbd]0;owned\xef\xbf\xbdx");
 }
 
 static void odd_or_long_codes_are_not_trusted(void **state)
@@ -1207,6 +1280,11 @@ int main(void)
 		cmocka_unit_test(integral_amount_written_with_exponent_or_point_is_accepted),
 		cmocka_unit_test(refund_parses_every_field),
 		cmocka_unit_test(refund_without_refund_id_is_fine),
+		cmocka_unit_test(health_status_and_version_are_made_safe),
+		cmocka_unit_test(payment_status_text_and_method_are_made_safe),
+		cmocka_unit_test(refund_status_is_made_safe),
+		cmocka_unit_test(qr_token_and_links_stay_byte_for_byte),
+		cmocka_unit_test(ids_with_control_bytes_are_bad_bodies),
 		cmocka_unit_test(not_json_is_a_bad_body_for_every_parser),
 		cmocka_unit_test(truncated_answers_are_bad_bodies),
 		cmocka_unit_test(embedded_nul_ends_nothing_early),
@@ -1223,7 +1301,8 @@ int main(void)
 		cmocka_unit_test(unknown_code_shows_code_and_server_message),
 		cmocka_unit_test(invalid_field_appends_the_server_message),
 		cmocka_unit_test(server_message_is_cleaned_for_the_screen),
-		cmocka_unit_test(server_message_that_is_not_utf8_keeps_its_ascii),
+		cmocka_unit_test(server_message_that_is_not_utf8_shows_replacement_characters),
+		cmocka_unit_test(server_message_loses_its_c1_controls_and_osc),
 		cmocka_unit_test(odd_or_long_codes_are_not_trusted),
 		cmocka_unit_test(cancel_404_without_payment_not_found_is_unsupported),
 		cmocka_unit_test(cancel_405_is_unsupported),
