@@ -476,6 +476,11 @@ static const char *const migrations[] = {
 	"  ON CONFLICT (shift_id, day, state, tax_rate) DO UPDATE\n"
 	"    SET parts = parts + excluded.parts, amount = amount + excluded.amount;\n"
 	"END;\n",
+
+	/* 6: a line's Kazakh name as sold (journal_line.name_kk), for the
+	 * slips and listings in Kazakh; '' when the catalog had none, and for
+	 * the lines written before. */
+	"ALTER TABLE order_lines ADD COLUMN name_kk TEXT NOT NULL DEFAULT '';\n",
 };
 
 #define MIGRATIONS_COUNT ((int)(sizeof migrations / sizeof *migrations))
