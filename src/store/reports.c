@@ -20,12 +20,6 @@
 
 #define DAY_SECONDS KP_DAY_S
 
-/* The journal's states that make a sale, and the unfinished ones. */
-static bool state_is_sale(enum journal_state s)
-{
-	return s == JOURNAL_SUCCEEDED || s == JOURNAL_LATE_PAID || s == JOURNAL_PARTIALLY_REFUNDED ||
-	       s == JOURNAL_REFUNDED;
-}
 
 static const char *const method_names[REPORT_METHOD_COUNT] = {
 	[REPORT_QR] = "qr",
@@ -165,7 +159,7 @@ static bool order_totals_row(void *arg, sqlite3_stmt *st)
 	if (!method_parse((const char *)sqlite3_column_text(st, 0), &m) ||
 	    !journal_state_parse((const char *)sqlite3_column_text(st, 1), &s))
 		return true; /* the schema allows no other names */
-	if (state_is_sale(s)) {
+	if (journal_state_is_sale(s)) {
 		add_sum(&r->sales[m], n, amount);
 		add_sum(&r->sales_total, n, amount);
 		add_sum(&r->sales_unitemised, n - itemised, amount - itemised_amount);
@@ -190,9 +184,11 @@ static bool line_totals_row(void *arg, sqlite3_stmt *st)
 
 	if (!journal_state_parse((const char *)sqlite3_column_text(st, 0), &s))
 		return true;
+	if (!journal_state_is_sale(s) || n == 0)
+		return true; /* a basket tried again is a new order with the same lines */
 	if (voided)
 		add_sum(&r->voided, n, total);
-	else if (state_is_sale(s) && n != 0)
+	else
 		vat_table_add(&r->vat_sales, rate, total);
 	return true;
 }
@@ -1921,7 +1917,7 @@ char *report_journal_text(const struct report_journal *j, report_tr_fn tr)
 	}
 	int64_t paid = 0, refunded = 0;
 	for (size_t i = 0; i < j->n_orders; i++) {
-		if (state_is_sale(j->orders[i].state))
+		if (journal_state_is_sale(j->orders[i].state))
 			paid += j->orders[i].amount;
 		refunded += j->orders[i].refunded_amount;
 	}

@@ -23,7 +23,10 @@
  *             refunds (refund_pending), listed as a warning; a late_paid
  *             order is a sale and a warning at once;
  *   counts of cancelled, failed and expired orders; voided lines (count
- *             and amount, in orders of any state); first and last order.
+ *             and amount) of the sales: a basket that was declined and
+ *             then paid is two orders carrying the same voided lines, and
+ *             its voids count once, with the sale (the events log keeps
+ *             every void as it happened); first and last order.
  * X and Z take the orders and the refunds of the shift (each belongs to
  * the shift it was made in); the day report takes the orders and the
  * refunds whose Almaty date of creation is the day.

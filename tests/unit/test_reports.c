@@ -487,10 +487,12 @@ static void check_against_journal(struct fixture *f, const struct report *r, int
 	                                              " AND state = 'expired'", shift));
 	assert_int_equal(r->voided.count,
 	                 query_int(f->db, "SELECT count(*) FROM order_lines l JOIN orders o ON o.id ="
-	                                  " l.order_id WHERE o.shift_id = ?1 AND l.voided = 1", shift));
+	                                  " l.order_id WHERE o.shift_id = ?1 AND l.voided = 1"
+	                                  " AND o.state IN " SALE_STATES, shift));
 	assert_int_equal(r->voided.amount,
 	                 query_int(f->db, "SELECT total(l.total) FROM order_lines l JOIN orders o ON o.id ="
-	                                  " l.order_id WHERE o.shift_id = ?1 AND l.voided = 1", shift));
+	                                  " l.order_id WHERE o.shift_id = ?1 AND l.voided = 1"
+	                                  " AND o.state IN " SALE_STATES, shift));
 	assert_int_equal(r->first_order, query_int(f->db, "SELECT coalesce(min(created_at), 0) FROM orders"
 	                                                  " WHERE shift_id = ?1", shift));
 	assert_int_equal(r->last_order, query_int(f->db, "SELECT coalesce(max(created_at), 0) FROM orders"
@@ -620,6 +622,29 @@ static void refunds_reduce_the_net(void **state)
 	assert_true(r.vat_refunds.count >= 1);
 	check_against_journal(f, &r, f->shift_id);
 	report_free(&before);
+	report_free(&r);
+}
+
+/* A basket with two voided lines (2 405,00 each) that the buyer
+ * declines and then pays at the second try is two orders carrying the
+ * same voided lines: the report counts the sale's, once. */
+static void voided_lines_of_a_basket_tried_twice_count_once(void **state)
+{
+	struct fixture *f = *state;
+	struct journal_line basket[3] = {line("Сыр", 1, 240500, 12, 0, true),
+	                                 line("Кофе", 1, 240500, 12, 0, true),
+	                                 line("Нан", 2, 25000, 12, 0, false)};
+	reach(f, create_order(f, f->cashier, JOURNAL_QR, basket, 3, 0), JOURNAL_CANCELLED);
+	reach(f, create_order(f, f->cashier, JOURNAL_QR, basket, 3, 0), JOURNAL_SUCCEEDED);
+
+	struct report r = x_ok(f);
+	assert_int_equal(r.voided.count, 2);
+	assert_int_equal(r.voided.amount, 481000);
+	assert_int_equal(r.sales_total.count, 1);
+	assert_int_equal(r.cancelled, 1);
+	char *text = report_text(&r, 32, NULL);
+	assert_non_null(strstr(text, "\nVoided lines (2)        4 810,00\n"));
+	free(text);
 	report_free(&r);
 }
 
@@ -1265,6 +1290,7 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(vat_is_rounded_once_per_rate_group, setup, teardown),
 		cmocka_unit_test_setup_teardown(refunds_reduce_the_net, setup, teardown),
+		cmocka_unit_test_setup_teardown(voided_lines_of_a_basket_tried_twice_count_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(unfinished_orders_and_refunds_are_listed, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_z_report_closes_the_shift_and_numbers_in_sequence, setup,
 		                                teardown),
