@@ -27,11 +27,11 @@
 
 #include "app/i18n.h"
 #include "app/print.h"
+#include "app/report_fmt.h"
 #include "cli/cli.h"
 #include "cli/cli_approve.h"
 #include "cli/cli_store.h"
 #include "core/timeutil.h"
-#include "store/reports.h"
 #include "store/shifts.h"
 
 enum format {
@@ -224,7 +224,7 @@ static int close_z(store_db *db, const struct report_args *a, const struct repor
 	int rc = cli_approve_manager(db, a->user, _("nothing was closed"), &manager);
 	if (rc)
 		return rc;
-	st = reports_close_z(db, p, manager, r, &err);
+	st = report_z_close(db, p, manager, r, &err);
 	if (st == STORE_NOT_FOUND) {
 		fprintf(stderr, "kaspi-pos: %s\n", _("no shift is open: there is nothing to close"));
 		return EXIT_STORE;
@@ -275,7 +275,7 @@ int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 		break;
 	case REPORT_Z:
 		if (a.number) {
-			st = reports_get_z(db, a.number, &r, &stored, &err);
+			st = report_z_load(db, a.number, &r, &stored, &err);
 		} else {
 			rc = close_z(db, &a, &p, &r);
 			if (rc) {

@@ -8,7 +8,7 @@
 
 #include "app/i18n.h"
 #include "core/timeutil.h"
-#include "store/reports.h"
+#include "app/report_fmt.h"
 #include "tui/draw.h"
 #include "tui/tui_int.h"
 
@@ -78,7 +78,7 @@ static void show_last_z(struct tui *t)
 		tui_message(t, ROLE_ERROR, "%s", n == 0 ? _("No Z report yet") : err.message);
 		return;
 	}
-	if (reports_get_z(t->db, n, &r, &snapshot, &err) != STORE_OK) {
+	if (report_z_load(t->db, n, &r, &snapshot, &err) != STORE_OK) {
 		tui_message(t, ROLE_ERROR, "%s", err.message);
 		return;
 	}
@@ -100,7 +100,7 @@ int reports_close(struct tui *t)
 	store_err err;
 	char title[96];
 	struct report_params p = params(t);
-	if (reports_close_z(t->db, &p, t->approve_id, &r, &err) != STORE_OK) {
+	if (report_z_close(t->db, &p, t->approve_id, &r, &err) != STORE_OK) {
 		tui_message(t, ROLE_ERROR, "%s", err.message);
 		tui_bell(t, 2);
 		return TUI_REDRAW;
