@@ -7,6 +7,7 @@
 #include <wchar.h>
 
 #include "app/i18n.h"
+#include "app/pin.h"
 #include "core/money.h"
 #include "core/timeutil.h"
 #include "core/validate.h"
@@ -256,7 +257,7 @@ static int approve_key(struct tui *t, int key)
 		if (t->approve_sel < 0 || t->approve_sel >= t->n_users || !len)
 			return TUI_HANDLED;
 		const struct user *m = &t->users[t->approve_sel];
-		store_status st = users_verify_pin(t->db, m->name, t->pin, &check, &err);
+		store_status st = pin_verify(t->db, m->name, t->pin, &check, &err);
 		explicit_bzero(t->pin, sizeof t->pin);
 		if (st != STORE_OK) {
 			tui_message(t, ROLE_ERROR, "%s", err.message);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/i18n.h"
+#include "app/pin.h"
 #include "store/events.h"
 #include "tui/draw.h"
 #include "tui/tui_int.h"
@@ -59,7 +60,7 @@ static int try_pin(struct tui *t)
 		return TUI_REDRAW;
 	const struct user chosen = t->users[t->login_sel]; /* login_enter frees the list */
 	const struct user *u = &chosen;
-	store_status st = users_verify_pin(t->db, u->name, t->pin, &check, &err);
+	store_status st = pin_verify(t->db, u->name, t->pin, &check, &err);
 	explicit_bzero(t->pin, sizeof t->pin);
 	if (st != STORE_OK) {
 		tui_message(t, ROLE_ERROR, "%s", err.message);
