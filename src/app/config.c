@@ -239,6 +239,11 @@ const char *config_severity_name(enum config_severity severity)
 	return severity == CONFIG_ERROR ? "error" : "warning";
 }
 
+const char *config_language_name(enum config_language lang)
+{
+	return (int)lang >= 0 && lang <= CONFIG_LANG_EN ? language_names[lang] : "auto";
+}
+
 /* A section or key name as it may appear in a message: quoted, or a
  * placeholder when it looks like an API key pasted in the wrong place. */
 static const char *shown_name(const char *name, char *buf, size_t size)

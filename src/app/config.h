@@ -151,4 +151,7 @@ bool config_default_path(char *buf, size_t size);
 /* "warning" or "error". */
 const char *config_severity_name(enum config_severity severity);
 
+/* "auto", "ru", "kk", "en": the [ui] language as i18n_init takes it. */
+const char *config_language_name(enum config_language lang);
+
 #endif

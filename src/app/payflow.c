@@ -959,6 +959,7 @@ bool payflow_start(struct payflow *pf, const struct basket *b, enum journal_meth
 		snprintf(jl->sku, sizeof jl->sku, "%s", l->sku);
 		snprintf(jl->barcode, sizeof jl->barcode, "%s", l->barcode);
 		snprintf(jl->name, sizeof jl->name, "%s", l->name);
+		snprintf(jl->name_kk, sizeof jl->name_kk, "%s", l->name_kk);
 		jl->quantity = l->quantity;
 		jl->unit_price = l->unit_price;
 		jl->tax_rate = l->tax_rate;

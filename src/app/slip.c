@@ -1,5 +1,7 @@
 /* slip.c — see slip.h. Lines are built left text + right text, padded
- * with spaces to the width; a left text too long is cut at a character. */
+ * with spaces to the width; a left text too long is cut at a character.
+ * A sold line prints what adds up on the paper: quantity × price and its
+ * gross, then, when discounted, the discount and what is left. */
 #include "app/slip.h"
 #include "core/grow.h"
 
@@ -123,13 +125,15 @@ char *slip_payment(const struct kp_config *cfg, const struct journal_order *ord,
 		const struct journal_line *l = &lines[i];
 		if (l->voided)
 			continue;
-		line(&o, l->name, "");
+		line(&o, journal_line_name(l, i18n_language()), "");
 		money_format_plain(a, sizeof a, l->unit_price);
-		money_format_plain(b, sizeof b, l->total);
+		money_format_plain(b, sizeof b, l->total + l->discount); /* quantity × price */
 		linef(&o, b, "  %lld × %s", (long long)l->quantity, a);
 		if (l->discount) {
 			money_format_plain(a, sizeof a, -l->discount);
 			linef(&o, a, "  %s", _("discount"));
+			money_format_plain(a, sizeof a, l->total);
+			linef(&o, a, "  %s", _("after the discount"));
 		}
 		vat_table_add(&vat, l->tax_rate, l->total);
 	}

@@ -1,6 +1,12 @@
 /* slip.h — the payment and refund slips a receipt printer gets: the
  * store, the order, its lines, VAT per rate and how it was paid, at the
- * printer's width (32, 42 or 48 columns, a column per character). */
+ * printer's width (32, 42 or 48 columns, a column per character), in the
+ * language in use (i18n_language): labels through gettext, and each
+ * line's Kazakh name (name_kk) on a Kazakh slip when it has one.
+ *
+ * A line prints "quantity × price" with its gross (quantity × price);
+ * a discounted one then its discount (negative) and what it comes to
+ * after the discount, so that the figures add up on the paper. */
 #ifndef KP_APP_SLIP_H
 #define KP_APP_SLIP_H
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "app/i18n.h"
+#include "app/pin.h"
 #include "cli/cli.h"
 #include "cli/cli_approve.h"
 #include "cli/cli_pin.h"
@@ -39,7 +40,7 @@ static int approve_named(store_db *db, const char *name, const char *pin, int64_
 		fprintf(stderr, _("kaspi-pos: %s is a cashier: this needs a manager's PIN\n"), name);
 		return EXIT_USAGE;
 	}
-	if ((st = users_verify_pin(db, name, pin, &v, &err)) != STORE_OK) {
+	if ((st = pin_verify(db, name, pin, &v, &err)) != STORE_OK) {
 		fprintf(stderr, "kaspi-pos: %s\n", err.message);
 		return cli_store_exit(st);
 	}
@@ -70,10 +71,10 @@ static int approve_any(store_db *db, const char *pin, int64_t *manager)
 	 * manager's PIN never counts as a wrong try against another one; only
 	 * a PIN that is no manager's counts against each of them. */
 	int owner = -1;
-	for (int i = 0; i < n && owner < 0 && users_pin_valid(pin); i++) {
+	for (int i = 0; i < n && owner < 0 && pin_valid(pin); i++) {
 		bool match = false;
 		if (users[i].role == USER_MANAGER && users_locked_for(&users[i], now) <= 0 &&
-		    users_pin_is(db, users[i].name, pin, &match, &err) == STORE_OK && match)
+		    pin_is(db, users[i].name, pin, &match, &err) == STORE_OK && match)
 			owner = i;
 	}
 	for (int i = 0; i < n && rc == EXIT_USAGE; i++) {
@@ -86,10 +87,10 @@ static int approve_any(store_db *db, const char *pin, int64_t *manager)
 			locked_for = left > locked_for ? left : locked_for;
 			continue;
 		}
-		if (!users_pin_valid(pin))
+		if (!pin_valid(pin))
 			continue; /* no one's PIN: nothing to try, nothing to count */
 		struct users_check v;
-		if ((st = users_verify_pin(db, users[i].name, pin, &v, &err)) != STORE_OK) {
+		if ((st = pin_verify(db, users[i].name, pin, &v, &err)) != STORE_OK) {
 			fprintf(stderr, "kaspi-pos: %s\n", err.message);
 			rc = cli_store_exit(st);
 			break;
@@ -128,6 +129,6 @@ int cli_approve_manager(store_db *db, const char *name, const char *nothing_done
 		return EXIT_USAGE;
 	}
 	rc = name ? approve_named(db, name, pin, manager) : approve_any(db, pin, manager);
-	cli_wipe(pin, sizeof pin);
+	pin_wipe(pin, sizeof pin);
 	return rc;
 }

@@ -4,13 +4,11 @@
  *
  * With a name (--user NAME) the PIN is checked against that user, who
  * must be a manager; a wrong one counts toward that user's lockout
- * (users_verify_pin). Without a name it is checked against each manager
- * in turn who is not locked, in name order, until one matches. users.h
- * has no check without side effects, so a PIN that is no manager's counts
- * as a wrong PIN for every manager tried — leaving out the name cannot
- * get round the lockout — and a right PIN counts one wrong try for the
- * managers before its owner, until their next right PIN. A name avoids
- * that. */
+ * (pin_verify). Without a name, whose PIN it is is asked first without
+ * side effects (pin_is) of each manager who is not locked; the owner's
+ * PIN is then checked as with a name. A PIN that is no manager's counts
+ * as a wrong PIN for every manager who is not locked — leaving out the
+ * name cannot get round the lockout. */
 #ifndef KP_CLI_CLI_APPROVE_H
 #define KP_CLI_CLI_APPROVE_H
 

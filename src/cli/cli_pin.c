@@ -5,6 +5,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "app/pin.h"
 #include "cli/cli_pin.h"
 
 /* The terminal's settings before echo went off, for the signal handler. */
@@ -32,7 +33,7 @@ static bool read_line(char *buf, size_t size)
 		int c; /* too long: drop the rest of the line, refuse it */
 		while ((c = getchar()) != EOF && c != '\n')
 			;
-		cli_wipe(buf, size);
+		pin_wipe(buf, size);
 		return false;
 	}
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
@@ -71,9 +72,4 @@ bool cli_read_pin(const char *prompt, char *buf, size_t size)
 	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
 		sigaction(sigs[i], &old[i], NULL);
 	return ok;
-}
-
-void cli_wipe(void *buf, size_t size)
-{
-	explicit_bzero(buf, size);
 }

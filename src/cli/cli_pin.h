@@ -15,7 +15,6 @@
  * on a read error or for a line that does not fit buf. */
 bool cli_read_pin(const char *prompt, char *buf, size_t size);
 
-/* Wipes a PIN buffer (the compiler may not drop it). */
-void cli_wipe(void *buf, size_t size);
+/* (A PIN buffer is wiped with app/pin.h's pin_wipe.) */
 
 #endif

@@ -13,8 +13,9 @@
  *               (--from D --to D), --status S for one state
  *
  * Formats: text (the receipt's, --width 32|42|48, default the printer's
- * width from the config), csv, json. --print sends the text to the
- * printer as well (app/print.h).
+ * width from the config), csv, json, in the language of LANG. --print
+ * sends the text to the printer as well (app/print.h), in the till's
+ * language ([ui] language of the config), as the till prints it.
  *
  * Exit: 0 done; 1 nothing to report (no shift open), the store failed, or
  * the printer failed (the report was still written to standard output, and
@@ -27,11 +28,11 @@
 
 #include "app/i18n.h"
 #include "app/print.h"
+#include "app/report_fmt.h"
 #include "cli/cli.h"
 #include "cli/cli_approve.h"
 #include "cli/cli_store.h"
 #include "core/timeutil.h"
-#include "store/reports.h"
 #include "store/shifts.h"
 
 enum format {
@@ -147,6 +148,18 @@ static int parse_report_args(int argc, char **argv, struct report_args *a)
 	return 0;
 }
 
+/* The report's text in the till's language ([ui] language), for the
+ * printer: the language of the commands (LANG) is put back after. */
+static char *printed_text(const struct cli_ctx *ctx, const struct report *r, int width)
+{
+	char was[8];
+	snprintf(was, sizeof was, "%s", i18n_language());
+	i18n_init(config_language_name(ctx->cfg.ui.language));
+	char *text = report_text(r, width, translate);
+	i18n_init(was);
+	return text;
+}
+
 /* Writes the report in the chosen format, and prints it if asked.
  * stored_json: a stored Z's snapshot, written as it is. */
 static int emit_report(const struct cli_ctx *ctx, const struct report_args *a,
@@ -182,7 +195,11 @@ static int emit_report(const struct cli_ctx *ctx, const struct report_args *a,
 	fflush(stdout);
 	if (a->print) {
 		char err[PRINT_ERR_MAX];
-		enum print_status ps = print_text(&ctx->cfg, text, err, sizeof err);
+		char *paper = printed_text(ctx, r, width);
+		enum print_status ps = paper ? print_text(&ctx->cfg, paper, err, sizeof err) : PRINT_FAILED;
+		if (!paper)
+			snprintf(err, sizeof err, "%s", _("out of memory while writing the report"));
+		free(paper);
 		if (ps == PRINT_NOT_CONFIGURED) {
 			fprintf(stderr, "kaspi-pos: %s\n",
 			        _("printing is not configured: set [printer] mode in the config"));
@@ -222,7 +239,7 @@ static int close_z(store_db *db, const struct report_args *a, const struct repor
 	int rc = cli_approve_manager(db, a->user, _("nothing was closed"), &manager);
 	if (rc)
 		return rc;
-	st = reports_close_z(db, p, manager, r, &err);
+	st = report_z_close(db, p, manager, r, &err);
 	if (st == STORE_NOT_FOUND) {
 		fprintf(stderr, "kaspi-pos: %s\n", _("no shift is open: there is nothing to close"));
 		return EXIT_STORE;
@@ -273,7 +290,7 @@ int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 		break;
 	case REPORT_Z:
 		if (a.number) {
-			st = reports_get_z(db, a.number, &r, &stored, &err);
+			st = report_z_load(db, a.number, &r, &stored, &err);
 		} else {
 			rc = close_z(db, &a, &p, &r);
 			if (rc) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/pin.h"
 #include "cli/cli.h"
 #include "cli/cli_pin.h"
 #include "cli/cli_store.h"
@@ -27,7 +28,7 @@ static int ask_new_pin(const char *name, char *pin, size_t size)
 		fprintf(stderr, "kaspi-pos: no PIN given: nothing saved\n");
 		return EXIT_USAGE;
 	}
-	if (!users_pin_valid(pin)) {
+	if (!pin_valid(pin)) {
 		fprintf(stderr, "kaspi-pos: a PIN is %d to %d digits: nothing saved\n", USERS_PIN_MIN,
 		        USERS_PIN_MAX);
 		rc = EXIT_USAGE;
@@ -38,9 +39,9 @@ static int ask_new_pin(const char *name, char *pin, size_t size)
 		fprintf(stderr, "kaspi-pos: the two PINs differ: nothing saved\n");
 		rc = EXIT_USAGE;
 	}
-	cli_wipe(again, sizeof again);
+	pin_wipe(again, sizeof again);
 	if (rc)
-		cli_wipe(pin, size);
+		pin_wipe(pin, size);
 	return rc;
 }
 
@@ -87,8 +88,8 @@ static int user_add(struct cli_ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (st == STORE_NOT_FOUND && (rc = ask_new_pin(name, pin, sizeof pin)) == 0) {
-		st = users_add(db, name, role, pin, NULL, &err);
-		cli_wipe(pin, sizeof pin);
+		st = pin_add_user(db, name, role, pin, NULL, &err);
+		pin_wipe(pin, sizeof pin);
 	} else if (st == STORE_NOT_FOUND) {
 		db_close(db);
 		return rc;

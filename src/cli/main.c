@@ -259,20 +259,6 @@ static int cmd_version(struct cli_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-static const char *language_name(enum config_language lang)
-{
-	switch (lang) {
-	case CONFIG_LANG_RU:
-		return "ru";
-	case CONFIG_LANG_KK:
-		return "kk";
-	case CONFIG_LANG_EN:
-		return "en";
-	default:
-		return "auto";
-	}
-}
-
 bool cli_load_config(struct cli_ctx *ctx)
 {
 	enum config_status st = config_load(&ctx->cfg, ctx->config_path);
@@ -318,7 +304,7 @@ int main(int argc, char **argv)
 	if (i >= argc) {
 		if (!cli_load_config(&ctx))
 			return EXIT_USAGE;
-		i18n_init(language_name(ctx.cfg.ui.language));
+		i18n_init(config_language_name(ctx.cfg.ui.language));
 		if (!xpay_global_init()) {
 			fprintf(stderr, "kaspi-pos: %s\n", _("cannot initialise libcurl"));
 			return EXIT_API;

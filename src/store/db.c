@@ -489,6 +489,11 @@ static const char *const migrations[] = {
 	"  order_id INTEGER PRIMARY KEY REFERENCES orders(id),\n"
 	"  since    INTEGER NOT NULL\n"
 	");\n",
+
+	/* 7: a line's Kazakh name as sold (journal_line.name_kk), for the
+	 * slips and listings in Kazakh; '' when the catalog had none, and for
+	 * the lines written before. */
+	"ALTER TABLE order_lines ADD COLUMN name_kk TEXT NOT NULL DEFAULT '';\n",
 };
 
 #define MIGRATIONS_COUNT ((int)(sizeof migrations / sizeof *migrations))

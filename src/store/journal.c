@@ -11,24 +11,40 @@
 #include "core/validate.h"
 #include "store/journal.h"
 
-/* What each state is called in the database, and what it implies. */
+/* Marks a cashier's word for xgettext; the caller translates it. */
+#define N_(s) (s)
+
+/* What each state is called in the database, what it implies, and the
+ * cashier's word for it: the only list of these facts (journal.h). */
 static const struct {
 	const char *name;
-	bool final;               /* the outcome is settled (journal_state_final) */
+	const char *label;        /* N_() msgid: what a cashier reads */
+	bool final;               /* the outcome is settled (journal_state_final); the
+	                             others are the unfinished ones */
 	bool needs_payment;       /* a payment exists on the server: its id must be known */
+	bool sale;                /* money taken: the reports' sales */
+	bool refundable;          /* a refund may be made from it */
 } states[JOURNAL_STATE_COUNT] = {
-	[JOURNAL_CREATING] = {.name = "creating"},
-	[JOURNAL_PENDING] = {.name = "pending", .needs_payment = true},
-	[JOURNAL_SUCCEEDED] = {.name = "succeeded", .final = true, .needs_payment = true},
-	[JOURNAL_CANCELLED] = {.name = "cancelled", .final = true},
-	[JOURNAL_FAILED] = {.name = "failed", .final = true},
-	[JOURNAL_EXPIRED] = {.name = "expired", .final = true},
-	[JOURNAL_ABANDONED] = {.name = "abandoned"},
-	[JOURNAL_LATE_PAID] = {.name = "late_paid", .needs_payment = true},
-	[JOURNAL_PARTIALLY_REFUNDED] = {.name = "partially_refunded", .final = true,
-	                                .needs_payment = true},
-	[JOURNAL_REFUNDED] = {.name = "refunded", .final = true, .needs_payment = true},
+	[JOURNAL_CREATING] = {.name = "creating", .label = N_("creating")},
+	[JOURNAL_PENDING] = {.name = "pending", .label = N_("waiting"), .needs_payment = true},
+	[JOURNAL_SUCCEEDED] = {.name = "succeeded", .label = N_("paid"), .final = true,
+	                       .needs_payment = true, .sale = true, .refundable = true},
+	[JOURNAL_CANCELLED] = {.name = "cancelled", .label = N_("declined"), .final = true},
+	[JOURNAL_FAILED] = {.name = "failed", .label = N_("failed"), .final = true},
+	[JOURNAL_EXPIRED] = {.name = "expired", .label = N_("expired"), .final = true},
+	[JOURNAL_ABANDONED] = {.name = "abandoned", .label = N_("given up")},
+	[JOURNAL_LATE_PAID] = {.name = "late_paid", .label = N_("paid late!"), .needs_payment = true,
+	                       .sale = true, .refundable = true},
+	[JOURNAL_PARTIALLY_REFUNDED] = {.name = "partially_refunded", .label = N_("part refunded"),
+	                                .final = true, .needs_payment = true, .sale = true,
+	                                .refundable = true},
+	[JOURNAL_REFUNDED] = {.name = "refunded", .label = N_("refunded"), .final = true,
+	                      .needs_payment = true, .sale = true},
 };
+
+/* A cancelled order the cashier had given up on: the till asked the
+ * server to cancel it (Esc), the buyer did not decline it. */
+static const char *const cancelled_by_cashier = N_("cancelled by the cashier");
 
 /* What a move does to the order's alert flag. */
 enum alert_effect {
@@ -96,8 +112,9 @@ static const char *const method_names[] = {
 #define ORDER_SELECT                                                                       \
 	"SELECT id, merchant_order_id, shift_id, user_id, method, payer_phone, amount,"    \
 	" description, state, payment_id, qr_token, expires_at, created_at, updated_at,"   \
-	" attempts, last_error, refunded_amount, alert, length(CAST(request_body AS BLOB))," \
-	" (SELECT since FROM orders_unknown u WHERE u.order_id = orders.id)"              \
+	" attempts, last_error, refunded_amount, alert, length(CAST(request_body AS BLOB)),"  \
+	" (SELECT since FROM orders_unknown u WHERE u.order_id = orders.id),"              \
+	" " JOURNAL_GIVEN_UP_SQL("orders")                                                 \
 	" FROM orders"
 
 static bool state_valid(enum journal_state s)
@@ -123,6 +140,56 @@ bool journal_state_parse(const char *name, enum journal_state *out)
 bool journal_state_final(enum journal_state state)
 {
 	return state_valid(state) && states[state].final;
+}
+
+bool journal_state_is_sale(enum journal_state state)
+{
+	return state_valid(state) && states[state].sale;
+}
+
+bool journal_state_refundable(enum journal_state state)
+{
+	return state_valid(state) && states[state].refundable;
+}
+
+bool journal_state_unfinished(enum journal_state state)
+{
+	return state_valid(state) && !states[state].final;
+}
+
+const char *journal_state_label(enum journal_state state)
+{
+	return state_valid(state) ? states[state].label : "?";
+}
+
+const char *journal_state_label_given_up(enum journal_state state, bool given_up)
+{
+	if (state == JOURNAL_CANCELLED && given_up)
+		return cancelled_by_cashier;
+	return journal_state_label(state);
+}
+
+const char *journal_order_label(const struct journal_order *o)
+{
+	return journal_state_label_given_up(o->state, o->given_up);
+}
+
+const char *journal_line_name(const struct journal_line *l, const char *lang)
+{
+	if (lang && strcmp(lang, "kk") == 0 && l->name_kk[0])
+		return l->name_kk;
+	return l->name;
+}
+
+_Static_assert(JOURNAL_STATE_COUNT == 10, "JOURNAL_STATE_PARAMS_2 lists one parameter per state");
+
+void journal_bind_states(sqlite3_stmt *st, int first, bool (*has)(enum journal_state))
+{
+	for (int i = 0; i < JOURNAL_STATE_COUNT; i++)
+		if (has((enum journal_state)i))
+			sqlite3_bind_text(st, first + i, states[i].name, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, first + i);
 }
 
 bool journal_move_allowed(enum journal_state from, enum journal_state to)
@@ -214,6 +281,7 @@ static bool journal_read_order(sqlite3_stmt *st, struct journal_order *o)
 	o->body_len = (size_t)sqlite3_column_int64(st, 18);
 	o->server_unknown = sqlite3_column_type(st, 19) != SQLITE_NULL;
 	o->unknown_since = (time_t)sqlite3_column_int64(st, 19);
+	o->given_up = sqlite3_column_int(st, 20) != 0;
 	return known;
 }
 
@@ -317,6 +385,9 @@ static store_status journal_check_line(const struct journal_line *l, size_t i, s
 	if (!fits(l->name, sizeof l->name) || !l->name[0] || kp_utf8_length(l->name) < 0)
 		return store_set_err(err, STORE_ERR_INPUT,
 		                     "line %zu has no name, or one too long or not valid text", i + 1);
+	if (!fits(l->name_kk, sizeof l->name_kk) || kp_utf8_length(l->name_kk) < 0)
+		return store_set_err(err, STORE_ERR_INPUT,
+		                     "line %zu has a Kazakh name too long or not valid text", i + 1);
 	if (!fits(l->sku, sizeof l->sku) || !fits(l->barcode, sizeof l->barcode) ||
 	    kp_utf8_length(l->sku) < 0 || kp_utf8_length(l->barcode) < 0)
 		return store_set_err(err, STORE_ERR_INPUT,
@@ -474,8 +545,8 @@ static store_status journal_insert_lines(store_db *db, int64_t id,
 		return STORE_OK;
 	if ((s = db_prepare(db,
 	                    "INSERT INTO order_lines(order_id, line_no, product_id, sku, barcode,"
-	                    " name, quantity, unit_price, tax_rate, discount, total, voided)"
-	                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	                    " name, quantity, unit_price, tax_rate, discount, total, voided, name_kk)"
+	                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	                    &st, err)) != STORE_OK)
 		return s;
 	int rc = SQLITE_DONE;
@@ -496,6 +567,7 @@ static store_status journal_insert_lines(store_db *db, int64_t id,
 		sqlite3_bind_int64(st, 10, l->discount);
 		sqlite3_bind_int64(st, 11, l->total);
 		sqlite3_bind_int(st, 12, l->voided ? 1 : 0);
+		sqlite3_bind_text(st, 13, l->name_kk, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
@@ -1103,7 +1175,7 @@ store_status journal_lines(store_db *db, int64_t id, struct journal_line **out, 
 		return s;
 	if ((s = db_prepare(db,
 	                    "SELECT line_no, product_id, sku, barcode, name, quantity, unit_price,"
-	                    " tax_rate, discount, total, voided FROM order_lines"
+	                    " tax_rate, discount, total, voided, name_kk FROM order_lines"
 	                    " WHERE order_id = ?1 ORDER BY line_no",
 	                    &st, err)) != STORE_OK)
 		return s;
@@ -1127,6 +1199,7 @@ store_status journal_lines(store_db *db, int64_t id, struct journal_line **out, 
 		l->discount = sqlite3_column_int64(st, 8);
 		l->total = sqlite3_column_int64(st, 9);
 		l->voided = sqlite3_column_int(st, 10) != 0;
+		copy_column(l->name_kk, sizeof l->name_kk, st, 11);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -1198,15 +1271,11 @@ store_status journal_unfinished(store_db *db, struct journal_order **out, size_t
 	*count = 0;
 	/* One parameter per state; only the unfinished ones get their name,
 	 * the others stay NULL and match nothing: the rule stays in states[]. */
-	_Static_assert(JOURNAL_STATE_COUNT == 10, "one parameter per state below");
 	if ((s = db_prepare(db,
-	                    ORDER_SELECT " WHERE state IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-	                                 " ORDER BY id",
+	                    ORDER_SELECT " WHERE state IN (" JOURNAL_STATE_PARAMS_2 ") ORDER BY id",
 	                    &st, err)) != STORE_OK)
 		return s;
-	for (int i = 0; i < JOURNAL_STATE_COUNT; i++)
-		if (!states[i].final)
-			sqlite3_bind_text(st, i + 1, states[i].name, -1, SQLITE_STATIC);
+	journal_bind_states(st, 2, journal_state_unfinished);
 	return journal_fetch_list(db, st, out, count, err);
 }
 

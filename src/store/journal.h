@@ -67,7 +67,10 @@
 #define JOURNAL_LINES_MAX 1000       /* lines of one order (a basket holds 500) */
 
 /* Where an order is. The names (journal_state_name) are what the
- * database and the reports say. */
+ * database, the CSV and JSON say; the labels (journal_state_label) what
+ * a cashier reads. What each state means — a sale, refundable,
+ * unfinished — is a column of one table in journal.c, read through the
+ * journal_state_* functions below: no other module lists states. */
 enum journal_state {
 	JOURNAL_CREATING,           /* written; the create is being sent, outcome unknown */
 	JOURNAL_PENDING,            /* the server has it; waiting for the buyer */
@@ -118,7 +121,8 @@ struct journal_line {
 	int64_t product_id;         /* catalog row; 0: not from the catalog */
 	char sku[KP_SKU_SIZE];      /* "" when none */
 	char barcode[KP_BARCODE_SIZE]; /* "" when none */
-	char name[KP_NAME_SIZE];    /* not empty */
+	char name[KP_NAME_SIZE];    /* not empty: the product's Russian name (name_ru) */
+	char name_kk[KP_NAME_SIZE]; /* its Kazakh name; "" when the catalog has none */
 	int64_t quantity;           /* ≥ 1 */
 	int64_t unit_price;         /* tiyn, VAT included, ≥ 0 */
 	int tax_rate;               /* VAT percent 0–100 */
@@ -150,6 +154,8 @@ struct journal_order {
 	size_t body_len;            /* bytes of the stored request body */
 	bool server_unknown;        /* the server answered 404 payment_not_found for it */
 	time_t unknown_since;       /* when it was first so (0 while the server knows it) */
+	bool given_up;              /* the cashier gave up on it once: its timeline
+	                               entered abandoned (read from order_events) */
 };
 
 /* The server's answer to a create, recorded with journal_set_payment or
@@ -189,6 +195,53 @@ bool journal_state_parse(const char *name, enum journal_state *out);
  * The others — creating, pending, abandoned, late_paid — are the
  * unfinished ones that reconcile settles and the reports warn about. */
 bool journal_state_final(enum journal_state state);
+
+/* True for the states that are a sale, money taken: succeeded, late_paid
+ * and both refunded ones (a refund is counted apart, the sale stays). */
+bool journal_state_is_sale(enum journal_state state);
+
+/* True for the states an order can be refunded from: succeeded,
+ * partially_refunded and late_paid (a late payment is given back instead
+ * of completing the sale). */
+bool journal_state_refundable(enum journal_state state);
+
+/* True for the unfinished states (not journal_state_final): creating,
+ * pending, abandoned, late_paid. */
+bool journal_state_unfinished(enum journal_state state);
+
+/* The cashier's word for a state, untranslated: an N_() msgid ("paid",
+ * "waiting", "given up", "paid late!", "part refunded", ...) for the
+ * caller's gettext; "?" out of range. */
+const char *journal_state_label(enum journal_state state);
+
+/* The cashier's word for an order in state that the cashier did or did
+ * not give up on first (journal_order.given_up): journal_state_label,
+ * except that a cancelled order given up first was cancelled by the
+ * cashier ("cancelled by the cashier"), not declined by the buyer. */
+const char *journal_state_label_given_up(enum journal_state state, bool given_up);
+
+/* journal_state_label_given_up of order o's state: the word for o in
+ * lists, details and reports. An N_() msgid. */
+const char *journal_order_label(const struct journal_order *o);
+
+/* A line's name in the language lang ("ru", "kk", "en"): for "kk" its
+ * name_kk when it has one, else its name. */
+const char *journal_line_name(const struct journal_line *l, const char *lang);
+
+/* Binds parameters first … first + JOURNAL_STATE_COUNT - 1 of st: the
+ * name of each state for which has(state) is true, NULL for the others,
+ * so that "state IN (" those parameters ")" takes exactly the states the
+ * table says. JOURNAL_STATE_PARAMS_2 writes the list from ?2. */
+void journal_bind_states(sqlite3_stmt *st, int first, bool (*has)(enum journal_state));
+#define JOURNAL_STATE_PARAMS_2 "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11"
+
+/* SQL that is 1 when the order of the orders row called alias was given
+ * up on once (its timeline entered abandoned), else 0: journal_order's
+ * given_up, for a query of another module. An index seek on the order's
+ * events. */
+#define JOURNAL_GIVEN_UP_SQL(alias)                                                      \
+	"EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = " alias ".id"             \
+	" AND e.to_state = 'abandoned')"
 
 /* Whether the table lets an order go from from to to. */
 bool journal_move_allowed(enum journal_state from, enum journal_state to);

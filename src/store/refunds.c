@@ -27,10 +27,20 @@
  * what its column keeps. */
 #define DETAIL_ROOM (REFUNDS_REASON_SIZE + 512)
 
+/* Marks a cashier's word for xgettext; the caller translates it. */
+#define N_(s) (s)
+
 static const char *const state_names[REFUND_STATE_COUNT] = {
 	[REFUND_PENDING] = "refund_pending",
 	[REFUND_REFUNDED] = "refunded",
 	[REFUND_FAILED] = "refund_failed",
+};
+
+/* The cashier's words for them (N_() msgids). */
+static const char *const state_labels[REFUND_STATE_COUNT] = {
+	[REFUND_PENDING] = N_("waiting"),
+	[REFUND_REFUNDED] = N_("refunded"),
+	[REFUND_FAILED] = N_("failed"),
 };
 
 /* The columns refunds_read expects, in its order. */
@@ -42,6 +52,11 @@ static const char *const state_names[REFUND_STATE_COUNT] = {
 const char *refunds_state_name(enum refund_state state)
 {
 	return (int)state >= 0 && state < REFUND_STATE_COUNT ? state_names[state] : "?";
+}
+
+const char *refunds_state_label(enum refund_state state)
+{
+	return (int)state >= 0 && state < REFUND_STATE_COUNT ? state_labels[state] : "?";
 }
 
 bool refunds_state_parse(const char *name, enum refund_state *out)
@@ -208,7 +223,8 @@ static store_status refuse(struct plan *p, enum refunds_rule rule, store_err *er
 }
 
 /* When the payment succeeded, as the 90-day window counts: the first move
- * of the order into succeeded or late_paid, else its created_at. */
+ * of the order into a sale state (succeeded or late_paid: the refunded
+ * ones come after one of them), else its created_at. */
 static store_status paid_at(store_db *db, const struct journal_order *o, time_t *out,
                             store_err *err)
 {
@@ -218,10 +234,11 @@ static store_status paid_at(store_db *db, const struct journal_order *o, time_t 
 
 	if ((s = db_prepare(db,
 	                    "SELECT min(at) FROM order_events WHERE order_id = ?1 AND kind = 'state'"
-	                    " AND to_state IN ('succeeded', 'late_paid')",
+	                    " AND to_state IN (" JOURNAL_STATE_PARAMS_2 ")",
 	                    &st, err)) != STORE_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, o->id);
+	journal_bind_states(st, 2, journal_state_is_sale);
 	if ((s = query_i64(db, st, &at, "reading the order's history", err)) != STORE_OK)
 		return s;
 	*out = at > 0 ? (time_t)at : o->created_at;
@@ -416,8 +433,7 @@ static store_status plan_refund(store_db *db, const struct refund_new *r, struct
 		                     (long long)r->order_id);
 	if (s != STORE_OK)
 		return s;
-	if (o->state != JOURNAL_SUCCEEDED && o->state != JOURNAL_PARTIALLY_REFUNDED &&
-	    o->state != JOURNAL_LATE_PAID)
+	if (!journal_state_refundable(o->state))
 		return refuse(p, REFUNDS_RULE_STATE, err,
 		              o->state == JOURNAL_REFUNDED
 		                      ? "order %s is refunded already: nothing is left"

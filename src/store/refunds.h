@@ -17,8 +17,9 @@
  * same checks without writing), each refusal STORE_ERR_INPUT with its
  * refunds_rule and one line for the screen:
  *
- *   - the order is succeeded, partially_refunded or late_paid (a late
- *     payment is refunded to the buyer instead of completing the sale);
+ *   - the order is refundable (journal_state_refundable: succeeded,
+ *     partially_refunded or late_paid; a late payment is refunded to the
+ *     buyer instead of completing the sale);
  *   - 90 days at most since the payment succeeded: since the first time
  *     the order entered succeeded or late_paid in its timeline
  *     (order_events), or since its created_at if the timeline has no such
@@ -98,7 +99,7 @@ enum refund_state {
 /* Which rule refused a refund (refunds_check, refunds_create). */
 enum refunds_rule {
 	REFUNDS_RULE_OK = 0,
-	REFUNDS_RULE_STATE,       /* the order is not succeeded, partially_refunded or late_paid */
+	REFUNDS_RULE_STATE,       /* the order is not refundable (journal_state_refundable) */
 	REFUNDS_RULE_WINDOW,      /* over 90 days since the payment succeeded */
 	REFUNDS_RULE_AVAILABLE,   /* more than is left (or nothing is left) */
 	REFUNDS_RULE_AMOUNT,      /* an amount below 1 tiyn, or lines worth nothing */
@@ -176,6 +177,10 @@ struct refund_part {
 /* "refund_pending", "refunded", "refund_failed"; "?" out of range. */
 const char *refunds_state_name(enum refund_state state);
 bool refunds_state_parse(const char *name, enum refund_state *out);
+
+/* The cashier's word for a refund's state, untranslated (an N_() msgid:
+ * "waiting", "refunded", "failed"); "?" out of range. */
+const char *refunds_state_label(enum refund_state state);
 
 /* Runs the rules for r (no build_body needed) without writing: STORE_OK
  * with q->rule REFUNDS_RULE_OK and the amount, or STORE_ERR_INPUT with

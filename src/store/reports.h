@@ -2,12 +2,14 @@
  * the open shift; numbered, stored, reprintable, never changed) and the
  * day report (one Almaty calendar day over every shift), and the journal
  * listing behind `kaspi-pos journal`. One computation fills a struct
- * report; three writers turn it into text (32, 42 or 48 columns), CSV or
- * JSON (DESIGN.md, "Reports").
+ * report; the writers that turn it into text (32, 42 or 48 columns), CSV
+ * or JSON are app/report_fmt.h's (DESIGN.md, "Reports"): the store sums,
+ * the app writes.
  *
  * What counts (money is int64_t tiyn, percentages hundredths):
- *   sales     orders in succeeded, late_paid, partially_refunded and
- *             refunded, at their full amount, per payment method;
+ *   sales     orders in the sale states (journal_state_is_sale:
+ *             succeeded, late_paid, partially_refunded and refunded), at
+ *             their full amount, per payment method;
  *   refunds   refunds in state refunded, by their created time within
  *             the period, per method of their order;
  *   net       sales − refunds;
@@ -19,11 +21,15 @@
  *   commission per method: net of the method × its percent, rounded half
  *             away from zero (an estimate: the provider's statement rules);
  *   payout    net − commission;
- *   unfinished orders (creating, pending, abandoned, late_paid) and
- *             refunds (refund_pending), listed as a warning; a late_paid
- *             order is a sale and a warning at once;
+ *   unfinished orders (journal_state_unfinished: creating, pending,
+ *             abandoned, late_paid) and refunds (refund_pending), listed
+ *             as a warning; a late_paid order is a sale and a warning at
+ *             once;
  *   counts of cancelled, failed and expired orders; voided lines (count
- *             and amount, in orders of any state); first and last order.
+ *             and amount) of the sales: a basket that was declined and
+ *             then paid is two orders carrying the same voided lines, and
+ *             its voids count once, with the sale (the events log keeps
+ *             every void as it happened); first and last order.
  * X and Z take the orders and the refunds of the shift (each belongs to
  * the shift it was made in); the day report takes the orders and the
  * refunds whose Almaty date of creation is the day.
@@ -37,9 +43,11 @@
  * by the state indexes: there are few); reports_verify recomputes them
  * from the journal rows to prove they agree.
  *
- * The Z snapshot is the report's JSON (report_json), stored in the
- * z_reports table that a trigger keeps unchangeable; a reprint parses it
- * back (report_from_json), so it prints what was printed at closing.
+ * The Z snapshot is the report as text (the app gives the JSON writer,
+ * report_json), stored in the z_reports table that a trigger keeps
+ * unchangeable, in the transaction that closes the shift: closed and
+ * stored, or neither. A reprint parses it back (report_from_json), so it
+ * prints what was printed at closing.
  *
  * Threads: like every store module, on the connection's thread. */
 #ifndef KP_STORE_REPORTS_H
@@ -59,8 +67,6 @@
 #define REPORT_NAME_SIZE 128      /* a user's name (users.h) */
 #define REPORT_REF_SIZE 72        /* a merchant order or refund id, NUL included */
 #define REPORT_STATE_SIZE 24      /* "partially_refunded", "refund_pending", NUL */
-#define REPORT_WIDTH_MIN 32       /* receipt widths the text writer takes: 32, 42, 48 */
-#define REPORT_WIDTH_MAX 48
 #define REPORT_EVENT_Z "z_report" /* the events log's kind for a Z report */
 
 enum report_kind {
@@ -155,9 +161,12 @@ struct report {
 	size_t n_unfinished;
 };
 
-/* Translates a label of the text writer (gettext); NULL: as written.
- * Some labels are printf formats: the translation keeps their %s/%d. */
-typedef const char *(*report_tr_fn)(const char *msgid) __attribute__((format_arg(1)));
+/* "qr", "phone", "card": a method's name in the CSV and JSON; "?" out of
+ * range. */
+const char *report_method_name(enum report_method m);
+
+/* "x", "z", "day"; "?" out of range. */
+const char *report_kind_name(enum report_kind k);
 
 /* Frees what a report holds (not r itself) and zeroes it. */
 void report_free(struct report *r);
@@ -172,19 +181,26 @@ store_status reports_x(store_db *db, const struct report_params *p, struct repor
 store_status reports_day(store_db *db, const struct report_params *p, int yyyymmdd,
                          struct report *out, store_err *err);
 
-/* Z report: in one transaction computes the open shift's report, gives
- * it the next number (1, 2, ...), stores its snapshot, closes the shift
- * (closed_at, z_number: shifts_close) and logs z_report for manager_id,
- * who must be a manager (STORE_ERR_INPUT otherwise). STORE_NOT_FOUND
- * when no shift is open; on any failure nothing changed. */
-store_status reports_close_z(store_db *db, const struct report_params *p, int64_t manager_id,
-                             struct report *out, store_err *err);
+/* Turns the Z report r (numbered, closed_by filled) into the text stored
+ * as its snapshot (JSON: the schema checks it): a malloc'd string the
+ * store frees, or NULL (out of memory) to close nothing. Called inside
+ * the closing transaction, as journal_body_fn: no database use. */
+typedef char *(*report_snapshot_fn)(void *arg, const struct report *r);
 
-/* Z report number n as stored: *out parsed from the snapshot (may be
- * NULL), *snapshot (may be NULL) a malloc'd copy of its JSON text.
- * STORE_NOT_FOUND for no such number. */
-store_status reports_get_z(store_db *db, int64_t number, struct report *out, char **snapshot,
-                           store_err *err);
+/* Z report: in one transaction computes the open shift's report, gives
+ * it the next number (1, 2, ...), stores snapshot(arg, report) as its
+ * snapshot, closes the shift (closed_at, z_number: shifts_close) and logs
+ * z_report for manager_id, who must be a manager (STORE_ERR_INPUT
+ * otherwise). STORE_NOT_FOUND when no shift is open; on any failure
+ * nothing changed. app/report_fmt.h's report_z_close gives the JSON. */
+store_status reports_close_z(store_db *db, const struct report_params *p, int64_t manager_id,
+                             report_snapshot_fn snapshot, void *arg, struct report *out,
+                             store_err *err);
+
+/* Z report number n as stored: *snapshot a malloc'd copy of its text.
+ * STORE_NOT_FOUND for no such number. (report_z_load reads it back into
+ * a struct report.) */
+store_status reports_get_z(store_db *db, int64_t number, char **snapshot, store_err *err);
 
 /* The newest Z number, 0 when there is none. */
 store_status reports_last_z(store_db *db, int64_t *number, store_err *err);
@@ -193,25 +209,6 @@ store_status reports_last_z(store_db *db, int64_t *number, store_err *err);
  * the journal rows: STORE_OK when they agree, STORE_ERR_INTERNAL naming
  * the first difference otherwise. For tests and the bench; slow. */
 store_status reports_verify(store_db *db, int64_t shift_id, store_err *err);
-
-/* ---- writers: each returns a malloc'd NUL-terminated text, NULL on
- * running out of memory (or a width outside 32/42/48). */
-
-/* Receipt text, width columns (32, 42 or 48) of UTF-8, no line wider
- * (a column is a code point), amounts right-aligned, labels through tr. */
-char *report_text(const struct report *r, int width, report_tr_fn tr);
-
-/* CSV, RFC 4180: a header row "section,key,item,value", then one row per
- * figure; money as tenge with two decimals ("1500.00"). */
-char *report_csv(const struct report *r);
-
-/* JSON (the Z snapshot's form): money as integer tiyn, times RFC 3339
- * UTC, as the API writes them. */
-char *report_json(const struct report *r);
-
-/* Reads report_json's text back into *out (report_free it). False, with
- * a line in errbuf, for text that is not such a report. */
-bool report_from_json(const char *json, struct report *out, char *errbuf, size_t errsize);
 
 /* ---- the journal listing ------------------------------------------- */
 
@@ -238,6 +235,7 @@ struct report_order {
 	bool server_unknown;             /* the server answered 404 payment_not_found (journal.h) */
 	time_t unknown_since;            /* when first so; 0 when known */
 	time_t created_at;
+	bool given_up;                   /* the cashier gave up on it once (journal_order's) */
 	size_t n_lines;                  /* lines, voided ones too */
 	size_t n_refunds;
 	struct journal_line *lines;      /* with details: malloc'd, n_lines; else NULL */
@@ -262,17 +260,13 @@ store_status reports_journal(store_db *db, int from_day, int to_day,
                              struct report_journal *out, store_err *err);
 void report_journal_free(struct report_journal *j);
 
-/* The listing as a table (time, order id, method, state, amount,
- * refunded, payment id), CSV (tenge, two decimals) or JSON (tiyn, lines
- * and refunds per order). malloc'd; NULL when out of memory. */
-char *report_journal_text(const struct report_journal *j, report_tr_fn tr);
-char *report_journal_csv(const struct report_journal *j);
-char *report_journal_json(const struct report_journal *j);
-
 /* ---- dates --------------------------------------------------------- */
 
 /* Parses "YYYY-MM-DD" (a real date) into 20261126. */
 bool report_parse_date(const char *text, int *yyyymmdd);
+
+/* "2026-11-26" from 20261126 (size ≥ 11). */
+void report_format_date(char *buf, size_t size, int yyyymmdd);
 
 /* The first second of Almaty date yyyymmdd (UTC+5), as Unix time. */
 time_t report_day_start(int yyyymmdd);

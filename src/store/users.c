@@ -1,12 +1,8 @@
-/* users.c — users, PIN hashing (PBKDF2-HMAC-SHA256) and the login check
- * with its persistent lockout. */
+/* users.c — users, their stored PINs and the login check with its
+ * persistent lockout; the PIN itself is app/pin.c's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include "core/grow.h"
 #include "core/validate.h"
@@ -27,18 +23,6 @@ bool users_role_parse(const char *text, enum user_role *role)
 	else
 		return false;
 	return true;
-}
-
-bool users_pin_valid(const char *pin)
-{
-	size_t n = 0;
-
-	if (!pin)
-		return false;
-	for (; pin[n]; n++)
-		if (pin[n] < '0' || pin[n] > '9' || n >= USERS_PIN_MAX)
-			return false;
-	return n >= USERS_PIN_MIN;
 }
 
 bool users_name_valid(const char *name, store_err *err)
@@ -62,35 +46,20 @@ bool users_name_valid(const char *name, store_err *err)
 	return !why;
 }
 
-/* PBKDF2-HMAC-SHA256 of pin into hash[USERS_HASH_LEN]. */
-static bool pin_hash(const char *pin, const unsigned char *salt, int salt_len, int iterations,
-                     unsigned char *hash)
+store_status users_add(store_db *db, const char *name, enum user_role role,
+                       const struct users_pin *pin, int64_t *id, store_err *err)
 {
-	return PKCS5_PBKDF2_HMAC(pin, (int)strlen(pin), salt, salt_len, iterations, EVP_sha256(),
-	                         USERS_HASH_LEN, hash) == 1;
-}
-
-store_status users_add(store_db *db, const char *name, enum user_role role, const char *pin,
-                       int64_t *id, store_err *err)
-{
-	unsigned char salt[USERS_SALT_LEN], hash[USERS_HASH_LEN];
 	sqlite3_stmt *st;
 	store_status s;
 
 	store_err_clear(err);
 	if (!users_name_valid(name, err))
 		return STORE_ERR_INPUT;
-	if (!users_pin_valid(pin))
-		return store_set_err(err, STORE_ERR_INPUT, "a PIN is %d to %d digits", USERS_PIN_MIN,
-		                     USERS_PIN_MAX);
-	if (RAND_bytes(salt, sizeof salt) != 1)
-		return store_set_err(err, STORE_ERR_INTERNAL,
-		                     "cannot get random bytes for the PIN's salt: try again");
-	if (!pin_hash(pin, salt, sizeof salt, USERS_PIN_ITERATIONS, hash))
-		return store_set_err(err, STORE_ERR_INTERNAL, "cannot hash the PIN (OpenSSL failed)");
+	if (!pin || pin->iterations <= 0)
+		return store_set_err(err, STORE_ERR_INPUT, "a user needs a hashed PIN");
 
 	if ((s = db_begin(db, err)) != STORE_OK)
-		goto out;
+		return s;
 	s = db_prepare(db,
 	               "INSERT INTO users(name, role, pin_salt, pin_hash, pin_iterations, created_at)"
 	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -98,9 +67,9 @@ store_status users_add(store_db *db, const char *name, enum user_role role, cons
 	if (s == STORE_OK) {
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, users_role_name(role), -1, SQLITE_STATIC);
-		sqlite3_bind_blob(st, 3, salt, sizeof salt, SQLITE_STATIC);
-		sqlite3_bind_blob(st, 4, hash, sizeof hash, SQLITE_STATIC);
-		sqlite3_bind_int(st, 5, USERS_PIN_ITERATIONS);
+		sqlite3_bind_blob(st, 3, pin->salt, sizeof pin->salt, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 4, pin->hash, sizeof pin->hash, SQLITE_STATIC);
+		sqlite3_bind_int(st, 5, pin->iterations);
 		sqlite3_bind_int64(st, 6, (sqlite3_int64)db_now(db));
 		int rc = sqlite3_step(st);
 		sqlite3_finalize(st);
@@ -121,8 +90,6 @@ store_status users_add(store_db *db, const char *name, enum user_role role, cons
 		s = db_commit(db, err);
 	else
 		db_rollback(db);
-out:
-	OPENSSL_cleanse(hash, sizeof hash);
 	return s;
 }
 
@@ -223,27 +190,25 @@ static store_status users_set_lock(store_db *db, int64_t id, int failed, time_t 
 	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, "saving the login attempt", err);
 }
 
-/* The PIN material of the current row (columns 6, 7, 8): true when pin
- * hashes to the stored hash. */
-static bool users_pin_matches(sqlite3_stmt *st, const char *pin)
+/* The stored PIN of the current row (columns 6, 7, 8) given to matches:
+ * true when it says the PIN is the one. A row whose PIN is not as the
+ * schema writes it matches nothing. */
+static bool users_pin_matches(sqlite3_stmt *st, users_pin_fn matches, void *arg)
 {
+	struct users_pin stored = {.iterations = sqlite3_column_int(st, 8)};
 	const void *salt = sqlite3_column_blob(st, 6);
-	int salt_len = sqlite3_column_bytes(st, 6);
-	const void *want = sqlite3_column_blob(st, 7);
-	int want_len = sqlite3_column_bytes(st, 7);
-	int iterations = sqlite3_column_int(st, 8);
-	unsigned char got[USERS_HASH_LEN];
+	const void *hash = sqlite3_column_blob(st, 7);
 
-	if (!salt || !want || want_len != USERS_HASH_LEN || iterations <= 0 || !users_pin_valid(pin))
+	if (!matches || !salt || !hash || sqlite3_column_bytes(st, 6) != USERS_SALT_LEN ||
+	    sqlite3_column_bytes(st, 7) != USERS_HASH_LEN || stored.iterations <= 0)
 		return false;
-	bool same = pin_hash(pin, salt, salt_len, iterations, got) &&
-	            CRYPTO_memcmp(got, want, USERS_HASH_LEN) == 0;
-	OPENSSL_cleanse(got, sizeof got);
-	return same;
+	memcpy(stored.salt, salt, USERS_SALT_LEN);
+	memcpy(stored.hash, hash, USERS_HASH_LEN);
+	return matches(arg, &stored);
 }
 
-store_status users_pin_is(store_db *db, const char *name, const char *pin, bool *match,
-                          store_err *err)
+store_status users_matches(store_db *db, const char *name, users_pin_fn matches, void *arg,
+                           bool *match, store_err *err)
 {
 	sqlite3_stmt *st;
 	store_status s;
@@ -257,7 +222,7 @@ store_status users_pin_is(store_db *db, const char *name, const char *pin, bool 
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		*match = users_pin_matches(st, pin);
+		*match = users_pin_matches(st, matches, arg);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(db, rc, "reading a user", err);
@@ -265,8 +230,8 @@ store_status users_pin_is(store_db *db, const char *name, const char *pin, bool 
 }
 
 /* The check itself, inside the caller's transaction. */
-static store_status users_check_pin(store_db *db, const char *name, const char *pin,
-                                    struct users_check *out, store_err *err)
+static store_status users_check_pin(store_db *db, const char *name, users_pin_fn matches,
+                                    void *arg, struct users_check *out, store_err *err)
 {
 	sqlite3_stmt *st;
 	store_status s;
@@ -297,7 +262,7 @@ static store_status users_check_pin(store_db *db, const char *name, const char *
 		snprintf(detail, sizeof detail, "locked for %ld s more", out->locked_for);
 		return events_append(db, u.id, EVENT_LOGIN_LOCKED, detail, err);
 	}
-	bool match = users_pin_matches(st, pin);
+	bool match = users_pin_matches(st, matches, arg);
 	sqlite3_finalize(st);
 
 	if (match) {
@@ -320,19 +285,19 @@ static store_status users_check_pin(store_db *db, const char *name, const char *
 	return s == STORE_OK ? events_append(db, u.id, EVENT_USER_LOCKED, detail, err) : s;
 }
 
-store_status users_verify_pin(store_db *db, const char *name, const char *pin,
-                              struct users_check *out, store_err *err)
+store_status users_verify(store_db *db, const char *name, users_pin_fn matches, void *arg,
+                          struct users_check *out, store_err *err)
 {
 	store_status s;
 
 	store_err_clear(err);
 	memset(out, 0, sizeof *out);
 	out->verdict = USERS_NO_SUCH_USER;
-	if (!name || !pin)
+	if (!name || !matches)
 		return store_set_err(err, STORE_ERR_INPUT, "a name and a PIN are needed");
 	if ((s = db_begin(db, err)) != STORE_OK)
 		return s;
-	s = users_check_pin(db, name, pin, out, err);
+	s = users_check_pin(db, name, matches, arg, out, err);
 	if (s != STORE_OK) {
 		db_rollback(db);
 		return s;

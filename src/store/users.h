@@ -1,15 +1,9 @@
-/* users.h — the till's users (cashiers and managers) and their PINs.
- *
- * A PIN is 4–8 digits. It is stored as PBKDF2-HMAC-SHA256 of the PIN with
- * a 16-byte random salt per user (RAND_bytes), USERS_PIN_ITERATIONS
- * rounds, the count stored per user so that it can grow later; checked
- * in constant time (CRYPTO_memcmp). 100 000 rounds take 20–35 ms on the
- * development machine (AMD EPYC, OpenSSL 3.0; a whole users_verify_pin
- * with its commit averaged 26 ms): slow enough to make a copied
- * database's PINs cost a search, quick enough for a login. A 4-8
- * digit PIN cannot withstand an offline search for long, whatever the
- * count: the database file is kept mode 0600 in a 0700 folder, and the
- * lockout below is the defence at the till.
+/* users.h — the till's users (cashiers and managers) and their PINs as
+ * data: salt, hash and iteration count (struct users_pin), wrong tries
+ * and locks. The store never sees a PIN and computes no hash: app/pin.h
+ * makes the salt and hash (PBKDF2-HMAC-SHA256, OpenSSL) and compares,
+ * through the users_pin_fn it gives the checks below, called inside
+ * their transaction. A PIN is USERS_PIN_MIN–USERS_PIN_MAX digits.
  *
  * Lockout: USERS_LOCK_TRIES wrong PINs in a row lock the user for
  * USERS_LOCK_SECONDS; the count and the lock are columns of the users
@@ -25,10 +19,9 @@
 
 #include "store/db.h"
 
-#define USERS_PIN_ITERATIONS 100000
-#define USERS_SALT_LEN 16
-#define USERS_HASH_LEN 32
-#define USERS_PIN_MIN 4
+#define USERS_SALT_LEN 16         /* bytes of a PIN's salt (the schema checks it) */
+#define USERS_HASH_LEN 32         /* bytes of a PIN's hash (the schema checks it) */
+#define USERS_PIN_MIN 4           /* digits of a PIN */
 #define USERS_PIN_MAX 8
 #define USERS_LOCK_TRIES 5
 #define USERS_LOCK_SECONDS 60
@@ -49,6 +42,18 @@ struct user {
 	time_t locked_until;      /* 0 or a past time: not locked */
 	time_t created_at;
 };
+
+/* A PIN as the store keeps it (app/pin.h makes and compares it). */
+struct users_pin {
+	unsigned char salt[USERS_SALT_LEN];
+	unsigned char hash[USERS_HASH_LEN];
+	int iterations;           /* rounds of the hash, > 0; kept per user so they can grow */
+};
+
+/* Whether the PIN the caller holds (in arg) is the one stored: true on a
+ * match. Called inside the check's transaction: it must not use the
+ * database. */
+typedef bool (*users_pin_fn)(void *arg, const struct users_pin *stored);
 
 /* The outcome of a PIN check. */
 enum users_verdict {
@@ -72,18 +77,16 @@ const char *users_role_name(enum user_role role);
 /* Reads "cashier" or "manager"; false for anything else. */
 bool users_role_parse(const char *text, enum user_role *role);
 
-/* True when pin is 4–8 ASCII digits. */
-bool users_pin_valid(const char *pin);
-
 /* Checks a user name: 1–32 characters of UTF-8, no control characters,
  * no spaces at either end. Fills err (STORE_ERR_INPUT) when it is not. */
 bool users_name_valid(const char *name, store_err *err);
 
-/* Adds a user with a new salt and hash; *id (may be NULL) gets the new
- * row's id. STORE_ERR_EXISTS when the name is taken, STORE_ERR_INPUT for
- * a bad name or PIN. Logs user_add. */
-store_status users_add(store_db *db, const char *name, enum user_role role, const char *pin,
-                       int64_t *id, store_err *err);
+/* Adds a user with the PIN pin (salt and hash: app/pin.h's pin_make);
+ * *id (may be NULL) gets the new row's id. STORE_ERR_EXISTS when the name
+ * is taken, STORE_ERR_INPUT for a bad name or no iterations. Logs
+ * user_add. */
+store_status users_add(store_db *db, const char *name, enum user_role role,
+                       const struct users_pin *pin, int64_t *id, store_err *err);
 
 /* Every user, sorted by name, in a malloc'd array the caller frees. */
 store_status users_list(store_db *db, struct user **out, int *count, store_err *err);
@@ -94,16 +97,18 @@ store_status users_get(store_db *db, const char *name, struct user *out, store_e
 /* Seconds u stays locked after now (0 when not locked). */
 long users_locked_for(const struct user *u, time_t now);
 
-/* Whether pin is the PIN of the user called name, and nothing else: no
- * count, no lock, no event (which manager typed a PIN, before the real
- * check of that one with users_verify_pin). false for no such user. */
-store_status users_pin_is(store_db *db, const char *name, const char *pin, bool *match,
-                          store_err *err);
+/* Whether matches(arg, the stored PIN) of the user called name, and
+ * nothing else: no count, no lock, no event (which manager typed a PIN,
+ * before the real check of that one with users_verify). false for no
+ * such user. */
+store_status users_matches(store_db *db, const char *name, users_pin_fn matches, void *arg,
+                           bool *match, store_err *err);
 
-/* The login check: the PIN of the user called name. Updates the wrong-PIN
- * count and the lock and logs the attempt, in one transaction. The
- * verdict is in *out; the status says only whether the store worked. */
-store_status users_verify_pin(store_db *db, const char *name, const char *pin,
-                              struct users_check *out, store_err *err);
+/* The login check of the user called name: unless locked, asks
+ * matches(arg, the stored PIN), then updates the wrong-PIN count and the
+ * lock and logs the attempt, in one transaction. The verdict is in *out;
+ * the status says only whether the store worked. */
+store_status users_verify(store_db *db, const char *name, users_pin_fn matches, void *arg,
+                          struct users_check *out, store_err *err);
 
 #endif

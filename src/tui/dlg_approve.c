@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/i18n.h"
+#include "app/pin.h"
 #include "tui/draw.h"
 #include "tui/field.h"
 #include "tui/tui_int.h"
@@ -76,7 +77,7 @@ static int try_pin(struct tui *t)
 	if (!have_manager() || field_empty(&S.pin))
 		return TUI_HANDLED;
 	const struct user *m = &S.users[S.sel];
-	store_status st = users_verify_pin(t->db, m->name, S.pin.text, &check, &err);
+	store_status st = pin_verify(t->db, m->name, S.pin.text, &check, &err);
 	field_clear(&S.pin);
 	if (st != STORE_OK) {
 		tui_message(t, ROLE_ERROR, "%s", err.message);

@@ -336,7 +336,7 @@ static void draw(const struct tui *t)
 			snprintf(back, sizeof back, _("%lld back"), (long long)of->back);
 		draw_textf(y + 9 + r, x + 2, w - 4, sel ? ROLE_SELECTED : ROLE_DIALOG, -1, true,
 		           "%3lld / %-3lld %s %12s %s", (long long)of->pick, (long long)(of->line->quantity - of->back),
-		           draw_pad(name, sizeof name, tui_product_name(of->line->name, ""), w - 42), sum, back);
+		           draw_pad(name, sizeof name, journal_line_name(of->line, i18n_language()), w - 42), sum, back);
 	}
 	draw_text(y + h - 2, x + 2, w - 4, ROLE_DIM, -1, true,
 	          _("Tab: amount, reason, lines · ←→ ready reasons · Enter: a manager approves"));

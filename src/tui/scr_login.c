@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/i18n.h"
+#include "app/pin.h"
 #include "store/events.h"
 #include "tui/draw.h"
 #include "tui/field.h"
@@ -105,7 +106,7 @@ static int try_pin(struct tui *t)
 	if (S.list.count == 0)
 		return TUI_REDRAW;
 	struct user chosen = S.users[S.list.sel]; /* load_users frees the list */
-	store_status st = users_verify_pin(t->db, chosen.name, S.pin.text, &check, &err);
+	store_status st = pin_verify(t->db, chosen.name, S.pin.text, &check, &err);
 	field_clear(&S.pin);
 	if (st != STORE_OK) {
 		tui_message(t, ROLE_ERROR, "%s", err.message);

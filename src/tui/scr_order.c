@@ -97,7 +97,7 @@ static void build_text(const struct journal_event *events, size_t n_events)
 		money_format_plain(a, sizeof a, l->unit_price);
 		money_format_plain(b, sizeof b, l->total);
 		money_format_plain(c, sizeof c, l->discount);
-		draw_pad(name, sizeof name, l->name, 38);
+		draw_pad(name, sizeof name, journal_line_name(l, i18n_language()), 38);
 		add(" %2d %s %4lld × %11s = %12s %3d%%%s%s%s", l->line_no, name, (long long)l->quantity, a, b,
 		    l->tax_rate, l->discount ? " −" : "", l->discount ? c : "", l->voided ? _(" [void]") : "");
 		if (!l->voided)
@@ -125,7 +125,7 @@ static void build_text(const struct journal_event *events, size_t n_events)
 		const struct refund *r = &S.refunds[i];
 		kp_almaty_strftime(when, sizeof when, "%H:%M:%S", r->created_at);
 		money_format(a, sizeof a, r->amount);
-		add(" %s %s %s %s  %s", when, r->merchant_refund_id, refunds_state_name(r->state), a, r->reason);
+		add(" %s %s %s %s  %s", when, r->merchant_refund_id, _(refunds_state_label(r->state)), a, r->reason);
 	}
 }
 
@@ -184,9 +184,7 @@ static void leave(struct tui *t)
 
 static void reprint(struct tui *t)
 {
-	enum journal_state st = S.order.state;
-	if (st != JOURNAL_SUCCEEDED && st != JOURNAL_PARTIALLY_REFUNDED && st != JOURNAL_REFUNDED &&
-	    st != JOURNAL_LATE_PAID) {
+	if (!journal_state_is_sale(S.order.state)) {
 		tui_message(t, ROLE_ERROR, "%s", _("Only a paid order has a slip"));
 		tui_bell(t, 1);
 		return;
@@ -206,8 +204,7 @@ static int key(struct tui *t, int key)
 		return TUI_REDRAW;
 	switch (a) {
 	case ACT_REFUND: {
-		enum journal_state st = S.order.state;
-		if (st != JOURNAL_SUCCEEDED && st != JOURNAL_PARTIALLY_REFUNDED && st != JOURNAL_LATE_PAID) {
+		if (!journal_state_refundable(S.order.state)) {
 			tui_message(t, ROLE_ERROR, "%s", _("Only a paid order can be refunded"));
 			tui_bell(t, 1);
 			return TUI_REDRAW;

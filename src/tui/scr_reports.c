@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "app/i18n.h"
+#include "app/report_fmt.h"
 #include "core/timeutil.h"
-#include "store/reports.h"
 #include "tui/draw.h"
 #include "tui/listview.h"
 #include "tui/tui_int.h"
@@ -116,7 +116,7 @@ static void show_last_z(struct tui *t)
 		tui_message(t, ROLE_ERROR, "%s", n == 0 ? _("No Z report yet") : err.message);
 		return;
 	}
-	if (reports_get_z(t->db, n, &r, &snapshot, &err) != STORE_OK) {
+	if (report_z_load(t->db, n, &r, &snapshot, &err) != STORE_OK) {
 		tui_message(t, ROLE_ERROR, "%s", err.message);
 		return;
 	}
@@ -138,7 +138,7 @@ static void close_shift(struct tui *t)
 	store_err err;
 	char title[96];
 	struct report_params p = params(t);
-	if (reports_close_z(t->db, &p, S.manager_id, &r, &err) != STORE_OK) {
+	if (report_z_close(t->db, &p, S.manager_id, &r, &err) != STORE_OK) {
 		tui_message(t, ROLE_ERROR, "%s", err.message);
 		tui_bell(t, 2);
 		return;

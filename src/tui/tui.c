@@ -197,26 +197,14 @@ void tui_print_refund_slip(struct tui *t, int64_t row)
 
 const char *tui_state_label(enum journal_state s)
 {
-	switch (s) {
-	case JOURNAL_CREATING: return _("creating");
-	case JOURNAL_PENDING: return _("waiting");
-	case JOURNAL_SUCCEEDED: return _("paid");
-	case JOURNAL_CANCELLED: return _("declined");
-	case JOURNAL_FAILED: return _("failed");
-	case JOURNAL_EXPIRED: return _("expired");
-	case JOURNAL_ABANDONED: return _("given up");
-	case JOURNAL_LATE_PAID: return _("paid late!");
-	case JOURNAL_PARTIALLY_REFUNDED: return _("part refunded");
-	case JOURNAL_REFUNDED: return _("refunded");
-	default: return journal_state_name(s);
-	}
+	return _(journal_state_label(s));
 }
 
 const char *tui_order_label(const struct journal_order *o)
 {
 	if (o->server_unknown && !journal_state_final(o->state))
 		return _("unknown to the server");
-	return tui_state_label(o->state);
+	return _(journal_order_label(o));
 }
 
 const char *tui_method_label(enum journal_method m)

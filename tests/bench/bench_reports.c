@@ -21,7 +21,7 @@
 
 #include "store/db.h"
 #include "store/journal.h"
-#include "store/reports.h"
+#include "app/report_fmt.h"
 #include "store/shifts.h"
 
 #define DAY 20261126
@@ -430,8 +430,8 @@ int main(int argc, char **argv)
 			die("opening the copy", err.message);
 		db_set_clock(db, bench_clock);
 		t0 = now_ms();
-		if (reports_close_z(db, &p, manager, &r, &err) != STORE_OK)
-			die("reports_close_z", err.message);
+		if (report_z_close(db, &p, manager, &r, &err) != STORE_OK)
+			die("report_z_close", err.message);
 		z[i] = now_ms() - t0;
 		if (i == 0)
 			printf("z_first_ms %.2f\nz_sales %lld\n", z[0], (long long)r.sales_total.count);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# report.sh — `kaspi-pos report` and `kaspi-pos journal` on the real binary after real payments against kaspi-sandbox: X report at 32 columns (every line within them) matching the journal, CSV and JSON that parse, a Z with the manager's PIN on standard input (a wrong PIN refused, nothing closed), a second Z saying no shift is open, the reprint by number equal to the original, --print to a file printer and without a printer, the day report, `journal --format csv|json|text` and --status.
+# report.sh — `kaspi-pos report` and `kaspi-pos journal` on the real binary after real payments against kaspi-sandbox: X report at 32 columns (every line within them) matching the journal, CSV and JSON that parse, a Z with the manager's PIN on standard input (a wrong PIN refused, nothing closed), a second Z saying no shift is open, the reprint by number equal to the original, --print to a file printer, in the till's [ui] language while standard output keeps LANG's, and without a printer, the day report, `journal --format csv|json|text` and --status.
 #
 # One sandbox (--pay-after 1) on a free port, one till home. Prints "ok NAME"
 # / "FAIL NAME" per check and "N passed, N failed"; exits non-zero on a
@@ -173,6 +173,18 @@ is "report z --number 2 (none): exit 2" "$?" 2 "$(cat "$D/z3.err")"
 "$POS" report z --number 1 --print >/dev/null 2>"$D/p.err"
 is "report z --number 1 --print (file printer): exit 0" "$?" 0 "$(cat "$D/p.err")"
 [ -s "$D/printer.bin" ] && ok "--print: the printer file got the job" || bad "--print: the printer file is empty"
+# the paper speaks the till's language ([ui] language = kk), standard
+# output LANG's (C.UTF-8: English), as the till prints it
+sed -e 's/^mode = file$/mode = command/' -e "s#^file = .*#command = cat > '$D/paper.txt'#" \
+	"$D/cfg/kaspi-pos/config.ini" >"$D/kk.ini"
+printf '[ui]\nlanguage = kk\n' >>"$D/kk.ini"
+"$POS" --config "$D/kk.ini" report z --number 1 --print >"$D/kk.out" 2>"$D/kk.err"
+is "report z --number 1 --print with [ui] language = kk: exit 0" "$?" 0 "$(cat "$D/kk.err")"
+grep -q "Z-ЕСЕП № 1" "$D/paper.txt" 2>/dev/null && ! grep -q "Z REPORT" "$D/paper.txt" &&
+	ok "--print: the paper is in the till's language (Z-ЕСЕП № 1)" ||
+	bad "--print: the paper is not in Kazakh" "$(cat "$D/paper.txt" 2>&1)"
+grep -q "Z REPORT No. 1" "$D/kk.out" && ok "--print: standard output stays in LANG's language" ||
+	bad "--print: standard output" "$(cat "$D/kk.out")"
 sed -i 's/^mode = file$/mode = none/' "$D/cfg/kaspi-pos/config.ini"
 "$POS" report day --print >/dev/null 2>"$D/p.err"
 is "--print with no printer: exit 1" "$?" 1

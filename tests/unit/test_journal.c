@@ -306,6 +306,93 @@ static void the_table_is_the_specification(void **state)
 	assert_false(journal_move_allowed(JOURNAL_CREATING, JOURNAL_STATE_COUNT));
 }
 
+/* The facts about each state are the table's: which are a sale,
+ * refundable, unfinished, and the cashier's word for each. */
+static void each_state_is_a_sale_refundable_or_unfinished_as_the_table_says(void **state)
+{
+	(void)state;
+	static const struct {
+		enum journal_state s;
+		bool sale, refundable, unfinished;
+		const char *label;
+	} want[JOURNAL_STATE_COUNT] = {
+		{JOURNAL_CREATING, false, false, true, "creating"},
+		{JOURNAL_PENDING, false, false, true, "waiting"},
+		{JOURNAL_SUCCEEDED, true, true, false, "paid"},
+		{JOURNAL_CANCELLED, false, false, false, "declined"},
+		{JOURNAL_FAILED, false, false, false, "failed"},
+		{JOURNAL_EXPIRED, false, false, false, "expired"},
+		{JOURNAL_ABANDONED, false, false, true, "given up"},
+		{JOURNAL_LATE_PAID, true, true, true, "paid late!"},
+		{JOURNAL_PARTIALLY_REFUNDED, true, true, false, "part refunded"},
+		{JOURNAL_REFUNDED, true, false, false, "refunded"},
+	};
+	for (int i = 0; i < JOURNAL_STATE_COUNT; i++) {
+		enum journal_state s = want[i].s;
+		assert_int_equal(s, i);
+		assert_int_equal(journal_state_is_sale(s), want[i].sale);
+		assert_int_equal(journal_state_refundable(s), want[i].refundable);
+		assert_int_equal(journal_state_unfinished(s), want[i].unfinished);
+		assert_int_equal(journal_state_final(s), !want[i].unfinished);
+		assert_string_equal(journal_state_label(s), want[i].label);
+		/* only a refundable state can take a refund's move */
+		assert_int_equal(journal_move_allowed(s, JOURNAL_PARTIALLY_REFUNDED) &&
+		                         s != JOURNAL_PARTIALLY_REFUNDED,
+		                 want[i].refundable && s != JOURNAL_PARTIALLY_REFUNDED);
+	}
+	assert_false(journal_state_is_sale(JOURNAL_STATE_COUNT));
+	assert_string_equal(journal_state_label((enum journal_state)-1), "?");
+	/* the SQL a query of another module uses for given_up names the
+	 * table's abandoned state, and the parameter list one per state */
+	char quoted[32];
+	snprintf(quoted, sizeof quoted, "'%s'", journal_state_name(JOURNAL_ABANDONED));
+	assert_non_null(strstr(JOURNAL_GIVEN_UP_SQL("o"), quoted));
+	int params = 1;
+	for (const char *p = JOURNAL_STATE_PARAMS_2; *p; p++)
+		params += *p == ',';
+	assert_int_equal(params, JOURNAL_STATE_COUNT);
+}
+
+/* An order the cashier gave up on (Esc: abandoned) that the server then
+ * cancelled was cancelled by the cashier; one the buyer declined while it
+ * waited is "declined". The difference is the order's timeline. */
+static void an_order_given_up_then_cancelled_is_cancelled_by_the_cashier(void **state)
+{
+	struct fixture *f = *state;
+	struct journal_order *list = NULL;
+	size_t n = 0;
+	store_err err;
+	int64_t declined = order_in(f, JOURNAL_CANCELLED); /* pending → cancelled */
+	int64_t gave_up = order_in(f, JOURNAL_ABANDONED);
+	move_ok(f, gave_up, JOURNAL_ABANDONED, JOURNAL_CANCELLED);
+	int64_t paid = order_in(f, JOURNAL_SUCCEEDED);
+
+	struct journal_order a = get_ok(f, declined), b = get_ok(f, gave_up), c = get_ok(f, paid);
+	assert_int_equal(a.state, JOURNAL_CANCELLED);
+	assert_false(a.given_up);
+	assert_string_equal(journal_order_label(&a), "declined");
+	assert_int_equal(b.state, JOURNAL_CANCELLED);
+	assert_true(b.given_up);
+	assert_string_equal(journal_order_label(&b), "cancelled by the cashier");
+	assert_false(c.given_up);
+	assert_string_equal(journal_order_label(&c), "paid");
+	/* given up and then paid after all: a late payment, whatever came before */
+	int64_t late = order_in(f, JOURNAL_LATE_PAID);
+	struct journal_order d = get_ok(f, late);
+	assert_true(d.given_up);
+	assert_string_equal(journal_order_label(&d), "paid late!");
+	assert_string_equal(journal_state_label_given_up(JOURNAL_EXPIRED, true), "expired");
+
+	/* the journal screen's list reads the same */
+	struct journal_filter all = {.state = JOURNAL_CANCELLED, .method = -1};
+	assert_int_equal(journal_list(f->db, &all, &list, &n, &err), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(list[0].id, gave_up);
+	assert_string_equal(journal_order_label(&list[0]), "cancelled by the cashier");
+	assert_string_equal(journal_order_label(&list[1]), "declined");
+	free(list);
+}
+
 static void every_legal_move_succeeds_and_is_recorded(void **state)
 {
 	struct fixture *f = *state;
@@ -703,8 +790,8 @@ static void a_body_up_to_the_contracts_limit_is_kept(void **state)
 
 /* What the basket sold: a discount, a voided line, Kazakh text. */
 static const struct journal_line sample_lines[] = {
-	{.product_id = 7, .sku = "GR-0001", .barcode = "4870001000012", .name = "Сүт 3,2% 1 л",
-	 .quantity = 2, .unit_price = 45000, .tax_rate = 12, .discount = 4500, .total = 85500},
+	{.product_id = 7, .sku = "GR-0001", .barcode = "4870001000012", .name = "Молоко 3,2% 1 л",
+	 .name_kk = "Сүт 3,2% 1 л", .quantity = 2, .unit_price = 45000, .tax_rate = 12, .discount = 4500, .total = 85500},
 	{.product_id = 0, .name = "Пакет", .quantity = 1, .unit_price = 500, .tax_rate = 0,
 	 .total = 500},
 	{.product_id = 9, .sku = "EL-0003", .name = "Қуат банкі", .quantity = 1,
@@ -733,6 +820,7 @@ static void lines_come_back_as_they_were_written(void **state)
 		assert_string_equal(r->sku, w->sku);
 		assert_string_equal(r->barcode, w->barcode);
 		assert_string_equal(r->name, w->name);
+		assert_string_equal(r->name_kk, w->name_kk);
 		assert_int_equal(r->quantity, w->quantity);
 		assert_int_equal(r->unit_price, w->unit_price);
 		assert_int_equal(r->tax_rate, w->tax_rate);
@@ -740,6 +828,12 @@ static void lines_come_back_as_they_were_written(void **state)
 		assert_int_equal(r->total, w->total);
 		assert_int_equal(r->voided, w->voided);
 	}
+	/* the Kazakh name on a Kazakh slip, the Russian one otherwise and
+	 * where there is no Kazakh name */
+	assert_string_equal(journal_line_name(&lines[0], "kk"), "Сүт 3,2% 1 л");
+	assert_string_equal(journal_line_name(&lines[0], "ru"), "Молоко 3,2% 1 л");
+	assert_string_equal(journal_line_name(&lines[0], "en"), "Молоко 3,2% 1 л");
+	assert_string_equal(journal_line_name(&lines[1], "kk"), "Пакет");
 	free(lines);
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM order_lines WHERE voided = 1"), 1);
 	assert_true(exec_refused(f->db, "UPDATE order_lines SET voided = 0"));
@@ -1116,6 +1210,8 @@ static void the_reports_queries_use_indexes(void **state)
 		"EXPLAIN QUERY PLAN SELECT id FROM orders WHERE shift_id = 1",
 		"EXPLAIN QUERY PLAN SELECT id FROM orders WHERE alert = 1",
 		"EXPLAIN QUERY PLAN SELECT id FROM order_events WHERE order_id = 1",
+		"EXPLAIN QUERY PLAN SELECT id FROM orders WHERE state IN (" JOURNAL_STATE_PARAMS_2 ")",
+		"EXPLAIN QUERY PLAN SELECT " JOURNAL_GIVEN_UP_SQL("o") " FROM orders o WHERE o.id = 1",
 	};
 	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
 		sqlite3_stmt *st;
@@ -1246,11 +1342,39 @@ static void the_list_filters_and_searches_newest_first(void **state)
 	free(list);
 }
 
+/* The amount search finds an order of 1 500,00 tenge however the cashier
+ * types it: bare tenge, either decimal mark, with a thousands space. */
+static void an_amount_is_found_as_typed_in_any_usual_form(void **state)
+{
+	struct fixture *f = *state;
+	struct journal_order *list = NULL;
+	size_t n = 0;
+	store_err err;
+	int64_t paid = order_in(f, JOURNAL_SUCCEEDED);
+	assert_int_equal(get_ok(f, paid).amount, 150000);
+	const char *forms[] = {"1500", "1500,00", "1500.00", "1 500,00", "1\xc2\xa0" "500,00",
+	                       "1\xe2\x80\xaf" "500,00", "1 500"};
+	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+		struct journal_filter q = {.state = -1, .method = -1, .search = forms[i]};
+		assert_int_equal(journal_list(f->db, &q, &list, &n, &err), STORE_OK);
+		if (n != 1)
+			fail_msg("\"%s\" found %zu orders, not the one of 1 500,00", forms[i], n);
+		assert_int_equal(list[0].id, paid);
+		free(list);
+	}
+	struct journal_filter other = {.state = -1, .method = -1, .search = "1500,01"};
+	assert_int_equal(journal_list(f->db, &other, &list, &n, &err), STORE_OK);
+	assert_int_equal(n, 0);
+	free(list);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(the_table_is_the_specification),
 		cmocka_unit_test(state_names_round_trip),
+		cmocka_unit_test(each_state_is_a_sale_refundable_or_unfinished_as_the_table_says),
+		cmocka_unit_test_setup_teardown(an_order_given_up_then_cancelled_is_cancelled_by_the_cashier, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_legal_move_succeeds_and_is_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_other_move_is_refused_and_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_move_from_a_state_the_order_has_left_is_a_conflict, setup, teardown),
@@ -1278,6 +1402,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(the_reports_queries_use_indexes, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_schema_1_file_is_migrated, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_list_filters_and_searches_newest_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_amount_is_found_as_typed_in_any_usual_form, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("journal", tests, NULL, NULL);
 }

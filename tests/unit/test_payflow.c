@@ -21,6 +21,7 @@
 
 #include "app/config.h"
 #include "app/payflow.h"
+#include "app/pin.h"
 #include "app/worker.h"
 #include "core/clock.h"
 #include "core/pollsched.h"
@@ -404,7 +405,7 @@ static void a_refund_is_sent_again_with_the_same_bytes(void **state)
 	assert_int_equal(order_now(f, id).state, JOURNAL_SUCCEEDED);
 	store_err err;
 	int64_t manager = 0, row = 0;
-	assert_int_equal(users_add(f->db, "boss", USER_MANAGER, "4321", &manager, &err), STORE_OK);
+	assert_int_equal(pin_add_user(f->db, "boss", USER_MANAGER, "4321", &manager, &err), STORE_OK);
 	struct payflow_refund_req req = {.order_id = id, .amount = 50000, .reason = "test",
 	                                 .approver_id = manager, .shift_id = f->shift.id};
 	enum refunds_rule rule;
@@ -493,7 +494,7 @@ static void an_order_a_new_sandbox_forgot_is_unknown_and_never_moves(void **stat
 	store_err err;
 	int64_t manager = 0;
 	char message[PAYFLOW_MESSAGE_SIZE];
-	assert_int_equal(users_add(f->db, "boss", USER_MANAGER, "4321", &manager, &err), STORE_OK);
+	assert_int_equal(pin_add_user(f->db, "boss", USER_MANAGER, "4321", &manager, &err), STORE_OK);
 	assert_true(payflow_close_unknown(&f->pf, id, manager, "sandbox restarted", &ch, message,
 	                                  sizeof message));
 	assert_int_equal(ch.n, 1);
@@ -522,7 +523,7 @@ static void an_order_the_server_knows_cannot_be_closed_by_hand(void **state)
 	int64_t manager = 0;
 	char message[PAYFLOW_MESSAGE_SIZE];
 	struct payflow_changes ch;
-	assert_int_equal(users_add(f->db, "boss", USER_MANAGER, "4321", &manager, &err), STORE_OK);
+	assert_int_equal(pin_add_user(f->db, "boss", USER_MANAGER, "4321", &manager, &err), STORE_OK);
 	assert_false(payflow_close_unknown(&f->pf, id, manager, "why not", &ch, message, sizeof message));
 	assert_non_null(strstr(message, "not unknown to the server"));
 	assert_int_equal(order_now(f, id).state, JOURNAL_PENDING);

@@ -24,6 +24,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "app/report_fmt.h"
 #include "core/money.h"
 #include "core/timeutil.h"
 #include "store/db.h"
@@ -369,8 +370,8 @@ static struct report z_ok(struct fixture *f)
 	struct report_params p = params();
 	struct report r;
 	store_err err;
-	if (reports_close_z(f->db, &p, f->manager, &r, &err) != STORE_OK)
-		fail_msg("reports_close_z: %s", err.message);
+	if (report_z_close(f->db, &p, f->manager, &r, &err) != STORE_OK)
+		fail_msg("report_z_close: %s", err.message);
 	return r;
 }
 
@@ -487,10 +488,12 @@ static void check_against_journal(struct fixture *f, const struct report *r, int
 	                                              " AND state = 'expired'", shift));
 	assert_int_equal(r->voided.count,
 	                 query_int(f->db, "SELECT count(*) FROM order_lines l JOIN orders o ON o.id ="
-	                                  " l.order_id WHERE o.shift_id = ?1 AND l.voided = 1", shift));
+	                                  " l.order_id WHERE o.shift_id = ?1 AND l.voided = 1"
+	                                  " AND o.state IN " SALE_STATES, shift));
 	assert_int_equal(r->voided.amount,
 	                 query_int(f->db, "SELECT total(l.total) FROM order_lines l JOIN orders o ON o.id ="
-	                                  " l.order_id WHERE o.shift_id = ?1 AND l.voided = 1", shift));
+	                                  " l.order_id WHERE o.shift_id = ?1 AND l.voided = 1"
+	                                  " AND o.state IN " SALE_STATES, shift));
 	assert_int_equal(r->first_order, query_int(f->db, "SELECT coalesce(min(created_at), 0) FROM orders"
 	                                                  " WHERE shift_id = ?1", shift));
 	assert_int_equal(r->last_order, query_int(f->db, "SELECT coalesce(max(created_at), 0) FROM orders"
@@ -623,6 +626,29 @@ static void refunds_reduce_the_net(void **state)
 	report_free(&r);
 }
 
+/* A basket with two voided lines (2 405,00 each) that the buyer
+ * declines and then pays at the second try is two orders carrying the
+ * same voided lines: the report counts the sale's, once. */
+static void voided_lines_of_a_basket_tried_twice_count_once(void **state)
+{
+	struct fixture *f = *state;
+	struct journal_line basket[3] = {line("Сыр", 1, 240500, 12, 0, true),
+	                                 line("Кофе", 1, 240500, 12, 0, true),
+	                                 line("Нан", 2, 25000, 12, 0, false)};
+	reach(f, create_order(f, f->cashier, JOURNAL_QR, basket, 3, 0), JOURNAL_CANCELLED);
+	reach(f, create_order(f, f->cashier, JOURNAL_QR, basket, 3, 0), JOURNAL_SUCCEEDED);
+
+	struct report r = x_ok(f);
+	assert_int_equal(r.voided.count, 2);
+	assert_int_equal(r.voided.amount, 481000);
+	assert_int_equal(r.sales_total.count, 1);
+	assert_int_equal(r.cancelled, 1);
+	char *text = report_text(&r, 32, NULL);
+	assert_non_null(strstr(text, "\nVoided lines (2)        4 810,00\n"));
+	free(text);
+	report_free(&r);
+}
+
 static void unfinished_orders_and_refunds_are_listed(void **state)
 {
 	struct fixture *f = *state;
@@ -655,8 +681,12 @@ static void unfinished_orders_and_refunds_are_listed(void **state)
 	assert_int_equal(r.refunds_total.count, 0);
 	char *text = report_text(&r, 32, NULL);
 	assert_non_null(strstr(text, "UNFINISHED: 5"));
-	assert_non_null(strstr(text, "late_paid"));
-	assert_non_null(strstr(text, "refund_pending"));
+	/* the states by the cashier's words, not the journal's names */
+	assert_non_null(strstr(text, "  paid late!"));
+	assert_non_null(strstr(text, "  given up"));
+	assert_non_null(strstr(text, "  waiting"));
+	assert_null(strstr(text, "late_paid"));
+	assert_null(strstr(text, "refund_pending"));
 	free(text);
 	check_against_journal(f, &r, f->shift_id);
 	report_free(&r);
@@ -689,7 +719,7 @@ static void a_z_report_closes_the_shift_and_numbers_in_sequence(void **state)
 
 	/* no shift open: X and Z say so, and nothing is written */
 	assert_int_equal(reports_x(f->db, &p, &r, &err), STORE_NOT_FOUND);
-	assert_int_equal(reports_close_z(f->db, &p, f->manager, &r, &err), STORE_NOT_FOUND);
+	assert_int_equal(report_z_close(f->db, &p, f->manager, &r, &err), STORE_NOT_FOUND);
 	assert_non_null(strstr(err.message, "no shift is open"));
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM z_reports", 0), 1);
 
@@ -711,7 +741,7 @@ static void a_z_report_closes_the_shift_and_numbers_in_sequence(void **state)
 
 	/* only a manager closes a shift */
 	assert_int_equal(shifts_ensure_open(f->db, f->cashier, &sh, NULL, &err), STORE_OK);
-	assert_int_equal(reports_close_z(f->db, &p, f->cashier, &r, &err), STORE_ERR_INPUT);
+	assert_int_equal(report_z_close(f->db, &p, f->cashier, &r, &err), STORE_ERR_INPUT);
 	assert_int_equal(shifts_get_open(f->db, &sh, &err), STORE_OK);
 	/* the numbers have no gap: a number out of turn is refused */
 	assert_true(exec_refused(f->db, "INSERT INTO z_reports VALUES (5, 1, 0, 3, '{}')"));
@@ -744,7 +774,7 @@ static void a_z_snapshot_never_changes_and_reprints_as_it_was(void **state)
 	 * the stored report does not */
 	move_ok(f, pending, JOURNAL_PENDING, JOURNAL_SUCCEEDED);
 
-	assert_int_equal(reports_get_z(f->db, z.z_number, &again, &json, &err), STORE_OK);
+	assert_int_equal(report_z_load(f->db, z.z_number, &again, &json, &err), STORE_OK);
 	assert_string_equal(json, original_json);
 	for (int w = 32; w <= 48; w += w == 32 ? 10 : 6) {
 		char *a = report_text(&z, w, NULL), *b = report_text(&again, w, NULL);
@@ -760,7 +790,7 @@ static void a_z_snapshot_never_changes_and_reprints_as_it_was(void **state)
 	assert_string_equal(a, original_json);
 	free(a);
 	report_free(&again);
-	assert_int_equal(reports_get_z(f->db, 2, &again, NULL, &err), STORE_NOT_FOUND);
+	assert_int_equal(report_z_load(f->db, 2, &again, NULL, &err), STORE_NOT_FOUND);
 	free(json);
 	free(original_json);
 	report_free(&z);
@@ -1068,6 +1098,66 @@ static void the_json_reads_back(void **state)
 	report_free(&r);
 }
 
+/* The listing says who cancelled (the cashier, after giving up, or the
+ * buyer), in words in the text and as given_up in the JSON, and keeps
+ * each line's Kazakh name. */
+static void the_journal_listing_says_who_cancelled_and_keeps_kazakh_names(void **state)
+{
+	struct fixture *f = *state;
+	struct report_journal j;
+	store_err err;
+	struct journal_line milk = line("Молоко 1 л", 1, 45000, 12, 0, false);
+	snprintf(milk.name_kk, sizeof milk.name_kk, "Сүт 1 л");
+	int64_t declined = create_order(f, f->cashier, JOURNAL_QR, &milk, 1, 0);
+	reach(f, declined, JOURNAL_CANCELLED);
+	int64_t gave_up = create_order(f, f->cashier, JOURNAL_QR, &milk, 1, 0);
+	reach(f, gave_up, JOURNAL_ABANDONED);
+	move_ok(f, gave_up, JOURNAL_ABANDONED, JOURNAL_CANCELLED);
+
+	assert_int_equal(reports_journal(f->db, 20261126, 20261126, NULL, true, &j, &err), STORE_OK);
+	assert_int_equal(j.n_orders, 2);
+	assert_false(j.orders[0].given_up);
+	assert_true(j.orders[1].given_up);
+	assert_string_equal(j.orders[1].lines[0].name_kk, "Сүт 1 л");
+	char *text = report_journal_text(&j, NULL);
+	const char *first = strstr(text, j.orders[0].merchant_order_id);
+	const char *second = strstr(text, j.orders[1].merchant_order_id);
+	assert_non_null(first);
+	assert_non_null(second);
+	assert_non_null(strstr(first, "declined"));
+	assert_true(strstr(first, "declined") < second);
+	assert_non_null(strstr(second, "cancelled by the cashier"));
+	free(text);
+	char *json = report_journal_json(&j);
+	cJSON *o = cJSON_Parse(json);
+	const cJSON *orders = cJSON_GetObjectItem(o, "orders");
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetArrayItem(orders, 0), "given_up")));
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(orders, 1), "given_up")));
+	const cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(orders, 1), "lines"), 0);
+	assert_string_equal(cJSON_GetObjectItem(l, "name")->valuestring, "Молоко 1 л");
+	assert_string_equal(cJSON_GetObjectItem(l, "name_kk")->valuestring, "Сүт 1 л");
+	cJSON_Delete(o);
+	free(json);
+	report_journal_free(&j);
+}
+
+/* The sale states this file's SQL checks the reports with are the
+ * journal's table's (journal_state_is_sale), which the reports read. */
+static void the_sale_states_are_the_journal_tables(void **state)
+{
+	(void)state;
+	char list[256] = "(";
+	for (int i = 0; i < JOURNAL_STATE_COUNT; i++)
+		if (journal_state_is_sale((enum journal_state)i)) {
+			size_t n = strlen(list);
+			snprintf(list + n, sizeof list - n, "%s'%s'", n > 1 ? ", " : "",
+			         journal_state_name((enum journal_state)i));
+		}
+	size_t n = strlen(list);
+	snprintf(list + n, sizeof list - n, ")");
+	assert_string_equal(list, SALE_STATES);
+}
+
 static void the_journal_lists_a_day_with_lines_and_refunds(void **state)
 {
 	struct fixture *f = *state;
@@ -1096,7 +1186,7 @@ static void the_journal_lists_a_day_with_lines_and_refunds(void **state)
 
 	char *text = report_journal_text(&j, NULL);
 	assert_non_null(strstr(text, j.orders[0].merchant_order_id));
-	assert_non_null(strstr(text, "partially_refunded"));
+	assert_non_null(strstr(text, "part refunded")); /* the cashier's word */
 	free(text);
 	char *csv = report_journal_csv(&j);
 	assert_non_null(strstr(csv, "1000.00"));
@@ -1190,8 +1280,9 @@ static void the_running_totals_agree_and_are_filled_in_on_migration(void **state
 	assert_int_equal(reports_verify(f->db, 0, &err), STORE_OK);
 
 	/* back to schema 3: without the report tables, as an older till left it */
-	assert_true(db_schema_latest() >= 5);
-	exec_ok(f->db, "DROP TRIGGER report_order_new; DROP TRIGGER report_line_new;"
+	assert_int_equal(db_schema_latest(), 7);
+	exec_ok(f->db, "ALTER TABLE order_lines DROP COLUMN name_kk;"
+	               " DROP TRIGGER report_order_new; DROP TRIGGER report_line_new;"
 	               " DROP TRIGGER report_order_move; DROP TRIGGER shifts_closed_fixed;"
 	               " DROP TRIGGER shifts_close_with_z; DROP TABLE z_reports;"
 	               " DROP TABLE report_orders; DROP TABLE report_lines; DROP INDEX refunds_day;"
@@ -1225,8 +1316,7 @@ static void the_report_queries_use_indexes(void **state)
 		"SELECT created_at FROM orders WHERE shift_id = 1 ORDER BY created_at LIMIT 1",
 		"SELECT created_at FROM orders WHERE created_at >= 1 AND created_at <= 2"
 		" ORDER BY created_at DESC LIMIT 1",
-		"SELECT id FROM orders WHERE state IN ('creating', 'pending', 'abandoned', 'late_paid')"
-		" AND +shift_id = 1",
+		"SELECT id FROM orders WHERE state IN (" JOURNAL_STATE_PARAMS_2 ") AND +shift_id = ?1",
 		"SELECT method, sum(amount) FROM report_refunds WHERE shift_id = 1 AND state = 'refunded'"
 		" GROUP BY method",
 		"SELECT method, sum(amount) FROM report_refunds WHERE day = 20261126 AND state = 'refunded'"
@@ -1264,6 +1354,7 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(vat_is_rounded_once_per_rate_group, setup, teardown),
 		cmocka_unit_test_setup_teardown(refunds_reduce_the_net, setup, teardown),
+		cmocka_unit_test_setup_teardown(voided_lines_of_a_basket_tried_twice_count_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(unfinished_orders_and_refunds_are_listed, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_z_report_closes_the_shift_and_numbers_in_sequence, setup,
 		                                teardown),
@@ -1277,6 +1368,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(every_text_line_fits_32_42_and_48_columns, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_csv_reads_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_json_reads_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_journal_listing_says_who_cancelled_and_keeps_kazakh_names,
+		                                setup, teardown),
+		cmocka_unit_test(the_sale_states_are_the_journal_tables),
 		cmocka_unit_test_setup_teardown(the_journal_lists_a_day_with_lines_and_refunds, setup,
 		                                teardown),
 		cmocka_unit_test(dates_parse_and_almaty_days_start_at_19_utc),

@@ -1,6 +1,8 @@
-/* test_users.c — users and PINs: salted PBKDF2-HMAC-SHA256 hashes, the
- * login verdicts, the five-try lockout that outlives a restart, and the
- * events every check leaves. Real SQLite files in a mkdtemp folder. */
+/* test_users.c — users and PINs: salted PBKDF2-HMAC-SHA256 hashes
+ * (app/pin.h), the store's checks asking the caller's comparison, the
+ * login verdicts, the five-try lockout that outlives a restart, asking
+ * whose PIN it is without counting, and the events every check leaves.
+ * Real SQLite files in a mkdtemp folder. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +16,7 @@
 
 #include <openssl/evp.h>
 
+#include "app/pin.h"
 #include "store/db.h"
 #include "store/events.h"
 #include "store/users.h"
@@ -73,8 +76,8 @@ static int64_t add_ok(store_db *db, const char *name, enum user_role role, const
 {
 	store_err err;
 	int64_t id = 0;
-	if (users_add(db, name, role, pin, &id, &err) != STORE_OK)
-		fail_msg("users_add %s: %s", name, err.message);
+	if (pin_add_user(db, name, role, pin, &id, &err) != STORE_OK)
+		fail_msg("pin_add_user %s: %s", name, err.message);
 	return id;
 }
 
@@ -82,8 +85,8 @@ static struct users_check check(store_db *db, const char *name, const char *pin)
 {
 	store_err err;
 	struct users_check c;
-	if (users_verify_pin(db, name, pin, &c, &err) != STORE_OK)
-		fail_msg("users_verify_pin: %s", err.message);
+	if (pin_verify(db, name, pin, &c, &err) != STORE_OK)
+		fail_msg("pin_verify: %s", err.message);
 	return c;
 }
 
@@ -127,7 +130,7 @@ static void the_same_pin_gives_different_salts_and_hashes(void **state)
 	stored_pin(f->db, "Ерлан", s2, h2, &it2);
 	assert_memory_not_equal(s1, s2, USERS_SALT_LEN);
 	assert_memory_not_equal(h1, h2, USERS_HASH_LEN);
-	assert_int_equal(it1, USERS_PIN_ITERATIONS);
+	assert_int_equal(it1, PIN_ITERATIONS);
 }
 
 static void the_hash_is_pbkdf2_hmac_sha256_of_pin_and_salt(void **state)
@@ -278,14 +281,14 @@ static void pins_are_4_to_8_digits(void **state)
 {
 	struct fixture *f = *state;
 	store_err err;
-	assert_true(users_pin_valid("1234"));
-	assert_true(users_pin_valid("12345678"));
-	assert_false(users_pin_valid("123"));
-	assert_false(users_pin_valid("123456789"));
-	assert_false(users_pin_valid("12a4"));
-	assert_false(users_pin_valid(" 1234"));
-	assert_false(users_pin_valid(NULL));
-	assert_int_equal(users_add(f->db, "Bob", USER_CASHIER, "12", NULL, &err), STORE_ERR_INPUT);
+	assert_true(pin_valid("1234"));
+	assert_true(pin_valid("12345678"));
+	assert_false(pin_valid("123"));
+	assert_false(pin_valid("123456789"));
+	assert_false(pin_valid("12a4"));
+	assert_false(pin_valid(" 1234"));
+	assert_false(pin_valid(NULL));
+	assert_int_equal(pin_add_user(f->db, "Bob", USER_CASHIER, "12", NULL, &err), STORE_ERR_INPUT);
 	assert_non_null(strstr(err.message, "4 to 8 digits"));
 }
 
@@ -294,13 +297,13 @@ static void names_are_unique_and_checked(void **state)
 	struct fixture *f = *state;
 	store_err err;
 	add_ok(f->db, "Bob", USER_CASHIER, "1234");
-	assert_int_equal(users_add(f->db, "Bob", USER_MANAGER, "5678", NULL, &err), STORE_ERR_EXISTS);
+	assert_int_equal(pin_add_user(f->db, "Bob", USER_MANAGER, "5678", NULL, &err), STORE_ERR_EXISTS);
 	assert_non_null(strstr(err.message, "already exists"));
-	assert_int_equal(users_add(f->db, "", USER_CASHIER, "1234", NULL, &err), STORE_ERR_INPUT);
-	assert_int_equal(users_add(f->db, " Bob", USER_CASHIER, "1234", NULL, &err), STORE_ERR_INPUT);
-	assert_int_equal(users_add(f->db, "Bo\nb", USER_CASHIER, "1234", NULL, &err), STORE_ERR_INPUT);
-	assert_int_equal(users_add(f->db, "\xff\xfe", USER_CASHIER, "1234", NULL, &err), STORE_ERR_INPUT);
-	assert_int_equal(users_add(f->db, "ӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘ", USER_CASHIER, "1234",
+	assert_int_equal(pin_add_user(f->db, "", USER_CASHIER, "1234", NULL, &err), STORE_ERR_INPUT);
+	assert_int_equal(pin_add_user(f->db, " Bob", USER_CASHIER, "1234", NULL, &err), STORE_ERR_INPUT);
+	assert_int_equal(pin_add_user(f->db, "Bo\nb", USER_CASHIER, "1234", NULL, &err), STORE_ERR_INPUT);
+	assert_int_equal(pin_add_user(f->db, "\xff\xfe", USER_CASHIER, "1234", NULL, &err), STORE_ERR_INPUT);
+	assert_int_equal(pin_add_user(f->db, "ӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘӘ", USER_CASHIER, "1234",
 	                           NULL, &err),
 	                 STORE_ERR_INPUT); /* 33 characters */
 }
@@ -330,6 +333,70 @@ static void the_list_is_sorted_with_roles_and_locks(void **state)
 	assert_false(users_role_parse("admin", &r));
 }
 
+/* What a stub comparison was given, and what it answers. */
+struct stub {
+	bool answer;
+	int calls;
+	struct users_pin seen;
+};
+
+static bool stub_matches(void *arg, const struct users_pin *stored)
+{
+	struct stub *s = arg;
+	s->calls++;
+	s->seen = *stored;
+	return s->answer;
+}
+
+/* The store keeps the salt, hash and count as given, and its check asks
+ * the caller's comparison with them: it never sees a PIN. */
+static void the_store_checks_with_the_callers_comparison(void **state)
+{
+	struct fixture *f = *state;
+	store_err err;
+	struct users_check c;
+	unsigned char salt[USERS_SALT_LEN], hash[USERS_HASH_LEN];
+	int iterations;
+	add_ok(f->db, "Асель", USER_CASHIER, "2468");
+	stored_pin(f->db, "Асель", salt, hash, &iterations);
+
+	struct stub no = {.answer = false};
+	assert_int_equal(users_verify(f->db, "Асель", stub_matches, &no, &c, &err), STORE_OK);
+	assert_int_equal(c.verdict, USERS_PIN_WRONG);
+	assert_int_equal(no.calls, 1);
+	assert_memory_equal(no.seen.salt, salt, USERS_SALT_LEN);
+	assert_memory_equal(no.seen.hash, hash, USERS_HASH_LEN);
+	assert_int_equal(no.seen.iterations, iterations);
+	struct stub yes = {.answer = true};
+	assert_int_equal(users_verify(f->db, "Асель", stub_matches, &yes, &c, &err), STORE_OK);
+	assert_int_equal(c.verdict, USERS_PIN_OK);
+	assert_true(pin_matches("2468", &yes.seen));
+	assert_false(pin_matches("2469", &yes.seen));
+}
+
+/* Asking whose PIN it is (pin_is) counts no wrong try and logs nothing. */
+static void asking_whose_pin_it_is_counts_nothing(void **state)
+{
+	struct fixture *f = *state;
+	store_err err;
+	struct user u;
+	bool match = true;
+	add_ok(f->db, "Manager", USER_MANAGER, "4321");
+	int events = count_events(f->db, EVENT_PIN_WRONG) + count_events(f->db, EVENT_LOGIN);
+	for (int i = 0; i < USERS_LOCK_TRIES + 1; i++) {
+		assert_int_equal(pin_is(f->db, "Manager", "0000", &match, &err), STORE_OK);
+		assert_false(match);
+	}
+	assert_int_equal(pin_is(f->db, "Manager", "4321", &match, &err), STORE_OK);
+	assert_true(match);
+	assert_int_equal(pin_is(f->db, "Nobody", "4321", &match, &err), STORE_OK);
+	assert_false(match);
+	assert_int_equal(users_get(f->db, "Manager", &u, &err), STORE_OK);
+	assert_int_equal(u.failed_count, 0);
+	assert_int_equal(users_locked_for(&u, fake_now), 0);
+	assert_int_equal(count_events(f->db, EVENT_PIN_WRONG) + count_events(f->db, EVENT_LOGIN), events);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -346,6 +413,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(pins_are_4_to_8_digits, setup, teardown),
 		cmocka_unit_test_setup_teardown(names_are_unique_and_checked, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_list_is_sorted_with_roles_and_locks, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_store_checks_with_the_callers_comparison, setup, teardown),
+		cmocka_unit_test_setup_teardown(asking_whose_pin_it_is_counts_nothing, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("users", tests, NULL, NULL);
 }

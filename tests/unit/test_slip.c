@@ -1,0 +1,183 @@
+/* test_slip.c — the payment slip (app/slip.h) as the printer gets it,
+ * exact at 32, 42 and 48 columns: a line prints quantity × price with its
+ * gross, then its discount and what is left, so that the figures add up
+ * to the total on the paper; voided lines are left out; a Kazakh slip
+ * prints a line's Kazakh name when it has one, a Russian one the Russian
+ * name. Labels in English: no catalog is bound. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <libintl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/config.h"
+#include "app/i18n.h"
+#include "app/slip.h"
+
+#define NOON_20261126 1795676400 /* 2026-11-26 12:00 Almaty */
+
+/* The slip of a sale at width columns in language lang: 2 × 549,90 less
+ * 109,98 (the issue's line), a bag, and a voided line. Labels stay
+ * English: the catalog's folder does not exist. */
+static char *sale_slip(int width, const char *lang)
+{
+	struct kp_config cfg;
+	config_init(&cfg);
+	snprintf(cfg.store.name, sizeof cfg.store.name, "Дүкен «Береке»");
+	snprintf(cfg.store.bin, sizeof cfg.store.bin, "123456789012");
+	snprintf(cfg.till.id, sizeof cfg.till.id, "T01");
+	cfg.printer.width = width;
+	i18n_init(lang);
+	bindtextdomain("kaspi-pos", "/nonexistent");
+
+	struct journal_order o = {.created_at = NOON_20261126, .amount = 104982,
+	                          .method = JOURNAL_QR, .state = JOURNAL_SUCCEEDED};
+	snprintf(o.merchant_order_id, sizeof o.merchant_order_id, "T01-20261126-000042");
+	snprintf(o.payment_id, sizeof o.payment_id, "pay_7Hq2");
+	struct journal_line l[3] = {
+		{.quantity = 2, .unit_price = 54990, .tax_rate = 12, .discount = 10998, .total = 98982},
+		{.quantity = 1, .unit_price = 6000, .tax_rate = 12, .total = 6000},
+		{.quantity = 1, .unit_price = 30000, .tax_rate = 12, .total = 30000, .voided = true},
+	};
+	snprintf(l[0].name, sizeof l[0].name, "Кофе молотый 250 г");
+	snprintf(l[0].name_kk, sizeof l[0].name_kk, "Ұнтақталған кофе 250 г");
+	snprintf(l[1].name, sizeof l[1].name, "Пакет");
+	snprintf(l[2].name, sizeof l[2].name, "Сыр");
+	char *s = slip_payment(&cfg, &o, l, 3);
+	assert_non_null(s);
+	return s;
+}
+
+static void expect_slip(int width, const char *lang, const char *want)
+{
+	char *got = sale_slip(width, lang);
+	if (strcmp(got, want) != 0)
+		fail_msg("slip at %d columns:\n%s\nwanted:\n%s", width, got, want);
+	free(got);
+}
+
+static void a_discounted_line_adds_up_at_32_columns(void **state)
+{
+	(void)state;
+	expect_slip(32, "ru",
+	            "         Дүкен «Береке»         \n"
+	            "BIN                 123456789012\n"
+	            "Till                         T01\n"
+	            "Date            26.11.2026 12:00\n"
+	            "================================\n"
+	            "              SALE              \n"
+	            "Order        T01-20261126-000042\n"
+	            "--------------------------------\n"
+	            "Кофе молотый 250 г              \n"
+	            "  2 × 549,90            1 099,80\n"
+	            "  discount               -109,98\n"
+	            "  after the discount      989,82\n"
+	            "Пакет                           \n"
+	            "  1 × 60,00                60,00\n"
+	            "--------------------------------\n"
+	            "TOTAL                   1 049,82\n"
+	            "incl. VAT 12%             112,48\n"
+	            "--------------------------------\n"
+	            "Kaspi QR                    PAID\n"
+	            "Payment                 pay_7Hq2\n"
+	            "\n");
+}
+
+static void a_discounted_line_adds_up_at_42_columns(void **state)
+{
+	(void)state;
+	expect_slip(42, "ru",
+	            "              Дүкен «Береке»              \n"
+	            "BIN                           123456789012\n"
+	            "Till                                   T01\n"
+	            "Date                      26.11.2026 12:00\n"
+	            "==========================================\n"
+	            "                   SALE                   \n"
+	            "Order                  T01-20261126-000042\n"
+	            "------------------------------------------\n"
+	            "Кофе молотый 250 г                        \n"
+	            "  2 × 549,90                      1 099,80\n"
+	            "  discount                         -109,98\n"
+	            "  after the discount                989,82\n"
+	            "Пакет                                     \n"
+	            "  1 × 60,00                          60,00\n"
+	            "------------------------------------------\n"
+	            "TOTAL                             1 049,82\n"
+	            "incl. VAT 12%                       112,48\n"
+	            "------------------------------------------\n"
+	            "Kaspi QR                              PAID\n"
+	            "Payment                           pay_7Hq2\n"
+	            "\n");
+}
+
+static void a_discounted_line_adds_up_at_48_columns(void **state)
+{
+	(void)state;
+	expect_slip(48, "ru",
+	            "                 Дүкен «Береке»                 \n"
+	            "BIN                                 123456789012\n"
+	            "Till                                         T01\n"
+	            "Date                            26.11.2026 12:00\n"
+	            "================================================\n"
+	            "                      SALE                      \n"
+	            "Order                        T01-20261126-000042\n"
+	            "------------------------------------------------\n"
+	            "Кофе молотый 250 г                              \n"
+	            "  2 × 549,90                            1 099,80\n"
+	            "  discount                               -109,98\n"
+	            "  after the discount                      989,82\n"
+	            "Пакет                                           \n"
+	            "  1 × 60,00                                60,00\n"
+	            "------------------------------------------------\n"
+	            "TOTAL                                   1 049,82\n"
+	            "incl. VAT 12%                             112,48\n"
+	            "------------------------------------------------\n"
+	            "Kaspi QR                                    PAID\n"
+	            "Payment                                 pay_7Hq2\n"
+	            "\n");
+}
+
+/* Kazakh: the line that has a Kazakh name prints it; the bag, without
+ * one, keeps its Russian name. */
+static void a_kazakh_slip_prints_the_kazakh_names(void **state)
+{
+	(void)state;
+	expect_slip(32, "kk",
+	            "         Дүкен «Береке»         \n"
+	            "BIN                 123456789012\n"
+	            "Till                         T01\n"
+	            "Date            26.11.2026 12:00\n"
+	            "================================\n"
+	            "              SALE              \n"
+	            "Order        T01-20261126-000042\n"
+	            "--------------------------------\n"
+	            "Ұнтақталған кофе 250 г          \n"
+	            "  2 × 549,90            1 099,80\n"
+	            "  discount               -109,98\n"
+	            "  after the discount      989,82\n"
+	            "Пакет                           \n"
+	            "  1 × 60,00                60,00\n"
+	            "--------------------------------\n"
+	            "TOTAL                   1 049,82\n"
+	            "incl. VAT 12%             112,48\n"
+	            "--------------------------------\n"
+	            "Kaspi QR                    PAID\n"
+	            "Payment                 pay_7Hq2\n"
+	            "\n");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_discounted_line_adds_up_at_32_columns),
+		cmocka_unit_test(a_discounted_line_adds_up_at_42_columns),
+		cmocka_unit_test(a_discounted_line_adds_up_at_48_columns),
+		cmocka_unit_test(a_kazakh_slip_prints_the_kazakh_names),
+	};
+	return cmocka_run_group_tests_name("slip", tests, NULL, NULL);
+}
