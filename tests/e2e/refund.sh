@@ -45,6 +45,11 @@ keys F9
 check "the journal lists the order" expect_screen 'T01-[0-9]{8}-000001 +QR +paid +1 159,00'
 type_fast 1159
 check "a search by amount finds it" expect_screen 'T01-[0-9]{8}-000001'
+for form in '1159,00' '1159.00' '1 159,00'; do
+	keys Escape; type_fast "$form"
+	check "typed as $form it is found" eval 'wait_screen "Search: $form" && wait_screen "^1 orders"'
+done
+keys Escape; type_fast 1159
 keys Enter
 check "the detail has its lines" expect_screen 'Сахар-песок 1 кг'
 check "and its timeline" expect_screen '→ paid'
