@@ -6,7 +6,9 @@
 #     same requests (a new process per request, and one process reusing
 #     its connection with --next).
 #  2. Sandbox: requests per second and latency percentiles from wrk on
-#     GET /health and POST /payment/orders, 1 and 8 connections.
+#     GET /health and POST /payment/orders, 1 and 8 connections; and on
+#     /health while 1000 slow connections are held from another address,
+#     without the connection limits and with them.
 set -eu
 pos=${1:-build/kaspi-pos}
 sbx=${2:-build/kaspi-sandbox}
@@ -90,6 +92,49 @@ for ep in health create; do
 done
 echo
 echo "Production limit: 10 000 requests/minute per merchant (167 req/s)."
+
+echo
+echo "## Sandbox: wrk on /health while 1000 slow connections are held open from another address"
+echo
+# tests/sandbox/slowloris.py opens 1000 connections from 127.0.0.2, each a
+# GET whose headers never end, a byte a second, and reopens any the sandbox
+# closes; wrk (8 connections from 127.0.0.1) measures what is left for the
+# others. Without limits the 1000 fill every connection slot the sandbox
+# has; with them, 127.0.0.2 holds its 64 until the 10 s deadline cuts them.
+echo "| sandbox limits | slow connections held (of 1000) | req/s | p50 ms | p99 ms | non-2xx | socket errors |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+slow_row() { # $1: label, then the sandbox's flags
+	local label=$1 spid lpid surl held
+	shift
+	"$sbx" --port 0 --pay-after 0 --key "$KASPI_XDEV_KEY" --merchant "$KASPI_MERCHANT_ID" \
+		--rate-limit 0 "$@" >"$work/slow-sbx.out" 2>"$work/slow-sbx.err" &
+	spid=$!
+	for _ in $(seq 50); do grep -q '^listening on' "$work/slow-sbx.out" 2>/dev/null && break; sleep 0.1; done
+	surl=$(sed -n 's/^listening on //p' "$work/slow-sbx.out")
+	local hp=${surl#http://}; hp=${hp%%/*}
+	rm -f "$work/slow.status"
+	/usr/bin/python3 "$here/../sandbox/slowloris.py" "${hp%:*}" "${hp##*:}" --count 1000 --source 127.0.0.2 \
+		--every 1 --reconnect --for $((DUR + 60)) --status "$work/slow.status" &
+	lpid=$!
+	for _ in $(seq 300); do grep -q 'connected=[0-9]\{4\}' "$work/slow.status" 2>/dev/null && break; sleep 0.1; done
+	wrk -t2 -c8 -d${DUR}s --timeout 2s --latency -s "$here/health.lua" "$surl/health" >"$work/wrk" 2>&1
+	held=$(sed -n 's/.* open=\([0-9]*\).*/\1/p' "$work/slow.status")
+	kill "$lpid" 2>/dev/null; wait "$lpid" 2>/dev/null
+	kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
+	local rps p50 p99 bad errs
+	rps=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' "$work/wrk")
+	p50=$(awk '$1=="50%" {print $2}' "$work/wrk" | ms); p50=${p50:-—}
+	p99=$(awk '$1=="99%" {print $2}' "$work/wrk" | ms); p99=${p99:-—}
+	bad=$(awk '/Non-2xx/ {print $NF}' "$work/wrk"); bad=${bad:-0}
+	errs=$(awk '/Socket errors/ {gsub(/,/, ""); print $4 + $6 + $8 + $10}' "$work/wrk"); errs=${errs:-0}
+	[ "${rps:-0}" != 0 ] || { p50=—; p99=—; }
+	echo "| $label | ${held:-?} | ${rps:-0} | $p50 | $p99 | $bad | $errs |"
+}
+slow_row "none (--max-conn-per-ip 0 --request-deadline-ms 0), before" --max-conn-per-ip 0 --request-deadline-ms 0
+slow_row "defaults: 64 per address, 10 s whole-request deadline, after"
+echo
+echo "Held: the slow connections the sandbox had open when wrk ended, as the slow client saw them."
+echo "Socket errors: wrk's connections closed unanswered (the sandbox at its 1000 connections), and time-outs."
 
 echo
 echo "## Till: a catalog of ${BENCH_PRODUCTS:=100000} generated products"
