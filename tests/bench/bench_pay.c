@@ -32,9 +32,12 @@
  *
  * Prints "name value" lines (milliseconds unless the name says otherwise).
  * usage: bench_pay POS URL HOME HANG_URL HANG_HOME
+ *        bench_pay --qr-only POS URL HOME      (measure 1 alone)
  *   URL, HOME: a sandbox started with --pay-after 0 and the till's
  *   KASPI_POS_HOME (catalog imported, one cashier with PIN 1111);
  *   HANG_URL, HANG_HOME: the same with a sandbox started with --hang-rate 1.
+ * BENCH_PAY_READ_MAX=N reads the pty N bytes at a time, so that every frame
+ * comes in pieces: the QR check must still see only whole QRs.
  *   KASPI_XDEV_KEY and KASPI_MERCHANT_ID come from the environment.
  * Sample counts: BENCH_PAY_QR (50), BENCH_PAY_PAID (40), BENCH_PAY_KEYS (100).
  * BENCH_PAY_SCREENS=1 shows the screen at a few points, BENCH_PAY_RAW=1
@@ -648,6 +651,11 @@ static void fail(struct till *t, const char *what)
 	exit(1);
 }
 
+/* Bytes taken from the pty per read: BENCH_PAY_READ_MAX when set, so
+ * that a frame arrives in pieces wherever its writes were cut (what a busy
+ * machine does by chance), else as much as is there. */
+static size_t read_max = 65536;
+
 /* Reads what the till wrote within timeout_ms into the terminal. */
 static void pump(struct till *t, int timeout_ms)
 {
@@ -658,7 +666,7 @@ static void pump(struct till *t, int timeout_ms)
 		fail(t, "poll");
 	if (rc <= 0)
 		return;
-	ssize_t n = read(t->fd, buf, sizeof buf);
+	ssize_t n = read(t->fd, buf, read_max < sizeof buf ? read_max : sizeof buf);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0)
@@ -1153,8 +1161,10 @@ static void measure_hang(struct till *t, int n)
 
 int main(int argc, char **argv)
 {
-	if (argc != 6) {
-		fprintf(stderr, "usage: bench_pay POS URL HOME HANG_URL HANG_HOME\n");
+	bool qr_only = argc == 5 && strcmp(argv[1], "--qr-only") == 0;
+	if (argc != 6 && !qr_only) {
+		fprintf(stderr, "usage: bench_pay POS URL HOME HANG_URL HANG_HOME\n"
+		                "       bench_pay --qr-only POS URL HOME\n");
 		return 2;
 	}
 	const char *key = getenv("KASPI_XDEV_KEY"), *merchant = getenv("KASPI_MERCHANT_ID");
@@ -1175,6 +1185,20 @@ int main(int argc, char **argv)
 
 	static struct till pay_till, hang_till;
 	atexit(kill_tills);
+	read_max = (size_t)env_int("BENCH_PAY_READ_MAX", 65536);
+
+	if (qr_only) { /* the QR measure alone */
+		tills[0] = &pay_till;
+		start_till(&pay_till, "till", argv[2], argv[3], argv[4]);
+		idle(&pay_till, 300);
+		measure_qr(&pay_till, env_int("BENCH_PAY_QR", 50));
+		kill_tills();
+		sqlite3_close(pay_till.db);
+		curl_slist_free_all(headers);
+		curl_easy_cleanup(curl);
+		curl_global_cleanup();
+		return 0;
+	}
 
 	/* 3 first: its till must wait out the start-up health check (the
 	 * client's time-out), and nothing else runs meanwhile */

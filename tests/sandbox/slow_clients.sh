@@ -69,8 +69,13 @@ slow_wait flood '[ "$(slow_stat flood connected)" = 1000 ]' || bad "the 1000 slo
 health_from 127.0.0.2
 expect "1000 trickling connections from 127.0.0.1: 127.0.0.2 is answered" "$STATUS" 200
 slow_ticks flood 2
-expect "of the 1000, the default 64 are held" "$(slow_stat flood open)" 64
-expect "and the other 936 closed at once" "$(slow_stat flood closed)" 936
+# (the 10 s deadline may have cut some of the 64 by now: at most, not exactly)
+held=$(slow_stat flood open) closed=$(slow_stat flood closed)
+if [ "${held:-1000}" -le 64 ] && [ "${closed:-0}" -ge 936 ]; then
+	ok "of the 1000, at most the default 64 are held, the others closed at once"
+else
+	bad "of the 1000, at most the default 64 are held, the others closed at once: $held held, $closed closed"
+fi
 kill "$SLOW_PID"; wait "$SLOW_PID" 2>/dev/null
 sbx_stop
 
