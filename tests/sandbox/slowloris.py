@@ -14,10 +14,11 @@ The whole GETs carry --key and --merchant's headers when --key is given.
 
 Each tick it writes one status line, atomically, to --status:
   tick=T connected=C open=O closed=X answered=A first=STATUS-LINE ka=K second=LINE
+  max_open=M
   connected: connections ever established; open: established and not closed
-  by the server; closed: closed by the server (end of file or reset);
-  answered: of those, the ones that got bytes first; first: the first status
-  line read on any of them; ka: whole first answers read (keepalive, idle).
+  by the server (max_open: the most at any tick); closed: closed by the
+  server (end of file or reset); answered: of those, the ones that got bytes
+  first; first: the first status line read on any of them; ka: whole first answers read (keepalive, idle).
 With --reconnect a connection the server closed is opened again on the next
 tick (an attacker that insists). It stops by itself after --for seconds, on
 SIGTERM, or with --until-closed once every connection was closed."""
@@ -115,6 +116,7 @@ def main():
     second = ["-"]
     stop_at = time.monotonic() + args.duration
     tick = 0
+    max_open = 0
     while time.monotonic() < stop_at:
         tick_end = time.monotonic() + args.every
         # wait out the tick, taking connects and answers as they come
@@ -179,9 +181,10 @@ def main():
             elif c.state in ("closed", "failed") and args.reconnect:
                 conns[i] = Conn(args)
         open_ = sum(1 for c in conns if c.state == "open")
-        line = ("tick=%d connected=%d open=%d closed=%d answered=%d first=%s ka=%d second=%s\n" %
+        max_open = max(max_open, open_)
+        line = ("tick=%d connected=%d open=%d closed=%d answered=%d first=%s ka=%d second=%s max_open=%d\n" %
                 (tick, stats["connected"], open_, stats["closed"], stats["answered"],
-                 first[0].replace(" ", "_"), stats["ka"], second[0].replace(" ", "_")))
+                 first[0].replace(" ", "_"), stats["ka"], second[0].replace(" ", "_"), max_open))
         tmp = args.status + ".tmp"
         with open(tmp, "w") as f:
             f.write(line)
