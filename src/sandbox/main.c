@@ -35,6 +35,8 @@ struct options {
 	long long daily_limit;         /* KZT */
 	long long rate_limit;          /* requests per minute; 0 unlimited */
 	long long latency_ms, jitter_ms;
+	long long max_conn_per_ip;     /* 0 no limit */
+	long long request_deadline_ms; /* 0 none */
 	double fail_rate, drop_rate, garble_rate, hang_rate;
 	long long seed;                /* -1 when not given: a random one */
 };
@@ -72,6 +74,12 @@ static const struct opt opt_table[] = {
 	 .arg = "KZT", .help = "pending + paid per Almaty day before 402 (500000000)"},
 	{.name = "rate-limit", .kind = OPT_INT, .offset = OFF(rate_limit), .max = RATELIMIT_MAX,
 	 .arg = "N", .help = "requests per sliding minute before 429; 0 unlimited (10000)"},
+	{.name = "max-conn-per-ip", .kind = OPT_INT, .offset = OFF(max_conn_per_ip),
+	 .max = SERVER_CONNECTIONS_MAX, .arg = "N",
+	 .help = "open connections per client address, more are closed at once; 0 no limit (64)"},
+	{.name = "request-deadline-ms", .kind = OPT_INT, .offset = OFF(request_deadline_ms),
+	 .max = 3600000, .arg = "N",
+	 .help = "a request must be all in (headers + body) this soon, or is cut; 0 none (10000)"},
 	{.name = "latency-ms", .kind = OPT_INT, .offset = OFF(latency_ms), .max = 600000, .arg = "N",
 	 .help = "delay added before every API request is applied (0)"},
 	{.name = "jitter-ms", .kind = OPT_INT, .offset = OFF(jitter_ms), .max = 600000, .arg = "N",
@@ -107,6 +115,10 @@ static void usage(FILE *out)
 	        "Faults hit API calls only (not /sandbox/ controls or the QR image), at most one\n"
 	        "per request, drawn in arrival order from the seeded generator. The rates are\n"
 	        "shares of one roll and may add up to 1 at most. A forced 429 is --rate-limit N.\n\n"
+	        "Slow clients: a connection's first request must be all in within\n"
+	        "--request-deadline-ms of the connection opening, a kept-alive connection's next\n"
+	        "one within it of its request line, or the connection is closed; a silent\n"
+	        "connection is closed after 30 s. At most 1000 connections are open at once.\n\n"
 	        "Magic amounts (amount %% 100): 13 the buyer declines, 66 it fails, 99 nobody pays.\n"
 	        "Control: POST /sandbox/payments/{id}/scan|pay|decline|fail|expire, and\n"
 	        "/sandbox/payments/{id}/backdate {\"days\": N} to age a payment; GET /sandbox/stats\n"
@@ -252,6 +264,8 @@ int main(int argc, char **argv)
 		.qr_ttl = 900,
 		.daily_limit = 500000000,
 		.rate_limit = 10000,
+		.max_conn_per_ip = SERVER_CONN_PER_IP_DEFAULT,
+		.request_deadline_ms = SERVER_DEADLINE_MS_DEFAULT,
 		.seed = -1,
 	};
 	char key[KP_KEY_LEN + 1];
@@ -312,6 +326,8 @@ int main(int argc, char **argv)
 			.port = (unsigned)o.port,
 			.key = o.key,
 			.merchant = o.merchant,
+			.max_conn_per_ip = (unsigned)o.max_conn_per_ip,
+			.request_deadline_ms = (unsigned)o.request_deadline_ms,
 		};
 		srv = server_start(&cfg, st, &rl, &faults, err, sizeof err);
 	}

@@ -3,6 +3,7 @@
 #include "sandbox/server.h"
 
 #include "core/validate.h"
+#include "sandbox/deadline.h"
 #include "sandbox/routes.h"
 #include "sandbox/ticks.h"
 
@@ -28,6 +29,7 @@ struct server {
 	struct state *st;
 	struct ratelimit *rl;
 	struct faults *faults;
+	struct deadlines *deadlines;  /* NULL: no whole-request deadline */
 	char key[KP_KEY_LEN + 1];
 	char merchant[KP_BIN_LEN + 1];
 	char host[80];              /* "ADDR:PORT" as bound, IPv6 bracketed */
@@ -285,6 +287,16 @@ static void request_append(struct request *rq, const char *data, size_t n)
 	rq->body[rq->len] = '\0';
 }
 
+/* The connection's entry in the deadline table, or NULL. */
+static struct deadline_conn *server_conn_deadline(const struct server *s, struct MHD_Connection *conn)
+{
+	if (!s->deadlines)
+		return NULL;
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return info ? info->socket_context : NULL;
+}
+
 static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, const char *url,
                                      const char *method, const char *version,
                                      const char *upload_data, size_t *upload_data_size,
@@ -292,8 +304,13 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
 {
 	struct server *s = cls;
 	struct request *rq = *con_cls;
+	struct deadline_conn *dl = server_conn_deadline(s, conn);
 	(void)version;
 
+	/* past the whole-request deadline: hang up on the rest (MHD can only
+	 * answer before the body or after all of it) */
+	if (dl && deadlines_passed(s->deadlines, dl))
+		return MHD_NO;
 	if (!rq) {
 		rq = calloc(1, sizeof *rq);
 		if (!rq)
@@ -320,20 +337,45 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
 		return rq->discarded > DRAIN_MAX ? MHD_NO : MHD_YES;
 	}
 	rq->answered = true;
+	deadlines_request_in(s->deadlines, dl);
 	return server_answer(s, conn, rq, url, method);
 }
 
 static void server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                              enum MHD_RequestTerminationCode toe)
 {
+	struct server *s = cls;
 	struct request *rq = *con_cls;
-	(void)cls;
-	(void)conn;
 	(void)toe;
+	deadlines_answered(s->deadlines, server_conn_deadline(s, conn));
 	if (rq) {
 		free(rq->body);
 		free(rq);
 		*con_cls = NULL;
+	}
+}
+
+/* A request line is in: its request is due limit_ms from now at the latest. */
+static void *server_request_line(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct server *s = cls;
+	(void)uri;
+	deadlines_request_line(s->deadlines, server_conn_deadline(s, conn));
+	return NULL;  /* the access handler makes its struct request itself */
+}
+
+/* Connections opening and closing: their entries in the deadline table. */
+static void server_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                              enum MHD_ConnectionNotificationCode toe)
+{
+	struct server *s = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *info =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = info ? deadlines_open(s->deadlines, info->connect_fd) : NULL;
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		deadlines_close(s->deadlines, *socket_context);
+		*socket_context = NULL;
 	}
 }
 
@@ -390,13 +432,24 @@ struct server *server_start(const struct server_config *cfg, struct state *st,
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&s->wake, &attr);
 	pthread_condattr_destroy(&attr);
+	if (cfg->request_deadline_ms &&
+	    !(s->deadlines = deadlines_start(cfg->request_deadline_ms, SERVER_IDLE_TIMEOUT_S * 1000u))) {
+		snprintf(err, err_size, "cannot start the request deadline thread");
+		server_stop(s);
+		return NULL;
+	}
 
+	/* the deadline's callbacks only when there is one (with NULL callbacks
+	 * the options are ignored) */
 	s->daemon = MHD_start_daemon(
 		flags, (uint16_t)cfg->port, NULL, NULL, server_access, s,
 		MHD_OPTION_EXTERNAL_LOGGER, server_log, s,  /* first, or MHD warns */
 		MHD_OPTION_SOCK_ADDR, addr,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVER_IDLE_TIMEOUT_S,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVER_CONNECTIONS_MAX,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_conn_per_ip,
+		MHD_OPTION_NOTIFY_CONNECTION, s->deadlines ? server_connection : NULL, s,
+		MHD_OPTION_URI_LOG_CALLBACK, s->deadlines ? server_request_line : NULL, s,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1024 * 1024),
 		MHD_OPTION_NOTIFY_COMPLETED, server_completed, s,
@@ -429,6 +482,7 @@ void server_stop(struct server *s)
 	pthread_mutex_unlock(&s->lock);
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
+	deadlines_stop(s->deadlines);  /* after the daemon: every connection is closed */
 	pthread_cond_destroy(&s->wake);
 	pthread_mutex_destroy(&s->lock);
 	free(s);

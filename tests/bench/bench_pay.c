@@ -6,11 +6,16 @@
  * on loopback; its control endpoints are called with libcurl.
  *
  *  1. qr_*      F10 on a basket of one product until the QR (complete:
- *               its last module row is on the screen) and "Time left" are
- *               drawn; then Esc gives up and F10 again. Each drawn QR is
- *               compared cell by cell with the QR of the journal's
- *               qr_token (src/tui/qr.c), so a half-drawn or wrong code is
- *               counted, not timed.
+ *               its last module row is on the screen and the till's output
+ *               has moved past the image) and "Time left" are drawn; then
+ *               Esc gives up and F10 again. Each drawn QR is compared cell
+ *               by cell with the QR of the journal's qr_token
+ *               (src/tui/qr.c), so a wrong code is counted, not timed; a
+ *               mismatch is compared again once the countdown has ticked
+ *               (_mismatched_later: still wrong in a later frame). A frame
+ *               read while the till was still writing its last QR row
+ *               (a pty read ends wherever the till's write did) is waited
+ *               out and counted as _torn when that half frame differed.
  *  2. paid_*    with the QR up (--pay-after 0: nobody pays by himself), a
  *               random 0–3 s pause (the poll phase; stratified over the
  *               samples), then the clock starts just before
@@ -27,9 +32,12 @@
  *
  * Prints "name value" lines (milliseconds unless the name says otherwise).
  * usage: bench_pay POS URL HOME HANG_URL HANG_HOME
+ *        bench_pay --qr-only POS URL HOME      (measure 1 alone)
  *   URL, HOME: a sandbox started with --pay-after 0 and the till's
  *   KASPI_POS_HOME (catalog imported, one cashier with PIN 1111);
  *   HANG_URL, HANG_HOME: the same with a sandbox started with --hang-rate 1.
+ * BENCH_PAY_READ_MAX=N reads the pty N bytes at a time, so that every frame
+ * comes in pieces: the QR check must still see only whole QRs.
  *   KASPI_XDEV_KEY and KASPI_MERCHANT_ID come from the environment.
  * Sample counts: BENCH_PAY_QR (50), BENCH_PAY_PAID (40), BENCH_PAY_KEYS (100).
  * BENCH_PAY_SCREENS=1 shows the screen at a few points, BENCH_PAY_RAW=1
@@ -540,13 +548,12 @@ static bool is_block(const char *c)
 	return strcmp(c, "▀") == 0 || strcmp(c, "▄") == 0 || strcmp(c, "█") == 0;
 }
 
-/* The whole QR is on the screen: from its first row of blocks, the width
- * of its top row (the two upper finder patterns) gives the side M (odd);
- * two module rows per text row put the last module row, the bottom
- * finder's lower edge (7 dark modules over the quiet zone: "▀"), at
- * (M - 1) / 2 rows below. curses sends rows top to bottom, so when that row
- * is there the QR is complete. */
-static bool qr_complete(const struct term *t)
+/* Where the QR on the screen is, from its first row of blocks: the width
+ * of that row (the two upper finder patterns) gives the side M (odd); two
+ * module rows per text row put the last module row, the bottom finder's
+ * lower edge (7 dark modules over the quiet zone: "▀"), at (M - 1) / 2
+ * rows below. False when no such row or the geometry does not fit. */
+static bool qr_locate(const struct term *t, int *top, int *left, int *side)
 {
 	for (int y = 0; y < T_ROWS; y++) {
 		int c0 = -1, c1 = -1;
@@ -558,15 +565,44 @@ static bool qr_complete(const struct term *t)
 			}
 		if (c0 < 0)
 			continue;
-		int side = c1 - c0 + 1, last = y + (side - 1) / 2;
-		if (side < 21 || side % 2 == 0 || last >= T_ROWS)
+		int m = c1 - c0 + 1;
+		if (m < 21 || m % 2 == 0 || y + (m - 1) / 2 >= T_ROWS)
 			return false;
-		for (int x = c0; x < c0 + 7; x++)
-			if (strcmp(t->cell[last][x], "▀") != 0)
-				return false;
+		*top = y;
+		*left = c0;
+		*side = m;
 		return true;
 	}
 	return false;
+}
+
+/* The bottom finder's lower edge is drawn: what the bench once took for a
+ * whole QR. curses sends rows top to bottom, but a frame reaches the pty
+ * in several writes, and a read can end in the middle of that last row. */
+static bool qr_finder_drawn(const struct term *t)
+{
+	int top, left, side;
+	if (!qr_locate(t, &top, &left, &side))
+		return false;
+	for (int x = left; x < left + 7; x++)
+		if (strcmp(t->cell[top + (side - 1) / 2][x], "▀") != 0)
+			return false;
+	return true;
+}
+
+/* The whole QR is on the screen: its bottom finder is drawn and the
+ * till's output has moved past the image's last cell (the quiet zone
+ * included: QR_QUIET modules, QR_QUIET / 2 text rows, beyond the symbol).
+ * curses writes the changed cells of a frame in row order, left to right,
+ * and ends a frame by moving the cursor to the bottom row, so a cursor
+ * past the image means every cell of it has been fed to the terminal. */
+static bool qr_complete(const struct term *t)
+{
+	int top, left, side;
+	if (!qr_finder_drawn(t) || !qr_locate(t, &top, &left, &side))
+		return false;
+	int last_row = top + (side - 1) / 2 + QR_QUIET / 2, end_col = left + side + QR_QUIET;
+	return t->y > last_row || (t->y == last_row && (t->x >= end_col || t->wrap));
 }
 
 /* ---- the till on a pseudo-terminal ---------------------------------------- */
@@ -615,6 +651,11 @@ static void fail(struct till *t, const char *what)
 	exit(1);
 }
 
+/* Bytes taken from the pty per read: BENCH_PAY_READ_MAX when set, so
+ * that a frame arrives in pieces wherever its writes were cut (what a busy
+ * machine does by chance), else as much as is there. */
+static size_t read_max = 65536;
+
 /* Reads what the till wrote within timeout_ms into the terminal. */
 static void pump(struct till *t, int timeout_ms)
 {
@@ -625,7 +666,7 @@ static void pump(struct till *t, int timeout_ms)
 		fail(t, "poll");
 	if (rc <= 0)
 		return;
-	ssize_t n = read(t->fd, buf, sizeof buf);
+	ssize_t n = read(t->fd, buf, read_max < sizeof buf ? read_max : sizeof buf);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0)
@@ -649,6 +690,16 @@ static void show(const struct till *t, const char *when)
 		return;
 	fprintf(stderr, "%s, %s:\n", t->name, when);
 	t_dump(&t->term, stderr);
+}
+
+/* BENCH_PAY_SCREENS=1: a terminal state the QR check kept, to standard error. */
+static void show_term(const struct term *t, const char *what)
+{
+	const char *v = getenv("BENCH_PAY_SCREENS");
+	if (!v || strcmp(v, "1") != 0)
+		return;
+	fprintf(stderr, "%s (cursor at row %d, column %d):\n", what, t->y + 1, t->x + 1);
+	t_dump(t, stderr);
 }
 
 typedef bool (*screen_test)(const struct term *t, const char *arg);
@@ -881,29 +932,85 @@ static void one_item(struct till *t)
 	wait_for(t, has_text, ONE_ITEM, 3000, "the scanned product is not on the basket");
 }
 
-/* F10 until the QR and the countdown are drawn; the order it made. */
-static double pay_key_to_qr(struct till *t, struct order *o, int *qr_bad)
+/* The "Time left" text on the screen, "" when there is none. */
+static void countdown(const struct term *t, char *out, size_t size)
 {
+	char row[T_COLS * CELL + 1];
+	out[0] = '\0';
+	for (int y = 0; y < T_ROWS; y++) {
+		t_row(t, y, row, sizeof row);
+		const char *p = strstr(row, "Time left");
+		if (p) {
+			snprintf(out, size, "%.20s", p);
+			return;
+		}
+	}
+}
+
+static bool countdown_is_not(const struct term *t, const char *text)
+{
+	char now[64];
+	countdown(t, now, sizeof now);
+	return strcmp(now, text) != 0;
+}
+
+/* QR counts of one measure. */
+struct qr_tally {
+	int wrong;        /* the whole QR drawn is not the QR of the journal's token */
+	int wrong_later;  /* of them, still not once the countdown ticked (a later frame) */
+	int torn;         /* caught mid-frame (bottom finder drawn, the rest not yet),
+	                   * and that half frame was not the token's QR: waited out */
+};
+
+/* F10 until the QR and the countdown are drawn; the order it made. */
+static double pay_key_to_qr(struct till *t, struct order *o, struct qr_tally *q)
+{
+	static struct term half; /* the first half-written frame seen */
+	bool seen_half = false;
+
 	if (qr_drawn(&t->term, NULL))
 		fail(t, "a QR is on the screen before F10");
-	double t0 = now_ms();
+	double t0 = now_ms(), end = t0 + 5000;
 	press(t, KEY_F10);
-	double t1 = wait_for(t, qr_drawn, NULL, 5000, "no QR within 5 s of F10");
+	while (!qr_drawn(&t->term, NULL)) {
+		if (!seen_half && t_has(&t->term, "Time left") && qr_finder_drawn(&t->term)) {
+			half = t->term;
+			seen_half = true;
+		}
+		double left = end - now_ms();
+		if (left <= 0)
+			fail(t, "no QR within 5 s of F10");
+		pump(t, (int)ceil(left));
+	}
+	double t1 = now_ms();
 	last_order(t, o);
-	if (!qr_matches(&t->term, o->qr_token))
-		++*qr_bad;
+	if (seen_half && !qr_matches(&half, o->qr_token)) {
+		q->torn++;
+		show_term(&half, "a QR frame caught mid-write (waited out)");
+	}
+	if (!qr_matches(&t->term, o->qr_token)) {
+		char tick[64];
+		q->wrong++;
+		show_term(&t->term, "a whole QR that is not the token's");
+		countdown(&t->term, tick, sizeof tick);
+		wait_for(t, countdown_is_not, tick, 3000, "the countdown did not tick within 3 s");
+		if (!qr_matches(&t->term, o->qr_token)) {
+			q->wrong_later++;
+			show_term(&t->term, "still not the token's QR a frame later");
+		}
+	}
 	return t1 - t0;
 }
 
 static void measure_qr(struct till *t, int n)
 {
 	double *ms = calloc((size_t)n, sizeof *ms);
-	int bad = 0;
+	struct qr_tally q = {0};
 	struct order o;
 
 	one_item(t);
 	for (int i = 0; i < n; i++) {
-		ms[i] = pay_key_to_qr(t, &o, &bad);
+		ms[i] = pay_key_to_qr(t, &o, &q);
 		if (i == 0)
 			show(t, "the first QR");
 		free(o.qr_token);
@@ -912,7 +1019,7 @@ static void measure_qr(struct till *t, int n)
 		wait_for(t, has_text, ONE_ITEM, 3000, "the basket did not come back after Esc");
 	}
 	report("qr", ms, n);
-	printf("qr_mismatched %d\n", bad);
+	printf("qr_mismatched %d\nqr_mismatched_later %d\nqr_torn %d\n", q.wrong, q.wrong_later, q.torn);
 	/* the given-up orders: cancelled at the sandbox, no longer watched */
 	double end = now_ms() + 5000;
 	while (count_state(t, "abandoned") > 0 && now_ms() < end)
@@ -930,14 +1037,14 @@ static void measure_paid(struct till *t, int n)
 	struct order o;
 	struct reply r;
 	char path[256];
-	int bad = 0;
+	struct qr_tally q = {0};
 
 	for (int i = 0; i < n; i++) {
 		one_item(t);
 		long before = stat_of(t->url, "api_requests");
 		long st_before = stat_of(t->url, "status_requests");
 		double created = now_ms();
-		pay_key_to_qr(t, &o, &bad);
+		pay_key_to_qr(t, &o, &q);
 		if (strcmp(o.state, "pending") != 0 || !o.payment_id[0])
 			fail(t, "the order on the screen is not pending with a payment id");
 		/* somewhere in the poll cycle: a random 0–3 s, stratified (sample i
@@ -971,7 +1078,9 @@ static void measure_paid(struct till *t, int n)
 	printf("paid_oldest_s %.1f\n", age[n - 1]);
 	printf("req_median %.0f\nreq_max %.0f\nreq_min %.0f\n", req[n / 2], req[n - 1], req[0]);
 	printf("status_req_median %.0f\nstatus_req_max %.0f\n", status[n / 2], status[n - 1]);
-	printf("paid_qr_mismatched %d\npaid_orders_succeeded %ld\n", bad, count_state(t, "succeeded"));
+	printf("paid_qr_mismatched %d\npaid_qr_mismatched_later %d\npaid_qr_torn %d\n", q.wrong,
+	       q.wrong_later, q.torn);
+	printf("paid_orders_succeeded %ld\n", count_state(t, "succeeded"));
 	free(ms);
 	free(req);
 	free(age);
@@ -1052,8 +1161,10 @@ static void measure_hang(struct till *t, int n)
 
 int main(int argc, char **argv)
 {
-	if (argc != 6) {
-		fprintf(stderr, "usage: bench_pay POS URL HOME HANG_URL HANG_HOME\n");
+	bool qr_only = argc == 5 && strcmp(argv[1], "--qr-only") == 0;
+	if (argc != 6 && !qr_only) {
+		fprintf(stderr, "usage: bench_pay POS URL HOME HANG_URL HANG_HOME\n"
+		                "       bench_pay --qr-only POS URL HOME\n");
 		return 2;
 	}
 	const char *key = getenv("KASPI_XDEV_KEY"), *merchant = getenv("KASPI_MERCHANT_ID");
@@ -1074,6 +1185,20 @@ int main(int argc, char **argv)
 
 	static struct till pay_till, hang_till;
 	atexit(kill_tills);
+	read_max = (size_t)env_int("BENCH_PAY_READ_MAX", 65536);
+
+	if (qr_only) { /* the QR measure alone */
+		tills[0] = &pay_till;
+		start_till(&pay_till, "till", argv[2], argv[3], argv[4]);
+		idle(&pay_till, 300);
+		measure_qr(&pay_till, env_int("BENCH_PAY_QR", 50));
+		kill_tills();
+		sqlite3_close(pay_till.db);
+		curl_slist_free_all(headers);
+		curl_easy_cleanup(curl);
+		curl_global_cleanup();
+		return 0;
+	}
 
 	/* 3 first: its till must wait out the start-up health check (the
 	 * client's time-out), and nothing else runs meanwhile */
