@@ -92,3 +92,35 @@ const char *i18n_language(void)
 {
 	return language;
 }
+
+#define MSG_BUFFERS 4
+#define MSG_TEXT_SIZE 768
+
+/* The next of the calling thread's buffers. */
+static char *msg_buffer(void)
+{
+	static _Thread_local char bufs[MSG_BUFFERS][MSG_TEXT_SIZE];
+	static _Thread_local int next;
+	char *b = bufs[next];
+	next = (next + 1) % MSG_BUFFERS;
+	return b;
+}
+
+const char *kp_msg_text(const struct kp_msg *m)
+{
+	char *b = msg_buffer();
+	if (!m || kp_msg_empty(m)) {
+		b[0] = '\0';
+		return b;
+	}
+	return kp_msg_format(m, gettext(m->id), b, MSG_TEXT_SIZE);
+}
+
+const char *kp_msg_text_packed(const char *packed)
+{
+	char copy[MSG_TEXT_SIZE];
+	struct kp_msg m;
+	snprintf(copy, sizeof copy, "%s", packed ? packed : "");
+	kp_msg_unpack(copy, &m);
+	return kp_msg_text(&m);
+}
