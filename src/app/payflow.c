@@ -170,8 +170,7 @@ static bool settled(const struct payflow_watch *w)
 		return false;
 	if (w->kind == PAYFLOW_REFUND)
 		return w->r.state != REFUND_PENDING;
-	enum journal_state s = w->j.state;
-	return !(s == JOURNAL_CREATING || s == JOURNAL_PENDING || s == JOURNAL_ABANDONED);
+	return !journal_state_server_open(w->j.state);
 }
 
 /* Drops the entries that need nothing more from the server. */
@@ -698,8 +697,7 @@ bool payflow_apply(struct payflow *pf, const struct worker_result *r, struct pay
 		return false;
 	w->in_flight = false;
 	take_skew(pf, &r->res);
-	if (w->kind == PAYFLOW_ORDER && (journal_state_final(w->j.state) ||
-	                                 w->j.state == JOURNAL_LATE_PAID)) {
+	if (w->kind == PAYFLOW_ORDER && !journal_state_server_open(w->j.state)) {
 		/* settled meanwhile (a manager closed it): the answer is late */
 		unwatch_settled(pf);
 		return true;
@@ -818,8 +816,8 @@ size_t payflow_resume(struct payflow *pf, char *message, size_t size)
 		return 0;
 	}
 	for (size_t i = 0; i < count; i++) {
-		if (list[i].state == JOURNAL_LATE_PAID)
-			continue; /* settled with the server: the alert is the cashier's */
+		if (!journal_state_server_open(list[i].state))
+			continue; /* late_paid: settled with the server, the alert is the cashier's */
 		struct payflow_watch *o = watch_order(pf, &list[i]);
 		if (o) {
 			o->maybe_sent = true; /* an earlier run sent it, or may have */

@@ -471,7 +471,7 @@ static int reconcile_close(struct cli_ctx *ctx, const char *target, const char *
 		db_close(db);
 		return cli_store_exit(st);
 	}
-	if (!o.server_unknown || journal_state_final(o.state) || o.state == JOURNAL_LATE_PAID) {
+	if (!o.server_unknown || !journal_state_server_open(o.state)) {
 		fprintf(stderr, "kaspi-pos: %s %s (%s)\n", o.merchant_order_id,
 		        _("is not unknown to the server: kaspi-pos reconcile settles it with the server"),
 		        journal_state_name(o.state));
@@ -578,7 +578,7 @@ int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)
 		store_err err;
 		if (journal_get(db, s.ids[i], &o, &err) != STORE_OK)
 			continue;
-		if (journal_state_final(o.state) || o.state == JOURNAL_LATE_PAID) {
+		if (!journal_state_server_open(o.state)) {
 			settled++;
 		} else if (o.server_unknown) {
 			char since[KP_TIME_LEN];

@@ -24,15 +24,18 @@ static const struct {
 	bool needs_payment;       /* a payment exists on the server: its id must be known */
 	bool sale;                /* money taken: the reports' sales */
 	bool refundable;          /* a refund may be made from it */
+	bool server_open;         /* the server has not settled it: it is watched, polled
+	                             and reconciled (late_paid is settled, the cashier's) */
 } states[JOURNAL_STATE_COUNT] = {
-	[JOURNAL_CREATING] = {.name = "creating", .label = N_("creating")},
-	[JOURNAL_PENDING] = {.name = "pending", .label = N_("waiting"), .needs_payment = true},
+	[JOURNAL_CREATING] = {.name = "creating", .label = N_("creating"), .server_open = true},
+	[JOURNAL_PENDING] = {.name = "pending", .label = N_("waiting"), .needs_payment = true,
+	                     .server_open = true},
 	[JOURNAL_SUCCEEDED] = {.name = "succeeded", .label = N_("paid"), .final = true,
 	                       .needs_payment = true, .sale = true, .refundable = true},
 	[JOURNAL_CANCELLED] = {.name = "cancelled", .label = N_("declined"), .final = true},
 	[JOURNAL_FAILED] = {.name = "failed", .label = N_("failed"), .final = true},
 	[JOURNAL_EXPIRED] = {.name = "expired", .label = N_("expired"), .final = true},
-	[JOURNAL_ABANDONED] = {.name = "abandoned", .label = N_("given up")},
+	[JOURNAL_ABANDONED] = {.name = "abandoned", .label = N_("given up"), .server_open = true},
 	[JOURNAL_LATE_PAID] = {.name = "late_paid", .label = N_("paid late!"), .needs_payment = true,
 	                       .sale = true, .refundable = true},
 	[JOURNAL_PARTIALLY_REFUNDED] = {.name = "partially_refunded", .label = N_("part refunded"),
@@ -155,6 +158,11 @@ bool journal_state_refundable(enum journal_state state)
 bool journal_state_unfinished(enum journal_state state)
 {
 	return state_valid(state) && !states[state].final;
+}
+
+bool journal_state_server_open(enum journal_state state)
+{
+	return state_valid(state) && states[state].server_open;
 }
 
 const char *journal_state_label(enum journal_state state)

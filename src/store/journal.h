@@ -209,6 +209,11 @@ bool journal_state_refundable(enum journal_state state);
  * pending, abandoned, late_paid. */
 bool journal_state_unfinished(enum journal_state state);
 
+/* True while the server has the last word: creating, pending, abandoned
+ * (the payflow watches them, reconcile asks about them). late_paid is
+ * unfinished but settled with the server: the cashier's to complete. */
+bool journal_state_server_open(enum journal_state state);
+
 /* The cashier's word for a state, untranslated: an N_() msgid ("paid",
  * "waiting", "given up", "paid late!", "part refunded", ...) for the
  * caller's gettext; "?" out of range. */

@@ -79,7 +79,7 @@ static void build_text(const struct journal_event *events, size_t n_events)
 	money_format(b, sizeof b, o->refunded_amount);
 	kp_almaty_strftime(when, sizeof when, "%d.%m.%Y %H:%M:%S", o->created_at);
 	add("%s  %s  %s", o->merchant_order_id, tui_order_label(o), a);
-	if (o->server_unknown && !journal_state_final(o->state)) {
+	if (o->server_unknown && journal_state_server_open(o->state)) {
 		kp_almaty_strftime(when, sizeof when, "%d.%m.%Y %H:%M", o->unknown_since);
 		add(_("The server does not know this payment (since %s): a manager closes it as failed with F8"),
 		    when);
@@ -216,7 +216,7 @@ static int key(struct tui *t, int key)
 		reprint(t);
 		return TUI_REDRAW;
 	case ACT_CLOSE_UNKNOWN: {
-		if (!S.order.server_unknown || journal_state_final(S.order.state)) {
+		if (!S.order.server_unknown || !journal_state_server_open(S.order.state)) {
 			tui_message(t, ROLE_ERROR, "%s", _("Only an order unknown to the server is closed by hand"));
 			tui_bell(t, 1);
 			return TUI_REDRAW;

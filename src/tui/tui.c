@@ -202,7 +202,7 @@ const char *tui_state_label(enum journal_state s)
 
 const char *tui_order_label(const struct journal_order *o)
 {
-	if (o->server_unknown && !journal_state_final(o->state))
+	if (o->server_unknown && journal_state_server_open(o->state))
 		return _("unknown to the server");
 	return _(journal_order_label(o));
 }
