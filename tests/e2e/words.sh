@@ -12,6 +12,11 @@ e2e_setup
 DB=$KASPI_POS_HOME/kaspi-pos.db
 WORDS=$E2E_ROOT/tests/tools/latin_words.py
 last_state() { sqlite3 "$DB" "SELECT state FROM orders ORDER BY id DESC LIMIT 1"; }
+state_is() { # waits up to 5 s for the last order's state
+	for _ in $(seq 50); do [ "$(last_state)" = "$1" ] && return 0; sleep 0.1; done
+	echo "journal state: $(last_state), expected $1"
+	return 1
+}
 control() {
 	curl -s -o /dev/null -X POST -H "Authorization: Bearer $KASPI_XDEV_KEY" -H "X-Merchant-ID: $KASPI_MERCHANT_ID" \
 		"$KASPI_BASE_URL/sandbox/payments/$(sqlite3 "$DB" "SELECT payment_id FROM orders ORDER BY id DESC LIMIT 1")/$1"
@@ -37,7 +42,9 @@ for LANGNAME in ru kk; do
 	pos catalog import "$E2E_ROOT/data/catalog.csv" >/dev/null
 	printf '1111\n1111\n' | pos user add 'Айгерим' --role cashier >/dev/null
 	printf '9999\n9999\n' | pos user add 'Manager' --role manager >/dev/null
-	case $LANGNAME in ru) locale=ru_RU.UTF-8 ;; kk) locale=kk_KZ.UTF-8 ;; esac
+	case $LANGNAME in ru) locale=ru_RU.UTF-8 till=T01 ;; kk) locale=kk_KZ.UTF-8 till=T02 ;; esac
+	# a till of its own for each language: the sandbox remembers the order ids
+	printf '[till]\nid = %s\n' "$till" >"$XDG_CONFIG_HOME/kaspi-pos/config.ini"
 	TILL_COLS=100 TILL_ROWS=40 till_start LANG=$locale
 	wait_screen '│' 3
 	no_english "the login"
@@ -54,12 +61,12 @@ for LANGNAME in ru kk; do
 	keys F4; type_human '15%'; keys Enter; no_english "the manager's approval"; keys Escape
 	no_english "the discount not given"
 	keys F8; no_english "the void question"; keys Enter; no_english "a voided line"
-	keys F8; no_english "the restore question"; keys Enter
+	keys Down F8; wait_screen "Restore|Вернуть|қайтару" 3; no_english "the restore question"; keys Enter
 	keys F5; no_english "a held basket"; keys F5; no_english "the held baskets"; keys Enter
 	keys F11; no_english "the phone dialog"; type_human 123; keys Enter; no_english "a wrong phone"; keys Escape
-	keys F10; wait_screen 'Kaspi QR' 3; no_english "the payment screen"
+	keys F10; check "$LANGNAME: a payment waits" wait_screen "Kaspi QR" 3; no_english "the payment screen"
 	for _ in $(seq 50); do [ "$(last_state)" = pending ] && break; sleep 0.1; done
-	control pay; sleep 1; no_english "paid"
+	control pay; check "$LANGNAME: paid" state_is succeeded; no_english "paid"
 	keys Enter
 	keys 4870000025008 Enter F10
 	for _ in $(seq 50); do [ "$(last_state)" = pending ] && break; sleep 0.1; done
