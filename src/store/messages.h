@@ -192,6 +192,13 @@
 #define STORE_MSG_REFUND_AMOUNT_MIN N_("a refund amount must be at least 0,01 tenge")
 #define STORE_MSG_REFUND_ALREADY N_("order %s is refunded already: nothing is left")
 #define STORE_MSG_REFUND_NOT_PAID N_("order %s was not paid: only a paid order can be refunded")
+/* the same, by the order's state (the cashier's words for it, journal.c) */
+#define STORE_MSG_REFUND_CREATING N_("order %s is still being created: only a paid order can be refunded")
+#define STORE_MSG_REFUND_WAITING N_("order %s is still waiting for payment: only a paid order can be refunded")
+#define STORE_MSG_REFUND_DECLINED N_("order %s was declined: only a paid order can be refunded")
+#define STORE_MSG_REFUND_FAILED_ORDER N_("order %s failed: only a paid order can be refunded")
+#define STORE_MSG_REFUND_EXPIRED N_("order %s expired unpaid: only a paid order can be refunded")
+#define STORE_MSG_REFUND_GIVEN_UP N_("order %s was given up: only a paid order can be refunded")
 #define STORE_MSG_REFUND_WINDOW N_("order %s was paid more than 90 days ago: it can no longer be refunded")
 #define STORE_MSG_REFUND_NOTHING_LEFT N_("nothing is left to refund of order %s")
 #define STORE_MSG_REFUND_NOTHING_LEFT_PENDING N_("nothing is left to refund of order %s (refunds are still pending)")

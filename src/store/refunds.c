@@ -210,6 +210,29 @@ static void plan_free(struct plan *p)
 #define refuse(p, by, err, name, ...)                                                      \
 	((p)->q.rule = (by), store_set_err((err), STORE_ERR_INPUT, name, ##__VA_ARGS__))
 
+/* The refusal of a refund of order o, which was never paid: says what
+ * became of it. */
+static store_status refuse_unpaid(struct plan *p, const struct journal_order *o, store_err *err)
+{
+	const char *id = o->merchant_order_id;
+	switch (o->state) {
+	case JOURNAL_CREATING:
+		return refuse(p, REFUNDS_RULE_STATE, err, REFUND_CREATING, id);
+	case JOURNAL_PENDING:
+		return refuse(p, REFUNDS_RULE_STATE, err, REFUND_WAITING, id);
+	case JOURNAL_CANCELLED:
+		return refuse(p, REFUNDS_RULE_STATE, err, REFUND_DECLINED, id);
+	case JOURNAL_FAILED:
+		return refuse(p, REFUNDS_RULE_STATE, err, REFUND_FAILED_ORDER, id);
+	case JOURNAL_EXPIRED:
+		return refuse(p, REFUNDS_RULE_STATE, err, REFUND_EXPIRED, id);
+	case JOURNAL_ABANDONED:
+		return refuse(p, REFUNDS_RULE_STATE, err, REFUND_GIVEN_UP, id);
+	default:
+		return refuse(p, REFUNDS_RULE_STATE, err, REFUND_NOT_PAID, id);
+	}
+}
+
 /* When the payment succeeded, as the 90-day window counts: the first move
  * of the order into a sale state (succeeded or late_paid: the refunded
  * ones come after one of them), else its created_at. */
@@ -414,7 +437,7 @@ static store_status plan_refund(store_db *db, const struct refund_new *r, struct
 	if (o->state == JOURNAL_REFUNDED)
 		return refuse(p, REFUNDS_RULE_STATE, err, REFUND_ALREADY, o->merchant_order_id);
 	if (!journal_state_refundable(o->state))
-		return refuse(p, REFUNDS_RULE_STATE, err, REFUND_NOT_PAID, o->merchant_order_id);
+		return refuse_unpaid(p, o, err);
 	if ((s = paid_at(db, o, &p->q.paid_at, err)) != STORE_OK)
 		return s;
 	if (db_now(db) - p->q.paid_at > REFUNDS_WINDOW_SECONDS)
