@@ -569,7 +569,8 @@ static void apply_create(struct payflow *pf, struct payflow_watch *o, const stru
 				say(pf, o, out, kp_msg_text(&err.msg));
 			reload(pf, o, NULL);
 		} else {
-			move(pf, o, to, &pay, res->replayed ? N_("created (replayed)") : N_("created"), out);
+			move(pf, o, to, &pay, res->replayed ? N_("created (replayed)") : N_("created"),
+			     out);
 		}
 		schedule_poll(pf, o);
 		return;

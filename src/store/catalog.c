@@ -902,7 +902,8 @@ store_status catalog_import_file(store_db *db, const char *path, catalog_error_f
 			int e = n < 0 ? errno : EIO;
 			close(fd);
 			free(buf);
-			return store_set_err(err, STORE_ERR_INPUT, FILE_CANNOT_READ, path, strerror(e));
+			return store_set_err(err, STORE_ERR_INPUT, FILE_CANNOT_READ, path,
+			                     strerror(e));
 		}
 		got += (size_t)n;
 	}
