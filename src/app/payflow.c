@@ -266,13 +266,13 @@ static void move(struct payflow *pf, struct payflow_watch *o, enum journal_state
 	if (!journal_move_allowed(from, to)) {
 		/* e.g. a replay answering "succeeded" for an abandoned order: the
 		 * caller maps states first; anything left is a server surprise */
-		say(pf, o, out, detail ? detail : journal_state_name(to));
+		say(pf, o, out, detail ? kp_msg_text_packed(detail) : _(journal_state_label(to)));
 		return;
 	}
 	st = payment ? journal_move_with_payment(pf->db, o->j.id, from, to, payment, 0, detail, &err)
 	             : journal_move(pf->db, o->j.id, from, to, 0, detail, &err);
 	if (st != STORE_OK && st != STORE_ERR_STATE) {
-		say(pf, o, out, err.message);
+		say(pf, o, out, kp_msg_text(&err.msg));
 		return;
 	}
 	/* the change is taken before the reload, so that it starts from `from` */
@@ -282,6 +282,26 @@ static void move(struct payflow *pf, struct payflow_watch *o, enum journal_state
 		c->to = o->j.state;
 		c->moved = true;
 	}
+}
+
+/* What the timeline says of a server's answer, per status: a packed
+ * message of one msgid (journal.h), said in the reader's language when
+ * the timeline is shown. */
+static const char *const server_said[] = {
+	[XPAY_STATE_UNKNOWN] = N_("server: a state this kaspi-pos does not know"),
+	[XPAY_STATE_PENDING] = N_("server: waiting"),
+	[XPAY_STATE_SUCCEEDED] = N_("server: paid"),
+	[XPAY_STATE_CANCELLED] = N_("server: declined"),
+	[XPAY_STATE_FAILED] = N_("server: failed"),
+	[XPAY_STATE_EXPIRED] = N_("server: expired"),
+};
+
+/* The timeline's note for server status s. */
+static const char *server_note(xpay_state s)
+{
+	if ((size_t)s < sizeof server_said / sizeof server_said[0] && server_said[s])
+		return server_said[s];
+	return server_said[XPAY_STATE_UNKNOWN];
 }
 
 /* The journal state a server status means for an order in `from`. */
@@ -334,7 +354,7 @@ static bool job_for(struct payflow *pf, struct payflow_watch *w, struct worker_j
 		return true;
 	}
 	if (st != STORE_OK) {
-		snprintf(w->message, sizeof w->message, "%s", err.message);
+		snprintf(w->message, sizeof w->message, "%s", kp_msg_text(&err.msg));
 		return false;
 	}
 	job->body = *body;
@@ -473,7 +493,7 @@ static void set_unknown(struct payflow *pf, struct payflow_watch *o, bool unknow
 	if (o->unknown == unknown && o->j.server_unknown == unknown)
 		return;
 	if (journal_set_server_unknown(pf->db, o->j.id, unknown, what, &changed, &err) != STORE_OK) {
-		say(pf, o, out, err.message);
+		say(pf, o, out, kp_msg_text(&err.msg));
 		return;
 	}
 	o->unknown = unknown;
@@ -524,9 +544,7 @@ static void apply_payment(struct payflow *pf, struct payflow_watch *o, const xpa
 			c->scanned_now = true;
 	}
 	enum journal_state to = target_state(o->j.state, p->status);
-	char detail[96];
-	snprintf(detail, sizeof detail, "server: %s", xpay_state_name(p->status));
-	move(pf, o, to, NULL, detail, out);
+	move(pf, o, to, NULL, server_note(p->status), out);
 }
 
 static void apply_create(struct payflow *pf, struct payflow_watch *o, const struct worker_result *r,
@@ -547,10 +565,11 @@ static void apply_create(struct payflow *pf, struct payflow_watch *o, const stru
 		if (to == o->j.state) {
 			/* an abandoned order whose replay found it still open */
 			if (journal_set_payment(pf->db, o->j.id, &pay, &err) != STORE_OK)
-				say(pf, o, out, err.message);
+				say(pf, o, out, kp_msg_text(&err.msg));
 			reload(pf, o, NULL);
 		} else {
-			move(pf, o, to, &pay, res->replayed ? "created (replayed)" : "created", out);
+			move(pf, o, to, &pay, res->replayed ? N_("created (replayed)") : N_("created"),
+			     out);
 		}
 		schedule_poll(pf, o);
 		return;
@@ -587,7 +606,10 @@ static void apply_status(struct payflow *pf, struct payflow_watch *o, const stru
 		if (o->errors == 0)
 			schedule_poll(pf, o);
 	} else if (not_found(&r->res)) {
-		unknown_to_server(pf, o, "status: 404 payment_not_found", out);
+		unknown_to_server(pf, o,
+		                  N_("unknown to the server: a status request answered 404 "
+		                     "payment_not_found"),
+		                  out);
 	} else {
 		retry_later(pf, o, &r->res, out);
 	}
@@ -606,11 +628,13 @@ static void apply_cancel(struct payflow *pf, struct payflow_watch *o, const stru
 	} else if (not_found(res)) {
 		/* nothing there to cancel: the order is unknown, not cancelled */
 		o->cancel_asked = true;
-		unknown_to_server(pf, o, "cancel: 404 payment_not_found", out);
+		unknown_to_server(pf, o,
+		                  N_("unknown to the server: the cancel answered 404 payment_not_found"),
+		                  out);
 	} else if (res->kind == XPAY_UNSUPPORTED || !xpay_result_retryable(res)) {
 		/* no cancel here: watch it until it expires */
 		o->cancel_asked = true;
-		journal_note(pf->db, o->j.id, 0, "cancel not supported: watched until it expires",
+		journal_note(pf->db, o->j.id, 0, N_("cancel not supported: watched until it expires"),
 		             &(store_err){0});
 		schedule_poll(pf, o);
 	} else {
@@ -651,7 +675,7 @@ static void refund_done(struct payflow *pf, struct payflow_watch *f, const xpay_
 	if (st != STORE_OK && st != STORE_ERR_STATE) {
 		/* the disk, most likely: the same bytes get the same answer later */
 		f->next_ms = now_ms(pf) + POLL_ERROR_CAP_MS;
-		say(pf, f, out, err.message);
+		say(pf, f, out, kp_msg_text(&err.msg));
 	}
 	reload(pf, f, out);
 }
@@ -735,9 +759,9 @@ bool payflow_abandon(struct payflow *pf, int64_t order_id, int64_t user_id,
 	if (!o || (o->j.state != JOURNAL_CREATING && o->j.state != JOURNAL_PENDING))
 		return false;
 	enum journal_state from = o->j.state;
-	if (journal_move(pf->db, o->j.id, from, JOURNAL_ABANDONED, user_id, "the cashier gave up",
+	if (journal_move(pf->db, o->j.id, from, JOURNAL_ABANDONED, user_id, N_("the cashier gave up"),
 	                 &err) != STORE_OK) {
-		say(pf, o, out, err.message);
+		say(pf, o, out, kp_msg_text(&err.msg));
 		reload(pf, o, NULL);
 		return false;
 	}
@@ -761,8 +785,8 @@ bool payflow_complete_late(struct payflow *pf, int64_t order_id, int64_t user_id
 {
 	store_err err;
 	if (journal_move(pf->db, order_id, JOURNAL_LATE_PAID, JOURNAL_SUCCEEDED, user_id,
-	                 "the cashier completed the sale", &err) != STORE_OK) {
-		snprintf(message, size, "%s", err.message);
+	                 N_("the cashier completed the sale"), &err) != STORE_OK) {
+		snprintf(message, size, "%s", kp_msg_text(&err.msg));
 		return false;
 	}
 	message[0] = '\0';
@@ -779,7 +803,7 @@ bool payflow_close_unknown(struct payflow *pf, int64_t order_id, int64_t approve
 		out->n = 0;
 	if (journal_get(pf->db, order_id, &before, &err) != STORE_OK ||
 	    journal_close_unknown(pf->db, order_id, approver_id, reason, &err) != STORE_OK) {
-		snprintf(message, size, "%s", err.message);
+		snprintf(message, size, "%s", kp_msg_text(&err.msg));
 		return false;
 	}
 	struct payflow_watch *o = find(pf, PAYFLOW_ORDER, order_id);
@@ -812,7 +836,7 @@ size_t payflow_resume(struct payflow *pf, char *message, size_t size)
 		message[0] = '\0';
 	if (journal_unfinished(pf->db, &list, &count, &err) != STORE_OK) {
 		if (message && size)
-			snprintf(message, size, "%s", err.message);
+			snprintf(message, size, "%s", kp_msg_text(&err.msg));
 		return 0;
 	}
 	for (size_t i = 0; i < count; i++) {
@@ -827,7 +851,7 @@ size_t payflow_resume(struct payflow *pf, char *message, size_t size)
 	free(list);
 	if (refunds_pending(pf->db, &refunds, &count, &err) != STORE_OK) {
 		if (message && size && !message[0])
-			snprintf(message, size, "%s", err.message);
+			snprintf(message, size, "%s", kp_msg_text(&err.msg));
 		return taken;
 	}
 	for (size_t i = 0; i < count; i++)
@@ -892,11 +916,11 @@ static bool start(struct payflow *pf, struct body_ctx *ctx, const struct journal
 	store_status st = journal_create(pf->db, &n, lines, n_lines, &id, NULL, &err);
 	free(ctx->body);
 	if (st != STORE_OK) {
-		snprintf(message, size, "%s", ctx->res.kind == XPAY_ERR_INVALID ? ctx->res.message : err.message);
+		snprintf(message, size, "%s", ctx->res.kind == XPAY_ERR_INVALID ? ctx->res.message : kp_msg_text(&err.msg));
 		return false;
 	}
 	if (journal_get(pf->db, id, &j, &err) != STORE_OK) {
-		snprintf(message, size, "%s", err.message);
+		snprintf(message, size, "%s", kp_msg_text(&err.msg));
 		return false;
 	}
 	struct payflow_watch *o = watch_order(pf, &j);
@@ -1070,12 +1094,12 @@ bool payflow_refund(struct payflow *pf, const struct payflow_refund_req *req,
 		if (rule)
 			*rule = q.rule;
 		snprintf(message, size, "%s",
-		         ctx.res.kind == XPAY_ERR_INVALID ? ctx.res.message : err.message);
+		         ctx.res.kind == XPAY_ERR_INVALID ? ctx.res.message : kp_msg_text(&err.msg));
 		return false;
 	}
 	*refund_row = id;
 	if (refunds_get(pf->db, id, &r, &err) != STORE_OK) {
-		snprintf(message, size, "%s", err.message);
+		snprintf(message, size, "%s", kp_msg_text(&err.msg));
 		return false;
 	}
 	struct payflow_watch *f = watch_refund(pf, &r);
@@ -1103,7 +1127,7 @@ bool payflow_refund_check(struct payflow *pf, const struct payflow_refund_req *r
 		.bare_tax_rate = PAYFLOW_DEFAULT_TAX_RATE,
 	};
 	if (refunds_check(pf->db, &n, q, &err) != STORE_OK) {
-		snprintf(message, size, "%s", err.message);
+		snprintf(message, size, "%s", kp_msg_text(&err.msg));
 		return false;
 	}
 	message[0] = '\0';

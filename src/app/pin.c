@@ -72,11 +72,9 @@ store_status pin_add_user(store_db *db, const char *name, enum user_role role, c
 	if (!users_name_valid(name, err))
 		return STORE_ERR_INPUT;
 	if (!pin_valid(pin))
-		return store_set_err(err, STORE_ERR_INPUT, "a PIN is %d to %d digits", USERS_PIN_MIN,
-		                     USERS_PIN_MAX);
+		return store_set_err(err, STORE_ERR_INPUT, PIN_DIGITS, USERS_PIN_MIN, USERS_PIN_MAX);
 	if (!pin_make(pin, &p))
-		return store_set_err(err, STORE_ERR_INTERNAL,
-		                     "cannot hash the PIN (no random bytes from OpenSSL): try again");
+		return store_set_err(err, STORE_ERR_INTERNAL, PIN_NO_RANDOM);
 	store_status s = users_add(db, name, role, &p, id, err);
 	pin_wipe(&p, sizeof p);
 	return s;
@@ -100,7 +98,7 @@ store_status pin_verify(store_db *db, const char *name, const char *pin, struct 
 		memset(out, 0, sizeof *out);
 		out->verdict = USERS_NO_SUCH_USER;
 		store_err_clear(err);
-		return store_set_err(err, STORE_ERR_INPUT, "a name and a PIN are needed");
+		return store_set_err(err, STORE_ERR_INPUT, USER_NAME_AND_PIN);
 	}
 	return users_verify(db, name, matches_typed, (void *)pin, out, err);
 }

@@ -1111,8 +1111,7 @@ store_status report_z_load(store_db *db, int64_t number, struct report *out, cha
 		return s;
 	if (out && !report_from_json(json, out, why, sizeof why)) {
 		free(json);
-		return store_set_err(err, STORE_ERR_INTERNAL, "Z report %lld cannot be read: %s",
-		                     (long long)number, why);
+		return store_set_err(err, STORE_ERR_INTERNAL, Z_UNREADABLE, (long long)number);
 	}
 	if (snapshot)
 		*snapshot = json;

@@ -33,7 +33,7 @@ static int approve_named(store_db *db, const char *name, const char *pin, int64_
 		return EXIT_USAGE;
 	}
 	if (st != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		return cli_store_exit(st);
 	}
 	if (u.role != USER_MANAGER) {
@@ -41,7 +41,7 @@ static int approve_named(store_db *db, const char *name, const char *pin, int64_
 		return EXIT_USAGE;
 	}
 	if ((st = pin_verify(db, name, pin, &v, &err)) != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		return cli_store_exit(st);
 	}
 	if (v.verdict != USERS_PIN_OK) {
@@ -63,7 +63,7 @@ static int approve_any(store_db *db, const char *pin, int64_t *manager)
 
 	store_status st = users_list(db, &users, &n, &err);
 	if (st != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		return cli_store_exit(st);
 	}
 	time_t now = db_now(db);
@@ -91,7 +91,7 @@ static int approve_any(store_db *db, const char *pin, int64_t *manager)
 			continue; /* no one's PIN: nothing to try, nothing to count */
 		struct users_check v;
 		if ((st = pin_verify(db, users[i].name, pin, &v, &err)) != STORE_OK) {
-			fprintf(stderr, "kaspi-pos: %s\n", err.message);
+			fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 			rc = cli_store_exit(st);
 			break;
 		}

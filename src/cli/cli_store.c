@@ -1,6 +1,7 @@
 /* cli_store.c — the database for subcommands: config, folder, file. */
 #include <stdio.h>
 
+#include "app/i18n.h"
 #include "cli/cli_store.h"
 
 int cli_store_exit(store_status status)
@@ -28,7 +29,7 @@ store_db *cli_store_open(struct cli_ctx *ctx, int *rc)
 	}
 	store_status st = db_open_home(ctx->cfg.home, &db, &err);
 	if (st != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		*rc = cli_store_exit(st);
 		return NULL;
 	}

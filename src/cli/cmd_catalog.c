@@ -16,9 +16,9 @@
 #define PRICE_COLUMNS 14     /* width of the price column, in characters */
 
 /* Prints one import problem as "FILE:LINE: message", as compilers do. */
-static void print_problem(void *arg, long line, const char *message)
+static void print_problem(void *arg, long line, const struct kp_msg *message)
 {
-	fprintf(stderr, "%s:%ld: %s\n", (const char *)arg, line, message);
+	fprintf(stderr, "%s:%ld: %s\n", (const char *)arg, line, kp_msg_text(message));
 }
 
 static int catalog_import(struct cli_ctx *ctx, const char *path)
@@ -33,7 +33,7 @@ static int catalog_import(struct cli_ctx *ctx, const char *path)
 	store_status st = catalog_import_file(db, path, print_problem, (void *)path, &stats, &err);
 	db_close(db);
 	if (st != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		return cli_store_exit(st);
 	}
 	printf(_("imported %ld products (%ld new, %ld updated, %ld removed)\n"), stats.rows,
@@ -95,7 +95,7 @@ static int catalog_find_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		st = catalog_count(db, &total, &err);
 	db_close(db);
 	if (st != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		return cli_store_exit(st);
 	}
 	if (n == 0) {

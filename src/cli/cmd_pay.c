@@ -232,7 +232,7 @@ int cmd_charge(struct cli_ctx *ctx, int argc, char **argv)
 	store_err err;
 	struct shift shift;
 	if (shifts_ensure_open(db, 0, &shift, NULL, &err) != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		db_close(db);
 		return cli_store_exit(err.status);
 	}
@@ -340,9 +340,10 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		print_time("created", o.created_at);
 		print_time("expires", o.expires_at);
 		printf("  %-14s %d\n", "create sends", o.attempts);
-		char text[KP_TEXT_SAFE_SIZE(JOURNAL_TEXT_SIZE)]; /* journal texts came from servers */
+		/* journal texts came from servers; a translation may be longer than its msgid */
+		char text[KP_TEXT_SAFE_SIZE(3 * JOURNAL_TEXT_SIZE)];
 		if (o.last_error[0]) {
-			kp_text_safe(text, sizeof text, o.last_error);
+			kp_text_safe(text, sizeof text, kp_msg_text_packed(o.last_error));
 			printf("  %-14s %s\n", "last error", text);
 		}
 		if (o.refunded_amount) {
@@ -355,7 +356,7 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 			for (size_t i = 0; i < n; i++) {
 				char at[KP_TIME_LEN];
 				kp_time_format(ev[i].at, at, sizeof at);
-				kp_text_safe(text, sizeof text, ev[i].detail);
+				kp_text_safe(text, sizeof text, kp_msg_text_packed(ev[i].detail));
 				if (ev[i].kind == JOURNAL_EVENT_STATE)
 					printf("  %s  → %-12s %s\n", at, journal_state_name(ev[i].to), text);
 				else
@@ -365,7 +366,7 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		payment_id = o.payment_id;
 	} else if (st != STORE_NOT_FOUND) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		db_close(db);
 		return cli_store_exit(st);
 	} else if (strncmp(argv[0], "pay_", 4) != 0) {
@@ -467,7 +468,7 @@ static int reconcile_close(struct cli_ctx *ctx, const char *target, const char *
 	struct journal_order o;
 	store_status st = journal_find(db, target, &o, &err);
 	if (st != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		db_close(db);
 		return cli_store_exit(st);
 	}

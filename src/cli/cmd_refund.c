@@ -128,7 +128,7 @@ static int wait_outcome(struct payflow *pf, struct worker *w, store_db *db, int6
 	struct journal_order o;
 	store_err err;
 	if (refunds_get(db, row, &f, &err) != STORE_OK || journal_get(db, f.order_id, &o, &err) != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		return EXIT_STORE;
 	}
 	switch (f.state) {
@@ -137,7 +137,8 @@ static int wait_outcome(struct payflow *pf, struct worker *w, store_db *db, int6
 		printf("%s %s %s\n", _("order"), o.merchant_order_id, journal_state_name(o.state));
 		return 0;
 	case REFUND_FAILED:
-		fprintf(stderr, "kaspi-pos: %s: %s\n", _("the server refused the refund"), f.last_error);
+		fprintf(stderr, "kaspi-pos: %s: %s\n", _("the server refused the refund"),
+		        kp_msg_text_packed(f.last_error));
 		printf("%s %s %s\n", _("order"), o.merchant_order_id, journal_state_name(o.state));
 		return refused_by_rule(wt.code) ? EXIT_DECLINED : EXIT_API;
 	default:
@@ -191,7 +192,7 @@ int cmd_refund(struct cli_ctx *ctx, int argc, char **argv)
 	struct journal_order o;
 	store_status st = journal_find(db, target, &o, &err);
 	if (st != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		db_close(db);
 		return cli_store_exit(st);
 	}
@@ -218,7 +219,7 @@ int cmd_refund(struct cli_ctx *ctx, int argc, char **argv)
 	if ((rc = cli_approve_manager(db, user, _("nothing was refunded"), &req.approver_id)) != 0)
 		goto out;
 	if ((st = shifts_ensure_open(db, 0, &shift, NULL, &err)) != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		rc = cli_store_exit(st);
 		goto out;
 	}

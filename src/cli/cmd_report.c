@@ -233,7 +233,7 @@ static int close_z(store_db *db, const struct report_args *a, const struct repor
 		return EXIT_STORE;
 	}
 	if (st != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		return cli_store_exit(st);
 	}
 	int rc = cli_approve_manager(db, a->user, _("nothing was closed"), &manager);
@@ -245,7 +245,7 @@ static int close_z(store_db *db, const struct report_args *a, const struct repor
 		return EXIT_STORE;
 	}
 	if (st != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		return st == STORE_ERR_INPUT ? EXIT_USAGE : EXIT_STORE;
 	}
 	return 0;
@@ -302,7 +302,7 @@ int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	db_close(db);
 	if (st != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		return cli_store_exit(st);
 	}
 	rc = emit_report(ctx, &a, &r, stored);
@@ -387,7 +387,7 @@ int cmd_journal(struct cli_ctx *ctx, int argc, char **argv)
 	                                  format == FORMAT_JSON, &j, &err);
 	db_close(db);
 	if (st != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		return cli_store_exit(st);
 	}
 	char *out = format == FORMAT_CSV    ? report_journal_csv(&j)

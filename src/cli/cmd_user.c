@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/i18n.h"
 #include "app/pin.h"
 #include "cli/cli.h"
 #include "cli/cli_pin.h"
@@ -74,7 +75,7 @@ static int user_add(struct cli_ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!users_name_valid(name, &err)) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		return EXIT_USAGE;
 	}
 	store_db *db = cli_store_open(ctx, &rc);
@@ -96,7 +97,7 @@ static int user_add(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	db_close(db);
 	if (st != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		return cli_store_exit(st);
 	}
 	printf("added %s (%s)\n", name, users_role_name(role));
@@ -116,7 +117,7 @@ static int user_list(struct cli_ctx *ctx)
 	time_t now = db_now(db);
 	db_close(db);
 	if (st != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		return cli_store_exit(st);
 	}
 	if (n == 0)

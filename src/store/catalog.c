@@ -7,7 +7,6 @@
  * three set-wise statements, all in one transaction. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +69,7 @@ static store_status catalog_get_one(store_db *db, const char *sql, const char *v
 	} else if (rc == SQLITE_DONE) {
 		s = STORE_NOT_FOUND;
 	} else {
-		s = db_fail(db, rc, "looking up a product", err);
+		s = db_fail(db, rc, err);
 	}
 	sqlite3_finalize(st);
 	return s;
@@ -176,7 +175,7 @@ store_status catalog_search(store_db *db, const char *text, struct kp_product *o
 		catalog_read_row(st, &out[(*count)++]);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_fail(db, rc, "searching the catalog", err);
+		return db_fail(db, rc, err);
 	return STORE_OK;
 }
 
@@ -224,7 +223,7 @@ store_status catalog_find(store_db *db, const char *text, struct kp_product *out
 	int room = max - *count, got = 0;
 	struct kp_product *more = calloc((size_t)room + (size_t)nexact, sizeof *more);
 	if (!more)
-		return store_set_err(err, STORE_ERR_NOMEM, "out of memory while searching the catalog");
+		return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 	s = catalog_search(db, text, more, room + nexact, &got, err);
 	for (int i = 0; s == STORE_OK && i < got && *count < max; i++) {
 		bool dup = false;
@@ -250,7 +249,7 @@ store_status catalog_count(store_db *db, long *count, store_err *err)
 	if (rc == SQLITE_ROW)
 		*count = (long)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? STORE_OK : db_fail(db, rc, "counting the catalog", err);
+	return rc == SQLITE_ROW ? STORE_OK : db_fail(db, rc, err);
 }
 
 /* ---- CSV import: checking ----------------------------------------------- */
@@ -290,20 +289,22 @@ struct import_ctx {
 	long errors;
 };
 
-/* Reports one problem on a line. */
-__attribute__((format(printf, 3, 4)))
-static void import_report(struct import_ctx *ic, long line, const char *fmt, ...)
+/* Counts one problem on a line and hands it on. */
+static void import_problem(struct import_ctx *ic, long line, const struct kp_msg *m)
 {
-	char msg[STORE_MESSAGE_SIZE];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	ic->errors++;
 	if (ic->on_error)
-		ic->on_error(ic->arg, line, msg);
+		ic->on_error(ic->arg, line, m);
 }
+
+/* import_report(ic, line, NAME, args...): the problem STORE_MSG_NAME of
+ * store/messages.h on a line. */
+#define import_report(ic, line, name, ...)                                     \
+	do {                                                                   \
+		struct kp_msg report_msg_;                                     \
+		store_msg(&report_msg_, name, ##__VA_ARGS__);                  \
+		import_problem((ic), (line), &report_msg_);                    \
+	} while (0)
 
 /* A value as a message quotes it: at most SHOWN_MAX bytes, cut on a
  * character boundary, control characters and quotes shown as '?'. */
@@ -393,18 +394,17 @@ static bool check_text(struct import_ctx *ic, long line, const char *col, const 
 {
 	long chars = kp_utf8_length(s);
 	if (chars < 0) {
-		import_report(ic, line, "%s is not valid UTF-8: save the file as UTF-8 (CSV UTF-8)", col);
+		import_report(ic, line, CSV_NOT_UTF8, col);
 		return false;
 	}
 	for (const char *p = s; *p; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			import_report(ic, line, "%s contains a line break or control character", col);
+			import_report(ic, line, CSV_CONTROL, col);
 			return false;
 		}
 	}
 	if (strlen(s) > max_bytes || chars > max_chars) {
-		import_report(ic, line, "%s is too long (%ld characters, %zu bytes; at most %ld and %zu)",
-		              col, chars, strlen(s), max_chars, max_bytes);
+		import_report(ic, line, CSV_TOO_LONG, col, max_chars, max_bytes);
 		return false;
 	}
 	return true;
@@ -420,13 +420,11 @@ static bool check_barcode(struct import_ctx *ic, long line, const char *code)
 	for (size_t i = 0; i < len; i++)
 		digits &= code[i] >= '0' && code[i] <= '9';
 	if (!digits || (len != EAN13_LEN && len != EAN8_LEN)) {
-		import_report(ic, line, "barcode \"%s\" is not an EAN-13 or EAN-8 (13 or 8 digits)",
-		              shown(code, b, sizeof b));
+		import_report(ic, line, CSV_BARCODE, shown(code, b, sizeof b));
 		return false;
 	}
 	if (!ean_valid(code)) {
-		import_report(ic, line, "bad EAN-%zu check digit in \"%s\" (expected %d)", len, code,
-		              ean_check_digit(code, len - 1));
+		import_report(ic, line, CSV_CHECK_DIGIT, len, code, ean_check_digit(code, len - 1));
 		return false;
 	}
 	return true;
@@ -439,16 +437,14 @@ static bool check_sku(struct import_ctx *ic, long line, const char *sku)
 	size_t len = strlen(sku);
 
 	if (len == 0) {
-		import_report(ic, line, "sku is empty");
+		import_report(ic, line, CSV_SKU_EMPTY);
 		return false;
 	}
 	bool ok = len < KP_SKU_SIZE;
 	for (size_t i = 0; i < len; i++)
 		ok &= sku[i] > 0x20 && sku[i] < 0x7f;
 	if (!ok)
-		import_report(ic, line,
-		              "sku \"%s\" must be 1-%d Latin letters, digits or signs, without spaces",
-		              shown(sku, b, sizeof b), KP_SKU_SIZE - 1);
+		import_report(ic, line, CSV_SKU, shown(sku, b, sizeof b), KP_SKU_SIZE - 1);
 	return ok;
 }
 
@@ -459,21 +455,19 @@ static bool check_price(struct import_ctx *ic, long line, const char *text, int6
 	char b[SHOWN_MAX + 8];
 
 	if (!*text) {
-		import_report(ic, line, "price is empty");
+		import_report(ic, line, CSV_PRICE_EMPTY);
 		return false;
 	}
 	if (!money_parse_tenge(text, tiyn)) {
-		import_report(ic, line, "bad price \"%s\": write tenge like 1500 or 1500.50",
-		              shown(text, b, sizeof b));
+		import_report(ic, line, CSV_PRICE, shown(text, b, sizeof b));
 		return false;
 	}
 	if (*tiyn <= 0) {
-		import_report(ic, line, "price \"%s\" must be more than 0", shown(text, b, sizeof b));
+		import_report(ic, line, CSV_PRICE_ZERO, shown(text, b, sizeof b));
 		return false;
 	}
 	if (*tiyn > KP_AMOUNT_MAX) {
-		import_report(ic, line, "price \"%s\" is above 1000000 tenge, the most one payment takes",
-		              shown(text, b, sizeof b));
+		import_report(ic, line, CSV_PRICE_OVER, shown(text, b, sizeof b));
 		return false;
 	}
 	return true;
@@ -492,8 +486,7 @@ static bool check_rate(struct import_ctx *ic, long line, const char *text, int *
 		v = v * 10 + (text[i] - '0');
 	}
 	if (!ok || v > 100) {
-		import_report(ic, line, "bad tax_rate \"%s\": a whole VAT percent from 0 to 100",
-		              shown(text, b, sizeof b));
+		import_report(ic, line, CSV_TAX_RATE, shown(text, b, sizeof b));
 		return false;
 	}
 	*rate = v;
@@ -539,7 +532,7 @@ static enum csv_result csv_read(struct csv_reader *r, struct import_ctx *ic, cha
 			r->p++;
 			for (;;) {
 				if (r->p >= r->end) {
-					import_report(ic, opened, "a quoted field never closes (a \" is missing)");
+					import_report(ic, opened, CSV_QUOTE_OPEN);
 					*bad = true;
 					return CSV_BROKEN;
 				}
@@ -558,8 +551,7 @@ static enum csv_result csv_read(struct csv_reader *r, struct import_ctx *ic, cha
 			}
 			if (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r') {
 				if (!*bad)
-					import_report(ic, *first,
-					              "text after a closing quote: put the whole field in quotes");
+					import_report(ic, *first, CSV_AFTER_QUOTE);
 				*bad = true;
 				while (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r')
 					r->p++;
@@ -567,9 +559,7 @@ static enum csv_result csv_read(struct csv_reader *r, struct import_ctx *ic, cha
 		} else {
 			while (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r') {
 				if (*r->p == '"' && !*bad) {
-					import_report(ic, *first,
-					              "a quote inside an unquoted field: quote the whole field "
-					              "and double its quotes (\"\")");
+					import_report(ic, *first, CSV_STRAY_QUOTE);
 					*bad = true;
 				}
 				*r->out++ = *r->p++;
@@ -577,7 +567,7 @@ static enum csv_result csv_read(struct csv_reader *r, struct import_ctx *ic, cha
 		}
 		*r->out++ = '\0';
 		if (memchr(field, '\0', (size_t)(r->out - field - 1)) && !*bad) {
-			import_report(ic, *first, "a NUL byte: is this a text (CSV) file?");
+			import_report(ic, *first, CSV_NUL);
 			*bad = true;
 		}
 		if (*nfields < CSV_FIELDS_MAX)
@@ -608,8 +598,7 @@ static bool read_header(struct import_ctx *ic, long line, char **fields, int nfi
 	char b[SHOWN_MAX + 8];
 
 	if (nfields > CSV_FIELDS_MAX) {
-		import_report(ic, line, "%d columns in the header; expected %d: "
-		              "sku,barcode,name_ru,name_kk,unit,price,tax_rate", nfields, COL_COUNT);
+		import_report(ic, line, CSV_HEADER_COLUMNS, nfields, COL_COUNT);
 		return false;
 	}
 	for (int i = 0; i < nfields; i++) {
@@ -618,12 +607,10 @@ static bool read_header(struct import_ctx *ic, long line, char **fields, int nfi
 		while (c < COL_COUNT && strcasecmp(name, column_names[c]) != 0)
 			c++;
 		if (c == COL_COUNT) {
-			import_report(ic, line, "unknown column \"%s\" in the header (expected "
-			              "sku,barcode,name_ru,name_kk,unit,price,tax_rate)",
-			              shown(name, b, sizeof b));
+			import_report(ic, line, CSV_HEADER_UNKNOWN, shown(name, b, sizeof b));
 			ok = false;
 		} else if (have[c]) {
-			import_report(ic, line, "column \"%s\" appears twice in the header", column_names[c]);
+			import_report(ic, line, CSV_HEADER_TWICE, column_names[c]);
 			ok = false;
 		} else {
 			have[c] = true;
@@ -632,7 +619,7 @@ static bool read_header(struct import_ctx *ic, long line, char **fields, int nfi
 	}
 	for (int c = 0; c < COL_COUNT; c++) {
 		if (!have[c]) {
-			import_report(ic, line, "the header has no \"%s\" column", column_names[c]);
+			import_report(ic, line, CSV_HEADER_MISSING, column_names[c]);
 			ok = false;
 		}
 	}
@@ -649,8 +636,7 @@ static bool check_record(struct import_ctx *ic, long line, char **fields, int nf
 	bool ok = true;
 
 	if (nfields != ncols) {
-		import_report(ic, line, "%d fields, expected %d (a comma inside a name must be quoted)",
-		              nfields, ncols);
+		import_report(ic, line, CSV_FIELDS, nfields, ncols);
 		return false;
 	}
 	for (int i = 0; i < nfields; i++)
@@ -659,7 +645,7 @@ static bool check_record(struct import_ctx *ic, long line, char **fields, int nf
 	if (check_sku(ic, line, v[COL_SKU])) {
 		long first = seen_add(skus, v[COL_SKU], line);
 		if (first) {
-			import_report(ic, line, "duplicate sku \"%s\" (also on line %ld)", v[COL_SKU], first);
+			import_report(ic, line, CSV_DUP_SKU, v[COL_SKU], first);
 			ok = false;
 		}
 	} else {
@@ -669,8 +655,7 @@ static bool check_record(struct import_ctx *ic, long line, char **fields, int nf
 		if (check_barcode(ic, line, v[COL_BARCODE])) {
 			long first = seen_add(barcodes, v[COL_BARCODE], line);
 			if (first) {
-				import_report(ic, line, "duplicate barcode \"%s\" (also on line %ld)",
-				              v[COL_BARCODE], first);
+				import_report(ic, line, CSV_DUP_BARCODE, v[COL_BARCODE], first);
 				ok = false;
 			}
 		} else {
@@ -678,7 +663,7 @@ static bool check_record(struct import_ctx *ic, long line, char **fields, int nf
 		}
 	}
 	if (!*v[COL_NAME_RU]) {
-		import_report(ic, line, "name_ru is empty");
+		import_report(ic, line, CSV_NAME_EMPTY);
 		ok = false;
 	} else {
 		ok &= check_text(ic, line, "name_ru", v[COL_NAME_RU], KP_NAME_SIZE - 1, CATALOG_NAME_CHARS);
@@ -702,7 +687,6 @@ static bool check_record(struct import_ctx *ic, long line, char **fields, int nf
 static store_status import_write(store_db *db, const struct import_row *rows, long n,
                                  struct catalog_import_stats *stats, store_err *err)
 {
-	static const char *const doing = "importing the catalog";
 	sqlite3 *sql = db_sqlite(db);
 	sqlite3_stmt *ins = NULL, *st = NULL;
 	store_status s;
@@ -785,7 +769,7 @@ static store_status import_write(store_db *db, const struct import_row *rows, lo
 		                  "DROP TABLE temp.catalog_import;",
 		                  NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		s = db_fail(db, rc, doing, err);
+		s = db_fail(db, rc, err);
 		db_rollback(db);
 		return s;
 	}
@@ -820,7 +804,7 @@ store_status catalog_import_buffer(store_db *db, const char *buf, size_t len,
 		stats = &local;
 	memset(stats, 0, sizeof *stats);
 	if (len > (size_t)CATALOG_FILE_MAX)
-		return store_set_err(err, STORE_ERR_INPUT, "the catalog file is larger than %ld MB",
+		return store_set_err(err, STORE_ERR_INPUT, CATALOG_TOO_BIG,
 		                     CATALOG_FILE_MAX / (1024 * 1024));
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) { /* UTF-8 BOM (Excel writes one) */
 		buf += 3;
@@ -835,7 +819,7 @@ store_status catalog_import_buffer(store_db *db, const char *buf, size_t len,
 	rows = calloc(records, sizeof *rows);
 	if (!arena || !rows || !seen_init(&skus, records, true) ||
 	    !seen_init(&barcodes, records, false)) {
-		s = store_set_err(err, STORE_ERR_NOMEM, "out of memory while reading the catalog file");
+		s = store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 		goto out;
 	}
 
@@ -864,15 +848,13 @@ store_status catalog_import_buffer(store_db *db, const char *buf, size_t len,
 		             &rows[stats->rows - 1]);
 	}
 	if (!have_header && res != CSV_BROKEN)
-		import_report(&ic, 1, "the file is empty: it needs the header "
-		              "sku,barcode,name_ru,name_kk,unit,price,tax_rate");
+		import_report(&ic, 1, CSV_EMPTY);
 	else if (header_ok && stats->rows == 0 && ic.errors == 0)
-		import_report(&ic, 1, "no products after the header: an empty catalog is not imported");
+		import_report(&ic, 1, CSV_NO_ROWS);
 
 	stats->errors = ic.errors;
 	if (ic.errors > 0) {
-		s = store_set_err(err, STORE_ERR_INPUT, "%ld problem%s in the catalog file: nothing imported",
-		                  ic.errors, ic.errors == 1 ? "" : "s");
+		s = store_set_err(err, STORE_ERR_INPUT, CATALOG_PROBLEMS, ic.errors);
 		goto out;
 	}
 	s = import_write(db, rows, stats->rows, stats, err);
@@ -897,20 +879,20 @@ store_status catalog_import_file(store_db *db, const char *path, catalog_error_f
 		memset(stats, 0, sizeof *stats);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return store_set_err(err, STORE_ERR_INPUT, "cannot open %s: %s", path, strerror(errno));
+		return store_set_err(err, STORE_ERR_INPUT, FILE_CANNOT_OPEN, path, strerror(errno));
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		close(fd);
-		return store_set_err(err, STORE_ERR_INPUT, "%s is not a file", path);
+		return store_set_err(err, STORE_ERR_INPUT, FILE_NOT_A_FILE, path);
 	}
 	if (sb.st_size > CATALOG_FILE_MAX) {
 		close(fd);
-		return store_set_err(err, STORE_ERR_INPUT, "%s is larger than %ld MB", path,
+		return store_set_err(err, STORE_ERR_INPUT, FILE_TOO_BIG, path,
 		                     CATALOG_FILE_MAX / (1024 * 1024));
 	}
 	buf = malloc((size_t)sb.st_size + 1);
 	if (!buf) {
 		close(fd);
-		return store_set_err(err, STORE_ERR_NOMEM, "out of memory while reading %s", path);
+		return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 	}
 	while (got < (size_t)sb.st_size) {
 		ssize_t n = read(fd, buf + got, (size_t)sb.st_size - got);
@@ -920,7 +902,8 @@ store_status catalog_import_file(store_db *db, const char *path, catalog_error_f
 			int e = n < 0 ? errno : EIO;
 			close(fd);
 			free(buf);
-			return store_set_err(err, STORE_ERR_INPUT, "cannot read %s: %s", path, strerror(e));
+			return store_set_err(err, STORE_ERR_INPUT, FILE_CANNOT_READ, path,
+			                     strerror(e));
 		}
 		got += (size_t)n;
 	}

@@ -63,9 +63,10 @@ store_status catalog_count(store_db *db, long *count, store_err *err);
 
 /* Called once per problem found in a CSV file, in line order: line is the
  * file's line number (1 = the header; a quoted field may span lines: the
- * record's first line), message one line without the file name, e.g.
- * "bad EAN-13 check digit in \"4870000000001\" (expected 4)". */
-typedef void catalog_error_fn(void *arg, long line, const char *message);
+ * record's first line), message one line without the file name (an entry
+ * of store/messages.h, said with kp_msg_text), e.g. "bad EAN-13 check
+ * digit in \"4870000000001\" (expected 4)". */
+typedef void catalog_error_fn(void *arg, long line, const struct kp_msg *message);
 
 /* What an import did. */
 struct catalog_import_stats {

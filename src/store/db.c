@@ -2,7 +2,6 @@
  * translation of SQLite's result codes into lines a cashier can act on. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -502,67 +501,84 @@ void store_err_clear(store_err *err)
 {
 	if (err) {
 		err->status = STORE_OK;
-		err->message[0] = '\0';
+		kp_msg_clear(&err->msg);
 	}
 }
 
-store_status store_set_err(store_err *err, store_status status, const char *fmt, ...)
+struct kp_msg *store_err_msg(store_err *err)
 {
-	if (!err)
-		return status;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof err->message, fmt, ap);
-	va_end(ap);
-	/* one line, whatever SQLite or the OS wrote into it */
-	for (char *p = err->message; *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
-	err->status = status;
+	static _Thread_local struct kp_msg scratch;
+	return err ? &err->msg : &scratch;
+}
+
+/* Makes every argument of m one line without a packing separator:
+ * whatever SQLite, the OS or a server wrote into it. */
+static void msg_one_line(struct kp_msg *m)
+{
+	for (int i = 0; i < m->n; i++)
+		for (char *p = m->arg[i]; *p; p++)
+			if (*p == '\n' || *p == '\r' || *p == KP_MSG_SEP)
+				*p = ' ';
+}
+
+store_status store_err_status(store_err *err, store_status status)
+{
+	if (err) {
+		msg_one_line(&err->msg);
+		err->status = status;
+	}
 	return status;
 }
 
-store_status db_fail(store_db *db, int rc, const char *doing, store_err *err)
+void store_msg_pack(const struct kp_msg *m, char *buf, size_t size)
 {
-	const char *path = db && db->path ? db->path : "the database";
+	struct kp_msg t = *m;
+	msg_one_line(&t);
+	while (!kp_msg_pack(&t, buf, size)) {
+		int longest = -1;
+		size_t most = 0;
+		for (int i = 0; i < t.n; i++)
+			if (strlen(t.arg[i]) > most) {
+				most = strlen(t.arg[i]);
+				longest = i;
+			}
+		if (longest < 0) { /* the msgid alone does not fit: never with the store's */
+			if (size)
+				buf[0] = '\0';
+			return;
+		}
+		size_t cut = most / 2;
+		while (cut > 0 && ((unsigned char)t.arg[longest][cut] & 0xc0) == 0x80)
+			cut--; /* t.arg[longest][cut] continues a character: cut before it */
+		t.arg[longest][cut] = '\0';
+	}
+}
+
+store_status db_fail(store_db *db, int rc, store_err *err)
+{
+	const char *path = db && db->path ? db->path : STORE_DB_FILE;
 	const char *detail = db && db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(rc);
 
 	switch (rc & 0xff) {
 	case SQLITE_NOTADB:
 	case SQLITE_CORRUPT:
-		return store_set_err(err, STORE_ERR_NOTADB,
-		                     "%s is not a kaspi-pos database or is damaged: move it aside and "
-		                     "restore the last backup",
-		                     path);
+		return store_set_err(err, STORE_ERR_NOTADB, DB_DAMAGED, path);
 	case SQLITE_FULL:
-		return store_set_err(err, STORE_ERR_FULL,
-		                     "the disk is full while %s: nothing was saved; free some space "
-		                     "and try again",
-		                     doing);
+		return store_set_err(err, STORE_ERR_FULL, DB_DISK_FULL);
 	case SQLITE_CANTOPEN:
-		return store_set_err(err, STORE_ERR_OPEN,
-		                     "cannot open %s: check that its folder exists and is writable", path);
+		return store_set_err(err, STORE_ERR_OPEN, DB_CANNOT_OPEN, path);
 	case SQLITE_READONLY:
 	case SQLITE_PERM:
-		return store_set_err(err, STORE_ERR_READONLY,
-		                     "cannot write %s while %s: check the owner and permissions of the "
-		                     "file and its folder",
-		                     path, doing);
+		return store_set_err(err, STORE_ERR_READONLY, DB_READ_ONLY, path);
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return store_set_err(err, STORE_ERR_BUSY,
-		                     "the database is busy while %s (another kaspi-pos is using it): "
-		                     "try again",
-		                     doing);
+		return store_set_err(err, STORE_ERR_BUSY, DB_BUSY);
 	case SQLITE_IOERR:
-		return store_set_err(err, STORE_ERR_IO,
-		                     "disk error while %s (%s): check the disk, then try again", doing,
-		                     sqlite3_errstr(rc));
+		return store_set_err(err, STORE_ERR_IO, DB_DISK_ERROR);
 	case SQLITE_NOMEM:
-		return store_set_err(err, STORE_ERR_NOMEM, "out of memory while %s", doing);
+		return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 	default:
-		return store_set_err(err, STORE_ERR_INTERNAL, "database error while %s: %s", doing,
-		                     detail);
+		return store_set_err(err, STORE_ERR_INTERNAL, DB_ERROR, detail);
 	}
 }
 
@@ -571,16 +587,16 @@ store_status db_prepare(store_db *db, const char *sql, sqlite3_stmt **stmt, stor
 	int rc = sqlite3_prepare_v2(db->sql, sql, -1, stmt, NULL);
 	if (rc != SQLITE_OK) {
 		*stmt = NULL;
-		return db_fail(db, rc, "reading the database", err);
+		return db_fail(db, rc, err);
 	}
 	return STORE_OK;
 }
 
 /* Runs SQL text without values (pragmas, BEGIN, a migration step). */
-static store_status db_exec(store_db *db, const char *sql, const char *doing, store_err *err)
+static store_status db_exec(store_db *db, const char *sql, store_err *err)
 {
 	int rc = sqlite3_exec(db->sql, sql, NULL, NULL, NULL);
-	return rc == SQLITE_OK ? STORE_OK : db_fail(db, rc, doing, err);
+	return rc == SQLITE_OK ? STORE_OK : db_fail(db, rc, err);
 }
 
 /* Runs a statement that yields one integer (a pragma, a count). */
@@ -596,17 +612,17 @@ static store_status db_query_int(store_db *db, const char *sql, int *out, store_
 		}
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_OK ? STORE_OK : db_fail(db, rc, "opening the database", err);
+	return rc == SQLITE_OK ? STORE_OK : db_fail(db, rc, err);
 }
 
 store_status db_begin(store_db *db, store_err *err)
 {
-	return db_exec(db, "BEGIN IMMEDIATE", "starting a transaction", err);
+	return db_exec(db, "BEGIN IMMEDIATE", err);
 }
 
 store_status db_commit(store_db *db, store_err *err)
 {
-	store_status st = db_exec(db, "COMMIT", "saving", err);
+	store_status st = db_exec(db, "COMMIT", err);
 	if (st != STORE_OK)
 		db_rollback(db);
 	return st;
@@ -628,16 +644,13 @@ static store_status db_set_wal(store_db *db, store_err *err)
 		rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return db_fail(db, rc, "opening the database", err);
+		return db_fail(db, rc, err);
 	}
 	const char *mode = (const char *)sqlite3_column_text(st, 0);
 	bool wal = mode && strcmp(mode, "wal") == 0;
 	sqlite3_finalize(st);
 	if (!wal)
-		return store_set_err(err, STORE_ERR_OPEN,
-		                     "%s cannot use write-ahead logging (a network drive?): keep it on "
-		                     "a local disk",
-		                     db->path);
+		return store_set_err(err, STORE_ERR_OPEN, DB_NO_WAL, db->path);
 	return STORE_OK;
 }
 
@@ -652,10 +665,7 @@ static store_status db_check_owner(store_db *db, store_err *err)
 	if (st != STORE_OK)
 		return st;
 	if (tables > 0 && app_id != DB_APPLICATION_ID)
-		return store_set_err(err, STORE_ERR_NOTADB,
-		                     "%s is a database of another program, not kaspi-pos: set "
-		                     "KASPI_POS_HOME to another folder",
-		                     db->path);
+		return store_set_err(err, STORE_ERR_NOTADB, DB_OTHER_PROGRAM, db->path);
 	return STORE_OK;
 }
 
@@ -669,23 +679,20 @@ static store_status db_migrate(store_db *db, store_err *err)
 	if (st != STORE_OK)
 		return st;
 	if (version > MIGRATIONS_COUNT)
-		return store_set_err(err, STORE_ERR_VERSION,
-		                     "%s was written by a newer kaspi-pos (schema %d, this one knows %d): "
-		                     "update kaspi-pos",
-		                     db->path, version, MIGRATIONS_COUNT);
+		return store_set_err(err, STORE_ERR_VERSION, DB_NEWER, db->path, version,
+		                     MIGRATIONS_COUNT);
 	while (version < MIGRATIONS_COUNT) {
 		if ((st = db_begin(db, err)) != STORE_OK)
 			return st;
 		st = db_query_int(db, "PRAGMA user_version", &version, err);
 		if (st == STORE_OK && version < MIGRATIONS_COUNT) {
-			char doing[64], pragma[128];
-			snprintf(doing, sizeof doing, "updating the database to schema %d", version + 1);
+			char pragma[128];
 			/* PRAGMA takes no bound parameters; these are our own integers. */
 			snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d; PRAGMA application_id=%d",
 			         version + 1, DB_APPLICATION_ID);
-			st = db_exec(db, migrations[version], doing, err);
+			st = db_exec(db, migrations[version], err);
 			if (st == STORE_OK)
-				st = db_exec(db, pragma, doing, err);
+				st = db_exec(db, pragma, err);
 		}
 		if (st != STORE_OK) {
 			db_rollback(db);
@@ -713,17 +720,13 @@ static store_status db_create_file(const char *path, store_err *err)
 	switch (e) {
 	case ENOSPC:
 	case EDQUOT:
-		return store_set_err(err, STORE_ERR_FULL,
-		                     "the disk is full: cannot create %s; free some space and try again",
-		                     path);
+		return store_set_err(err, STORE_ERR_FULL, DB_CREATE_FULL, path);
 	case EROFS:
 	case EACCES:
 	case EPERM:
-		return store_set_err(err, STORE_ERR_READONLY,
-		                     "cannot create %s (%s): check the folder's owner and permissions",
-		                     path, strerror(e));
+		return store_set_err(err, STORE_ERR_READONLY, DB_CREATE_DENIED, path, strerror(e));
 	default:
-		return store_set_err(err, STORE_ERR_OPEN, "cannot create %s: %s", path, strerror(e));
+		return store_set_err(err, STORE_ERR_OPEN, DB_CREATE_FAILED, path, strerror(e));
 	}
 }
 
@@ -735,18 +738,18 @@ store_status db_open(const char *path, store_db **out, store_err *err)
 	store_err_clear(err);
 	*out = NULL;
 	if (!path || !*path)
-		return store_set_err(err, STORE_ERR_INPUT, "no database file given");
+		return store_set_err(err, STORE_ERR_INPUT, DB_NO_FILE);
 	if ((st = db_create_file(path, err)) != STORE_OK)
 		return st;
 
 	store_db *db = calloc(1, sizeof *db);
 	if (!db || !(db->path = strdup(path))) {
 		free(db);
-		return store_set_err(err, STORE_ERR_NOMEM, "out of memory while opening the database");
+		return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 	}
 	rc = sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
-		st = db_fail(db, rc, "opening the database", err);
+		st = db_fail(db, rc, err);
 		db_close(db);
 		return st;
 	}
@@ -755,8 +758,7 @@ store_status db_open(const char *path, store_db **out, store_err *err)
 
 	st = db_set_wal(db, err);
 	if (st == STORE_OK)
-		st = db_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON",
-		             "opening the database", err);
+		st = db_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", err);
 	if (st == STORE_OK)
 		st = db_check_owner(db, err);
 	if (st == STORE_OK)
@@ -775,7 +777,7 @@ static store_status db_mkdirs(const char *path, store_err *err)
 	char buf[4096];
 	int n = snprintf(buf, sizeof buf, "%s", path);
 	if (n <= 0 || (size_t)n >= sizeof buf)
-		return store_set_err(err, STORE_ERR_INPUT, "the data folder's name is empty or too long");
+		return store_set_err(err, STORE_ERR_INPUT, DB_HOME_NAME);
 	for (char *p = buf + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
@@ -784,7 +786,7 @@ static store_status db_mkdirs(const char *path, store_err *err)
 		if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
 			int e = errno;
 			return store_set_err(err, e == ENOSPC ? STORE_ERR_FULL : STORE_ERR_OPEN,
-			                     "cannot create the data folder %s: %s", buf, strerror(e));
+			                     DB_HOME_CREATE, buf, strerror(e));
 		}
 		*p = saved;
 		if (saved == '\0')
@@ -792,7 +794,7 @@ static store_status db_mkdirs(const char *path, store_err *err)
 	}
 	struct stat sb;
 	if (stat(buf, &sb) != 0 || !S_ISDIR(sb.st_mode))
-		return store_set_err(err, STORE_ERR_OPEN, "the data folder %s is not a folder", buf);
+		return store_set_err(err, STORE_ERR_OPEN, DB_HOME_NOT_FOLDER, buf);
 	return STORE_OK;
 }
 
@@ -804,13 +806,12 @@ store_status db_open_home(const char *home, store_db **out, store_err *err)
 	store_err_clear(err);
 	*out = NULL;
 	if (!home || !*home)
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "no data folder: set KASPI_POS_HOME or HOME");
+		return store_set_err(err, STORE_ERR_INPUT, DB_NO_HOME);
 	if ((st = db_mkdirs(home, err)) != STORE_OK)
 		return st;
 	int n = snprintf(path, sizeof path, "%s/%s", home, STORE_DB_FILE);
 	if (n < 0 || (size_t)n >= sizeof path)
-		return store_set_err(err, STORE_ERR_INPUT, "the data folder's name is too long");
+		return store_set_err(err, STORE_ERR_INPUT, DB_HOME_NAME);
 	return db_open(path, out, err);
 }
 

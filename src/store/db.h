@@ -8,8 +8,10 @@
  * each runs in one transaction).
  *
  * Errors are values: every function that can fail returns a store_status
- * and fills a store_err with one line for the cashier's screen ("the disk
- * is full: ..."), never a stack of SQLite messages.
+ * and fills a store_err with a message for the cashier (one entry of the
+ * store's table, store/messages.h: "the disk is full: ..."), never a
+ * stack of SQLite messages. The store does not translate it: the app says
+ * it in the reader's language with kp_msg_text(&err.msg) (app/i18n.h).
  *
  * Threads: a store_db belongs to one thread (the UI thread, DESIGN.md).
  * Times in the database are Unix seconds (INTEGER). */
@@ -23,8 +25,10 @@
 
 #include <sqlite3.h>
 
+#include "core/msg.h"
+#include "store/messages.h"
+
 #define STORE_DB_FILE "kaspi-pos.db"  /* the file's name inside the home folder */
-#define STORE_MESSAGE_SIZE 256        /* one line, NUL included */
 #define STORE_BUSY_TIMEOUT_MS 5000    /* wait this long for another process's lock */
 
 /* What came of a call. */
@@ -49,7 +53,7 @@ typedef enum store_status {
 
 typedef struct store_err {
 	store_status status;
-	char message[STORE_MESSAGE_SIZE]; /* one line for the cashier; "" on success */
+	struct kp_msg msg;     /* for the cashier (an entry of store/messages.h); none on success */
 } store_err;
 
 typedef struct store_db store_db;
@@ -93,15 +97,32 @@ void db_rollback(store_db *db);
 /* Prepares one statement; on failure fills err and returns its status. */
 store_status db_prepare(store_db *db, const char *sql, sqlite3_stmt **stmt, store_err *err);
 
-/* Turns a failed SQLite result code into a status and a message that
- * names what was being done ("saving the user"). Returns the status. */
-store_status db_fail(store_db *db, int rc, const char *doing, store_err *err);
+/* Turns a failed SQLite result code into a status and one of a few
+ * messages a cashier can act on (the disk is full, the file is read-only,
+ * busy, damaged...). Returns the status. */
+store_status db_fail(store_db *db, int rc, store_err *err);
 
-/* Fills err with a status and a printf-style message. Returns status. */
-store_status store_set_err(store_err *err, store_status status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* store_set_err(err, status, NAME, args...) fills err (may be NULL) with
+ * status and the message STORE_MSG_NAME of store/messages.h, its
+ * arguments checked against it as printf's are and made one line; it
+ * evaluates to status. err is evaluated twice. */
+#define store_set_err(err, status, name, ...)                                          \
+	(kp_msg_set(store_err_msg(err), STORE_MSG_##name, ##__VA_ARGS__),                 \
+	 store_err_status((err), (status)))
 
-/* Clears err to STORE_OK and "". */
+/* err's message to set, or a scratch one when err is NULL (store_set_err). */
+struct kp_msg *store_err_msg(store_err *err);
+
+/* Sets err's status (err may be NULL), its message's arguments made one
+ * line; returns status (store_set_err). */
+store_status store_err_status(store_err *err, store_status status);
+
+/* Clears err to STORE_OK and no message. */
 void store_err_clear(store_err *err);
+
+/* m packed into buf (kp_msg_pack, JOURNAL_TEXT_SIZE-sized columns): each
+ * argument made one line with no separator in it, the longest cut (at a
+ * character boundary) until it fits. For a timeline's detail. */
+void store_msg_pack(const struct kp_msg *m, char *buf, size_t size);
 
 #endif

@@ -12,7 +12,7 @@ store_status events_append(store_db *db, int64_t user_id, const char *kind, cons
 
 	store_err_clear(err);
 	if (!kind || !*kind)
-		return store_set_err(err, STORE_ERR_INPUT, "an event needs a kind");
+		return store_set_err(err, STORE_ERR_INPUT, EVENT_NO_KIND);
 	if ((s = db_prepare(db,
 	                    "INSERT INTO events(at, user_id, kind, detail) VALUES (?1, ?2, ?3, ?4)",
 	                    &st, err)) != STORE_OK)
@@ -26,7 +26,7 @@ store_status events_append(store_db *db, int64_t user_id, const char *kind, cons
 	sqlite3_bind_text(st, 4, detail ? detail : "", -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, "writing the event log", err);
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
 }
 
 store_status events_recent(store_db *db, const char *kind, struct event *out, int max, int *count,
@@ -57,5 +57,5 @@ store_status events_recent(store_db *db, const char *kind, struct event *out, in
 		snprintf(e->detail, sizeof e->detail, "%s", d ? d : "");
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, "reading the event log", err);
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
 }

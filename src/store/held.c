@@ -19,11 +19,11 @@ store_status held_put(store_db *db, int64_t user_id, const char *label, const ch
 	if (!label)
 		label = "";
 	if (!content || !*content)
-		return store_set_err(err, STORE_ERR_INPUT, "the basket to hold is empty");
+		return store_set_err(err, STORE_ERR_INPUT, HELD_EMPTY);
 	if (strlen(content) > HELD_CONTENT_MAX)
-		return store_set_err(err, STORE_ERR_INPUT, "the basket is too big to hold");
+		return store_set_err(err, STORE_ERR_INPUT, HELD_TOO_BIG);
 	if (strlen(label) >= HELD_LABEL_SIZE || kp_utf8_length(label) < 0)
-		return store_set_err(err, STORE_ERR_INPUT, "the label is too long or not valid text");
+		return store_set_err(err, STORE_ERR_INPUT, HELD_LABEL);
 	if ((s = db_begin(db, err)) != STORE_OK)
 		return s;
 	s = db_prepare(db,
@@ -41,7 +41,7 @@ store_status held_put(store_db *db, int64_t user_id, const char *label, const ch
 		int rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)
-			s = db_fail(db, rc, "holding the basket", err);
+			s = db_fail(db, rc, err);
 	}
 	if (s == STORE_OK) {
 		int64_t new_id = sqlite3_last_insert_rowid(db_sqlite(db));
@@ -87,15 +87,14 @@ store_status held_list(store_db *db, struct held_basket **out, int *count, store
 		if (!KP_GROW(list, cap, (size_t)n + 1, 8)) {
 			sqlite3_finalize(st);
 			free(list);
-			return store_set_err(err, STORE_ERR_NOMEM,
-			                     "out of memory while listing held baskets");
+			return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 		}
 		held_read_row(st, &list[n++]);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		free(list);
-		return db_fail(db, rc, "listing held baskets", err);
+		return db_fail(db, rc, err);
 	}
 	*out = list;
 	*count = n;
@@ -118,7 +117,7 @@ static store_status held_take(store_db *db, int64_t id, char **content, struct h
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? STORE_NOT_FOUND : db_fail(db, rc, "recalling the basket", err);
+		return rc == SQLITE_DONE ? STORE_NOT_FOUND : db_fail(db, rc, err);
 	}
 	if (meta)
 		held_read_row(st, meta);
@@ -126,14 +125,14 @@ static store_status held_take(store_db *db, int64_t id, char **content, struct h
 	*content = strdup(text ? text : "");
 	sqlite3_finalize(st);
 	if (!*content)
-		return store_set_err(err, STORE_ERR_NOMEM, "out of memory while recalling the basket");
+		return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 
 	if ((s = db_prepare(db, "DELETE FROM held_baskets WHERE id = ?1", &st, err)) != STORE_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, "recalling the basket", err);
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
 }
 
 store_status held_recall(store_db *db, int64_t id, int64_t user_id, char **content,

@@ -305,12 +305,12 @@ static store_status journal_fetch_one(store_db *db, sqlite3_stmt *st, struct jou
 	if (rc == SQLITE_DONE)
 		return STORE_NOT_FOUND;
 	if (rc != SQLITE_ROW)
-		return db_fail(db, rc, "reading the journal", err);
-	if (!known)
-		return store_set_err(err, STORE_ERR_VERSION,
-		                     "order #%lld has a state this kaspi-pos does not know: update "
-		                     "kaspi-pos",
-		                     (long long)id);
+		return db_fail(db, rc, err);
+	if (!known) {
+		char row[32];
+		snprintf(row, sizeof row, "#%lld", (long long)id);
+		return store_set_err(err, STORE_ERR_VERSION, ORDER_NEWER_STATE, row);
+	}
 	return STORE_OK;
 }
 
@@ -327,21 +327,20 @@ static store_status journal_fetch_list(store_db *db, sqlite3_stmt *st,
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!KP_GROW(list, cap, n + 1, 8)) {
-			s = store_set_err(err, STORE_ERR_NOMEM, "out of memory while reading the journal");
+			s = store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 			break;
 		}
 		if (!journal_read_order(st, &list[n])) {
-			s = store_set_err(err, STORE_ERR_VERSION,
-			                  "order #%lld has a state this kaspi-pos does not know: update "
-			                  "kaspi-pos",
-			                  (long long)list[n].id);
+			char row[32];
+			snprintf(row, sizeof row, "#%lld", (long long)list[n].id);
+			s = store_set_err(err, STORE_ERR_VERSION, ORDER_NEWER_STATE, row);
 			break;
 		}
 		n++;
 	}
 	sqlite3_finalize(st);
 	if (s == STORE_OK && rc != SQLITE_DONE)
-		s = db_fail(db, rc, "reading the journal", err);
+		s = db_fail(db, rc, err);
 	if (s != STORE_OK) {
 		free(list);
 		return s;
@@ -379,8 +378,17 @@ static store_status journal_add_event(store_db *db, int64_t id, int64_t user_id,
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-		return store_set_err(err, STORE_ERR_INPUT, "there is no user #%lld", (long long)user_id);
-	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, "writing the order's history", err);
+		return store_set_err(err, STORE_ERR_INPUT, NO_USER, (long long)user_id);
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
+}
+
+/* journal_add_event with the store's own message m, packed. */
+static store_status journal_add_msg(store_db *db, int64_t id, int64_t user_id, int from, int to,
+                                    const struct kp_msg *m, store_err *err)
+{
+	char packed[JOURNAL_TEXT_SIZE];
+	store_msg_pack(m, packed, sizeof packed);
+	return journal_add_event(db, id, user_id, from, to, packed, err);
 }
 
 /* ---- creating ------------------------------------------------------------ */
@@ -391,25 +399,20 @@ static store_status journal_check_line(const struct journal_line *l, size_t i, s
 	int64_t gross;
 
 	if (!fits(l->name, sizeof l->name) || !l->name[0] || kp_utf8_length(l->name) < 0)
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "line %zu has no name, or one too long or not valid text", i + 1);
+		return store_set_err(err, STORE_ERR_INPUT, LINE_NAME, i + 1);
 	if (!fits(l->name_kk, sizeof l->name_kk) || kp_utf8_length(l->name_kk) < 0)
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "line %zu has a Kazakh name too long or not valid text", i + 1);
+		return store_set_err(err, STORE_ERR_INPUT, LINE_NAME_KK, i + 1);
 	if (!fits(l->sku, sizeof l->sku) || !fits(l->barcode, sizeof l->barcode) ||
 	    kp_utf8_length(l->sku) < 0 || kp_utf8_length(l->barcode) < 0)
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "line %zu has an SKU or barcode too long or not valid text", i + 1);
+		return store_set_err(err, STORE_ERR_INPUT, LINE_CODES, i + 1);
 	if (l->product_id < 0 || l->quantity < 1 || l->unit_price < 0 || l->tax_rate < 0 ||
 	    l->tax_rate > 100)
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "line %zu has a quantity, price or VAT rate out of range", i + 1);
+		return store_set_err(err, STORE_ERR_INPUT, LINE_RANGE, i + 1);
 	if (l->unit_price > 0 && l->quantity > INT64_MAX / l->unit_price)
-		return store_set_err(err, STORE_ERR_INPUT, "line %zu is too large", i + 1);
+		return store_set_err(err, STORE_ERR_INPUT, LINE_TOO_LARGE, i + 1);
 	gross = l->quantity * l->unit_price;
 	if (l->discount < 0 || l->discount > gross || l->total != gross - l->discount)
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "line %zu: its discount or total does not add up", i + 1);
+		return store_set_err(err, STORE_ERR_INPUT, LINE_SUM, i + 1);
 	return STORE_OK;
 }
 
@@ -421,7 +424,7 @@ static store_status journal_check_new(const struct journal_new *o,
 	store_status s;
 
 	if (!o || !o->build_body)
-		return store_set_err(err, STORE_ERR_INPUT, "no order to write");
+		return store_set_err(err, STORE_ERR_INPUT, ORDER_NONE);
 	size_t till_len = o->till_id ? strnlen(o->till_id, JOURNAL_TILL_ID_MAX + 1) : 0;
 	bool till_ok = till_len >= 1 && till_len <= JOURNAL_TILL_ID_MAX;
 	for (size_t i = 0; till_ok && i < till_len; i++) {
@@ -429,33 +432,27 @@ static store_status journal_check_new(const struct journal_new *o,
 		till_ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 	}
 	if (!till_ok)
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "the till id must be 1-%d letters and digits, like T01",
-		                     JOURNAL_TILL_ID_MAX);
+		return store_set_err(err, STORE_ERR_INPUT, TILL_ID, JOURNAL_TILL_ID_MAX);
 	if (o->shift_id <= 0)
-		return store_set_err(err, STORE_ERR_INPUT, "an order needs an open shift");
+		return store_set_err(err, STORE_ERR_INPUT, ORDER_NO_SHIFT);
 	if (o->user_id < 0)
-		return store_set_err(err, STORE_ERR_INPUT, "there is no user #%lld",
-		                     (long long)o->user_id);
+		return store_set_err(err, STORE_ERR_INPUT, NO_USER, (long long)o->user_id);
 	if ((int)o->method < 0 || (int)o->method >= METHOD_COUNT)
-		return store_set_err(err, STORE_ERR_INPUT, "unknown payment method");
+		return store_set_err(err, STORE_ERR_INPUT, METHOD_UNKNOWN);
 	bool phone = o->payer_phone && o->payer_phone[0];
 	if (phone && !kp_valid_phone(o->payer_phone))
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "the buyer's phone must be +77 and 9 digits");
+		return store_set_err(err, STORE_ERR_INPUT, PHONE_FORMAT);
 	if (!phone && o->method == JOURNAL_PHONE)
-		return store_set_err(err, STORE_ERR_INPUT, "a payment by phone needs the buyer's phone");
+		return store_set_err(err, STORE_ERR_INPUT, PHONE_MISSING);
 	if (o->amount < KP_AMOUNT_MIN || o->amount > KP_AMOUNT_MAX)
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "the amount must be between 0,01 and 1 000 000 tenge");
+		return store_set_err(err, STORE_ERR_INPUT, AMOUNT_RANGE);
 	if (o->description && (!fits(o->description, JOURNAL_DESCRIPTION_SIZE) ||
 	                       kp_utf8_length(o->description) < 0))
-		return store_set_err(err, STORE_ERR_INPUT, "the description is too long or not valid text");
+		return store_set_err(err, STORE_ERR_INPUT, DESCRIPTION);
 	if (n_lines > 0 && !lines)
-		return store_set_err(err, STORE_ERR_INPUT, "no lines given");
+		return store_set_err(err, STORE_ERR_INPUT, LINES_NONE);
 	if (n_lines > JOURNAL_LINES_MAX)
-		return store_set_err(err, STORE_ERR_INPUT, "an order has at most %d lines",
-		                     JOURNAL_LINES_MAX);
+		return store_set_err(err, STORE_ERR_INPUT, LINES_MAX, JOURNAL_LINES_MAX);
 
 	int64_t live = 0; /* Σ total of the live lines, stopped just past amount: no overflow */
 	for (size_t i = 0; i < n_lines; i++) {
@@ -465,8 +462,7 @@ static store_status journal_check_new(const struct journal_new *o,
 			live = lines[i].total > o->amount - live ? o->amount + 1 : live + lines[i].total;
 	}
 	if (n_lines > 0 && live != o->amount)
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "the lines add up to another sum than the order's amount");
+		return store_set_err(err, STORE_ERR_INPUT, LINES_SUM);
 	return STORE_OK;
 }
 
@@ -489,10 +485,9 @@ static store_status journal_next_seq(store_db *db, const char *till, int day, in
 	int64_t next = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return db_fail(db, rc, "numbering the order", err);
+		return db_fail(db, rc, err);
 	if (next > JOURNAL_SEQ_MAX)
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "till %s has used all %d order numbers of the day", till,
+		return store_set_err(err, STORE_ERR_INPUT, ORDER_NUMBERS, till,
 		                     JOURNAL_SEQ_MAX);
 	*seq = (int)next;
 	return STORE_OK;
@@ -533,10 +528,10 @@ static store_status journal_insert_order(store_db *db, const struct journal_new 
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-		return store_set_err(err, STORE_ERR_INPUT, "there is no shift #%lld or no user #%lld",
+		return store_set_err(err, STORE_ERR_INPUT, NO_SHIFT_OR_USER,
 		                     (long long)o->shift_id, (long long)o->user_id);
 	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, "writing the order", err);
+		return db_fail(db, rc, err);
 	*id = sqlite3_last_insert_rowid(db_sqlite(db));
 	return STORE_OK;
 }
@@ -579,7 +574,7 @@ static store_status journal_insert_lines(store_db *db, int64_t id,
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, "writing the order's lines", err);
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
 }
 
 /* The part of journal_create inside its transaction. */
@@ -598,14 +593,9 @@ static store_status journal_create_in(store_db *db, const struct journal_new *o,
 		return s;
 	snprintf(moid, JOURNAL_ORDER_ID_SIZE, "%s-%08d-%06d", o->till_id, day, seq);
 	if (!o->build_body(o->body_arg, moid, &body, &len))
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "the payment request for %s could not be made: nothing was saved",
-		                     moid);
+		return store_set_err(err, STORE_ERR_INPUT, REQUEST_NOT_MADE, moid);
 	if (!body || len == 0 || len > JOURNAL_BODY_MAX)
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "the payment request for %s is empty or over %d bytes: nothing "
-		                     "was saved",
-		                     moid, JOURNAL_BODY_MAX);
+		return store_set_err(err, STORE_ERR_INPUT, REQUEST_SIZE, moid, JOURNAL_BODY_MAX);
 	if ((s = journal_insert_order(db, o, moid, day, seq, body, len, id, err)) != STORE_OK)
 		return s;
 	if ((s = journal_insert_lines(db, *id, lines, n_lines, err)) != STORE_OK)
@@ -671,13 +661,11 @@ static store_status journal_read_head(store_db *db, int64_t id, struct order_hea
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE)
-		return store_set_err(err, STORE_NOT_FOUND, "there is no order #%lld", (long long)id);
+		return store_set_err(err, STORE_NOT_FOUND, NO_ORDER, (long long)id);
 	if (rc != SQLITE_ROW)
-		return db_fail(db, rc, "reading the journal", err);
+		return db_fail(db, rc, err);
 	if (!known)
-		return store_set_err(err, STORE_ERR_VERSION,
-		                     "order %s has a state this kaspi-pos does not know: update "
-		                     "kaspi-pos",
+		return store_set_err(err, STORE_ERR_VERSION, ORDER_NEWER_STATE,
 		                     h->merchant_order_id);
 	return STORE_OK;
 }
@@ -686,12 +674,11 @@ static store_status journal_read_head(store_db *db, int64_t id, struct order_hea
 static store_status journal_check_payment(const struct journal_payment *p, store_err *err)
 {
 	if (!p || !p->payment_id || !printable_id(p->payment_id, JOURNAL_PAYMENT_ID_SIZE - 1))
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "the server's payment id is missing, too long or not printable");
+		return store_set_err(err, STORE_ERR_INPUT, PAYMENT_ID);
 	if (p->qr_token && !fits(p->qr_token, JOURNAL_QR_SIZE))
-		return store_set_err(err, STORE_ERR_INPUT, "the server's QR token is too long");
+		return store_set_err(err, STORE_ERR_INPUT, QR_TOO_LONG);
 	if (p->expires_at < 0)
-		return store_set_err(err, STORE_ERR_INPUT, "the server's expiry time is not valid");
+		return store_set_err(err, STORE_ERR_INPUT, EXPIRY);
 	return STORE_OK;
 }
 
@@ -704,7 +691,7 @@ static store_status journal_store_payment(store_db *db, int64_t id, struct order
 	store_status s;
 
 	if (h->payment_id[0] && strcmp(h->payment_id, p->payment_id) != 0)
-		return store_set_err(err, STORE_ERR_EXISTS, "order %s already has payment %s, not %s",
+		return store_set_err(err, STORE_ERR_EXISTS, PAYMENT_NOT_THIS,
 		                     h->merchant_order_id, h->payment_id, p->payment_id);
 	if ((s = db_prepare(db, "SELECT merchant_order_id FROM orders WHERE payment_id = ?1 AND id <> ?2",
 	                    &st, err)) != STORE_OK)
@@ -716,12 +703,12 @@ static store_status journal_store_payment(store_db *db, int64_t id, struct order
 		char other[JOURNAL_ORDER_ID_SIZE];
 		copy_column(other, sizeof other, st, 0);
 		sqlite3_finalize(st);
-		return store_set_err(err, STORE_ERR_EXISTS, "payment %s belongs to order %s, not %s",
+		return store_set_err(err, STORE_ERR_EXISTS, PAYMENT_OTHER_ORDER,
 		                     p->payment_id, other, h->merchant_order_id);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, "reading the journal", err);
+		return db_fail(db, rc, err);
 
 	if ((s = db_prepare(db,
 	                    "UPDATE orders SET payment_id = ?2, qr_token = coalesce(?3, qr_token),"
@@ -738,7 +725,7 @@ static store_status journal_store_payment(store_db *db, int64_t id, struct order
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, "recording the payment", err);
+		return db_fail(db, rc, err);
 	snprintf(h->payment_id, sizeof h->payment_id, "%s", p->payment_id);
 	return STORE_OK;
 }
@@ -756,16 +743,11 @@ static store_status journal_move_in(store_db *db, int64_t id, enum journal_state
 	if ((s = journal_read_head(db, id, &h, err)) != STORE_OK)
 		return s;
 	if (h.state != from)
-		return store_set_err(err, STORE_ERR_STATE,
-		                     "order %s is %s now, not %s: another part of the till moved it "
-		                     "first",
-		                     h.merchant_order_id, states[h.state].name, states[from].name);
+		return store_set_err(err, STORE_ERR_STATE, MOVED_FIRST, h.merchant_order_id);
 	if (payment && (s = journal_store_payment(db, id, &h, payment, err)) != STORE_OK)
 		return s;
 	if (states[to].needs_payment && !h.payment_id[0])
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "order %s cannot be %s without the server's payment id",
-		                     h.merchant_order_id, states[to].name);
+		return store_set_err(err, STORE_ERR_INPUT, MOVE_NEEDS_PAYMENT, h.merchant_order_id);
 
 	if ((s = db_prepare(db,
 	                    "UPDATE orders SET state = ?3, updated_at = ?4,"
@@ -783,10 +765,9 @@ static store_status journal_move_in(store_db *db, int64_t id, enum journal_state
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, "saving the order's state", err);
+		return db_fail(db, rc, err);
 	if (sqlite3_changes(db_sqlite(db)) != 1) /* cannot happen under the write lock */
-		return store_set_err(err, STORE_ERR_STATE, "order %s changed while it was being moved",
-		                     h.merchant_order_id);
+		return store_set_err(err, STORE_ERR_STATE, MOVE_CHANGED, h.merchant_order_id);
 	return journal_add_event(db, id, user_id, (int)from, (int)to, detail, err);
 }
 
@@ -799,9 +780,9 @@ static store_status journal_do_move(store_db *db, int64_t id, enum journal_state
 
 	store_err_clear(err);
 	if (!state_valid(from) || !state_valid(to))
-		return store_set_err(err, STORE_ERR_INPUT, "unknown order state");
+		return store_set_err(err, STORE_ERR_INPUT, STATE_UNKNOWN);
 	if (!moves[from][to].allowed)
-		return store_set_err(err, STORE_ERR_TRANSITION, "an order cannot go from %s to %s",
+		return store_set_err(err, STORE_ERR_TRANSITION, MOVE_FORBIDDEN,
 		                     states[from].name, states[to].name);
 	if (payment && (s = journal_check_payment(payment, err)) != STORE_OK)
 		return s;
@@ -829,7 +810,7 @@ store_status journal_move_with_payment(store_db *db, int64_t id, enum journal_st
 {
 	if (!payment) {
 		store_err_clear(err);
-		return store_set_err(err, STORE_ERR_INPUT, "no payment to record");
+		return store_set_err(err, STORE_ERR_INPUT, NO_PAYMENT);
 	}
 	return journal_do_move(db, id, from, to, payment, user_id, detail, err);
 }
@@ -839,7 +820,6 @@ store_status journal_set_payment(store_db *db, int64_t id, const struct journal_
 {
 	struct order_head h;
 	store_status s;
-	char detail[JOURNAL_TEXT_SIZE];
 
 	store_err_clear(err);
 	if ((s = journal_check_payment(payment, err)) != STORE_OK)
@@ -850,8 +830,9 @@ store_status journal_set_payment(store_db *db, int64_t id, const struct journal_
 	if (s == STORE_OK)
 		s = journal_store_payment(db, id, &h, payment, err);
 	if (s == STORE_OK) {
-		snprintf(detail, sizeof detail, "payment %s", payment->payment_id);
-		s = journal_add_event(db, id, 0, -1, -1, detail, err);
+		struct kp_msg note;
+		store_msg(&note, NOTE_PAYMENT, payment->payment_id);
+		s = journal_add_msg(db, id, 0, -1, -1, &note, err);
 	}
 	if (s != STORE_OK) {
 		db_rollback(db);
@@ -866,7 +847,7 @@ static store_status journal_attempt_in(store_db *db, int64_t id, const char *las
 {
 	sqlite3_stmt *st;
 	store_status s;
-	char text[JOURNAL_TEXT_SIZE], detail[JOURNAL_TEXT_SIZE + 64];
+	char text[JOURNAL_TEXT_SIZE];
 
 	copy_line(text, sizeof text, last_error);
 	if ((s = db_prepare(db,
@@ -880,9 +861,9 @@ static store_status journal_attempt_in(store_db *db, int64_t id, const char *las
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, "counting the request", err);
+		return db_fail(db, rc, err);
 	if (sqlite3_changes(db_sqlite(db)) != 1)
-		return store_set_err(err, STORE_NOT_FOUND, "there is no order #%lld", (long long)id);
+		return store_set_err(err, STORE_NOT_FOUND, NO_ORDER, (long long)id);
 
 	if ((s = db_prepare(db, "SELECT attempts FROM orders WHERE id = ?1", &st, err)) != STORE_OK)
 		return s;
@@ -891,12 +872,13 @@ static store_status journal_attempt_in(store_db *db, int64_t id, const char *las
 	int attempts = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return db_fail(db, rc, "counting the request", err);
+		return db_fail(db, rc, err);
+	struct kp_msg note;
 	if (text[0])
-		snprintf(detail, sizeof detail, "create request %d: %s", attempts, text);
+		store_msg(&note, NOTE_CREATE_FAILED, attempts, text);
 	else
-		snprintf(detail, sizeof detail, "create request %d answered", attempts);
-	return journal_add_event(db, id, 0, -1, -1, detail, err);
+		store_msg(&note, NOTE_CREATE_ANSWERED, attempts);
+	return journal_add_msg(db, id, 0, -1, -1, &note, err);
 }
 
 store_status journal_note_attempt(store_db *db, int64_t id, const char *last_error,
@@ -923,7 +905,7 @@ store_status journal_note(store_db *db, int64_t id, int64_t user_id, const char 
 
 	store_err_clear(err);
 	if (!detail || !detail[0])
-		return store_set_err(err, STORE_ERR_INPUT, "an order's note needs some text");
+		return store_set_err(err, STORE_ERR_INPUT, NOTE_EMPTY);
 	if ((s = db_begin(db, err)) != STORE_OK)
 		return s;
 	s = journal_read_head(db, id, &h, err);
@@ -963,15 +945,20 @@ store_status journal_set_server_unknown(store_db *db, int64_t id, bool unknown,
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		s = db_fail(db, rc, "marking the order", err);
+		s = db_fail(db, rc, err);
 		goto fail;
 	}
 	if (sqlite3_changes(db_sqlite(db)) == 1) {
-		char text[JOURNAL_TEXT_SIZE + 64];
-		snprintf(text, sizeof text, "%s%s%s",
-		         unknown ? "unknown to the server" : "the server knows the payment again",
-		         detail && detail[0] ? ": " : "", detail ? detail : "");
-		if ((s = journal_add_event(db, id, 0, -1, -1, text, err)) != STORE_OK)
+		struct kp_msg note;
+		if (unknown)
+			store_msg(&note, NOTE_UNKNOWN);
+		else
+			store_msg(&note, NOTE_KNOWN_AGAIN);
+		if (detail && detail[0])
+			s = journal_add_event(db, id, 0, -1, -1, detail, err);
+		else
+			s = journal_add_msg(db, id, 0, -1, -1, &note, err);
+		if (s != STORE_OK)
 			goto fail;
 		if (changed)
 			*changed = true;
@@ -988,13 +975,13 @@ store_status journal_close_unknown(store_db *db, int64_t id, int64_t approver_id
 	struct order_head h;
 	sqlite3_stmt *st;
 	store_status s;
-	char detail[JOURNAL_TEXT_SIZE + 96];
+	char detail[JOURNAL_TEXT_SIZE];
 
 	store_err_clear(err);
 	if (!reason || !reason[0])
-		return store_set_err(err, STORE_ERR_INPUT, "closing an order needs a reason");
+		return store_set_err(err, STORE_ERR_INPUT, CLOSE_NO_REASON);
 	if (approver_id <= 0)
-		return store_set_err(err, STORE_ERR_INPUT, "closing an order needs a manager");
+		return store_set_err(err, STORE_ERR_INPUT, CLOSE_NO_MANAGER);
 	if ((s = db_begin(db, err)) != STORE_OK)
 		return s;
 	if ((s = journal_read_head(db, id, &h, err)) != STORE_OK)
@@ -1007,24 +994,21 @@ store_status journal_close_unknown(store_db *db, int64_t id, int64_t approver_id
 	bool unknown = rc == SQLITE_ROW;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		s = db_fail(db, rc, "reading the journal", err);
+		s = db_fail(db, rc, err);
 		goto fail;
 	}
 	if (h.state != JOURNAL_PENDING && h.state != JOURNAL_CREATING &&
 	    h.state != JOURNAL_ABANDONED) {
-		s = store_set_err(err, STORE_ERR_STATE, "order %s is %s: only an unfinished order can be "
-		                  "closed", h.merchant_order_id, states[h.state].name);
+		s = store_set_err(err, STORE_ERR_STATE, CLOSE_FINISHED, h.merchant_order_id);
 		goto fail;
 	}
 	if (!unknown) {
-		s = store_set_err(err, STORE_ERR_STATE,
-		                  "order %s is not unknown to the server: reconcile settles it with the "
-		                  "server", h.merchant_order_id);
+		s = store_set_err(err, STORE_ERR_STATE, CLOSE_KNOWN, h.merchant_order_id);
 		goto fail;
 	}
-	char why[JOURNAL_TEXT_SIZE];
-	copy_line(why, sizeof why, reason);
-	snprintf(detail, sizeof detail, "closed as failed by a manager, unknown to the server: %s", why);
+	struct kp_msg note;
+	store_msg(&note, NOTE_CLOSED_UNKNOWN, reason);
+	store_msg_pack(&note, detail, sizeof detail);
 	s = journal_move_in(db, id, h.state, JOURNAL_FAILED, NULL, approver_id, detail, err);
 	if (s != STORE_OK)
 		goto fail;
@@ -1102,14 +1086,14 @@ store_status journal_find(store_db *db, const char *text, struct journal_order *
 
 	store_err_clear(err);
 	if (!text || !text[0])
-		return store_set_err(err, STORE_ERR_INPUT, "which order? give its number or payment id");
+		return store_set_err(err, STORE_ERR_INPUT, WHICH_ORDER);
 	s = journal_get_by_order_id(db, text, out, err);
 	if (s == STORE_NOT_FOUND)
 		s = journal_get_by_payment_id(db, text, out, err);
 	if (s == STORE_NOT_FOUND && parse_row_id(text, &id))
 		s = journal_get(db, id, out, err);
 	if (s == STORE_NOT_FOUND)
-		store_set_err(err, STORE_NOT_FOUND, "no order or payment %s in the journal", text);
+		store_set_err(err, STORE_NOT_FOUND, NO_SUCH_ORDER, text);
 	return s;
 }
 
@@ -1128,9 +1112,8 @@ store_status journal_body(store_db *db, int64_t id, char **body, size_t *len, st
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		return rc == SQLITE_DONE
-		               ? store_set_err(err, STORE_NOT_FOUND, "there is no order #%lld",
-		                               (long long)id)
-		               : db_fail(db, rc, "reading the order's request", err);
+		               ? store_set_err(err, STORE_NOT_FOUND, NO_ORDER, (long long)id)
+		               : db_fail(db, rc, err);
 	}
 	/* the bytes as stored: no conversion, NULs included */
 	const void *bytes = sqlite3_column_blob(st, 0);
@@ -1143,7 +1126,7 @@ store_status journal_body(store_db *db, int64_t id, char **body, size_t *len, st
 	}
 	sqlite3_finalize(st);
 	if (!copy)
-		return store_set_err(err, STORE_ERR_NOMEM, "out of memory while reading the order's request");
+		return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 	*body = copy;
 	*len = n;
 	return STORE_OK;
@@ -1163,8 +1146,8 @@ static store_status journal_exists(store_db *db, int64_t id, store_err *err)
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
 	return rc == SQLITE_DONE
-	               ? store_set_err(err, STORE_NOT_FOUND, "there is no order #%lld", (long long)id)
-	               : db_fail(db, rc, "reading the journal", err);
+	               ? store_set_err(err, STORE_NOT_FOUND, NO_ORDER, (long long)id)
+	               : db_fail(db, rc, err);
 }
 
 store_status journal_lines(store_db *db, int64_t id, struct journal_line **out, size_t *count,
@@ -1192,7 +1175,7 @@ store_status journal_lines(store_db *db, int64_t id, struct journal_line **out, 
 		if (!KP_GROW(list, cap, n + 1, 8)) {
 			sqlite3_finalize(st);
 			free(list);
-			return store_set_err(err, STORE_ERR_NOMEM, "out of memory while reading the order");
+			return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 		}
 		struct journal_line *l = &list[n++];
 		memset(l, 0, sizeof *l);
@@ -1212,7 +1195,7 @@ store_status journal_lines(store_db *db, int64_t id, struct journal_line **out, 
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		free(list);
-		return db_fail(db, rc, "reading the order's lines", err);
+		return db_fail(db, rc, err);
 	}
 	*out = list;
 	*count = n;
@@ -1243,8 +1226,7 @@ store_status journal_events(store_db *db, int64_t id, struct journal_event **out
 		if (!KP_GROW(list, cap, n + 1, 8)) {
 			sqlite3_finalize(st);
 			free(list);
-			return store_set_err(err, STORE_ERR_NOMEM,
-			                     "out of memory while reading the order's history");
+			return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 		}
 		struct journal_event *e = &list[n++];
 		const char *kind = (const char *)sqlite3_column_text(st, 3);
@@ -1261,7 +1243,7 @@ store_status journal_events(store_db *db, int64_t id, struct journal_event **out
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		free(list);
-		return db_fail(db, rc, "reading the order's history", err);
+		return db_fail(db, rc, err);
 	}
 	*out = list;
 	*count = n;

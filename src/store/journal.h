@@ -148,7 +148,9 @@ struct journal_order {
 	time_t created_at;
 	time_t updated_at;          /* the last change of the row */
 	int attempts;               /* create requests sent so far */
-	char last_error[JOURNAL_TEXT_SIZE];          /* why the last send failed; "" */
+	char last_error[JOURNAL_TEXT_SIZE];          /* why the last send failed, as the app
+	                                                gave it (say it with
+	                                                kp_msg_text_packed); "" */
 	int64_t refunded_amount;    /* tiyn given back so far */
 	bool alert;                 /* a late payment the cashier must settle */
 	size_t body_len;            /* bytes of the stored request body */
@@ -180,7 +182,8 @@ struct journal_event {
 	bool has_from;              /* false for notes and for the order's first event */
 	enum journal_state from;    /* the state left, when has_from */
 	enum journal_state to;      /* the state entered (JOURNAL_EVENT_STATE only) */
-	char detail[JOURNAL_TEXT_SIZE];
+	char detail[JOURNAL_TEXT_SIZE]; /* a packed message (core/msg.h), or plain text
+	                                   from before: say it with kp_msg_text_packed */
 };
 
 /* "creating", "pending", ... ; "?" for a value out of range. */
@@ -266,10 +269,14 @@ store_status journal_create(store_db *db, const struct journal_new *order,
                             char *merchant_order_id, store_err *err);
 
 /* Moves order id from from to to for user_id (0: none), with detail (may
- * be NULL) in the timeline. Entering late_paid raises the alert, leaving
- * it clears it. STORE_ERR_TRANSITION if the table forbids the move,
- * STORE_ERR_STATE if the order is not in from (the message names its
- * state), STORE_ERR_INPUT if to needs a payment id the order lacks
+ * be NULL) in the timeline. A timeline's detail, here and below, is a
+ * message for the reader packed into one string (kp_msg_pack; a msgid
+ * without arguments is its own packed form, so N_("the cashier gave up")
+ * will do), or plain text; it is stored as given, on one line, cut to
+ * JOURNAL_TEXT_SIZE. Entering late_paid raises the alert, leaving it
+ * clears it. STORE_ERR_TRANSITION if the table forbids the move,
+ * STORE_ERR_STATE if the order is not in from (another path moved it
+ * first), STORE_ERR_INPUT if to needs a payment id the order lacks
  * (record the answer with journal_move_with_payment), STORE_NOT_FOUND
  * for no such order. On any refusal nothing changed. */
 store_status journal_move(store_db *db, int64_t id, enum journal_state from,
@@ -294,7 +301,9 @@ store_status journal_set_payment(store_db *db, int64_t id, const struct journal_
 
 /* Counts one create request sent for order id, once its outcome is
  * known: last_error is why it failed (time-out, 503...), NULL or "" when
- * the server answered. Adds a note to the timeline. */
+ * the server answered: plain text, said by the app (kp_msg_text of the
+ * network's message), since it becomes an argument of the timeline's
+ * note ("create request 2: ...", a packed message of the store). */
 store_status journal_note_attempt(store_db *db, int64_t id, const char *last_error,
                                   store_err *err);
 
@@ -305,9 +314,10 @@ store_status journal_note(store_db *db, int64_t id, int64_t user_id, const char 
 /* Marks order id unknown to the server (unknown: a status or cancel
  * answered 404 payment_not_found), or known again (!unknown: the server
  * answered about it). unknown_since keeps the first time. A change adds
- * a note to the timeline ("unknown to the server: detail"); the same
- * mark again changes nothing. *changed (may be NULL) says whether it
- * changed. The state is never touched. */
+ * a note to the timeline: detail when given (say how it was found),
+ * else "unknown to the server" or "the server knows the payment again";
+ * the same mark again changes nothing. *changed (may be NULL) says
+ * whether it changed. The state is never touched. */
 store_status journal_set_server_unknown(store_db *db, int64_t id, bool unknown,
                                         const char *detail, bool *changed, store_err *err);
 

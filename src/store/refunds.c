@@ -8,7 +8,6 @@
  * journal_move_allowed permits, it is a compare-and-set on the state (and
  * on refunded_amount), leaving late_paid clears the alert as journal.c's
  * table says, and only columns its triggers leave free are changed. */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,27 +122,27 @@ static bool server_id_ok(const char *s)
 }
 
 /* Runs a statement that yields one integer (NULL reads as 0). */
-static store_status query_i64(store_db *db, sqlite3_stmt *st, int64_t *out, const char *doing,
-                              store_err *err)
+static store_status query_i64(store_db *db, sqlite3_stmt *st, int64_t *out, store_err *err)
 {
 	int rc = sqlite3_step(st);
 	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(db, rc, doing, err);
+		return db_fail(db, rc, err);
 	return STORE_OK;
 }
 
 /* Appends one row to order order_id's timeline, inside the caller's
- * transaction: a move from → to, or a note when to is NULL. */
+ * transaction: a move from → to, or a note when to is NULL; its detail
+ * the store's message note, packed. */
 static store_status order_event(store_db *db, int64_t order_id, int64_t user_id, const char *from,
-                                const char *to, const char *detail, store_err *err)
+                                const char *to, const struct kp_msg *note, store_err *err)
 {
 	sqlite3_stmt *st;
 	store_status s;
 	char text[JOURNAL_TEXT_SIZE];
 
-	copy_line(text, sizeof text, detail);
+	store_msg_pack(note, text, sizeof text);
 	if ((s = db_prepare(db,
 	                    "INSERT INTO order_events(order_id, at, user_id, kind, from_state,"
 	                    " to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -161,7 +160,7 @@ static store_status order_event(store_db *db, int64_t order_id, int64_t user_id,
 	sqlite3_bind_text(st, 7, text, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, "writing the order's history", err);
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
 }
 
 /* Appends to the events log, the detail cut at a character boundary to
@@ -206,20 +205,32 @@ static void plan_free(struct plan *p)
 	p->n_parts = 0;
 }
 
-/* A refusal by a rule: STORE_ERR_INPUT with the rule noted. */
-static store_status refuse(struct plan *p, enum refunds_rule rule, store_err *err,
-                           const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* refuse(p, rule, err, NAME, args...): a refusal by a rule, the rule
+ * noted in the plan: STORE_ERR_INPUT with the message STORE_MSG_NAME. */
+#define refuse(p, by, err, name, ...)                                                      \
+	((p)->q.rule = (by), store_set_err((err), STORE_ERR_INPUT, name, ##__VA_ARGS__))
 
-static store_status refuse(struct plan *p, enum refunds_rule rule, store_err *err,
-                           const char *fmt, ...)
+/* The refusal of a refund of order o, which was never paid: says what
+ * became of it. */
+static store_status refuse_unpaid(struct plan *p, const struct journal_order *o, store_err *err)
 {
-	char text[STORE_MESSAGE_SIZE];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
-	va_end(ap);
-	p->q.rule = rule;
-	return store_set_err(err, STORE_ERR_INPUT, "%s", text);
+	const char *id = o->merchant_order_id;
+	switch (o->state) {
+	case JOURNAL_CREATING:
+		return refuse(p, REFUNDS_RULE_STATE, err, REFUND_CREATING, id);
+	case JOURNAL_PENDING:
+		return refuse(p, REFUNDS_RULE_STATE, err, REFUND_WAITING, id);
+	case JOURNAL_CANCELLED:
+		return refuse(p, REFUNDS_RULE_STATE, err, REFUND_DECLINED, id);
+	case JOURNAL_FAILED:
+		return refuse(p, REFUNDS_RULE_STATE, err, REFUND_FAILED_ORDER, id);
+	case JOURNAL_EXPIRED:
+		return refuse(p, REFUNDS_RULE_STATE, err, REFUND_EXPIRED, id);
+	case JOURNAL_ABANDONED:
+		return refuse(p, REFUNDS_RULE_STATE, err, REFUND_GIVEN_UP, id);
+	default:
+		return refuse(p, REFUNDS_RULE_STATE, err, REFUND_NOT_PAID, id);
+	}
 }
 
 /* When the payment succeeded, as the 90-day window counts: the first move
@@ -239,7 +250,7 @@ static store_status paid_at(store_db *db, const struct journal_order *o, time_t 
 		return s;
 	sqlite3_bind_int64(st, 1, o->id);
 	journal_bind_states(st, 2, journal_state_is_sale);
-	if ((s = query_i64(db, st, &at, "reading the order's history", err)) != STORE_OK)
+	if ((s = query_i64(db, st, &at, err)) != STORE_OK)
 		return s;
 	*out = at > 0 ? (time_t)at : o->created_at;
 	return STORE_OK;
@@ -257,7 +268,7 @@ static store_status pending_sum(store_db *db, int64_t order_id, int64_t *out, st
 	                    &st, err)) != STORE_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, order_id);
-	return query_i64(db, st, out, "reading the order's refunds", err);
+	return query_i64(db, st, out, err);
 }
 
 /* What order_id's refunds (pending or refunded, not failed) took, per
@@ -286,7 +297,7 @@ static store_status refunds_taken(store_db *db, int64_t order_id, int64_t taken[
 			units[line_no - 1] += sqlite3_column_int64(st, 3);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, "reading the order's refunds", err);
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
 }
 
 /* A refund by lines: each pick's share, checked against its line. */
@@ -299,34 +310,30 @@ static store_status plan_lines(struct plan *p, const struct refund_new *r,
 	int64_t sum = 0;
 
 	if (n_lines == 0)
-		return refuse(p, REFUNDS_RULE_LINES, err,
-		              "order %s has no lines: refund an amount instead",
+		return refuse(p, REFUNDS_RULE_LINES, err, REFUND_NO_LINES,
 		              p->order.merchant_order_id);
 	if (r->n_lines > JOURNAL_LINES_MAX)
-		return refuse(p, REFUNDS_RULE_LINES, err, "a refund has at most %d lines",
-		              JOURNAL_LINES_MAX);
+		return refuse(p, REFUNDS_RULE_LINES, err, REFUND_LINES_MAX, JOURNAL_LINES_MAX);
 	p->parts = calloc(r->n_lines, sizeof *p->parts);
 	if (!p->parts)
-		return store_set_err(err, STORE_ERR_NOMEM, "out of memory while planning the refund");
+		return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 	for (size_t i = 0; i < r->n_lines; i++) {
 		const struct refund_pick *pick = &r->lines[i];
 		if (pick->line_no < 1 || (size_t)pick->line_no > n_lines ||
 		    lines[pick->line_no - 1].line_no != pick->line_no)
-			return refuse(p, REFUNDS_RULE_LINES, err, "order %s has no line %d",
+			return refuse(p, REFUNDS_RULE_LINES, err, REFUND_NO_LINE,
 			              p->order.merchant_order_id, pick->line_no);
 		for (size_t k = 0; k < i; k++)
 			if (r->lines[k].line_no == pick->line_no)
-				return refuse(p, REFUNDS_RULE_LINES, err, "line %d is named twice",
+				return refuse(p, REFUNDS_RULE_LINES, err, REFUND_LINE_TWICE,
 				              pick->line_no);
 		const struct journal_line *l = &lines[pick->line_no - 1];
 		if (l->voided)
-			return refuse(p, REFUNDS_RULE_LINES, err, "line %d was voided: it was not sold",
-			              l->line_no);
+			return refuse(p, REFUNDS_RULE_LINES, err, REFUND_LINE_VOIDED, l->line_no);
 		int64_t done = units[pick->line_no - 1];
 		int64_t left = l->quantity - done;
 		if (pick->quantity < 1 || pick->quantity > left)
-			return refuse(p, REFUNDS_RULE_LINES, err,
-			              "line %d: %lld of its %lld units can still be refunded, not %lld",
+			return refuse(p, REFUNDS_RULE_LINES, err, REFUND_UNITS,
 			              l->line_no, (long long)(left > 0 ? left : 0), (long long)l->quantity,
 			              (long long)pick->quantity);
 		/* every unit is worth total / quantity rounded down; the line's
@@ -337,9 +344,7 @@ static store_status plan_lines(struct plan *p, const struct refund_new *r,
 			share += l->total - unit * l->quantity;
 		adding[l->tax_rate] += share;
 		if (taken[l->tax_rate] + adding[l->tax_rate] > sold[l->tax_rate])
-			return refuse(p, REFUNDS_RULE_AVAILABLE, err,
-			              "line %d: earlier refunds by amount already gave back the sales at "
-			              "%d%% VAT: refund an amount instead",
+			return refuse(p, REFUNDS_RULE_AVAILABLE, err, REFUND_RATE_GONE,
 			              l->line_no, l->tax_rate);
 		sum += share;
 		p->parts[i] = (struct refund_part){.part = (int)i + 1, .tax_rate = l->tax_rate,
@@ -349,7 +354,7 @@ static store_status plan_lines(struct plan *p, const struct refund_new *r,
 	p->n_parts = r->n_lines;
 	p->q.amount = sum;
 	if (sum < KP_AMOUNT_MIN)
-		return refuse(p, REFUNDS_RULE_AMOUNT, err, "the lines chosen cost nothing: nothing to refund");
+		return refuse(p, REFUNDS_RULE_AMOUNT, err, REFUND_COSTS_NOTHING);
 	return STORE_OK;
 }
 
@@ -368,8 +373,7 @@ static store_status plan_amount(struct plan *p, const int64_t *sold, const int64
 		share[g] = rem[g] = 0;
 	}
 	if (total < a) /* the order's lines and its refunds disagree: never split beyond them */
-		return refuse(p, REFUNDS_RULE_AVAILABLE, err,
-		              "order %s has %lld tiyn left by its lines, less than the refund",
+		return refuse(p, REFUNDS_RULE_AVAILABLE, err, REFUND_LINES_LEFT,
 		              p->order.merchant_order_id, (long long)total);
 	for (int g = 0; g <= VAT_RATE_MAX; g++) {
 		if (left[g] == 0)
@@ -385,7 +389,7 @@ static store_status plan_amount(struct plan *p, const int64_t *sold, const int64
 			if (rem[g] > 0 && (best < 0 || rem[g] > rem[best]))
 				best = g;
 		if (best < 0) /* cannot happen: the remainders add up to what is missing */
-			return store_set_err(err, STORE_ERR_INTERNAL, "the refund's VAT split does not add up");
+			return store_set_err(err, STORE_ERR_INTERNAL, REFUND_VAT_SPLIT);
 		share[best]++;
 		rem[best] = 0;
 	}
@@ -393,7 +397,7 @@ static store_status plan_amount(struct plan *p, const int64_t *sold, const int64
 		groups += share[g] > 0;
 	p->parts = calloc(groups ? groups : 1, sizeof *p->parts);
 	if (!p->parts)
-		return store_set_err(err, STORE_ERR_NOMEM, "out of memory while planning the refund");
+		return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 	for (int g = 0; g <= VAT_RATE_MAX; g++)
 		if (share[g] > 0) {
 			p->parts[p->n_parts] = (struct refund_part){.part = (int)p->n_parts + 1,
@@ -417,34 +421,27 @@ static store_status plan_refund(store_db *db, const struct refund_new *r, struct
 
 	memset(p, 0, sizeof *p);
 	if (!r)
-		return store_set_err(err, STORE_ERR_INPUT, "no refund to check");
+		return store_set_err(err, STORE_ERR_INPUT, REFUND_NONE);
 	if (!reason_ok(r->reason))
-		return refuse(p, REFUNDS_RULE_REASON, err,
-		              "a refund needs a reason of 1 to %d characters on one line",
-		              REFUNDS_REASON_CHARS);
+		return refuse(p, REFUNDS_RULE_REASON, err, REFUND_REASON, REFUNDS_REASON_CHARS);
 	if (r->n_lines > 0 && (!r->lines || r->amount != 0))
-		return store_set_err(err, STORE_ERR_INPUT, "a refund is by amount or by lines, not both");
+		return store_set_err(err, STORE_ERR_INPUT, REFUND_BOTH);
 	if (r->n_lines == 0 && r->amount < 0)
-		return refuse(p, REFUNDS_RULE_AMOUNT, err, "a refund amount must be at least 0,01 tenge");
+		return refuse(p, REFUNDS_RULE_AMOUNT, err, REFUND_AMOUNT_MIN);
 
 	s = journal_get(db, r->order_id, o, err);
 	if (s == STORE_NOT_FOUND)
-		return store_set_err(err, STORE_NOT_FOUND, "there is no order #%lld",
-		                     (long long)r->order_id);
+		return store_set_err(err, STORE_NOT_FOUND, NO_ORDER, (long long)r->order_id);
 	if (s != STORE_OK)
 		return s;
+	if (o->state == JOURNAL_REFUNDED)
+		return refuse(p, REFUNDS_RULE_STATE, err, REFUND_ALREADY, o->merchant_order_id);
 	if (!journal_state_refundable(o->state))
-		return refuse(p, REFUNDS_RULE_STATE, err,
-		              o->state == JOURNAL_REFUNDED
-		                      ? "order %s is refunded already: nothing is left"
-		                      : "order %s is %s: only a paid order can be refunded",
-		              o->merchant_order_id, journal_state_name(o->state));
+		return refuse_unpaid(p, o, err);
 	if ((s = paid_at(db, o, &p->q.paid_at, err)) != STORE_OK)
 		return s;
 	if (db_now(db) - p->q.paid_at > REFUNDS_WINDOW_SECONDS)
-		return refuse(p, REFUNDS_RULE_WINDOW, err,
-		              "order %s was paid more than 90 days ago: it can no longer be refunded",
-		              o->merchant_order_id);
+		return refuse(p, REFUNDS_RULE_WINDOW, err, REFUND_WINDOW, o->merchant_order_id);
 	if ((s = pending_sum(db, o->id, &pending, err)) != STORE_OK)
 		return s;
 	p->q.available = o->amount - o->refunded_amount - pending;
@@ -459,14 +456,14 @@ static store_status plan_refund(store_db *db, const struct refund_new *r, struct
 	if (n_lines == 0) {
 		if (r->bare_tax_rate < 0 || r->bare_tax_rate > VAT_RATE_MAX) {
 			free(lines);
-			return store_set_err(err, STORE_ERR_INPUT, "the VAT rate must be 0 to 100");
+			return store_set_err(err, STORE_ERR_INPUT, VAT_RATE);
 		}
 		sold[r->bare_tax_rate] = o->amount;
 	}
 	units = calloc(n_lines ? n_lines : 1, sizeof *units);
 	if (!units) {
 		free(lines);
-		return store_set_err(err, STORE_ERR_NOMEM, "out of memory while planning the refund");
+		return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 	}
 	s = refunds_taken(db, o->id, taken, units, n_lines, err);
 
@@ -474,20 +471,22 @@ static store_status plan_refund(store_db *db, const struct refund_new *r, struct
 		s = plan_lines(p, r, lines, n_lines, units, sold, taken, err);
 	} else if (s == STORE_OK) {
 		p->q.amount = r->amount == REFUNDS_ALL_LEFT ? p->q.available : r->amount;
-		if (p->q.available == 0)
-			s = refuse(p, REFUNDS_RULE_AVAILABLE, err,
-			           pending > 0 ? "nothing is left to refund of order %s (refunds are "
-			                         "still pending)"
-			                       : "nothing is left to refund of order %s",
+		if (p->q.available == 0 && pending > 0)
+			s = refuse(p, REFUNDS_RULE_AVAILABLE, err, REFUND_NOTHING_LEFT_PENDING,
 			           o->merchant_order_id);
+		else if (p->q.available == 0)
+			s = refuse(p, REFUNDS_RULE_AVAILABLE, err, REFUND_NOTHING_LEFT, o->merchant_order_id);
 	}
 	if (s == STORE_OK && p->q.amount > p->q.available) {
 		char want[48], left[48];
 		money_format(want, sizeof want, p->q.amount);
 		money_format(left, sizeof left, p->q.available);
-		s = refuse(p, REFUNDS_RULE_AVAILABLE, err, "%s is more than the %s left of order %s%s",
-		           want, left, o->merchant_order_id,
-		           pending > 0 ? " (pending refunds included)" : "");
+		if (pending > 0)
+			s = refuse(p, REFUNDS_RULE_AVAILABLE, err, REFUND_OVER_PENDING, want, left,
+			           o->merchant_order_id);
+		else
+			s = refuse(p, REFUNDS_RULE_AVAILABLE, err, REFUND_OVER, want, left,
+			           o->merchant_order_id);
 	}
 	if (s == STORE_OK && r->n_lines == 0)
 		s = plan_amount(p, sold, taken, err);
@@ -527,11 +526,10 @@ static store_status next_seq(store_db *db, const char *till, int day, int *seq, 
 		return s;
 	sqlite3_bind_text(st, 1, till, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, day);
-	if ((s = query_i64(db, st, &next, "numbering the refund", err)) != STORE_OK)
+	if ((s = query_i64(db, st, &next, err)) != STORE_OK)
 		return s;
 	if (next > REFUNDS_SEQ_MAX)
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "till %s has used all %d refund numbers of the day", till,
+		return store_set_err(err, STORE_ERR_INPUT, REFUND_NUMBERS, till,
 		                     REFUNDS_SEQ_MAX);
 	*seq = (int)next;
 	return STORE_OK;
@@ -541,7 +539,7 @@ static store_status next_seq(store_db *db, const char *till, int day, int *seq, 
 static store_status check_new(const struct refund_new *r, store_err *err)
 {
 	if (!r || !r->build_body)
-		return store_set_err(err, STORE_ERR_INPUT, "no refund to write");
+		return store_set_err(err, STORE_ERR_INPUT, REFUND_TO_WRITE);
 	size_t till_len = r->till_id ? strnlen(r->till_id, JOURNAL_TILL_ID_MAX + 1) : 0;
 	bool till_ok = till_len >= 1 && till_len <= JOURNAL_TILL_ID_MAX;
 	for (size_t i = 0; till_ok && i < till_len; i++) {
@@ -549,16 +547,13 @@ static store_status check_new(const struct refund_new *r, store_err *err)
 		till_ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 	}
 	if (!till_ok)
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "the till id must be 1-%d letters and digits, like T01",
-		                     JOURNAL_TILL_ID_MAX);
+		return store_set_err(err, STORE_ERR_INPUT, TILL_ID, JOURNAL_TILL_ID_MAX);
 	if (r->shift_id <= 0)
-		return store_set_err(err, STORE_ERR_INPUT, "a refund needs an open shift");
+		return store_set_err(err, STORE_ERR_INPUT, REFUND_NO_SHIFT);
 	if (r->approved_by <= 0)
-		return store_set_err(err, STORE_ERR_INPUT, "a refund needs a manager's approval");
+		return store_set_err(err, STORE_ERR_INPUT, REFUND_NO_MANAGER);
 	if (r->user_id < 0)
-		return store_set_err(err, STORE_ERR_INPUT, "there is no user #%lld",
-		                     (long long)r->user_id);
+		return store_set_err(err, STORE_ERR_INPUT, NO_USER, (long long)r->user_id);
 	return STORE_OK;
 }
 
@@ -594,12 +589,11 @@ static store_status insert_refund(store_db *db, const struct refund_new *r, cons
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "there is no shift #%lld, user #%lld or manager #%lld",
+		return store_set_err(err, STORE_ERR_INPUT, REFUND_NO_ROWS,
 		                     (long long)r->shift_id, (long long)r->user_id,
 		                     (long long)r->approved_by);
 	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, "writing the refund", err);
+		return db_fail(db, rc, err);
 	*id = sqlite3_last_insert_rowid(db_sqlite(db));
 	return STORE_OK;
 }
@@ -631,7 +625,7 @@ static store_status insert_parts(store_db *db, int64_t id, const struct plan *p,
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, "writing the refund's lines", err);
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
 }
 
 /* The part of refunds_create inside its transaction. */
@@ -650,12 +644,9 @@ static store_status create_in(store_db *db, const struct refund_new *r, struct p
 		return s;
 	snprintf(mrid, REFUNDS_ID_SIZE, "%s-R-%08d-%06d", r->till_id, day, seq);
 	if (!r->build_body(r->body_arg, mrid, p->order.payment_id, p->q.amount, &body, &len))
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "the refund request %s could not be made: nothing was saved", mrid);
+		return store_set_err(err, STORE_ERR_INPUT, REFUND_NOT_MADE, mrid);
 	if (!body || len == 0 || len > JOURNAL_BODY_MAX)
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "the refund request %s is empty or over %d bytes: nothing was saved",
-		                     mrid, JOURNAL_BODY_MAX);
+		return store_set_err(err, STORE_ERR_INPUT, REFUND_SIZE, mrid, JOURNAL_BODY_MAX);
 	if ((s = insert_refund(db, r, p, mrid, day, seq, body, len, id, err)) != STORE_OK)
 		return s;
 	if ((s = insert_parts(db, *id, p, err)) != STORE_OK)
@@ -663,9 +654,9 @@ static store_status create_in(store_db *db, const struct refund_new *r, struct p
 
 	money_format(sum, sizeof sum, p->q.amount);
 	user_name(db, r->approved_by, manager, sizeof manager);
-	snprintf(detail, sizeof detail, "refund %s of %s asked, approved by %s: %s", mrid, sum,
-	         manager, r->reason);
-	if ((s = order_event(db, p->order.id, r->approved_by, NULL, NULL, detail, err)) != STORE_OK)
+	struct kp_msg note;
+	store_msg(&note, NOTE_REFUND_ASKED, mrid, sum, manager, r->reason);
+	if ((s = order_event(db, p->order.id, r->approved_by, NULL, NULL, &note, err)) != STORE_OK)
 		return s;
 	if (r->user_id > 0) {
 		char cashier[USERS_NAME_SIZE];
@@ -722,15 +713,15 @@ static store_status read_pending(store_db *db, int64_t id, struct refund *out, s
 {
 	store_status s = refunds_get(db, id, out, err);
 	if (s == STORE_NOT_FOUND)
-		return store_set_err(err, STORE_NOT_FOUND, "there is no refund #%lld", (long long)id);
+		return store_set_err(err, STORE_NOT_FOUND, NO_REFUND, (long long)id);
 	if (s != STORE_OK)
 		return s;
 	if (out->state == REFUND_REFUNDED)
-		return store_set_err(err, STORE_ERR_STATE, "refund %s is refunded already (%s)",
+		return store_set_err(err, STORE_ERR_STATE, REFUND_DONE_ALREADY,
 		                     out->merchant_refund_id, out->refund_id);
 	if (out->state != REFUND_PENDING)
-		return store_set_err(err, STORE_ERR_STATE, "refund %s is %s already",
-		                     out->merchant_refund_id, state_names[out->state]);
+		return store_set_err(err, STORE_ERR_STATE, REFUND_FAILED_ALREADY,
+		                     out->merchant_refund_id);
 	return STORE_OK;
 }
 
@@ -758,10 +749,9 @@ static store_status move_refund(store_db *db, int64_t id, enum refund_state to,
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, "saving the refund", err);
+		return db_fail(db, rc, err);
 	if (sqlite3_changes(db_sqlite(db)) != 1) /* cannot happen under the write lock */
-		return store_set_err(err, STORE_ERR_STATE, "refund #%lld changed while it was settled",
-		                     (long long)id);
+		return store_set_err(err, STORE_ERR_STATE, REFUND_CHANGED, (long long)id);
 	return STORE_OK;
 }
 
@@ -773,23 +763,21 @@ static store_status order_takes_refund(store_db *db, const struct refund *f,
 	struct journal_order o;
 	sqlite3_stmt *st;
 	store_status s;
-	char sum[48], detail[DETAIL_ROOM];
+	char sum[48];
 
 	if ((s = journal_get(db, f->order_id, &o, err)) != STORE_OK)
 		return s == STORE_NOT_FOUND
-		               ? store_set_err(err, STORE_NOT_FOUND, "there is no order #%lld",
+		               ? store_set_err(err, STORE_NOT_FOUND, NO_ORDER,
 		                               (long long)f->order_id)
 		               : s;
 	if (f->amount > o.amount - o.refunded_amount)
-		return store_set_err(err, STORE_ERR_INTERNAL,
-		                     "refund %s is more than is left of order %s in the journal",
+		return store_set_err(err, STORE_ERR_INTERNAL, REFUND_OVER_ORDER,
 		                     f->merchant_refund_id, o.merchant_order_id);
 	int64_t refunded = o.refunded_amount + f->amount;
 	enum journal_state to = refunded == o.amount ? JOURNAL_REFUNDED : JOURNAL_PARTIALLY_REFUNDED;
 	if (!journal_move_allowed(o.state, to))
-		return store_set_err(err, STORE_ERR_TRANSITION,
-		                     "order %s is %s: it cannot take refund %s", o.merchant_order_id,
-		                     journal_state_name(o.state), f->merchant_refund_id);
+		return store_set_err(err, STORE_ERR_TRANSITION, REFUND_ORDER_STATE, o.merchant_order_id,
+		                     f->merchant_refund_id);
 
 	if ((s = db_prepare(db,
 	                    "UPDATE orders SET refunded_amount = ?4, state = ?5, updated_at = ?6,"
@@ -806,14 +794,14 @@ static store_status order_takes_refund(store_db *db, const struct refund *f,
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, "saving the order's refund", err);
+		return db_fail(db, rc, err);
 	if (sqlite3_changes(db_sqlite(db)) != 1)
-		return store_set_err(err, STORE_ERR_STATE, "order %s changed while it was refunded",
+		return store_set_err(err, STORE_ERR_STATE, REFUND_ORDER_CHANGED,
 		                     o.merchant_order_id);
 	money_format(sum, sizeof sum, f->amount);
-	snprintf(detail, sizeof detail, "refund %s of %s done (%s)", f->merchant_refund_id, sum,
-	         f->refund_id);
-	if ((s = order_event(db, o.id, 0, journal_state_name(o.state), journal_state_name(to), detail,
+	struct kp_msg note;
+	store_msg(&note, NOTE_REFUND_DONE, f->merchant_refund_id, sum, f->refund_id);
+	if ((s = order_event(db, o.id, 0, journal_state_name(o.state), journal_state_name(to), &note,
 	                     err)) != STORE_OK)
 		return s;
 	*to_out = to;
@@ -830,8 +818,7 @@ store_status refunds_settle(store_db *db, int64_t id, const char *refund_id,
 
 	store_err_clear(err);
 	if (!server_id_ok(refund_id))
-		return store_set_err(err, STORE_ERR_INPUT,
-		                     "the server's refund id is missing, too long or not printable");
+		return store_set_err(err, STORE_ERR_INPUT, REFUND_ID);
 	if ((s = db_begin(db, err)) != STORE_OK)
 		return s;
 	s = read_pending(db, id, &f, err);
@@ -863,7 +850,8 @@ store_status refunds_fail(store_db *db, int64_t id, const char *message, store_e
 	struct refund f;
 	store_status s;
 	char detail[DETAIL_ROOM];
-	const char *why = message && *message ? message : "refused by the server";
+	const char *why = message && *message ? message : STORE_MSG_REFUSED_BY_SERVER;
+	struct kp_msg note;
 
 	store_err_clear(err);
 	if ((s = db_begin(db, err)) != STORE_OK)
@@ -872,8 +860,11 @@ store_status refunds_fail(store_db *db, int64_t id, const char *message, store_e
 	if (s == STORE_OK)
 		s = move_refund(db, id, REFUND_FAILED, NULL, why, err);
 	if (s == STORE_OK) {
-		snprintf(detail, sizeof detail, "refund %s refused: %s", f.merchant_refund_id, why);
-		s = order_event(db, f.order_id, 0, NULL, NULL, detail, err);
+		if (message && *message)
+			store_msg(&note, NOTE_REFUND_REFUSED, f.merchant_refund_id, message);
+		else
+			store_msg(&note, NOTE_REFUND_REFUSED_BY_SERVER, f.merchant_refund_id);
+		s = order_event(db, f.order_id, 0, NULL, NULL, &note, err);
 	}
 	if (s == STORE_OK) {
 		snprintf(detail, sizeof detail, "%s: %s", f.merchant_refund_id, why);
@@ -892,7 +883,7 @@ static store_status attempt_in(store_db *db, int64_t id, const char *last_error,
 	sqlite3_stmt *st;
 	store_status s;
 	struct refund f;
-	char text[JOURNAL_TEXT_SIZE], detail[DETAIL_ROOM];
+	char text[JOURNAL_TEXT_SIZE];
 
 	copy_line(text, sizeof text, last_error);
 	if ((s = db_prepare(db,
@@ -907,18 +898,17 @@ static store_status attempt_in(store_db *db, int64_t id, const char *last_error,
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, "counting the refund request", err);
+		return db_fail(db, rc, err);
 	if (sqlite3_changes(db_sqlite(db)) != 1)
-		return store_set_err(err, STORE_NOT_FOUND, "there is no refund #%lld", (long long)id);
+		return store_set_err(err, STORE_NOT_FOUND, NO_REFUND, (long long)id);
 	if ((s = refunds_get(db, id, &f, err)) != STORE_OK)
 		return s;
+	struct kp_msg note;
 	if (text[0])
-		snprintf(detail, sizeof detail, "refund %s request %d: %s", f.merchant_refund_id,
-		         f.attempts, text);
+		store_msg(&note, NOTE_REFUND_FAILED, f.merchant_refund_id, f.attempts, text);
 	else
-		snprintf(detail, sizeof detail, "refund %s request %d answered", f.merchant_refund_id,
-		         f.attempts);
-	return order_event(db, f.order_id, 0, NULL, NULL, detail, err);
+		store_msg(&note, NOTE_REFUND_ANSWERED, f.merchant_refund_id, f.attempts);
+	return order_event(db, f.order_id, 0, NULL, NULL, &note, err);
 }
 
 store_status refunds_note_attempt(store_db *db, int64_t id, const char *last_error,
@@ -972,13 +962,11 @@ static store_status fetch_list(store_db *db, sqlite3_stmt *st, struct refund **o
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!KP_GROW(list, cap, n + 1, 8)) {
-			s = store_set_err(err, STORE_ERR_NOMEM, "out of memory while reading refunds");
+			s = store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 			break;
 		}
 		if (!refunds_read(st, &list[n])) {
-			s = store_set_err(err, STORE_ERR_VERSION,
-			                  "refund #%lld has a state this kaspi-pos does not know: update "
-			                  "kaspi-pos",
+			s = store_set_err(err, STORE_ERR_VERSION, REFUND_NEWER_STATE,
 			                  (long long)list[n].id);
 			break;
 		}
@@ -986,7 +974,7 @@ static store_status fetch_list(store_db *db, sqlite3_stmt *st, struct refund **o
 	}
 	sqlite3_finalize(st);
 	if (s == STORE_OK && rc != SQLITE_DONE)
-		s = db_fail(db, rc, "reading refunds", err);
+		s = db_fail(db, rc, err);
 	if (s != STORE_OK) {
 		free(list);
 		return s;
@@ -1052,9 +1040,8 @@ store_status refunds_body(store_db *db, int64_t id, char **body, size_t *len, st
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		return rc == SQLITE_DONE
-		               ? store_set_err(err, STORE_NOT_FOUND, "there is no refund #%lld",
-		                               (long long)id)
-		               : db_fail(db, rc, "reading the refund's request", err);
+		               ? store_set_err(err, STORE_NOT_FOUND, NO_REFUND, (long long)id)
+		               : db_fail(db, rc, err);
 	}
 	const void *bytes = sqlite3_column_blob(st, 0);
 	size_t n = (size_t)sqlite3_column_bytes(st, 0);
@@ -1066,8 +1053,7 @@ store_status refunds_body(store_db *db, int64_t id, char **body, size_t *len, st
 	}
 	sqlite3_finalize(st);
 	if (!copy)
-		return store_set_err(err, STORE_ERR_NOMEM,
-		                     "out of memory while reading the refund's request");
+		return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 	*body = copy;
 	*len = n;
 	return STORE_OK;
@@ -1095,7 +1081,7 @@ store_status refunds_parts(store_db *db, int64_t id, struct refund_part **out, s
 		if (!KP_GROW(list, cap, n + 1, 8)) {
 			sqlite3_finalize(st);
 			free(list);
-			return store_set_err(err, STORE_ERR_NOMEM, "out of memory while reading the refund");
+			return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 		}
 		list[n++] = (struct refund_part){.part = sqlite3_column_int(st, 0),
 		                                 .tax_rate = sqlite3_column_int(st, 1),
@@ -1106,7 +1092,7 @@ store_status refunds_parts(store_db *db, int64_t id, struct refund_part **out, s
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		free(list);
-		return db_fail(db, rc, "reading the refund's lines", err);
+		return db_fail(db, rc, err);
 	}
 	*out = list;
 	*count = n;

@@ -120,7 +120,7 @@ static void bind_scope(sqlite3_stmt *st, const struct scope *sc)
 }
 
 /* Steps st to its end, calling row for each row; finalizes st. */
-static store_status each_row(store_db *db, sqlite3_stmt *st, const char *doing,
+static store_status each_row(store_db *db, sqlite3_stmt *st,
                              bool (*row)(void *arg, sqlite3_stmt *st), void *arg, store_err *err)
 {
 	int rc;
@@ -129,8 +129,8 @@ static store_status each_row(store_db *db, sqlite3_stmt *st, const char *doing,
 		ok = row(arg, st);
 	sqlite3_finalize(st);
 	if (!ok)
-		return store_set_err(err, STORE_ERR_NOMEM, "out of memory while %s", doing);
-	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, doing, err);
+		return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
 }
 
 static bool add_sum(struct report_sum *s, int64_t count, int64_t amount)
@@ -208,12 +208,12 @@ static store_status read_totals(store_db *db, const struct scope *sc, struct rep
 	if ((s = db_prepare(db, orders_sql[k], &st, err)) != STORE_OK)
 		return s;
 	bind_scope(st, sc);
-	if ((s = each_row(db, st, "reading the order totals", order_totals_row, r, err)) != STORE_OK)
+	if ((s = each_row(db, st, order_totals_row, r, err)) != STORE_OK)
 		return s;
 	if ((s = db_prepare(db, lines_sql[k], &st, err)) != STORE_OK)
 		return s;
 	bind_scope(st, sc);
-	return each_row(db, st, "reading the line totals", line_totals_row, r, err);
+	return each_row(db, st, line_totals_row, r, err);
 }
 
 struct cashier_list {
@@ -257,7 +257,7 @@ static store_status read_cashiers(store_db *db, const struct scope *sc, struct r
 	if ((s = db_prepare(db, sql[sc->shift_id > 0 ? 0 : 1], &st, err)) != STORE_OK)
 		return s;
 	bind_scope(st, sc);
-	return each_row(db, st, "reading the cashiers", cashier_row, &l, err);
+	return each_row(db, st, cashier_row, &l, err);
 }
 
 /* Reads one integer (NULL: 0) from a statement with the scope bound. */
@@ -275,7 +275,7 @@ static store_status scope_int(store_db *db, const char *sql, const struct scope 
 	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK
-	                                             : db_fail(db, rc, "reading the journal", err);
+	                                             : db_fail(db, rc, err);
 }
 
 /* First and last order (an index seek each), and for a day the shifts. */
@@ -357,7 +357,7 @@ static store_status read_unfinished_orders(store_db *db, const struct scope *sc,
 		return s;
 	bind_scope(st, sc);
 	journal_bind_states(st, 2, journal_state_unfinished);
-	return each_row(db, st, "reading the unfinished orders", unfinished_row, &l, err);
+	return each_row(db, st, unfinished_row, &l, err);
 }
 
 /* One row of the refund sums: method, refunds, amount. */
@@ -414,17 +414,17 @@ static store_status read_refunds(store_db *db, const struct scope *sc, struct re
 	if ((s = db_prepare(db, sums_sql[k], &st, err)) != STORE_OK)
 		return s;
 	bind_scope(st, sc);
-	if ((s = each_row(db, st, "reading the refunds", refund_totals_row, r, err)) != STORE_OK)
+	if ((s = each_row(db, st, refund_totals_row, r, err)) != STORE_OK)
 		return s;
 	if ((s = db_prepare(db, vat_sql[k], &st, err)) != STORE_OK)
 		return s;
 	bind_scope(st, sc);
-	if ((s = each_row(db, st, "reading the refunds", refund_vat_row, r, err)) != STORE_OK)
+	if ((s = each_row(db, st, refund_vat_row, r, err)) != STORE_OK)
 		return s;
 	if ((s = db_prepare(db, pending_sql[k], &st, err)) != STORE_OK)
 		return s;
 	bind_scope(st, sc);
-	return each_row(db, st, "reading the pending refunds", unfinished_row, &l, err);
+	return each_row(db, st, unfinished_row, &l, err);
 }
 
 /* round half away from zero of v × pct / 10000, without overflow */
@@ -500,7 +500,7 @@ static store_status compute_shift(store_db *db, const struct report_params *p,
 static store_status begin_read(store_db *db, store_err *err)
 {
 	int rc = sqlite3_exec(db_sqlite(db), "BEGIN", NULL, NULL, NULL);
-	return rc == SQLITE_OK ? STORE_OK : db_fail(db, rc, "reading the journal", err);
+	return rc == SQLITE_OK ? STORE_OK : db_fail(db, rc, err);
 }
 
 store_status reports_x(store_db *db, const struct report_params *p, struct report *out,
@@ -515,7 +515,7 @@ store_status reports_x(store_db *db, const struct report_params *p, struct repor
 		return s;
 	s = shifts_get_open(db, &sh, err);
 	if (s == STORE_NOT_FOUND)
-		store_set_err(err, s, "no shift is open");
+		store_set_err(err, s, NO_SHIFT_OPEN);
 	if (s == STORE_OK)
 		s = compute_shift(db, p, REPORT_X, &sh, db_now(db), out, err);
 	db_rollback(db);
@@ -530,7 +530,7 @@ store_status reports_day(store_db *db, const struct report_params *p, int yyyymm
 	store_err_clear(err);
 	memset(out, 0, sizeof *out);
 	if (!date_valid(yyyymmdd / 10000, yyyymmdd / 100 % 100, yyyymmdd % 100))
-		return store_set_err(err, STORE_ERR_INPUT, "%d is not a date", yyyymmdd);
+		return store_set_err(err, STORE_ERR_INPUT, NOT_A_DATE_N, yyyymmdd);
 	struct scope sc = {.day = yyyymmdd, .from = report_day_start(yyyymmdd)};
 	sc.to = sc.from + DAY_SECONDS - 1;
 	fill_header(out, REPORT_DAY, p);
@@ -564,8 +564,8 @@ static store_status manager_name(store_db *db, int64_t user_id, char *name, size
 		copy_column(name, size, st, 0);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE)
-		return store_set_err(err, STORE_ERR_INPUT, "a Z report needs a manager");
-	return rc == SQLITE_ROW ? STORE_OK : db_fail(db, rc, "reading the users", err);
+		return store_set_err(err, STORE_ERR_INPUT, Z_NEEDS_MANAGER);
+	return rc == SQLITE_ROW ? STORE_OK : db_fail(db, rc, err);
 }
 
 /* Stores the snapshot of Z report number for shift_id. */
@@ -586,7 +586,7 @@ static store_status insert_z(store_db *db, const struct report *r, int64_t manag
 	sqlite3_bind_text(st, 5, snapshot, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, "saving the Z report", err);
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
 }
 
 /* Inside the write transaction: the report, its number, its snapshot,
@@ -603,8 +603,7 @@ static store_status close_z_in(store_db *db, const struct report_params *p, int6
 	if ((s = manager_name(db, manager_id, closed_by, sizeof closed_by, err)) != STORE_OK)
 		return s;
 	if ((s = shifts_get_open(db, &sh, err)) != STORE_OK)
-		return s == STORE_NOT_FOUND ? store_set_err(err, s, "no shift is open: there is nothing "
-		                                                    "to close")
+		return s == STORE_NOT_FOUND ? store_set_err(err, s, Z_NOTHING_OPEN)
 		                            : s;
 	if ((s = reports_last_z(db, &last, err)) != STORE_OK)
 		return s;
@@ -614,7 +613,7 @@ static store_status close_z_in(store_db *db, const struct report_params *p, int6
 	copy_text(out->closed_by, sizeof out->closed_by, closed_by);
 	char *text = snapshot(arg, out);
 	if (!text)
-		return store_set_err(err, STORE_ERR_NOMEM, "out of memory while writing the Z report");
+		return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 	s = insert_z(db, out, manager_id, text, err);
 	free(text);
 	if (s == STORE_OK)
@@ -637,7 +636,7 @@ store_status reports_close_z(store_db *db, const struct report_params *p, int64_
 	store_err_clear(err);
 	memset(out, 0, sizeof *out);
 	if (!snapshot)
-		return store_set_err(err, STORE_ERR_INPUT, "a Z report needs its snapshot's writer");
+		return store_set_err(err, STORE_ERR_INPUT, Z_NO_WRITER);
 	if ((s = db_begin(db, err)) != STORE_OK)
 		return s;
 	s = close_z_in(db, p, manager_id, snapshot, arg, out, err);
@@ -661,7 +660,7 @@ store_status reports_last_z(store_db *db, int64_t *number, store_err *err)
 	if (rc == SQLITE_ROW)
 		*number = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? STORE_OK : db_fail(db, rc, "reading the Z reports", err);
+	return rc == SQLITE_ROW ? STORE_OK : db_fail(db, rc, err);
 }
 
 store_status reports_get_z(store_db *db, int64_t number, char **snapshot, store_err *err)
@@ -683,20 +682,19 @@ store_status reports_get_z(store_db *db, int64_t number, char **snapshot, store_
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE)
-		return store_set_err(err, STORE_NOT_FOUND, "there is no Z report number %lld",
-		                     (long long)number);
+		return store_set_err(err, STORE_NOT_FOUND, Z_NONE, (long long)number);
 	if (rc != SQLITE_ROW)
-		return db_fail(db, rc, "reading the Z report", err);
+		return db_fail(db, rc, err);
 	if (!text)
-		return store_set_err(err, STORE_ERR_NOMEM, "out of memory while reading the Z report");
+		return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 	*snapshot = text;
 	return STORE_OK;
 }
 
 /* ---- checking the running totals ----------------------------------- */
 
-/* Runs a query that yields rows only where the totals and the journal
- * disagree: STORE_OK when it yields none. */
+/* Runs a query that yields rows only where the totals (the table what)
+ * and the journal disagree: STORE_OK when it yields none. */
 static store_status expect_no_rows(store_db *db, const char *sql, int64_t shift_id,
                                    const char *what, store_err *err)
 {
@@ -707,14 +705,12 @@ static store_status expect_no_rows(store_db *db, const char *sql, int64_t shift_
 	sqlite3_bind_int64(st, 1, shift_id);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		s = store_set_err(err, STORE_ERR_INTERNAL,
-		                  "the running totals of %s differ from the journal: shift %lld, day %lld,"
-		                  " state %s",
-		                  what, (long long)sqlite3_column_int64(st, 0),
+		s = store_set_err(err, STORE_ERR_INTERNAL, TOTALS_DIFFER, what,
+		                  (long long)sqlite3_column_int64(st, 0),
 		                  (long long)sqlite3_column_int64(st, 1),
 		                  (const char *)sqlite3_column_text(st, 2));
 	else if (rc != SQLITE_DONE)
-		s = db_fail(db, rc, "checking the running totals", err);
+		s = db_fail(db, rc, err);
 	sqlite3_finalize(st);
 	return s;
 }
@@ -763,13 +759,13 @@ store_status reports_verify(store_db *db, int64_t shift_id, store_err *err)
 	store_err_clear(err);
 	if ((s = begin_read(db, err)) != STORE_OK)
 		return s;
-	s = expect_no_rows(db, orders_sql, shift_id, "orders", err);
+	s = expect_no_rows(db, orders_sql, shift_id, "report_orders", err);
 	if (s == STORE_OK)
-		s = expect_no_rows(db, lines_sql, shift_id, "order lines", err);
+		s = expect_no_rows(db, lines_sql, shift_id, "report_lines", err);
 	if (s == STORE_OK)
-		s = expect_no_rows(db, refunds_sql, shift_id, "refunds", err);
+		s = expect_no_rows(db, refunds_sql, shift_id, "report_refunds", err);
 	if (s == STORE_OK)
-		s = expect_no_rows(db, refund_lines_sql, shift_id, "refund parts", err);
+		s = expect_no_rows(db, refund_lines_sql, shift_id, "report_refund_lines", err);
 	db_rollback(db);
 	return s;
 }
@@ -938,25 +934,25 @@ static store_status journal_read(store_db *db, struct order_list *l, store_err *
 	if ((s = db_prepare(db, orders_sql, &st, err)) != STORE_OK)
 		return s;
 	bind_range(st, l->j);
-	if ((s = each_row(db, st, "reading the journal", order_row, l, err)) != STORE_OK)
+	if ((s = each_row(db, st, order_row, l, err)) != STORE_OK)
 		return s;
 	if (l->j->n_orders == 0 || !l->j->details)
 		return STORE_OK;
 	l->by_id = malloc(l->j->n_orders * sizeof *l->by_id);
 	if (!l->by_id)
-		return store_set_err(err, STORE_ERR_NOMEM, "out of memory while reading the journal");
+		return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 	for (size_t i = 0; i < l->j->n_orders; i++)
 		l->by_id[i] = &l->j->orders[i];
 	qsort(l->by_id, l->j->n_orders, sizeof *l->by_id, by_id_cmp);
 	if ((s = db_prepare(db, lines_sql, &st, err)) != STORE_OK)
 		return s;
 	bind_range(st, l->j);
-	if ((s = each_row(db, st, "reading the order lines", line_row, l, err)) != STORE_OK)
+	if ((s = each_row(db, st, line_row, l, err)) != STORE_OK)
 		return s;
 	if ((s = db_prepare(db, refunds_sql, &st, err)) != STORE_OK)
 		return s;
 	bind_range(st, l->j);
-	return each_row(db, st, "reading the refunds", refund_row, l, err);
+	return each_row(db, st, refund_row, l, err);
 }
 
 store_status reports_journal(store_db *db, int from_day, int to_day,
@@ -970,9 +966,9 @@ store_status reports_journal(store_db *db, int from_day, int to_day,
 	memset(out, 0, sizeof *out);
 	if (!date_valid(from_day / 10000, from_day / 100 % 100, from_day % 100) ||
 	    !date_valid(to_day / 10000, to_day / 100 % 100, to_day % 100))
-		return store_set_err(err, STORE_ERR_INPUT, "not a date");
+		return store_set_err(err, STORE_ERR_INPUT, NOT_A_DATE);
 	if (to_day < from_day)
-		return store_set_err(err, STORE_ERR_INPUT, "the range ends before it starts");
+		return store_set_err(err, STORE_ERR_INPUT, RANGE_BACKWARDS);
 	out->from_day = from_day;
 	out->to_day = to_day;
 	out->details = details;

@@ -28,7 +28,7 @@ static store_status shifts_read_open(store_db *db, struct shift *out, store_err 
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOT_FOUND : db_fail(db, rc, "reading the shift", err);
+	return rc == SQLITE_DONE ? STORE_NOT_FOUND : db_fail(db, rc, err);
 }
 
 store_status shifts_get_open(store_db *db, struct shift *out, store_err *err)
@@ -54,7 +54,7 @@ static store_status shifts_insert(store_db *db, int64_t user_id, store_err *err)
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, "opening the shift", err);
+		return db_fail(db, rc, err);
 	return events_append(db, user_id, EVENT_SHIFT_OPEN, NULL, err);
 }
 
@@ -77,7 +77,7 @@ store_status shifts_ensure_open(store_db *db, int64_t user_id, struct shift *out
 	if (s != STORE_OK) {
 		db_rollback(db);
 		return s == STORE_NOT_FOUND
-		               ? store_set_err(err, STORE_ERR_INTERNAL, "the new shift cannot be read back")
+		               ? store_set_err(err, STORE_ERR_INTERNAL, SHIFT_READ_BACK)
 		               : s;
 	}
 	if ((s = db_commit(db, err)) != STORE_OK)
@@ -104,10 +104,9 @@ store_status shifts_close(store_db *db, int64_t shift_id, time_t closed_at, int6
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, "closing the shift", err);
+		return db_fail(db, rc, err);
 	if (sqlite3_changes(db_sqlite(db)) != 1)
-		return store_set_err(err, STORE_ERR_STATE, "shift %lld is not open",
-		                     (long long)shift_id);
+		return store_set_err(err, STORE_ERR_STATE, SHIFT_NOT_OPEN, (long long)shift_id);
 	return STORE_OK;
 }
 
@@ -138,5 +137,5 @@ store_status shifts_get(store_db *db, int64_t id, struct shift *out, store_err *
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOT_FOUND : db_fail(db, rc, "reading the shift", err);
+	return rc == SQLITE_DONE ? STORE_NOT_FOUND : db_fail(db, rc, err);
 }

@@ -27,23 +27,24 @@ bool users_role_parse(const char *text, enum user_role *role)
 
 bool users_name_valid(const char *name, store_err *err)
 {
-	const char *why = NULL;
 	long chars = name ? kp_utf8_length(name) : -1;
+	bool control = false;
 
+	for (const char *p = name; p && *p; p++)
+		control |= (unsigned char)*p < 0x20 || *p == 0x7f;
 	if (!name || !*name)
-		why = "the user name is empty";
+		store_set_err(err, STORE_ERR_INPUT, USER_NAME_EMPTY);
 	else if (chars < 0)
-		why = "the user name is not valid UTF-8";
+		store_set_err(err, STORE_ERR_INPUT, USER_NAME_UTF8);
 	else if (chars > USERS_NAME_CHARS || strlen(name) >= USERS_NAME_SIZE)
-		why = "the user name is too long (at most 32 characters)";
+		store_set_err(err, STORE_ERR_INPUT, USER_NAME_LONG);
 	else if (name[0] == ' ' || name[strlen(name) - 1] == ' ')
-		why = "the user name starts or ends with a space";
-	for (const char *p = name; !why && *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			why = "the user name contains a control character";
-	if (why)
-		store_set_err(err, STORE_ERR_INPUT, "%s", why);
-	return !why;
+		store_set_err(err, STORE_ERR_INPUT, USER_NAME_SPACE);
+	else if (control)
+		store_set_err(err, STORE_ERR_INPUT, USER_NAME_CONTROL);
+	else
+		return true;
+	return false;
 }
 
 store_status users_add(store_db *db, const char *name, enum user_role role,
@@ -56,7 +57,7 @@ store_status users_add(store_db *db, const char *name, enum user_role role,
 	if (!users_name_valid(name, err))
 		return STORE_ERR_INPUT;
 	if (!pin || pin->iterations <= 0)
-		return store_set_err(err, STORE_ERR_INPUT, "a user needs a hashed PIN");
+		return store_set_err(err, STORE_ERR_INPUT, USER_NO_PIN);
 
 	if ((s = db_begin(db, err)) != STORE_OK)
 		return s;
@@ -74,9 +75,9 @@ store_status users_add(store_db *db, const char *name, enum user_role role,
 		int rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc == SQLITE_CONSTRAINT_UNIQUE)
-			s = store_set_err(err, STORE_ERR_EXISTS, "a user named \"%s\" already exists", name);
+			s = store_set_err(err, STORE_ERR_EXISTS, USER_EXISTS, name);
 		else if (rc != SQLITE_DONE)
-			s = db_fail(db, rc, "saving the user", err);
+			s = db_fail(db, rc, err);
 	}
 	if (s == STORE_OK) {
 		int64_t new_id = sqlite3_last_insert_rowid(db_sqlite(db));
@@ -130,14 +131,14 @@ store_status users_list(store_db *db, struct user **out, int *count, store_err *
 		if (!KP_GROW(list, cap, (size_t)n + 1, 16)) {
 			sqlite3_finalize(st);
 			free(list);
-			return store_set_err(err, STORE_ERR_NOMEM, "out of memory while listing users");
+			return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 		}
 		users_read_row(st, &list[n++]);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		free(list);
-		return db_fail(db, rc, "listing users", err);
+		return db_fail(db, rc, err);
 	}
 	*out = list;
 	*count = n;
@@ -160,7 +161,7 @@ store_status users_get(store_db *db, const char *name, struct user *out, store_e
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOT_FOUND : db_fail(db, rc, "reading a user", err);
+	return rc == SQLITE_DONE ? STORE_NOT_FOUND : db_fail(db, rc, err);
 }
 
 long users_locked_for(const struct user *u, time_t now)
@@ -187,7 +188,7 @@ static store_status users_set_lock(store_db *db, int64_t id, int failed, time_t 
 	sqlite3_bind_int64(st, 3, id);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, "saving the login attempt", err);
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
 }
 
 /* The stored PIN of the current row (columns 6, 7, 8) given to matches:
@@ -225,7 +226,7 @@ store_status users_matches(store_db *db, const char *name, users_pin_fn matches,
 		*match = users_pin_matches(st, matches, arg);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(db, rc, "reading a user", err);
+		return db_fail(db, rc, err);
 	return STORE_OK;
 }
 
@@ -249,7 +250,7 @@ static store_status users_check_pin(store_db *db, const char *name, users_pin_fn
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)
-			return db_fail(db, rc, "reading a user", err);
+			return db_fail(db, rc, err);
 		out->verdict = USERS_NO_SUCH_USER;
 		return events_append(db, 0, EVENT_LOGIN_UNKNOWN, name, err);
 	}
@@ -294,7 +295,7 @@ store_status users_verify(store_db *db, const char *name, users_pin_fn matches, 
 	memset(out, 0, sizeof *out);
 	out->verdict = USERS_NO_SUCH_USER;
 	if (!name || !matches)
-		return store_set_err(err, STORE_ERR_INPUT, "a name and a PIN are needed");
+		return store_set_err(err, STORE_ERR_INPUT, USER_NAME_AND_PIN);
 	if ((s = db_begin(db, err)) != STORE_OK)
 		return s;
 	s = users_check_pin(db, name, matches, arg, out, err);

@@ -51,7 +51,7 @@ static void enter(struct tui *t, const void *arg)
 	S.users = NULL;
 	S.n_users = 0;
 	if (users_list(t->db, &S.users, &S.n_users, &err) != STORE_OK)
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 	S.sel = next_manager(-1, 1);
 	field_init(&S.pin, FIELD_DIGITS, USERS_PIN_MAX);
 	S.pin.secret = true;
@@ -80,7 +80,7 @@ static int try_pin(struct tui *t)
 	store_status st = pin_verify(t->db, m->name, S.pin.text, &check, &err);
 	field_clear(&S.pin);
 	if (st != STORE_OK) {
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 		return TUI_REDRAW;
 	}
 	if (check.verdict == USERS_PIN_OK && check.role == USER_MANAGER) {

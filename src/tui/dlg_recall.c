@@ -37,7 +37,7 @@ static void enter(struct tui *t, const void *arg)
 	free(S.held);
 	S.held = NULL;
 	if (held_list(t->db, &S.held, &n, &err) != STORE_OK)
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 	S.list = (struct listview){0};
 	listview_set_count(&S.list, (size_t)n);
 }

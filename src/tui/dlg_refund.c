@@ -100,7 +100,7 @@ static void count_back(struct tui *t)
 	size_t n = 0;
 	store_err err;
 	if (refunds_of_order(t->db, S.order.id, &refunds, &n, &err) != STORE_OK) {
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -127,7 +127,7 @@ static void enter(struct tui *t, const void *arg)
 	memset(&S, 0, sizeof S);
 	if (journal_get(t->db, *(const int64_t *)arg, &S.order, &err) != STORE_OK ||
 	    journal_lines(t->db, S.order.id, &S.lines, &n, &err) != STORE_OK)
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 	for (size_t i = 0; i < n && S.n_offers < LINES_MAX; i++)
 		if (!S.lines[i].voided)
 			S.offers[S.n_offers++].line = &S.lines[i];

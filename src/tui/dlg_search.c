@@ -39,7 +39,7 @@ static void run(struct tui *t)
 	int n = 0;
 	if (S.text.len && catalog_find(t->db, S.text.text, S.results, SEARCH_MAX, &n, &err) != STORE_OK) {
 		n = 0;
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 	}
 	S.list = (struct listview){0};
 	listview_set_count(&S.list, (size_t)n);

@@ -57,7 +57,7 @@ static void reload(struct tui *t)
 	free(S.orders);
 	S.orders = NULL;
 	if (journal_list(t->db, &f, &S.orders, &n, &err) != STORE_OK)
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 	listview_set_count(&S.list, n);
 	t->dirty = true;
 }

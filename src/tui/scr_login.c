@@ -50,7 +50,7 @@ static void load_users(struct tui *t)
 	free(S.users);
 	S.users = NULL;
 	if (users_list(t->db, &S.users, &n, &err) != STORE_OK)
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 	else if (n == 0)
 		tui_message(t, ROLE_ERROR, "%s",
 		            _("No users yet: add one with kaspi-pos user add NAME --role manager"));
@@ -82,7 +82,7 @@ static void logged_in(struct tui *t, const struct user *u)
 	struct shift shift;
 
 	if (shifts_ensure_open(t->db, u->id, &shift, &opened, &err) != STORE_OK) {
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 		return;
 	}
 	struct user who = *u; /* the switch frees the list u is in */
@@ -109,7 +109,7 @@ static int try_pin(struct tui *t)
 	store_status st = pin_verify(t->db, chosen.name, S.pin.text, &check, &err);
 	field_clear(&S.pin);
 	if (st != STORE_OK) {
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 		return TUI_REDRAW;
 	}
 	switch (check.verdict) {

@@ -88,7 +88,7 @@ static void build_text(const struct journal_event *events, size_t n_events)
 	    tui_method_label(o->method), o->payer_phone[0] ? " " : "", o->payer_phone);
 	add("%s %s   %s %s", _("created"), when, _("refunded"), b);
 	if (o->last_error[0])
-		add("%s %s", _("last error:"), o->last_error);
+		add("%s %s", _("last error:"), kp_msg_text_packed(o->last_error));
 	add("%s", "");
 	add("%s", _("Lines:"));
 	vat_table_init(&vat);
@@ -113,9 +113,9 @@ static void build_text(const struct journal_event *events, size_t n_events)
 		const struct journal_event *e = &events[i];
 		kp_almaty_strftime(when, sizeof when, "%H:%M:%S", e->at);
 		if (e->kind == JOURNAL_EVENT_STATE)
-			add(" %s → %s  %s", when, tui_state_label(e->to), e->detail);
+			add(" %s → %s  %s", when, tui_state_label(e->to), kp_msg_text_packed(e->detail));
 		else
-			add(" %s   %s", when, e->detail);
+			add(" %s   %s", when, kp_msg_text_packed(e->detail));
 	}
 	if (S.n_refunds) {
 		add("%s", "");
@@ -162,7 +162,7 @@ static void load(struct tui *t, int64_t id)
 	    journal_lines(t->db, id, &S.lines, &S.n_lines, &err) != STORE_OK ||
 	    journal_events(t->db, id, &events, &n_events, &err) != STORE_OK ||
 	    refunds_of_order(t->db, id, &S.refunds, &S.n_refunds, &err) != STORE_OK)
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 	build_text(events, n_events);
 	free(events);
 	listview_set_count(&S.view, (size_t)S.n_text);

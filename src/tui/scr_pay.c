@@ -55,7 +55,7 @@ static void print_slip(struct tui *t)
 	size_t n = 0;
 	store_err err;
 	if (journal_lines(t->db, S.pay.id, &lines, &n, &err) != STORE_OK) {
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 		return;
 	}
 	char *slip = slip_payment(t->cfg, &S.pay, lines, n);
@@ -116,7 +116,7 @@ static void reload(struct tui *t)
 {
 	store_err err;
 	if (journal_get(t->db, S.order, &S.pay, &err) != STORE_OK)
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 	if (S.outcome == PAY_LIVE)
 		prepare_qr(t);
 }

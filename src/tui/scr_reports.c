@@ -88,7 +88,7 @@ static void show_x(struct tui *t)
 	store_err err;
 	struct report_params p = params(t);
 	if (reports_x(t->db, &p, &r, &err) != STORE_OK) {
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 		return;
 	}
 	show(t, &r, _("X report: the open shift"));
@@ -100,7 +100,7 @@ static void show_day(struct tui *t)
 	store_err err;
 	struct report_params p = params(t);
 	if (reports_day(t->db, &p, kp_almaty_yyyymmdd(time(NULL)), &r, &err) != STORE_OK) {
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 		return;
 	}
 	show(t, &r, _("Day report: today"));
@@ -113,11 +113,11 @@ static void show_last_z(struct tui *t)
 	int64_t n = 0;
 	char *snapshot = NULL, title[96];
 	if (reports_last_z(t->db, &n, &err) != STORE_OK || n == 0) {
-		tui_message(t, ROLE_ERROR, "%s", n == 0 ? _("No Z report yet") : err.message);
+		tui_message(t, ROLE_ERROR, "%s", n == 0 ? _("No Z report yet") : kp_msg_text(&err.msg));
 		return;
 	}
 	if (report_z_load(t->db, n, &r, &snapshot, &err) != STORE_OK) {
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 		return;
 	}
 	free(snapshot);
@@ -139,7 +139,7 @@ static void close_shift(struct tui *t)
 	char title[96];
 	struct report_params p = params(t);
 	if (report_z_close(t->db, &p, S.manager_id, &r, &err) != STORE_OK) {
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 		tui_bell(t, 2);
 		return;
 	}
@@ -150,7 +150,7 @@ static void close_shift(struct tui *t)
 		print_shown(t);
 	/* the next sale opens a new shift */
 	if (shifts_ensure_open(t->db, t->user.id, &t->shift, NULL, &err) != STORE_OK)
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 }
 
 static void result(struct tui *t, const struct tui_result *r)

@@ -134,7 +134,7 @@ static int add_code(struct tui *t, const char *code, int64_t qty)
 		return refuse(t, text);
 	}
 	if (st != STORE_OK)
-		return refuse(t, err.message);
+		return refuse(t, kp_msg_text(&err.msg));
 	enum basket_status bs = basket_add(&t->basket, &p, qty, BASKET_ADD_MERGE, &index);
 	if (bs != BASKET_OK)
 		return report_basket(t, bs);
@@ -363,7 +363,7 @@ static int hold_or_recall(struct tui *t)
 	store_status st = held_put(t->db, t->user.id, label, text, &id, &err);
 	free(text);
 	if (st != STORE_OK)
-		return refuse(t, err.message);
+		return refuse(t, kp_msg_text(&err.msg));
 	basket_clear(&t->basket);
 	follow_basket(t);
 	tui_message(t, ROLE_INFO, _("Basket held as #%lld (%s): F5 on an empty basket recalls it"),
@@ -378,7 +378,7 @@ static void recall(struct tui *t, int64_t id)
 	struct held_basket meta;
 	/* read the text and check it before the row is gone */
 	if (held_recall(t->db, id, t->user.id, &text, &meta, &err) != STORE_OK) {
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 		return;
 	}
 	enum basket_status st = basket_from_text(&t->basket, text, strlen(text));

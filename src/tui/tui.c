@@ -122,7 +122,7 @@ void tui_event(struct tui *t, const char *kind, const char *fmt, ...)
 	vsnprintf(detail, sizeof detail, fmt, ap);
 	va_end(ap);
 	if (events_append(t->db, t->user.id, kind, detail, &err) != STORE_OK)
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 }
 
 const char *tui_product_name(const char *name_ru, const char *name_kk)
@@ -139,7 +139,7 @@ void tui_load_alerts(struct tui *t)
 	t->alerts = NULL;
 	t->n_alerts = 0;
 	if (journal_alerts(t->db, &t->alerts, &t->n_alerts, &err) != STORE_OK)
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 	t->dirty = true;
 }
 
@@ -187,7 +187,7 @@ void tui_print_refund_slip(struct tui *t, int64_t row)
 	store_err err;
 	if (refunds_get(t->db, row, &r, &err) != STORE_OK ||
 	    journal_get(t->db, r.order_id, &o, &err) != STORE_OK) {
-		tui_message(t, ROLE_ERROR, "%s", err.message);
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 		return;
 	}
 	char *slip = slip_refund(t->cfg, &o, &r);
@@ -638,7 +638,7 @@ int tui_run(struct kp_config *cfg)
 		return 2;
 	}
 	if (db_open_home(cfg->home, &t.db, &err) != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", err.message);
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		return 2;
 	}
 	basket_init(&t.basket);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/i18n.h"
 #include "core/ean.h"
 #include "store/catalog.h"
 #include "store/db.h"
@@ -53,7 +54,7 @@ int main(int argc, char **argv)
 	store_db *db;
 	store_err err;
 	if (db_open_home(argv[1], &db, &err) != STORE_OK) {
-		fprintf(stderr, "%s\n", err.message);
+		fprintf(stderr, "%s\n", kp_msg_text(&err.msg));
 		return 1;
 	}
 
@@ -76,7 +77,7 @@ int main(int argc, char **argv)
 	struct catalog_import_stats stats;
 	double t0 = now_ms();
 	if (catalog_import_buffer(db, csv, len, NULL, NULL, &stats, &err) != STORE_OK) {
-		fprintf(stderr, "import: %s\n", err.message);
+		fprintf(stderr, "import: %s\n", kp_msg_text(&err.msg));
 		return 1;
 	}
 	printf("import_ms %.0f\n", now_ms() - t0);
@@ -113,7 +114,7 @@ int main(int argc, char **argv)
 		int count = 0;
 		double s = now_ms();
 		if (catalog_search(db, prefix, found, 50, &count, &err) != STORE_OK) {
-			fprintf(stderr, "search: %s\n", err.message);
+			fprintf(stderr, "search: %s\n", kp_msg_text(&err.msg));
 			return 1;
 		}
 		ms[i] = now_ms() - s;

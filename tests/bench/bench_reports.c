@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/i18n.h"
 #include "store/db.h"
 #include "store/journal.h"
 #include "app/report_fmt.h"
@@ -287,15 +288,15 @@ static void time_moves(store_db *db, int64_t shift_id, const char *tag, double *
 		struct journal_new o = {.till_id = "T02", .shift_id = shift_id, .method = JOURNAL_QR,
 		                        .amount = 150000, .build_body = body};
 		if (journal_create(db, &o, NULL, 0, &id, NULL, &err) != STORE_OK)
-			die("journal_create", err.message);
+			die("journal_create", kp_msg_text(&err.msg));
 		snprintf(pay, sizeof pay, "pay_move_%s_%d", tag, i);
 		struct journal_payment p = {.payment_id = pay};
 		if (journal_move_with_payment(db, id, JOURNAL_CREATING, JOURNAL_PENDING, &p, 0, NULL,
 		                              &err) != STORE_OK)
-			die("journal_move_with_payment", err.message);
+			die("journal_move_with_payment", kp_msg_text(&err.msg));
 		double t0 = now_ms();
 		if (journal_move(db, id, JOURNAL_PENDING, JOURNAL_SUCCEEDED, 0, NULL, &err) != STORE_OK)
-			die("journal_move", err.message);
+			die("journal_move", kp_msg_text(&err.msg));
 		t[i] = now_ms() - t0;
 	}
 	*med = median(t, MOVES);
@@ -334,7 +335,7 @@ int main(int argc, char **argv)
 	time_t opened = report_day_start(DAY) + 6 * 3600; /* 06:00 Almaty */
 	clock_now = opened;
 	if (db_open_home(argv[1], &db, &err) != STORE_OK)
-		die("opening", err.message);
+		die("opening", kp_msg_text(&err.msg));
 	db_set_clock(db, bench_clock);
 	snprintf(path, sizeof path, "%s", db_path(db));
 	exec(db, "PRAGMA cache_size = -262144"); /* 256 MiB while writing */
@@ -355,7 +356,7 @@ int main(int argc, char **argv)
 	}
 	struct shift sh;
 	if (shifts_ensure_open(db, cashiers[0], &sh, NULL, &err) != STORE_OK || sh.id != 1)
-		die("opening the shift", err.message);
+		die("opening the shift", kp_msg_text(&err.msg));
 	long refunds;
 	t0 = now_ms();
 	generate(db, n, opened, cashiers, manager, &refunds);
@@ -366,7 +367,7 @@ int main(int argc, char **argv)
 
 	/* the reports, on the file as the till opens it */
 	if (db_open(path, &db, &err) != STORE_OK)
-		die("opening", err.message);
+		die("opening", kp_msg_text(&err.msg));
 	db_set_clock(db, bench_clock);
 	clock_now = report_day_start(NEXT_DAY) + 3600 + 60;
 	{
@@ -381,7 +382,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < REPEAT; i++) {
 		t0 = now_ms();
 		if (reports_x(db, &p, &r, &err) != STORE_OK)
-			die("reports_x", err.message);
+			die("reports_x", kp_msg_text(&err.msg));
 		t[i] = now_ms() - t0;
 		if (i == 0) {
 			printf("x_first_ms %.2f\n", t[0]);
@@ -394,7 +395,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < REPEAT; i++) {
 		t0 = now_ms();
 		if (reports_day(db, &p, DAY, &r, &err) != STORE_OK)
-			die("reports_day", err.message);
+			die("reports_day", kp_msg_text(&err.msg));
 		t[i] = now_ms() - t0;
 		if (i == 0)
 			printf("day_sales %lld\n", (long long)r.sales_total.count);
@@ -403,7 +404,7 @@ int main(int argc, char **argv)
 	printf("day_median_ms %.2f\n", median(t, REPEAT));
 	/* the text, CSV and JSON of the X report */
 	if (reports_x(db, &p, &r, &err) != STORE_OK)
-		die("reports_x", err.message);
+		die("reports_x", kp_msg_text(&err.msg));
 	for (int i = 0; i < REPEAT; i++) {
 		t0 = now_ms();
 		char *a = report_text(&r, 42, NULL), *b = report_csv(&r), *c = report_json(&r);
@@ -416,7 +417,7 @@ int main(int argc, char **argv)
 	printf("formats_median_ms %.2f\n", median(t, REPEAT));
 	t0 = now_ms();
 	if (reports_verify(db, 1, &err) != STORE_OK)
-		die("reports_verify", err.message);
+		die("reports_verify", kp_msg_text(&err.msg));
 	printf("verify_ms %.0f\n", now_ms() - t0);
 
 	db_close(db);
@@ -427,11 +428,11 @@ int main(int argc, char **argv)
 	for (int i = 0; i < REPEAT_Z; i++) {
 		copy_file(path, copy);
 		if (db_open(copy, &db, &err) != STORE_OK)
-			die("opening the copy", err.message);
+			die("opening the copy", kp_msg_text(&err.msg));
 		db_set_clock(db, bench_clock);
 		t0 = now_ms();
 		if (report_z_close(db, &p, manager, &r, &err) != STORE_OK)
-			die("report_z_close", err.message);
+			die("report_z_close", kp_msg_text(&err.msg));
 		z[i] = now_ms() - t0;
 		if (i == 0)
 			printf("z_first_ms %.2f\nz_sales %lld\n", z[0], (long long)r.sales_total.count);
@@ -444,16 +445,16 @@ int main(int argc, char **argv)
 	 * the copy without the running totals' triggers, for their cost */
 	double med, high;
 	if (db_open(path, &db, &err) != STORE_OK)
-		die("opening", err.message);
+		die("opening", kp_msg_text(&err.msg));
 	db_set_clock(db, bench_clock);
 	time_moves(db, 1, "big", &med, &high);
 	printf("move_median_ms %.2f\nmove_p99_ms %.2f\n", med, high);
 	db_close(db);
 	if (db_open(copy, &db, &err) != STORE_OK)
-		die("opening the copy", err.message);
+		die("opening the copy", kp_msg_text(&err.msg));
 	db_set_clock(db, bench_clock);
 	if (shifts_ensure_open(db, 0, &sh, NULL, &err) != STORE_OK)
-		die("opening a shift", err.message);
+		die("opening a shift", kp_msg_text(&err.msg));
 	exec(db, "DROP TRIGGER report_order_new; DROP TRIGGER report_line_new;"
 	         " DROP TRIGGER report_order_move");
 	time_moves(db, sh.id, "bare", &med, &high);

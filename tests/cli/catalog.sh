@@ -84,7 +84,7 @@ has "bad check digit on line 3" "bad.csv:3: bad EAN-13 check digit in \"48700000
 has "bad price on line 4" "bad.csv:4: bad price \"abc\"" "$err"
 has "bad rate on line 5" "bad.csv:5: bad tax_rate \"101\"" "$err"
 has "duplicate on line 6" "bad.csv:6: duplicate sku \"NEW-1\" (also on line 2)" "$err"
-has "summary line" "4 problems in the catalog file: nothing imported" "$err"
+has "summary line" "the catalog file has problems (4): nothing imported" "$err"
 run "the old catalog is still there" 0 "$pos" catalog find GR-0001
 run "nothing of the bad file was imported" 1 "$pos" catalog find NEW-1
 run "a missing file exits 2" 2 "$pos" catalog import "$work/missing.csv"

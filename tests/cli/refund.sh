@@ -247,7 +247,7 @@ sc_declined() {
 	req=$(requests)
 	refund 1234 "$order" --reason "declined"
 	is "refund of a declined order: exit 1" "$rc" 1 "$out" "$err"
-	grep -q "cancelled" <<<"$err" && ok "refund of a declined order: says it is cancelled ($err)" ||
+	grep -q "was declined" <<<"$err" && ok "refund of a declined order: says it was declined ($err)" ||
 		bad "refund of a declined order: message" "$err"
 	is "refund of a declined order: no request sent" "$(requests)" "$req"
 	is "refund of a declined order: nothing journaled" "$(db "SELECT count(*) FROM refunds")" 0

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/i18n.h"
 #include "store/catalog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -18,10 +19,11 @@ struct seen {
 	long count;
 };
 
-static void on_problem(void *arg, long line, const char *message)
+static void on_problem(void *arg, long line, const struct kp_msg *message)
 {
 	struct seen *s = arg;
-	if (line < s->last_line || line < 1 || strchr(message, '\n') || !*message)
+	const char *text = kp_msg_text(message);
+	if (line < s->last_line || line < 1 || strchr(text, '\n') || !*text)
 		abort();
 	s->last_line = line;
 	s->count++;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/i18n.h"
 #include "store/catalog.h"
 #include "store/db.h"
 
@@ -23,7 +24,7 @@
 
 struct problem {
 	long line;
-	char text[STORE_MESSAGE_SIZE];
+	char text[512];           /* the problem as said in English (no catalog bound) */
 };
 
 struct fixture {
@@ -49,7 +50,7 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/kaspi-pos.db", f->dir);
 	if (db_open(f->path, &f->db, &err) != STORE_OK)
-		fail_msg("db_open: %s", err.message);
+		fail_msg("db_open: %s", kp_msg_text(&err.msg));
 	*state = f;
 	return 0;
 }
@@ -63,12 +64,13 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void collect(void *arg, long line, const char *message)
+static void collect(void *arg, long line, const struct kp_msg *message)
 {
 	struct fixture *f = arg;
 	if (f->nproblems < PROBLEMS_MAX) {
 		f->problems[f->nproblems].line = line;
-		snprintf(f->problems[f->nproblems].text, sizeof f->problems[0].text, "%s", message);
+		snprintf(f->problems[f->nproblems].text, sizeof f->problems[0].text, "%s",
+		         kp_msg_text(message));
 	}
 	f->nproblems++;
 }
@@ -85,7 +87,7 @@ static void import_ok(struct fixture *f, const char *csv)
 	store_err err;
 	f->nproblems = 0;
 	if (catalog_import_buffer(f->db, csv, strlen(csv), collect, f, NULL, &err) != STORE_OK)
-		fail_msg("import: %s (first problem: line %ld: %s)", err.message,
+		fail_msg("import: %s (first problem: line %ld: %s)", kp_msg_text(&err.msg),
 		         f->nproblems ? f->problems[0].line : 0L, f->nproblems ? f->problems[0].text : "");
 }
 
@@ -395,7 +397,7 @@ static const char *search_skus(struct fixture *f, const char *text, bool find)
 	store_status st = find ? catalog_find(f->db, text, found, 16, &n, &err)
 	                       : catalog_search(f->db, text, found, 16, &n, &err);
 	if (st != STORE_OK)
-		fail_msg("search \"%s\": %s", text, err.message);
+		fail_msg("search \"%s\": %s", text, kp_msg_text(&err.msg));
 	size_t used = 0;
 	out[0] = '\0';
 	for (int i = 0; i < n; i++)
@@ -518,13 +520,13 @@ static void the_demo_catalog_imports_cleanly(void **state)
 	fclose(fp);
 	f->nproblems = 0;
 	if (catalog_import_file(f->db, path, collect, f, &st, &err) != STORE_OK)
-		fail_msg("%s: %s (line %ld: %s)", path, err.message, f->nproblems ? f->problems[0].line : 0L,
+		fail_msg("%s: %s (line %ld: %s)", path, kp_msg_text(&err.msg), f->nproblems ? f->problems[0].line : 0L,
 		         f->nproblems ? f->problems[0].text : "");
 	assert_true(st.rows >= 200);
 	assert_non_null(strstr(search_skus(f, "қант", false), "GR-"));
 	assert_int_equal(catalog_import_file(f->db, "no/such/file.csv", NULL, NULL, NULL, &err),
 	                 STORE_ERR_INPUT);
-	assert_non_null(strstr(err.message, "cannot open no/such/file.csv"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "cannot open no/such/file.csv"));
 }
 
 /* 100 000 rows in one transaction: a few seconds at most. */

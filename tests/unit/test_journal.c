@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/i18n.h"
 #include "core/timeutil.h"
 #include "store/db.h"
 #include "store/journal.h"
@@ -50,7 +51,7 @@ static store_db *open_ok(struct fixture *f)
 	store_err err;
 	store_db *db = NULL;
 	if (db_open(f->path, &db, &err) != STORE_OK)
-		fail_msg("db_open: %s", err.message);
+		fail_msg("db_open: %s", kp_msg_text(&err.msg));
 	db_set_clock(db, fake_clock);
 	return db;
 }
@@ -174,7 +175,7 @@ static int64_t create_ok(struct fixture *f, char *moid)
 	int64_t id = 0;
 	memset(&m, 0, sizeof m);
 	if (journal_create(f->db, &o, NULL, 0, &id, moid, &err) != STORE_OK)
-		fail_msg("journal_create: %s", err.message);
+		fail_msg("journal_create: %s", kp_msg_text(&err.msg));
 	return id;
 }
 
@@ -182,7 +183,7 @@ static void move_ok(struct fixture *f, int64_t id, enum journal_state from, enum
 {
 	store_err err;
 	if (journal_move(f->db, id, from, to, f->user_id, NULL, &err) != STORE_OK)
-		fail_msg("%s -> %s: %s", journal_state_name(from), journal_state_name(to), err.message);
+		fail_msg("%s -> %s: %s", journal_state_name(from), journal_state_name(to), kp_msg_text(&err.msg));
 }
 
 /* How the tests reach each state from creating (0 = creating ends a path). */
@@ -207,7 +208,7 @@ static int64_t order_in(struct fixture *f, enum journal_state s)
 	snprintf(pay, sizeof pay, "pay_%lld", (long long)id);
 	struct journal_payment p = {.payment_id = pay, .qr_token = "kaspi://pay?token=abc"};
 	if (journal_set_payment(f->db, id, &p, &err) != STORE_OK)
-		fail_msg("journal_set_payment: %s", err.message);
+		fail_msg("journal_set_payment: %s", kp_msg_text(&err.msg));
 	enum journal_state at = JOURNAL_CREATING;
 	for (int i = 0; i < 3 && paths[s][i] != JOURNAL_CREATING; i++) {
 		move_ok(f, id, at, paths[s][i]);
@@ -221,7 +222,7 @@ static struct journal_order get_ok(struct fixture *f, int64_t id)
 	struct journal_order o;
 	store_err err;
 	if (journal_get(f->db, id, &o, &err) != STORE_OK)
-		fail_msg("journal_get: %s", err.message);
+		fail_msg("journal_get: %s", kp_msg_text(&err.msg));
 	return o;
 }
 
@@ -408,8 +409,8 @@ static void every_legal_move_succeeds_and_is_recorded(void **state)
 		snprintf(detail, sizeof detail, "move %zu", i);
 		if (journal_move(f->db, id, from, to, f->user_id, detail, &err) != STORE_OK)
 			fail_msg("%s -> %s refused: %s", journal_state_name(from), journal_state_name(to),
-			         err.message);
-		assert_string_equal(err.message, "");
+			         kp_msg_text(&err.msg));
+		assert_string_equal(kp_msg_text(&err.msg), "");
 		struct journal_order after = get_ok(f, id);
 		assert_int_equal(after.state, to);
 		assert_int_equal(after.updated_at, fake_now);
@@ -447,8 +448,8 @@ static void every_other_move_is_refused_and_changes_nothing(void **state)
 			assert_int_equal(journal_move(f->db, id, from, to, f->user_id, "no", &err),
 			                 STORE_ERR_TRANSITION);
 			assert_int_equal(err.status, STORE_ERR_TRANSITION);
-			assert_non_null(strstr(err.message, journal_state_name(from)));
-			assert_non_null(strstr(err.message, journal_state_name(to)));
+			assert_non_null(strstr(kp_msg_text(&err.msg), journal_state_name(from)));
+			assert_non_null(strstr(kp_msg_text(&err.msg), journal_state_name(to)));
 			struct journal_payment p = {.payment_id = before.payment_id};
 			assert_int_equal(journal_move_with_payment(f->db, id, from, to, &p, 0, NULL, &err),
 			                 STORE_ERR_TRANSITION);
@@ -481,9 +482,9 @@ static void a_move_from_a_state_the_order_has_left_is_a_conflict(void **state)
 	                              &err),
 	                 STORE_ERR_STATE);
 	assert_int_equal(err.status, STORE_ERR_STATE);
-	assert_non_null(strstr(err.message, "succeeded"));
-	assert_non_null(strstr(err.message, o.merchant_order_id));
-	assert_null(strchr(err.message, '\n'));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "moved by another part of the till first"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), o.merchant_order_id));
+	assert_null(strchr(kp_msg_text(&err.msg), '\n'));
 	assert_int_equal(get_ok(f, id).state, JOURNAL_SUCCEEDED);
 	assert_int_equal(event_count(f, id), events);
 	/* the same move once more from the same connection is a conflict too */
@@ -498,7 +499,7 @@ static void a_move_of_an_unknown_order_is_not_found(void **state)
 	store_err err;
 	assert_int_equal(journal_move(f->db, 999, JOURNAL_CREATING, JOURNAL_FAILED, 0, NULL, &err),
 	                 STORE_NOT_FOUND);
-	assert_non_null(strstr(err.message, "#999"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "#999"));
 	assert_int_equal(journal_move(f->db, 1, (enum journal_state)42, JOURNAL_FAILED, 0, NULL, &err),
 	                 STORE_ERR_INPUT);
 }
@@ -543,7 +544,7 @@ static void pending_needs_the_servers_payment_id(void **state)
 
 	assert_int_equal(journal_move(f->db, id, JOURNAL_CREATING, JOURNAL_PENDING, 0, NULL, &err),
 	                 STORE_ERR_INPUT);
-	assert_non_null(strstr(err.message, moid));
+	assert_non_null(strstr(kp_msg_text(&err.msg), moid));
 	assert_int_equal(get_ok(f, id).state, JOURNAL_CREATING);
 	assert_int_equal(journal_rows(f->db), rows);
 	/* a create refused for good never had a payment: fine */
@@ -583,7 +584,7 @@ static void the_creates_answer_is_recorded_with_the_move(void **state)
 	/* another payment for this order, or this payment for another order */
 	struct journal_payment other = {.payment_id = "pay_zzz"};
 	assert_int_equal(journal_set_payment(f->db, id, &other, &err), STORE_ERR_EXISTS);
-	assert_non_null(strstr(err.message, "pay_abc123def456"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "pay_abc123def456"));
 	int64_t second = create_ok(f, NULL);
 	assert_int_equal(journal_move_with_payment(f->db, second, JOURNAL_CREATING, JOURNAL_PENDING, &p,
 	                                           0, NULL, &err),
@@ -716,7 +717,7 @@ static void order_ids_count_per_till_and_almaty_day(void **state)
 	               " 'failed', '{}', 0, 0)");
 	n.till_id = "T09";
 	assert_int_equal(journal_create(f->db, &n, NULL, 0, NULL, moid, &err), STORE_ERR_INPUT);
-	assert_non_null(strstr(err.message, "999999"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "999999"));
 	assert_string_equal(moid, "");
 	/* the schema itself keeps the id and its parts together */
 	assert_true(exec_refused(f->db, "INSERT INTO orders(merchant_order_id, till_id, day, day_seq,"
@@ -782,7 +783,7 @@ static void a_body_up_to_the_contracts_limit_is_kept(void **state)
 	assert_int_equal(m.pad + strlen("{\"merchant_order_id\":\"T01-20260921-000002\"}"),
 	                 JOURNAL_BODY_MAX + 1);
 	assert_int_equal(journal_create(f->db, &n, NULL, 0, NULL, NULL, &err), STORE_ERR_INPUT);
-	assert_non_null(strstr(err.message, "T01-20260921-000002"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "T01-20260921-000002"));
 	assert_int_equal(journal_body(f->db, id, &body, &len, &err), STORE_OK);
 	assert_int_equal(len, JOURNAL_BODY_MAX);
 	free(body);
@@ -857,23 +858,23 @@ static void the_live_lines_must_add_up_to_the_amount(void **state)
 	struct journal_line bad[3];
 
 	assert_int_equal(journal_create(f->db, &n, sample_lines, 3, NULL, NULL, &err), STORE_ERR_INPUT);
-	assert_non_null(strstr(err.message, "amount"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "amount"));
 	n.amount = 86000;
 	memcpy(bad, sample_lines, sizeof bad);
 	bad[0].total += 1; /* a total that is not quantity × price − discount */
 	assert_int_equal(journal_create(f->db, &n, bad, 3, NULL, NULL, &err), STORE_ERR_INPUT);
-	assert_non_null(strstr(err.message, "line 1"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "line 1"));
 	memcpy(bad, sample_lines, sizeof bad);
 	bad[1].discount = 600; /* more than the line is worth */
 	bad[1].total = -100;
 	n.amount = 85400;
 	assert_int_equal(journal_create(f->db, &n, bad, 3, NULL, NULL, &err), STORE_ERR_INPUT);
-	assert_non_null(strstr(err.message, "line 2"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "line 2"));
 	memcpy(bad, sample_lines, sizeof bad);
 	bad[2].name[0] = '\0';
 	n.amount = 86000;
 	assert_int_equal(journal_create(f->db, &n, bad, 3, NULL, NULL, &err), STORE_ERR_INPUT);
-	assert_non_null(strstr(err.message, "line 3"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "line 3"));
 	memcpy(bad, sample_lines, sizeof bad);
 	bad[0].quantity = INT64_MAX / 2; /* quantity × price would overflow */
 	assert_int_equal(journal_create(f->db, &n, bad, 3, NULL, NULL, &err), STORE_ERR_INPUT);
@@ -881,7 +882,7 @@ static void the_live_lines_must_add_up_to_the_amount(void **state)
 	bad[1].unit_price = INT64_MAX; /* a sum that would overflow */
 	bad[1].total = INT64_MAX;
 	assert_int_equal(journal_create(f->db, &n, bad, 3, NULL, NULL, &err), STORE_ERR_INPUT);
-	assert_non_null(strstr(err.message, "amount"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "amount"));
 	assert_int_equal(m.calls, 0); /* refused before anything was numbered */
 	assert_int_equal(journal_rows(f->db), 0);
 }
@@ -904,7 +905,7 @@ static void values_the_journal_refuses_write_nothing(void **state)
 	n = new_order(f, &m, 100);
 	n.method = JOURNAL_PHONE;
 	assert_int_equal(journal_create(f->db, &n, NULL, 0, NULL, NULL, &err), STORE_ERR_INPUT);
-	assert_non_null(strstr(err.message, "phone"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "phone"));
 	n.payer_phone = "+7705123456";
 	assert_int_equal(journal_create(f->db, &n, NULL, 0, NULL, NULL, &err), STORE_ERR_INPUT);
 	n = new_order(f, &m, 100);
@@ -952,7 +953,7 @@ static void a_failed_body_callback_leaves_nothing_and_uses_no_number(void **stat
 	assert_int_equal(journal_create(f->db, &n, sample_lines, 3, &id, moid, &err), STORE_ERR_INPUT);
 	assert_int_equal(m.calls, 1);
 	assert_string_equal(m.seen, "T01-20260921-000001");
-	assert_non_null(strstr(err.message, "nothing was saved"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "nothing was saved"));
 	assert_int_equal(id, -1);
 	assert_string_equal(moid, "");
 	assert_int_equal(journal_rows(f->db), 0);
@@ -1026,7 +1027,7 @@ static void a_full_disk_while_creating_saves_nothing(void **state)
 	         query_int(f->db, "PRAGMA page_count") + 2);
 	exec_ok(f->db, pragma);
 	assert_int_equal(journal_create(f->db, &n, NULL, 0, NULL, NULL, &err), STORE_ERR_FULL);
-	assert_non_null(strstr(err.message, "nothing was saved"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "nothing was saved"));
 	assert_int_equal(journal_rows(f->db), 0);
 }
 
@@ -1048,13 +1049,14 @@ static void each_create_send_is_counted_with_its_error(void **state)
 	struct journal_event ev = last_event(f, id);
 	assert_int_equal(ev.kind, JOURNAL_EVENT_NOTE);
 	assert_false(ev.has_from);
-	assert_string_equal(ev.detail, "create request 1: the server did not answer in 10 s");
+	assert_string_equal(kp_msg_text_packed(ev.detail),
+	                    "create request 1: the server did not answer in 10 s");
 
 	assert_int_equal(journal_note_attempt(f->db, id, NULL, &err), STORE_OK);
 	o = get_ok(f, id);
 	assert_int_equal(o.attempts, 2);
 	assert_string_equal(o.last_error, "");
-	assert_string_equal(last_event(f, id).detail, "create request 2 answered");
+	assert_string_equal(kp_msg_text_packed(last_event(f, id).detail), "create request 2 answered");
 	assert_int_equal(journal_note_attempt(f->db, 999, NULL, &err), STORE_NOT_FOUND);
 
 	assert_int_equal(journal_note(f->db, id, f->user_id, "cancel asked", &err), STORE_OK);
@@ -1114,7 +1116,7 @@ static void an_order_is_found_by_any_of_its_ids(void **state)
 	                 STORE_NOT_FOUND);
 	assert_int_equal(journal_get_by_payment_id(f->db, "pay_nope", &o, &err), STORE_NOT_FOUND);
 	assert_int_equal(journal_find(f->db, "pay_nope", &o, &err), STORE_NOT_FOUND);
-	assert_non_null(strstr(err.message, "pay_nope"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "pay_nope"));
 	assert_int_equal(journal_find(f->db, "999", &o, &err), STORE_NOT_FOUND);
 	assert_int_equal(journal_find(f->db, "99999999999999999999999", &o, &err), STORE_NOT_FOUND);
 	assert_int_equal(journal_find(f->db, "", &o, &err), STORE_ERR_INPUT);

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "app/config.h"
+#include "app/i18n.h"
 #include "app/payflow.h"
 #include "app/pin.h"
 #include "app/worker.h"
@@ -509,8 +510,8 @@ static void an_order_a_new_sandbox_forgot_is_unknown_and_never_moves(void **stat
 	assert_int_equal(ev[n - 1].kind, JOURNAL_EVENT_STATE);
 	assert_int_equal(ev[n - 1].to, JOURNAL_FAILED);
 	assert_int_equal(ev[n - 1].user_id, manager);
-	assert_non_null(strstr(ev[n - 1].detail, "sandbox restarted"));
-	assert_non_null(strstr(ev[n - 1].detail, "unknown to the server"));
+	assert_non_null(strstr(kp_msg_text_packed(ev[n - 1].detail), "sandbox restarted"));
+	assert_non_null(strstr(kp_msg_text_packed(ev[n - 1].detail), "unknown to the server"));
 	free(ev);
 }
 

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/i18n.h"
 #include "core/timeutil.h"
 #include "store/db.h"
 #include "store/events.h"
@@ -56,7 +57,7 @@ static store_db *open_ok(struct fixture *f)
 	store_err err;
 	store_db *db = NULL;
 	if (db_open(f->path, &db, &err) != STORE_OK)
-		fail_msg("db_open: %s", err.message);
+		fail_msg("db_open: %s", kp_msg_text(&err.msg));
 	db_set_clock(db, fake_clock);
 	return db;
 }
@@ -169,7 +170,7 @@ static int64_t order_of(struct fixture *f, const struct journal_line *lines, siz
 	                        .method = JOURNAL_QR, .amount = n ? amount : 150000,
 	                        .build_body = order_body};
 	if (journal_create(f->db, &o, lines, n, &id, NULL, &err) != STORE_OK)
-		fail_msg("journal_create: %s", err.message);
+		fail_msg("journal_create: %s", kp_msg_text(&err.msg));
 	snprintf(pay, sizeof pay, "pay_%lld", (long long)id);
 	struct journal_payment p = {.payment_id = pay};
 	enum journal_state at = JOURNAL_CREATING;
@@ -178,7 +179,7 @@ static int64_t order_of(struct fixture *f, const struct journal_line *lines, siz
 		                         ? journal_move_with_payment(f->db, id, at, path[i], &p, 0, NULL, &err)
 		                         : journal_move(f->db, id, at, path[i], 0, NULL, &err);
 		if (s != STORE_OK)
-			fail_msg("move to %s: %s", journal_state_name(path[i]), err.message);
+			fail_msg("move to %s: %s", journal_state_name(path[i]), kp_msg_text(&err.msg));
 		at = path[i];
 	}
 	return id;
@@ -197,7 +198,7 @@ static struct journal_order get_order(struct fixture *f, int64_t id)
 	struct journal_order o;
 	store_err err;
 	if (journal_get(f->db, id, &o, &err) != STORE_OK)
-		fail_msg("journal_get: %s", err.message);
+		fail_msg("journal_get: %s", kp_msg_text(&err.msg));
 	return o;
 }
 
@@ -249,7 +250,7 @@ static int64_t refund_ok(struct fixture *f, const struct refund_new *r, char *mr
 	store_err err;
 	int64_t id = 0;
 	if (refunds_create(f->db, r, &id, mrid, NULL, &err) != STORE_OK)
-		fail_msg("refunds_create: %s", err.message);
+		fail_msg("refunds_create: %s", kp_msg_text(&err.msg));
 	return id;
 }
 
@@ -260,7 +261,7 @@ static void settle_ok(struct fixture *f, int64_t refund, enum journal_state want
 	char rid[32];
 	snprintf(rid, sizeof rid, "ref_%lld", (long long)refund);
 	if (refunds_settle(f->db, refund, rid, &to, &err) != STORE_OK)
-		fail_msg("refunds_settle: %s", err.message);
+		fail_msg("refunds_settle: %s", kp_msg_text(&err.msg));
 	assert_int_equal(to, want);
 }
 
@@ -269,7 +270,7 @@ static struct refund get_refund(struct fixture *f, int64_t id)
 	struct refund r;
 	store_err err;
 	if (refunds_get(f->db, id, &r, &err) != STORE_OK)
-		fail_msg("refunds_get: %s", err.message);
+		fail_msg("refunds_get: %s", kp_msg_text(&err.msg));
 	return r;
 }
 
@@ -306,7 +307,7 @@ static void refused_by(struct fixture *f, const struct refund_new *r, enum refun
 	assert_int_equal(q.rule, rule);
 	assert_int_equal(refunds_create(f->db, r, NULL, NULL, &q, &err), STORE_ERR_INPUT);
 	assert_int_equal(q.rule, rule);
-	assert_true(err.message[0] != '\0');
+	assert_true(kp_msg_text(&err.msg)[0] != '\0');
 	assert_int_equal(refund_rows(f->db), before);
 }
 
@@ -351,8 +352,8 @@ static void a_new_refund_is_pending_with_its_note_and_event(void **state)
 	assert_int_equal(journal_events(f->db, order, &ev, &n, &err), STORE_OK);
 	assert_int_equal(ev[n - 1].kind, JOURNAL_EVENT_NOTE);
 	assert_int_equal(ev[n - 1].user_id, f->manager);
-	assert_non_null(strstr(ev[n - 1].detail, mrid));
-	assert_non_null(strstr(ev[n - 1].detail, "Болат"));
+	assert_non_null(strstr(kp_msg_text_packed(ev[n - 1].detail), mrid));
+	assert_non_null(strstr(kp_msg_text_packed(ev[n - 1].detail), "approved by Болат"));
 	free(ev);
 
 	struct event log[1];
@@ -771,7 +772,7 @@ static void the_order_moves_to_partially_refunded_then_refunded(void **state)
 		if (ev[i].kind == JOURNAL_EVENT_STATE && ev[i].has_from &&
 		    (ev[i].to == JOURNAL_PARTIALLY_REFUNDED || ev[i].to == JOURNAL_REFUNDED)) {
 			moves++;
-			assert_non_null(strstr(ev[i].detail, "ref_"));
+			assert_non_null(strstr(kp_msg_text_packed(ev[i].detail), "ref_"));
 		}
 	free(ev);
 	assert_int_equal(moves, 2);

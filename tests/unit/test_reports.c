@@ -24,6 +24,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "app/i18n.h"
 #include "app/report_fmt.h"
 #include "core/money.h"
 #include "core/timeutil.h"
@@ -65,7 +66,7 @@ static store_db *open_ok(struct fixture *f)
 	store_err err;
 	store_db *db = NULL;
 	if (db_open(f->path, &db, &err) != STORE_OK)
-		fail_msg("db_open: %s", err.message);
+		fail_msg("db_open: %s", kp_msg_text(&err.msg));
 	db_set_clock(db, fake_clock);
 	return db;
 }
@@ -195,7 +196,7 @@ static int64_t create_order(struct fixture *f, int64_t user, enum journal_method
 		.build_body = order_body,
 	};
 	if (journal_create(f->db, &o, lines, n, &id, NULL, &err) != STORE_OK)
-		fail_msg("journal_create: %s", err.message);
+		fail_msg("journal_create: %s", kp_msg_text(&err.msg));
 	return id;
 }
 
@@ -203,7 +204,7 @@ static void move_ok(struct fixture *f, int64_t id, enum journal_state from, enum
 {
 	store_err err;
 	if (journal_move(f->db, id, from, to, 0, NULL, &err) != STORE_OK)
-		fail_msg("%s -> %s: %s", journal_state_name(from), journal_state_name(to), err.message);
+		fail_msg("%s -> %s: %s", journal_state_name(from), journal_state_name(to), kp_msg_text(&err.msg));
 }
 
 /* Moves a new order to s (refunded ones: through the refunds API, in
@@ -226,7 +227,7 @@ static int64_t refund_ok(struct fixture *f, int64_t order, int64_t amount)
 		.build_body = refund_body,
 	};
 	if (refunds_create(f->db, &r, &id, NULL, NULL, &err) != STORE_OK)
-		fail_msg("refunds_create: %s", err.message);
+		fail_msg("refunds_create: %s", kp_msg_text(&err.msg));
 	return id;
 }
 
@@ -236,7 +237,7 @@ static void settle_ok(struct fixture *f, int64_t refund)
 	char rid[32];
 	snprintf(rid, sizeof rid, "ref_%lld", (long long)refund);
 	if (refunds_settle(f->db, refund, rid, NULL, &err) != STORE_OK)
-		fail_msg("refunds_settle: %s", err.message);
+		fail_msg("refunds_settle: %s", kp_msg_text(&err.msg));
 }
 
 static void reach(struct fixture *f, int64_t id, enum journal_state s)
@@ -257,14 +258,14 @@ static void reach(struct fixture *f, int64_t id, enum journal_state s)
 		move_ok(f, id, JOURNAL_CREATING, JOURNAL_ABANDONED);
 		if (journal_move_with_payment(f->db, id, JOURNAL_ABANDONED, JOURNAL_LATE_PAID, &p, 0, NULL,
 		                              &err) != STORE_OK)
-			fail_msg("late_paid: %s", err.message);
+			fail_msg("late_paid: %s", kp_msg_text(&err.msg));
 		return;
 	default:
 		break;
 	}
 	if (journal_move_with_payment(f->db, id, JOURNAL_CREATING, JOURNAL_PENDING, &p, 0, NULL,
 	                              &err) != STORE_OK)
-		fail_msg("pending: %s", err.message);
+		fail_msg("pending: %s", kp_msg_text(&err.msg));
 	if (s == JOURNAL_PENDING)
 		return;
 	if (s == JOURNAL_CANCELLED || s == JOURNAL_EXPIRED) {
@@ -361,7 +362,7 @@ static struct report x_ok(struct fixture *f)
 	struct report r;
 	store_err err;
 	if (reports_x(f->db, &p, &r, &err) != STORE_OK)
-		fail_msg("reports_x: %s", err.message);
+		fail_msg("reports_x: %s", kp_msg_text(&err.msg));
 	return r;
 }
 
@@ -371,7 +372,7 @@ static struct report z_ok(struct fixture *f)
 	struct report r;
 	store_err err;
 	if (report_z_close(f->db, &p, f->manager, &r, &err) != STORE_OK)
-		fail_msg("report_z_close: %s", err.message);
+		fail_msg("report_z_close: %s", kp_msg_text(&err.msg));
 	return r;
 }
 
@@ -514,7 +515,7 @@ static void check_against_journal(struct fixture *f, const struct report *r, int
 	}
 	store_err err;
 	if (reports_verify(f->db, shift, &err) != STORE_OK)
-		fail_msg("%s", err.message);
+		fail_msg("%s", kp_msg_text(&err.msg));
 }
 
 /* ---- text checks ----------------------------------------------------- */
@@ -720,7 +721,7 @@ static void a_z_report_closes_the_shift_and_numbers_in_sequence(void **state)
 	/* no shift open: X and Z say so, and nothing is written */
 	assert_int_equal(reports_x(f->db, &p, &r, &err), STORE_NOT_FOUND);
 	assert_int_equal(report_z_close(f->db, &p, f->manager, &r, &err), STORE_NOT_FOUND);
-	assert_non_null(strstr(err.message, "no shift is open"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "no shift is open"));
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM z_reports", 0), 1);
 
 	/* the next shift gets Z 2, with only its own orders */
@@ -1273,7 +1274,7 @@ static void the_running_totals_agree_and_are_filled_in_on_migration(void **state
 	               " tax_rate) = (SELECT shift_id, day, state, tax_rate FROM report_refund_lines"
 	               " LIMIT 1)");
 	assert_int_equal(reports_verify(f->db, 0, &err), STORE_ERR_INTERNAL);
-	assert_non_null(strstr(err.message, "refund parts"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "report_refund_lines"));
 	exec_ok(f->db, "UPDATE report_refund_lines SET amount = amount - 1 WHERE (shift_id, day, state,"
 	               " tax_rate) = (SELECT shift_id, day, state, tax_rate FROM report_refund_lines"
 	               " LIMIT 1)");

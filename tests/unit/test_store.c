@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/i18n.h"
 #include "store/catalog.h"
 #include "store/db.h"
 #include "store/events.h"
@@ -67,7 +68,7 @@ static store_db *open_ok(struct fixture *f)
 	store_db *db = NULL;
 	store_status st = db_open(f->path, &db, &err);
 	if (st != STORE_OK)
-		fail_msg("db_open: %s", err.message);
+		fail_msg("db_open: %s", kp_msg_text(&err.msg));
 	db_set_clock(db, fake_clock);
 	return db;
 }
@@ -163,9 +164,9 @@ static void a_file_that_is_not_a_database_gives_a_clear_error(void **state)
 	write_file(f->path, junk, sizeof junk);
 	assert_int_equal(db_open(f->path, &f->db, &err), STORE_ERR_NOTADB);
 	assert_null(f->db);
-	assert_non_null(strstr(err.message, "is not a kaspi-pos database or is damaged"));
-	assert_non_null(strstr(err.message, f->path));
-	assert_null(strchr(err.message, '\n'));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "is not a kaspi-pos database or is damaged"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), f->path));
+	assert_null(strchr(kp_msg_text(&err.msg), '\n'));
 }
 
 static void another_programs_database_is_refused(void **state)
@@ -177,7 +178,7 @@ static void another_programs_database_is_refused(void **state)
 	assert_int_equal(sqlite3_exec(other, "CREATE TABLE notes(t TEXT)", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(other);
 	assert_int_equal(db_open(f->path, &f->db, &err), STORE_ERR_NOTADB);
-	assert_non_null(strstr(err.message, "another program"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "another program"));
 }
 
 static void a_newer_schema_is_refused(void **state)
@@ -190,7 +191,7 @@ static void a_newer_schema_is_refused(void **state)
 	db_close(f->db);
 	f->db = NULL;
 	assert_int_equal(db_open(f->path, &f->db, &err), STORE_ERR_VERSION);
-	assert_non_null(strstr(err.message, "newer kaspi-pos"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "newer kaspi-pos"));
 }
 
 static void a_missing_folder_is_an_open_error(void **state)
@@ -200,7 +201,7 @@ static void a_missing_folder_is_an_open_error(void **state)
 	char path[340];
 	snprintf(path, sizeof path, "%s/no/such/folder/kaspi-pos.db", f->dir);
 	assert_int_equal(db_open(path, &f->db, &err), STORE_ERR_OPEN);
-	assert_non_null(strstr(err.message, "cannot create"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "cannot create"));
 }
 
 /* A database that may not grow stands in for a full disk: SQLite answers
@@ -223,8 +224,8 @@ static void a_full_disk_is_reported_and_nothing_is_saved(void **state)
 		len += (size_t)snprintf(csv + len, cap - len, "S-%05d,,Товар номер %d,,шт,100,16\n", i, i);
 	assert_int_equal(catalog_import_buffer(f->db, csv, len, NULL, NULL, NULL, &err), STORE_ERR_FULL);
 	free(csv);
-	assert_non_null(strstr(err.message, "disk is full"));
-	assert_non_null(strstr(err.message, "nothing was saved"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "disk is full"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "nothing was saved"));
 	long n = -1;
 	assert_int_equal(catalog_count(f->db, &n, &err), STORE_OK);
 	assert_int_equal(n, 0);

@@ -16,6 +16,7 @@
 
 #include <openssl/evp.h>
 
+#include "app/i18n.h"
 #include "app/pin.h"
 #include "store/db.h"
 #include "store/events.h"
@@ -45,7 +46,7 @@ static store_db *open_ok(struct fixture *f)
 	store_err err;
 	store_db *db = NULL;
 	if (db_open(f->path, &db, &err) != STORE_OK)
-		fail_msg("db_open: %s", err.message);
+		fail_msg("db_open: %s", kp_msg_text(&err.msg));
 	db_set_clock(db, fake_clock);
 	return db;
 }
@@ -77,7 +78,7 @@ static int64_t add_ok(store_db *db, const char *name, enum user_role role, const
 	store_err err;
 	int64_t id = 0;
 	if (pin_add_user(db, name, role, pin, &id, &err) != STORE_OK)
-		fail_msg("pin_add_user %s: %s", name, err.message);
+		fail_msg("pin_add_user %s: %s", name, kp_msg_text(&err.msg));
 	return id;
 }
 
@@ -86,7 +87,7 @@ static struct users_check check(store_db *db, const char *name, const char *pin)
 	store_err err;
 	struct users_check c;
 	if (pin_verify(db, name, pin, &c, &err) != STORE_OK)
-		fail_msg("pin_verify: %s", err.message);
+		fail_msg("pin_verify: %s", kp_msg_text(&err.msg));
 	return c;
 }
 
@@ -289,7 +290,7 @@ static void pins_are_4_to_8_digits(void **state)
 	assert_false(pin_valid(" 1234"));
 	assert_false(pin_valid(NULL));
 	assert_int_equal(pin_add_user(f->db, "Bob", USER_CASHIER, "12", NULL, &err), STORE_ERR_INPUT);
-	assert_non_null(strstr(err.message, "4 to 8 digits"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "4 to 8 digits"));
 }
 
 static void names_are_unique_and_checked(void **state)
@@ -298,7 +299,7 @@ static void names_are_unique_and_checked(void **state)
 	store_err err;
 	add_ok(f->db, "Bob", USER_CASHIER, "1234");
 	assert_int_equal(pin_add_user(f->db, "Bob", USER_MANAGER, "5678", NULL, &err), STORE_ERR_EXISTS);
-	assert_non_null(strstr(err.message, "already exists"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "already exists"));
 	assert_int_equal(pin_add_user(f->db, "", USER_CASHIER, "1234", NULL, &err), STORE_ERR_INPUT);
 	assert_int_equal(pin_add_user(f->db, " Bob", USER_CASHIER, "1234", NULL, &err), STORE_ERR_INPUT);
 	assert_int_equal(pin_add_user(f->db, "Bo\nb", USER_CASHIER, "1234", NULL, &err), STORE_ERR_INPUT);
