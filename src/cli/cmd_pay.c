@@ -383,7 +383,7 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 	xpay_payment p;
 	xpay_client *client = apiclient_new(&ctx->cfg, ctx->debug ? stderr : NULL, &res);
 	if (!client || xpay_payment_get(client, payment_id, &p, &res) != XPAY_OK) {
-		fprintf(stderr, "%s %s\n", _("server:"), res.message);
+		fprintf(stderr, "%s %s\n", _("server:"), kp_msg_text(&res.msg));
 		xpay_client_free(client);
 		return EXIT_API;
 	}

@@ -270,7 +270,7 @@ sc_refused() {
 		"$URL/refunds" >"$D/curl.out"
 	refund 1234 "$order" 100 --reason "too late"
 	is "a refund the server refuses (refund_exceeds_available): exit 1" "$rc" 1 "$out" "$err"
-	is "a refused refund: refund_failed with the server's words" \
+	is "a refused refund: refund_failed with why (our words for refund_exceeds_available)" \
 		"$(db "SELECT state, last_error LIKE '%more than is left%' FROM refunds")" "refund_failed|1"
 	is "a refused refund: the order is as it was" \
 		"$(db "SELECT state, refunded_amount FROM orders")" "succeeded|0"
