@@ -268,7 +268,7 @@ static void move(struct payflow *pf, struct payflow_watch *o, enum journal_state
 	if (!journal_move_allowed(from, to)) {
 		/* e.g. a replay answering "succeeded" for an abandoned order: the
 		 * caller maps states first; anything left is a server surprise */
-		say(pf, o, out, detail ? detail : journal_state_name(to));
+		say(pf, o, out, _(journal_state_label(to))); /* the detail is the timeline's */
 		return;
 	}
 	st = payment ? journal_move_with_payment(pf->db, o->j.id, from, to, payment, 0, detail, &err)
