@@ -3,26 +3,30 @@
 
 #include <string.h>
 
+#include "app/i18n.h"
 #include "core/validate.h"
 
-static xpay_client *refuse(xpay_result *res, const char *message)
+/* No client: XPAY_ERR_CONFIG, the message msgid (an N_() text without
+ * arguments). */
+static xpay_client *refuse(xpay_result *res, const char *msgid)
 {
 	memset(res, 0, sizeof *res);
 	res->kind = XPAY_ERR_CONFIG;
-	snprintf(res->message, sizeof res->message, "%s", message);
+	kp_msg_clear(&res->msg);
+	res->msg.id = msgid;
 	return NULL;
 }
 
 xpay_client *apiclient_new(const struct kp_config *cfg, FILE *debug, xpay_result *res)
 {
 	if (cfg->api.key[0] == '\0')
-		return refuse(res, "no API key: set KASPI_XDEV_KEY or key in [api] of config.ini");
+		return refuse(res, N_("no API key: set KASPI_XDEV_KEY or key in [api] of config.ini"));
 	if (!kp_valid_key(cfg->api.key))
-		return refuse(res, "the API key is malformed (xdev_ + 20 of a-z 0-9): check KASPI_XDEV_KEY");
+		return refuse(res, N_("the API key is malformed (xdev_ + 20 of a-z 0-9): check KASPI_XDEV_KEY"));
 	if (cfg->api.merchant_id[0] == '\0')
-		return refuse(res, "no merchant BIN: set KASPI_MERCHANT_ID or merchant_id in [api]");
+		return refuse(res, N_("no merchant BIN: set KASPI_MERCHANT_ID or merchant_id in [api]"));
 	if (!kp_valid_bin(cfg->api.merchant_id))
-		return refuse(res, "the merchant BIN must be 12 digits: check KASPI_MERCHANT_ID");
+		return refuse(res, N_("the merchant BIN must be 12 digits: check KASPI_MERCHANT_ID"));
 
 	xpay_options opt = {
 		.base_url = cfg->api.base_url,

@@ -18,6 +18,7 @@
  * so neither the key nor the webhook secret can leak into a diagnostic. */
 #include "app/config.h"
 
+#include "app/i18n.h"
 #include "core/validate.h"
 
 #include <assert.h>
@@ -152,28 +153,28 @@ static bool check_width(const void *field)
 static const struct config_key config_keys[] = {
 	{.section = "api", .name = "base_url", .type = KEY_STRING, FIELD(api.base_url),
 	 .def = "https://api.xpayment.kz/api/v1", .env = "KASPI_BASE_URL", .check = check_url,
-	 .expect = "an http:// or https:// URL such as https://api.xpayment.kz/api/v1"},
+	 .expect = N_("an http:// or https:// URL such as https://api.xpayment.kz/api/v1")},
 	{.section = "api", .name = "key", .type = KEY_STRING, FIELD(api.key), .def = "",
 	 .env = "KASPI_XDEV_KEY", .secret = true, .check = check_key,
-	 .expect = "xdev_ followed by 20 characters a-z or 0-9"},
+	 .expect = N_("xdev_ followed by 20 characters a-z or 0-9")},
 	{.section = "api", .name = "merchant_id", .type = KEY_STRING, FIELD(api.merchant_id),
 	 .def = "", .env = "KASPI_MERCHANT_ID", .check = check_bin,
-	 .expect = "the merchant's BIN: 12 digits"},
+	 .expect = N_("the merchant's BIN: 12 digits")},
 	{.section = "api", .name = "ca_file", .type = KEY_STRING, FIELD(api.ca_file), .def = ""},
 	{.section = "api", .name = "connect_timeout", .type = KEY_INT, FIELD(api.connect_timeout),
-	 .def = "3", .min = 1, .max = 60, .expect = "whole seconds from 1 to 60"},
+	 .def = "3", .min = 1, .max = 60, .expect = N_("whole seconds from 1 to 60")},
 	{.section = "api", .name = "timeout", .type = KEY_INT, FIELD(api.timeout), .def = "10",
-	 .min = 1, .max = 300, .expect = "whole seconds from 1 to 300"},
+	 .min = 1, .max = 300, .expect = N_("whole seconds from 1 to 300")},
 	{.section = "api", .name = "webhook_secret", .type = KEY_STRING, FIELD(api.webhook_secret),
 	 .def = "", .env = "KASPI_WEBHOOK_SECRET", .secret = true},
 
 	{.section = "store", .name = "name", .type = KEY_STRING, FIELD(store.name), .def = ""},
 	{.section = "store", .name = "bin", .type = KEY_STRING, FIELD(store.bin), .def = "",
-	 .check = check_bin, .expect = "the store's BIN: 12 digits"},
+	 .check = check_bin, .expect = N_("the store's BIN: 12 digits")},
 	{.section = "store", .name = "address", .type = KEY_STRING, FIELD(store.address), .def = ""},
 
 	{.section = "till", .name = "id", .type = KEY_STRING, FIELD(till.id), .def = "T01",
-	 .check = check_till_id, .expect = "a capital letter and two digits, like T01"},
+	 .check = check_till_id, .expect = N_("a capital letter and two digits, like T01")},
 
 	{.section = "ui", .name = "theme", .type = KEY_ENUM, FIELD(ui.theme), .def = "default",
 	 .choices = theme_names},
@@ -191,9 +192,9 @@ static const struct config_key config_keys[] = {
 	{.section = "printer", .name = "codepage", .type = KEY_ENUM, FIELD(printer.codepage),
 	 .def = "cp866", .choices = codepage_names},
 	{.section = "printer", .name = "codetable", .type = KEY_INT, FIELD(printer.codetable),
-	 .def = "0", .min = 0, .max = 255, .expect = "0 (the printer's usual number) to 255, from its self-test page"},
+	 .def = "0", .min = 0, .max = 255, .expect = N_("0 (the printer's usual number) to 255, from its self-test page")},
 	{.section = "printer", .name = "width", .type = KEY_INT, FIELD(printer.width), .def = "32",
-	 .min = 32, .max = 48, .check = check_width, .expect = "32, 42 or 48 (columns)"},
+	 .min = 32, .max = 48, .check = check_width, .expect = N_("32, 42 or 48 (columns)")},
 
 	{.section = "commission", .name = "qr", .type = KEY_PERCENT, FIELD(commission.qr),
 	 .def = "0.5", .min = 0, .max = 10000},
@@ -236,7 +237,7 @@ static void diag_add(struct kp_config *cfg, enum config_severity severity, const
 
 const char *config_severity_name(enum config_severity severity)
 {
-	return severity == CONFIG_ERROR ? "error" : "warning";
+	return severity == CONFIG_ERROR ? N_("error") : N_("warning");
 }
 
 const char *config_language_name(enum config_language lang)
@@ -249,7 +250,7 @@ const char *config_language_name(enum config_language lang)
 static const char *shown_name(const char *name, char *buf, size_t size)
 {
 	if (looks_like_key(name))
-		return "(name not shown)";
+		return _("(name not shown)");
 	snprintf(buf, size, "\"%s\"", name);
 	return buf;
 }
@@ -338,31 +339,31 @@ static void describe_expected(const struct config_key *k, char *buf, size_t size
 	char lo[24], hi[24];
 
 	if (k->expect) {
-		snprintf(buf, size, "%s", k->expect);
+		snprintf(buf, size, "%s", _(k->expect));
 		return;
 	}
 	switch (k->type) {
 	case KEY_STRING:
-		snprintf(buf, size, "UTF-8 text of at most %zu bytes", k->size - 1);
+		snprintf(buf, size, _("UTF-8 text of at most %zu bytes"), k->size - 1);
 		break;
 	case KEY_INT:
-		snprintf(buf, size, "a whole number from %ld to %ld", k->min, k->max);
+		snprintf(buf, size, _("a whole number from %ld to %ld"), k->min, k->max);
 		break;
 	case KEY_PERCENT:
 		format_percent(lo, sizeof lo, k->min);
 		format_percent(hi, sizeof hi, k->max);
-		snprintf(buf, size, "a percent from %s to %s with at most two decimals, like 0.5",
+		snprintf(buf, size, _("a percent from %s to %s with at most two decimals, like 0.5"),
 		         lo, hi);
 		break;
 	case KEY_ENUM: {
-		size_t used = (size_t)snprintf(buf, size, "one of");
+		size_t used = (size_t)snprintf(buf, size, "%s", _("one of"));
 		for (size_t i = 0; k->choices[i] && used < size; i++)
 			used += (size_t)snprintf(buf + used, size - used, "%s %s",
 			                         i ? "," : "", k->choices[i]);
 		break;
 	}
 	case KEY_BOOL:
-		snprintf(buf, size, "on or off");
+		snprintf(buf, size, "%s", _("on or off"));
 		break;
 	}
 }
@@ -393,11 +394,11 @@ static bool key_set(struct kp_config *cfg, const struct config_key *k, const cha
 	switch (k->type) {
 	case KEY_STRING:
 		if (n >= k->size) {
-			snprintf(why, whysize, "at most %zu bytes", k->size - 1);
+			snprintf(why, whysize, _("at most %zu bytes"), k->size - 1);
 			return false;
 		}
 		if (has_control(value) || kp_utf8_length(value) < 0) {
-			snprintf(why, whysize, "UTF-8 text without control characters");
+			snprintf(why, whysize, "%s", _("UTF-8 text without control characters"));
 			return false;
 		}
 		memcpy(tmp.s, value, n + 1);
@@ -522,7 +523,7 @@ static void parse_section(struct parse *p, char *s)
 	p->known = false;
 	p->section[0] = '\0';
 	if (!close) {
-		line_diag(p, CONFIG_ERROR, "a section header must end with ']'");
+		line_diag(p, CONFIG_ERROR, _("a section header must end with ']'"));
 		return;
 	}
 	*close = '\0';
@@ -530,21 +531,21 @@ static void parse_section(struct parse *p, char *s)
 	while (is_blank(*rest))
 		rest++;
 	if (*rest != '\0' && *rest != ';' && *rest != '#') {
-		line_diag(p, CONFIG_ERROR, "only a comment may follow ']'");
+		line_diag(p, CONFIG_ERROR, _("only a comment may follow ']'"));
 		return;
 	}
 	char *name = trim(s + 1);
 	if (!valid_name(name)) {
 		line_diag(p, CONFIG_ERROR,
-		          "expected a section name of letters, digits, '_', '-' or '.' inside [ ]");
+		          _("expected a section name of letters, digits, '_', '-' or '.' inside [ ]"));
 		return;
 	}
 	snprintf(p->section, sizeof p->section, "%s", name);
 	p->known = section_known(name);
 	if (!p->known && !looks_like_key(name))
-		line_diag(p, CONFIG_WARNING, "unknown section [%s]; its keys are ignored", name);
+		line_diag(p, CONFIG_WARNING, _("unknown section [%s]; its keys are ignored"), name);
 	else if (!p->known)
-		line_diag(p, CONFIG_WARNING, "unknown section %s; its keys are ignored",
+		line_diag(p, CONFIG_WARNING, _("unknown section %s; its keys are ignored"),
 		          shown_name(name, buf, sizeof buf));
 }
 
@@ -557,13 +558,13 @@ static const char *unquote(char *value)
 
 	for (;;) {
 		if (*in == '\0')
-			return "a quoted value must end with '\"' on the same line";
+			return _("a quoted value must end with '\"' on the same line");
 		if (*in == '"')
 			break;
 		if (*in == '\\') {
 			in++;
 			if (*in != '"' && *in != '\\')
-				return "inside quotes only \\\" and \\\\ are escapes";
+				return _("inside quotes only \\\" and \\\\ are escapes");
 		}
 		*out++ = *in++;
 	}
@@ -572,7 +573,7 @@ static const char *unquote(char *value)
 	while (is_blank(*in))
 		in++;
 	if (*in != '\0' && *in != ';' && *in != '#')
-		return "only a comment may follow a quoted value";
+		return _("only a comment may follow a quoted value");
 	return NULL;
 }
 
@@ -585,7 +586,7 @@ static void parse_assignment(struct parse *p, char *s, char *eq)
 	char *value = trim(eq + 1);
 	if (!valid_name(name)) {
 		line_diag(p, CONFIG_ERROR,
-		          "expected a key name of letters, digits, '_', '-' or '.' before '='");
+		          _("expected a key name of letters, digits, '_', '-' or '.' before '='"));
 		return;
 	}
 	const struct config_key *k = p->known ? key_find(p->section, name) : NULL;
@@ -599,25 +600,25 @@ static void parse_assignment(struct parse *p, char *s, char *eq)
 		}
 	}
 	if (!p->in_section) {
-		line_diag(p, CONFIG_ERROR, "key %s comes before any [section]",
+		line_diag(p, CONFIG_ERROR, _("key %s comes before any [section]"),
 		          shown_name(name, nbuf, sizeof nbuf));
 		return;
 	}
 	if (!p->known)
 		return; /* the section header was already reported */
 	if (!k) {
-		line_diag(p, CONFIG_WARNING, "unknown key %s in [%s]",
+		line_diag(p, CONFIG_WARNING, _("unknown key %s in [%s]"),
 		          shown_name(name, nbuf, sizeof nbuf), p->section);
 		return;
 	}
 	size_t idx = (size_t)(k - config_keys);
 	if (p->set_line[idx])
-		line_diag(p, CONFIG_WARNING, "duplicate key \"%s\" in [%s] (also on line %d); the last one wins",
+		line_diag(p, CONFIG_WARNING, _("duplicate key \"%s\" in [%s] (also on line %d); the last one wins"),
 		          k->name, k->section, p->set_line[idx]);
 	p->set_line[idx] = p->line;
 	if (!key_set(p->cfg, k, value, why, sizeof why))
-		line_diag(p, CONFIG_ERROR, "bad value for \"%s\" in [%s]: expected %s%s", k->name,
-		          k->section, why, k->secret ? " (value not shown)" : "");
+		line_diag(p, CONFIG_ERROR, _("bad value for \"%s\" in [%s]: expected %s%s"), k->name,
+		          k->section, why, k->secret ? _(" (value not shown)") : "");
 }
 
 static void parse_line(struct parse *p, char *s)
@@ -631,7 +632,7 @@ static void parse_line(struct parse *p, char *s)
 	}
 	char *eq = strchr(s, '=');
 	if (!eq) {
-		line_diag(p, CONFIG_ERROR, "expected \"key = value\", a [section] or a comment");
+		line_diag(p, CONFIG_ERROR, _("expected \"key = value\", a [section] or a comment"));
 		return;
 	}
 	parse_assignment(p, s, eq);
@@ -654,11 +655,11 @@ static void parse_run(struct parse *p, const char *buf, size_t len)
 		if (n > 0 && start[n - 1] == '\r')
 			n--;
 		if (n > CONFIG_LINE_MAX) {
-			line_diag(p, CONFIG_ERROR, "line longer than %d bytes", CONFIG_LINE_MAX);
+			line_diag(p, CONFIG_ERROR, _("line longer than %d bytes"), CONFIG_LINE_MAX);
 			continue;
 		}
 		if (memchr(start, '\0', n)) {
-			line_diag(p, CONFIG_ERROR, "NUL byte in the line");
+			line_diag(p, CONFIG_ERROR, _("NUL byte in the line"));
 			continue;
 		}
 		memcpy(copy, start, n);
@@ -722,31 +723,31 @@ static enum config_status load_file(struct kp_config *cfg, const char *path, boo
 	int errors = cfg->errors;
 
 	if (strlen(path) >= sizeof cfg->path) {
-		diag_add(cfg, CONFIG_ERROR, "config file path is too long");
+		diag_add(cfg, CONFIG_ERROR, _("config file path is too long"));
 		return CONFIG_ERR_FILE;
 	}
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		if (missing_ok && errno == ENOENT)
 			return CONFIG_OK;
-		diag_add(cfg, CONFIG_ERROR, "%s: cannot read the config file: %s", path,
+		diag_add(cfg, CONFIG_ERROR, _("%s: cannot read the config file: %s"), path,
 		         strerror(errno));
 		return CONFIG_ERR_FILE;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		diag_add(cfg, CONFIG_ERROR, "%s: not a regular file", path);
+		diag_add(cfg, CONFIG_ERROR, _("%s: not a regular file"), path);
 		status = CONFIG_ERR_FILE;
 		goto out;
 	}
 	if (st.st_size > CONFIG_FILE_MAX) {
-		diag_add(cfg, CONFIG_ERROR, "%s: larger than %d bytes; is it the right file?", path,
+		diag_add(cfg, CONFIG_ERROR, _("%s: larger than %d bytes; is it the right file?"), path,
 		         CONFIG_FILE_MAX);
 		status = CONFIG_ERR_FILE;
 		goto out;
 	}
 	buf = malloc(CONFIG_FILE_MAX + 1);
 	if (!buf) {
-		diag_add(cfg, CONFIG_ERROR, "%s: out of memory", path);
+		diag_add(cfg, CONFIG_ERROR, _("%s: out of memory"), path);
 		status = CONFIG_ERR_FILE;
 		goto out;
 	}
@@ -755,7 +756,7 @@ static enum config_status load_file(struct kp_config *cfg, const char *path, boo
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
-			diag_add(cfg, CONFIG_ERROR, "%s: cannot read the config file: %s", path,
+			diag_add(cfg, CONFIG_ERROR, _("%s: cannot read the config file: %s"), path,
 			         strerror(errno));
 			status = CONFIG_ERR_FILE;
 			goto out;
@@ -764,7 +765,7 @@ static enum config_status load_file(struct kp_config *cfg, const char *path, boo
 			break;
 		len += (size_t)got;
 		if (len > CONFIG_FILE_MAX) { /* it grew since fstat */
-			diag_add(cfg, CONFIG_ERROR, "%s: larger than %d bytes; is it the right file?",
+			diag_add(cfg, CONFIG_ERROR, _("%s: larger than %d bytes; is it the right file?"),
 			         path, CONFIG_FILE_MAX);
 			status = CONFIG_ERR_FILE;
 			goto out;
@@ -775,8 +776,8 @@ static enum config_status load_file(struct kp_config *cfg, const char *path, boo
 		char quoted[CONFIG_PATH_MAX * 4 + 3];
 		shell_quote(path, quoted, sizeof quoted);
 		diag_add(cfg, CONFIG_WARNING,
-		         "%s: holds the API key or webhook secret and is readable by group or "
-		         "others; run: chmod 600 %s", path, quoted);
+		         _("%s: holds the API key or webhook secret and is readable by group or "
+		           "others; run: chmod 600 %s"), path, quoted);
 	}
 	if (cfg->errors > errors)
 		status = CONFIG_ERR_INVALID;
@@ -836,8 +837,8 @@ enum config_status config_apply_env(struct kp_config *cfg)
 		if (!v || !*v) /* empty counts as unset, as in most shells' idiom */
 			continue;
 		if (!key_set(cfg, k, v, why, sizeof why))
-			diag_add(cfg, CONFIG_ERROR, "%s: bad value for \"%s\" in [%s]: expected %s%s",
-			         k->env, k->name, k->section, why, k->secret ? " (value not shown)" : "");
+			diag_add(cfg, CONFIG_ERROR, _("%s: bad value for \"%s\" in [%s]: expected %s%s"),
+			         k->env, k->name, k->section, why, k->secret ? _(" (value not shown)") : "");
 	}
 
 	const char *home = getenv("KASPI_POS_HOME");
@@ -852,8 +853,8 @@ enum config_status config_apply_env(struct kp_config *cfg)
 	if (!ok) {
 		cfg->home[0] = '\0';
 		diag_add(cfg, CONFIG_ERROR,
-		         "no folder for the journal: set KASPI_POS_HOME (or HOME) to a path shorter "
-		         "than %d bytes", CONFIG_PATH_MAX);
+		         _("no folder for the journal: set KASPI_POS_HOME (or HOME) to a path shorter "
+		           "than %d bytes"), CONFIG_PATH_MAX);
 	}
 	return cfg->errors > errors ? CONFIG_ERR_INVALID : CONFIG_OK;
 }
@@ -874,7 +875,7 @@ static void check_combined(struct kp_config *cfg)
 	for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++)
 		if (cfg->printer.mode == needs[i].mode && *((char *)cfg + needs[i].offset) == '\0')
 			diag_add(cfg, CONFIG_WARNING,
-			         "[printer] mode is \"%s\" but %s is empty: receipts will not print",
+			         _("[printer] mode is \"%s\" but %s is empty: receipts will not print"),
 			         needs[i].name, needs[i].name);
 }
 
@@ -890,7 +891,7 @@ enum config_status config_load(struct kp_config *cfg, const char *explicit_path)
 		status = load_file(cfg, path, true);
 	else
 		diag_add(cfg, CONFIG_WARNING,
-		         "neither XDG_CONFIG_HOME nor HOME is set: no config file was read");
+		         _("neither XDG_CONFIG_HOME nor HOME is set: no config file was read"));
 	config_apply_env(cfg);
 	check_combined(cfg);
 	if (status == CONFIG_OK && cfg->errors > 0)

@@ -5,7 +5,9 @@
  * environment (KASPI_XDEV_KEY, KASPI_MERCHANT_ID, KASPI_BASE_URL,
  * KASPI_WEBHOOK_SECRET). Problems are collected as diagnostics in the
  * config itself (one line each, "FILE:LINE: text"), so that the CLI can
- * print them and the TUI can show them; no function here prints.
+ * print them and the TUI can show them; no function here prints. They are
+ * written in the language of gettext when they are made (i18n_init first;
+ * English before it).
  * No diagnostic ever contains the value of the API key or the webhook
  * secret.
  *
@@ -148,7 +150,7 @@ enum config_status config_load(struct kp_config *cfg, const char *explicit_path)
  * false when neither XDG_CONFIG_HOME nor HOME gives a usable folder. */
 bool config_default_path(char *buf, size_t size);
 
-/* "warning" or "error". */
+/* "warning" or "error": an N_() msgid for the caller's gettext. */
 const char *config_severity_name(enum config_severity severity);
 
 /* "auto", "ru", "kk", "en": the [ui] language as i18n_init takes it. */

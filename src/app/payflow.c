@@ -14,6 +14,7 @@
 #include "core/grow.h"
 #include "core/money.h"
 #include "core/pollsched.h"
+#include "core/text.h"
 #include "core/validate.h"
 
 /* The VAT rate of a bare amount (kaspi-pos charge): the standard rate. */
@@ -220,10 +221,10 @@ static struct payflow_change *change_for(struct payflow *pf, struct payflow_chan
 static void say(struct payflow *pf, struct payflow_watch *w, struct payflow_changes *out,
                 const char *text)
 {
-	snprintf(w->message, sizeof w->message, "%s", text);
+	kp_text_safe(w->message, sizeof w->message, text); /* cut at a character */
 	struct payflow_change *c = change_for(pf, out, w);
 	if (c)
-		snprintf(c->message, sizeof c->message, "%s", text);
+		kp_text_safe(c->message, sizeof c->message, text);
 }
 
 /* Rereads the entry's row (after a move, or when another path moved it);
@@ -451,7 +452,7 @@ static void retry_later(struct payflow *pf, struct payflow_watch *w, const xpay_
 		w->next_ms = now_ms(pf) + poll_backoff_ms(w->errors, w->retry_after_s);
 	else
 		schedule_poll(pf, w);
-	say(pf, w, out, res->message);
+	say(pf, w, out, kp_msg_text(&res->msg));
 }
 
 /* A failure a repeat cannot mend now: the entry waits PAYFLOW_STALL_MS. */
@@ -527,8 +528,7 @@ static void apply_payment(struct payflow *pf, struct payflow_watch *o, const xpa
 	 * must never settle this order */
 	if (strcmp(p->payment_id, o->j.payment_id) != 0 || p->amount != o->j.amount) {
 		xpay_result wrong = {.kind = XPAY_ERR_BAD_BODY};
-		snprintf(wrong.message, sizeof wrong.message, "%s",
-		         _("The server answered about another payment: asking again"));
+		kp_msg_set(&wrong.msg, N_("The server answered about another payment: asking again"));
 		retry_later(pf, o, &wrong, out);
 		return;
 	}
@@ -553,7 +553,7 @@ static void apply_create(struct payflow *pf, struct payflow_watch *o, const stru
 	store_err err;
 	const xpay_result *res = &r->res;
 
-	journal_note_attempt(pf->db, o->j.id, res->kind == XPAY_OK ? NULL : res->message, &err);
+	journal_note_attempt(pf->db, o->j.id, res->kind == XPAY_OK ? NULL : kp_msg_text(&res->msg), &err);
 	if (res->kind == XPAY_OK) {
 		const xpay_created *c = &r->u.created;
 		struct journal_payment pay = {.payment_id = c->payment_id, .qr_token = c->qr_token,
@@ -586,15 +586,15 @@ static void apply_create(struct payflow *pf, struct payflow_watch *o, const stru
 	long http = res->kind == XPAY_ERR_HTTP ? res->http_status : 0;
 	bool about_body = http == 400 || http == 402 || http == 422;
 	if (o->maybe_sent && !about_body) {
-		stall(pf, o, res->message, out);
+		stall(pf, o, kp_msg_text(&res->msg), out);
 		return;
 	}
 	o->next_ms = now_ms(pf) + PAYFLOW_STALL_MS; /* if the move below fails */
-	move(pf, o, JOURNAL_FAILED, NULL, res->message, out);
+	move(pf, o, JOURNAL_FAILED, NULL, kp_msg_text(&res->msg), out);
 	struct payflow_change *c = change_for(pf, out, o);
 	if (c)
 		c->refused = true;
-	say(pf, o, out, res->message);
+	say(pf, o, out, kp_msg_text(&res->msg));
 }
 
 static void apply_status(struct payflow *pf, struct payflow_watch *o, const struct worker_result *r,
@@ -686,7 +686,7 @@ static void apply_refund(struct payflow *pf, struct payflow_watch *f, const stru
 	store_err err;
 	const xpay_result *res = &r->res;
 
-	refunds_note_attempt(pf->db, f->r.id, res->kind == XPAY_OK ? NULL : res->message, &err);
+	refunds_note_attempt(pf->db, f->r.id, res->kind == XPAY_OK ? NULL : kp_msg_text(&res->msg), &err);
 	if (res->kind == XPAY_OK) {
 		answered(f);
 		refund_done(pf, f, &r->u.refund, out);
@@ -694,15 +694,15 @@ static void apply_refund(struct payflow *pf, struct payflow_watch *f, const stru
 		retry_later(pf, f, res, out);
 	} else if (refund_refused(res)) {
 		change_for(pf, out, f);
-		if (refunds_fail(pf->db, f->r.id, res->message, &err) != STORE_OK)
+		if (refunds_fail(pf->db, f->r.id, kp_msg_text(&res->msg), &err) != STORE_OK)
 			f->next_ms = now_ms(pf) + POLL_ERROR_CAP_MS;
 		reload(pf, f, out);
 		struct payflow_change *c = change_for(pf, out, f);
 		if (c)
 			c->refused = f->r.state == REFUND_FAILED;
-		say(pf, f, out, res->message);
+		say(pf, f, out, kp_msg_text(&res->msg));
 	} else {
-		stall(pf, f, res->message, out);
+		stall(pf, f, kp_msg_text(&res->msg), out);
 	}
 }
 
@@ -916,7 +916,7 @@ static bool start(struct payflow *pf, struct body_ctx *ctx, const struct journal
 	store_status st = journal_create(pf->db, &n, lines, n_lines, &id, NULL, &err);
 	free(ctx->body);
 	if (st != STORE_OK) {
-		snprintf(message, size, "%s", ctx->res.kind == XPAY_ERR_INVALID ? ctx->res.message : kp_msg_text(&err.msg));
+		snprintf(message, size, "%s", ctx->res.kind == XPAY_ERR_INVALID ? kp_msg_text(&ctx->res.msg) : kp_msg_text(&err.msg));
 		return false;
 	}
 	if (journal_get(pf->db, id, &j, &err) != STORE_OK) {
@@ -1094,7 +1094,7 @@ bool payflow_refund(struct payflow *pf, const struct payflow_refund_req *req,
 		if (rule)
 			*rule = q.rule;
 		snprintf(message, size, "%s",
-		         ctx.res.kind == XPAY_ERR_INVALID ? ctx.res.message : kp_msg_text(&err.msg));
+		         ctx.res.kind == XPAY_ERR_INVALID ? kp_msg_text(&ctx.res.msg) : kp_msg_text(&err.msg));
 		return false;
 	}
 	*refund_row = id;

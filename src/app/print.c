@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/i18n.h"
 #include "core/clock.h"
 
 #include "core/escpos.h"
@@ -55,9 +56,9 @@ static int left_ms(const struct kp_clock *clock, long long deadline)
 static void format_seconds(char *buf, size_t size, int ms)
 {
 	if (ms % 1000 == 0)
-		snprintf(buf, size, "%d s", ms / 1000);
+		snprintf(buf, size, _("%d s"), ms / 1000);
 	else
-		snprintf(buf, size, "%d.%d s", ms / 1000, ms % 1000 / 100);
+		snprintf(buf, size, _("%d.%d s"), ms / 1000, ms % 1000 / 100);
 }
 
 static void set_err(char *err, size_t errsize, const char *fmt, ...)
@@ -313,18 +314,18 @@ static enum print_status run_command(const char *command, const char *text, int 
 	if (!exited) {
 		format_seconds(secs, sizeof secs, timeout_ms);
 		set_err(err, errsize,
-		        "printer command '%s' did not finish within %s and was stopped: "
-		        "check the printer, then reprint", command, secs);
+		        _("printer command '%s' did not finish within %s and was stopped: "
+		          "check the printer, then reprint"), command, secs);
 		return PRINT_FAILED;
 	}
 	if (WIFSIGNALED(status)) {
 		set_err(err, errsize,
-		        "printer command '%s' was killed by signal %d (%s): check the printer, then reprint",
+		        _("printer command '%s' was killed by signal %d (%s): check the printer, then reprint"),
 		        command, WTERMSIG(status), strsignal(WTERMSIG(status)));
 		return PRINT_FAILED;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-		set_err(err, errsize, "printer command '%s' failed (exit %d%s%s): check the printer, then reprint",
+		set_err(err, errsize, _("printer command '%s' failed (exit %d%s%s): check the printer, then reprint"),
 		        command, WEXITSTATUS(status), said[0] ? ": " : "", said);
 		return PRINT_FAILED;
 	}
@@ -337,7 +338,7 @@ spawn_failed:
 		if (out[i] >= 0)
 			close(out[i]);
 	}
-	set_err(err, errsize, "printer command '%s' could not be started: %s", command,
+	set_err(err, errsize, _("printer command '%s' could not be started: %s"), command,
 	        errno_text(rc, ebuf, sizeof ebuf));
 	return PRINT_FAILED;
 }
@@ -350,7 +351,7 @@ spawn_failed:
  * nothing for timeout_ms: a printer takes a long report only as fast as
  * it prints (a slow one needs more than 10 s for a Z report), so the
  * limit is on silence, not on the whole job. what names the target in
- * messages: "printer device", "printer file". */
+ * messages, translated: "printer device", "printer file". */
 static enum print_status write_bytes(const char *what, const char *path, int flags,
                                      const unsigned char *buf, size_t len, int timeout_ms,
                                      const struct kp_clock *clock,
@@ -382,7 +383,7 @@ static enum print_status write_bytes(const char *what, const char *path, int fla
 			if (off == 0)
 				set_err(err, errsize, "%s %s: %s", what, path, errno_text(e, ebuf, sizeof ebuf));
 			else
-				set_err(err, errsize, "%s %s: %s after %zu of %zu bytes: check the printer, then reprint",
+				set_err(err, errsize, _("%s %s: %s after %zu of %zu bytes: check the printer, then reprint"),
 				        what, path, errno_text(e, ebuf, sizeof ebuf), off, len);
 			return PRINT_FAILED;
 		}
@@ -400,8 +401,8 @@ static enum print_status write_bytes(const char *what, const char *path, int fla
 		close(fd);
 		format_seconds(secs, sizeof secs, timeout_ms);
 		set_err(err, errsize,
-		        "%s %s took %zu of %zu bytes, then nothing for %s: "
-		        "check paper, cover and power, then reprint",
+		        _("%s %s took %zu of %zu bytes, then nothing for %s: "
+		          "check paper, cover and power, then reprint"),
 		        what, path, off, len, secs);
 		return PRINT_FAILED;
 	}
@@ -423,7 +424,7 @@ static enum print_status send_escpos(const struct kp_config *cfg, const char *wh
 	enum print_status st;
 
 	if (!bytes) {
-		set_err(err, errsize, "%s %s: out of memory for %zu bytes", what, path, need);
+		set_err(err, errsize, _("%s %s: out of memory for %zu bytes"), what, path, need);
 		return PRINT_FAILED;
 	}
 	escpos_encode(&job, text, len, bytes, need);
@@ -464,7 +465,7 @@ enum print_status print_text_on(const struct kp_config *cfg, const char *utf8_te
 		if (cfg->printer.device[0] == '\0')
 			break;
 		pipe_guard_enter(&guard); /* a FIFO standing in for the device */
-		st = send_escpos(cfg, "printer device", cfg->printer.device, 0, text, timeout_ms, clock,
+		st = send_escpos(cfg, _("printer device"), cfg->printer.device, 0, text, timeout_ms, clock,
 		                 err, errsize);
 		pipe_guard_leave(&guard);
 		return st;
@@ -472,15 +473,15 @@ enum print_status print_text_on(const struct kp_config *cfg, const char *utf8_te
 		if (cfg->printer.file[0] == '\0')
 			break;
 		pipe_guard_enter(&guard);
-		st = send_escpos(cfg, "printer file", cfg->printer.file, O_CREAT, text, timeout_ms, clock,
+		st = send_escpos(cfg, _("printer file"), cfg->printer.file, O_CREAT, text, timeout_ms, clock,
 		                 err, errsize);
 		pipe_guard_leave(&guard);
 		return st;
 	case CONFIG_PRINTER_NONE:
-		set_err(err, errsize, "no printer is set up: set [printer] mode in the config");
+		set_err(err, errsize, "%s", _("no printer is set up: set [printer] mode in the config"));
 		return PRINT_NOT_CONFIGURED;
 	}
-	set_err(err, errsize, "no printer is set up: [printer] mode needs its %s",
+	set_err(err, errsize, _("no printer is set up: [printer] mode needs its %s"),
 	        cfg->printer.mode == CONFIG_PRINTER_COMMAND ? "command"
 	        : cfg->printer.mode == CONFIG_PRINTER_DEVICE ? "device" : "file");
 	return PRINT_NOT_CONFIGURED;

@@ -919,6 +919,11 @@ static void pad(struct buf *b, const char *text, size_t cols, bool right)
 		buf_spaces(b, cols > c ? cols - c : 0);
 }
 
+const char *report_method_label(enum journal_method method)
+{
+	return method == JOURNAL_PHONE ? N_("phone") : N_("QR");
+}
+
 char *report_journal_text(const struct report_journal *j, report_tr_fn tr)
 {
 	struct buf b = {0};
@@ -943,7 +948,7 @@ char *report_journal_text(const struct report_journal *j, report_tr_fn tr)
 			const struct report_order *o = &j->orders[i];
 			format_local_seconds(cell[0], sizeof cell[0], o->created_at);
 			copy_text(cell[1], sizeof cell[1], o->merchant_order_id);
-			copy_text(cell[2], sizeof cell[2], journal_method_name(o->method));
+			copy_text(cell[2], sizeof cell[2], tr_id(tr, report_method_label(o->method)));
 			if (o->server_unknown)
 				snprintf(cell[3], sizeof cell[3], "%s (%s)",
 				         tr_id(tr, journal_state_label_given_up(o->state, o->given_up)),

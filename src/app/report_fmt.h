@@ -45,7 +45,11 @@ char *report_json(const struct report *r);
  * a line in errbuf, for text that is not such a report. */
 bool report_from_json(const char *json, struct report *out, char *errbuf, size_t errsize);
 
-/* The listing as a table (time, order id, method, state by its label
+/* A payment method as a cashier says it ("QR", "phone"): an N_() msgid
+ * for the caller's gettext (the CSV and JSON say journal_method_name). */
+const char *report_method_label(enum journal_method method);
+
+/* The listing as a table (time, order id, method by its label, state by its label
  * through tr — journal_state_label_given_up —, amount, refunded, payment
  * id), CSV (tenge, two decimals) or JSON (tiyn, lines with name and
  * name_kk, and refunds per order). */

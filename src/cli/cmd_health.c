@@ -24,13 +24,13 @@ int cmd_health(struct cli_ctx *ctx, int argc, char **argv)
 
 	xpay_client *client = apiclient_new(&ctx->cfg, ctx->debug ? stderr : NULL, &res);
 	if (!client) {
-		fprintf(stderr, "%s\n", res.message);
+		fprintf(stderr, "%s\n", kp_msg_text(&res.msg));
 		return EXIT_API;
 	}
 	xpay_kind kind = xpay_health_get(client, &health, &res);
 	xpay_client_free(client);
 	if (kind != XPAY_OK) {
-		fprintf(stderr, "%s\n", res.message);
+		fprintf(stderr, "%s\n", kp_msg_text(&res.msg));
 		return EXIT_API;
 	}
 

@@ -15,6 +15,7 @@
 #include "app/apiclient.h"
 #include "app/i18n.h"
 #include "app/payflow.h"
+#include "app/report_fmt.h"
 #include "app/worker.h"
 #include "cli/cli.h"
 #include "cli/cli_approve.h"
@@ -301,13 +302,70 @@ out:
 
 /* ---- status ---------------------------------------------------------------- */
 
-static void print_time(const char *label, time_t t)
+/* The labels of `status`, N_() msgids: their column is as wide as the
+ * widest translation. */
+static const char *const status_labels[] = {
+	N_("order"), N_("state"), N_("server"), N_("amount"), N_("method"), N_("payment"),
+	N_("created"), N_("expires"), N_("create sends"), N_("last error"), N_("refunded"),
+	N_("status"),
+};
+
+/* The server's payment states in the words of the journal's labels. */
+static const char *const server_state_labels[] = {
+	[XPAY_STATE_PENDING] = N_("waiting"),   [XPAY_STATE_SUCCEEDED] = N_("paid"),
+	[XPAY_STATE_CANCELLED] = N_("declined"), [XPAY_STATE_FAILED] = N_("failed"),
+	[XPAY_STATE_EXPIRED] = N_("expired"),
+};
+
+/* The server's payment events (xpay_event_type), as a cashier says them. */
+static const char *const server_event_labels[] = {
+	[XPAY_EV_CREATED] = N_("created"),     [XPAY_EV_SCANNED] = N_("QR scanned"),
+	[XPAY_EV_COMPLETED] = N_("paid"),      [XPAY_EV_CANCELLED] = N_("declined"),
+	[XPAY_EV_FAILED] = N_("failed"),       [XPAY_EV_EXPIRED] = N_("expired"),
+	[XPAY_EV_REFUNDED] = N_("refunded"),
+};
+
+/* Characters of the widest translated label. */
+static int label_width(void)
 {
-	char buf[KP_TIME_LEN];
+	long w = 0;
+	for (size_t i = 0; i < sizeof status_labels / sizeof *status_labels; i++) {
+		long n = kp_utf8_length(_(status_labels[i]));
+		if (n > w)
+			w = n;
+	}
+	return (int)w;
+}
+
+/* "  LABEL  value": the label (a msgid) translated and padded to width
+ * characters. */
+static void print_field(int width, const char *label, const char *value)
+{
+	const char *text = _(label);
+	long pad = width - kp_utf8_length(text);
+	printf("  %s%*s  %s\n", text, pad > 0 ? (int)pad : 0, "", value);
+}
+
+/* An Almaty time (the one a person reads) as "YYYY-MM-DD HH:MM:SS". */
+static void local_time(char *buf, size_t size, time_t t)
+{
+	kp_almaty_strftime(buf, size, "%Y-%m-%d %H:%M:%S", t);
+}
+
+static void print_time(int width, const char *label, time_t t)
+{
+	char buf[32];
 	if (t <= 0)
 		return;
-	kp_time_format(t, buf, sizeof buf);
-	printf("  %-14s %s\n", label, buf);
+	local_time(buf, sizeof buf, t);
+	print_field(width, label, buf);
+}
+
+/* text padded with spaces to width characters. */
+static void print_padded(const char *text, int width)
+{
+	long pad = width - kp_utf8_length(text);
+	printf("%s%*s", text, pad > 0 ? (int)pad : 0, "");
 }
 
 int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
@@ -320,47 +378,54 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	struct journal_order o;
 	store_err err;
-	char sum[48];
+	char sum[48], value[320];
 	const char *payment_id = argv[0];
+	int width = label_width();
 	store_status st = journal_find(db, argv[0], &o, &err);
 	if (st == STORE_OK) {
 		money_format(sum, sizeof sum, o.amount);
 		printf("%s\n", _("journal:"));
-		printf("  %-14s %s\n", "order", o.merchant_order_id);
-		printf("  %-14s %s\n", "state", journal_state_name(o.state));
+		print_field(width, N_("order"), o.merchant_order_id);
+		print_field(width, N_("state"), _(journal_order_label(&o)));
 		if (o.server_unknown) {
-			char since[KP_TIME_LEN];
-			kp_time_format(o.unknown_since, since, sizeof since);
-			printf("  %-14s %s (%s %s)\n", "server", _("unknown to the server"), _("since"), since);
+			char since[32];
+			local_time(since, sizeof since, o.unknown_since);
+			snprintf(value, sizeof value, "%s (%s %s)", _("unknown to the server"), _("since"), since);
+			print_field(width, N_("server"), value);
 		}
-		printf("  %-14s %s\n", "amount", sum);
-		printf("  %-14s %s%s%s\n", "method", journal_method_name(o.method), o.payer_phone[0] ? " " : "",
-		       o.payer_phone);
-		printf("  %-14s %s\n", "payment", o.payment_id[0] ? o.payment_id : "—");
-		print_time("created", o.created_at);
-		print_time("expires", o.expires_at);
-		printf("  %-14s %d\n", "create sends", o.attempts);
+		print_field(width, N_("amount"), sum);
+		snprintf(value, sizeof value, "%s%s%s", _(report_method_label(o.method)),
+		         o.payer_phone[0] ? " " : "", o.payer_phone);
+		print_field(width, N_("method"), value);
+		print_field(width, N_("payment"), o.payment_id[0] ? o.payment_id : "—");
+		print_time(width, N_("created"), o.created_at);
+		print_time(width, N_("expires"), o.expires_at);
+		snprintf(value, sizeof value, "%d", o.attempts);
+		print_field(width, N_("create sends"), value);
 		/* journal texts came from servers; a translation may be longer than its msgid */
 		char text[KP_TEXT_SAFE_SIZE(3 * JOURNAL_TEXT_SIZE)];
 		if (o.last_error[0]) {
 			kp_text_safe(text, sizeof text, kp_msg_text_packed(o.last_error));
-			printf("  %-14s %s\n", "last error", text);
+			print_field(width, N_("last error"), text);
 		}
 		if (o.refunded_amount) {
 			money_format(sum, sizeof sum, o.refunded_amount);
-			printf("  %-14s %s\n", "refunded", sum);
+			print_field(width, N_("refunded"), sum);
 		}
 		struct journal_event *ev = NULL;
 		size_t n = 0;
 		if (journal_events(db, o.id, &ev, &n, &err) == STORE_OK) {
 			for (size_t i = 0; i < n; i++) {
-				char at[KP_TIME_LEN];
-				kp_time_format(ev[i].at, at, sizeof at);
+				char at[32];
+				local_time(at, sizeof at, ev[i].at);
 				kp_text_safe(text, sizeof text, kp_msg_text_packed(ev[i].detail));
-				if (ev[i].kind == JOURNAL_EVENT_STATE)
-					printf("  %s  → %-12s %s\n", at, journal_state_name(ev[i].to), text);
-				else
+				if (ev[i].kind == JOURNAL_EVENT_STATE) {
+					printf("  %s  → ", at);
+					print_padded(_(journal_state_label(ev[i].to)), 12);
+					printf(" %s\n", text);
+				} else {
 					printf("  %s    %s\n", at, text);
+				}
 			}
 			free(ev);
 		}
@@ -384,25 +449,25 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 	xpay_payment p;
 	xpay_client *client = apiclient_new(&ctx->cfg, ctx->debug ? stderr : NULL, &res);
 	if (!client || xpay_payment_get(client, payment_id, &p, &res) != XPAY_OK) {
-		fprintf(stderr, "%s %s\n", _("server:"), res.message);
+		fprintf(stderr, "%s %s\n", _("server:"), kp_msg_text(&res.msg));
 		xpay_client_free(client);
 		return EXIT_API;
 	}
 	xpay_client_free(client);
 	money_format(sum, sizeof sum, p.amount);
 	printf("%s\n", _("server:"));
-	printf("  %-14s %s\n", "status", p.status_text); /* made safe by net/xpay.c */
-	printf("  %-14s %s\n", "amount", sum);
+	/* a state this till does not know is shown as sent (made safe by net/xpay.c) */
+	print_field(width, N_("status"), p.status != XPAY_STATE_UNKNOWN
+	                                     ? _(server_state_labels[p.status]) : p.status_text);
+	print_field(width, N_("amount"), sum);
 	money_format(sum, sizeof sum, p.refunded_amount);
-	printf("  %-14s %s\n", "refunded", sum);
-	print_time("created", p.created_at);
-	print_time("expires", p.expires_at);
-	static const char *const ev_names[] = {"created", "scanned", "completed", "cancelled",
-	                                       "failed", "expired", "refunded"};
+	print_field(width, N_("refunded"), sum);
+	print_time(width, N_("created"), p.created_at);
+	print_time(width, N_("expires"), p.expires_at);
 	for (size_t i = 0; i < p.n_events; i++) {
-		char at[KP_TIME_LEN];
-		kp_time_format(p.events[i].at, at, sizeof at);
-		printf("  %s  %s\n", at, ev_names[p.events[i].type]);
+		char at[32];
+		local_time(at, sizeof at, p.events[i].at);
+		printf("  %s  %s\n", at, _(server_event_labels[p.events[i].type]));
 	}
 	return 0;
 }
@@ -429,8 +494,8 @@ static void settle_change(void *arg, const struct payflow_change *ch, const stru
 		if (refunds_get(s->db, ch->refund_row, &f, &err) == STORE_OK &&
 		    journal_get(s->db, f.order_id, &o, &err) == STORE_OK)
 			printf("%s: %s → %s (%s %s %s)\n", f.merchant_refund_id,
-			       refunds_state_name(REFUND_PENDING), refunds_state_name(f.state), _("order"),
-			       o.merchant_order_id, journal_state_name(o.state));
+			       _(refunds_state_label(REFUND_PENDING)), _(refunds_state_label(f.state)),
+			       _("order"), o.merchant_order_id, _(journal_order_label(&o)));
 		return;
 	}
 	for (size_t i = 0; i < s->n; i++) {
@@ -447,8 +512,8 @@ static void settle_change(void *arg, const struct payflow_change *ch, const stru
 			struct journal_order o;
 			store_err err;
 			if (journal_get(s->db, ch->order_id, &o, &err) == STORE_OK)
-				printf("%s: %s → %s\n", o.merchant_order_id, journal_state_name(ch->from),
-				       journal_state_name(ch->to));
+				printf("%s: %s → %s\n", o.merchant_order_id, _(journal_state_label(ch->from)),
+				       _(journal_state_label_given_up(ch->to, o.given_up)));
 		}
 	}
 }
@@ -475,7 +540,7 @@ static int reconcile_close(struct cli_ctx *ctx, const char *target, const char *
 	if (!o.server_unknown || !journal_state_server_open(o.state)) {
 		fprintf(stderr, "kaspi-pos: %s %s (%s)\n", o.merchant_order_id,
 		        _("is not unknown to the server: kaspi-pos reconcile settles it with the server"),
-		        journal_state_name(o.state));
+		        _(journal_order_label(&o)));
 		db_close(db);
 		return EXIT_DECLINED;
 	}
@@ -492,8 +557,8 @@ static int reconcile_close(struct cli_ctx *ctx, const char *target, const char *
 		fprintf(stderr, "kaspi-pos: %s\n", message);
 		rc = EXIT_DECLINED;
 	} else {
-		printf("%s: %s → %s (%s)\n", o.merchant_order_id, journal_state_name(o.state),
-		       journal_state_name(JOURNAL_FAILED), _("closed by a manager: unknown to the server"));
+		printf("%s: %s → %s (%s)\n", o.merchant_order_id, _(journal_order_label(&o)),
+		       _(journal_state_label(JOURNAL_FAILED)), _("closed by a manager: unknown to the server"));
 		rc = 0;
 	}
 	payflow_free(&pf);
@@ -582,10 +647,10 @@ int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)
 		if (!journal_state_server_open(o.state)) {
 			settled++;
 		} else if (o.server_unknown) {
-			char since[KP_TIME_LEN];
-			kp_time_format(o.unknown_since, since, sizeof since);
+			char since[32];
+			local_time(since, sizeof since, o.unknown_since);
 			printf("%s: %s %s (%s)\n", o.merchant_order_id, _("unknown to the server since"),
-			       since, journal_state_name(o.state));
+			       since, _(journal_order_label(&o)));
 			unknown++;
 		} else if (s.answered[i]) {
 			live++;

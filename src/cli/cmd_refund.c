@@ -134,12 +134,12 @@ static int wait_outcome(struct payflow *pf, struct worker *w, store_db *db, int6
 	switch (f.state) {
 	case REFUND_REFUNDED:
 		printf("%s %s\n", _("refunded"), f.refund_id);
-		printf("%s %s %s\n", _("order"), o.merchant_order_id, journal_state_name(o.state));
+		printf("%s %s %s\n", _("order"), o.merchant_order_id, _(journal_order_label(&o)));
 		return 0;
 	case REFUND_FAILED:
 		fprintf(stderr, "kaspi-pos: %s: %s\n", _("the server refused the refund"),
 		        kp_msg_text_packed(f.last_error));
-		printf("%s %s %s\n", _("order"), o.merchant_order_id, journal_state_name(o.state));
+		printf("%s %s %s\n", _("order"), o.merchant_order_id, _(journal_order_label(&o)));
 		return refused_by_rule(wt.code) ? EXIT_DECLINED : EXIT_API;
 	default:
 		fprintf(stderr, "kaspi-pos: %s (%s): %s\n", why ? why : _("no answer from the server"),

@@ -9,11 +9,25 @@
 #include "cli/cli.h"
 #include "cli/cli_pin.h"
 #include "cli/cli_store.h"
+#include "core/validate.h"
 #include "store/users.h"
 
 static void user_usage(void)
 {
 	cli_usage("user");
+}
+
+/* A role as a cashier says it, translated. */
+static const char *role_label(enum user_role role)
+{
+	return role == USER_MANAGER ? _("manager") : _("cashier");
+}
+
+/* text and spaces to width characters, then one more. */
+static void print_padded(const char *text, int width)
+{
+	long pad = width - kp_utf8_length(text);
+	printf("%s%*s ", text, pad > 0 ? (int)pad : 0, "");
 }
 
 /* Asks for the new PIN twice and checks it. Returns 0 with pin filled,
@@ -23,21 +37,21 @@ static int ask_new_pin(const char *name, char *pin, size_t size)
 	char again[CLI_PIN_SIZE], prompt[256];
 	int rc = 0;
 
-	snprintf(prompt, sizeof prompt, "PIN for %s (%d-%d digits): ", name, USERS_PIN_MIN,
+	snprintf(prompt, sizeof prompt, _("PIN for %s (%d-%d digits): "), name, USERS_PIN_MIN,
 	         USERS_PIN_MAX);
 	if (!cli_read_pin(prompt, pin, size)) {
-		fprintf(stderr, "kaspi-pos: no PIN given: nothing saved\n");
+		fprintf(stderr, "kaspi-pos: %s\n", _("no PIN given: nothing saved"));
 		return EXIT_USAGE;
 	}
 	if (!pin_valid(pin)) {
-		fprintf(stderr, "kaspi-pos: a PIN is %d to %d digits: nothing saved\n", USERS_PIN_MIN,
+		fprintf(stderr, _("kaspi-pos: a PIN is %d to %d digits: nothing saved\n"), USERS_PIN_MIN,
 		        USERS_PIN_MAX);
 		rc = EXIT_USAGE;
-	} else if (!cli_read_pin("The same PIN again: ", again, sizeof again)) {
-		fprintf(stderr, "kaspi-pos: the PIN was not repeated: nothing saved\n");
+	} else if (!cli_read_pin(_("The same PIN again: "), again, sizeof again)) {
+		fprintf(stderr, "kaspi-pos: %s\n", _("the PIN was not repeated: nothing saved"));
 		rc = EXIT_USAGE;
 	} else if (strcmp(pin, again) != 0) {
-		fprintf(stderr, "kaspi-pos: the two PINs differ: nothing saved\n");
+		fprintf(stderr, "kaspi-pos: %s\n", _("the two PINs differ: nothing saved"));
 		rc = EXIT_USAGE;
 	}
 	pin_wipe(again, sizeof again);
@@ -71,7 +85,7 @@ static int user_add(struct cli_ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!users_role_parse(role_text, &role)) {
-		fprintf(stderr, "kaspi-pos: the role is cashier or manager, not \"%s\"\n", role_text);
+		fprintf(stderr, _("kaspi-pos: the role is cashier or manager, not \"%s\"\n"), role_text);
 		return EXIT_USAGE;
 	}
 	if (!users_name_valid(name, &err)) {
@@ -84,7 +98,7 @@ static int user_add(struct cli_ctx *ctx, int argc, char **argv)
 	struct user existing;
 	store_status st = users_get(db, name, &existing, &err);
 	if (st == STORE_OK) {
-		fprintf(stderr, "kaspi-pos: a user named \"%s\" already exists\n", name);
+		fprintf(stderr, _("kaspi-pos: a user named \"%s\" already exists\n"), name);
 		db_close(db);
 		return EXIT_USAGE;
 	}
@@ -100,7 +114,7 @@ static int user_add(struct cli_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		return cli_store_exit(st);
 	}
-	printf("added %s (%s)\n", name, users_role_name(role));
+	printf(_("added %s (%s)\n"), name, role_label(role));
 	return 0;
 }
 
@@ -120,19 +134,28 @@ static int user_list(struct cli_ctx *ctx)
 		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		return cli_store_exit(st);
 	}
+	int role_width = 8, status_width = 20;
+	for (int r = 0; r < 2; r++) {
+		long w = kp_utf8_length(role_label(r ? USER_MANAGER : USER_CASHIER));
+		if (w > role_width)
+			role_width = (int)w;
+	}
 	if (n == 0)
-		fprintf(stderr, "no users yet: add one with kaspi-pos user add NAME --role manager\n");
+		fprintf(stderr, "%s\n", _("no users yet: add one with kaspi-pos user add NAME --role manager"));
 	for (int i = 0; i < n; i++) {
-		char status[64];
+		char status[128];
 		long left = users_locked_for(&users[i], now);
+		int wrong = users[i].failed_count;
 		if (left > 0)
-			snprintf(status, sizeof status, "locked (%ld s)", left);
-		else if (users[i].failed_count > 0)
-			snprintf(status, sizeof status, "ok (%d wrong PIN%s)", users[i].failed_count,
-			         users[i].failed_count == 1 ? "" : "s");
+			snprintf(status, sizeof status, _("locked (%ld s)"), left);
+		else if (wrong > 0)
+			snprintf(status, sizeof status,
+			         ngettext("ok (%d wrong PIN)", "ok (%d wrong PINs)", (unsigned long)wrong), wrong);
 		else
-			snprintf(status, sizeof status, "ok");
-		printf("%-8s %-20s %s\n", users_role_name(users[i].role), status, users[i].name);
+			snprintf(status, sizeof status, "%s", _("ok"));
+		print_padded(role_label(users[i].role), role_width);
+		print_padded(status, status_width);
+		printf("%s\n", users[i].name);
 	}
 	free(users);
 	return 0;

@@ -263,11 +263,12 @@ bool cli_load_config(struct cli_ctx *ctx)
 {
 	enum config_status st = config_load(&ctx->cfg, ctx->config_path);
 
+	/* the diagnostics were written in the language i18n_init chose */
 	for (int i = 0; i < ctx->cfg.ndiag; i++)
-		fprintf(stderr, "%s: %s\n", config_severity_name(ctx->cfg.diag[i].severity),
+		fprintf(stderr, "%s: %s\n", _(config_severity_name(ctx->cfg.diag[i].severity)),
 		        ctx->cfg.diag[i].text);
 	if (ctx->cfg.dropped > 0)
-		fprintf(stderr, "(%d more config messages not shown)\n", ctx->cfg.dropped);
+		fprintf(stderr, _("(%d more config messages not shown)\n"), ctx->cfg.dropped);
 	return st == CONFIG_OK;
 }
 
@@ -302,6 +303,9 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i >= argc) {
+		/* the config's problems in the language of LANG (the config names
+		 * the till's language, which it cannot do before it is read) */
+		i18n_init(NULL);
 		if (!cli_load_config(&ctx))
 			return EXIT_USAGE;
 		i18n_init(config_language_name(ctx.cfg.ui.language));

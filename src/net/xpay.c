@@ -9,7 +9,6 @@
 #include "core/grow.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
@@ -31,6 +30,83 @@
 #define JSON_INT_MAX INT64_C(9007199254740991)   /* 2^53 − 1: exact in a double */
 #define RETRY_AFTER_DEFAULT 1L
 
+/* ---- messages -------------------------------------------------------------
+ *
+ * Every line this client can put before a person, in one place. Net never
+ * translates and never builds a sentence: xpay_result.msg carries one of
+ * these msgids and its arguments as text (core/msg.h), and the app says it
+ * in the cashier's language (app/i18n.h, kp_msg_text). N_() only marks a
+ * text for xgettext.
+ *
+ * Macros rather than an enum of codes and an array of texts (the shape of
+ * core/basket.c's basket_status_message): many messages take arguments (a
+ * line number, seconds, a field's name), and a macro stays a string
+ * literal where it is used, so that the compiler checks each use's
+ * arguments against its text (kp_msg_set is printf-checked). The caller
+ * acts on res->kind, which is the code; the text only says it. The
+ * contract's error codes have their table below (contract_texts), whose
+ * texts all take the HTTP status as their one argument. */
+#define N_(s) (s)
+
+/* the request breaks a rule of the contract: nothing was sent */
+#define M_NO_ORDER N_("No order")
+#define M_ORDER_ID N_("Order number must be 3-64 letters or digits without spaces")
+#define M_AMOUNT N_("Amount must be 0,01 to 1 000 000 KZT")
+#define M_METHOD N_("Payment method must be qr, phone or card")
+#define M_PHONE N_("Phone number must be +77 and 9 digits")
+#define M_PHONE_NEEDED N_("A phone payment needs the buyer's phone number")
+#define M_DESCRIPTION N_("Description must be 1-255 characters of one line")
+#define M_RETURN_URL N_("Return URL is not a valid URL")
+#define M_CALLBACK_URL N_("Callback URL is not a valid URL")
+#define M_NO_PRODUCTS N_("Product list missing")
+#define M_LINE_NAME N_("Line %zu: name must be 1-128 characters")
+#define M_LINE_QUANTITY N_("Line %zu: quantity must be at least 1")
+#define M_LINE_PRICE N_("Line %zu: price out of range")
+#define M_LINE_VAT N_("Line %zu: VAT rate must be 0-100%%")
+#define M_LINES_OVER N_("Lines add up to more than 1 000 000 KZT")
+#define M_LINES_SUM N_("Lines do not add up to the amount")
+#define M_TOO_LARGE N_("Request too large (over 64 KiB): fewer lines, please")
+#define M_NO_REFUND N_("No refund")
+#define M_PAYMENT_ID N_("Payment id is missing or malformed")
+#define M_REFUND_AMOUNT N_("Refund amount must be 0,01 to 1 000 000 KZT")
+#define M_REASON N_("Refund reason must be 1-255 characters of one line")
+#define M_REFUND_ID N_("Refund number must be 3-64 letters or digits without spaces")
+#define M_EMPTY_REQUEST N_("Empty request")
+#define M_SANDBOX_STEP N_("Unknown sandbox step")
+#define M_NOT_FORMED N_("Request could not be formed")
+/* the client's settings */
+#define M_NO_SETTINGS N_("No client settings")
+#define M_NO_CLIENT N_("No client")
+#define M_KEY N_("API key has the wrong format: expected xdev_ and 20 letters or digits " \
+                 "(check KASPI_XDEV_KEY)")
+#define M_MERCHANT N_("Merchant ID must be the 12-digit BIN (check KASPI_MERCHANT_ID)")
+#define M_TIMEOUTS N_("Time-outs must be positive")
+#define M_BASE_URL N_("Base URL must be https://... (http:// only for a local sandbox); " \
+                      "check KASPI_BASE_URL")
+#define M_NOMEM N_("Out of memory")
+/* the transport */
+#define M_CONNECT N_("Cannot reach the payment service: check the network")
+#define M_TIMEOUT N_("No answer from the payment service in %ld s: outcome unknown")
+#define M_TLS N_("Secure connection failed: check the clock and the CA file")
+#define M_NETWORK N_("Connection lost during the request: outcome unknown")
+#define M_CUT_SHORT N_("Unreadable answer from the payment service (cut short)")
+#define M_OVER_1_MIB N_("Unreadable answer from the payment service (over 1 MiB)")
+/* an answer that is not what the contract says (%s: the JSON field's name) */
+#define M_NOT_JSON N_("Unreadable answer from the payment service (not a JSON object)")
+#define M_FIELD_MISSING N_("Unreadable answer from the payment service (%s missing)")
+#define M_FIELD_TYPE N_("Unreadable answer from the payment service (%s of the wrong type)")
+#define M_FIELD_VALUE N_("Unreadable answer from the payment service (%s with a bad value)")
+/* the server said no, beyond the contract's codes (%s: the HTTP status,
+ * and the server's code when it is not one of the contract's) */
+#define M_RATE_LIMITED N_("Too many requests (429): wait %ld s")
+#define M_NO_CANCEL N_("This server cannot cancel payments: the QR stays valid until it expires")
+#define M_KEY_REJECTED N_("API key rejected (%s): check KASPI_XDEV_KEY and KASPI_MERCHANT_ID")
+#define M_SERVER_ERROR N_("Payment service error (%s): try again later")
+#define M_REDIRECT N_("Unexpected redirect (%s): check KASPI_BASE_URL")
+#define M_REFUSED N_("Payment service refused the request (%s)")
+/* ... and with the server's own words (made safe) after it */
+#define M_REFUSED_SAYING N_("Payment service refused the request (%s): %s")
+
 struct xpay_client {
 	http_client *http;      /* owns the connection and the header with the key */
 	long timeout_ms;        /* for the time-out message */
@@ -43,18 +119,10 @@ static void result_reset(xpay_result *res)
 	memset(res, 0, sizeof *res);
 }
 
-/* Sets kind and a printf-style message; returns kind. */
-static xpay_kind fail(xpay_result *res, xpay_kind kind, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static xpay_kind fail(xpay_result *res, xpay_kind kind, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(res->message, sizeof res->message, fmt, ap);
-	va_end(ap);
-	res->kind = kind;
-	return kind;
-}
+/* Sets res's kind and its message, one of the texts above with its
+ * arguments (checked against the text by the compiler: kp_msg_set);
+ * evaluates to the kind. */
+#define fail(res, k, ...) (kp_msg_set(&(res)->msg, __VA_ARGS__), (res)->kind = (k))
 
 const char *xpay_kind_name(xpay_kind k)
 {
@@ -211,8 +279,8 @@ static xpay_kind jb_finish(jbuf *b, char **body, size_t *len, xpay_result *res)
 	if (b->nomem || b->too_big) {
 		free(b->p);
 		if (b->nomem)
-			return fail(res, XPAY_ERR_NOMEM, "Out of memory");
-		return fail(res, XPAY_ERR_INVALID, "Request too large (over 64 KiB): fewer lines, please");
+			return fail(res, XPAY_ERR_NOMEM, M_NOMEM);
+		return fail(res, XPAY_ERR_INVALID, M_TOO_LARGE);
 	}
 	*body = b->p;
 	*len = b->len;
@@ -253,43 +321,41 @@ static bool url_ok(const char *s)
 static xpay_kind order_check(const xpay_order *o, xpay_result *res)
 {
 	if (!o->merchant_order_id || !kp_valid_order_id(o->merchant_order_id))
-		return fail(res, XPAY_ERR_INVALID,
-					"Order number must be 3-64 letters or digits without spaces");
+		return fail(res, XPAY_ERR_INVALID, M_ORDER_ID);
 	if (o->amount < KP_AMOUNT_MIN || o->amount > KP_AMOUNT_MAX)
-		return fail(res, XPAY_ERR_INVALID, "Amount must be 0,01 to 1 000 000 KZT");
+		return fail(res, XPAY_ERR_INVALID, M_AMOUNT);
 	if (!o->payment_method || !kp_valid_method(o->payment_method))
-		return fail(res, XPAY_ERR_INVALID, "Payment method must be qr, phone or card");
+		return fail(res, XPAY_ERR_INVALID, M_METHOD);
 	if (o->payer_phone && !kp_valid_phone(o->payer_phone))
-		return fail(res, XPAY_ERR_INVALID, "Phone number must be +77 and 9 digits");
+		return fail(res, XPAY_ERR_INVALID, M_PHONE);
 	if (!o->payer_phone && strcmp(o->payment_method, "phone") == 0)
-		return fail(res, XPAY_ERR_INVALID, "A phone payment needs the buyer's phone number");
+		return fail(res, XPAY_ERR_INVALID, M_PHONE_NEEDED);
 	if (o->description && !text_ok(o->description, DESCRIPTION_MAX_CHARS))
-		return fail(res, XPAY_ERR_INVALID, "Description must be 1-255 characters of one line");
+		return fail(res, XPAY_ERR_INVALID, M_DESCRIPTION);
 	if (o->return_url && !url_ok(o->return_url))
-		return fail(res, XPAY_ERR_INVALID, "Return URL is not a valid URL");
+		return fail(res, XPAY_ERR_INVALID, M_RETURN_URL);
 	if (o->callback_url && !url_ok(o->callback_url))
-		return fail(res, XPAY_ERR_INVALID, "Callback URL is not a valid URL");
+		return fail(res, XPAY_ERR_INVALID, M_CALLBACK_URL);
 	if (o->n_products && !o->products)
-		return fail(res, XPAY_ERR_INVALID, "Product list missing");
+		return fail(res, XPAY_ERR_INVALID, M_NO_PRODUCTS);
 	int64_t sum = 0;
 	for (size_t i = 0; i < o->n_products; i++) {
 		const xpay_product *p = &o->products[i];
 		if (!p->name || !text_ok(p->name, PRODUCT_NAME_MAX_CHARS))
-			return fail(res, XPAY_ERR_INVALID,
-						"Line %zu: name must be 1-128 characters", i + 1);
+			return fail(res, XPAY_ERR_INVALID, M_LINE_NAME, i + 1);
 		if (p->quantity < 1 || p->quantity > KP_AMOUNT_MAX)
-			return fail(res, XPAY_ERR_INVALID, "Line %zu: quantity must be at least 1", i + 1);
+			return fail(res, XPAY_ERR_INVALID, M_LINE_QUANTITY, i + 1);
 		if (p->price < 0 || p->price > KP_AMOUNT_MAX)
-			return fail(res, XPAY_ERR_INVALID, "Line %zu: price out of range", i + 1);
+			return fail(res, XPAY_ERR_INVALID, M_LINE_PRICE, i + 1);
 		if (p->tax_rate < 0 || p->tax_rate > 100)
-			return fail(res, XPAY_ERR_INVALID, "Line %zu: VAT rate must be 0-100%%", i + 1);
+			return fail(res, XPAY_ERR_INVALID, M_LINE_VAT, i + 1);
 		/* both factors ≤ 1e8, so the product fits; stop once past amount */
 		sum += p->price * p->quantity;
 		if (sum > KP_AMOUNT_MAX)
-			return fail(res, XPAY_ERR_INVALID, "Lines add up to more than 1 000 000 KZT");
+			return fail(res, XPAY_ERR_INVALID, M_LINES_OVER);
 	}
 	if (o->n_products && sum != o->amount)
-		return fail(res, XPAY_ERR_INVALID, "Lines do not add up to the amount");
+		return fail(res, XPAY_ERR_INVALID, M_LINES_SUM);
 	return XPAY_OK;
 }
 
@@ -299,7 +365,7 @@ xpay_kind xpay_create_body(const xpay_order *o, char **body, size_t *len, xpay_r
 	*len = 0;
 	res->kind = XPAY_OK;
 	if (!o)
-		return fail(res, XPAY_ERR_INVALID, "No order");
+		return fail(res, XPAY_ERR_INVALID, M_NO_ORDER);
 	if (order_check(o, res) != XPAY_OK)
 		return res->kind;
 
@@ -357,16 +423,15 @@ xpay_kind xpay_refund_body(const xpay_refund_req *r, char **body, size_t *len, x
 	*len = 0;
 	res->kind = XPAY_OK;
 	if (!r)
-		return fail(res, XPAY_ERR_INVALID, "No refund");
+		return fail(res, XPAY_ERR_INVALID, M_NO_REFUND);
 	if (!r->payment_id || !id_ok(r->payment_id, XPAY_ID_SIZE))
-		return fail(res, XPAY_ERR_INVALID, "Payment id is missing or malformed");
+		return fail(res, XPAY_ERR_INVALID, M_PAYMENT_ID);
 	if (r->amount < KP_AMOUNT_MIN || r->amount > KP_AMOUNT_MAX)
-		return fail(res, XPAY_ERR_INVALID, "Refund amount must be 0,01 to 1 000 000 KZT");
+		return fail(res, XPAY_ERR_INVALID, M_REFUND_AMOUNT);
 	if (!r->reason || !text_ok(r->reason, REASON_MAX_CHARS))
-		return fail(res, XPAY_ERR_INVALID, "Refund reason must be 1-255 characters of one line");
+		return fail(res, XPAY_ERR_INVALID, M_REASON);
 	if (r->merchant_refund_id && !kp_valid_order_id(r->merchant_refund_id))
-		return fail(res, XPAY_ERR_INVALID,
-					"Refund number must be 3-64 letters or digits without spaces");
+		return fail(res, XPAY_ERR_INVALID, M_REFUND_ID);
 
 	jbuf b = { 0 };
 	bool first = true;
@@ -387,10 +452,28 @@ xpay_kind xpay_refund_body(const xpay_refund_req *r, char **body, size_t *len, x
 
 /* ---- strict response parsing ------------------------------------------ */
 
-static xpay_kind bad_body(xpay_result *res, const char *what, const char *field)
+/* What is wrong with an answer's body. */
+enum bad_why {
+	BAD_NOT_JSON,       /* empty, not JSON, not an object, text after it */
+	BAD_MISSING,        /* a required field is absent */
+	BAD_TYPE,           /* a field of the wrong JSON type */
+	BAD_VALUE,          /* too long, out of range, not an integer, a bad id or time */
+};
+
+/* An unreadable answer: XPAY_ERR_BAD_BODY, the message naming field. */
+static xpay_kind bad_body(xpay_result *res, enum bad_why why, const char *field)
 {
-	return fail(res, XPAY_ERR_BAD_BODY, "Unreadable answer from the payment service (%s%s%s)",
-				what, field ? ": " : "", field ? field : "");
+	switch (why) {
+	case BAD_MISSING:
+		return fail(res, XPAY_ERR_BAD_BODY, M_FIELD_MISSING, field);
+	case BAD_TYPE:
+		return fail(res, XPAY_ERR_BAD_BODY, M_FIELD_TYPE, field);
+	case BAD_VALUE:
+		return fail(res, XPAY_ERR_BAD_BODY, M_FIELD_VALUE, field);
+	case BAD_NOT_JSON:
+		break;
+	}
+	return fail(res, XPAY_ERR_BAD_BODY, M_NOT_JSON);
 }
 
 /* Parses exactly one JSON object filling body[0..len) (white space around
@@ -398,13 +481,13 @@ static xpay_kind bad_body(xpay_result *res, const char *what, const char *field)
 static cJSON *parse_object(const char *body, size_t len, xpay_result *res)
 {
 	if (!body || len == 0) {
-		bad_body(res, "empty", NULL);
+		bad_body(res, BAD_NOT_JSON, NULL);
 		return NULL;
 	}
 	const char *end = NULL;
 	cJSON *root = cJSON_ParseWithLengthOpts(body, len, &end, 0);
 	if (!root) {
-		bad_body(res, "not JSON", NULL);
+		bad_body(res, BAD_NOT_JSON, NULL);
 		return NULL;
 	}
 	size_t used = end ? (size_t)(end - body) : len;
@@ -412,13 +495,13 @@ static cJSON *parse_object(const char *body, size_t len, xpay_result *res)
 		char ch = body[i];
 		if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n') {
 			cJSON_Delete(root);
-			bad_body(res, "text after the JSON", NULL);
+			bad_body(res, BAD_NOT_JSON, NULL);
 			return NULL;
 		}
 	}
 	if (!cJSON_IsObject(root)) {
 		cJSON_Delete(root);
-		bad_body(res, "not a JSON object", NULL);
+		bad_body(res, BAD_NOT_JSON, NULL);
 		return NULL;
 	}
 	return root;
@@ -441,15 +524,15 @@ static bool string_member(const cJSON *obj, const char *name, bool required, siz
 	*out = NULL;
 	if (!m) {
 		if (required)
-			bad_body(res, "missing field", name);
+			bad_body(res, BAD_MISSING, name);
 		return !required;
 	}
 	if (!cJSON_IsString(m) || !m->valuestring) {
-		bad_body(res, "not a string", name);
+		bad_body(res, BAD_TYPE, name);
 		return false;
 	}
 	if (strlen(m->valuestring) >= size) {
-		bad_body(res, "field too long", name);
+		bad_body(res, BAD_VALUE, name);
 		return false;
 	}
 	*out = m->valuestring;
@@ -493,11 +576,11 @@ static bool get_id(const cJSON *obj, const char *name, bool required,
 		return false;
 	if (dst[0] && !id_ok(dst, size)) {
 		dst[0] = '\0';
-		bad_body(res, "malformed id", name);
+		bad_body(res, BAD_VALUE, name);
 		return false;
 	}
 	if (required && !dst[0]) {
-		bad_body(res, "empty id", name);
+		bad_body(res, BAD_VALUE, name);
 		return false;
 	}
 	return true;
@@ -510,25 +593,25 @@ static bool get_int(const cJSON *obj, const char *name, int64_t min, int64_t max
 {
 	const cJSON *m = member(obj, name);
 	if (!m) {
-		bad_body(res, "missing field", name);
+		bad_body(res, BAD_MISSING, name);
 		return false;
 	}
 	if (!cJSON_IsNumber(m)) {
-		bad_body(res, "not a number", name);
+		bad_body(res, BAD_TYPE, name);
 		return false;
 	}
 	double d = m->valuedouble;
 	if (!(d >= (double)-JSON_INT_MAX && d <= (double)JSON_INT_MAX)) {
-		bad_body(res, "number out of range", name);
+		bad_body(res, BAD_VALUE, name);
 		return false;
 	}
 	int64_t v = (int64_t)d;
 	if ((double)v != d) {
-		bad_body(res, "not an integer", name);
+		bad_body(res, BAD_VALUE, name);
 		return false;
 	}
 	if (v < min || v > max) {
-		bad_body(res, "number out of range", name);
+		bad_body(res, BAD_VALUE, name);
 		return false;
 	}
 	*out = v;
@@ -543,16 +626,16 @@ static bool get_time(const cJSON *obj, const char *name, bool required,
 	*out = 0;
 	if (!m) {
 		if (required)
-			bad_body(res, "missing field", name);
+			bad_body(res, BAD_MISSING, name);
 		return !required;
 	}
 	if (!cJSON_IsString(m) || !m->valuestring) {
-		bad_body(res, "not a string", name);
+		bad_body(res, BAD_TYPE, name);
 		return false;
 	}
 	if (!kp_time_parse(m->valuestring, out)) {
 		*out = 0;
-		bad_body(res, "bad time", name);
+		bad_body(res, BAD_VALUE, name);
 		return false;
 	}
 	return true;
@@ -589,18 +672,18 @@ static bool get_events(const cJSON *obj, xpay_payment *p, xpay_result *res)
 	if (!arr)
 		return true;
 	if (!cJSON_IsArray(arr)) {
-		bad_body(res, "not an array", "events");
+		bad_body(res, BAD_TYPE, "events");
 		return false;
 	}
 	const cJSON *ev;
 	cJSON_ArrayForEach(ev, arr) {
 		if (!cJSON_IsObject(ev)) {
-			bad_body(res, "not an object", "events[]");
+			bad_body(res, BAD_TYPE, "events[]");
 			return false;
 		}
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(ev, "type");
 		if (!cJSON_IsString(t) || !t->valuestring) {
-			bad_body(res, "not a string", "events[].type");
+			bad_body(res, BAD_TYPE, "events[].type");
 			return false;
 		}
 		size_t k = 0, nk = sizeof event_names / sizeof event_names[0];
@@ -670,7 +753,7 @@ xpay_kind xpay_parse_created(const char *body, size_t len, xpay_created *out, xp
 			  get_str(o, "qr_image", false, out->qr_image, sizeof out->qr_image, res) &&
 			  get_str(o, "deeplink", false, out->deeplink, sizeof out->deeplink, res);
 	if (ok && !out->qr_token[0]) {
-		bad_body(res, "empty field", "qr_token");
+		bad_body(res, BAD_VALUE, "qr_token");
 		ok = false;
 	}
 	cJSON_Delete(o);
@@ -723,55 +806,57 @@ xpay_kind xpay_parse_refund(const char *body, size_t len, xpay_refunded *out, xp
 
 /* ---- error mapping ----------------------------------------------------- */
 
-/* What the cashier reads for each error code of the contract: text, then
- * "(STATUS)", then hint. An empty hint lets the server's message follow. */
+/* What the cashier reads for each error code of the contract (API.md's
+ * table): our own words, in the cashier's language, never the server's;
+ * %s is the HTTP status. Only the two codes that name no field of their
+ * own (invalid_request, invalid_field: "which one?") take the server's
+ * words (made safe) as a detail, with `saying`. A code not in the table
+ * shows the server's words after M_REFUSED_SAYING. */
 static const struct {
 	const char *code;
-	const char *text;
-	const char *hint;
-} error_texts[] = {
-	{ "malformed_json", "Server could not read the request", "" },
-	{ "invalid_request", "Server rejected the request", "" },
-	{ "unauthorized", "API key rejected", ": check KASPI_XDEV_KEY and KASPI_MERCHANT_ID" },
-	{ "daily_limit_exceeded", "Daily payment limit reached", ": no more payments today" },
-	{ "payment_not_found", "Payment not found", ": check the payment id" },
-	{ "invalid_merchant_order_id", "Order number rejected", "" },
-	{ "duplicate_merchant_order_id", "Order number already used for another order",
-	  ": start a new order" },
-	{ "amount_out_of_range", "Amount out of range", ": 0,01 to 1 000 000 KZT" },
-	{ "amount_mismatch", "Amount does not match the lines", "" },
-	{ "invalid_payment_method", "Payment method not accepted", "" },
-	{ "invalid_payer_phone", "Phone number rejected", ": +77 and 9 digits" },
-	{ "refund_exceeds_available", "Refund is more than is left of the payment", "" },
-	{ "refund_window_closed", "Refund window closed", ": over 90 days since payment" },
-	{ "payment_not_refundable", "Payment cannot be refunded", ": it has not succeeded" },
-	{ "payment_not_cancellable", "Payment can no longer be cancelled", "" },
-	{ "payment_not_pending", "Payment is no longer pending", "" },
-	{ "invalid_merchant_refund_id", "Refund number rejected", "" },
-	{ "duplicate_merchant_refund_id", "Refund number already used for another refund", "" },
-	{ "idempotency_key_mismatch", "Idempotency key does not match the request", "" },
-	{ "invalid_field", "A field was rejected", "" },
-	{ "not_found", "Server does not know this call", ": check KASPI_BASE_URL" },
-	{ "method_not_allowed", "Server does not allow this call", ": check KASPI_BASE_URL" },
-	{ "payload_too_large", "Request too large", "" },
-	{ "rate_limited", "Too many requests", "" },
+	const char *text;       /* N_(): one %s, the status */
+	const char *saying;     /* N_(): %s the status, %s the server's words; NULL: never */
+} contract_texts[] = {
+	{ "malformed_json", N_("Server could not read the request (%s)"), NULL },
+	{ "invalid_request", N_("Server rejected the request (%s)"),
+	  N_("Server rejected the request (%s): %s") },
+	{ "unauthorized", M_KEY_REJECTED, NULL },
+	{ "daily_limit_exceeded", N_("Daily payment limit reached (%s): no more payments today"), NULL },
+	{ "payment_not_found", N_("Payment not found (%s): check the payment id"), NULL },
+	{ "invalid_merchant_order_id", N_("Order number rejected (%s)"), NULL },
+	{ "duplicate_merchant_order_id",
+	  N_("Order number already used for another order (%s): start a new order"), NULL },
+	{ "amount_out_of_range", N_("Amount out of range (%s): 0,01 to 1 000 000 KZT"), NULL },
+	{ "amount_mismatch", N_("Amount does not match the lines (%s)"), NULL },
+	{ "invalid_payment_method", N_("Payment method not accepted (%s)"), NULL },
+	{ "invalid_payer_phone", N_("Phone number rejected (%s): +77 and 9 digits"), NULL },
+	{ "refund_exceeds_available", N_("Refund is more than is left of the payment (%s)"), NULL },
+	{ "refund_window_closed", N_("Refund window closed (%s): over 90 days since payment"), NULL },
+	{ "payment_not_refundable", N_("Payment cannot be refunded (%s): it has not succeeded"), NULL },
+	{ "payment_not_cancellable", N_("Payment can no longer be cancelled (%s)"), NULL },
+	{ "payment_not_pending", N_("Payment is no longer pending (%s)"), NULL },
+	{ "invalid_merchant_refund_id", N_("Refund number rejected (%s)"), NULL },
+	{ "duplicate_merchant_refund_id",
+	  N_("Refund number already used for another refund (%s)"), NULL },
+	{ "idempotency_key_mismatch", N_("Idempotency key does not match the request (%s)"), NULL },
+	{ "invalid_field", N_("A field was rejected (%s)"), N_("A field was rejected (%s): %s") },
+	{ "not_found", N_("Server does not know this call (%s): check KASPI_BASE_URL"), NULL },
+	{ "method_not_allowed", N_("Server does not allow this call (%s): check KASPI_BASE_URL"), NULL },
+	{ "payload_too_large", N_("Request too large (%s)"), NULL },
+	{ "rate_limited", N_("Too many requests (%s)"), NULL },
 };
 
-/* Cuts an incomplete UTF-8 sequence off the end of s (left by a bounded
- * copy), so that a screen never shows half a character. */
-static void utf8_trim_tail(char *s)
+/* Sets m to a text of contract_texts with its arguments: the status, and
+ * the server's words when words is not NULL. The texts are not literals
+ * where they are used, so the arguments go in as the text they already
+ * are (core/msg.h: any conversion takes its argument as text). */
+static void contract_msg(struct kp_msg *m, const char *text, const char *status, const char *words)
 {
-	size_t n = strlen(s), i = n, cont = 0;
-	while (i > 0 && cont < 4 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) {
-		i--;
-		cont++;
-	}
-	if (i == 0)
-		return;
-	unsigned char lead = (unsigned char)s[i - 1];
-	size_t need = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
-	if (lead >= 0xC0 && cont < need)
-		s[i - 1] = '\0';
+	kp_msg_clear(m);
+	m->id = text;
+	snprintf(m->arg[m->n++], sizeof m->arg[0], "%s", status);
+	if (words)
+		snprintf(m->arg[m->n++], sizeof m->arg[0], "%s", words);
 }
 
 /* A contract error code: [a-z0-9_], 1…XPAY_CODE_SIZE−1 bytes. */
@@ -804,20 +889,18 @@ void xpay_map_error(xpay_call call, long status, const char *body, size_t len,
 		if (cJSON_IsString(c) && c->valuestring && code_ok(c->valuestring))
 			snprintf(res->code, sizeof res->code, "%s", c->valuestring);
 		if (cJSON_IsString(m) && m->valuestring)
-			kp_text_safe(server_msg, sizeof server_msg, m->valuestring);
+			kp_text_safe(server_msg, sizeof server_msg, m->valuestring); /* cut whole */
 	}
 
 	if (status == 429) {
 		res->kind = XPAY_ERR_RATE_LIMITED;
 		res->retry_after_s = retry_after_s > 0 ? retry_after_s : RETRY_AFTER_DEFAULT;
-		fail(res, XPAY_ERR_RATE_LIMITED, "Too many requests (429): wait %ld s",
-			 res->retry_after_s);
+		fail(res, XPAY_ERR_RATE_LIMITED, M_RATE_LIMITED, res->retry_after_s);
 		goto out;
 	}
 	if (call == XPAY_CALL_CANCEL &&
 		((status == 404 && strcmp(res->code, "payment_not_found") != 0) || status == 405)) {
-		fail(res, XPAY_UNSUPPORTED,
-			 "This server cannot cancel payments: the QR stays valid until it expires");
+		fail(res, XPAY_UNSUPPORTED, M_NO_CANCEL);
 		goto out;
 	}
 	if (call == XPAY_CALL_CANCEL && status == 422 &&
@@ -829,37 +912,27 @@ void xpay_map_error(xpay_call call, long status, const char *body, size_t len,
 			memset(payment, 0, sizeof *payment);
 	}
 
-	const char *text = NULL, *hint = "";
-	for (size_t i = 0; i < sizeof error_texts / sizeof error_texts[0]; i++)
-		if (strcmp(res->code, error_texts[i].code) == 0) {
-			text = error_texts[i].text;
-			hint = error_texts[i].hint;
+	/* the status, and the server's code when it is not the contract's */
+	char shown[XPAY_CODE_SIZE + 24];
+	for (size_t i = 0; i < sizeof contract_texts / sizeof contract_texts[0]; i++)
+		if (strcmp(res->code, contract_texts[i].code) == 0) {
+			snprintf(shown, sizeof shown, "%ld", status);
+			bool say = contract_texts[i].saying && server_msg[0];
+			contract_msg(&res->msg, say ? contract_texts[i].saying : contract_texts[i].text,
+						 shown, say ? server_msg : NULL);
+			goto out;
 		}
-	bool known = text != NULL;
-	if (!text && status == 401) {
-		text = "API key rejected";
-		hint = ": check KASPI_XDEV_KEY and KASPI_MERCHANT_ID";
-	} else if (!text && status >= 500) {
-		text = "Payment service error";
-		hint = ": try again later";
-	} else if (!text && status >= 300 && status < 400) {
-		text = "Unexpected redirect";
-		hint = ": check KASPI_BASE_URL";
-	} else if (!text) {
-		text = "Payment service refused the request";
-	}
-	/* "TEXT (STATUS[ code])HINT" or "TEXT (STATUS[ code]): server message" */
-	const char *sep = known || !res->code[0] ? "" : " ";
-	const char *shown = known ? "" : res->code;
-	int n;
-	if (!hint[0] && server_msg[0])
-		n = snprintf(res->message, sizeof res->message, "%s (%ld%s%s): %s", text, status,
-					 sep, shown, server_msg);
+	snprintf(shown, sizeof shown, "%ld%s%s", status, res->code[0] ? " " : "", res->code);
+	if (status == 401)
+		kp_msg_set(&res->msg, M_KEY_REJECTED, shown);
+	else if (status >= 500)
+		kp_msg_set(&res->msg, M_SERVER_ERROR, shown);
+	else if (status >= 300 && status < 400)
+		kp_msg_set(&res->msg, M_REDIRECT, shown);
+	else if (server_msg[0])
+		kp_msg_set(&res->msg, M_REFUSED_SAYING, shown, server_msg);
 	else
-		n = snprintf(res->message, sizeof res->message, "%s (%ld%s%s)%s", text, status,
-					 sep, shown, hint);
-	if (n >= (int)sizeof res->message)
-		utf8_trim_tail(res->message);     /* cut: maybe inside a character */
+		kp_msg_set(&res->msg, M_REFUSED, shown);
 out:
 	cJSON_Delete(root);
 }
@@ -880,28 +953,26 @@ xpay_client *xpay_client_new(const xpay_options *opt, xpay_result *res)
 {
 	result_reset(res);
 	if (!opt) {
-		fail(res, XPAY_ERR_CONFIG, "No client settings");
+		fail(res, XPAY_ERR_CONFIG, M_NO_SETTINGS);
 		return NULL;
 	}
 	if (!opt->key || !kp_valid_key(opt->key)) {
-		fail(res, XPAY_ERR_CONFIG,
-			 "API key has the wrong format: expected xdev_ and 20 letters or digits "
-			 "(check KASPI_XDEV_KEY)");
+		fail(res, XPAY_ERR_CONFIG, M_KEY);
 		return NULL;
 	}
 	if (!opt->merchant_id || !kp_valid_bin(opt->merchant_id)) {
-		fail(res, XPAY_ERR_CONFIG, "Merchant ID must be the 12-digit BIN (check KASPI_MERCHANT_ID)");
+		fail(res, XPAY_ERR_CONFIG, M_MERCHANT);
 		return NULL;
 	}
 	long cto = opt->connect_timeout_ms ? opt->connect_timeout_ms : XPAY_CONNECT_TIMEOUT_MS;
 	long to = opt->timeout_ms ? opt->timeout_ms : XPAY_TIMEOUT_MS;
 	if (cto < 0 || to < 0) {
-		fail(res, XPAY_ERR_CONFIG, "Time-outs must be positive");
+		fail(res, XPAY_ERR_CONFIG, M_TIMEOUTS);
 		return NULL;
 	}
 	xpay_client *c = calloc(1, sizeof *c);
 	if (!c) {
-		fail(res, XPAY_ERR_NOMEM, "Out of memory");
+		fail(res, XPAY_ERR_NOMEM, M_NOMEM);
 		return NULL;
 	}
 	c->timeout_ms = to;
@@ -926,11 +997,9 @@ xpay_client *xpay_client_new(const xpay_options *opt, xpay_result *res)
 	if (e != HTTP_DONE) {
 		free(c);
 		if (e == HTTP_E_NOMEM)
-			fail(res, XPAY_ERR_NOMEM, "Out of memory");
+			fail(res, XPAY_ERR_NOMEM, M_NOMEM);
 		else
-			fail(res, XPAY_ERR_CONFIG,
-				 "Base URL must be https://... (http:// only for a local sandbox); "
-				 "check KASPI_BASE_URL");
+			fail(res, XPAY_ERR_CONFIG, M_BASE_URL);
 		return NULL;
 	}
 	res->kind = XPAY_OK;
@@ -1015,18 +1084,15 @@ static xpay_kind run(xpay_client *c, xpay_call call, http_method method, const c
 	case HTTP_DONE:
 		break;
 	case HTTP_E_CONNECT:
-		return fail(res, XPAY_ERR_CONNECT, "Cannot reach the payment service: check the network");
+		return fail(res, XPAY_ERR_CONNECT, M_CONNECT);
 	case HTTP_E_TIMEOUT:
 		res->outcome_unknown = true;
-		return fail(res, XPAY_ERR_TIMEOUT,
-					"No answer from the payment service in %ld s: outcome unknown",
-					(c->timeout_ms + 999) / 1000);
+		return fail(res, XPAY_ERR_TIMEOUT, M_TIMEOUT, (c->timeout_ms + 999) / 1000);
 	case HTTP_E_TLS:
-		return fail(res, XPAY_ERR_TLS,
-					"Secure connection failed: check the clock and the CA file");
+		return fail(res, XPAY_ERR_TLS, M_TLS);
 	case HTTP_E_NETWORK:
 		res->outcome_unknown = true;
-		return fail(res, XPAY_ERR_NETWORK, "Connection lost during the request: outcome unknown");
+		return fail(res, XPAY_ERR_NETWORK, M_NETWORK);
 	case HTTP_E_BAD_REPLY:
 	case HTTP_E_TOO_LARGE:
 		if (r.status >= 300) {     /* the status line is enough to go on */
@@ -1035,12 +1101,13 @@ static xpay_kind run(xpay_client *c, xpay_call call, http_method method, const c
 			return res->kind;
 		}
 		res->outcome_unknown = true;
-		return fail(res, XPAY_ERR_BAD_BODY, "Unreadable answer from the payment service (%s)",
-					e == HTTP_E_TOO_LARGE ? "over 1 MiB" : "cut short");
+		if (e == HTTP_E_TOO_LARGE)
+			return fail(res, XPAY_ERR_BAD_BODY, M_OVER_1_MIB);
+		return fail(res, XPAY_ERR_BAD_BODY, M_CUT_SHORT);
 	case HTTP_E_NOMEM:
-		return fail(res, XPAY_ERR_NOMEM, "Out of memory");
+		return fail(res, XPAY_ERR_NOMEM, M_NOMEM);
 	case HTTP_E_USAGE:
-		return fail(res, XPAY_ERR_INVALID, "Request could not be formed");
+		return fail(res, XPAY_ERR_INVALID, M_NOT_FORMED);
 	}
 
 	if (r.status < 200 || r.status >= 300) {
@@ -1073,7 +1140,7 @@ xpay_kind xpay_health_get(xpay_client *c, xpay_health *out, xpay_result *res)
 	result_reset(res);
 	memset(out, 0, sizeof *out);
 	if (!c)
-		return fail(res, XPAY_ERR_CONFIG, "No client");
+		return fail(res, XPAY_ERR_CONFIG, M_NO_CLIENT);
 	return run(c, XPAY_CALL_HEALTH, HTTP_GET, "/health", NULL, NULL, 0, out, res);
 }
 
@@ -1084,9 +1151,9 @@ xpay_kind xpay_create_send(xpay_client *c, const char *body, size_t len,
 	result_reset(res);
 	memset(out, 0, sizeof *out);
 	if (!c)
-		return fail(res, XPAY_ERR_CONFIG, "No client");
+		return fail(res, XPAY_ERR_CONFIG, M_NO_CLIENT);
 	if (!body || !len)
-		return fail(res, XPAY_ERR_INVALID, "Empty request");
+		return fail(res, XPAY_ERR_INVALID, M_EMPTY_REQUEST);
 	body_key(body, len, "merchant_order_id", key, sizeof key);
 	return run(c, XPAY_CALL_CREATE, HTTP_POST, "/payment/orders", key, body, len, out, res);
 }
@@ -1112,9 +1179,9 @@ xpay_kind xpay_refund_send(xpay_client *c, const char *body, size_t len,
 	result_reset(res);
 	memset(out, 0, sizeof *out);
 	if (!c)
-		return fail(res, XPAY_ERR_CONFIG, "No client");
+		return fail(res, XPAY_ERR_CONFIG, M_NO_CLIENT);
 	if (!body || !len)
-		return fail(res, XPAY_ERR_INVALID, "Empty request");
+		return fail(res, XPAY_ERR_INVALID, M_EMPTY_REQUEST);
 	body_key(body, len, "merchant_refund_id", key, sizeof key);
 	return run(c, XPAY_CALL_REFUND, HTTP_POST, "/refunds", key, body, len, out, res);
 }
@@ -1143,10 +1210,10 @@ static xpay_kind payment_call(xpay_client *c, xpay_call call, http_method method
 	result_reset(res);
 	memset(out, 0, sizeof *out);
 	if (!c)
-		return fail(res, XPAY_ERR_CONFIG, "No client");
+		return fail(res, XPAY_ERR_CONFIG, M_NO_CLIENT);
 	if (!payment_id || !id_ok(payment_id, XPAY_ID_SIZE) ||
 		!id_path(path, sizeof path, prefix, payment_id, suffix))
-		return fail(res, XPAY_ERR_INVALID, "Payment id is missing or malformed");
+		return fail(res, XPAY_ERR_INVALID, M_PAYMENT_ID);
 	return run(c, call, method, path, idem_key, NULL, 0, out, res);
 }
 
@@ -1182,7 +1249,7 @@ xpay_kind xpay_sandbox(xpay_client *c, const char *payment_id, xpay_sandbox_step
 	if ((size_t)step >= sizeof steps / sizeof steps[0]) {
 		result_reset(res);
 		memset(out, 0, sizeof *out);
-		return fail(res, XPAY_ERR_INVALID, "Unknown sandbox step");
+		return fail(res, XPAY_ERR_INVALID, M_SANDBOX_STEP);
 	}
 	/* sandbox steps are test controls, not money operations: no key */
 	return payment_call(c, XPAY_CALL_SANDBOX, HTTP_POST, "/sandbox/payments/", payment_id,

@@ -5,7 +5,9 @@
  * happened in terms the caller can act on: whether the outcome is unknown
  * (the request may have reached the server), whether an idempotent repeat
  * is the right move (xpay_result_retryable), how long 429 asked to wait,
- * the server's clock skew, and one line for the cashier's screen.
+ * the server's clock skew, and one line for the cashier's screen — as a
+ * message (core/msg.h: a msgid of xpay.c's table and its arguments), which
+ * the app says in the cashier's language (app/i18n.h, kp_msg_text).
  *
  * The client never retries by itself: the payflow journals a request body
  * before it leaves (xpay_create_body / xpay_refund_body) and repeats it
@@ -32,6 +34,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "core/msg.h"
+
 #define XPAY_CONNECT_TIMEOUT_MS 3000L   /* default of xpay_options.connect_timeout_ms */
 #define XPAY_TIMEOUT_MS 10000L          /* default of xpay_options.timeout_ms */
 #define XPAY_BODY_MAX (64 * 1024)       /* request body limit of the contract */
@@ -43,7 +47,7 @@
 #define XPAY_SHORT_SIZE 64      /* version, method, refund status and such */
 #define XPAY_EVENTS_MAX 32      /* known events kept per payment (the first ones) */
 #define XPAY_CODE_SIZE 48       /* the contract's error codes: [a-z0-9_] */
-#define XPAY_MESSAGE_SIZE 160   /* one line for the cashier's screen */
+#define XPAY_MESSAGE_SIZE 160   /* a server's own error message, kept as a detail */
 
 /* What came of a call. */
 typedef enum xpay_kind {
@@ -68,7 +72,8 @@ typedef struct xpay_result {
 	xpay_kind kind;
 	long http_status;               /* 0 when no response arrived */
 	char code[XPAY_CODE_SIZE];      /* the contract's error code, "" if none */
-	char message[XPAY_MESSAGE_SIZE];/* one line for the cashier; "" on success */
+	struct kp_msg msg;              /* one line for the cashier (kp_msg_text says it in
+	                                   the cashier's language); empty on success */
 	bool replayed;                  /* Idempotent-Replayed: true (a repeat found the original) */
 	bool outcome_unknown;           /* the request may have taken effect: settle it later */
 	bool has_payment;               /* cancel → 422 payment_not_cancellable: *out holds
@@ -291,13 +296,13 @@ bool xpay_state_final(xpay_state s);
 /* Each parses a 2xx body strictly: a JSON object, required fields present
  * with the right types (amounts integral, in range), strings within their
  * buffers, times RFC 3339; unknown fields ignored. They set res->kind and,
- * on failure, res->message (XPAY_ERR_BAD_BODY); other fields untouched. */
+ * on failure, res->msg (XPAY_ERR_BAD_BODY); other fields untouched. */
 xpay_kind xpay_parse_health(const char *body, size_t len, xpay_health *out, xpay_result *res);
 xpay_kind xpay_parse_created(const char *body, size_t len, xpay_created *out, xpay_result *res);
 xpay_kind xpay_parse_payment(const char *body, size_t len, xpay_payment *out, xpay_result *res);
 xpay_kind xpay_parse_refund(const char *body, size_t len, xpay_refunded *out, xpay_result *res);
 
-/* Maps a non-2xx answer of `call` to kind, code, message,
+/* Maps a non-2xx answer of `call` to kind, code, msg,
  * outcome_unknown and retry_after_s (retry_after_s: the header's value,
  * -1 if absent). For a cancel's 422 payment_not_cancellable, parses the
  * trailing payment object into *payment (may be NULL) and sets

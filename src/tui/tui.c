@@ -21,6 +21,7 @@
 #include "app/slip.h"
 #include "core/clock.h"
 #include "core/money.h"
+#include "core/text.h"
 #include "core/timeutil.h"
 #include "store/events.h"
 #include "tui/draw.h"
@@ -319,7 +320,7 @@ static void note_connection(struct tui *t, const xpay_result *res, bool health)
 			t->conn_rtt_ms = res->round_trip_ms;
 		t->conn_detail[0] = '\0';
 	} else {
-		snprintf(t->conn_detail, sizeof t->conn_detail, "%s", res->message);
+		kp_text_safe(t->conn_detail, sizeof t->conn_detail, kp_msg_text(&res->msg));
 	}
 	t->dirty = true;
 }

@@ -138,7 +138,7 @@ struct tui {
 
 	/* the connection */
 	enum tui_conn conn;
-	char conn_detail[XPAY_MESSAGE_SIZE];
+	char conn_detail[PAYFLOW_MESSAGE_SIZE]; /* the last failure, in the till's language */
 	long conn_rtt_ms;
 	bool health_in_flight;
 	int64_t next_health_ms;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/i18n.h"
 #include "net/xpay.h"
 
 static double now_ms(void)
@@ -42,7 +43,7 @@ int main(int argc, char **argv)
 		return 1;
 	xpay_client *c = xpay_client_new(&opt, &res);
 	if (!c) {
-		fprintf(stderr, "%s\n", res.message);
+		fprintf(stderr, "%s\n", kp_msg_text(&res.msg));
 		return 1;
 	}
 	char id[64];
@@ -55,7 +56,7 @@ int main(int argc, char **argv)
 		snprintf(id, sizeof id, "C%ld-%d", stamp, i);
 		double t0 = now_ms();
 		if (xpay_create(c, &order, &created, &res) != XPAY_OK) {
-			fprintf(stderr, "create %d: %s\n", i, res.message);
+			fprintf(stderr, "create %d: %s\n", i, kp_msg_text(&res.msg));
 			return 1;
 		}
 		ms[i] = now_ms() - t0;

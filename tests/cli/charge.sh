@@ -156,8 +156,8 @@ sc_paid() {
 	local js ss
 	js=$(awk '/^journal/{s=1} /^server/{s=2} s==1 && $1=="state"{print $2}' "$D/st.out")
 	ss=$(awk '/^journal/{s=1} /^server/{s=2} s==2 && $1=="status"{print $2}' "$D/st.out")
-	is "paid: status shows journal state succeeded" "$js" succeeded "$(cat "$D/st.out")"
-	is "paid: status shows server status succeeded" "$ss" succeeded "$(cat "$D/st.out")"
+	is "paid: status shows the journal's state by its label, paid" "$js" paid "$(cat "$D/st.out")"
+	is "paid: status shows the server's status by its label, paid" "$ss" paid "$(cat "$D/st.out")"
 	info "paid: $order in ${secs} s"
 	sbx_kill main
 }
@@ -197,7 +197,7 @@ sc_nowait() {
 		"$URL_main/sandbox/payments/$pay/pay" >/dev/null
 	"$POS" reconcile >"$D/rec.out" 2>"$D/rec.err"
 	is "--no-wait: reconcile exits 0" "$?" 0 "$(cat "$D/rec.out" "$D/rec.err")"
-	grep -qF "$order: pending → succeeded" "$D/rec.out" && ok "--no-wait: reconcile reports pending → succeeded" ||
+	grep -qF "$order: waiting → paid" "$D/rec.out" && ok "--no-wait: reconcile reports waiting → paid (the states' labels)" ||
 		bad "--no-wait: reconcile output" "$(cat "$D/rec.out" "$D/rec.err")"
 	is "--no-wait: reconcile settles it: succeeded" "$(jstate "$order")" succeeded
 	sbx_kill main
@@ -227,12 +227,12 @@ sc_nowait_unscanned() {
 	is "--no-wait, unscanned: reconcile exits 0" "$?" 0 "$(cat "$D/rec.out" "$D/rec.err")"
 	is "--no-wait, unscanned: the expired one is expired in the journal" "$(jstate "$o1")" expired
 	is "--no-wait, unscanned: the declined one is cancelled in the journal" "$(jstate "$o2")" cancelled
-	grep -qxF "$o1: pending → expired" "$D/rec.out" &&
-		ok "--no-wait, unscanned: reconcile reports $o1: pending → expired" ||
-		bad "--no-wait, unscanned: reconcile does not report \"$o1: pending → expired\"" "$(cat "$D/rec.out")"
-	grep -qxF "$o2: pending → cancelled" "$D/rec.out" &&
-		ok "--no-wait, unscanned: reconcile reports $o2: pending → cancelled" ||
-		bad "--no-wait, unscanned: reconcile does not report \"$o2: pending → cancelled\"" "$(cat "$D/rec.out")"
+	grep -qxF "$o1: waiting → expired" "$D/rec.out" &&
+		ok "--no-wait, unscanned: reconcile reports $o1: waiting → expired" ||
+		bad "--no-wait, unscanned: reconcile does not report \"$o1: waiting → expired\"" "$(cat "$D/rec.out")"
+	grep -qxF "$o2: waiting → declined" "$D/rec.out" &&
+		ok "--no-wait, unscanned: reconcile reports $o2: waiting → declined" ||
+		bad "--no-wait, unscanned: reconcile does not report \"$o2: waiting → declined\"" "$(cat "$D/rec.out")"
 	sbx_kill main
 }
 

@@ -128,7 +128,7 @@ is "... and the order stays pending" "$(jstate "$order")" pending
 # the manager closes it as failed, with the reason
 printf '1234\n' | "$POS" reconcile --close "$order" --reason "sandbox restarted" --user boss >"$D/x.out" 2>"$D/x.err"
 is "reconcile --close with the manager's PIN: exit 0" "$?" 0 "$(cat "$D/x.out" "$D/x.err")"
-grep -qF "$order: pending → failed" "$D/x.out" && ok "it says $order: pending → failed" ||
+grep -qF "$order: waiting → failed" "$D/x.out" && ok "it says $order: waiting → failed" ||
 	bad "reconcile --close output" "$(cat "$D/x.out")"
 is "the order is failed" "$(jstate "$order")" failed
 ev=$(db "SELECT e.detail || '|' || ifnull(u.name, '-') FROM order_events e JOIN orders o ON o.id = e.order_id LEFT JOIN users u ON u.id = e.user_id WHERE o.merchant_order_id = '$order' AND e.to_state = 'failed'")

@@ -4,13 +4,13 @@
  * 5xx), and line by line as response headers (http_header_line: Date,
  * Retry-After, Content-Length, Idempotent-Replayed). Nothing may crash,
  * leak, read out of bounds or hit undefined behaviour; every result must
- * be a kind with a terminated message.
+ * be a kind with a message whose arguments are terminated.
  *
  * Build and run by hand (or `make fuzz`):
  *   clang -std=c11 -D_GNU_SOURCE -O1 -g -Isrc -I/usr/include/cjson \
  *     -fsanitize=fuzzer,address,undefined -o build-fuzz/fuzz_response \
  *     tests/fuzz/fuzz_response.c src/net/xpay.c src/net/http.c src/core/validate.c \
- *     src/core/timeutil.c src/core/money.c -lcjson -lcurl -lm
+ *     src/core/timeutil.c src/core/money.c src/core/msg.c src/core/text.c -lcjson -lcurl -lm
  *   build-fuzz/fuzz_response -max_total_time=300 tests/fuzz/seeds/fuzz_response */
 #include <stddef.h>
 #include <stdint.h>
@@ -28,15 +28,19 @@ static void check(const xpay_result *r, xpay_kind k)
 {
 	if (r->kind != k)
 		abort();
-	if (memchr(r->message, '\0', sizeof r->message) == NULL ||
-	    memchr(r->code, '\0', sizeof r->code) == NULL)
+	char text[1024];
+	if (r->msg.n < 0 || r->msg.n > KP_MSG_ARGS || memchr(r->code, '\0', sizeof r->code) == NULL)
 		abort();
-	if (k != XPAY_OK && r->message[0] == '\0')
+	for (int i = 0; i < r->msg.n; i++)
+		if (memchr(r->msg.arg[i], '\0', sizeof r->msg.arg[i]) == NULL)
+			abort();
+	if (k != XPAY_OK && kp_msg_empty(&r->msg))
 		abort();
-	for (const char *p = r->message; *p; p++)
+	kp_msg_format(&r->msg, r->msg.id, text, sizeof text);  /* as said in English */
+	for (const char *p = text; *p; p++)
 		if ((unsigned char)*p < 0x20)
 			abort();
-	if (kp_utf8_length(r->message) < 0)      /* a screen line: valid UTF-8 */
+	if (kp_utf8_length(text) < 0)            /* a screen line: valid UTF-8 */
 		abort();
 }
 
@@ -90,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&r, 0, sizeof r);
 		xpay_map_error(errors[i].call, errors[i].status, body, size, -1, &p, &r);
 		check(&r, r.kind);
-		if (r.kind == XPAY_OK || r.message[0] == '\0')
+		if (r.kind == XPAY_OK || kp_msg_empty(&r.msg))
 			abort();
 		if (r.has_payment && (p.payment_id[0] == '\0' || p.amount < 1))
 			abort();

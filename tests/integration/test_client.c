@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "app/i18n.h"
 #include "net/xpay.h"
 #include "../support/raw_server.h"
 #include "../support/sandbox_proc.h"
@@ -53,7 +54,7 @@ static xpay_client *client_at(const char *url, const char *key, long timeout_ms,
 	xpay_result r;
 	xpay_client *c = xpay_client_new(&o, &r);
 	if (!c)
-		fail_msg("client for %s: %s", url, r.message);
+		fail_msg("client for %s: %s", url, kp_msg_text(&r.msg));
 	return c;
 }
 
@@ -115,7 +116,7 @@ static int down(void **state)
 	do { \
 		if ((r).kind != (k)) \
 			fail_msg("expected %s, got %s (HTTP %ld %s): %s", xpay_kind_name(k), \
-			         xpay_kind_name((r).kind), (r).http_status, (r).code, (r).message); \
+			         xpay_kind_name((r).kind), (r).http_status, (r).code, kp_msg_text(&(r).msg)); \
 	} while (0)
 
 #define expect_code(r, status, c) \
@@ -162,7 +163,7 @@ static void health_answers_ok_with_version_and_skew(void **state)
 	assert_true(r.round_trip_ms >= 0 && r.round_trip_ms < 2000);
 	assert_true(r.has_skew);
 	assert_true(r.skew_s >= -2 && r.skew_s <= 2);
-	assert_string_equal(r.message, "");
+	assert_string_equal(kp_msg_text(&r.msg), "");
 }
 
 static void create_answers_201_pending_with_a_qr_token(void **state)
@@ -363,9 +364,9 @@ static void wrong_key_is_rejected_with_a_hint_and_without_the_key(void **state)
 	xpay_health_get(c, &h, &r);
 	xpay_client_free(c);
 	expect_code(r, 401, "unauthorized");
-	assert_non_null(strstr(r.message, "API key rejected (401)"));
-	assert_non_null(strstr(r.message, "KASPI_XDEV_KEY"));
-	assert_null(strstr(r.message, "zz99"));
+	assert_non_null(strstr(kp_msg_text(&r.msg), "API key rejected (401)"));
+	assert_non_null(strstr(kp_msg_text(&r.msg), "KASPI_XDEV_KEY"));
+	assert_null(strstr(kp_msg_text(&r.msg), "zz99"));
 	assert_false(xpay_result_retryable(&r));
 }
 
@@ -404,7 +405,7 @@ static void unknown_path_is_not_found_with_a_url_hint(void **state)
 	xpay_health_get(c, &h, &r);
 	xpay_client_free(c);
 	expect_code(r, 404, "not_found");
-	assert_non_null(strstr(r.message, "KASPI_BASE_URL"));
+	assert_non_null(strstr(kp_msg_text(&r.msg), "KASPI_BASE_URL"));
 }
 
 static void order_id_reused_with_another_body_is_duplicate(void **state)
@@ -482,7 +483,7 @@ static void order_over_the_daily_limit_is_402(void **state)
 	xpay_result r;
 	xpay_create(w->c, &o, &c, &r);
 	expect_code(r, 402, "daily_limit_exceeded");
-	assert_non_null(strstr(r.message, "Daily payment limit"));
+	assert_non_null(strstr(kp_msg_text(&r.msg), "Daily payment limit"));
 }
 
 /* Stored bodies that break a rule the client itself would have refused:
@@ -535,7 +536,7 @@ static void stored_create_bodies_get_each_rule_code(void **state)
 		if (r.kind != XPAY_ERR_HTTP || r.http_status != cases[i].status ||
 		    strcmp(r.code, cases[i].code) != 0)
 			fail_msg("case %zu (%s): got %s %ld '%s': %s", i, cases[i].code,
-			         xpay_kind_name(r.kind), r.http_status, r.code, r.message);
+			         xpay_kind_name(r.kind), r.http_status, r.code, kp_msg_text(&r.msg));
 		assert_false(xpay_result_retryable(&r));
 	}
 }
@@ -569,7 +570,7 @@ static void stored_refund_bodies_get_each_rule_code(void **state)
 		if (r.kind != XPAY_ERR_HTTP || r.http_status != cases[i].status ||
 		    strcmp(r.code, cases[i].code) != 0)
 			fail_msg("case %zu (%s): got %s %ld '%s': %s", i, cases[i].code,
-			         xpay_kind_name(r.kind), r.http_status, r.code, r.message);
+			         xpay_kind_name(r.kind), r.http_status, r.code, kp_msg_text(&r.msg));
 	}
 }
 
@@ -621,7 +622,7 @@ static void rate_limit_gives_429_with_retry_after(void **state)
 	assert_true(r.retry_after_s >= 1 && r.retry_after_s <= 60);
 	assert_true(xpay_result_retryable(&r));
 	assert_false(r.outcome_unknown);
-	assert_non_null(strstr(r.message, "(429)"));
+	assert_non_null(strstr(kp_msg_text(&r.msg), "(429)"));
 }
 
 static void hang_past_the_timeout_is_a_timeout_with_unknown_outcome(void **state)
@@ -652,7 +653,7 @@ static void garbled_answer_is_a_bad_body_with_unknown_outcome(void **state)
 		assert_true(r.outcome_unknown);
 		assert_true(xpay_result_retryable(&r));
 		assert_string_equal(c.payment_id, "");
-		assert_non_null(strstr(r.message, "Unreadable answer"));
+		assert_non_null(strstr(kp_msg_text(&r.msg), "Unreadable answer"));
 	}
 }
 
@@ -667,7 +668,7 @@ static void server_500_is_an_error_worth_retrying(void **state)
 	assert_int_equal(r.http_status, 500);
 	assert_true(r.outcome_unknown);
 	assert_true(xpay_result_retryable(&r));
-	assert_non_null(strstr(r.message, "Payment service error (500"));
+	assert_non_null(strstr(kp_msg_text(&r.msg), "Payment service error (500"));
 }
 
 static void refused_connection_is_a_connect_error_with_nothing_sent(void **state)
@@ -685,7 +686,7 @@ static void refused_connection_is_a_connect_error_with_nothing_sent(void **state
 	assert_false(r.outcome_unknown);
 	assert_int_equal(r.http_status, 0);
 	assert_true(xpay_result_retryable(&r));
-	assert_non_null(strstr(r.message, "Cannot reach"));
+	assert_non_null(strstr(kp_msg_text(&r.msg), "Cannot reach"));
 }
 
 static void ten_calls_use_one_connection(void **state)
@@ -823,7 +824,7 @@ static void body_over_1_mib_is_aborted_while_receiving(void **state)
 	xpay_result r;
 	xpay_health_get(w->c, &h, &r);
 	expect_kind(r, XPAY_ERR_BAD_BODY);
-	assert_non_null(strstr(r.message, "over 1 MiB"));
+	assert_non_null(strstr(kp_msg_text(&r.msg), "over 1 MiB"));
 }
 
 static void content_length_over_1_mib_is_refused_before_the_body(void **state)
@@ -836,7 +837,7 @@ static void content_length_over_1_mib_is_refused_before_the_body(void **state)
 	xpay_result r;
 	xpay_health_get(w->c, &h, &r);
 	expect_kind(r, XPAY_ERR_BAD_BODY);
-	assert_non_null(strstr(r.message, "over 1 MiB"));
+	assert_non_null(strstr(kp_msg_text(&r.msg), "over 1 MiB"));
 }
 
 static void body_shorter_than_content_length_is_a_bad_body(void **state)
@@ -848,7 +849,7 @@ static void body_shorter_than_content_length_is_a_bad_body(void **state)
 	xpay_health_get(w->c, &h, &r);
 	expect_kind(r, XPAY_ERR_BAD_BODY);
 	assert_true(r.outcome_unknown);
-	assert_non_null(strstr(r.message, "cut short"));
+	assert_non_null(strstr(kp_msg_text(&r.msg), "cut short"));
 }
 
 static void answer_that_is_not_http_is_a_bad_body(void **state)
@@ -915,7 +916,7 @@ static void tls_handshake_failure_is_a_tls_error_with_nothing_sent(void **state)
 	expect_kind(r, XPAY_ERR_TLS);
 	assert_false(r.outcome_unknown);
 	assert_false(xpay_result_retryable(&r));
-	assert_non_null(strstr(r.message, "Secure connection failed"));
+	assert_non_null(strstr(kp_msg_text(&r.msg), "Secure connection failed"));
 }
 
 static void missing_ca_file_is_a_tls_error(void **state)

@@ -238,7 +238,7 @@ static struct worker_result *result_for(struct fixture *f, size_t i, xpay_kind k
 	r->kind = f->jobs[i].kind;
 	r->tag = f->jobs[i].tag;
 	r->res.kind = kind;
-	snprintf(r->res.message, sizeof r->res.message, "%s", xpay_kind_name(kind));
+	kp_msg_set(&r->res.msg, "%s", xpay_kind_name(kind));
 	return r;
 }
 

@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "net/http.h"
+#include "app/i18n.h"
 #include "net/xpay.h"
 
 /* Times of API.md's examples, as time_t. */
@@ -221,7 +223,7 @@ static void create_body_refuses_each_broken_rule(void **state)
 			fail_msg("case '%s': kind %s", cases[i].name, xpay_kind_name(k));
 		assert_null(body);
 		assert_int_equal(len, 0);
-		assert_true(r.message[0] != '\0');
+		assert_true(kp_msg_text(&r.msg)[0] != '\0');
 	}
 }
 
@@ -240,7 +242,7 @@ static void create_body_over_64_kib_is_refused(void **state)
 	char *body;
 	size_t len;
 	assert_int_equal(xpay_create_body(&o, &body, &len, &r), XPAY_ERR_INVALID);
-	assert_non_null(strstr(r.message, "64 KiB"));
+	assert_non_null(strstr(kp_msg_text(&r.msg), "64 KiB"));
 }
 
 static void refund_body_is_compact_json_in_contract_order(void **state)
@@ -618,8 +620,8 @@ static void expect_bad(enum parser which, const char *name, const char *body, si
 	xpay_kind k = parse_with(which, body, len, &r);
 	if (k != XPAY_ERR_BAD_BODY)
 		fail_msg("case '%s' (parser %d): kind %s", name, which, xpay_kind_name(k));
-	if (strncmp(r.message, "Unreadable answer", 17) != 0)
-		fail_msg("case '%s': message '%s'", name, r.message);
+	if (strncmp(kp_msg_text(&r.msg), "Unreadable answer", 17) != 0)
+		fail_msg("case '%s': message '%s'", name, kp_msg_text(&r.msg));
 }
 
 static void not_json_is_a_bad_body_for_every_parser(void **state)
@@ -827,7 +829,7 @@ static void status_401_says_the_key_was_rejected(void **state)
 	assert_int_equal(r.kind, XPAY_ERR_HTTP);
 	assert_int_equal(r.http_status, 401);
 	assert_string_equal(r.code, "unauthorized");
-	assert_string_equal(r.message,
+	assert_string_equal(kp_msg_text(&r.msg),
 						"API key rejected (401): check KASPI_XDEV_KEY and KASPI_MERCHANT_ID");
 	assert_false(r.outcome_unknown);
 	assert_false(xpay_result_retryable(&r));
@@ -835,7 +837,7 @@ static void status_401_says_the_key_was_rejected(void **state)
 	r = map(XPAY_CALL_STATUS, 401, NULL, -1);
 	assert_int_equal(r.kind, XPAY_ERR_HTTP);
 	assert_string_equal(r.code, "");
-	assert_non_null(strstr(r.message, "API key rejected (401)"));
+	assert_non_null(strstr(kp_msg_text(&r.msg), "API key rejected (401)"));
 }
 
 static void status_429_is_rate_limited_with_retry_after(void **state)
@@ -844,7 +846,7 @@ static void status_429_is_rate_limited_with_retry_after(void **state)
 	xpay_result r = map(XPAY_CALL_STATUS, 429, ERR("rate_limited", "slow down"), 7);
 	assert_int_equal(r.kind, XPAY_ERR_RATE_LIMITED);
 	assert_int_equal(r.retry_after_s, 7);
-	assert_string_equal(r.message, "Too many requests (429): wait 7 s");
+	assert_string_equal(kp_msg_text(&r.msg), "Too many requests (429): wait 7 s");
 	assert_true(xpay_result_retryable(&r));
 	assert_false(r.outcome_unknown);
 }
@@ -867,7 +869,7 @@ static void status_5xx_is_retryable_and_outcome_unknown(void **state)
 		assert_int_equal(r.http_status, codes[i]);
 		assert_true(r.outcome_unknown);
 		assert_true(xpay_result_retryable(&r));
-		assert_non_null(strstr(r.message, "Payment service error ("));
+		assert_non_null(strstr(kp_msg_text(&r.msg), "Payment service error ("));
 	}
 }
 
@@ -902,9 +904,9 @@ static void each_contract_code_is_kept_with_its_own_message(void **state)
 		assert_false(xpay_result_retryable(&r));
 		char status[16];
 		snprintf(status, sizeof status, "(%ld)", cases[i].status);
-		if (!strstr(r.message, status))
-			fail_msg("%s: message '%s'", cases[i].code, r.message);
-		assert_null(strstr(r.message, "refused the request"));   /* a specific text */
+		if (!strstr(kp_msg_text(&r.msg), status))
+			fail_msg("%s: message '%s'", cases[i].code, kp_msg_text(&r.msg));
+		assert_null(strstr(kp_msg_text(&r.msg), "refused the request"));   /* a specific text */
 	}
 }
 
@@ -914,7 +916,7 @@ static void unknown_code_shows_code_and_server_message(void **state)
 	xpay_result r = map(XPAY_CALL_CREATE, 422, ERR("too_sunny", "try at night"), -1);
 	assert_int_equal(r.kind, XPAY_ERR_HTTP);
 	assert_string_equal(r.code, "too_sunny");
-	assert_string_equal(r.message,
+	assert_string_equal(kp_msg_text(&r.msg),
 						"Payment service refused the request (422 too_sunny): try at night");
 }
 
@@ -922,7 +924,7 @@ static void invalid_field_appends_the_server_message(void **state)
 {
 	(void)state;
 	xpay_result r = map(XPAY_CALL_CREATE, 422, ERR("invalid_field", "description too long"), -1);
-	assert_string_equal(r.message, "A field was rejected (422): description too long");
+	assert_string_equal(kp_msg_text(&r.msg), "A field was rejected (422): description too long");
 }
 
 static void server_message_is_cleaned_for_the_screen(void **state)
@@ -930,7 +932,7 @@ static void server_message_is_cleaned_for_the_screen(void **state)
 	(void)state;
 	xpay_result r = map(XPAY_CALL_CREATE, 422,
 						ERR("invalid_field", "line1\\nline2\\u001b[31mred\\ttab"), -1);
-	assert_string_equal(r.message, "A field was rejected (422): line1 line2\xef\xbf\xbd[31mred tab");
+	assert_string_equal(kp_msg_text(&r.msg), "A field was rejected (422): line1 line2\xef\xbf\xbd[31mred tab");
 	/* a long Cyrillic message is cut on a character boundary */
 	char body[2048];
 	char msg[1024];
@@ -939,9 +941,93 @@ static void server_message_is_cleaned_for_the_screen(void **state)
 		o += (size_t)snprintf(msg + o, sizeof msg - o, "ж");
 	snprintf(body, sizeof body, ERR("invalid_field", "%s"), msg);
 	r = map(XPAY_CALL_CREATE, 422, body, -1);
-	size_t n = strlen(r.message);
+	assert_int_equal(r.msg.n, 2);
+	size_t n = strlen(r.msg.arg[1]);     /* the server's words, an argument */
 	assert_true(n < XPAY_MESSAGE_SIZE);
-	assert_int_equal(n % 2, (strlen("A field was rejected (422): ")) % 2);
+	assert_int_equal(n % 2, 0);
+	assert_int_equal(strlen(kp_msg_text(&r.msg)), strlen("A field was rejected (422): ") + n);
+}
+
+static void contract_codes_are_said_in_our_words_not_the_servers(void **state)
+{
+	(void)state;
+	const char *codes[] = { "refund_exceeds_available", "invalid_payer_phone",
+							"daily_limit_exceeded", "payment_not_cancellable",
+							"duplicate_merchant_refund_id", "malformed_json" };
+	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+		char body[200];
+		snprintf(body, sizeof body, ERR("%s", "English words of the server"), codes[i]);
+		xpay_result r = map(XPAY_CALL_REFUND, 422, body, -1);
+		const char *text = kp_msg_text(&r.msg);
+		if (strstr(text, "English words"))
+			fail_msg("%s: '%s'", codes[i], text);
+		assert_string_equal(r.msg.arg[0], "422");     /* the status, as text */
+	}
+	xpay_result r = map(XPAY_CALL_REFUND, 422,
+						ERR("refund_exceeds_available", "amount > available"), -1);
+	assert_string_equal(kp_msg_text(&r.msg), "Refund is more than is left of the payment (422)");
+}
+
+static void messages_are_msgids_with_arguments_never_sentences(void **state)
+{
+	(void)state;
+	xpay_result r = fresh_result();
+	xpay_product line = { .name = "", .quantity = 1, .price = 100, .tax_rate = 12 };
+	xpay_order o = { .merchant_order_id = "T01-1", .amount = 100, .payment_method = "qr",
+					 .products = &line, .n_products = 1 };
+	char *body;
+	size_t len;
+	assert_int_equal(xpay_create_body(&o, &body, &len, &r), XPAY_ERR_INVALID);
+	assert_string_equal(r.msg.id, "Line %zu: name must be 1-128 characters");
+	assert_int_equal(r.msg.n, 1);
+	assert_string_equal(r.msg.arg[0], "1");
+	r = map(XPAY_CALL_STATUS, 429, NULL, 7);
+	assert_string_equal(r.msg.id, "Too many requests (429): wait %ld s");
+	assert_string_equal(r.msg.arg[0], "7");
+}
+
+/* The build tree's catalogs (build/locale), beside build/tests. */
+static void bind_build_catalog(const char *lang)
+{
+	char exe[1024], dir[1100];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	assert_true(n > 0);
+	exe[n] = '\0';
+	*strrchr(exe, '/') = '\0';
+	snprintf(dir, sizeof dir, "%s/../locale", exe);
+	i18n_init(lang);
+	bindtextdomain("kaspi-pos", dir);
+}
+
+static void every_message_of_the_contract_is_said_in_russian_and_kazakh(void **state)
+{
+	(void)state;
+	const char *codes[] = {
+		"malformed_json", "invalid_request", "unauthorized", "daily_limit_exceeded",
+		"payment_not_found", "invalid_merchant_order_id", "duplicate_merchant_order_id",
+		"amount_out_of_range", "amount_mismatch", "invalid_payment_method",
+		"invalid_payer_phone", "refund_exceeds_available", "refund_window_closed",
+		"payment_not_refundable", "payment_not_cancellable", "payment_not_pending",
+		"invalid_merchant_refund_id", "duplicate_merchant_refund_id",
+		"idempotency_key_mismatch", "invalid_field", "not_found", "method_not_allowed",
+		"payload_too_large", "rate_limited", "too_sunny",
+	};
+	const char *langs[] = { "ru", "kk" };
+	for (size_t l = 0; l < 2; l++) {
+		bind_build_catalog(langs[l]);
+		for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+			char body[200];
+			snprintf(body, sizeof body, ERR("%s", "m"), codes[i]);
+			xpay_result r = map(XPAY_CALL_CREATE, 422, body, -1);
+			if (strcmp(kp_msg_text(&r.msg), kp_msg_format(&r.msg, r.msg.id, body, sizeof body)) == 0)
+				fail_msg("%s: %s not translated: %s", langs[l], codes[i], r.msg.id);
+			if (!strstr(kp_msg_text(&r.msg), "422"))
+				fail_msg("%s: %s lost its status: %s", langs[l], codes[i], kp_msg_text(&r.msg));
+		}
+		xpay_result r = map(XPAY_CALL_CREATE, 503, NULL, -1);
+		assert_string_not_equal(kp_msg_text(&r.msg), "Payment service error (503): try again later");
+	}
+	i18n_init("en");
 }
 
 static void server_message_that_is_not_utf8_shows_replacement_characters(void **state)
@@ -950,7 +1036,7 @@ static void server_message_that_is_not_utf8_shows_replacement_characters(void **
 	const char body[] = "{\"error\":{\"code\":\"invalid_field\",\"message\":\"bad \xff\xfe byte\"}}";
 	xpay_result r = fresh_result();
 	xpay_map_error(XPAY_CALL_CREATE, 422, body, strlen(body), -1, NULL, &r);
-	assert_string_equal(r.message, "A field was rejected (422): bad \xef\xbf\xbd\xef\xbf\xbd byte");
+	assert_string_equal(kp_msg_text(&r.msg), "A field was rejected (422): bad \xef\xbf\xbd\xef\xbf\xbd byte");
 }
 
 static void server_message_loses_its_c1_controls_and_osc(void **state)
@@ -959,7 +1045,7 @@ static void server_message_loses_its_c1_controls_and_osc(void **state)
 	/* U+009B is CSI in one character; ESC ] 0 ; … BEL retitles the window */
 	xpay_result r = map(XPAY_CALL_CREATE, 422,
 						ERR("invalid_field", "\\u009b2J\\u001b]0;owned\\u0007x"), -1);
-	assert_string_equal(r.message, "A field was rejected (422): "
+	assert_string_equal(kp_msg_text(&r.msg), "A field was rejected (422): "
 								   "\xef\xbf\xbd" "2J\xef\xbf\xbd]0;owned\xef\xbf\xbdx");
 }
 
@@ -1057,7 +1143,7 @@ static void redirect_is_an_error_that_points_at_the_url(void **state)
 	(void)state;
 	xpay_result r = map(XPAY_CALL_HEALTH, 301, "", -1);
 	assert_int_equal(r.kind, XPAY_ERR_HTTP);
-	assert_non_null(strstr(r.message, "KASPI_BASE_URL"));
+	assert_non_null(strstr(kp_msg_text(&r.msg), "KASPI_BASE_URL"));
 }
 
 static void retryable_only_where_a_repeat_can_help(void **state)
@@ -1154,9 +1240,9 @@ static void client_refuses_a_malformed_key_without_echoing_it(void **state)
 		xpay_result r = fresh_result();
 		assert_null(xpay_client_new(&o, &r));
 		assert_int_equal(r.kind, XPAY_ERR_CONFIG);
-		assert_non_null(strstr(r.message, "KASPI_XDEV_KEY"));
-		assert_null(strstr(r.message, "ecret"));
-		assert_null(strstr(r.message, "ECRET"));
+		assert_non_null(strstr(kp_msg_text(&r.msg), "KASPI_XDEV_KEY"));
+		assert_null(strstr(kp_msg_text(&r.msg), "ecret"));
+		assert_null(strstr(kp_msg_text(&r.msg), "ECRET"));
 	}
 	xpay_options o = { .base_url = "https://api.xpayment.kz/api/v1", .merchant_id = GOOD_BIN };
 	xpay_result r = fresh_result();
@@ -1172,7 +1258,7 @@ static void client_refuses_a_malformed_bin(void **state)
 	xpay_result r = fresh_result();
 	assert_null(xpay_client_new(&o, &r));
 	assert_int_equal(r.kind, XPAY_ERR_CONFIG);
-	assert_non_null(strstr(r.message, "KASPI_MERCHANT_ID"));
+	assert_non_null(strstr(kp_msg_text(&r.msg), "KASPI_MERCHANT_ID"));
 }
 
 static void client_refuses_urls_that_would_leak_or_skip_tls(void **state)
@@ -1189,7 +1275,7 @@ static void client_refuses_urls_that_would_leak_or_skip_tls(void **state)
 		xpay_client *c = xpay_client_new(&o, &r);
 		if (c || r.kind != XPAY_ERR_CONFIG)
 			fail_msg("url '%s' accepted", urls[i] ? urls[i] : "(null)");
-		assert_non_null(strstr(r.message, "KASPI_BASE_URL"));
+		assert_non_null(strstr(kp_msg_text(&r.msg), "KASPI_BASE_URL"));
 	}
 }
 
@@ -1204,7 +1290,7 @@ static void client_accepts_https_and_loopback_http(void **state)
 		xpay_result r = fresh_result();
 		xpay_client *c = xpay_client_new(&o, &r);
 		if (!c)
-			fail_msg("url '%s' refused: %s", urls[i], r.message);
+			fail_msg("url '%s' refused: %s", urls[i], kp_msg_text(&r.msg));
 		assert_int_equal(r.kind, XPAY_OK);
 		assert_int_equal(xpay_client_connects(c), 0);
 		xpay_client_free(c);
@@ -1301,6 +1387,8 @@ int main(void)
 		cmocka_unit_test(unknown_code_shows_code_and_server_message),
 		cmocka_unit_test(invalid_field_appends_the_server_message),
 		cmocka_unit_test(server_message_is_cleaned_for_the_screen),
+		cmocka_unit_test(contract_codes_are_said_in_our_words_not_the_servers),
+		cmocka_unit_test(messages_are_msgids_with_arguments_never_sentences),
 		cmocka_unit_test(server_message_that_is_not_utf8_shows_replacement_characters),
 		cmocka_unit_test(server_message_loses_its_c1_controls_and_osc),
 		cmocka_unit_test(odd_or_long_codes_are_not_trusted),
@@ -1320,6 +1408,7 @@ int main(void)
 		cmocka_unit_test(client_accepts_https_and_loopback_http),
 		cmocka_unit_test(client_refuses_negative_timeouts),
 		cmocka_unit_test(calls_refuse_malformed_payment_ids_before_sending),
+		cmocka_unit_test(every_message_of_the_contract_is_said_in_russian_and_kazakh),
 	};
 	return cmocka_run_group_tests_name("xpay_json", tests, group_setup, group_teardown);
 }
