@@ -330,6 +330,8 @@ static void note_connection(struct tui *t, const xpay_result *res, bool health)
 static void apply_changes(struct tui *t, const struct payflow_changes *ch)
 {
 	bool alerts = false;
+	if (ch->n == 0)
+		return; /* an answer that moved nothing (most polls): no screen rereads */
 	for (size_t i = 0; i < ch->n; i++) {
 		const struct payflow_change *c = &ch->c[i];
 		if (c->refund_row) {
