@@ -892,7 +892,8 @@ enum config_status config_load(struct kp_config *cfg, const char *explicit_path)
 	else
 		diag_add(cfg, CONFIG_WARNING,
 		         _("neither XDG_CONFIG_HOME nor HOME is set: no config file was read"));
-	config_apply_env(cfg);
+	if (config_apply_env(cfg) != CONFIG_OK && status == CONFIG_OK)
+		status = CONFIG_ERR_INVALID; /* its diagnostics say which variable */
 	check_combined(cfg);
 	if (status == CONFIG_OK && cfg->errors > 0)
 		status = CONFIG_ERR_INVALID;

@@ -17,6 +17,8 @@
 #ifndef KP_APP_CONFIG_H
 #define KP_APP_CONFIG_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -128,27 +130,27 @@ void config_init(struct kp_config *cfg);
  * messages ("name:LINE: ..."). buf need not be NUL-terminated and may hold
  * any bytes. Returns CONFIG_ERR_INVALID if this call added an error. */
 enum config_status config_parse_buffer(struct kp_config *cfg, const char *buf, size_t len,
-                                       const char *name);
+                                       const char *name) KP_MUST_CHECK;
 
 /* Reads an INI file over what cfg holds, then warns if the file holds the
  * key or the webhook secret and is readable by group or others. A file
  * that cannot be opened is an error (CONFIG_ERR_FILE). Sets cfg->path. */
-enum config_status config_load_file(struct kp_config *cfg, const char *path);
+enum config_status config_load_file(struct kp_config *cfg, const char *path) KP_MUST_CHECK;
 
 /* Applies KASPI_XDEV_KEY, KASPI_MERCHANT_ID, KASPI_BASE_URL and
  * KASPI_WEBHOOK_SECRET (an empty variable counts as unset), and sets
  * cfg->home from KASPI_POS_HOME, else $XDG_DATA_HOME/kaspi-pos, else
  * ~/.local/share/kaspi-pos. */
-enum config_status config_apply_env(struct kp_config *cfg);
+enum config_status config_apply_env(struct kp_config *cfg) KP_MUST_CHECK;
 
 /* The whole start-up sequence: defaults, the file (explicit_path, or the
  * default path when NULL — a missing default file is fine), the
  * environment, then checks across keys. The worst status seen. */
-enum config_status config_load(struct kp_config *cfg, const char *explicit_path);
+enum config_status config_load(struct kp_config *cfg, const char *explicit_path) KP_MUST_CHECK;
 
 /* $XDG_CONFIG_HOME/kaspi-pos/config.ini (XDG default ~/.config). Returns
  * false when neither XDG_CONFIG_HOME nor HOME gives a usable folder. */
-bool config_default_path(char *buf, size_t size);
+bool config_default_path(char *buf, size_t size) KP_MUST_CHECK;
 
 /* "warning" or "error": an N_() msgid for the caller's gettext. */
 const char *config_severity_name(enum config_severity severity);

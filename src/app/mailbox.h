@@ -21,6 +21,8 @@
 #ifndef KP_APP_MAILBOX_H
 #define KP_APP_MAILBOX_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -40,7 +42,7 @@ struct mailbox *mailbox_new(void);
 /* Queues job n (owner's side). An urgent job goes after the urgent ones
  * already waiting and before the others; else at the end. False when the
  * mailbox is stopping (n is not taken). */
-bool mailbox_post(struct mailbox *m, struct mailbox_node *n);
+bool mailbox_post(struct mailbox *m, struct mailbox_node *n) KP_MUST_CHECK;
 
 /* The oldest job, blocking until there is one (helper's side); NULL once
  * the mailbox is stopping. The job counts as running until its reply. */

@@ -553,7 +553,11 @@ static void apply_create(struct payflow *pf, struct payflow_watch *o, const stru
 	store_err err;
 	const xpay_result *res = &r->res;
 
-	journal_note_attempt(pf->db, o->j.id, res->kind == XPAY_OK ? NULL : kp_msg_text(&res->msg), &err);
+	/* the count of sends and the last error are the timeline's; the answer
+	 * itself is applied below whatever happens to the note */
+	if (journal_note_attempt(pf->db, o->j.id, res->kind == XPAY_OK ? NULL : kp_msg_text(&res->msg),
+	                         &err) != STORE_OK)
+		say(pf, o, out, kp_msg_text(&err.msg));
 	if (res->kind == XPAY_OK) {
 		const xpay_created *c = &r->u.created;
 		struct journal_payment pay = {.payment_id = c->payment_id, .qr_token = c->qr_token,
@@ -634,8 +638,10 @@ static void apply_cancel(struct payflow *pf, struct payflow_watch *o, const stru
 	} else if (res->kind == XPAY_UNSUPPORTED || !xpay_result_retryable(res)) {
 		/* no cancel here: watch it until it expires */
 		o->cancel_asked = true;
-		journal_note(pf->db, o->j.id, 0, N_("cancel not supported: watched until it expires"),
-		             &(store_err){0});
+		store_err err;
+		if (journal_note(pf->db, o->j.id, 0, N_("cancel not supported: watched until it expires"),
+		                 &err) != STORE_OK)
+			say(pf, o, out, kp_msg_text(&err.msg));
 		schedule_poll(pf, o);
 	} else {
 		retry_later(pf, o, res, out);
@@ -686,7 +692,9 @@ static void apply_refund(struct payflow *pf, struct payflow_watch *f, const stru
 	store_err err;
 	const xpay_result *res = &r->res;
 
-	refunds_note_attempt(pf->db, f->r.id, res->kind == XPAY_OK ? NULL : kp_msg_text(&res->msg), &err);
+	if (refunds_note_attempt(pf->db, f->r.id, res->kind == XPAY_OK ? NULL : kp_msg_text(&res->msg),
+	                         &err) != STORE_OK)
+		say(pf, f, out, kp_msg_text(&err.msg)); /* the answer below is applied all the same */
 	if (res->kind == XPAY_OK) {
 		answered(f);
 		refund_done(pf, f, &r->u.refund, out);
@@ -985,7 +993,10 @@ bool payflow_start(struct payflow *pf, const struct basket *b, enum journal_meth
 		jl->quantity = l->quantity;
 		jl->unit_price = l->unit_price;
 		jl->tax_rate = l->tax_rate;
-		basket_line_sums(l, NULL, &jl->discount, &jl->total);
+		if ((bs = basket_line_sums(l, NULL, &jl->discount, &jl->total)) != BASKET_OK) {
+			snprintf(message, size, "%s", _(basket_status_message(bs)));
+			goto out;
+		}
 		jl->voided = l->voided;
 	}
 	struct body_ctx ctx = {

@@ -34,6 +34,8 @@
 #ifndef KP_APP_PAYFLOW_H
 #define KP_APP_PAYFLOW_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -165,13 +167,13 @@ void payflow_free(struct payflow *pf);
  * over 1 000 000 KZT) or a bad phone. *order_id gets the new row. */
 bool payflow_start(struct payflow *pf, const struct basket *b, enum journal_method method,
                    const char *phone, int64_t user_id, int64_t shift_id, int64_t *order_id,
-                   char *message, size_t size);
+                   char *message, size_t size) KP_MUST_CHECK;
 
 /* The same for a bare amount (kaspi-pos charge): one product line named
  * description (or "Payment"), at the standard VAT rate. */
 bool payflow_start_amount(struct payflow *pf, int64_t amount, const char *description,
                           enum journal_method method, const char *phone, int64_t user_id,
-                          int64_t shift_id, int64_t *order_id, char *message, size_t size);
+                          int64_t shift_id, int64_t *order_id, char *message, size_t size) KP_MUST_CHECK;
 
 /* Takes the journal's unfinished orders into the watch: creating ones
  * are sent again (the same bytes), the others are asked about. Returns
@@ -192,11 +194,11 @@ long payflow_tick(struct payflow *pf);
  * a cancel goes to the server when it has the payment, and the order
  * stays watched until it is final. */
 bool payflow_abandon(struct payflow *pf, int64_t order_id, int64_t user_id,
-                     struct payflow_changes *out);
+                     struct payflow_changes *out) KP_MUST_CHECK;
 
 /* The cashier settles a late payment as a sale (late_paid → succeeded). */
 bool payflow_complete_late(struct payflow *pf, int64_t order_id, int64_t user_id,
-                           char *message, size_t size);
+                           char *message, size_t size) KP_MUST_CHECK;
 
 /* The watched order id, or NULL when it is not watched (final, or never). */
 const struct payflow_watch *payflow_find(const struct payflow *pf, int64_t order_id);
@@ -215,14 +217,14 @@ size_t payflow_watching(const struct payflow *pf);
  * NULL) says which rule refused it (REFUNDS_RULE_OK: not a rule — the
  * store failed, or bad input). */
 bool payflow_refund(struct payflow *pf, const struct payflow_refund_req *req,
-                    int64_t *refund_row, enum refunds_rule *rule, char *message, size_t size);
+                    int64_t *refund_row, enum refunds_rule *rule, char *message, size_t size) KP_MUST_CHECK;
 
 /* Runs the rules of payflow_refund for req without writing or sending
  * (req->approver_id and shift_id are not needed): true with *q (the
  * amount it would have), or false with the message and q->rule
  * (REFUNDS_RULE_OK: the store failed, or no such order). */
 bool payflow_refund_check(struct payflow *pf, const struct payflow_refund_req *req,
-                          struct refund_quote *q, char *message, size_t size);
+                          struct refund_quote *q, char *message, size_t size) KP_MUST_CHECK;
 
 /* The watched refund refund_row, or NULL once it is settled (or never
  * was watched). */
@@ -241,6 +243,6 @@ size_t payflow_refunds_watching(const struct payflow *pf);
  * not unfinished, or the store fails. out (may be NULL) gets the move. */
 bool payflow_close_unknown(struct payflow *pf, int64_t order_id, int64_t approver_id,
                            const char *reason, struct payflow_changes *out, char *message,
-                           size_t size);
+                           size_t size) KP_MUST_CHECK;
 
 #endif

@@ -19,6 +19,8 @@
 #ifndef KP_APP_PIN_H
 #define KP_APP_PIN_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,7 +34,7 @@ bool pin_valid(const char *pin);
 
 /* A new salt and the hash of pin into *out. False when pin is not valid
  * or OpenSSL fails (no random bytes); *out is then zeroed. */
-bool pin_make(const char *pin, struct users_pin *out);
+bool pin_make(const char *pin, struct users_pin *out) KP_MUST_CHECK;
 
 /* Whether pin hashes to stored, compared in constant time. False for a
  * PIN that is not valid. */
@@ -41,16 +43,16 @@ bool pin_matches(const char *pin, const struct users_pin *stored);
 /* users_add with pin hashed: STORE_ERR_INPUT for a PIN that is not
  * valid, STORE_ERR_INTERNAL when OpenSSL fails, else as users_add. */
 store_status pin_add_user(store_db *db, const char *name, enum user_role role, const char *pin,
-                          int64_t *id, store_err *err);
+                          int64_t *id, store_err *err) KP_MUST_CHECK;
 
 /* users_matches with pin: is it the PIN of name? No count, no event. */
 store_status pin_is(store_db *db, const char *name, const char *pin, bool *match,
-                    store_err *err);
+                    store_err *err) KP_MUST_CHECK;
 
 /* users_verify with pin: the login check, counting wrong PINs and
  * locking, logged; the verdict in *out. */
 store_status pin_verify(store_db *db, const char *name, const char *pin, struct users_check *out,
-                        store_err *err);
+                        store_err *err) KP_MUST_CHECK;
 
 /* Wipes a PIN (or a hash) from memory in a way the compiler keeps. */
 void pin_wipe(void *buf, size_t size);

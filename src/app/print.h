@@ -39,6 +39,8 @@
 #ifndef KP_APP_PRINT_H
 #define KP_APP_PRINT_H
 
+#include "core/check.h"
+
 #include <stddef.h>
 
 #include "app/config.h"
@@ -62,17 +64,17 @@ enum print_status {
  *   "printer command 'lp -d receipt' failed (exit 1): check the printer, then reprint"
  *   "printer device /dev/usb/lp0: No such file or directory" */
 enum print_status print_text(const struct kp_config *cfg, const char *utf8_text,
-                             char *err, size_t errsize);
+                             char *err, size_t errsize) KP_MUST_CHECK;
 
 /* print_text with another time-out in milliseconds (> 0). */
 enum print_status print_text_within(const struct kp_config *cfg, const char *utf8_text,
-                                    int timeout_ms, char *err, size_t errsize);
+                                    int timeout_ms, char *err, size_t errsize) KP_MUST_CHECK;
 
 /* print_text_within with its deadlines on clock (every wait reads it):
  * a test passes a fake one and never waits the time-out out. timeout_ms
  * ≤ 0: PRINT_TIMEOUT_MS. */
 enum print_status print_text_on(const struct kp_config *cfg, const char *utf8_text, int timeout_ms,
-                                const struct kp_clock *clock, char *err, size_t errsize);
+                                const struct kp_clock *clock, char *err, size_t errsize) KP_MUST_CHECK;
 
 /* What the paper will show, as UTF-8: the text itself in command mode
  * (CUPS prints UTF-8), else the text as [printer] codepage renders it

@@ -5,6 +5,8 @@
 #ifndef KP_APP_PRINTQ_H
 #define KP_APP_PRINTQ_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 
 #include "app/config.h"
@@ -24,7 +26,7 @@ struct printq;
 struct printq *printq_start(const struct kp_config *cfg);
 
 /* Queues text (copied) to print; what names it in the result. */
-bool printq_submit(struct printq *q, const char *text, const char *what);
+bool printq_submit(struct printq *q, const char *text, const char *what) KP_MUST_CHECK;
 
 /* The fd to poll: readable while results wait. */
 int printq_fd(const struct printq *q);

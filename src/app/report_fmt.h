@@ -15,6 +15,8 @@
 #ifndef KP_APP_REPORT_FMT_H
 #define KP_APP_REPORT_FMT_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -43,7 +45,7 @@ char *report_json(const struct report *r);
 
 /* Reads report_json's text back into *out (report_free it). False, with
  * a line in errbuf, for text that is not such a report. */
-bool report_from_json(const char *json, struct report *out, char *errbuf, size_t errsize);
+bool report_from_json(const char *json, struct report *out, char *errbuf, size_t errsize) KP_MUST_CHECK;
 
 /* A payment method as a cashier says it ("QR", "phone"): an N_() msgid
  * for the caller's gettext (the CSV and JSON say journal_method_name). */
@@ -60,13 +62,13 @@ char *report_journal_json(const struct report_journal *j);
 /* reports_close_z with report_json as the snapshot: closed and its JSON
  * stored in one transaction, or nothing. */
 store_status report_z_close(store_db *db, const struct report_params *p, int64_t manager_id,
-                            struct report *out, store_err *err);
+                            struct report *out, store_err *err) KP_MUST_CHECK;
 
 /* Z report number n as stored: *out parsed from its snapshot (may be
  * NULL: not parsed), *snapshot (may be NULL) a malloc'd copy of the JSON.
  * STORE_NOT_FOUND for no such number; STORE_ERR_INTERNAL for a snapshot
  * that does not read back. */
 store_status report_z_load(store_db *db, int64_t number, struct report *out, char **snapshot,
-                           store_err *err);
+                           store_err *err) KP_MUST_CHECK;
 
 #endif

@@ -44,23 +44,25 @@ static void run_job(xpay_client *client, xpay_client *health, const xpay_result 
 		r->res = *setup;
 		return;
 	}
+	xpay_kind kind = XPAY_ERR_INVALID;
 	switch (n->job.kind) {
 	case JOB_HEALTH:
-		xpay_health_get(health ? health : client, &r->u.health, &r->res);
+		kind = xpay_health_get(health ? health : client, &r->u.health, &r->res);
 		break;
 	case JOB_CREATE:
-		xpay_create_send(client, n->body, n->job.len, &r->u.created, &r->res);
+		kind = xpay_create_send(client, n->body, n->job.len, &r->u.created, &r->res);
 		break;
 	case JOB_STATUS:
-		xpay_payment_get(client, n->job.payment_id, &r->u.payment, &r->res);
+		kind = xpay_payment_get(client, n->job.payment_id, &r->u.payment, &r->res);
 		break;
 	case JOB_CANCEL:
-		xpay_cancel(client, n->job.payment_id, &r->u.payment, &r->res);
+		kind = xpay_cancel(client, n->job.payment_id, &r->u.payment, &r->res);
 		break;
 	case JOB_REFUND:
-		xpay_refund_send(client, n->body, n->job.len, &r->u.refund, &r->res);
+		kind = xpay_refund_send(client, n->body, n->job.len, &r->u.refund, &r->res);
 		break;
 	}
+	r->res.kind = kind; /* what the UI thread reads (the call wrote it there too) */
 }
 
 static void *worker_main(void *arg)

@@ -12,6 +12,8 @@
 #ifndef KP_APP_WORKER_H
 #define KP_APP_WORKER_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -57,7 +59,7 @@ struct worker *worker_start(const struct kp_config *cfg);
 /* Queues a job (copied), with the room for its result: a job taken is
  * always answered by one result. False when out of memory or stopping
  * (nothing was queued: the caller tries again later). */
-bool worker_submit(struct worker *w, const struct worker_job *job);
+bool worker_submit(struct worker *w, const struct worker_job *job) KP_MUST_CHECK;
 
 /* The fd to poll for POLLIN: readable while results wait. */
 int worker_fd(const struct worker *w);

@@ -4,6 +4,8 @@
 #ifndef KP_CLI_CLI_H
 #define KP_CLI_CLI_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 
 #include "app/config.h"
@@ -24,7 +26,7 @@ struct cli_ctx {
 
 /* Loads the configuration and prints its diagnostics on stderr, one line
  * each. Returns false (after printing) when the config is unusable. */
-bool cli_load_config(struct cli_ctx *ctx);
+bool cli_load_config(struct cli_ctx *ctx) KP_MUST_CHECK;
 
 /* Prints the usage of the subcommand called name on standard error, in
  * the user's language, and returns EXIT_USAGE: what a subcommand does on

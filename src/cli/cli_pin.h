@@ -4,6 +4,8 @@
 #ifndef KP_CLI_CLI_PIN_H
 #define KP_CLI_CLI_PIN_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -13,7 +15,7 @@
  * even on Ctrl-C), a newline after. Otherwise one line of stdin, no
  * prompt. The line end is stripped. Returns false at the end of input,
  * on a read error or for a line that does not fit buf. */
-bool cli_read_pin(const char *prompt, char *buf, size_t size);
+bool cli_read_pin(const char *prompt, char *buf, size_t size) KP_MUST_CHECK;
 
 /* (A PIN buffer is wiped with app/pin.h's pin_wipe.) */
 

@@ -93,7 +93,8 @@ static void charge_show(struct charge *c, const struct journal_order *o)
 		struct qr_image img;
 		bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 		if (qr_render(o->qr_token, utf8, &img, err, sizeof err)) {
-			qr_print(stdout, &img, QR_COLOUR_AUTO);
+			if (!qr_print(stdout, &img, QR_COLOUR_AUTO))
+				fprintf(stderr, "kaspi-pos: %s\n", _("the QR could not be written to the terminal"));
 			qr_free(&img);
 		} else {
 			fprintf(stderr, "%s\n", err);
@@ -274,7 +275,9 @@ int cmd_charge(struct cli_ctx *ctx, int argc, char **argv)
 		if (interrupted || (creating && kp_mono_ms() - started > CHARGE_CREATE_GIVE_UP_MS)) {
 			struct payflow_changes ch;
 			bool known = o && o->j.payment_id[0];
-			payflow_abandon(&pf, c.order_id, 0, &ch);
+			if (!payflow_abandon(&pf, c.order_id, 0, &ch))
+				fprintf(stderr, "%s%s\n", c.tty ? "\r" : "",
+				        _("the order could not be marked as given up: kaspi-pos reconcile settles it"));
 			fprintf(stderr, "%s%s\n", c.tty ? "\r" : "",
 			        !interrupted ? _("no answer from the server: the order stays in the journal; "
 			                         "kaspi-pos reconcile settles it")

@@ -12,6 +12,8 @@
 #ifndef KP_CORE_BASKET_H
 #define KP_CORE_BASKET_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -126,13 +128,13 @@ void basket_clear(struct basket *b);
 
 /* Sets the cashier's discount limit, hundredths of a percent (0–10000);
  * false, and no change, when out of range. */
-bool basket_set_discount_limit(struct basket *b, int hundredths);
+bool basket_set_discount_limit(struct basket *b, int hundredths) KP_MUST_CHECK;
 
 /* Puts quantity of product into the basket (see enum basket_add_mode).
  * *index (may be NULL) gets the line that changed. The product's fields are
  * checked: name, price, rate. On an error nothing changes. */
 enum basket_status basket_add(struct basket *b, const struct kp_product *product,
-                              int64_t quantity, enum basket_add_mode mode, size_t *index);
+                              int64_t quantity, enum basket_add_mode mode, size_t *index) KP_MUST_CHECK;
 
 /* Sets a live line's quantity (1 … BASKET_QTY_MAX). A line with an amount
  * discount must still cover it (else BASKET_ERR_DISCOUNT). A smaller
@@ -141,36 +143,36 @@ enum basket_status basket_add(struct basket *b, const struct kp_product *product
  * an earlier approval was for a smaller share. Percent discounts keep
  * their share and need nothing. */
 enum basket_status basket_set_quantity(struct basket *b, size_t index, int64_t quantity,
-                                       bool approved);
+                                       bool approved) KP_MUST_CHECK;
 
 /* Voids a live line: it stays, marked, for reports. */
-enum basket_status basket_void_line(struct basket *b, size_t index);
+enum basket_status basket_void_line(struct basket *b, size_t index) KP_MUST_CHECK;
 
 /* Undoes a void while the basket is open: the line counts again, as it
  * was (quantity, discount). A live line is left as it is. */
-enum basket_status basket_restore_line(struct basket *b, size_t index);
+enum basket_status basket_restore_line(struct basket *b, size_t index) KP_MUST_CHECK;
 
 /* A discount of hundredths of a percent (0 clears, at most 10000) on a
  * live line. Above the basket's limit: BASKET_NEEDS_APPROVAL and no change,
  * unless approved. Replaces any earlier discount on the line. */
 enum basket_status basket_discount_percent(struct basket *b, size_t index, int hundredths,
-                                           bool approved);
+                                           bool approved) KP_MUST_CHECK;
 
 /* A discount of tiyn off the whole line (0 clears, at most its gross).
  * Above the limit as a share of the line: as basket_discount_percent. */
 enum basket_status basket_discount_amount(struct basket *b, size_t index, int64_t tiyn,
-                                          bool approved);
+                                          bool approved) KP_MUST_CHECK;
 
 /* Removes a line's discount. */
-enum basket_status basket_discount_clear(struct basket *b, size_t index);
+enum basket_status basket_discount_clear(struct basket *b, size_t index) KP_MUST_CHECK;
 
 /* A line's gross, discount and total (any pointer may be NULL). Voided
  * lines report what they were worth. */
 enum basket_status basket_line_sums(const struct basket_line *line, int64_t *gross,
-                                    int64_t *discount, int64_t *total);
+                                    int64_t *discount, int64_t *total) KP_MUST_CHECK;
 
 /* Totals, counts and voids of the whole basket. */
-enum basket_status basket_totals(const struct basket *b, struct basket_totals *t);
+enum basket_status basket_totals(const struct basket *b, struct basket_totals *t) KP_MUST_CHECK;
 
 /* The amount to pay, or -1 when it cannot be summed (never within limits). */
 int64_t basket_total(const struct basket *b);
@@ -180,11 +182,11 @@ int64_t basket_item_count(const struct basket *b);
 
 /* VAT per rate of the live lines' totals (after discounts), groups sorted
  * by rate, each rounded once on its own gross. */
-enum basket_status basket_vat(const struct basket *b, struct vat_table *out);
+enum basket_status basket_vat(const struct basket *b, struct vat_table *out) KP_MUST_CHECK;
 
 /* Whether the basket may go to the API: BASKET_OK, or BASKET_ERR_EMPTY,
  * BASKET_ERR_ZERO_TOTAL, BASKET_ERR_OVER_LIMIT. Ask before any request. */
-enum basket_status basket_check_payable(const struct basket *b);
+enum basket_status basket_check_payable(const struct basket *b) KP_MUST_CHECK;
 
 /* The most entries basket_products can need: two per live line. */
 size_t basket_products_needed(const struct basket *b);
@@ -195,15 +197,15 @@ size_t basket_products_needed(const struct basket *b);
  * tiyn more, r = total mod quantity. Names cut to 128 characters. Checks
  * basket_check_payable first; BASKET_ERR_SPACE if cap is too small. */
 enum basket_status basket_products(const struct basket *b, struct basket_product *out,
-                                   size_t cap, size_t *n, int64_t *amount);
+                                   size_t cap, size_t *n, int64_t *amount) KP_MUST_CHECK;
 
 /* A held basket as text, for the store: versioned, line-based, UTF-8.
  * *text is malloc'd and NUL-terminated; the caller frees it. */
-enum basket_status basket_to_text(const struct basket *b, char **text);
+enum basket_status basket_to_text(const struct basket *b, char **text) KP_MUST_CHECK;
 
 /* Reads text written by basket_to_text (len bytes; need not end in NUL).
  * Every field is checked as basket_add would; on any error b is unchanged.
  * On success b's lines are replaced; its discount limit stays. */
-enum basket_status basket_from_text(struct basket *b, const char *text, size_t len);
+enum basket_status basket_from_text(struct basket *b, const char *text, size_t len) KP_MUST_CHECK;
 
 #endif

@@ -8,12 +8,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/check.h"
+
 /* Makes *base (room for *cap elements of elem bytes) hold at least need
  * elements: *base and *cap are updated when it grows (doubled, starting
  * at first, or at need when that is more). False when out of memory or
  * the size would overflow; *base and *cap are then unchanged. */
 bool kp_grow(void **base, size_t *cap, size_t need, size_t elem, size_t first)
-	__attribute__((warn_unused_result));
+	KP_MUST_CHECK;
 
 /* kp_grow for a typed pointer: KP_GROW(list, cap, n + 1, 8). */
 #define KP_GROW(ptr, cap, need, first) \

@@ -3,6 +3,8 @@
 #ifndef KP_CORE_MONEY_H
 #define KP_CORE_MONEY_H
 
+#include "core/check.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -16,7 +18,7 @@
  * leading '-' and an optional trailing "₸", "тг" or "KZT".
  * At most two decimals. Returns true and sets *tiyn on success; false on
  * anything else (empty, letters, three decimals, overflow). */
-bool money_parse_tenge(const char *text, int64_t *tiyn);
+bool money_parse_tenge(const char *text, int64_t *tiyn) KP_MUST_CHECK;
 
 /* Formats for people: "1 500,00 ₸" with U+202F (narrow no-break space)
  * between thousands and a comma before the tiyn; negatives as "−"

@@ -15,6 +15,8 @@
 #ifndef KP_CORE_MSG_H
 #define KP_CORE_MSG_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -49,7 +51,7 @@ static inline bool kp_msg_empty(const struct kp_msg *m)
 char *kp_msg_format(const struct kp_msg *m, const char *text, char *buf, size_t size);
 
 /* m as one string into buf (see above). Returns false when it does not fit. */
-bool kp_msg_pack(const struct kp_msg *m, char *buf, size_t size);
+bool kp_msg_pack(const struct kp_msg *m, char *buf, size_t size) KP_MUST_CHECK;
 
 /* Reads a packed string: m->id points into packed (which must outlive
  * m), the arguments are copied. The msgid part is cut at the first

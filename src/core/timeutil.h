@@ -5,6 +5,8 @@
 #ifndef KP_CORE_TIMEUTIL_H
 #define KP_CORE_TIMEUTIL_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
@@ -14,7 +16,7 @@
 /* Parses any RFC 3339 date-time: "2026-05-10T16:35:00Z",
  * "2026-05-10T16:35:00.123Z", "2026-05-10T21:35:00+05:00", 't'/'z' too.
  * Fractions are dropped. Returns false for anything that is not one. */
-bool kp_time_parse(const char *s, time_t *out);
+bool kp_time_parse(const char *s, time_t *out) KP_MUST_CHECK;
 
 /* Writes "YYYY-MM-DDTHH:MM:SSZ" (UTC) into buf (at least KP_TIME_LEN). */
 void kp_time_format(time_t t, char *buf, size_t size);

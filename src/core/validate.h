@@ -3,6 +3,8 @@
 #ifndef KP_CORE_VALIDATE_H
 #define KP_CORE_VALIDATE_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -35,7 +37,7 @@ bool kp_valid_phone(const char *phone);
  * characters, a '+' not in front or not before 7, too few or too many
  * digits, a national number not starting with 7, or out smaller than
  * KP_PHONE_SIZE. */
-bool kp_phone_normalize(const char *in, char *out, size_t size);
+bool kp_phone_normalize(const char *in, char *out, size_t size) KP_MUST_CHECK;
 
 /* "qr", "card" or "phone". */
 bool kp_valid_method(const char *method);

@@ -13,6 +13,8 @@
 #ifndef KP_NET_HTTP_H
 #define KP_NET_HTTP_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -74,7 +76,7 @@ typedef struct http_client http_client;
 
 /* Calls curl_global_init() once per process; call from main() before any
  * thread starts. Returns false if libcurl cannot be initialised. */
-bool http_global_init(void);
+bool http_global_init(void) KP_MUST_CHECK;
 /* The matching curl_global_cleanup(), at exit, after every client is freed. */
 void http_global_cleanup(void);
 

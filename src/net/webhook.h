@@ -3,6 +3,8 @@
 #ifndef KP_NET_WEBHOOK_H
 #define KP_NET_WEBHOOK_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -64,7 +66,7 @@ void webhook_guard_init(struct webhook_guard *guard);
  * either case, blanks around allowed; compared in constant time. An empty
  * or NULL secret verifies nothing. */
 bool webhook_check_signature(const char *secret, const void *body, size_t len,
-                             const char *header);
+                             const char *header) KP_MUST_CHECK;
 
 /* Checks one delivery, in this order: the signature over the raw bytes
  * (nothing is parsed before it passes), the JSON body, the timestamp

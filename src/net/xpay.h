@@ -28,6 +28,8 @@
 #ifndef KP_NET_XPAY_H
 #define KP_NET_XPAY_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -216,7 +218,7 @@ typedef enum xpay_call {
 /* ---- process and client ------------------------------------------------ */
 
 /* curl_global_init once, from main() before any thread starts. */
-bool xpay_global_init(void);
+bool xpay_global_init(void) KP_MUST_CHECK;
 /* curl_global_cleanup at exit, after every client is freed. */
 void xpay_global_cleanup(void);
 
@@ -232,28 +234,28 @@ long xpay_client_connects(const xpay_client *c);
 /* ---- calls: each fills *res and returns res->kind ------------------------ */
 
 /* GET /health */
-xpay_kind xpay_health_get(xpay_client *c, xpay_health *out, xpay_result *res);
+xpay_kind xpay_health_get(xpay_client *c, xpay_health *out, xpay_result *res) KP_MUST_CHECK;
 
 /* POST /payment/orders: xpay_create_body + xpay_create_send. */
 xpay_kind xpay_create(xpay_client *c, const xpay_order *order,
-					  xpay_created *out, xpay_result *res);
+					  xpay_created *out, xpay_result *res) KP_MUST_CHECK;
 
 /* Checks the order against the contract's rules and writes the exact
  * request body: compact JSON, fields in the order of API.md, absent
  * optional fields left out. *body is malloc'd (free() it), NUL-terminated,
  * *len bytes. XPAY_ERR_INVALID with a message on a broken rule. */
 xpay_kind xpay_create_body(const xpay_order *order, char **body, size_t *len,
-						   xpay_result *res);
+						   xpay_result *res) KP_MUST_CHECK;
 
 /* Sends a stored create body byte for byte; X-Idempotency-Key is the
  * body's merchant_order_id (left out if the body has none). A repeat of a
  * body that arrived answers 200 with res->replayed. */
 xpay_kind xpay_create_send(xpay_client *c, const char *body, size_t len,
-						   xpay_created *out, xpay_result *res);
+						   xpay_created *out, xpay_result *res) KP_MUST_CHECK;
 
 /* GET /payments/{payment_id} */
 xpay_kind xpay_payment_get(xpay_client *c, const char *payment_id,
-						   xpay_payment *out, xpay_result *res);
+						   xpay_payment *out, xpay_result *res) KP_MUST_CHECK;
 
 /* POST /payments/{payment_id}/cancel [extension]. XPAY_OK: *out is the
  * cancelled payment. XPAY_UNSUPPORTED: the server has no cancel (404
@@ -261,21 +263,21 @@ xpay_kind xpay_payment_get(xpay_client *c, const char *payment_id,
  * "payment_not_cancellable": res->has_payment tells whether *out holds the
  * payment's current state from the error body. */
 xpay_kind xpay_cancel(xpay_client *c, const char *payment_id,
-					  xpay_payment *out, xpay_result *res);
+					  xpay_payment *out, xpay_result *res) KP_MUST_CHECK;
 
 /* POST /refunds: xpay_refund_body + xpay_refund_send. */
 xpay_kind xpay_refund(xpay_client *c, const xpay_refund_req *req,
-					  xpay_refunded *out, xpay_result *res);
+					  xpay_refunded *out, xpay_result *res) KP_MUST_CHECK;
 /* The exact refund body (see xpay_create_body). */
 xpay_kind xpay_refund_body(const xpay_refund_req *req, char **body, size_t *len,
-						   xpay_result *res);
+						   xpay_result *res) KP_MUST_CHECK;
 /* Sends a stored refund body; X-Idempotency-Key is its merchant_refund_id. */
 xpay_kind xpay_refund_send(xpay_client *c, const char *body, size_t len,
-						   xpay_refunded *out, xpay_result *res);
+						   xpay_refunded *out, xpay_result *res) KP_MUST_CHECK;
 
 /* POST /sandbox/payments/{id}/{step}: the local sandbox only. */
 xpay_kind xpay_sandbox(xpay_client *c, const char *payment_id, xpay_sandbox_step step,
-					   xpay_payment *out, xpay_result *res);
+					   xpay_payment *out, xpay_result *res) KP_MUST_CHECK;
 
 /* ---- results ----------------------------------------------------------- */
 
@@ -297,10 +299,10 @@ bool xpay_state_final(xpay_state s);
  * with the right types (amounts integral, in range), strings within their
  * buffers, times RFC 3339; unknown fields ignored. They set res->kind and,
  * on failure, res->msg (XPAY_ERR_BAD_BODY); other fields untouched. */
-xpay_kind xpay_parse_health(const char *body, size_t len, xpay_health *out, xpay_result *res);
-xpay_kind xpay_parse_created(const char *body, size_t len, xpay_created *out, xpay_result *res);
-xpay_kind xpay_parse_payment(const char *body, size_t len, xpay_payment *out, xpay_result *res);
-xpay_kind xpay_parse_refund(const char *body, size_t len, xpay_refunded *out, xpay_result *res);
+xpay_kind xpay_parse_health(const char *body, size_t len, xpay_health *out, xpay_result *res) KP_MUST_CHECK;
+xpay_kind xpay_parse_created(const char *body, size_t len, xpay_created *out, xpay_result *res) KP_MUST_CHECK;
+xpay_kind xpay_parse_payment(const char *body, size_t len, xpay_payment *out, xpay_result *res) KP_MUST_CHECK;
+xpay_kind xpay_parse_refund(const char *body, size_t len, xpay_refunded *out, xpay_result *res) KP_MUST_CHECK;
 
 /* Maps a non-2xx answer of `call` to kind, code, msg,
  * outcome_unknown and retry_after_s (retry_after_s: the header's value,

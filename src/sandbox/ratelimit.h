@@ -6,6 +6,8 @@
 #ifndef KP_SANDBOX_RATELIMIT_H
 #define KP_SANDBOX_RATELIMIT_H
 
+#include "core/check.h"
+
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,7 +25,7 @@ struct ratelimit {
 };
 
 /* per_minute 0 means unlimited. False when out of memory. */
-bool ratelimit_init(struct ratelimit *rl, size_t per_minute);
+bool ratelimit_init(struct ratelimit *rl, size_t per_minute) KP_MUST_CHECK;
 void ratelimit_destroy(struct ratelimit *rl);
 /* Admits (and counts) a request at now_ms, or refuses it and sets
  * *retry_after to the whole seconds to wait (at least 1). */

@@ -5,6 +5,8 @@
 #ifndef KP_SANDBOX_STRMAP_H
 #define KP_SANDBOX_STRMAP_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,7 +25,7 @@ void strmap_init(struct strmap *m, uint64_t seed);
 void strmap_free(struct strmap *m);
 void *strmap_get(const struct strmap *m, const char *key);
 /* Adds or replaces; false when out of memory. */
-bool strmap_put(struct strmap *m, const char *key, void *value);
+bool strmap_put(struct strmap *m, const char *key, void *value) KP_MUST_CHECK;
 /* Removes the entry if it maps key to value; returns whether it did. */
 bool strmap_remove(struct strmap *m, const char *key, const void *value);
 

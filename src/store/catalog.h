@@ -26,6 +26,8 @@
 #ifndef KP_STORE_CATALOG_H
 #define KP_STORE_CATALOG_H
 
+#include "core/check.h"
+
 #include <stddef.h>
 
 #include "core/product.h"
@@ -37,12 +39,12 @@
 
 /* The product whose barcode is exactly code: STORE_OK, or STORE_NOT_FOUND. */
 store_status catalog_by_barcode(store_db *db, const char *code, struct kp_product *out,
-                                store_err *err);
+                                store_err *err) KP_MUST_CHECK;
 
 /* The product with this SKU (ASCII case-insensitive): STORE_OK, or
  * STORE_NOT_FOUND. */
 store_status catalog_by_sku(store_db *db, const char *sku, struct kp_product *out,
-                            store_err *err);
+                            store_err *err) KP_MUST_CHECK;
 
 /* Name search: each word of text is a prefix ("сүт 2" finds "СҮТ 2,5%"),
  * all words must match (in name_ru, name_kk or sku), case-insensitive for
@@ -50,16 +52,16 @@ store_status catalog_by_sku(store_db *db, const char *sku, struct kp_product *ou
  * "AND", brackets are taken as plain characters. Best matches first; up
  * to max rows into out, *count set. No word at all gives 0 rows. */
 store_status catalog_search(store_db *db, const char *text, struct kp_product *out, int max,
-                            int *count, store_err *err);
+                            int *count, store_err *err) KP_MUST_CHECK;
 
 /* What the cashier's search box does: the product with that exact barcode
  * first, then the one with that exact SKU, then name matches (each
  * product once). */
 store_status catalog_find(store_db *db, const char *text, struct kp_product *out, int max,
-                          int *count, store_err *err);
+                          int *count, store_err *err) KP_MUST_CHECK;
 
 /* Number of products. */
-store_status catalog_count(store_db *db, long *count, store_err *err);
+store_status catalog_count(store_db *db, long *count, store_err *err) KP_MUST_CHECK;
 
 /* Called once per problem found in a CSV file, in line order: line is the
  * file's line number (1 = the header; a quoted field may span lines: the
@@ -83,12 +85,12 @@ struct catalog_import_stats {
  * NULL. */
 store_status catalog_import_buffer(store_db *db, const char *buf, size_t len,
                                    catalog_error_fn *on_error, void *arg,
-                                   struct catalog_import_stats *stats, store_err *err);
+                                   struct catalog_import_stats *stats, store_err *err) KP_MUST_CHECK;
 
 /* Reads the file at path (at most CATALOG_FILE_MAX bytes) and imports it
  * as catalog_import_buffer does. A file that cannot be read is
  * STORE_ERR_INPUT. */
 store_status catalog_import_file(store_db *db, const char *path, catalog_error_fn *on_error,
-                                 void *arg, struct catalog_import_stats *stats, store_err *err);
+                                 void *arg, struct catalog_import_stats *stats, store_err *err) KP_MUST_CHECK;
 
 #endif

@@ -18,6 +18,8 @@
 #ifndef KP_STORE_DB_H
 #define KP_STORE_DB_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -61,11 +63,11 @@ typedef struct store_db store_db;
 /* Opens (creating if needed, mode 0600) the database file at path, sets
  * WAL, synchronous=FULL, foreign keys and the busy time-out, and runs the
  * migrations it lacks. On failure *out is NULL and err says why. */
-store_status db_open(const char *path, store_db **out, store_err *err);
+store_status db_open(const char *path, store_db **out, store_err *err) KP_MUST_CHECK;
 
 /* Creates the folder home like `mkdir -p` (new folders mode 0700), then
  * opens home/kaspi-pos.db as db_open does. */
-store_status db_open_home(const char *home, store_db **out, store_err *err);
+store_status db_open_home(const char *home, store_db **out, store_err *err) KP_MUST_CHECK;
 
 /* Closes the database; NULL is fine. */
 void db_close(store_db *db);
@@ -90,17 +92,17 @@ void db_set_clock(store_db *db, time_t (*clock)(void));
 /* Transactions. db_begin takes the write lock at once (BEGIN IMMEDIATE),
  * so a transaction that reads, then writes, never fails half-way on a
  * lock. They do not nest. db_rollback never fails (errors are ignored). */
-store_status db_begin(store_db *db, store_err *err);
-store_status db_commit(store_db *db, store_err *err);
+store_status db_begin(store_db *db, store_err *err) KP_MUST_CHECK;
+store_status db_commit(store_db *db, store_err *err) KP_MUST_CHECK;
 void db_rollback(store_db *db);
 
 /* Prepares one statement; on failure fills err and returns its status. */
-store_status db_prepare(store_db *db, const char *sql, sqlite3_stmt **stmt, store_err *err);
+store_status db_prepare(store_db *db, const char *sql, sqlite3_stmt **stmt, store_err *err) KP_MUST_CHECK;
 
 /* Turns a failed SQLite result code into a status and one of a few
  * messages a cashier can act on (the disk is full, the file is read-only,
  * busy, damaged...). Returns the status. */
-store_status db_fail(store_db *db, int rc, store_err *err);
+store_status db_fail(store_db *db, int rc, store_err *err) KP_MUST_CHECK;
 
 /* store_set_err(err, status, NAME, args...) fills err (may be NULL) with
  * status and the message STORE_MSG_NAME of store/messages.h, its

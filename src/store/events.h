@@ -8,6 +8,8 @@
 #ifndef KP_STORE_EVENTS_H
 #define KP_STORE_EVENTS_H
 
+#include "core/check.h"
+
 #include <stdint.h>
 #include <time.h>
 
@@ -40,11 +42,11 @@ struct event {
 /* Appends one event at db_now(). user_id 0 means none; detail may be NULL.
  * Inside a caller's transaction it becomes part of it. */
 store_status events_append(store_db *db, int64_t user_id, const char *kind, const char *detail,
-                           store_err *err);
+                           store_err *err) KP_MUST_CHECK;
 
 /* The newest events, newest first: fills up to max rows of out and sets
  * *count. kind NULL means every kind. */
 store_status events_recent(store_db *db, const char *kind, struct event *out, int max, int *count,
-                           store_err *err);
+                           store_err *err) KP_MUST_CHECK;
 
 #endif

@@ -6,6 +6,8 @@
 #ifndef KP_STORE_HELD_H
 #define KP_STORE_HELD_H
 
+#include "core/check.h"
+
 #include <stdint.h>
 #include <time.h>
 
@@ -26,16 +28,16 @@ struct held_basket {
  * a label (may be NULL). *id (may be NULL) gets the new row's id. Logs
  * basket_hold. */
 store_status held_put(store_db *db, int64_t user_id, const char *label, const char *content,
-                      int64_t *id, store_err *err);
+                      int64_t *id, store_err *err) KP_MUST_CHECK;
 
 /* Every held basket, oldest first, in a malloc'd array the caller frees. */
-store_status held_list(store_db *db, struct held_basket **out, int *count, store_err *err);
+store_status held_list(store_db *db, struct held_basket **out, int *count, store_err *err) KP_MUST_CHECK;
 
 /* Takes held basket id back: *content gets a malloc'd copy of its text
  * (the caller frees it), meta (may be NULL) its list row, and the row is
  * deleted, all in one transaction. STORE_NOT_FOUND when it is gone.
  * Logs basket_recall for user_id. */
 store_status held_recall(store_db *db, int64_t id, int64_t user_id, char **content,
-                         struct held_basket *meta, store_err *err);
+                         struct held_basket *meta, store_err *err) KP_MUST_CHECK;
 
 #endif

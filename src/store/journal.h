@@ -47,6 +47,8 @@
 #ifndef KP_STORE_JOURNAL_H
 #define KP_STORE_JOURNAL_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -190,7 +192,7 @@ struct journal_event {
 const char *journal_state_name(enum journal_state state);
 
 /* The state called name (as journal_state_name writes it). */
-bool journal_state_parse(const char *name, enum journal_state *out);
+bool journal_state_parse(const char *name, enum journal_state *out) KP_MUST_CHECK;
 
 /* True when the payment's outcome is settled and nothing is left to do
  * with the server: succeeded, cancelled, failed, expired and both
@@ -266,7 +268,7 @@ const char *journal_method_name(enum journal_method method);
  * written and no sequence number is used up. */
 store_status journal_create(store_db *db, const struct journal_new *order,
                             const struct journal_line *lines, size_t n_lines, int64_t *id,
-                            char *merchant_order_id, store_err *err);
+                            char *merchant_order_id, store_err *err) KP_MUST_CHECK;
 
 /* Moves order id from from to to for user_id (0: none), with detail (may
  * be NULL) in the timeline. A timeline's detail, here and below, is a
@@ -281,7 +283,7 @@ store_status journal_create(store_db *db, const struct journal_new *order,
  * for no such order. On any refusal nothing changed. */
 store_status journal_move(store_db *db, int64_t id, enum journal_state from,
                           enum journal_state to, int64_t user_id, const char *detail,
-                          store_err *err);
+                          store_err *err) KP_MUST_CHECK;
 
 /* journal_move and journal_set_payment in one transaction: the create
  * (or its replay) answered with a payment in state to — pending, or
@@ -289,7 +291,7 @@ store_status journal_move(store_db *db, int64_t id, enum journal_state from,
 store_status journal_move_with_payment(store_db *db, int64_t id, enum journal_state from,
                                        enum journal_state to,
                                        const struct journal_payment *payment, int64_t user_id,
-                                       const char *detail, store_err *err);
+                                       const char *detail, store_err *err) KP_MUST_CHECK;
 
 /* Records the server's payment id, QR token and expiry without a move
  * (a replay of an abandoned order's create that is still pending). The
@@ -297,7 +299,7 @@ store_status journal_move_with_payment(store_db *db, int64_t id, enum journal_st
  * STORE_ERR_EXISTS, and so is one that another order already has. The
  * same one again updates the token and expiry. */
 store_status journal_set_payment(store_db *db, int64_t id, const struct journal_payment *payment,
-                                 store_err *err);
+                                 store_err *err) KP_MUST_CHECK;
 
 /* Counts one create request sent for order id, once its outcome is
  * known: last_error is why it failed (time-out, 503...), NULL or "" when
@@ -305,11 +307,11 @@ store_status journal_set_payment(store_db *db, int64_t id, const struct journal_
  * network's message), since it becomes an argument of the timeline's
  * note ("create request 2: ...", a packed message of the store). */
 store_status journal_note_attempt(store_db *db, int64_t id, const char *last_error,
-                                  store_err *err);
+                                  store_err *err) KP_MUST_CHECK;
 
 /* Adds a note (not empty) to order id's timeline, e.g. "cancel asked". */
 store_status journal_note(store_db *db, int64_t id, int64_t user_id, const char *detail,
-                          store_err *err);
+                          store_err *err) KP_MUST_CHECK;
 
 /* Marks order id unknown to the server (unknown: a status or cancel
  * answered 404 payment_not_found), or known again (!unknown: the server
@@ -319,7 +321,7 @@ store_status journal_note(store_db *db, int64_t id, int64_t user_id, const char 
  * the same mark again changes nothing. *changed (may be NULL) says
  * whether it changed. The state is never touched. */
 store_status journal_set_server_unknown(store_db *db, int64_t id, bool unknown,
-                                        const char *detail, bool *changed, store_err *err);
+                                        const char *detail, bool *changed, store_err *err) KP_MUST_CHECK;
 
 /* A manager closes order id, which the server does not know, as failed:
  * pending, creating or abandoned → failed in one transaction, the event's
@@ -328,41 +330,41 @@ store_status journal_set_server_unknown(store_db *db, int64_t id, bool unknown,
  * is not marked server_unknown or not in one of those states: an order
  * the server knows is settled with the server, never by hand. */
 store_status journal_close_unknown(store_db *db, int64_t id, int64_t approver_id,
-                                   const char *reason, store_err *err);
+                                   const char *reason, store_err *err) KP_MUST_CHECK;
 
 /* Order by row id, by merchant_order_id, by payment_id: STORE_OK, or
  * STORE_NOT_FOUND. */
-store_status journal_get(store_db *db, int64_t id, struct journal_order *out, store_err *err);
+store_status journal_get(store_db *db, int64_t id, struct journal_order *out, store_err *err) KP_MUST_CHECK;
 store_status journal_get_by_order_id(store_db *db, const char *merchant_order_id,
-                                     struct journal_order *out, store_err *err);
+                                     struct journal_order *out, store_err *err) KP_MUST_CHECK;
 store_status journal_get_by_payment_id(store_db *db, const char *payment_id,
-                                       struct journal_order *out, store_err *err);
+                                       struct journal_order *out, store_err *err) KP_MUST_CHECK;
 
 /* The order a person named: a merchant_order_id ("T01-20261126-000042"),
  * a payment_id ("pay_abc123"), or a row id in digits ("42"), tried in
  * that order. STORE_NOT_FOUND when none matches. */
 store_status journal_find(store_db *db, const char *text, struct journal_order *out,
-                          store_err *err);
+                          store_err *err) KP_MUST_CHECK;
 
 /* The stored request body of order id: *body gets a malloc'd copy (NUL
  * added after the *len bytes) that the caller frees. */
-store_status journal_body(store_db *db, int64_t id, char **body, size_t *len, store_err *err);
+store_status journal_body(store_db *db, int64_t id, char **body, size_t *len, store_err *err) KP_MUST_CHECK;
 
 /* Order id's lines in line order, voided ones included, in a malloc'd
  * array (NULL when none) the caller frees. STORE_NOT_FOUND for no such
  * order. */
 store_status journal_lines(store_db *db, int64_t id, struct journal_line **out, size_t *count,
-                           store_err *err);
+                           store_err *err) KP_MUST_CHECK;
 
 /* Order id's timeline, oldest first, in a malloc'd array the caller
  * frees. STORE_NOT_FOUND for no such order. */
 store_status journal_events(store_db *db, int64_t id, struct journal_event **out, size_t *count,
-                            store_err *err);
+                            store_err *err) KP_MUST_CHECK;
 
 /* The unfinished orders (creating, pending, abandoned, late_paid), oldest
  * first, in a malloc'd array (NULL when none) the caller frees. */
 store_status journal_unfinished(store_db *db, struct journal_order **out, size_t *count,
-                                store_err *err);
+                                store_err *err) KP_MUST_CHECK;
 
 /* What journal_list picks. */
 struct journal_filter {
@@ -378,11 +380,11 @@ struct journal_filter {
 /* Orders for the journal screen, newest first, in a malloc'd array (NULL
  * when none) the caller frees. */
 store_status journal_list(store_db *db, const struct journal_filter *f, struct journal_order **out,
-                          size_t *count, store_err *err);
+                          size_t *count, store_err *err) KP_MUST_CHECK;
 
 /* The orders with the alert up (paid after being abandoned), oldest
  * first, in a malloc'd array (NULL when none) the caller frees. */
 store_status journal_alerts(store_db *db, struct journal_order **out, size_t *count,
-                            store_err *err);
+                            store_err *err) KP_MUST_CHECK;
 
 #endif

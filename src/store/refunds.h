@@ -69,6 +69,8 @@
 #ifndef KP_STORE_REFUNDS_H
 #define KP_STORE_REFUNDS_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -176,7 +178,7 @@ struct refund_part {
 
 /* "refund_pending", "refunded", "refund_failed"; "?" out of range. */
 const char *refunds_state_name(enum refund_state state);
-bool refunds_state_parse(const char *name, enum refund_state *out);
+bool refunds_state_parse(const char *name, enum refund_state *out) KP_MUST_CHECK;
 
 /* The cashier's word for a refund's state, untranslated (an N_() msgid:
  * "waiting", "refunded", "failed"); "?" out of range. */
@@ -187,7 +189,7 @@ const char *refunds_state_label(enum refund_state state);
  * the rule that refused it (also in q->rule) and a message;
  * STORE_NOT_FOUND for no such order. */
 store_status refunds_check(store_db *db, const struct refund_new *r, struct refund_quote *q,
-                           store_err *err);
+                           store_err *err) KP_MUST_CHECK;
 
 /* Checks r again inside a write transaction and writes the refund
  * (refund_pending), its parts, a note in the order's timeline and a
@@ -195,12 +197,12 @@ store_status refunds_check(store_db *db, const struct refund_new *r, struct refu
  * merchant_refund_id (REFUNDS_ID_SIZE bytes, may be NULL) the id, q (may
  * be NULL) what the rules found, as refunds_check. */
 store_status refunds_create(store_db *db, const struct refund_new *r, int64_t *id,
-                            char *merchant_refund_id, struct refund_quote *q, store_err *err);
+                            char *merchant_refund_id, struct refund_quote *q, store_err *err) KP_MUST_CHECK;
 
 /* Counts one request sent for refund id whose outcome is known:
  * last_error why it failed, NULL or "" when the server answered. */
 store_status refunds_note_attempt(store_db *db, int64_t id, const char *last_error,
-                                  store_err *err);
+                                  store_err *err) KP_MUST_CHECK;
 
 /* The server refunded refund id as refund_id: see "Settling" above.
  * STORE_ERR_STATE if it is settled already (the message says how),
@@ -208,29 +210,29 @@ store_status refunds_note_attempt(store_db *db, int64_t id, const char *last_err
  * STORE_ERR_INPUT for a refund_id that is empty, too long or not
  * printable. *order_to (may be NULL) gets the order's new state. */
 store_status refunds_settle(store_db *db, int64_t id, const char *refund_id,
-                            enum journal_state *order_to, store_err *err);
+                            enum journal_state *order_to, store_err *err) KP_MUST_CHECK;
 
 /* The server refused refund id for good: refund_failed, with message
  * (the server's words) as last_error and in the timeline. */
-store_status refunds_fail(store_db *db, int64_t id, const char *message, store_err *err);
+store_status refunds_fail(store_db *db, int64_t id, const char *message, store_err *err) KP_MUST_CHECK;
 
 /* Refund by row id or by merchant_refund_id: STORE_OK or STORE_NOT_FOUND. */
-store_status refunds_get(store_db *db, int64_t id, struct refund *out, store_err *err);
+store_status refunds_get(store_db *db, int64_t id, struct refund *out, store_err *err) KP_MUST_CHECK;
 store_status refunds_get_by_refund_id(store_db *db, const char *merchant_refund_id,
-                                      struct refund *out, store_err *err);
+                                      struct refund *out, store_err *err) KP_MUST_CHECK;
 
 /* The stored request body of refund id, as journal_body. */
-store_status refunds_body(store_db *db, int64_t id, char **body, size_t *len, store_err *err);
+store_status refunds_body(store_db *db, int64_t id, char **body, size_t *len, store_err *err) KP_MUST_CHECK;
 
 /* Refund id's parts in order, in a malloc'd array the caller frees. */
 store_status refunds_parts(store_db *db, int64_t id, struct refund_part **out, size_t *count,
-                           store_err *err);
+                           store_err *err) KP_MUST_CHECK;
 
 /* The refunds of order order_id, oldest first (NULL when none). */
 store_status refunds_of_order(store_db *db, int64_t order_id, struct refund **out,
-                              size_t *count, store_err *err);
+                              size_t *count, store_err *err) KP_MUST_CHECK;
 
 /* Every refund still refund_pending, oldest first (NULL when none). */
-store_status refunds_pending(store_db *db, struct refund **out, size_t *count, store_err *err);
+store_status refunds_pending(store_db *db, struct refund **out, size_t *count, store_err *err) KP_MUST_CHECK;
 
 #endif

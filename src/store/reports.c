@@ -813,7 +813,8 @@ static bool order_row(void *arg, sqlite3_stmt *st)
 	o->created_at = (time_t)sqlite3_column_int64(st, 2);
 	const char *method = (const char *)sqlite3_column_text(st, 3);
 	o->method = method && strcmp(method, "phone") == 0 ? JOURNAL_PHONE : JOURNAL_QR;
-	journal_state_parse((const char *)sqlite3_column_text(st, 4), &o->state);
+	if (!journal_state_parse((const char *)sqlite3_column_text(st, 4), &o->state))
+		o->state = JOURNAL_STATE_COUNT; /* a newer kaspi-pos's state: listed as "?" */
 	o->amount = sqlite3_column_int64(st, 5);
 	o->refunded_amount = sqlite3_column_int64(st, 6);
 	copy_column(o->payment_id, sizeof o->payment_id, st, 7);

@@ -53,6 +53,8 @@
 #ifndef KP_STORE_REPORTS_H
 #define KP_STORE_REPORTS_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -174,12 +176,12 @@ void report_free(struct report *r);
 /* X report of the open shift at db_now(). STORE_NOT_FOUND when no shift
  * is open. */
 store_status reports_x(store_db *db, const struct report_params *p, struct report *out,
-                       store_err *err);
+                       store_err *err) KP_MUST_CHECK;
 
 /* Day report of the Almaty date yyyymmdd (20261126). STORE_ERR_INPUT for
  * a date that does not exist. */
 store_status reports_day(store_db *db, const struct report_params *p, int yyyymmdd,
-                         struct report *out, store_err *err);
+                         struct report *out, store_err *err) KP_MUST_CHECK;
 
 /* Turns the Z report r (numbered, closed_by filled) into the text stored
  * as its snapshot (JSON: the schema checks it): a malloc'd string the
@@ -195,20 +197,20 @@ typedef char *(*report_snapshot_fn)(void *arg, const struct report *r);
  * nothing changed. app/report_fmt.h's report_z_close gives the JSON. */
 store_status reports_close_z(store_db *db, const struct report_params *p, int64_t manager_id,
                              report_snapshot_fn snapshot, void *arg, struct report *out,
-                             store_err *err);
+                             store_err *err) KP_MUST_CHECK;
 
 /* Z report number n as stored: *snapshot a malloc'd copy of its text.
  * STORE_NOT_FOUND for no such number. (report_z_load reads it back into
  * a struct report.) */
-store_status reports_get_z(store_db *db, int64_t number, char **snapshot, store_err *err);
+store_status reports_get_z(store_db *db, int64_t number, char **snapshot, store_err *err) KP_MUST_CHECK;
 
 /* The newest Z number, 0 when there is none. */
-store_status reports_last_z(store_db *db, int64_t *number, store_err *err);
+store_status reports_last_z(store_db *db, int64_t *number, store_err *err) KP_MUST_CHECK;
 
 /* Recomputes the running totals of shift_id (0: of every shift) from
  * the journal rows: STORE_OK when they agree, STORE_ERR_INTERNAL naming
  * the first difference otherwise. For tests and the bench; slow. */
-store_status reports_verify(store_db *db, int64_t shift_id, store_err *err);
+store_status reports_verify(store_db *db, int64_t shift_id, store_err *err) KP_MUST_CHECK;
 
 /* ---- the journal listing ------------------------------------------- */
 
@@ -257,13 +259,13 @@ struct report_journal {
  * n_refunds; the arrays NULL), so that a long range stays small. */
 store_status reports_journal(store_db *db, int from_day, int to_day,
                              const enum journal_state *state, bool details,
-                             struct report_journal *out, store_err *err);
+                             struct report_journal *out, store_err *err) KP_MUST_CHECK;
 void report_journal_free(struct report_journal *j);
 
 /* ---- dates --------------------------------------------------------- */
 
 /* Parses "YYYY-MM-DD" (a real date) into 20261126. */
-bool report_parse_date(const char *text, int *yyyymmdd);
+bool report_parse_date(const char *text, int *yyyymmdd) KP_MUST_CHECK;
 
 /* "2026-11-26" from 20261126 (size ≥ 11). */
 void report_format_date(char *buf, size_t size, int yyyymmdd);

@@ -8,6 +8,8 @@
 #ifndef KP_STORE_SHIFTS_H
 #define KP_STORE_SHIFTS_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -27,22 +29,22 @@ struct shift {
 };
 
 /* The open shift: STORE_OK, or STORE_NOT_FOUND when none is open. */
-store_status shifts_get_open(store_db *db, struct shift *out, store_err *err);
+store_status shifts_get_open(store_db *db, struct shift *out, store_err *err) KP_MUST_CHECK;
 
 /* The open shift, opening one for user_id (0: no user) when none is open.
  * *opened (may be NULL) tells whether this call opened it. Logs
  * shift_open. */
 store_status shifts_ensure_open(store_db *db, int64_t user_id, struct shift *out, bool *opened,
-                                store_err *err);
+                                store_err *err) KP_MUST_CHECK;
 
 /* Closes the open shift shift_id at closed_at with Z report number
  * z_number, inside the caller's transaction, after the Z report's row is
  * written (the schema refuses a close without it). STORE_ERR_STATE when
  * shift_id is not open (closed already, or no such shift). */
 store_status shifts_close(store_db *db, int64_t shift_id, time_t closed_at, int64_t z_number,
-                          store_err *err);
+                          store_err *err) KP_MUST_CHECK;
 
 /* Shift id, open or closed: STORE_OK or STORE_NOT_FOUND. */
-store_status shifts_get(store_db *db, int64_t id, struct shift *out, store_err *err);
+store_status shifts_get(store_db *db, int64_t id, struct shift *out, store_err *err) KP_MUST_CHECK;
 
 #endif

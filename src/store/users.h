@@ -13,6 +13,8 @@
 #ifndef KP_STORE_USERS_H
 #define KP_STORE_USERS_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -75,7 +77,7 @@ struct users_check {
 const char *users_role_name(enum user_role role);
 
 /* Reads "cashier" or "manager"; false for anything else. */
-bool users_role_parse(const char *text, enum user_role *role);
+bool users_role_parse(const char *text, enum user_role *role) KP_MUST_CHECK;
 
 /* Checks a user name: 1–32 characters of UTF-8, no control characters,
  * no spaces at either end. Fills err (STORE_ERR_INPUT) when it is not. */
@@ -86,13 +88,13 @@ bool users_name_valid(const char *name, store_err *err);
  * is taken, STORE_ERR_INPUT for a bad name or no iterations. Logs
  * user_add. */
 store_status users_add(store_db *db, const char *name, enum user_role role,
-                       const struct users_pin *pin, int64_t *id, store_err *err);
+                       const struct users_pin *pin, int64_t *id, store_err *err) KP_MUST_CHECK;
 
 /* Every user, sorted by name, in a malloc'd array the caller frees. */
-store_status users_list(store_db *db, struct user **out, int *count, store_err *err);
+store_status users_list(store_db *db, struct user **out, int *count, store_err *err) KP_MUST_CHECK;
 
 /* One user by exact name: STORE_OK or STORE_NOT_FOUND. */
-store_status users_get(store_db *db, const char *name, struct user *out, store_err *err);
+store_status users_get(store_db *db, const char *name, struct user *out, store_err *err) KP_MUST_CHECK;
 
 /* Seconds u stays locked after now (0 when not locked). */
 long users_locked_for(const struct user *u, time_t now);
@@ -102,13 +104,13 @@ long users_locked_for(const struct user *u, time_t now);
  * before the real check of that one with users_verify). false for no
  * such user. */
 store_status users_matches(store_db *db, const char *name, users_pin_fn matches, void *arg,
-                           bool *match, store_err *err);
+                           bool *match, store_err *err) KP_MUST_CHECK;
 
 /* The login check of the user called name: unless locked, asks
  * matches(arg, the stored PIN), then updates the wrong-PIN count and the
  * lock and logs the attempt, in one transaction. The verdict is in *out;
  * the status says only whether the store worked. */
 store_status users_verify(store_db *db, const char *name, users_pin_fn matches, void *arg,
-                          struct users_check *out, store_err *err);
+                          struct users_check *out, store_err *err) KP_MUST_CHECK;
 
 #endif

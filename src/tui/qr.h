@@ -17,6 +17,8 @@
 #ifndef KP_TUI_QR_H
 #define KP_TUI_QR_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -35,7 +37,7 @@ struct qr_image {
 /* Encodes text exactly — every byte, in 8-bit mode, error correction M,
  * the smallest version that holds it — and draws it. On failure returns
  * false, leaves *out empty and puts a message for the cashier in err. */
-bool qr_render(const char *text, bool utf8, struct qr_image *out, char *err, size_t errsize);
+bool qr_render(const char *text, bool utf8, struct qr_image *out, char *err, size_t errsize) KP_MUST_CHECK;
 
 /* Draws any square module matrix of side `side` (bit 0 of each byte is
  * dark, row by row, as libqrencode gives it) with the quiet zone. What
@@ -43,7 +45,7 @@ bool qr_render(const char *text, bool utf8, struct qr_image *out, char *err, siz
  * too. Returns false (out empty, message in err) when memory runs out or
  * side is not within 1…1000. */
 bool qr_draw_matrix(const unsigned char *data, int side, bool utf8, struct qr_image *out,
-                    char *err, size_t errsize);
+                    char *err, size_t errsize) KP_MUST_CHECK;
 
 /* Frees the lines; *img is empty afterwards. NULL or empty is fine. */
 void qr_free(struct qr_image *img);
@@ -63,6 +65,6 @@ enum qr_colour {
  * line is wrapped in black-on-white SGR and a reset, even when NO_COLOR is
  * set: these colours carry the code's polarity, they are not decoration
  * (see qr.c). Returns false on a write error. */
-bool qr_print(FILE *f, const struct qr_image *img, enum qr_colour colour);
+bool qr_print(FILE *f, const struct qr_image *img, enum qr_colour colour) KP_MUST_CHECK;
 
 #endif

@@ -318,9 +318,10 @@ static void void_or_restore(struct tui *t, bool restore)
 		report_basket(t, st);
 		return;
 	}
-	int64_t total;
+	int64_t total = 0;
 	char sum[48];
-	basket_line_sums(l, NULL, NULL, &total);
+	if (basket_line_sums(l, NULL, NULL, &total) != BASKET_OK)
+		total = 0; /* a line of the basket always sums: the event then says 0 */
 	money_format_plain(sum, sizeof sum, total);
 	tui_event(t, restore ? "restore_line" : "void_line", "%s × %lld = %s", l->sku,
 	          (long long)l->quantity, sum);
@@ -384,8 +385,13 @@ static void recall(struct tui *t, int64_t id)
 	enum basket_status st = basket_from_text(&t->basket, text, strlen(text));
 	if (st != BASKET_OK) {
 		/* damaged: put it back rather than lose it */
-		held_put(t->db, t->user.id, meta.label, text, NULL, &err);
-		report_basket(t, st);
+		if (held_put(t->db, t->user.id, meta.label, text, NULL, &err) != STORE_OK) {
+			tui_message(t, ROLE_ERROR, _("Held basket #%lld is damaged and could not be kept: %s"),
+			            (long long)id, kp_msg_text(&err.msg));
+			tui_bell(t, 2);
+		} else {
+			report_basket(t, st);
+		}
 	} else {
 		follow_basket(t);
 		listview_select(&S.list, 0);
@@ -630,10 +636,11 @@ static void draw_line(const struct tui *t, int y, size_t i, const struct cols *c
 	bool sel = i == S.list.sel;
 	enum theme_role role = sel ? ROLE_SELECTED : l->voided ? ROLE_DIM : ROLE_NORMAL;
 	char price[48], sum[48], name[KP_NAME_SIZE + 64];
-	int64_t total, discount;
+	int64_t total = 0, discount = 0;
 	int x = 0;
 
-	basket_line_sums(l, NULL, &discount, &total);
+	if (basket_line_sums(l, NULL, &discount, &total) != BASKET_OK)
+		total = discount = 0; /* a line of the basket always sums */
 	money_format_plain(price, sizeof price, l->unit_price);
 	money_format_plain(sum, sizeof sum, total);
 	const char *nm = tui_product_name(l->name, l->name_kk);
@@ -671,10 +678,15 @@ static void draw_totals(const struct tui *t, int y)
 	struct vat_table vat;
 	char buf[64], line[160];
 
-	basket_totals(&t->basket, &tot);
-	basket_vat(&t->basket, &vat);
 	attrset(theme_attr(ROLE_DIM));
 	mvhline(y, 0, ACS_HLINE, COLS);
+	enum basket_status st = basket_totals(&t->basket, &tot);
+	if (st == BASKET_OK)
+		st = basket_vat(&t->basket, &vat);
+	if (st != BASKET_OK) { /* over every limit: it cannot be paid, and says so */
+		draw_text(y + 1, 0, COLS, ROLE_ERROR, -1, true, _(basket_status_message(st)));
+		return;
+	}
 
 	/* VAT per rate group, up to six in two columns of three rows */
 	for (size_t g = 0; g < vat.count && g < 6; g++) {

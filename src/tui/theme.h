@@ -5,6 +5,8 @@
 #ifndef KP_TUI_THEME_H
 #define KP_TUI_THEME_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -43,7 +45,7 @@ void theme_load(const char *name, const char *const *dirs, char *warning, size_t
 /* Applies theme text directly (what theme_load does after reading the
  * file); `origin` names it in warnings. Returns false if any line was bad
  * (the good lines still apply). */
-bool theme_apply_text(const char *text, const char *origin, char *warning, size_t size);
+bool theme_apply_text(const char *text, const char *origin, char *warning, size_t size) KP_MUST_CHECK;
 
 /* One role as a theme line gives it. Pure data: tests parse themes
  * without a terminal. */
@@ -56,7 +58,7 @@ struct theme_spec {
 /* Parses theme text into specs (the roles it names are overwritten).
  * False, with the first bad line in warning, when any line is bad. */
 bool theme_parse(const char *text, const char *origin, struct theme_spec specs[ROLE_COUNT],
-                 char *warning, size_t size);
+                 char *warning, size_t size) KP_MUST_CHECK;
 
 /* The built-in theme under every file: the default, or mono. */
 const char *theme_builtin(bool with_colour);

@@ -645,7 +645,9 @@ int tui_run(struct kp_config *cfg)
 		return 2;
 	}
 	basket_init(&t.basket);
-	basket_set_discount_limit(&t.basket, cfg->limits.discount_percent_without_manager);
+	if (!basket_set_discount_limit(&t.basket, cfg->limits.discount_percent_without_manager))
+		snprintf(t.theme_warning, sizeof t.theme_warning, "%s",
+		         _("[limits] discount_percent_without_manager is out of 0–100: the default limit is used"));
 	t.worker = worker_start(cfg);
 	if (!t.worker) {
 		fprintf(stderr, "kaspi-pos: %s\n", _("cannot start the network thread"));

@@ -28,6 +28,8 @@
 #ifndef KP_TUI_TUI_INT_H
 #define KP_TUI_TUI_INT_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -178,7 +180,8 @@ void tui_event(struct tui *t, const char *kind, const char *fmt, ...)
 const char *tui_product_name(const char *name_ru, const char *name_kk);
 /* Hands text (a slip, a report) to the printing thread; the outcome is
  * said on the message line (with `what`, and the bell on a failure),
- * and the text can be printed again. False when it could not be queued. */
+ * and the text can be printed again. False when it could not be queued
+ * (already said: a caller may ignore it, or stop a series of prints). */
 bool tui_print(struct tui *t, const char *text, const char *what);
 /* Prints the slip of refund row (done, or again from the journal). */
 void tui_print_refund_slip(struct tui *t, int64_t refund_row);
