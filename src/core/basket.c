@@ -16,9 +16,11 @@
 _Static_assert(BASKET_QTY_MAX == 9999, "update the quantity message");
 _Static_assert(BASKET_LINES_MAX == 500, "update the full-basket message");
 _Static_assert(BASKET_PAYABLE_MAX == 100000000, "update the limit messages");
+_Static_assert(BASKET_QTY_MAX == KP_PIECES_MAX, "one limit of pieces");
+_Static_assert(KP_MEASURE_MAX == 100000, "update the weight message");
 
 #define TEXT_MAGIC "kaspi-pos basket"
-#define TEXT_VERSION 1
+#define TEXT_VERSION 2          /* written; 1 (no weights) is still read */
 
 /* N_() marks text for xgettext: the TUI translates it with gettext, core
  * itself has none. */
@@ -45,6 +47,13 @@ static const char *const messages[] = {
 	[BASKET_ERR_SPACE] = N_("Internal error: the output is too small"),
 	[BASKET_ERR_FORMAT] = N_("The held basket is damaged and cannot be restored"),
 	[BASKET_ERR_VERSION] = N_("The held basket was saved by a newer version of kaspi-pos"),
+	[BASKET_ERR_WEIGHT] = N_("The weight must be more than 0 and at most 100 kg"),
+	[BASKET_ERR_NOT_MEASURED] = N_("This product is sold by the piece: type a whole number of pieces"),
+	[BASKET_ERR_MEASURED] = N_("This line is sold by weight: type its weight, like 0,350"),
+	[BASKET_ERR_LABEL_FIXED] = N_("This line came from a scale label: its weight and price cannot be changed; void it and scan the label again"),
+	[BASKET_ERR_LABEL_PIECE] = N_("A scale label cannot sell a product sold by the piece: check the product's unit and PLU in the catalog"),
+	[BASKET_ERR_LABEL_LIMIT] = N_("The label comes to more than 1 000 000 KZT, the most one payment can take: nothing added"),
+	[BASKET_ERR_LABEL_PRICE] = N_("The label's price is 0: print the label again"),
 };
 
 const char *basket_status_message(enum basket_status status)
@@ -77,11 +86,16 @@ static void copy_field(char *dst, size_t dst_size, const char *src, size_t src_s
 	dst[n] = '\0';
 }
 
-/* Checks the fields a line's arithmetic depends on. */
-static enum basket_status line_check_values(int64_t quantity, int64_t price, int rate)
+/* Checks the fields a line's arithmetic depends on; weight 0 for a line
+ * sold by the piece. */
+static enum basket_status line_check_values(int64_t quantity, int64_t weight, int64_t price, int rate)
 {
 	if (quantity < 1 || quantity > BASKET_QTY_MAX)
 		return BASKET_ERR_QUANTITY;
+	if (weight < 0 || weight > KP_MEASURE_MAX)
+		return BASKET_ERR_WEIGHT;
+	if (weight > 0 && quantity != 1)
+		return BASKET_ERR_QUANTITY; /* a measured line is one line of its weight */
 	if (price < 0 || price > BASKET_PRICE_MAX)
 		return BASKET_ERR_PRICE;
 	if (rate < 0 || rate > VAT_RATE_MAX)
@@ -148,11 +162,15 @@ enum basket_status basket_line_sums(const struct basket_line *line, int64_t *gro
 
 	if (!line)
 		return BASKET_ERR_ARGUMENT;
-	st = line_check_values(line->quantity, line->unit_price, line->tax_rate);
+	st = line_check_values(line->quantity, line->weight, line->unit_price, line->tax_rate);
 	if (st != BASKET_OK)
 		return st;
-	if (__builtin_mul_overflow(line->quantity, line->unit_price, &g))
+	if (line->weight > 0) {
+		if ((g = kp_measure_amount(line->weight, line->unit_price)) < 0)
+			return BASKET_ERR_OVERFLOW;
+	} else if (__builtin_mul_overflow(line->quantity, line->unit_price, &g)) {
 		return BASKET_ERR_OVERFLOW;
+	}
 	st = line_discount(line, g, &d);
 	if (st != BASKET_OK)
 		return st;
@@ -218,14 +236,55 @@ static struct basket_line *merge_target(struct basket *b, const struct kp_produc
 		return NULL;
 	for (size_t i = b->count; i > 0; i--) {
 		struct basket_line *l = &b->lines[i - 1];
-		if (l->voided || l->discount_kind != BASKET_DISCOUNT_NONE ||
-		    l->unit_price != p->price || l->tax_rate != p->tax_rate)
+		if (l->voided || l->discount_kind != BASKET_DISCOUNT_NONE || l->weight > 0 ||
+		    l->from_label || l->unit_price != p->price || l->tax_rate != p->tax_rate)
 			continue;
 		if (by_sku ? l->product_id == 0 && strncmp(l->sku, p->sku, KP_SKU_SIZE) == 0
 		           : l->product_id == p->id)
 			return l;
 	}
 	return NULL;
+}
+
+/* A new line of product at the end: quantity at price, weight
+ * thousandths (0: by the piece), label (NULL: none) as its barcode. The
+ * values are checked first; on an error nothing changes. */
+static enum basket_status add_line(struct basket *b, const struct kp_product *product,
+                                   int64_t quantity, int64_t weight, int64_t price,
+                                   const char *label, size_t *index)
+{
+	struct basket_line next;
+	enum basket_status st;
+
+	if (!name_valid(product->name_ru, sizeof product->name_ru))
+		return BASKET_ERR_NAME;
+	memset(&next, 0, sizeof next);
+	next.product_id = product->id;
+	copy_field(next.sku, sizeof next.sku, product->sku, sizeof product->sku);
+	if (label)
+		copy_field(next.barcode, sizeof next.barcode, label, strlen(label) + 1);
+	else
+		copy_field(next.barcode, sizeof next.barcode, product->barcode, sizeof product->barcode);
+	copy_field(next.name, sizeof next.name, product->name_ru, sizeof product->name_ru);
+	copy_field(next.name_kk, sizeof next.name_kk, product->name_kk, sizeof product->name_kk);
+	if (kp_utf8_length(next.name_kk) < 0)
+		next.name_kk[0] = '\0'; /* optional: a broken one is dropped, not fatal */
+	copy_field(next.unit, sizeof next.unit, product->unit, sizeof product->unit);
+	next.quantity = quantity;
+	next.weight = weight;
+	next.unit_price = price;
+	next.tax_rate = product->tax_rate;
+	next.discount_kind = BASKET_DISCOUNT_NONE;
+	next.from_label = label != NULL;
+	if ((st = basket_line_sums(&next, NULL, NULL, NULL)) != BASKET_OK)
+		return st;
+	if ((st = basket_reserve(b)) != BASKET_OK)
+		return st;
+	b->lines[b->count] = next;
+	if (index)
+		*index = b->count;
+	b->count++;
+	return BASKET_OK;
 }
 
 enum basket_status basket_add(struct basket *b, const struct kp_product *product,
@@ -235,11 +294,17 @@ enum basket_status basket_add(struct basket *b, const struct kp_product *product
 
 	if (!b || !product)
 		return BASKET_ERR_ARGUMENT;
-	st = line_check_values(quantity, product->price, product->tax_rate);
+	st = line_check_values(quantity, 0, product->price, product->tax_rate);
 	if (st != BASKET_OK)
 		return st;
 	if (!name_valid(product->name_ru, sizeof product->name_ru))
 		return BASKET_ERR_NAME;
+	if (kp_measure_of(product->unit) != KP_MEASURE_PIECE) {
+		/* whole units of a measure: a line of their weight */
+		if (quantity > KP_MEASURE_MAX / KP_MEASURE_SCALE)
+			return BASKET_ERR_WEIGHT;
+		return add_line(b, product, 1, quantity * KP_MEASURE_SCALE, product->price, NULL, index);
+	}
 
 	struct basket_line *l = mode == BASKET_ADD_MERGE ? merge_target(b, product) : NULL;
 	if (l) {
@@ -251,28 +316,51 @@ enum basket_status basket_add(struct basket *b, const struct kp_product *product
 			*index = (size_t)(l - b->lines);
 		return BASKET_OK;
 	}
+	return add_line(b, product, quantity, 0, product->price, NULL, index);
+}
 
-	st = basket_reserve(b);
-	if (st != BASKET_OK)
-		return st;
-	l = &b->lines[b->count];
-	memset(l, 0, sizeof *l);
-	l->product_id = product->id;
-	copy_field(l->sku, sizeof l->sku, product->sku, sizeof product->sku);
-	copy_field(l->barcode, sizeof l->barcode, product->barcode, sizeof product->barcode);
-	copy_field(l->name, sizeof l->name, product->name_ru, sizeof product->name_ru);
-	copy_field(l->name_kk, sizeof l->name_kk, product->name_kk, sizeof product->name_kk);
-	if (kp_utf8_length(l->name_kk) < 0)
-		l->name_kk[0] = '\0'; /* optional: a broken one is dropped, not fatal */
-	copy_field(l->unit, sizeof l->unit, product->unit, sizeof product->unit);
-	l->quantity = quantity;
-	l->unit_price = product->price;
-	l->tax_rate = product->tax_rate;
-	l->discount_kind = BASKET_DISCOUNT_NONE;
-	if (index)
-		*index = b->count;
-	b->count++;
-	return BASKET_OK;
+/* Whether label (a scale label's digits) fits a line's barcode. */
+static bool label_valid(const char *label)
+{
+	size_t n = label ? strnlen(label, KP_BARCODE_SIZE) : 0;
+	return n > 0 && n < KP_BARCODE_SIZE;
+}
+
+/* Whether a line of gross tiyn passes what one payment can take. */
+static enum basket_status label_check_limit(int64_t gross)
+{
+	return gross > BASKET_PAYABLE_MAX ? BASKET_ERR_LABEL_LIMIT : BASKET_OK;
+}
+
+enum basket_status basket_add_weight(struct basket *b, const struct kp_product *product,
+                                     int64_t weight, const char *label, size_t *index)
+{
+	if (!b || !product || (label && !label_valid(label)))
+		return BASKET_ERR_ARGUMENT;
+	if (kp_measure_of(product->unit) == KP_MEASURE_PIECE)
+		return label ? BASKET_ERR_LABEL_PIECE : BASKET_ERR_NOT_MEASURED;
+	if (weight < 1 || weight > KP_MEASURE_MAX)
+		return BASKET_ERR_WEIGHT;
+	if (label) {
+		int64_t gross = kp_measure_amount(weight, product->price);
+		if (gross < 0 || label_check_limit(gross) != BASKET_OK)
+			return BASKET_ERR_LABEL_LIMIT;
+	}
+	return add_line(b, product, 1, weight, product->price, label, index);
+}
+
+enum basket_status basket_add_label_price(struct basket *b, const struct kp_product *product,
+                                          int64_t price, const char *label, size_t *index)
+{
+	if (!b || !product || !label_valid(label))
+		return BASKET_ERR_ARGUMENT;
+	if (kp_measure_of(product->unit) == KP_MEASURE_PIECE)
+		return BASKET_ERR_LABEL_PIECE;
+	if (price < 1)
+		return price == 0 ? BASKET_ERR_LABEL_PRICE : BASKET_ERR_PRICE;
+	if (label_check_limit(price) != BASKET_OK)
+		return BASKET_ERR_LABEL_LIMIT;
+	return add_line(b, product, 1, 0, price, label, index);
 }
 
 /* The live line at index, or an error status. */
@@ -288,21 +376,17 @@ static enum basket_status live_line(struct basket *b, size_t index, struct baske
 	return BASKET_OK;
 }
 
-enum basket_status basket_set_quantity(struct basket *b, size_t index, int64_t quantity,
-                                       bool approved)
+/* Moves a live line to next (its quantity or weight changed), with the
+ * discount rules of basket_set_quantity. */
+static enum basket_status set_amount(struct basket *b, struct basket_line *l,
+                                     struct basket_line next, bool smaller, bool approved)
 {
-	struct basket_line *l, next;
 	int64_t gross;
-	enum basket_status st = live_line(b, index, &l);
+	enum basket_status st = basket_line_sums(&next, &gross, NULL, NULL);
 
 	if (st != BASKET_OK)
 		return st;
-	next = *l;
-	next.quantity = quantity;
-	st = basket_line_sums(&next, &gross, NULL, NULL);
-	if (st != BASKET_OK)
-		return st;
-	if (l->discount_kind == BASKET_DISCOUNT_AMOUNT && quantity < l->quantity && !approved) {
+	if (l->discount_kind == BASKET_DISCOUNT_AMOUNT && smaller && !approved) {
 		bool over;
 		st = amount_over_limit(l->discount_value, gross, b->discount_limit, &over);
 		if (st != BASKET_OK)
@@ -314,6 +398,41 @@ enum basket_status basket_set_quantity(struct basket *b, size_t index, int64_t q
 		next.discount_approved = true;
 	*l = next;
 	return BASKET_OK;
+}
+
+enum basket_status basket_set_quantity(struct basket *b, size_t index, int64_t quantity,
+                                       bool approved)
+{
+	struct basket_line *l, next;
+	enum basket_status st = live_line(b, index, &l);
+
+	if (st != BASKET_OK)
+		return st;
+	if (l->from_label)
+		return BASKET_ERR_LABEL_FIXED;
+	if (l->weight > 0)
+		return BASKET_ERR_MEASURED;
+	next = *l;
+	next.quantity = quantity;
+	return set_amount(b, l, next, quantity < l->quantity, approved);
+}
+
+enum basket_status basket_set_weight(struct basket *b, size_t index, int64_t weight, bool approved)
+{
+	struct basket_line *l, next;
+	enum basket_status st = live_line(b, index, &l);
+
+	if (st != BASKET_OK)
+		return st;
+	if (l->from_label)
+		return BASKET_ERR_LABEL_FIXED;
+	if (l->weight == 0)
+		return BASKET_ERR_NOT_MEASURED;
+	if (weight < 1 || weight > KP_MEASURE_MAX)
+		return BASKET_ERR_WEIGHT;
+	next = *l;
+	next.weight = weight;
+	return set_amount(b, l, next, weight < l->weight, approved);
 }
 
 enum basket_status basket_void_line(struct basket *b, size_t index)
@@ -485,13 +604,34 @@ size_t basket_products_needed(const struct basket *b)
 	return n;
 }
 
+void basket_api_name(const struct basket_line *l, char dst[KP_NAME_SIZE])
+{
+	char tail[48] = "";
+	size_t tail_len = 0;
+
+	if (l->weight > 0) {
+		char w[24];
+		kp_measure_format(w, sizeof w, l->weight);
+		tail_len = (size_t)snprintf(tail, sizeof tail, " %s %s", w,
+		                            kp_measure_ru(kp_measure_of(l->unit)));
+	}
+	/* the name's characters and bytes that leave room for the weight */
+	size_t chars = BASKET_API_NAME_CHARS - (size_t)kp_utf8_length(tail);
+	size_t n = kp_utf8_prefix_len(l->name, chars);
+	while (n > 0 && n + tail_len >= KP_NAME_SIZE) {
+		n--;
+		while (n > 0 && ((unsigned char)l->name[n] & 0xc0) == 0x80)
+			n--; /* back to the start of a character */
+	}
+	memcpy(dst, l->name, n);
+	memcpy(dst + n, tail, tail_len + 1);
+}
+
 /* Fills one products entry. */
 static void product_entry(struct basket_product *e, const struct basket_line *l,
                           int64_t quantity, int64_t price)
 {
-	size_t n = kp_utf8_prefix_len(l->name, BASKET_API_NAME_CHARS);
-	memcpy(e->name, l->name, n);
-	e->name[n] = '\0';
+	basket_api_name(l, e->name);
 	e->quantity = quantity;
 	e->price = price;
 	e->tax_rate = l->tax_rate;
@@ -519,7 +659,8 @@ enum basket_status basket_products(const struct basket *b, struct basket_product
 			return st;
 		if (!name_valid(l->name, sizeof l->name))
 			return BASKET_ERR_NAME;
-		/* total = (q − r) × base + r × (base + 1), r = total mod q */
+		/* total = (q − r) × base + r × (base + 1), r = total mod q; a
+		 * line sold by measure has q = 1: one entry of its total */
 		int64_t base = total / q, r = total % q;
 		if (used + (r ? 2 : 1) > cap)
 			return BASKET_ERR_SPACE;
@@ -537,21 +678,25 @@ enum basket_status basket_products(const struct basket *b, struct basket_product
 
 /* ---- held baskets as text ------------------------------------------------- */
 /*
- * Version 1, one record per line, fields separated by a tab:
+ * Version 2, one record per line, fields separated by a tab:
  *
- *   kaspi-pos basket 1
- *   line ID QTY PRICE RATE DISCOUNT VALUE APPROVED VOIDED SKU BARCODE UNIT NAME NAME_KK
+ *   kaspi-pos basket 2
+ *   line ID QTY PRICE RATE DISCOUNT VALUE APPROVED VOIDED SKU BARCODE UNIT NAME NAME_KK WEIGHT LABEL
  *   ...
  *   end COUNT
  *
- * DISCOUNT is none, percent or amount; APPROVED and VOIDED are 0 or 1.
+ * DISCOUNT is none, percent or amount; APPROVED, VOIDED and LABEL
+ * (from_label) are 0 or 1; WEIGHT is 0 for a line sold by the piece.
+ * Version 1 had no WEIGHT and LABEL: its lines are read as by the piece,
+ * as they were held (a held basket of version 1 comes back as it was).
  * In the text fields a backslash is written "\\" and every byte below
  * 0x20 and 0x7f as "\xHH", so a field never holds a tab or a newline.
  * COUNT repeats the number of line records, so that a cut-off text is
  * caught. A reader refuses versions it does not know.
  */
 
-#define LINE_FIELDS 14
+#define LINE_FIELDS_V1 14
+#define LINE_FIELDS 16
 
 struct textbuf {
 	char *p;
@@ -634,6 +779,8 @@ enum basket_status basket_to_text(const struct basket *b, char **text)
 		tb_str(&tb, l->unit, sizeof l->unit);
 		tb_str(&tb, l->name, sizeof l->name);
 		tb_str(&tb, l->name_kk, sizeof l->name_kk);
+		tb_int(&tb, l->weight);
+		tb_int(&tb, l->from_label);
 		tb_put(&tb, "\n", 1);
 	}
 	tb_put(&tb, "end", 3);
@@ -735,10 +882,11 @@ static bool field_str(struct field f, char *dst, size_t size)
 	return true;
 }
 
-/* Reads one "line" record's fields (after the word "line") into l. */
-static enum basket_status parse_line(const struct field *f, struct basket_line *l)
+/* Reads one "line" record's fields (after the word "line") into l:
+ * nf of them, LINE_FIELDS_V1 - 1 of version 1 or LINE_FIELDS - 1. */
+static enum basket_status parse_line(const struct field *f, size_t nf, struct basket_line *l)
 {
-	int64_t rate, approved, voided;
+	int64_t rate, approved, voided, label = 0;
 	size_t kind;
 
 	memset(l, 0, sizeof *l);
@@ -768,6 +916,15 @@ static enum basket_status parse_line(const struct field *f, struct basket_line *
 		return BASKET_ERR_FORMAT;
 	if (!name_valid(l->name, sizeof l->name) || kp_utf8_length(l->name_kk) < 0)
 		return BASKET_ERR_FORMAT;
+	if (nf == LINE_FIELDS - 1 &&
+	    (!field_int(f[13], 0, KP_MEASURE_MAX, &l->weight) || !field_int(f[14], 0, 1, &label)))
+		return BASKET_ERR_FORMAT;
+	l->from_label = label;
+	/* a weight only on a product sold by measure; a label's line keeps its barcode */
+	if (l->weight > 0 && kp_measure_of(l->unit) == KP_MEASURE_PIECE)
+		return BASKET_ERR_FORMAT;
+	if (l->from_label && (!l->barcode[0] || l->quantity != 1))
+		return BASKET_ERR_FORMAT;
 	/* quantity, price, rate and discount against the line: as basket_add */
 	return basket_line_sums(l, NULL, NULL, NULL) == BASKET_OK ? BASKET_OK : BASKET_ERR_FORMAT;
 }
@@ -789,6 +946,7 @@ enum basket_status basket_from_text(struct basket *b, const char *text, size_t l
 	struct basket tmp;
 	size_t pos = 0, records = 0;
 	bool ended = false;
+	int64_t version = 0;
 	enum basket_status st = BASKET_OK;
 
 	if (!b || (!text && len > 0))
@@ -804,19 +962,20 @@ enum basket_status basket_from_text(struct basket *b, const char *text, size_t l
 		if (ended) {
 			st = BASKET_ERR_FORMAT; /* nothing may follow "end" */
 		} else if (records == 0) {
-			int64_t version = parse_header(s, n);
+			version = parse_header(s, n);
 			st = version < 0 ? BASKET_ERR_FORMAT
-			     : version != TEXT_VERSION ? BASKET_ERR_VERSION : BASKET_OK;
+			     : version != 1 && version != TEXT_VERSION ? BASKET_ERR_VERSION : BASKET_OK;
 		} else {
 			struct field f[LINE_FIELDS];
-			size_t nf = split_fields(s, n, f, LINE_FIELDS);
+			size_t want = version == 1 ? LINE_FIELDS_V1 : LINE_FIELDS;
+			size_t nf = split_fields(s, n, f, want);
 			int64_t count;
-			if (nf == LINE_FIELDS && field_is(f[0], "line")) {
+			if (nf == want && field_is(f[0], "line")) {
 				st = basket_reserve(&tmp);
 				if (st == BASKET_ERR_TOO_MANY_LINES)
 					st = BASKET_ERR_FORMAT;
 				if (st == BASKET_OK)
-					st = parse_line(f + 1, &tmp.lines[tmp.count]);
+					st = parse_line(f + 1, nf - 1, &tmp.lines[tmp.count]);
 				if (st == BASKET_OK)
 					tmp.count++;
 			} else if (nf == 2 && field_is(f[0], "end") &&

@@ -4,7 +4,10 @@
  * approval arrives as a flag from the caller).
  *
  * Money is int64_t tiyn, VAT included. For each line:
- *     gross    = quantity × unit_price
+ *     gross    = quantity × unit_price                    sold by the piece
+ *              = weight × unit_price / 1000, rounded      sold by measure (core/measure.h):
+ *                half up to the tiyn                      weight in thousandths of the unit,
+ *                                                         unit_price the price per kg (l, m)
  *     discount = percent: round half up (gross × hundredths / 10000)
  *                amount:  the tiyn given, never more than gross
  *     total    = gross − discount (never negative)
@@ -18,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/measure.h"
 #include "core/money.h"
 #include "core/product.h"
 #include "core/vat.h"
@@ -53,6 +57,13 @@ enum basket_status {
 	BASKET_ERR_SPACE,          /* the caller's array is too small */
 	BASKET_ERR_FORMAT,         /* held-basket text damaged or not a basket */
 	BASKET_ERR_VERSION,        /* held-basket text from a newer version */
+	BASKET_ERR_WEIGHT,         /* a measured amount not 1 … KP_MEASURE_MAX thousandths */
+	BASKET_ERR_NOT_MEASURED,   /* a weight for a product or line sold by the piece */
+	BASKET_ERR_MEASURED,       /* a quantity of pieces for a line sold by measure */
+	BASKET_ERR_LABEL_FIXED,    /* the line is a scale label's: it cannot change */
+	BASKET_ERR_LABEL_PIECE,    /* a scale label for a product sold by the piece */
+	BASKET_ERR_LABEL_LIMIT,    /* a scale label's line above BASKET_PAYABLE_MAX */
+	BASKET_ERR_LABEL_PRICE,    /* a scale label's price of 0 */
 };
 
 /* An English sentence for the cashier, a string constant (the TUI wraps
@@ -69,7 +80,8 @@ enum basket_discount_kind {
 enum basket_add_mode {
 	BASKET_ADD_MERGE,    /* add to the last live, undiscounted line of the same
 	                        product (same id, or same sku when id is 0) with
-	                        the same price and rate; else a new line */
+	                        the same price and rate, sold by the piece and not
+	                        from a scale label; else a new line */
 	BASKET_ADD_NEW_LINE, /* always a line of its own */
 };
 
@@ -80,13 +92,19 @@ struct basket_line {
 	char name[KP_NAME_SIZE];        /* product's name_ru: shown and sent */
 	char name_kk[KP_NAME_SIZE];     /* "" when the catalog has none */
 	char unit[BASKET_UNIT_SIZE];    /* for display only */
-	int64_t quantity;               /* 1 … BASKET_QTY_MAX */
-	int64_t unit_price;             /* tiyn, VAT included, 0 … BASKET_PRICE_MAX */
+	int64_t quantity;               /* 1 … BASKET_QTY_MAX; 1 when sold by measure */
+	int64_t unit_price;             /* tiyn, VAT included, 0 … BASKET_PRICE_MAX; by measure
+	                                   the price of one unit (one kg, l, m) */
 	int tax_rate;                   /* VAT percent 0–100 */
 	enum basket_discount_kind discount_kind;
 	int64_t discount_value;         /* meaning depends on discount_kind; 0 for NONE */
 	bool discount_approved;         /* a manager approved this line's discount */
 	bool voided;                    /* kept for reports; counts in no total */
+	int64_t weight;                 /* sold by measure: thousandths of the unit (350 is
+	                                   0,350 кг), 1 … KP_MEASURE_MAX; 0: by the piece */
+	bool from_label;                /* from a scale label: its weight (weight > 0) or its
+	                                   price (weight 0, quantity 1) is the label's and
+	                                   never changes; barcode holds the label */
 };
 
 struct basket {
@@ -103,7 +121,7 @@ struct basket_totals {
 	int64_t gross;          /* before discounts */
 	int64_t discount;       /* all line discounts */
 	int64_t total;          /* to pay: gross − discount */
-	int64_t items;          /* Σ quantity */
+	int64_t items;          /* Σ quantity (a line sold by measure counts 1) */
 	size_t lines;           /* live lines */
 	size_t voided_lines;
 	int64_t voided_amount;  /* what the voided lines were worth (their totals) */
@@ -132,18 +150,48 @@ bool basket_set_discount_limit(struct basket *b, int hundredths) KP_MUST_CHECK;
 
 /* Puts quantity of product into the basket (see enum basket_add_mode).
  * *index (may be NULL) gets the line that changed. The product's fields are
- * checked: name, price, rate. On an error nothing changes. */
+ * checked: name, price, rate. On an error nothing changes. A product sold
+ * by measure (kp_measure_of its unit) takes quantity whole units: a line
+ * of its own weighing quantity × 1000 thousandths (3 is 3,000 кг; at
+ * most 100, else BASKET_ERR_WEIGHT). */
 enum basket_status basket_add(struct basket *b, const struct kp_product *product,
                               int64_t quantity, enum basket_add_mode mode, size_t *index) KP_MUST_CHECK;
+
+/* Puts weight thousandths (1 … KP_MEASURE_MAX) of a product sold by
+ * measure on a line of its own; a product sold by the piece is
+ * BASKET_ERR_NOT_MEASURED. label: NULL for a weight typed by the
+ * cashier; else the scale label it was read from (its 13 digits become
+ * the line's barcode, the line is from_label, and a product sold by the
+ * piece is BASKET_ERR_LABEL_PIECE, a line above BASKET_PAYABLE_MAX
+ * BASKET_ERR_LABEL_LIMIT). */
+enum basket_status basket_add_weight(struct basket *b, const struct kp_product *product,
+                                     int64_t weight, const char *label, size_t *index) KP_MUST_CHECK;
+
+/* A scale label that carries a price: a line of its own, one of product
+ * at price tiyn (1 … BASKET_PAYABLE_MAX; 0 is BASKET_ERR_LABEL_PRICE,
+ * above BASKET_ERR_LABEL_LIMIT), from_label, its barcode the label. The
+ * product must be sold by measure (BASKET_ERR_LABEL_PIECE): the scale
+ * weighed it and priced it, and the line is what the label says. */
+enum basket_status basket_add_label_price(struct basket *b, const struct kp_product *product,
+                                          int64_t price, const char *label, size_t *index) KP_MUST_CHECK;
 
 /* Sets a live line's quantity (1 … BASKET_QTY_MAX). A line with an amount
  * discount must still cover it (else BASKET_ERR_DISCOUNT). A smaller
  * quantity raises that discount's share of the line: if the new share is
  * above the limit, BASKET_NEEDS_APPROVAL and no change unless approved —
  * an earlier approval was for a smaller share. Percent discounts keep
- * their share and need nothing. */
+ * their share and need nothing. A line sold by measure is
+ * BASKET_ERR_MEASURED (basket_set_weight), a scale label's
+ * BASKET_ERR_LABEL_FIXED. */
 enum basket_status basket_set_quantity(struct basket *b, size_t index, int64_t quantity,
                                        bool approved) KP_MUST_CHECK;
+
+/* Sets the weight (1 … KP_MEASURE_MAX thousandths) of a live line sold by
+ * measure, with the discount rules of basket_set_quantity. A line sold
+ * by the piece is BASKET_ERR_NOT_MEASURED, a scale label's
+ * BASKET_ERR_LABEL_FIXED. */
+enum basket_status basket_set_weight(struct basket *b, size_t index, int64_t weight,
+                                     bool approved) KP_MUST_CHECK;
 
 /* Voids a live line: it stays, marked, for reports. */
 enum basket_status basket_void_line(struct basket *b, size_t index) KP_MUST_CHECK;
@@ -194,10 +242,19 @@ size_t basket_products_needed(const struct basket *b);
 /* Fills out[0 … *n) with the `products` array so that Σ price × quantity is
  * exactly *amount. A line whose total does not divide by its quantity
  * becomes two entries: (quantity − r) at ⌊total / quantity⌋ and r at one
- * tiyn more, r = total mod quantity. Names cut to 128 characters. Checks
- * basket_check_payable first; BASKET_ERR_SPACE if cap is too small. */
+ * tiyn more, r = total mod quantity. A line sold by measure is one entry
+ * of quantity 1 at its total (after its discount), its weight after the
+ * name ("Сыр Российский 0,350 кг", API.md). Names cut to 128 characters,
+ * a weight kept whole at their end. Checks basket_check_payable first;
+ * BASKET_ERR_SPACE if cap is too small. */
 enum basket_status basket_products(const struct basket *b, struct basket_product *out,
                                    size_t cap, size_t *n, int64_t *amount) KP_MUST_CHECK;
+
+/* The name a line goes to the API with, as basket_products writes it:
+ * the name cut to 128 characters, or for a line sold by measure the name
+ * and its weight ("Сыр Российский 0,350 кг"), the name cut so that the
+ * weight stays whole. dst holds KP_NAME_SIZE bytes. */
+void basket_api_name(const struct basket_line *line, char dst[KP_NAME_SIZE]);
 
 /* A held basket as text, for the store: versioned, line-based, UTF-8.
  * *text is malloc'd and NUL-terminated; the caller frees it. */

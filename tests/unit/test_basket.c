@@ -1,7 +1,8 @@
 /* test_basket.c — the cashier's basket: lines, merges, quantities, voids,
  * discounts and the manager's limit, totals, VAT per rate, the products
- * array that sums exactly to the amount, the payable limits, and held
- * baskets as text. */
+ * array that sums exactly to the amount, the payable limits, held
+ * baskets as text, and goods sold by weight: typed weights, scale labels
+ * of a weight or a price, their fixed lines and their API names. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +29,21 @@ static struct kp_product product(int64_t id, const char *sku, int64_t price, int
 	snprintf(p.unit, sizeof p.unit, "шт");
 	p.price = price;
 	p.tax_rate = rate;
+	return p;
+}
+
+/* A product sold by weight: price tiyn per kg, 16 % VAT. */
+static struct kp_product by_weight(int64_t id, int64_t price)
+{
+	struct kp_product p;
+	memset(&p, 0, sizeof p);
+	p.id = id;
+	snprintf(p.sku, sizeof p.sku, "W%lld", (long long)id);
+	snprintf(p.name_ru, sizeof p.name_ru, "Сыр W%lld", (long long)id);
+	snprintf(p.name_kk, sizeof p.name_kk, "Ірімшік W%lld", (long long)id);
+	snprintf(p.unit, sizeof p.unit, "кг");
+	p.price = price;
+	p.tax_rate = 16;
 	return p;
 }
 
@@ -866,7 +882,7 @@ static void name_of_exactly_128_characters_is_kept_whole(void **state)
 static void every_status_has_its_own_message(void **state)
 {
 	(void)state;
-	for (int s = BASKET_OK; s <= BASKET_ERR_VERSION; s++) {
+	for (int s = BASKET_OK; s <= BASKET_ERR_LABEL_PRICE; s++) {
 		const char *m = basket_status_message((enum basket_status)s);
 		assert_non_null(m);
 		assert_true(strlen(m) > 0);
@@ -877,6 +893,258 @@ static void every_status_has_its_own_message(void **state)
 	assert_string_equal(basket_status_message((enum basket_status)-1), "Unknown basket error");
 	assert_non_null(strstr(basket_status_message(BASKET_ERR_OVER_LIMIT), "1 000 000"));
 	assert_non_null(strstr(basket_status_message(BASKET_NEEDS_APPROVAL), "manager"));
+}
+
+/* ---- goods sold by weight ------------------------------------------------- */
+
+static void typed_weight_is_a_line_of_weight_times_price_per_kg(void **state)
+{
+	struct basket *b = *state;
+	struct kp_product cheese = by_weight(10, 429000);
+	size_t i = 99;
+	int64_t gross, total;
+
+	assert_int_equal(basket_add_weight(b, &cheese, 350, NULL, &i), BASKET_OK);
+	assert_int_equal(i, 0);
+	const struct basket_line *l = &b->lines[0];
+	assert_int_equal(l->weight, 350);
+	assert_int_equal(l->quantity, 1);
+	assert_int_equal(l->unit_price, 429000); /* the price per kg */
+	assert_false(l->from_label);
+	assert_string_equal(l->barcode, "");
+	assert_int_equal(basket_line_sums(l, &gross, NULL, &total), BASKET_OK);
+	assert_int_equal(gross, 150150); /* 0,350 × 4 290,00 = 1 501,50 */
+	assert_int_equal(total, 150150);
+	assert_int_equal(basket_item_count(b), 1);
+	/* 0,333 at 549,90: 183,1167 rounds half up to 183,12 */
+	struct kp_product milk = by_weight(11, 54990);
+	assert_int_equal(basket_add_weight(b, &milk, 333, NULL, NULL), BASKET_OK);
+	assert_int_equal(basket_total(b), 150150 + 18312);
+}
+
+static void whole_units_of_a_weighed_product_are_their_weight(void **state)
+{
+	struct basket *b = *state;
+	struct kp_product cheese = by_weight(10, 429000);
+	assert_int_equal(basket_add(b, &cheese, 3, BASKET_ADD_MERGE, NULL), BASKET_OK);
+	assert_int_equal(b->lines[0].weight, 3000);
+	assert_int_equal(b->lines[0].quantity, 1);
+	assert_int_equal(basket_total(b), 3 * 429000);
+	assert_int_equal(basket_add(b, &cheese, 100, BASKET_ADD_MERGE, NULL), BASKET_OK);
+	assert_int_equal(basket_add(b, &cheese, 101, BASKET_ADD_MERGE, NULL), BASKET_ERR_WEIGHT);
+	assert_int_equal(b->count, 2);
+}
+
+static void weighed_lines_never_merge(void **state)
+{
+	struct basket *b = *state;
+	struct kp_product cheese = by_weight(10, 429000);
+	assert_int_equal(basket_add_weight(b, &cheese, 350, NULL, NULL), BASKET_OK);
+	assert_int_equal(basket_add_weight(b, &cheese, 350, NULL, NULL), BASKET_OK);
+	assert_int_equal(basket_add(b, &cheese, 1, BASKET_ADD_MERGE, NULL), BASKET_OK);
+	assert_int_equal(b->count, 3);
+	/* nor does a piece product merge into a label's line of its own price */
+	struct kp_product p = product(5, "P5", 150000, 16);
+	snprintf(p.unit, sizeof p.unit, "кг");
+	assert_int_equal(basket_add_label_price(b, &p, 150000, "2300005015004", NULL), BASKET_OK);
+	snprintf(p.unit, sizeof p.unit, "шт");
+	assert_int_equal(basket_add(b, &p, 1, BASKET_ADD_MERGE, NULL), BASKET_OK);
+	assert_int_equal(b->count, 5);
+}
+
+static void weight_outside_1_g_to_100_kg_is_refused(void **state)
+{
+	struct basket *b = *state;
+	struct kp_product cheese = by_weight(10, 429000);
+	assert_int_equal(basket_add_weight(b, &cheese, 0, NULL, NULL), BASKET_ERR_WEIGHT);
+	assert_int_equal(basket_add_weight(b, &cheese, -350, NULL, NULL), BASKET_ERR_WEIGHT);
+	assert_int_equal(basket_add_weight(b, &cheese, 100001, NULL, NULL), BASKET_ERR_WEIGHT);
+	assert_int_equal(basket_add_weight(b, &cheese, 0, "2200010000003", NULL), BASKET_ERR_WEIGHT);
+	assert_int_equal(b->count, 0);
+	assert_int_equal(basket_add_weight(b, &cheese, 1, NULL, NULL), BASKET_OK);
+	assert_int_equal(basket_add_weight(b, &cheese, 100000, NULL, NULL), BASKET_OK);
+}
+
+static void a_piece_product_takes_no_weight_and_no_label(void **state)
+{
+	struct basket *b = *state;
+	struct kp_product bread = product(1, "B", 25000, 12);
+	assert_int_equal(basket_add_weight(b, &bread, 350, NULL, NULL), BASKET_ERR_NOT_MEASURED);
+	assert_int_equal(basket_add_weight(b, &bread, 350, "2200001003508", NULL), BASKET_ERR_LABEL_PIECE);
+	assert_int_equal(basket_add_label_price(b, &bread, 25000, "2300001025001", NULL),
+	                 BASKET_ERR_LABEL_PIECE);
+	assert_int_equal(b->count, 0);
+}
+
+static void weight_label_keeps_its_code_and_is_fixed(void **state)
+{
+	struct basket *b = *state;
+	struct kp_product cheese = by_weight(10, 429000);
+	size_t i;
+	assert_int_equal(basket_add_weight(b, &cheese, 350, "2200010003505", &i), BASKET_OK);
+	assert_true(b->lines[i].from_label);
+	assert_string_equal(b->lines[i].barcode, "2200010003505");
+	assert_int_equal(basket_total(b), 150150);
+	assert_int_equal(basket_set_weight(b, i, 500, false), BASKET_ERR_LABEL_FIXED);
+	assert_int_equal(basket_set_quantity(b, i, 2, false), BASKET_ERR_LABEL_FIXED);
+	assert_int_equal(b->lines[i].weight, 350);
+	/* a discount and a void still work on it */
+	assert_int_equal(basket_discount_percent(b, i, 1000, false), BASKET_OK);
+	assert_int_equal(basket_total(b), 135135);
+	assert_int_equal(basket_void_line(b, i), BASKET_OK);
+}
+
+static void price_label_is_a_line_of_the_price_printed(void **state)
+{
+	struct basket *b = *state;
+	struct kp_product cheese = by_weight(10, 429000);
+	size_t i;
+	/* 1 500,00 ₸ on the label: the line is 1 500,00, whatever the price per kg */
+	assert_int_equal(basket_add_label_price(b, &cheese, 150000, "2300010015005", &i), BASKET_OK);
+	const struct basket_line *l = &b->lines[i];
+	assert_int_equal(l->quantity, 1);
+	assert_int_equal(l->weight, 0);
+	assert_int_equal(l->unit_price, 150000);
+	assert_true(l->from_label);
+	assert_int_equal(basket_total(b), 150000);
+	assert_int_equal(basket_set_quantity(b, i, 2, false), BASKET_ERR_LABEL_FIXED);
+	assert_int_equal(basket_add_label_price(b, &cheese, 0, "2300010000000", NULL),
+	                 BASKET_ERR_LABEL_PRICE);
+	assert_int_equal(basket_add_label_price(b, &cheese, BASKET_PAYABLE_MAX + 1, "2300010000000", NULL),
+	                 BASKET_ERR_LABEL_LIMIT);
+	assert_int_equal(basket_add_label_price(b, &cheese, 150000, NULL, NULL), BASKET_ERR_ARGUMENT);
+	assert_int_equal(b->count, 1);
+}
+
+static void label_above_the_check_limit_is_refused_a_typed_weight_waits_for_payment(void **state)
+{
+	struct basket *b = *state;
+	/* 99 kg at 11 990,00 ₸/кг = 1 187 010,00 ₸: no one payment takes it */
+	struct kp_product kazy = by_weight(12, 1199000);
+	assert_int_equal(basket_add_weight(b, &kazy, 99000, "2200012990003", NULL), BASKET_ERR_LABEL_LIMIT);
+	assert_int_equal(b->count, 0);
+	/* exactly 1 000 000 ₸ is fine: 100 kg at 10 000 ₸/кг */
+	struct kp_product ten = by_weight(13, 1000000);
+	assert_int_equal(basket_add_weight(b, &ten, 100000, "2200013000006", NULL), BASKET_OK);
+	assert_int_equal(basket_total(b), BASKET_PAYABLE_MAX);
+	/* a typed weight is the cashier's line: refused when paying */
+	basket_clear(b);
+	assert_int_equal(basket_add_weight(b, &kazy, 99000, NULL, NULL), BASKET_OK);
+	assert_int_equal(basket_check_payable(b), BASKET_ERR_OVER_LIMIT);
+}
+
+static void set_weight_changes_a_typed_line_only(void **state)
+{
+	struct basket *b = *state;
+	struct kp_product cheese = by_weight(10, 429000);
+	size_t w, p;
+	assert_int_equal(basket_add(b, &cheese, 1, BASKET_ADD_MERGE, &w), BASKET_OK);
+	p = add_line(b, 1, 25000, 12, 2);
+	assert_int_equal(basket_set_weight(b, w, 350, false), BASKET_OK);
+	assert_int_equal(b->lines[w].weight, 350);
+	assert_int_equal(basket_set_weight(b, w, 0, false), BASKET_ERR_WEIGHT);
+	assert_int_equal(basket_set_weight(b, w, 100001, false), BASKET_ERR_WEIGHT);
+	assert_int_equal(basket_set_quantity(b, w, 2, false), BASKET_ERR_MEASURED);
+	assert_int_equal(basket_set_weight(b, p, 350, false), BASKET_ERR_NOT_MEASURED);
+	assert_int_equal(b->lines[w].weight, 350);
+	assert_int_equal(b->lines[p].quantity, 2);
+	assert_int_equal(basket_void_line(b, w), BASKET_OK);
+	assert_int_equal(basket_set_weight(b, w, 500, false), BASKET_ERR_VOIDED);
+}
+
+static void less_weight_under_an_amount_discount_may_need_a_manager(void **state)
+{
+	struct basket *b = *state;
+	struct kp_product cheese = by_weight(10, 100000); /* 1 000 ₸/кг */
+	size_t i;
+	assert_int_equal(basket_add_weight(b, &cheese, 1000, NULL, &i), BASKET_OK);
+	/* 100 ₸ off 1 000 ₸: 10 %, the limit */
+	assert_int_equal(basket_discount_amount(b, i, 10000, false), BASKET_OK);
+	/* 0,900 кг: 100 ₸ of 900 ₸ is 11 % */
+	assert_int_equal(basket_set_weight(b, i, 900, false), BASKET_NEEDS_APPROVAL);
+	assert_int_equal(b->lines[i].weight, 1000);
+	assert_int_equal(basket_set_weight(b, i, 900, true), BASKET_OK);
+	assert_true(b->lines[i].discount_approved);
+	/* below the discount: refused */
+	assert_int_equal(basket_set_weight(b, i, 50, true), BASKET_ERR_DISCOUNT);
+	/* more weight needs nothing */
+	assert_int_equal(basket_set_weight(b, i, 2000, false), BASKET_OK);
+}
+
+static void weighed_line_goes_to_the_api_as_one_of_its_amount_with_the_weight_named(void **state)
+{
+	struct basket *b = *state;
+	struct basket_product out[8];
+	size_t n;
+	int64_t amount;
+	struct kp_product cheese = by_weight(10, 429000);
+	snprintf(cheese.name_ru, sizeof cheese.name_ru, "Сыр Российский");
+	size_t i;
+
+	assert_int_equal(basket_add_weight(b, &cheese, 350, NULL, &i), BASKET_OK);
+	assert_int_equal(basket_discount_percent(b, i, 1000, false), BASKET_OK); /* 10 % off */
+	assert_int_equal(basket_add_label_price(b, &cheese, 150000, "2300010015005", NULL), BASKET_OK);
+	add_line(b, 1, 1000, 12, 3); /* 3 × 10,00 */
+	assert_int_equal(basket_products(b, out, 8, &n, &amount), BASKET_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(out[0].name, "Сыр Российский 0,350 кг");
+	assert_int_equal(out[0].quantity, 1);
+	assert_int_equal(out[0].price, 135135); /* 1 501,50 − 150,15 */
+	assert_int_equal(out[0].tax_rate, 16);
+	assert_string_equal(out[1].name, "Сыр Российский"); /* a price label knows no weight */
+	assert_int_equal(out[1].quantity, 1);
+	assert_int_equal(out[1].price, 150000);
+	assert_int_equal(out[2].quantity, 3);
+	assert_int_equal(amount, 135135 + 150000 + 3000);
+	int64_t sum = 0;
+	for (size_t k = 0; k < n; k++)
+		sum += out[k].price * out[k].quantity;
+	assert_int_equal(sum, amount);
+}
+
+static void long_weighed_name_is_cut_keeping_the_weight_whole(void **state)
+{
+	struct basket *b = *state;
+	struct basket_product out[2];
+	size_t n;
+	int64_t amount;
+	struct kp_product p = by_weight(10, 429000);
+
+	/* 130 Latin letters: 119 of them and " 12,345 кг" (10 characters) is 128 */
+	memset(p.name_ru, 'a', 130);
+	p.name_ru[130] = '\0';
+	assert_int_equal(basket_add_weight(b, &p, 12345, NULL, NULL), BASKET_OK);
+	assert_int_equal(basket_products(b, out, 2, &n, &amount), BASKET_OK);
+	assert_int_equal(kp_utf8_length(out[0].name), 128);
+	assert_non_null(strstr(out[0].name, "aaa 12,345 кг"));
+	assert_int_equal(strlen(out[0].name) - strlen(" 12,345 кг"), 118);
+
+	/* 127 Cyrillic letters (254 bytes): the bytes, not the characters, run out */
+	basket_clear(b);
+	p.name_ru[0] = '\0';
+	for (int k = 0; k < 127; k++)
+		strcat(p.name_ru, "ж");
+	assert_int_equal(basket_add_weight(b, &p, 350, NULL, NULL), BASKET_OK);
+	assert_int_equal(basket_products(b, out, 2, &n, &amount), BASKET_OK);
+	assert_true(strlen(out[0].name) < KP_NAME_SIZE);
+	assert_true(kp_utf8_length(out[0].name) <= 128);
+	size_t len = strlen(out[0].name);
+	assert_string_equal(out[0].name + len - strlen(" 0,350 кг"), " 0,350 кг");
+	assert_true(kp_utf8_length(out[0].name) > 0); /* cut between letters */
+}
+
+static void vat_of_weighed_lines_is_on_their_rounded_totals(void **state)
+{
+	struct basket *b = *state;
+	struct vat_table vat;
+	struct kp_product cheese = by_weight(10, 429000);
+	assert_int_equal(basket_add_weight(b, &cheese, 350, NULL, NULL), BASKET_OK);
+	assert_int_equal(basket_add_weight(b, &cheese, 333, NULL, NULL), BASKET_OK);
+	/* 1 501,50 + 1 428,57 (0,333 × 4 290 = 1 428,57) = 2 930,07 at 16 % */
+	assert_int_equal(basket_total(b), 150150 + 142857);
+	assert_int_equal(basket_vat(b, &vat), BASKET_OK);
+	assert_int_equal(vat.count, 1);
+	assert_int_equal(vat.group[0].gross, 293007);
 }
 
 /* ---- held baskets --------------------------------------------------------- */
@@ -897,6 +1165,11 @@ static void fill_varied(struct basket *b)
 	i = add_line(b, 4, 99, 10, 1);
 	assert_int_equal(basket_void_line(b, i), BASKET_OK);
 	assert_int_equal(basket_add(b, &odd, 4, BASKET_ADD_MERGE, NULL), BASKET_OK);
+	struct kp_product cheese = by_weight(10, 429000);
+	assert_int_equal(basket_add_weight(b, &cheese, 350, NULL, &i), BASKET_OK);
+	assert_int_equal(basket_discount_percent(b, i, 500, false), BASKET_OK);
+	assert_int_equal(basket_add_weight(b, &cheese, 1234, "2200010012348", NULL), BASKET_OK);
+	assert_int_equal(basket_add_label_price(b, &cheese, 150000, "2300010015005", NULL), BASKET_OK);
 }
 
 static void assert_same_lines(const struct basket *a, const struct basket *b)
@@ -917,6 +1190,8 @@ static void assert_same_lines(const struct basket *a, const struct basket *b)
 		assert_int_equal(x->discount_value, y->discount_value);
 		assert_int_equal(x->discount_approved, y->discount_approved);
 		assert_int_equal(x->voided, y->voided);
+		assert_int_equal(x->weight, y->weight);
+		assert_int_equal(x->from_label, y->from_label);
 	}
 }
 
@@ -944,12 +1219,40 @@ static void held_basket_text_is_versioned_and_line_based(void **state)
 	char *text = NULL;
 
 	add_line(b, 1, 25000, 12, 2);
+	struct kp_product cheese = by_weight(10, 429000);
+	assert_int_equal(basket_add_weight(b, &cheese, 350, "2200010003505", NULL), BASKET_OK);
 	assert_int_equal(basket_to_text(b, &text), BASKET_OK);
-	assert_string_equal(text, "kaspi-pos basket 1\n"
+	assert_string_equal(text, "kaspi-pos basket 2\n"
 	                          "line\t1\t2\t25000\t12\tnone\t0\t0\t0\tSKU1\t4870204391510\tшт\t"
-	                          "Хлеб SKU1\tНан SKU1\n"
-	                          "end\t1\n");
+	                          "Хлеб SKU1\tНан SKU1\t0\t0\n"
+	                          "line\t10\t1\t429000\t16\tnone\t0\t0\t0\tW10\t2200010003505\tкг\t"
+	                          "Сыр W10\tІрімшік W10\t350\t1\n"
+	                          "end\t2\n");
 	free(text);
+}
+
+static void version_1_text_still_reads_its_lines_by_the_piece(void **state)
+{
+	struct basket *b = *state;
+	const char *v1 = "kaspi-pos basket 1\n"
+	                 "line\t10\t2\t429000\t16\tnone\t0\t0\t0\tW10\t\tкг\tСыр\t\n"
+	                 "end\t1\n";
+	assert_int_equal(basket_from_text(b, v1, strlen(v1)), BASKET_OK);
+	assert_int_equal(b->count, 1);
+	assert_int_equal(b->lines[0].quantity, 2);
+	assert_int_equal(b->lines[0].weight, 0); /* as it was held: 2 × 4 290,00 */
+	assert_false(b->lines[0].from_label);
+	assert_int_equal(basket_total(b), 858000);
+	/* a version-2 line in a version-1 text, and the other way round */
+	const char *mixed[] = {
+		"kaspi-pos basket 1\n"
+		"line\t10\t1\t429000\t16\tnone\t0\t0\t0\tW10\t\tкг\tСыр\t\t350\t0\n" "end\t1\n",
+		"kaspi-pos basket 2\n"
+		"line\t10\t2\t429000\t16\tnone\t0\t0\t0\tW10\t\tкг\tСыр\t\n" "end\t1\n",
+		NULL,
+	};
+	for (size_t k = 0; mixed[k]; k++)
+		assert_int_equal(basket_from_text(b, mixed[k], strlen(mixed[k])), BASKET_ERR_FORMAT);
 }
 
 static void empty_held_basket_round_trips(void **state)
@@ -998,6 +1301,29 @@ static void expect_refused(const char *text, size_t len, enum basket_status st)
 
 #define HEAD "kaspi-pos basket 1\n"
 #define GOOD "line\t1\t2\t25000\t12\tnone\t0\t0\t0\tS\t\tшт\tХлеб\t\n"
+
+static void held_weights_that_break_the_rules_are_refused(void **state)
+{
+	(void)state;
+#define V2 "kaspi-pos basket 2\n"
+	const char *bad[] = {
+		/* a weight on a piece unit, two of a weighed line, over 100 kg, a bad flag */
+		V2 "line\t10\t1\t429000\t16\tnone\t0\t0\t0\tW\t\tшт\tСыр\t\t350\t0\n" "end\t1\n",
+		V2 "line\t10\t2\t429000\t16\tnone\t0\t0\t0\tW\t\tкг\tСыр\t\t350\t0\n" "end\t1\n",
+		V2 "line\t10\t1\t429000\t16\tnone\t0\t0\t0\tW\t\tкг\tСыр\t\t100001\t0\n" "end\t1\n",
+		V2 "line\t10\t1\t429000\t16\tnone\t0\t0\t0\tW\t\tкг\tСыр\t\t350\t2\n" "end\t1\n",
+		V2 "line\t10\t1\t429000\t16\tnone\t0\t0\t0\tW\t\tкг\tСыр\t\t-350\t0\n" "end\t1\n",
+		/* a label's line without its label, or of two */
+		V2 "line\t10\t1\t429000\t16\tnone\t0\t0\t0\tW\t\tкг\tСыр\t\t350\t1\n" "end\t1\n",
+		V2 "line\t10\t2\t150000\t16\tnone\t0\t0\t0\tW\t2300010015005\tкг\tСыр\t\t0\t1\n" "end\t1\n",
+		/* an amount discount above the weighed line's gross (1 501,50) */
+		V2 "line\t10\t1\t429000\t16\tamount\t150151\t1\t0\tW\t\tкг\tСыр\t\t350\t0\n" "end\t1\n",
+		NULL,
+	};
+#undef V2
+	for (size_t k = 0; bad[k]; k++)
+		expect_refused(bad[k], strlen(bad[k]), BASKET_ERR_FORMAT);
+}
 
 static void garbage_text_is_refused_and_changes_nothing(void **state)
 {
@@ -1053,7 +1379,7 @@ static void garbage_text_is_refused_and_changes_nothing(void **state)
 static void text_from_a_newer_version_is_refused_as_such(void **state)
 {
 	(void)state;
-	const char *text = "kaspi-pos basket 2\n" "end\t0\n";
+	const char *text = "kaspi-pos basket 3\n" "end\t0\n";
 	expect_refused(text, strlen(text), BASKET_ERR_VERSION);
 }
 
@@ -1179,8 +1505,23 @@ int main(void)
 		T(long_names_are_cut_to_128_characters_between_letters),
 		T(name_of_exactly_128_characters_is_kept_whole),
 		T(every_status_has_its_own_message),
+		T(typed_weight_is_a_line_of_weight_times_price_per_kg),
+		T(whole_units_of_a_weighed_product_are_their_weight),
+		T(weighed_lines_never_merge),
+		T(weight_outside_1_g_to_100_kg_is_refused),
+		T(a_piece_product_takes_no_weight_and_no_label),
+		T(weight_label_keeps_its_code_and_is_fixed),
+		T(price_label_is_a_line_of_the_price_printed),
+		T(label_above_the_check_limit_is_refused_a_typed_weight_waits_for_payment),
+		T(set_weight_changes_a_typed_line_only),
+		T(less_weight_under_an_amount_discount_may_need_a_manager),
+		T(weighed_line_goes_to_the_api_as_one_of_its_amount_with_the_weight_named),
+		T(long_weighed_name_is_cut_keeping_the_weight_whole),
+		T(vat_of_weighed_lines_is_on_their_rounded_totals),
 		T(held_basket_comes_back_the_same),
 		T(held_basket_text_is_versioned_and_line_based),
+		T(version_1_text_still_reads_its_lines_by_the_piece),
+		T(held_weights_that_break_the_rules_are_refused),
 		T(empty_held_basket_round_trips),
 		T(restoring_keeps_the_limit_and_replaces_the_lines),
 		T(garbage_text_is_refused_and_changes_nothing),
