@@ -16,8 +16,10 @@ struct kp_product {
 	char name_ru[KP_NAME_SIZE];    /* Russian name (always present) */
 	char name_kk[KP_NAME_SIZE];    /* Kazakh name, "" when the catalog has none */
 	char unit[16];                 /* "шт", "кг", ... for display */
-	int64_t price;                 /* tiyn, VAT included */
+	int64_t price;                 /* tiyn, VAT included; by measure the price of one unit */
 	int tax_rate;                  /* VAT percent, 0–100 */
+	int32_t plu;                   /* the code its scale labels carry (core/scale.h),
+	                                  1–999999; 0: none */
 };
 
 #endif

@@ -20,7 +20,8 @@
 #include "store/catalog.h"
 #include "store/events.h"
 
-#define PRODUCT_COLUMNS "p.id, p.sku, p.barcode, p.name_ru, p.name_kk, p.unit, p.price, p.tax_rate"
+#define PRODUCT_COLUMNS                                                                   \
+	"p.id, p.sku, p.barcode, p.name_ru, p.name_kk, p.unit, p.price, p.tax_rate, p.plu"
 #define SEARCH_WORDS_MAX 16   /* words of a search text used; the rest ignored */
 #define CSV_FIELDS_MAX 16     /* columns kept per record; more is an error */
 #define SHOWN_MAX 48          /* bytes of a bad value quoted in a message */
@@ -47,6 +48,7 @@ static void catalog_read_row(sqlite3_stmt *st, struct kp_product *p)
 	snprintf(p->unit, sizeof p->unit, "%s", s ? s : "");
 	p->price = sqlite3_column_int64(st, 6);
 	p->tax_rate = sqlite3_column_int(st, 7);
+	p->plu = (int32_t)sqlite3_column_int(st, 8); /* NULL reads as 0 */
 }
 
 /* Runs a one-parameter query expected to give at most one product. */
@@ -80,6 +82,29 @@ store_status catalog_by_barcode(store_db *db, const char *code, struct kp_produc
 {
 	return catalog_get_one(db, "SELECT " PRODUCT_COLUMNS " FROM products p WHERE p.barcode = ?1",
 	                       code, out, err);
+}
+
+store_status catalog_by_plu(store_db *db, int32_t plu, struct kp_product *out, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	if (plu < 1 || plu > 999999)
+		return STORE_NOT_FOUND;
+	if ((s = db_prepare(db, "SELECT " PRODUCT_COLUMNS " FROM products p WHERE p.plu = ?1", &st,
+	                    err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int(st, 1, plu);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		catalog_read_row(st, out);
+		s = STORE_OK;
+	} else {
+		s = rc == SQLITE_DONE ? STORE_NOT_FOUND : db_fail(db, rc, err);
+	}
+	sqlite3_finalize(st);
+	return s;
 }
 
 store_status catalog_by_sku(store_db *db, const char *sku, struct kp_product *out,
@@ -254,12 +279,17 @@ store_status catalog_count(store_db *db, long *count, store_err *err)
 
 /* ---- CSV import: checking ----------------------------------------------- */
 
-enum column { COL_SKU, COL_BARCODE, COL_NAME_RU, COL_NAME_KK, COL_UNIT, COL_PRICE, COL_TAX_RATE, COL_COUNT };
+enum column {
+	COL_SKU, COL_BARCODE, COL_NAME_RU, COL_NAME_KK, COL_UNIT, COL_PRICE, COL_TAX_RATE,
+	COL_PLU,       /* the first optional column: the ones after it may be left out */
+	COL_COUNT
+};
+#define COL_REQUIRED COL_PLU
 
 static const char *const column_names[COL_COUNT] = {
 	[COL_SKU] = "sku",         [COL_BARCODE] = "barcode", [COL_NAME_RU] = "name_ru",
 	[COL_NAME_KK] = "name_kk", [COL_UNIT] = "unit",       [COL_PRICE] = "price",
-	[COL_TAX_RATE] = "tax_rate",
+	[COL_TAX_RATE] = "tax_rate", [COL_PLU] = "plu",
 };
 
 /* One checked data row; the strings point into the import's arena. */
@@ -271,6 +301,7 @@ struct import_row {
 	const char *unit;      /* "шт" when empty */
 	int64_t price;         /* tiyn */
 	int tax_rate;
+	int32_t plu;           /* 0 when empty */
 };
 
 /* Remembers each SKU or barcode seen and the line it was on. Open
@@ -493,6 +524,35 @@ static bool check_rate(struct import_ctx *ic, long line, const char *text, int *
 	return true;
 }
 
+/* Checks the PLU: empty, or 1–6 digits worth 1–999999. *plu gets it (0
+ * when empty), *key its digits without leading zeros (for the
+ * duplicates). */
+static bool check_plu(struct import_ctx *ic, long line, char *text, int32_t *plu, const char **key)
+{
+	char b[SHOWN_MAX + 8];
+	size_t len = strlen(text);
+	bool ok = len <= 6;
+	int32_t v = 0;
+
+	*plu = 0;
+	*key = NULL;
+	if (len == 0)
+		return true;
+	for (size_t i = 0; ok && i < len; i++) {
+		ok = text[i] >= '0' && text[i] <= '9';
+		v = v * 10 + (text[i] - '0');
+	}
+	if (!ok || v < 1) {
+		import_report(ic, line, CSV_PLU, shown(text, b, sizeof b));
+		return false;
+	}
+	while (*text == '0')
+		text++;
+	*plu = v;
+	*key = text;
+	return true;
+}
+
 /* ---- CSV import: reading records ---------------------------------------- */
 
 /* A reader over the file; unquoted field text goes to the arena. */
@@ -617,7 +677,7 @@ static bool read_header(struct import_ctx *ic, long line, char **fields, int nfi
 			colmap[i] = c;
 		}
 	}
-	for (int c = 0; c < COL_COUNT; c++) {
+	for (int c = 0; c < COL_REQUIRED; c++) {
 		if (!have[c]) {
 			import_report(ic, line, CSV_HEADER_MISSING, column_names[c]);
 			ok = false;
@@ -630,8 +690,10 @@ static bool read_header(struct import_ctx *ic, long line, char **fields, int nfi
  * returns false if there was one. */
 static bool check_record(struct import_ctx *ic, long line, char **fields, int nfields,
                          int ncols, const int *colmap, struct seen_set *skus,
-                         struct seen_set *barcodes, struct import_row *row)
+                         struct seen_set *barcodes, struct seen_set *plus,
+                         struct import_row *row)
 {
+	static char none[1]; /* an optional column the file does not have */
 	char *v[COL_COUNT];
 	bool ok = true;
 
@@ -639,6 +701,8 @@ static bool check_record(struct import_ctx *ic, long line, char **fields, int nf
 		import_report(ic, line, CSV_FIELDS, nfields, ncols);
 		return false;
 	}
+	for (int c = COL_REQUIRED; c < COL_COUNT; c++)
+		v[c] = none;
 	for (int i = 0; i < nfields; i++)
 		v[colmap[i]] = trim(fields[i]);
 
@@ -672,6 +736,16 @@ static bool check_record(struct import_ctx *ic, long line, char **fields, int nf
 	ok &= check_text(ic, line, "unit", v[COL_UNIT], UNIT_BYTES_MAX, (long)UNIT_BYTES_MAX);
 	ok &= check_price(ic, line, v[COL_PRICE], &row->price);
 	ok &= check_rate(ic, line, v[COL_TAX_RATE], &row->tax_rate);
+	const char *plu_key;
+	if (check_plu(ic, line, v[COL_PLU], &row->plu, &plu_key)) {
+		long first = plu_key ? seen_add(plus, plu_key, line) : 0;
+		if (first) {
+			import_report(ic, line, CSV_DUP_PLU, plu_key, first);
+			ok = false;
+		}
+	} else {
+		ok = false;
+	}
 
 	row->sku = v[COL_SKU];
 	row->barcode = *v[COL_BARCODE] ? v[COL_BARCODE] : NULL;
@@ -699,14 +773,14 @@ static store_status import_write(store_db *db, const struct import_row *rows, lo
 	                  "CREATE TEMP TABLE IF NOT EXISTS catalog_import (\n"
 	                  "  sku TEXT NOT NULL PRIMARY KEY COLLATE NOCASE, barcode TEXT,\n"
 	                  "  name_ru TEXT NOT NULL, name_kk TEXT NOT NULL, unit TEXT NOT NULL,\n"
-	                  "  price INTEGER NOT NULL, tax_rate INTEGER NOT NULL);\n"
+	                  "  price INTEGER NOT NULL, tax_rate INTEGER NOT NULL, plu INTEGER);\n"
 	                  "DELETE FROM temp.catalog_import;",
 	                  NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(sql,
 		                        "INSERT INTO temp.catalog_import"
-		                        "(sku, barcode, name_ru, name_kk, unit, price, tax_rate)"
-		                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		                        "(sku, barcode, name_ru, name_kk, unit, price, tax_rate, plu)"
+		                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 		                        -1, &ins, NULL);
 	for (long i = 0; rc == SQLITE_OK && i < n; i++) {
 		const struct import_row *r = &rows[i];
@@ -720,6 +794,10 @@ static store_status import_write(store_db *db, const struct import_row *rows, lo
 		sqlite3_bind_text(ins, 5, r->unit, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(ins, 6, r->price);
 		sqlite3_bind_int(ins, 7, r->tax_rate);
+		if (r->plu > 0)
+			sqlite3_bind_int(ins, 8, r->plu);
+		else
+			sqlite3_bind_null(ins, 8);
 		rc = sqlite3_step(ins);
 		if (rc == SQLITE_DONE)
 			rc = SQLITE_OK;
@@ -734,8 +812,9 @@ static store_status import_write(store_db *db, const struct import_row *rows, lo
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(st);
-	/* SKUs gone from the file go; then barcodes that move to another SKU
-	 * are cleared first, so that the merge never meets a stale duplicate. */
+	/* SKUs gone from the file go; then barcodes and PLUs that move to
+	 * another SKU are cleared first, so that the merge never meets a stale
+	 * duplicate. */
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(sql,
 		                  "DELETE FROM main.products"
@@ -747,25 +826,29 @@ static store_status import_write(store_db *db, const struct import_row *rows, lo
 		rc = sqlite3_exec(sql,
 		                  "UPDATE main.products SET barcode = NULL WHERE barcode IS NOT NULL"
 		                  " AND barcode IS NOT (SELECT i.barcode FROM temp.catalog_import i"
-		                  "                     WHERE i.sku = products.sku)",
+		                  "                     WHERE i.sku = products.sku);"
+		                  "UPDATE main.products SET plu = NULL WHERE plu IS NOT NULL"
+		                  " AND plu IS NOT (SELECT i.plu FROM temp.catalog_import i"
+		                  "                 WHERE i.sku = products.sku)",
 		                  NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(sql,
 		                  "INSERT INTO main.products"
-		                  "(sku, barcode, name_ru, name_kk, unit, price, tax_rate)"
-		                  " SELECT sku, barcode, name_ru, name_kk, unit, price, tax_rate"
+		                  "(sku, barcode, name_ru, name_kk, unit, price, tax_rate, plu)"
+		                  " SELECT sku, barcode, name_ru, name_kk, unit, price, tax_rate, plu"
 		                  " FROM temp.catalog_import WHERE true ORDER BY rowid"
 		                  " ON CONFLICT(sku) DO UPDATE SET"
 		                  "  sku = excluded.sku, barcode = excluded.barcode,"
 		                  "  name_ru = excluded.name_ru, name_kk = excluded.name_kk,"
 		                  "  unit = excluded.unit, price = excluded.price,"
-		                  "  tax_rate = excluded.tax_rate"
+		                  "  tax_rate = excluded.tax_rate, plu = excluded.plu"
 		                  " WHERE products.sku <> excluded.sku COLLATE BINARY"
 		                  "  OR products.barcode IS NOT excluded.barcode"
 		                  "  OR products.name_ru <> excluded.name_ru"
 		                  "  OR products.name_kk <> excluded.name_kk"
 		                  "  OR products.unit <> excluded.unit OR products.price <> excluded.price"
-		                  "  OR products.tax_rate <> excluded.tax_rate;"
+		                  "  OR products.tax_rate <> excluded.tax_rate"
+		                  "  OR products.plu IS NOT excluded.plu;"
 		                  "DROP TABLE temp.catalog_import;",
 		                  NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
@@ -794,7 +877,7 @@ store_status catalog_import_buffer(store_db *db, const char *buf, size_t len,
 {
 	struct catalog_import_stats local;
 	struct import_ctx ic = {.on_error = on_error, .arg = arg};
-	struct seen_set skus = {0}, barcodes = {0};
+	struct seen_set skus = {0}, barcodes = {0}, plus = {0};
 	struct import_row *rows = NULL;
 	char *arena = NULL;
 	store_status s = STORE_OK;
@@ -818,7 +901,7 @@ store_status catalog_import_buffer(store_db *db, const char *buf, size_t len,
 	arena = malloc(2 * len + 16);
 	rows = calloc(records, sizeof *rows);
 	if (!arena || !rows || !seen_init(&skus, records, true) ||
-	    !seen_init(&barcodes, records, false)) {
+	    !seen_init(&barcodes, records, false) || !seen_init(&plus, records, false)) {
 		s = store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 		goto out;
 	}
@@ -844,7 +927,7 @@ store_status catalog_import_buffer(store_db *db, const char *buf, size_t len,
 		}
 		stats->rows++;
 		/* after a quoting slip the fields are still worth checking */
-		check_record(&ic, first, fields, nfields, ncols, colmap, &skus, &barcodes,
+		check_record(&ic, first, fields, nfields, ncols, colmap, &skus, &barcodes, &plus,
 		             &rows[stats->rows - 1]);
 	}
 	if (!have_header && res != CSV_BROKEN)
@@ -861,6 +944,7 @@ store_status catalog_import_buffer(store_db *db, const char *buf, size_t len,
 out:
 	seen_free(&skus);
 	seen_free(&barcodes);
+	seen_free(&plus);
 	free(rows);
 	free(arena);
 	return s;

@@ -6,17 +6,22 @@
  * quotes and its quotes doubled) starts with this header row; the columns
  * may come in any order, names are case-insensitive:
  *
- *   sku,barcode,name_ru,name_kk,unit,price,tax_rate
+ *   sku,barcode,name_ru,name_kk,unit,price,tax_rate[,plu]
  *
  *   sku       required; the shop's article code, 1–32 printable ASCII
  *             characters without spaces ("GR-0001"); unique, case-insensitive
  *   barcode   EAN-13 or EAN-8 with a right check digit, or empty; unique
  *   name_ru   required; the Russian name, at most 128 characters
  *   name_kk   the Kazakh name, at most 128 characters, or empty
- *   unit      "шт", "кг", "л"...; empty means "шт"; at most 15 bytes
+ *   unit      "шт", "кг", "л"...; empty means "шт"; at most 15 bytes; "кг",
+ *             "л", "м" (core/measure.h) sell by weight, volume, length
  *   price     tenge, VAT included: "1500" or "1500.50" (money_parse_tenge
  *             rules); more than 0 and at most 1 000 000 ₸
  *   tax_rate  VAT percent, a whole number 0–100
+ *   plu       optional column: the product's code on the shop's scales,
+ *             1–6 digits (leading zeros ignored: "00042" is 42), 1–999999,
+ *             or empty; unique. A scale label (core/scale.h) names its
+ *             product by it.
  *
  * Blank lines are skipped. Import checks every row first and reports
  * every problem with its line number; if there is any, nothing is
@@ -40,6 +45,10 @@
 /* The product whose barcode is exactly code: STORE_OK, or STORE_NOT_FOUND. */
 store_status catalog_by_barcode(store_db *db, const char *code, struct kp_product *out,
                                 store_err *err) KP_MUST_CHECK;
+
+/* The product whose PLU is plu (1–999999): STORE_OK, or STORE_NOT_FOUND. */
+store_status catalog_by_plu(store_db *db, int32_t plu, struct kp_product *out,
+                            store_err *err) KP_MUST_CHECK;
 
 /* The product with this SKU (ASCII case-insensitive): STORE_OK, or
  * STORE_NOT_FOUND. */

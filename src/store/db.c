@@ -493,6 +493,33 @@ static const char *const migrations[] = {
 	 * slips and listings in Kazakh; '' when the catalog had none, and for
 	 * the lines written before. */
 	"ALTER TABLE order_lines ADD COLUMN name_kk TEXT NOT NULL DEFAULT '';\n",
+
+	/* 8: goods sold by measure and scale labels (core/measure.h,
+	 * core/scale.h). products.plu: the code the shop's scales print on
+	 * their labels, 1-999999, unique when set. A line sold by measure
+	 * keeps step 2's rule (total = quantity × unit_price − discount) by
+	 * being quantity 1 at unit_price = its gross, the weight × the price
+	 * per unit rounded half up to the tiyn (what went to Kaspi, API.md);
+	 * weight is its thousandths of the unit (350: 0,350 кг) and
+	 * price_per_unit the price of one unit, both NULL on a line sold by
+	 * the piece (and on every line written before). unit: the unit as
+	 * sold ("шт", "кг"), '' before. A refund by lines of a weighed line
+	 * counts its refund_lines.quantity in the line's thousandths (grams
+	 * of a kg), of which it has weight. Lines never change, so the rule
+	 * that ties the three is checked once, on insert. */
+	"ALTER TABLE products ADD COLUMN plu INTEGER CHECK (plu IS NULL OR plu BETWEEN 1 AND 999999);\n"
+	"CREATE UNIQUE INDEX products_plu ON products(plu) WHERE plu IS NOT NULL;\n"
+	"ALTER TABLE order_lines ADD COLUMN unit TEXT NOT NULL DEFAULT '';\n"
+	"ALTER TABLE order_lines ADD COLUMN weight INTEGER\n"
+	"  CHECK (weight IS NULL OR weight BETWEEN 1 AND 100000);\n"
+	"ALTER TABLE order_lines ADD COLUMN price_per_unit INTEGER\n"
+	"  CHECK (price_per_unit IS NULL OR price_per_unit >= 0);\n"
+	"CREATE TRIGGER order_lines_weighed BEFORE INSERT ON order_lines\n"
+	"  WHEN (new.weight IS NULL) <> (new.price_per_unit IS NULL)\n"
+	"    OR (new.weight IS NOT NULL AND (new.quantity <> 1\n"
+	"        OR new.unit_price <> (new.weight * new.price_per_unit + 500) / 1000)) BEGIN\n"
+	"  SELECT RAISE(ABORT, 'a weighed line is one line at its weight times its price per unit');\n"
+	"END;\n",
 };
 
 #define MIGRATIONS_COUNT ((int)(sizeof migrations / sizeof *migrations))

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/grow.h"
+#include "core/measure.h"
 #include "core/money.h"
 #include "core/timeutil.h"
 #include "core/validate.h"
@@ -245,6 +246,13 @@ static void copy_column(char *dst, size_t size, sqlite3_stmt *st, int col)
 	snprintf(dst, size, "%s", text ? text : "");
 }
 
+void journal_read_measure(struct journal_line *l, sqlite3_stmt *st, int col)
+{
+	copy_column(l->unit, sizeof l->unit, st, col);
+	l->weight = sqlite3_column_int64(st, col + 1);          /* NULL reads as 0 */
+	l->price_per_unit = sqlite3_column_int64(st, col + 2);
+}
+
 /* A string that fits a size-byte buffer (NUL included). */
 static bool fits(const char *s, size_t size)
 {
@@ -405,9 +413,18 @@ static store_status journal_check_line(const struct journal_line *l, size_t i, s
 	if (!fits(l->sku, sizeof l->sku) || !fits(l->barcode, sizeof l->barcode) ||
 	    kp_utf8_length(l->sku) < 0 || kp_utf8_length(l->barcode) < 0)
 		return store_set_err(err, STORE_ERR_INPUT, LINE_CODES, i + 1);
+	if (!fits(l->unit, sizeof l->unit) || kp_utf8_length(l->unit) < 0)
+		return store_set_err(err, STORE_ERR_INPUT, LINE_UNIT, i + 1);
 	if (l->product_id < 0 || l->quantity < 1 || l->unit_price < 0 || l->tax_rate < 0 ||
 	    l->tax_rate > 100)
 		return store_set_err(err, STORE_ERR_INPUT, LINE_RANGE, i + 1);
+	/* by measure: one line of its weight at its gross (db.c, step 8) */
+	if (l->weight != 0 &&
+	    (l->weight < 1 || l->weight > KP_MEASURE_MAX || l->quantity != 1 || l->price_per_unit < 0 ||
+	     kp_measure_amount(l->weight, l->price_per_unit) != l->unit_price))
+		return store_set_err(err, STORE_ERR_INPUT, LINE_WEIGHT, i + 1);
+	if (l->weight == 0 && l->price_per_unit != 0)
+		return store_set_err(err, STORE_ERR_INPUT, LINE_WEIGHT, i + 1);
 	if (l->unit_price > 0 && l->quantity > INT64_MAX / l->unit_price)
 		return store_set_err(err, STORE_ERR_INPUT, LINE_TOO_LARGE, i + 1);
 	gross = l->quantity * l->unit_price;
@@ -548,8 +565,10 @@ static store_status journal_insert_lines(store_db *db, int64_t id,
 		return STORE_OK;
 	if ((s = db_prepare(db,
 	                    "INSERT INTO order_lines(order_id, line_no, product_id, sku, barcode,"
-	                    " name, quantity, unit_price, tax_rate, discount, total, voided, name_kk)"
-	                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	                    " name, quantity, unit_price, tax_rate, discount, total, voided, name_kk,"
+	                    " unit, weight, price_per_unit)"
+	                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+	                    " ?14, ?15, ?16)",
 	                    &st, err)) != STORE_OK)
 		return s;
 	int rc = SQLITE_DONE;
@@ -571,6 +590,11 @@ static store_status journal_insert_lines(store_db *db, int64_t id,
 		sqlite3_bind_int64(st, 11, l->total);
 		sqlite3_bind_int(st, 12, l->voided ? 1 : 0);
 		sqlite3_bind_text(st, 13, l->name_kk, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 14, l->unit, -1, SQLITE_STATIC);
+		if (l->weight > 0) { /* else NULL, as cleared */
+			sqlite3_bind_int64(st, 15, l->weight);
+			sqlite3_bind_int64(st, 16, l->price_per_unit);
+		}
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
@@ -1166,8 +1190,8 @@ store_status journal_lines(store_db *db, int64_t id, struct journal_line **out, 
 		return s;
 	if ((s = db_prepare(db,
 	                    "SELECT line_no, product_id, sku, barcode, name, quantity, unit_price,"
-	                    " tax_rate, discount, total, voided, name_kk FROM order_lines"
-	                    " WHERE order_id = ?1 ORDER BY line_no",
+	                    " tax_rate, discount, total, voided, name_kk, " JOURNAL_LINE_MEASURE_COLUMNS("")
+	                    " FROM order_lines WHERE order_id = ?1 ORDER BY line_no",
 	                    &st, err)) != STORE_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, id);
@@ -1191,6 +1215,7 @@ store_status journal_lines(store_db *db, int64_t id, struct journal_line **out, 
 		l->total = sqlite3_column_int64(st, 9);
 		l->voided = sqlite3_column_int(st, 10) != 0;
 		copy_column(l->name_kk, sizeof l->name_kk, st, 11);
+		journal_read_measure(l, st, 12);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

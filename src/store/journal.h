@@ -117,7 +117,10 @@ struct journal_new {
 
 /* One line of an order, as sold. When an order has lines, the totals of
  * its live (not voided) lines add up to its amount; an order may have
- * none (a headless charge of a bare amount). */
+ * none (a headless charge of a bare amount). A line sold by measure
+ * (core/measure.h) is quantity 1 at unit_price = its gross, which is
+ * weight × price_per_unit / 1000 rounded half up: the create request's
+ * entry for it (API.md). */
 struct journal_line {
 	int line_no;                /* 1, 2, ... in the order given (ignored on create) */
 	int64_t product_id;         /* catalog row; 0: not from the catalog */
@@ -131,6 +134,10 @@ struct journal_line {
 	int64_t discount;           /* tiyn off the line, 0 … quantity × unit_price */
 	int64_t total;              /* tiyn: quantity × unit_price − discount */
 	bool voided;                /* kept for the reports' count of voided lines */
+	char unit[16];              /* the unit as sold ("шт", "кг"); "" on lines written before */
+	int64_t weight;             /* sold by measure: thousandths of the unit (350: 0,350 кг),
+	                               1 … KP_MEASURE_MAX; 0: sold by the piece */
+	int64_t price_per_unit;     /* sold by measure: tiyn per unit (per kg), ≥ 0; else 0 */
 };
 
 /* One order as the journal holds it (the request body aside: journal_body). */
@@ -252,6 +259,13 @@ void journal_bind_states(sqlite3_stmt *st, int first, bool (*has)(enum journal_s
 #define JOURNAL_GIVEN_UP_SQL(alias)                                                      \
 	"EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = " alias ".id"             \
 	" AND e.to_state = 'abandoned')"
+
+/* The order_lines columns of a line sold by measure (unit, weight,
+ * price_per_unit), for a query of another module; alias is "" or the
+ * table's alias with its dot ("l."). journal_read_measure reads them
+ * into a journal_line from column col on. */
+#define JOURNAL_LINE_MEASURE_COLUMNS(alias) alias "unit, " alias "weight, " alias "price_per_unit"
+void journal_read_measure(struct journal_line *l, sqlite3_stmt *st, int col);
 
 /* Whether the table lets an order go from from to to. */
 bool journal_move_allowed(enum journal_state from, enum journal_state to);

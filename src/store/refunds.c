@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/grow.h"
+#include "core/measure.h"
 #include "core/money.h"
 #include "core/timeutil.h"
 #include "core/validate.h"
@@ -272,10 +273,11 @@ static store_status pending_sum(store_db *db, int64_t order_id, int64_t *out, st
 }
 
 /* What order_id's refunds (pending or refunded, not failed) took, per
- * VAT rate (taken[rate]) and per line (units[line index], lines being
- * in line_no order 1…n_lines). */
+ * VAT rate (taken[rate]) and per line (units[line index] and the tiyn of
+ * them given[line index], lines being in line_no order 1…n_lines). A
+ * weighed line's units are its thousandths. */
 static store_status refunds_taken(store_db *db, int64_t order_id, int64_t taken[VAT_RATE_MAX + 1],
-                                  int64_t *units, size_t n_lines, store_err *err)
+                                  int64_t *units, int64_t *given, size_t n_lines, store_err *err)
 {
 	sqlite3_stmt *st;
 	store_status s;
@@ -293,8 +295,10 @@ static store_status refunds_taken(store_db *db, int64_t order_id, int64_t taken[
 		int64_t line_no = sqlite3_column_int64(st, 2);
 		if (rate >= 0 && rate <= VAT_RATE_MAX)
 			taken[rate] += sqlite3_column_int64(st, 1);
-		if (line_no >= 1 && (size_t)line_no <= n_lines)
+		if (line_no >= 1 && (size_t)line_no <= n_lines) {
 			units[line_no - 1] += sqlite3_column_int64(st, 3);
+			given[line_no - 1] += sqlite3_column_int64(st, 1);
+		}
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
@@ -303,8 +307,8 @@ static store_status refunds_taken(store_db *db, int64_t order_id, int64_t taken[
 /* A refund by lines: each pick's share, checked against its line. */
 static store_status plan_lines(struct plan *p, const struct refund_new *r,
                                const struct journal_line *lines, size_t n_lines,
-                               const int64_t *units, const int64_t *sold, const int64_t *taken,
-                               store_err *err)
+                               const int64_t *units, const int64_t *given, const int64_t *sold,
+                               const int64_t *taken, store_err *err)
 {
 	int64_t adding[VAT_RATE_MAX + 1] = {0};
 	int64_t sum = 0;
@@ -331,17 +335,35 @@ static store_status plan_lines(struct plan *p, const struct refund_new *r,
 		if (l->voided)
 			return refuse(p, REFUNDS_RULE_LINES, err, REFUND_LINE_VOIDED, l->line_no);
 		int64_t done = units[pick->line_no - 1];
-		int64_t left = l->quantity - done;
+		int64_t size = l->weight > 0 ? l->weight : l->quantity; /* thousandths, or pieces */
+		int64_t left = size - done;
+		if ((pick->quantity < 1 || pick->quantity > left) && l->weight > 0) {
+			char lw[32], sw[32], pw[32];
+			kp_measure_format(lw, sizeof lw, left > 0 ? left : 0);
+			kp_measure_format(sw, sizeof sw, l->weight);
+			kp_measure_format(pw, sizeof pw, pick->quantity);
+			return refuse(p, REFUNDS_RULE_LINES, err, REFUND_WEIGHT, l->line_no, lw, sw, l->unit,
+			              pw);
+		}
 		if (pick->quantity < 1 || pick->quantity > left)
 			return refuse(p, REFUNDS_RULE_LINES, err, REFUND_UNITS,
 			              l->line_no, (long long)(left > 0 ? left : 0), (long long)l->quantity,
 			              (long long)pick->quantity);
-		/* every unit is worth total / quantity rounded down; the line's
-		 * last unit takes what the rounding left */
-		int64_t unit = l->total / l->quantity;
-		int64_t share = unit * pick->quantity;
-		if (done + pick->quantity == l->quantity)
-			share += l->total - unit * l->quantity;
+		int64_t share;
+		if (done + pick->quantity == size) {
+			/* the line's last units take all that is left of it */
+			share = l->total - given[pick->line_no - 1];
+			if (share < 0)
+				share = 0;
+		} else if (l->weight > 0) {
+			/* weight × price per unit, rounded half up, less the discount's share */
+			share = kp_measure_refund_share(pick->quantity, l->price_per_unit, l->total,
+			                                l->unit_price, l->total - given[pick->line_no - 1]);
+		} else {
+			/* every unit is worth total / quantity rounded down; the line's
+			 * last unit takes what the rounding left */
+			share = l->total / l->quantity * pick->quantity;
+		}
 		adding[l->tax_rate] += share;
 		if (taken[l->tax_rate] + adding[l->tax_rate] > sold[l->tax_rate])
 			return refuse(p, REFUNDS_RULE_AVAILABLE, err, REFUND_RATE_GONE,
@@ -460,15 +482,16 @@ static store_status plan_refund(store_db *db, const struct refund_new *r, struct
 		}
 		sold[r->bare_tax_rate] = o->amount;
 	}
-	units = calloc(n_lines ? n_lines : 1, sizeof *units);
+	units = calloc(2 * (n_lines ? n_lines : 1), sizeof *units); /* units, then given */
 	if (!units) {
 		free(lines);
 		return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 	}
-	s = refunds_taken(db, o->id, taken, units, n_lines, err);
+	int64_t *given = units + (n_lines ? n_lines : 1);
+	s = refunds_taken(db, o->id, taken, units, given, n_lines, err);
 
 	if (s == STORE_OK && r->n_lines > 0) {
-		s = plan_lines(p, r, lines, n_lines, units, sold, taken, err);
+		s = plan_lines(p, r, lines, n_lines, units, given, sold, taken, err);
 	} else if (s == STORE_OK) {
 		p->q.amount = r->amount == REFUNDS_ALL_LEFT ? p->q.available : r->amount;
 		if (p->q.available == 0 && pending > 0)

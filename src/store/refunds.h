@@ -39,8 +39,14 @@
  *   - by lines: each line gives its share, line total × units / quantity,
  *     split exactly in tiyn: every unit is worth total / quantity rounded
  *     down, and the line's last unit to be refunded takes the remainder,
- *     so all the units of a line give back exactly its total. The
- *     refund's amount is the sum of the shares. A rate group may not give
+ *     so all the units of a line give back exactly its total. A line sold
+ *     by measure is refunded by weight: its units are its thousandths
+ *     (grams of a kg, 1 … its weight), and w of them give back w × the
+ *     price per unit rounded half up to the tiyn, in the proportion of
+ *     the line left after its discount (kp_measure_refund_share: 10 %
+ *     off the line, 10 % off what goes back); the last of its thousandths
+ *     take what is left of its total, so that its parts add up to it
+ *     exactly. The refund's amount is the sum of the shares. A rate group may not give
  *     back more than it sold (an earlier refund by amount took part of
  *     it): such a refund is refused (REFUNDS_RULE_AVAILABLE).
  *   - by amount: split over the order's VAT rate groups in proportion to
@@ -112,7 +118,8 @@ enum refunds_rule {
 /* One line of a refund by lines: so many units of the order's line. */
 struct refund_pick {
 	int line_no;              /* the order's line (journal_line.line_no) */
-	int64_t quantity;         /* units, ≥ 1 */
+	int64_t quantity;         /* units, ≥ 1; of a line sold by measure, thousandths of
+	                             its unit (200: 0,200 кг) */
 };
 
 /* Builds the refund request once merchant_refund_id and the amount are
@@ -173,7 +180,8 @@ struct refund_part {
 	int tax_rate;             /* VAT percent */
 	int64_t amount;           /* tiyn, VAT included */
 	int line_no;              /* by lines: the order's line; 0: by amount */
-	int64_t quantity;         /* by lines: units of it; 0: by amount */
+	int64_t quantity;         /* by lines: units of it (thousandths of a weighed line);
+	                             0: by amount */
 };
 
 /* "refund_pending", "refunded", "refund_failed"; "?" out of range. */

@@ -851,7 +851,8 @@ static struct report_order *find_order(const struct order_list *l, int64_t id)
 }
 
 /* order_id, line_no, product_id, sku, barcode, name, quantity,
- * unit_price, tax_rate, discount, total, voided, name_kk; in order_id order, so
+ * unit_price, tax_rate, discount, total, voided, name_kk, unit, weight,
+ * price_per_unit; in order_id order, so
  * an order's lines arrive together and grow its array by doubling. */
 static bool line_row(void *arg, sqlite3_stmt *st)
 {
@@ -880,6 +881,7 @@ static bool line_row(void *arg, sqlite3_stmt *st)
 	x->total = sqlite3_column_int64(st, 10);
 	x->voided = sqlite3_column_int(st, 11) != 0;
 	copy_column(x->name_kk, sizeof x->name_kk, st, 12);
+	journal_read_measure(x, st, 13);
 	return true;
 }
 
@@ -920,7 +922,8 @@ static store_status journal_read(store_db *db, struct order_list *l, store_err *
 		" ORDER BY created_at, id";
 	static const char lines_sql[] =
 		"SELECT l.order_id, l.line_no, l.product_id, l.sku, l.barcode, l.name, l.quantity,"
-		" l.unit_price, l.tax_rate, l.discount, l.total, l.voided, l.name_kk"
+		" l.unit_price, l.tax_rate, l.discount, l.total, l.voided, l.name_kk, "
+		JOURNAL_LINE_MEASURE_COLUMNS("l.")
 		" FROM orders o JOIN order_lines l ON l.order_id = o.id"
 		" WHERE o.created_at BETWEEN ?1 AND ?2 AND (?3 IS NULL OR o.state = ?3)"
 		" ORDER BY l.order_id, l.line_no";

@@ -1,8 +1,9 @@
 /* test_catalog.c — the catalog: CSV import that reports every problem
  * with its line and imports nothing then (bad EAN check digits, prices,
- * rates, duplicate codes, quoting), RFC 4180 quoting, BOM and CRLF,
- * replacing a catalog by SKU; lookup by barcode and SKU; prefix search in
- * Russian and Kazakh, case-insensitive, safe for any input. */
+ * rates, duplicate codes and PLUs, quoting), RFC 4180 quoting, BOM and
+ * CRLF, replacing a catalog by SKU; lookup by barcode, SKU and PLU;
+ * prefix search in Russian and Kazakh, case-insensitive, safe for any
+ * input. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -363,6 +364,71 @@ static void reimport_updates_by_sku_adds_and_removes(void **state)
 	assert_string_equal(found[0].sku, "GR-0999");
 }
 
+/* ---- PLUs: the code on the scales' labels --------------------------------- */
+
+#define HEADER_PLU "sku,barcode,name_ru,name_kk,unit,price,tax_rate,plu\n"
+
+static void the_plu_column_is_optional_and_found_by_number(void **state)
+{
+	struct fixture *f = *state;
+	struct kp_product p;
+	store_err err;
+	import_ok(f, "plu,sku,barcode,name_ru,name_kk,unit,price,tax_rate\n"
+	             "00042,GR-0010,,Сыр Российский,Ресей ірімшігі,кг,4290,16\n"
+	             "7,GR-0121,,Картофель,Картоп,кг,240,5\n"
+	             ",GR-0001,,Молоко,Сүт,шт,549.90,10\n");
+	assert_int_equal(catalog_by_plu(f->db, 42, &p, &err), STORE_OK);
+	assert_string_equal(p.sku, "GR-0010");
+	assert_int_equal(p.plu, 42);
+	assert_int_equal(p.price, 429000);
+	assert_int_equal(catalog_by_plu(f->db, 7, &p, &err), STORE_OK);
+	assert_string_equal(p.sku, "GR-0121");
+	assert_int_equal(catalog_by_sku(f->db, "GR-0001", &p, &err), STORE_OK);
+	assert_int_equal(p.plu, 0);
+	assert_int_equal(catalog_by_plu(f->db, 43, &p, &err), STORE_NOT_FOUND);
+	assert_int_equal(catalog_by_plu(f->db, 0, &p, &err), STORE_NOT_FOUND);
+	assert_int_equal(catalog_by_plu(f->db, 1000000, &p, &err), STORE_NOT_FOUND);
+	/* a file without the column: no PLUs, as before */
+	import_ok(f, HEADER "GR-0010,,Сыр Российский,Ресей ірімшігі,кг,4290,16\n");
+	assert_int_equal(catalog_by_plu(f->db, 42, &p, &err), STORE_NOT_FOUND);
+}
+
+static void bad_and_duplicate_plus_are_reported_and_nothing_imported(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(import(f, HEADER_PLU
+	                           "A1,,Сыр,,кг,4290,16,42\n"
+	                           "A2,,Сыр 2,,кг,4290,16,0042\n"   /* the same number */
+	                           "A3,,Сыр 3,,кг,4290,16,0\n"
+	                           "A4,,Сыр 4,,кг,4290,16,1234567\n"
+	                           "A5,,Сыр 5,,кг,4290,16,4x\n"
+	                           "A6,,Сыр 6,,кг,4290,16,-5\n"
+	                           "A7,,Сыр 7,,кг,4290,16,999999\n",
+	                        NULL),
+	                 STORE_ERR_INPUT);
+	expect_problem(f, 3, "duplicate plu \"42\" (also on line 2)");
+	expect_problem(f, 4, "bad plu \"0\"");
+	expect_problem(f, 5, "bad plu \"1234567\"");
+	expect_problem(f, 6, "bad plu \"4x\"");
+	expect_problem(f, 7, "bad plu \"-5\"");
+	assert_int_equal(f->nproblems, 5);
+	assert_int_equal(count(f), 0);
+}
+
+static void a_plu_moves_with_a_reimport(void **state)
+{
+	struct fixture *f = *state;
+	struct kp_product p;
+	store_err err;
+	import_ok(f, HEADER_PLU "A1,,Сыр,,кг,4290,16,42\n" "A2,,Творог,,кг,1990,16,43\n");
+	/* 42 goes to A2, A1 takes 43: a swap the unique index must not trip on */
+	import_ok(f, HEADER_PLU "A1,,Сыр,,кг,4290,16,43\n" "A2,,Творог,,кг,1990,16,42\n");
+	assert_int_equal(catalog_by_plu(f->db, 42, &p, &err), STORE_OK);
+	assert_string_equal(p.sku, "A2");
+	assert_int_equal(catalog_by_plu(f->db, 43, &p, &err), STORE_OK);
+	assert_string_equal(p.sku, "A1");
+}
+
 /* ---- lookups and search ------------------------------------------------- */
 
 static void lookup_by_barcode_and_by_sku(void **state)
@@ -571,6 +637,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bom_and_crlf_are_tolerated, setup, teardown),
 		cmocka_unit_test_setup_teardown(names_must_be_utf8_and_not_too_long, setup, teardown),
 		cmocka_unit_test_setup_teardown(reimport_updates_by_sku_adds_and_removes, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_plu_column_is_optional_and_found_by_number, setup, teardown),
+		cmocka_unit_test_setup_teardown(bad_and_duplicate_plus_are_reported_and_nothing_imported, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_plu_moves_with_a_reimport, setup, teardown),
 		cmocka_unit_test_setup_teardown(lookup_by_barcode_and_by_sku, setup, teardown),
 		cmocka_unit_test_setup_teardown(russian_prefix_search_ignores_case, setup, teardown),
 		cmocka_unit_test_setup_teardown(kazakh_prefix_search_folds_kazakh_letters, setup, teardown),

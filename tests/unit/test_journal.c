@@ -849,6 +849,109 @@ static void lines_come_back_as_they_were_written(void **state)
 	assert_int_equal(journal_lines(f->db, 999, &lines, &count, &err), STORE_NOT_FOUND);
 }
 
+/* A weighed line: 0,350 кг at 4 290,00 ₸/кг, 10 % off, as payflow writes it. */
+static struct journal_line weighed_line(void)
+{
+	struct journal_line l = {
+		.product_id = 10, .sku = "GR-0010", .barcode = "2200010003505",
+		.name = "Сыр Российский весовой", .name_kk = "Ресей ірімшігі", .quantity = 1,
+		.unit_price = 150150, .tax_rate = 16, .discount = 15015, .total = 135135,
+		.unit = "кг", .weight = 350, .price_per_unit = 429000,
+	};
+	return l;
+}
+
+static void weighed_lines_keep_their_weight_and_price_per_unit(void **state)
+{
+	struct fixture *f = *state;
+	store_err err;
+	struct body_maker m = {0};
+	struct journal_line w[2] = {weighed_line(), sample_lines[0]};
+	struct journal_new n = new_order(f, &m, 135135 + sample_lines[0].total);
+	struct journal_line *lines = NULL;
+	size_t count = 0;
+	int64_t id = 0;
+
+	snprintf(w[1].unit, sizeof w[1].unit, "шт");
+	assert_int_equal(journal_create(f->db, &n, w, 2, &id, NULL, &err), STORE_OK);
+	db_close(f->db);
+	f->db = open_ok(f);
+	assert_int_equal(journal_lines(f->db, id, &lines, &count, &err), STORE_OK);
+	assert_int_equal(count, 2);
+	assert_int_equal(lines[0].weight, 350);
+	assert_int_equal(lines[0].price_per_unit, 429000);
+	assert_string_equal(lines[0].unit, "кг");
+	assert_int_equal(lines[0].quantity, 1);
+	assert_int_equal(lines[0].unit_price, 150150);
+	assert_int_equal(lines[0].total, 135135);
+	assert_string_equal(lines[0].barcode, "2200010003505");
+	assert_int_equal(lines[1].weight, 0);
+	assert_int_equal(lines[1].price_per_unit, 0);
+	assert_string_equal(lines[1].unit, "шт");
+	free(lines);
+	/* a piece line stores no weight at all */
+	assert_int_equal(query_int(f->db, "SELECT count(*) FROM order_lines WHERE weight IS NULL"
+	                                  " AND price_per_unit IS NULL AND line_no = 2"), 1);
+}
+
+static void a_weighed_line_that_does_not_add_up_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	store_err err;
+	struct body_maker m = {0};
+	struct journal_new n = new_order(f, &m, 135135);
+	struct journal_line l;
+
+	l = weighed_line();
+	l.unit_price = 150151; /* not 0,350 × 4 290,00 */
+	l.total = 135136;
+	n.amount = 135136;
+	assert_int_equal(journal_create(f->db, &n, &l, 1, NULL, NULL, &err), STORE_ERR_INPUT);
+	assert_non_null(strstr(kp_msg_text(&err.msg), "weight"));
+	n.amount = 135135;
+	l = weighed_line();
+	l.quantity = 2; /* two of a weighed line */
+	l.unit_price = 75075;
+	assert_int_equal(journal_create(f->db, &n, &l, 1, NULL, NULL, &err), STORE_ERR_INPUT);
+	l = weighed_line();
+	l.weight = 100001;
+	assert_int_equal(journal_create(f->db, &n, &l, 1, NULL, NULL, &err), STORE_ERR_INPUT);
+	l = weighed_line();
+	l.weight = 0; /* a price per unit without a weight */
+	l.quantity = 1;
+	assert_int_equal(journal_create(f->db, &n, &l, 1, NULL, NULL, &err), STORE_ERR_INPUT);
+	assert_int_equal(m.calls, 0);
+	assert_int_equal(journal_rows(f->db), 0);
+
+	/* the schema refuses the same, whoever writes (total = quantity ×
+	 * unit_price holds in each, so only the weight rule is broken) */
+	int64_t id = create_ok(f, NULL);
+	static const struct {
+		long long quantity, unit_price;
+		const char *weight, *price_per_unit;
+	} rows[] = {
+		{1, 150151, "350", "429000"}, /* unit_price is not weight × price per unit */
+		{2, 75075, "350", "429000"},  /* two of a weighed line */
+		{1, 150150, "350", "NULL"},   /* a weight without a price per unit */
+		{1, 150150, "NULL", "429000"},
+		{1, 0, "0", "429000"},        /* weight 0 */
+	};
+	char sql[512];
+	for (size_t k = 0; k <= sizeof rows / sizeof *rows; k++) {
+		bool good = k == sizeof rows / sizeof *rows; /* and the right one goes in */
+		snprintf(sql, sizeof sql,
+		         "INSERT INTO order_lines(order_id, line_no, name, tax_rate, quantity, unit_price,"
+		         " total, weight, price_per_unit) VALUES (%lld, 1, 'Сыр', 16, %lld, %lld, %lld, %s, %s)",
+		         (long long)id, good ? 1 : rows[k].quantity, good ? 150150 : rows[k].unit_price,
+		         good ? 150150 : rows[k].quantity * rows[k].unit_price,
+		         good ? "350" : rows[k].weight, good ? "429000" : rows[k].price_per_unit);
+		if (good)
+			exec_ok(f->db, sql);
+		else if (!exec_refused(f->db, sql))
+			fail_msg("accepted: %s", sql);
+	}
+}
+
 static void the_live_lines_must_add_up_to_the_amount(void **state)
 {
 	struct fixture *f = *state;
@@ -1252,6 +1355,7 @@ static void a_schema_1_file_is_migrated(void **state)
 	/* the later steps' tables go too: they are made again after the journal */
 	exec_ok(f->db, "DROP TABLE IF EXISTS refund_lines; DROP TABLE IF EXISTS refunds;"
 	               " DROP TABLE order_events; DROP TABLE order_lines; DROP TABLE orders;"
+	               " DROP INDEX products_plu; ALTER TABLE products DROP COLUMN plu;"
 	               " PRAGMA user_version = 1");
 	exec_ok(f->db, "INSERT INTO events(at, kind, detail) VALUES (1, 'test', 'from schema 1')");
 	db_close(f->db);
@@ -1390,6 +1494,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(the_request_body_is_kept_byte_for_byte_and_never_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_body_up_to_the_contracts_limit_is_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(lines_come_back_as_they_were_written, setup, teardown),
+		cmocka_unit_test_setup_teardown(weighed_lines_keep_their_weight_and_price_per_unit, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_weighed_line_that_does_not_add_up_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_live_lines_must_add_up_to_the_amount, setup, teardown),
 		cmocka_unit_test_setup_teardown(values_the_journal_refuses_write_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_failed_body_callback_leaves_nothing_and_uses_no_number, setup, teardown),

@@ -602,6 +602,110 @@ static void a_refund_by_lines_takes_each_lines_share_exactly(void **state)
 	assert_int_equal(taken_at(f, order, 0), lines[1].total);
 }
 
+/* A line of weight thousandths of a unit at price per unit, discount off. */
+static struct journal_line weighed(const char *name, int64_t weight, int64_t price, int rate,
+                                   int64_t discount)
+{
+	int64_t gross = (weight * price + 500) / 1000;
+	struct journal_line l = {.quantity = 1, .unit_price = gross, .tax_rate = rate,
+	                         .discount = discount, .total = gross - discount, .weight = weight,
+	                         .price_per_unit = price};
+	snprintf(l.name, sizeof l.name, "%s", name);
+	snprintf(l.unit, sizeof l.unit, "кг");
+	return l;
+}
+
+/* A weighed line goes back by weight: grams × the price per kg, rounded
+ * half up; the last grams take what is left of it. */
+static void a_weighed_line_is_refunded_by_weight(void **state)
+{
+	struct fixture *f = *state;
+	store_err err;
+	struct refund_quote q;
+	size_t n;
+	/* 0,350 кг × 4 290,00 = 1 501,50; 0,333 кг × 549,90 = 183,12 */
+	struct journal_line lines[] = {weighed("Сыр", 350, 429000, 16, 0),
+	                               weighed("Творог", 333, 54990, 10, 0)};
+	int64_t order = order_of(f, lines, 2, to_paid);
+	struct refund_pick pick = {.line_no = 1, .quantity = 100}; /* 0,100 кг */
+	struct refund_new r = by_amount(f, order, 0);
+	r.lines = &pick;
+	r.n_lines = 1;
+	assert_int_equal(refunds_check(f->db, &r, &q, &err), STORE_OK);
+	assert_int_equal(q.amount, 42900);
+	int64_t a = refund_ok(f, &r, NULL);
+	struct refund_part *p = NULL;
+	assert_int_equal(refunds_parts(f->db, a, &p, &n, &err), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(p[0].line_no, 1);
+	assert_int_equal(p[0].quantity, 100);
+	assert_int_equal(p[0].amount, 42900);
+	free(p);
+
+	/* 0,111 of the 0,333: 61,0389 → 61,04 */
+	struct refund_pick curd = {.line_no = 2, .quantity = 111};
+	r = by_amount(f, order, 0);
+	r.lines = &curd;
+	r.n_lines = 1;
+	assert_int_equal(refunds_check(f->db, &r, &q, &err), STORE_OK);
+	assert_int_equal(q.amount, 6104);
+
+	/* more than is left (0,250 of the cheese) is refused with the weights named */
+	pick.quantity = 251;
+	r = by_amount(f, order, 0);
+	r.lines = &pick;
+	r.n_lines = 1;
+	refused_by(f, &r, REFUNDS_RULE_LINES);
+	assert_int_equal(refunds_check(f->db, &r, &q, &err), STORE_ERR_INPUT);
+	assert_non_null(strstr(kp_msg_text(&err.msg), "0,250"));
+	assert_non_null(strstr(kp_msg_text(&err.msg), "0,350 кг"));
+
+	/* the rest, 0,250: what is left of the line, 1 501,50 − 429,00 */
+	pick.quantity = 250;
+	assert_int_equal(refunds_check(f->db, &r, &q, &err), STORE_OK);
+	assert_int_equal(q.amount, 150150 - 42900);
+	settle_ok(f, a, JOURNAL_PARTIALLY_REFUNDED);
+	settle_ok(f, refund_ok(f, &r, NULL), JOURNAL_PARTIALLY_REFUNDED);
+	assert_int_equal(taken_at(f, order, 16), lines[0].total);
+	pick.quantity = 1;
+	refused_by(f, &r, REFUNDS_RULE_LINES); /* nothing of it is left */
+}
+
+/* A discount on a weighed line comes back in its proportion; all of the
+ * grams in pieces give back exactly the line's total. */
+static void a_discounted_weighed_line_gives_back_its_proportion_and_adds_up(void **state)
+{
+	struct fixture *f = *state;
+	store_err err;
+	struct refund_quote q;
+	/* 1,000 кг × 4 290,00 with 10 % off: 3 861,00 */
+	struct journal_line lines[] = {weighed("Сыр", 1000, 429000, 16, 42900)};
+	int64_t order = order_of(f, lines, 1, to_paid);
+	struct refund_pick pick = {.line_no = 1, .quantity = 500};
+	struct refund_new r = by_amount(f, order, 0);
+	r.lines = &pick;
+	r.n_lines = 1;
+	assert_int_equal(refunds_check(f->db, &r, &q, &err), STORE_OK);
+	assert_int_equal(q.amount, 193050); /* 0,500 × 4 290,00 × 0,9 */
+
+	/* in uneven pieces: 333 + 333 + 333 + 1 g, each rounded, the last the rest */
+	int64_t back = 0;
+	const int64_t grams[] = {333, 333, 333, 1};
+	for (size_t k = 0; k < 4; k++) {
+		pick.quantity = grams[k];
+		r = by_amount(f, order, 0);
+		r.lines = &pick;
+		r.n_lines = 1;
+		int64_t id = refund_ok(f, &r, NULL);
+		back += get_refund(f, id).amount;
+		if (k < 3) /* 0,333 × 4 290 × 0,9 = 1 285,713 → 1 285,71 */
+			assert_int_equal(get_refund(f, id).amount, 128571);
+		settle_ok(f, id, k < 3 ? JOURNAL_PARTIALLY_REFUNDED : JOURNAL_REFUNDED);
+	}
+	assert_int_equal(back, lines[0].total);
+	assert_int_equal(get_order(f, order).refunded_amount, lines[0].total);
+}
+
 /* Lines that are not there, voided, named twice, or no units. */
 static void a_refund_by_lines_names_live_lines_once(void **state)
 {
@@ -971,6 +1075,10 @@ static void a_schema_2_file_is_migrated(void **state)
 	assert_true(db_schema_latest() >= 3);
 	int64_t order = paid_order(f);
 	exec_ok(f->db, "ALTER TABLE order_lines DROP COLUMN name_kk;"
+	               " DROP TRIGGER order_lines_weighed; ALTER TABLE order_lines DROP COLUMN unit;"
+	               " ALTER TABLE order_lines DROP COLUMN weight;"
+	               " ALTER TABLE order_lines DROP COLUMN price_per_unit;"
+	               " DROP INDEX products_plu; ALTER TABLE products DROP COLUMN plu;"
 	               " DROP TABLE refund_lines; DROP TABLE refunds; PRAGMA user_version = 2");
 	db_close(f->db);
 	f->db = open_ok(f);
@@ -991,6 +1099,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(the_window_is_90_days_from_the_payment, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_refund_by_lines_takes_each_lines_share_exactly, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_refund_by_lines_names_live_lines_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_weighed_line_is_refunded_by_weight, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_discounted_weighed_line_gives_back_its_proportion_and_adds_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_refund_by_amount_is_split_over_the_vat_groups_exactly, setup, teardown),
 		cmocka_unit_test_setup_teardown(partial_refunds_give_each_vat_group_back_exactly_its_sales, setup, teardown),
 		cmocka_unit_test_setup_teardown(lines_cannot_pass_what_their_vat_group_has_left, setup, teardown),
