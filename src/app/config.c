@@ -41,6 +41,7 @@ enum key_type {
 	KEY_PERCENT, /* int field in hundredths: "0.5" -> 50, in [min, max] */
 	KEY_ENUM,    /* enum field: the index of the name in choices */
 	KEY_BOOL,    /* bool field: on/off */
+	KEY_PREFIXES, /* unsigned field: scale-label prefixes 20–29 as a bit set ("21 22", "20-29") */
 };
 
 struct config_key {
@@ -63,12 +64,16 @@ _Static_assert(sizeof(enum config_theme) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum config_language) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum config_printer_mode) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum config_codepage) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum config_weight_unit) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum config_price_unit) == sizeof(int), "enum size");
 
 /* Names in the order of their enums. */
 static const char *const theme_names[] = {"default", "dark", "high-contrast", "mono", NULL};
 static const char *const language_names[] = {"auto", "ru", "kk", "en", NULL};
 static const char *const printer_mode_names[] = {"none", "command", "device", "file", NULL};
 static const char *const codepage_names[] = {"cp866", "kz1048", NULL};
+static const char *const weight_unit_names[] = {"g", "10g", NULL};
+static const char *const price_unit_names[] = {"tenge", "tiyn", NULL};
 
 static bool ascii_ieq(const char *a, const char *b)
 {
@@ -205,6 +210,20 @@ static const struct config_key config_keys[] = {
 
 	{.section = "limits", .name = "discount_percent_without_manager", .type = KEY_PERCENT,
 	 FIELD(limits.discount_percent_without_manager), .def = "10", .min = 0, .max = 10000},
+
+	{.section = "scale", .name = "weight_prefixes", .type = KEY_PREFIXES,
+	 FIELD(scale.weight_prefixes), .def = "none",
+	 .expect = N_("prefixes from 20 to 29, like 21 22 or 20-24, or none")},
+	{.section = "scale", .name = "price_prefixes", .type = KEY_PREFIXES,
+	 FIELD(scale.price_prefixes), .def = "none",
+	 .expect = N_("prefixes from 20 to 29, like 21 22 or 20-24, or none")},
+	{.section = "scale", .name = "plu_digits", .type = KEY_INT, FIELD(scale.plu_digits),
+	 .def = "5", .min = KP_SCALE_PLU_DIGITS_MIN, .max = KP_SCALE_PLU_DIGITS_MAX,
+	 .expect = N_("4, 5 or 6 (digits of the product code after the prefix)")},
+	{.section = "scale", .name = "weight_unit", .type = KEY_ENUM, FIELD(scale.weight_unit),
+	 .def = "g", .choices = weight_unit_names},
+	{.section = "scale", .name = "price_unit", .type = KEY_ENUM, FIELD(scale.price_unit),
+	 .def = "tenge", .choices = price_unit_names},
 };
 
 #define KEY_COUNT (sizeof config_keys / sizeof config_keys[0])
@@ -365,6 +384,9 @@ static void describe_expected(const struct config_key *k, char *buf, size_t size
 	case KEY_BOOL:
 		snprintf(buf, size, "%s", _("on or off"));
 		break;
+	case KEY_PREFIXES:
+		snprintf(buf, size, "%s", _("prefixes from 20 to 29, or none"));
+		break;
 	}
 }
 
@@ -386,6 +408,7 @@ static bool key_set(struct kp_config *cfg, const struct config_key *k, const cha
 		char s[CONFIG_LINE_MAX + 1];
 		int i;
 		bool b;
+		unsigned u;
 	} tmp;
 	size_t n = strlen(value), store = k->size;
 	long v;
@@ -423,6 +446,10 @@ static bool key_set(struct kp_config *cfg, const struct config_key *k, const cha
 	}
 	case KEY_BOOL:
 		if (!parse_bool(value, &tmp.b))
+			goto bad;
+		break;
+	case KEY_PREFIXES:
+		if (!kp_scale_prefixes_parse(value, &tmp.u))
 			goto bad;
 		break;
 	}
@@ -877,6 +904,24 @@ static void check_combined(struct kp_config *cfg)
 			diag_add(cfg, CONFIG_WARNING,
 			         _("[printer] mode is \"%s\" but %s is empty: receipts will not print"),
 			         needs[i].name, needs[i].name);
+
+	unsigned both = cfg->scale.weight_prefixes & cfg->scale.price_prefixes;
+	if (both) {
+		char list[64];
+		kp_scale_prefixes_format(list, sizeof list, both);
+		diag_add(cfg, CONFIG_ERROR,
+		         _("[scale] prefix %s is in both weight_prefixes and price_prefixes: a label's "
+		           "prefix says whether it carries a weight or a price"), list);
+	}
+}
+
+void config_scale_rules(const struct kp_config *cfg, struct kp_scale_rules *out)
+{
+	out->weight_prefixes = cfg->scale.weight_prefixes;
+	out->price_prefixes = cfg->scale.price_prefixes;
+	out->plu_digits = cfg->scale.plu_digits;
+	out->weight_step = cfg->scale.weight_unit == CONFIG_WEIGHT_10G ? 10 : 1;
+	out->price_step = cfg->scale.price_unit == CONFIG_PRICE_TIYN ? 1 : 100;
 }
 
 enum config_status config_load(struct kp_config *cfg, const char *explicit_path)

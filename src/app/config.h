@@ -22,6 +22,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/scale.h"
+
 #define CONFIG_LINE_MAX   4096  /* longer lines are rejected */
 #define CONFIG_FILE_MAX   (1024 * 1024)
 #define CONFIG_PATH_MAX   1024
@@ -72,6 +74,18 @@ enum config_codepage {
 	CONFIG_CODEPAGE_KZ1048,
 };
 
+/* [scale] weight_unit: what one step of a label's weight is. */
+enum config_weight_unit {
+	CONFIG_WEIGHT_G,        /* "g": grams */
+	CONFIG_WEIGHT_10G,      /* "10g": tens of grams */
+};
+
+/* [scale] price_unit: what one step of a label's price is. */
+enum config_price_unit {
+	CONFIG_PRICE_TENGE,     /* "tenge" */
+	CONFIG_PRICE_TIYN,      /* "tiyn" */
+};
+
 struct kp_config {
 	struct {
 		char base_url[CONFIG_PATH_MAX];  /* http(s) URL up to "/api/v1" */
@@ -112,6 +126,13 @@ struct kp_config {
 	struct {
 		int discount_percent_without_manager; /* hundredths of a percent */
 	} limits;
+	struct {                                 /* the shop's scale labels (core/scale.h) */
+		unsigned weight_prefixes;        /* bit (p − 20): labels of prefix p carry a weight */
+		unsigned price_prefixes;         /* ... a price; never one prefix in both */
+		int plu_digits;                  /* 4–6 */
+		enum config_weight_unit weight_unit;
+		enum config_price_unit price_unit;
+	} scale;
 
 	char path[CONFIG_PATH_MAX];  /* the file read; "" when none was */
 	char home[CONFIG_PATH_MAX];  /* journal + catalog folder (KASPI_POS_HOME) */
@@ -151,6 +172,9 @@ enum config_status config_load(struct kp_config *cfg, const char *explicit_path)
 /* $XDG_CONFIG_HOME/kaspi-pos/config.ini (XDG default ~/.config). Returns
  * false when neither XDG_CONFIG_HOME nor HOME gives a usable folder. */
 bool config_default_path(char *buf, size_t size) KP_MUST_CHECK;
+
+/* The [scale] settings as the rules core/scale.h reads labels with. */
+void config_scale_rules(const struct kp_config *cfg, struct kp_scale_rules *out);
 
 /* "warning" or "error": an N_() msgid for the caller's gettext. */
 const char *config_severity_name(enum config_severity severity);

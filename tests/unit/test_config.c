@@ -128,6 +128,12 @@ static void defaults_match_the_documentation(void **state)
 	assert_int_equal(cfg.commission.phone, 70);
 	assert_int_equal(cfg.commission.card, 150);
 	assert_int_equal(cfg.limits.discount_percent_without_manager, 1000);
+	/* no scale labels until the shop says how its scales print them */
+	assert_int_equal(cfg.scale.weight_prefixes, 0);
+	assert_int_equal(cfg.scale.price_prefixes, 0);
+	assert_int_equal(cfg.scale.plu_digits, 5);
+	assert_int_equal(cfg.scale.weight_unit, CONFIG_WEIGHT_G);
+	assert_int_equal(cfg.scale.price_unit, CONFIG_PRICE_TENGE);
 	assert_int_equal(cfg.errors + cfg.warnings + cfg.ndiag, 0);
 }
 
@@ -164,7 +170,13 @@ static void every_key_is_parsed(void **state)
 	                       "phone = 1\n"
 	                       "card = 2.75\n"
 	                       "[limits]\n"
-	                       "discount_percent_without_manager = 15.5\n"),
+	                       "discount_percent_without_manager = 15.5\n"
+	                       "[scale]\n"
+	                       "weight_prefixes = 20-22, 27\n"
+	                       "price_prefixes = 23 24\n"
+	                       "plu_digits = 6\n"
+	                       "weight_unit = 10g\n"
+	                       "price_unit = tiyn\n"),
 	                 CONFIG_OK);
 	assert_int_equal(cfg.ndiag, 0);
 	assert_string_equal(cfg.api.base_url, "http://127.0.0.1:8080/api/v1");
@@ -191,6 +203,37 @@ static void every_key_is_parsed(void **state)
 	assert_int_equal(cfg.commission.phone, 100);
 	assert_int_equal(cfg.commission.card, 275);
 	assert_int_equal(cfg.limits.discount_percent_without_manager, 1550);
+	assert_int_equal(cfg.scale.weight_prefixes, 0x7 | 0x80);
+	assert_int_equal(cfg.scale.price_prefixes, 0x18);
+	assert_int_equal(cfg.scale.plu_digits, 6);
+	struct kp_scale_rules r;
+	config_scale_rules(&cfg, &r);
+	assert_true(kp_scale_rules_valid(&r));
+	assert_int_equal(r.weight_step, 10);
+	assert_int_equal(r.price_step, 1);
+	assert_int_equal(r.plu_digits, 6);
+	assert_int_equal(r.price_prefixes, 0x18);
+}
+
+static void scale_settings_refuse_what_no_scale_prints(void **state)
+{
+	(void)state;
+	const char *bad[] = {"weight_prefixes = 19\n", "weight_prefixes = 30\n",
+	                     "price_prefixes = 22-\n", "plu_digits = 3\n", "plu_digits = 7\n",
+	                     "weight_unit = kg\n", "price_unit = rub\n", NULL};
+	char text[128];
+	for (size_t i = 0; bad[i]; i++) {
+		snprintf(text, sizeof text, "[scale]\n%s", bad[i]);
+		assert_int_equal(parse(text), CONFIG_ERR_INVALID);
+		assert_int_equal(cfg.scale.plu_digits, 5); /* the value stays as it was */
+		assert_int_equal(cfg.scale.weight_prefixes, 0);
+	}
+	assert_int_equal(parse("[scale]\nweight_prefixes = 30\n"), CONFIG_ERR_INVALID);
+	assert_true(diag_mentions(CONFIG_ERROR, "prefixes from 20 to 29"));
+	/* one prefix for both a weight and a price: an error naming it */
+	const char *path = write_file("scale.ini", "[scale]\nweight_prefixes = 21 22\nprice_prefixes = 22-23\n", 0600);
+	assert_int_equal(config_load(&cfg, path), CONFIG_ERR_INVALID);
+	assert_true(diag_mentions(CONFIG_ERROR, "[scale] prefix 22 is in both"));
 }
 
 static void names_ignore_case_and_values_of_choices_too(void **state)
@@ -642,7 +685,8 @@ static void example_file_documents_every_key_with_its_default(void **state)
 		"base_url", "key", "merchant_id", "ca_file", "connect_timeout", "timeout",
 		"webhook_secret", "name", "bin", "address", "id", "theme", "language", "bell",
 		"mode", "command", "device", "file", "codepage", "width", "qr", "phone", "card",
-		"discount_percent_without_manager",
+		"discount_percent_without_manager", "weight_prefixes", "price_prefixes", "plu_digits",
+		"weight_unit", "price_unit",
 	};
 	static struct kp_config defaults;
 	char path[512], text[16384], needle[64];
@@ -678,6 +722,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(defaults_match_the_documentation),
 		T(every_key_is_parsed),
+		T(scale_settings_refuse_what_no_scale_prints),
 		T(names_ignore_case_and_values_of_choices_too),
 		T(percent_takes_comma_point_and_sign),
 		T(quoted_values_keep_blanks_and_escapes),
