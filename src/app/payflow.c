@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "app/i18n.h"
+#include "app/item.h"
 #include "core/clock.h"
 #include "core/grow.h"
 #include "core/money.h"
@@ -983,21 +984,10 @@ bool payflow_start(struct payflow *pf, const struct basket *b, enum journal_meth
 		xp[i] = (xpay_product){.name = bp[i].name, .quantity = bp[i].quantity,
 		                       .price = bp[i].price, .tax_rate = bp[i].tax_rate};
 	for (size_t i = 0; i < b->count; i++) {
-		const struct basket_line *l = &b->lines[i];
-		struct journal_line *jl = &lines[i];
-		jl->product_id = l->product_id;
-		snprintf(jl->sku, sizeof jl->sku, "%s", l->sku);
-		snprintf(jl->barcode, sizeof jl->barcode, "%s", l->barcode);
-		snprintf(jl->name, sizeof jl->name, "%s", l->name);
-		snprintf(jl->name_kk, sizeof jl->name_kk, "%s", l->name_kk);
-		jl->quantity = l->quantity;
-		jl->unit_price = l->unit_price;
-		jl->tax_rate = l->tax_rate;
-		if ((bs = basket_line_sums(l, NULL, &jl->discount, &jl->total)) != BASKET_OK) {
+		if ((bs = item_journal_line(&b->lines[i], &lines[i])) != BASKET_OK) {
 			snprintf(message, size, "%s", _(basket_status_message(bs)));
 			goto out;
 		}
-		jl->voided = l->voided;
 	}
 	struct body_ctx ctx = {
 		.order = {.amount = amount,

@@ -11,12 +11,14 @@
 
 #include <cjson/cJSON.h>
 
+#include "app/i18n.h"
+#include "core/measure.h"
 #include "core/money.h"
 #include "core/timeutil.h"
 #include "store/refunds.h"
 
-/* Marks a label for xgettext; the text writer translates it through tr. */
-#define N_(s) (s)
+/* Marks a label for xgettext (app/i18n.h's); the text writer translates
+ * it through tr. */
 
 static void copy_text(char *dst, size_t size, const char *src)
 {
@@ -924,6 +926,37 @@ const char *report_method_label(enum journal_method method)
 	return method == JOURNAL_PHONE ? N_("phone") : N_("QR");
 }
 
+/* An order's lines under its row, indented: number, name, "2 × 549,90"
+ * or "0,350 кг × 4 290,00 ₸/кг", total, and what was off or voided. */
+static void journal_text_lines(struct buf *b, const struct report_order *o, report_tr_fn tr)
+{
+	for (size_t k = 0; k < o->n_lines; k++) {
+		const struct journal_line *l = &o->lines[k];
+		char how[160], total[48], off[64] = "";
+		money_format_plain(total, sizeof total, l->total);
+		if (l->weight > 0) {
+			char w[32], price[48];
+			enum kp_measure m = kp_measure_of(l->unit);
+			const char *unit = m == KP_MEASURE_PIECE ? l->unit : tr_id(tr, kp_measure_label(m));
+			kp_measure_format(w, sizeof w, l->weight);
+			money_format_plain(price, sizeof price, l->price_per_unit);
+			snprintf(how, sizeof how, "%s %s × %s ₸/%s", w, unit, price, unit);
+		} else {
+			char price[48];
+			money_format_plain(price, sizeof price, l->unit_price);
+			snprintf(how, sizeof how, "%lld × %s", (long long)l->quantity, price);
+		}
+		if (l->discount) {
+			char d[48];
+			money_format_plain(d, sizeof d, l->discount);
+			snprintf(off, sizeof off, "  -%s", d);
+		}
+		buf_fmt(b, "    %d  %s  %s  %s%s%s\n", l->line_no,
+		        journal_line_name(l, i18n_language()), how, total, off,
+		        l->voided ? tr_id(tr, N_("  [void]")) : "");
+	}
+}
+
 char *report_journal_text(const struct report_journal *j, report_tr_fn tr)
 {
 	struct buf b = {0};
@@ -969,6 +1002,8 @@ char *report_journal_text(const struct report_journal *j, report_tr_fn tr)
 				pad(&b, cell[c], c == 6 ? 0 : w[c], c == 4 || c == 5);
 				buf_str(&b, c < 6 ? "  " : "\n");
 			}
+			if (pass == 1 && j->details)
+				journal_text_lines(&b, o, tr);
 		}
 	}
 	int64_t paid = 0, refunded = 0;
@@ -982,6 +1017,40 @@ char *report_journal_text(const struct report_journal *j, report_tr_fn tr)
 	money_format_plain(r, sizeof r, refunded);
 	buf_fmt(&b, "%zu %s, %s %s, %s %s\n", j->n_orders, tr_id(tr, N_("orders")), a,
 	        tr_id(tr, N_("paid")), r, tr_id(tr, N_("refunded")));
+	return buf_done(&b);
+}
+
+char *report_journal_lines_csv(const struct report_journal *j)
+{
+	struct buf b = {0};
+	buf_str(&b, "merchant_order_id,state,line_no,sku,barcode,name,unit,quantity,weight,"
+	            "price_per_unit,unit_price,tax_rate,discount,total,voided\r\n");
+	for (size_t i = 0; i < j->n_orders; i++) {
+		const struct report_order *o = &j->orders[i];
+		for (size_t k = 0; k < o->n_lines; k++) {
+			const struct journal_line *l = &o->lines[k];
+			char up[48], d[48], t[48], ppu[48] = "", w[32] = "";
+			money_format_decimal(up, sizeof up, l->unit_price);
+			money_format_decimal(d, sizeof d, l->discount);
+			money_format_decimal(t, sizeof t, l->total);
+			if (l->weight > 0) {
+				snprintf(w, sizeof w, "%lld.%03lld", (long long)(l->weight / KP_MEASURE_SCALE),
+				         (long long)(l->weight % KP_MEASURE_SCALE));
+				money_format_decimal(ppu, sizeof ppu, l->price_per_unit);
+			}
+			csv_field(&b, o->merchant_order_id);
+			buf_fmt(&b, ",%s,%d,", journal_state_name(o->state), l->line_no);
+			csv_field(&b, l->sku);
+			buf_str(&b, ",");
+			csv_field(&b, l->barcode);
+			buf_str(&b, ",");
+			csv_field(&b, l->name);
+			buf_str(&b, ",");
+			csv_field(&b, l->unit);
+			buf_fmt(&b, ",%lld,%s,%s,%s,%d,%s,%s,%d\r\n", (long long)l->quantity, w, ppu, up,
+			        l->tax_rate, d, t, l->voided ? 1 : 0);
+		}
+	}
 	return buf_done(&b);
 }
 
@@ -1069,6 +1138,15 @@ char *report_journal_json(const struct report_journal *j)
 			cJSON_AddNumberToObject(y, "discount", (double)l->discount);
 			cJSON_AddNumberToObject(y, "total", (double)l->total);
 			cJSON_AddBoolToObject(y, "voided", l->voided);
+			cJSON_AddStringToObject(y, "unit", l->unit);
+			/* sold by measure: the thousandths of its unit (grams of a kg) */
+			if (l->weight > 0) {
+				cJSON_AddNumberToObject(y, "weight_g", (double)l->weight);
+				cJSON_AddNumberToObject(y, "price_per_unit", (double)l->price_per_unit);
+			} else {
+				cJSON_AddNullToObject(y, "weight_g");
+				cJSON_AddNullToObject(y, "price_per_unit");
+			}
 		}
 		cJSON *refunds = cJSON_AddArrayToObject(x, "refunds");
 		for (size_t k = 0; k < o->n_refunds; k++) {

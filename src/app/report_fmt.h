@@ -54,10 +54,20 @@ const char *report_method_label(enum journal_method method);
 /* The listing as a table (time, order id, method by its label, state by its label
  * through tr — journal_state_label_given_up —, amount, refunded, payment
  * id), CSV (tenge, two decimals) or JSON (tiyn, lines with name and
- * name_kk, and refunds per order). */
+ * name_kk, unit, weight_g — the thousandths of the unit of a line sold
+ * by measure, grams of a kg; null by the piece — and price_per_unit, and
+ * refunds per order). With the lines read (j->details) the table shows
+ * each order's lines under it ("0,350 кг × 4 290,00 ₸/кг"). */
 char *report_journal_text(const struct report_journal *j, report_tr_fn tr);
 char *report_journal_csv(const struct report_journal *j);
 char *report_journal_json(const struct report_journal *j);
+
+/* The lines of the listing (read with details) as CSV, a row per line:
+ * merchant_order_id, state, line_no, sku, barcode, name, unit, quantity,
+ * weight (in its unit with three decimals, "0.350"; empty by the piece),
+ * price_per_unit, unit_price, tax_rate, discount, total (tenge, two
+ * decimals), voided. */
+char *report_journal_lines_csv(const struct report_journal *j);
 
 /* reports_close_z with report_json as the snapshot: closed and its JSON
  * stored in one transaction, or nothing. */

@@ -1,7 +1,9 @@
 /* slip.c — see slip.h. Lines are built left text + right text, padded
  * with spaces to the width; a left text too long is cut at a character.
  * A sold line prints what adds up on the paper: quantity × price and its
- * gross, then, when discounted, the discount and what is left. */
+ * gross (a weighed line its weight × the price per kg, "0,350 кг ×
+ * 4 290,00/кг", and its gross under it where the line is too narrow
+ * for both), then, when discounted, the discount and what is left. */
 #include "app/slip.h"
 #include "core/grow.h"
 
@@ -12,6 +14,7 @@
 #include <time.h>
 
 #include "app/i18n.h"
+#include "app/item.h"
 #include "core/money.h"
 #include "core/timeutil.h"
 #include "core/validate.h"
@@ -65,6 +68,18 @@ static void linef(struct out *o, const char *right, const char *fmt, ...)
 	vsnprintf(left, sizeof left, fmt, ap);
 	va_end(ap);
 	line(o, left, right);
+}
+
+/* left and right on one line when they fit, else left on its own line
+ * (cut at the width) and right under it, right-aligned. */
+static void line_or_two(struct out *o, const char *left, const char *right)
+{
+	if (kp_utf8_length(left) + 1 + kp_utf8_length(right) <= o->width) {
+		line(o, left, right);
+		return;
+	}
+	line(o, left, "");
+	line(o, "", right);
 }
 
 static void centred(struct out *o, const char *text)
@@ -126,9 +141,17 @@ char *slip_payment(const struct kp_config *cfg, const struct journal_order *ord,
 		if (l->voided)
 			continue;
 		line(&o, journal_line_name(l, i18n_language()), "");
-		money_format_plain(a, sizeof a, l->unit_price);
 		money_format_plain(b, sizeof b, l->total + l->discount); /* quantity × price */
-		linef(&o, b, "  %lld × %s", (long long)l->quantity, a);
+		if (l->weight > 0) {
+			char w[128], left[136];
+			item_weight_text(w, sizeof w, l->weight, item_unit_shown(l->unit), l->price_per_unit,
+			                 false);
+			snprintf(left, sizeof left, "  %s", w);
+			line_or_two(&o, left, b);
+		} else {
+			money_format_plain(a, sizeof a, l->unit_price);
+			linef(&o, b, "  %lld × %s", (long long)l->quantity, a);
+		}
 		if (l->discount) {
 			money_format_plain(a, sizeof a, -l->discount);
 			linef(&o, a, "  %s", _("discount"));

@@ -4,7 +4,8 @@
  * language in use (i18n_language): labels through gettext, and each
  * line's Kazakh name (name_kk) on a Kazakh slip when it has one.
  *
- * A line prints "quantity × price" with its gross (quantity × price);
+ * A line prints "quantity × price" with its gross (quantity × price), a
+ * line sold by measure "0,350 кг × 4 290,00/кг" with its gross;
  * a discounted one then its discount (negative) and what it comes to
  * after the discount, so that the figures add up on the paper. */
 #ifndef KP_APP_SLIP_H

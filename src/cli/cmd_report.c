@@ -333,9 +333,14 @@ int cmd_journal(struct cli_ctx *ctx, int argc, char **argv)
 	enum format format = FORMAT_TEXT;
 	enum journal_state state;
 	int from_day, to_day, rc;
+	bool lines = false;
 
 	for (int i = 0; i < argc; i++) {
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(argv[i], "--lines") == 0) {
+			lines = true;
+			continue;
+		}
 		if (!val)
 			return journal_usage();
 		if (strcmp(argv[i], "--date") == 0)
@@ -384,13 +389,13 @@ int cmd_journal(struct cli_ctx *ctx, int argc, char **argv)
 	struct report_journal j;
 	store_err err;
 	store_status st = reports_journal(db, from_day, to_day, status ? &state : NULL,
-	                                  format == FORMAT_JSON, &j, &err);
+	                                  format == FORMAT_JSON || lines, &j, &err);
 	db_close(db);
 	if (st != STORE_OK) {
 		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		return cli_store_exit(st);
 	}
-	char *out = format == FORMAT_CSV    ? report_journal_csv(&j)
+	char *out = format == FORMAT_CSV    ? (lines ? report_journal_lines_csv(&j) : report_journal_csv(&j))
 	            : format == FORMAT_JSON ? report_journal_json(&j)
 	                                    : report_journal_text(&j, translate);
 	report_journal_free(&j);

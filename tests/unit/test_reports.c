@@ -1234,6 +1234,46 @@ static void the_journal_lists_a_day_with_lines_and_refunds(void **state)
 	assert_int_equal(reports_journal(f->db, 20261127, 20261126, NULL, false, &j, &err), STORE_ERR_INPUT);
 }
 
+/* A weighed line in the listing: its weight × price per kg under the
+ * order in the text, its weight in the lines' CSV, its grams in JSON. */
+static void the_journal_shows_a_weighed_lines_weight(void **state)
+{
+	struct fixture *f = *state;
+	struct report_journal j;
+	store_err err;
+	struct journal_line lines[2] = {
+		{.quantity = 1, .unit_price = 150150, .tax_rate = 16, .total = 150150, .unit = "кг",
+		 .weight = 350, .price_per_unit = 429000},
+		line("Молоко", 2, 54990, 10, 0, false),
+	};
+	snprintf(lines[0].name, sizeof lines[0].name, "Сыр Российский");
+	snprintf(lines[1].unit, sizeof lines[1].unit, "шт");
+	reach(f, create_order(f, f->cashier, JOURNAL_QR, lines, 2, 0), JOURNAL_SUCCEEDED);
+
+	assert_int_equal(reports_journal(f->db, 20261126, 20261126, NULL, true, &j, &err), STORE_OK);
+	assert_int_equal(j.orders[0].lines[0].weight, 350);
+	assert_int_equal(j.orders[0].lines[0].price_per_unit, 429000);
+	char *text = report_journal_text(&j, NULL);
+	assert_non_null(strstr(text, "    1  Сыр Российский  0,350 kg × 4 290,00 ₸/kg  1 501,50\n"));
+	assert_non_null(strstr(text, "    2  Молоко  2 × 549,90  1 099,80\n"));
+	free(text);
+	char *csv = report_journal_lines_csv(&j);
+	assert_non_null(strstr(csv, ",succeeded,1,,,Сыр Российский,кг,1,0.350,4290.00,1501.50,16,0.00,1501.50,0\r\n"));
+	assert_non_null(strstr(csv, ",succeeded,2,,,Молоко,шт,2,,,549.90,10,0.00,1099.80,0\r\n"));
+	free(csv);
+	char *json = report_journal_json(&j);
+	cJSON *o = cJSON_Parse(json);
+	const cJSON *ls = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "orders"), 0), "lines");
+	assert_int_equal(json_int(cJSON_GetArrayItem(ls, 0), "weight_g"), 350);
+	assert_int_equal(json_int(cJSON_GetArrayItem(ls, 0), "price_per_unit"), 429000);
+	assert_int_equal(json_int(cJSON_GetArrayItem(ls, 0), "total"), 150150);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(ls, 1), "weight_g")));
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(ls, 0), "unit")->valuestring, "кг");
+	cJSON_Delete(o);
+	free(json);
+	report_journal_free(&j);
+}
+
 static void dates_parse_and_almaty_days_start_at_19_utc(void **state)
 {
 	(void)state;
@@ -1378,6 +1418,7 @@ int main(void)
 		cmocka_unit_test(the_sale_states_are_the_journal_tables),
 		cmocka_unit_test_setup_teardown(the_journal_lists_a_day_with_lines_and_refunds, setup,
 		                                teardown),
+		cmocka_unit_test_setup_teardown(the_journal_shows_a_weighed_lines_weight, setup, teardown),
 		cmocka_unit_test(dates_parse_and_almaty_days_start_at_19_utc),
 		cmocka_unit_test_setup_teardown(the_running_totals_agree_and_are_filled_in_on_migration,
 		                                setup, teardown),

@@ -3,7 +3,8 @@
  * gross, then its discount and what is left, so that the figures add up
  * to the total on the paper; voided lines are left out; a Kazakh slip
  * prints a line's Kazakh name when it has one, a Russian one the Russian
- * name. Labels in English: no catalog is bound. */
+ * name; a weighed line its weight × its price per kg. Labels in English:
+ * no catalog is bound. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -171,9 +172,58 @@ static void a_kazakh_slip_prints_the_kazakh_names(void **state)
 	            "\n");
 }
 
+/* A weighed line prints its weight × the price per kg and its gross (on
+ * a line of its own at 32 columns, where both do not fit; plain figures
+ * as the slip's others, ₸ being "тг" on the printer), then its
+ * discount; a price label's line prints as one of its price. */
+static char *weighed_slip(int width)
+{
+	struct kp_config cfg;
+	config_init(&cfg);
+	cfg.printer.width = width;
+	snprintf(cfg.till.id, sizeof cfg.till.id, "T01");
+	i18n_init("ru");
+	bindtextdomain("kaspi-pos", "/nonexistent");
+	struct journal_order o = {.created_at = NOON_20261126, .amount = 135135 + 150000,
+	                          .method = JOURNAL_QR, .state = JOURNAL_SUCCEEDED};
+	snprintf(o.merchant_order_id, sizeof o.merchant_order_id, "T01-20261126-000043");
+	snprintf(o.payment_id, sizeof o.payment_id, "pay_8");
+	struct journal_line l[2] = {
+		{.quantity = 1, .unit_price = 150150, .tax_rate = 16, .discount = 15015, .total = 135135,
+		 .unit = "кг", .weight = 350, .price_per_unit = 429000},
+		{.quantity = 1, .unit_price = 150000, .tax_rate = 16, .total = 150000, .unit = "кг"},
+	};
+	snprintf(l[0].name, sizeof l[0].name, "Сыр Российский");
+	snprintf(l[1].name, sizeof l[1].name, "Сыр Голландский");
+	char *s = slip_payment(&cfg, &o, l, 2);
+	assert_non_null(s);
+	return s;
+}
+
+static void a_weighed_line_prints_its_weight_and_price_per_kg(void **state)
+{
+	(void)state;
+	char *s = weighed_slip(32);
+	const char *want = "Сыр Российский                  \n"
+	                   "  0,350 kg × 4 290,00/kg        \n"
+	                   "                        1 501,50\n"
+	                   "  discount               -150,15\n"
+	                   "  after the discount    1 351,35\n"
+	                   "Сыр Голландский                 \n"
+	                   "  1 × 1 500,00          1 500,00\n";
+	if (!strstr(s, want))
+		fail_msg("32 columns:\n%s", s);
+	free(s);
+	s = weighed_slip(48);
+	if (!strstr(s, "  0,350 kg × 4 290,00/kg                1 501,50\n"))
+		fail_msg("48 columns:\n%s", s);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_weighed_line_prints_its_weight_and_price_per_kg),
 		cmocka_unit_test(a_discounted_line_adds_up_at_32_columns),
 		cmocka_unit_test(a_discounted_line_adds_up_at_42_columns),
 		cmocka_unit_test(a_discounted_line_adds_up_at_48_columns),
