@@ -277,9 +277,9 @@ static const char *const qty_messages[][KP_MEASURE_COUNT] = {
 	[KP_QTY_OK] = {N_("Done"), N_("Done"), N_("Done"), N_("Done")},
 	[KP_QTY_SYNTAX] = {
 		N_("Type a whole number of pieces, like 3"),
-		N_("Type the weight in kg, like 0,350, or in grams, like 350 g"),
-		N_("Type the volume in litres, like 1,5, or in millilitres, like 500 ml"),
-		N_("Type the length in metres, like 2,5, or in millimetres, like 750 mm"),
+		N_("Type the weight in kg (0,350) or in grams (350 g)"),
+		N_("Type the volume in litres (1,5) or in millilitres (500 ml)"),
+		N_("Type the length in metres (2,5) or in millimetres (750 mm)"),
 	},
 	[KP_QTY_FRACTION] = {
 		N_("This product is sold by the piece: type a whole number from 1 to 9999"),

@@ -1,12 +1,18 @@
 /* dlg_refund.c — a refund of one order: an amount, or units of its lines
  * (voided lines are not offered; what came back already is shown and
  * cannot be given twice), and a reason (typed, or one of the ready ones).
- * Enter asks a manager's PIN, then the payflow journals and sends it. */
+ * A line sold by weight goes back by weight: + on it asks how much
+ * ("0,200" or "200 г", at most what is left), - takes it back; its
+ * amount is store/refunds.h's (grams × the price per kg, rounded half
+ * up, in the discount's proportion). Enter asks a manager's PIN, then
+ * the payflow journals and sends it. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/i18n.h"
+#include "app/item.h"
+#include "core/measure.h"
 #include "core/money.h"
 #include "tui/draw.h"
 #include "tui/field.h"
@@ -24,7 +30,7 @@ enum {
 	ACT_GIVE_LESS,
 };
 
-enum { ASK_APPROVAL = 1 };
+enum { ASK_APPROVAL = 1, ASK_WEIGHT };
 
 /* Where the typing goes: Tab moves amount → reason → lines. */
 enum focus { FOCUS_AMOUNT, FOCUS_REASON, FOCUS_LINES, FOCUS_COUNT };
@@ -48,9 +54,9 @@ static const struct keybind keys_reason[] = {
 };
 
 static const struct keybind keys_lines[] = {
-	{'+', ACT_GIVE_MORE, "+ \xe2\x86\x92", N_("One more unit of the line back"), N_("More")},
+	{'+', ACT_GIVE_MORE, "+ \xe2\x86\x92", N_("One more unit of the line back (a weighed line: type the weight)"), N_("More")},
 	{KC(KEY_RIGHT), ACT_GIVE_MORE, "\xe2\x86\x92", NULL, NULL},
-	{'-', ACT_GIVE_LESS, "- \xe2\x86\x90", N_("One unit less"), N_("Less")},
+	{'-', ACT_GIVE_LESS, "- \xe2\x86\x90", N_("One unit less (a weighed line: none of it)"), N_("Less")},
 	{KC(KEY_LEFT), ACT_GIVE_LESS, "\xe2\x86\x90", NULL, NULL},
 	KEYS_LIST_ROWS(N_("Choose the line")),
 	COMMON_ROWS,
@@ -67,12 +73,28 @@ static const char *const reasons[] = {
 };
 #define N_REASONS ((int)(sizeof reasons / sizeof *reasons))
 
-/* A line the dialog offers. */
+/* A line the dialog offers. Its units are pieces, or the thousandths
+ * of a line sold by weight (grams of a kg). */
 struct offer {
 	const struct journal_line *line;
 	int64_t back;             /* units already refunded or on their way */
 	int64_t pick;             /* units to give back now */
 };
+
+/* The units a line has: its pieces, or its weight's thousandths. */
+static int64_t units_of(const struct journal_line *l)
+{
+	return l->weight > 0 ? l->weight : l->quantity;
+}
+
+/* Units of a line as read: "3", or "0,350" of a weighed one. */
+static void units_text(char *buf, size_t size, const struct journal_line *l, int64_t units)
+{
+	if (l->weight > 0)
+		kp_measure_format(buf, size, units);
+	else
+		snprintf(buf, size, "%lld", (long long)units);
+}
 
 static struct {
 	struct journal_order order;
@@ -85,6 +107,7 @@ static struct {
 	enum focus focus;
 	int64_t value;            /* the checked amount, tiyn */
 	struct refund_pick picks[LINES_MAX];
+	size_t weighing;          /* the offer whose weight the weight dialog asks */
 } S;
 
 static int list_rows(void)
@@ -219,12 +242,59 @@ static int ask_approval(struct tui *t)
 	return TUI_REDRAW;
 }
 
+/* The weight dialog's text: thousandths of the line's unit, at most what
+ * is left of it. */
+static bool check_weight(const char *text, struct tui_result *r, char *why, size_t size)
+{
+	const struct offer *o = &S.offers[S.weighing];
+	enum kp_measure m = kp_measure_of(o->line->unit);
+	int64_t v, left = o->line->weight - o->back;
+	enum kp_qty_status st = kp_qty_parse(text, m, &v);
+	if (st != KP_QTY_OK) {
+		snprintf(why, size, "%s", _(kp_qty_status_message(st, m)));
+		return false;
+	}
+	if (v > left) {
+		char l[32];
+		kp_measure_format(l, sizeof l, left);
+		snprintf(why, size, _("At most %s %s of this line can go back"), l,
+		         item_unit_shown(o->line->unit));
+		return false;
+	}
+	r->number = v;
+	return true;
+}
+
+/* + on a weighed line: how much of it goes back, typed. */
+static int ask_weight(struct tui *t, size_t offer)
+{
+	const struct offer *o = &S.offers[offer];
+	char now[32], title[96];
+	S.weighing = offer;
+	kp_measure_format(now, sizeof now, o->pick ? o->pick : o->line->weight - o->back);
+	snprintf(title, sizeof title, "%s, %s", _("Weight to give back"), item_unit_shown(o->line->unit));
+	struct dlg_field_arg arg = {
+		.asked = ASK_WEIGHT, .title = title, .prompt = _("Weight:"),
+		.hint = _(kp_qty_status_message(KP_QTY_SYNTAX, kp_measure_of(o->line->unit))),
+		.kind = FIELD_TEXT, .max_chars = 12, .text = now, .fresh = true, .check = check_weight,
+	};
+	tui_open(t, &dlg_field, &arg);
+	return TUI_REDRAW;
+}
+
 static void result(struct tui *t, const struct tui_result *r)
 {
 	char message[PAYFLOW_MESSAGE_SIZE], sum[48];
 	int64_t row;
 	enum refunds_rule rule;
 
+	if (r->asked == ASK_WEIGHT) {
+		if (r->kind == RESULT_OK && S.weighing < S.n_offers) {
+			S.offers[S.weighing].pick = r->number;
+			requote(t);
+		}
+		return;
+	}
 	if (r->asked != ASK_APPROVAL)
 		return;
 	if (r->kind != RESULT_OK) {
@@ -275,7 +345,19 @@ static int key(struct tui *t, int key)
 		if (S.n_offers == 0)
 			return TUI_HANDLED;
 		struct offer *o = &S.offers[S.list.sel];
-		int64_t left = o->line->quantity - o->back;
+		int64_t left = units_of(o->line) - o->back;
+		if (o->line->weight > 0 && a == ACT_GIVE_MORE && left > 0)
+			return ask_weight(t, S.list.sel);
+		if (o->line->weight > 0 && a == ACT_GIVE_LESS) {
+			if (o->pick == 0)
+				return TUI_HANDLED;
+			o->pick = 0;
+			if (by_lines())
+				requote(t);
+			else
+				field_set(&S.amount, "", false);
+			return TUI_REDRAW;
+		}
 		if (a == ACT_GIVE_MORE && o->pick >= left) {
 			tui_message(t, ROLE_ERROR, "%s", _("All units of this line are back already or picked"));
 			return TUI_REDRAW;
@@ -332,11 +414,22 @@ static void draw(const struct tui *t)
 		bool sel = S.focus == FOCUS_LINES && i == S.list.sel;
 		money_format_plain(sum, sizeof sum, of->line->total);
 		back[0] = '\0';
-		if (of->back)
-			snprintf(back, sizeof back, _("%lld back"), (long long)of->back);
+		char pick[32], rest[48];
+		units_text(pick, sizeof pick, of->line, of->pick);
+		units_text(rest, sizeof rest, of->line, units_of(of->line) - of->back);
+		if (of->line->weight > 0) { /* "0,200 / 0,350 кг" */
+			size_t n = strlen(rest);
+			snprintf(rest + n, sizeof rest - n, " %s", item_unit_shown(of->line->unit));
+		}
+		if (of->back) {
+			char b[32];
+			units_text(b, sizeof b, of->line, of->back);
+			snprintf(back, sizeof back, _("%s back"), b);
+		}
+		char rest_col[64];
 		draw_textf(y + 9 + r, x + 2, w - 4, sel ? ROLE_SELECTED : ROLE_DIALOG, -1, true,
-		           "%3lld / %-3lld %s %12s %s", (long long)of->pick, (long long)(of->line->quantity - of->back),
-		           draw_pad(name, sizeof name, journal_line_name(of->line, i18n_language()), w - 42), sum, back);
+		           "%5s / %s %s %12s %s", pick, draw_pad(rest_col, sizeof rest_col, rest, 8),
+		           draw_pad(name, sizeof name, journal_line_name(of->line, i18n_language()), w - 50), sum, back);
 	}
 	draw_text(y + h - 2, x + 2, w - 4, ROLE_DIM, -1, true,
 	          _("Tab: amount, reason, lines · ←→ ready reasons · Enter: a manager approves"));

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "app/i18n.h"
+#include "app/item.h"
+#include "core/measure.h"
 #include "core/money.h"
 #include "core/validate.h"
 #include "store/events.h"
@@ -48,12 +50,13 @@ enum {
 	ASK_VOID,
 	ASK_RESTORE,
 	ASK_PAY,        /* the payment screen's outcome */
+	ASK_WEIGHT,     /* the weight of a line sold by measure */
 };
 
 static const struct keybind keys[] = {
 	{KC(KEY_F(1)), ACT_HELP, "F1", N_("Help: this screen"), N_("Help")},
 	{KC(KEY_F(2)), ACT_SEARCH, "F2", N_("Search the catalog by name or code"), N_("Find")},
-	{KC(KEY_F(3)), ACT_QUANTITY, "F3", N_("Set the quantity of the selected line"), N_("Qty")},
+	{KC(KEY_F(3)), ACT_QUANTITY, "F3", N_("Set the quantity of the selected line (its weight, sold by weight)"), N_("Qty")},
 	/* xgettext:no-c-format */
 	{KC(KEY_F(4)), ACT_DISCOUNT, "F4", N_("Discount on the selected line (10% or tenge)"), N_("Disc")},
 	{KC(KEY_F(5)), ACT_HOLD_OR_RECALL, "F5", N_("Hold the basket; on an empty basket, recall one"), N_("Hold")},
@@ -68,7 +71,7 @@ static const struct keybind keys[] = {
 	{'+', ACT_ONE_MORE, "+", N_("One more of the selected line"), NULL},
 	{'-', ACT_ONE_LESS, "-", N_("One less of the selected line"), NULL},
 	KEYS_LIST_ROWS(N_("Move in the basket")),
-	{KEYS_ENTER, ACT_OK, "Enter", N_("Add the barcode or SKU typed (3*CODE adds 3)"), NULL},
+	{KEYS_ENTER, ACT_OK, "Enter", N_("Add the barcode or SKU typed (3*CODE adds 3, 0,350*CODE 0,350 kg)"), NULL},
 	{KEYS_ESC, ACT_CLEAR, "Esc", N_("Clear what is typed"), NULL},
 	KEYS_END,
 };
@@ -84,7 +87,9 @@ static struct {
 	struct listview list;  /* over t->basket.lines */
 	struct field input;    /* the input line */
 	size_t target;         /* the line the open dialog works on */
+	enum kp_measure target_measure; /* the unit the weight dialog reads */
 	struct pending_discount pending;
+	char search_qty[KP_ITEM_QTY_SIZE]; /* "0,350" of "0,350*сыр": for what the search finds */
 } S;
 
 /* Rows of basket lines that fit: all but header, titles, the totals
@@ -117,33 +122,33 @@ static int report_basket(struct tui *t, enum basket_status st)
 	return st == BASKET_OK ? TUI_REDRAW : refuse(t, _(basket_status_message(st)));
 }
 
-/* Looks a code up and adds qty of it: scans, typed codes and the search
- * all end here. */
-static int add_code(struct tui *t, const char *code, int64_t qty)
+static void open_weight(struct tui *t, size_t line);
+
+/* Resolves an item (CODE, N*CODE, 0,350*CODE, a scale label: app/item.h)
+ * and adds it: scans, typed codes and the search all end here. A product
+ * sold by weight given no weight gets the weight dialog, when the sale
+ * is in front (a scan under a dialog just adds its kilogram). */
+static int add_item(struct tui *t, const char *text)
 {
-	struct kp_product p;
-	store_err err;
+	struct kp_scale_rules rules;
+	struct item it;
+	char msg[ITEM_MESSAGE_SIZE];
 	size_t index;
 
-	store_status st = catalog_by_barcode(t->db, code, &p, &err);
-	if (st == STORE_NOT_FOUND)
-		st = catalog_by_sku(t->db, code, &p, &err);
-	if (st == STORE_NOT_FOUND) {
-		char text[160];
-		snprintf(text, sizeof text, _("Unknown code %s: nothing added"), code);
-		return refuse(t, text);
-	}
-	if (st != STORE_OK)
-		return refuse(t, kp_msg_text(&err.msg));
-	enum basket_status bs = basket_add(&t->basket, &p, qty, BASKET_ADD_MERGE, &index);
-	if (bs != BASKET_OK)
-		return report_basket(t, bs);
+	config_scale_rules(t->cfg, &rules);
+	enum item_status st = item_resolve(t->db, &rules, text, &it, msg, sizeof msg);
+	if (st == ITEM_EMPTY)
+		return TUI_REDRAW;
+	if (st != ITEM_OK)
+		return refuse(t, msg);
+	if (item_add(&t->basket, &it, &index, msg, sizeof msg) != BASKET_OK)
+		return refuse(t, msg);
 	follow_basket(t);
 	listview_select(&S.list, index);
-	char price[48];
-	money_format(price, sizeof price, p.price);
-	tui_message(t, ROLE_INFO, "%s × %lld  %s", tui_product_name(p.name_ru, p.name_kk), (long long)qty,
-	            price);
+	item_describe(&it, msg, sizeof msg);
+	tui_message(t, ROLE_INFO, "%s", msg);
+	if (it.kind == ITEM_KIND_WEIGHT && !it.typed && tui_front(t) == &scr_sale)
+		open_weight(t, index);
 	return TUI_REDRAW;
 }
 
@@ -158,43 +163,28 @@ static bool is_code(const char *s)
 	return true;
 }
 
-/* Enter on the input line: "CODE", "N*CODE", or text to search for. */
+/* Enter on the input line: "CODE", "N*CODE", "0,350*CODE", a scale label,
+ * or text to search for (with its quantity, for what is chosen). */
 static int submit_input(struct tui *t)
 {
 	char line[FIELD_SIZE];
-	int64_t qty = 1;
-	char *code = line;
+	struct kp_item_text parts;
 
 	snprintf(line, sizeof line, "%s", S.input.text);
 	field_clear(&S.input);
-	char *star = strchr(line, '*');
-	if (star) {
-		char *end;
-		*star = '\0';
-		long q = strtol(line, &end, 10);
-		if (end == line || *end || q < 1 || q > BASKET_QTY_MAX) {
-			char text[160];
-			snprintf(text, sizeof text, _("Quantity must be 1…%d, as in 3*CODE"), BASKET_QTY_MAX);
-			return refuse(t, text);
-		}
-		qty = q;
-		code = star + 1;
-	}
-	while (*code == ' ')
-		code++;
-	if (!*code)
-		return TUI_REDRAW;
-	if (is_code(code)) {
+	if (kp_item_split(line, &parts) != KP_ITEM_OK || !parts.code[0] ||
+	    (is_code(parts.code) && strspn(parts.code, "0123456789") == strlen(parts.code)))
+		return add_item(t, line); /* it says what is wrong, or adds; digits are only a code */
+	if (is_code(parts.code)) {
 		struct kp_product p;
 		store_err err;
-		bool digits = strspn(code, "0123456789") == strlen(code);
-		/* all digits: a barcode or SKU, and nothing else */
-		if (digits || catalog_by_sku(t->db, code, &p, &err) == STORE_OK ||
-		    catalog_by_barcode(t->db, code, &p, &err) == STORE_OK)
-			return add_code(t, code, qty);
+		if (catalog_by_sku(t->db, parts.code, &p, &err) == STORE_OK ||
+		    catalog_by_barcode(t->db, parts.code, &p, &err) == STORE_OK)
+			return add_item(t, line);
 	}
 	/* text: the search, with the quantity to add */
-	struct dlg_search_arg arg = {.asked = ASK_SEARCH, .text = code, .quantity = qty};
+	snprintf(S.search_qty, sizeof S.search_qty, "%s", parts.qty);
+	struct dlg_search_arg arg = {.asked = ASK_SEARCH, .text = parts.code, .quantity = 1};
 	tui_open(t, &dlg_search, &arg);
 	return TUI_REDRAW;
 }
@@ -204,7 +194,7 @@ static int change_quantity(struct tui *t, size_t line, int64_t q)
 	const struct basket_line *l = &t->basket.lines[line];
 	if (l->voided)
 		return report_basket(t, BASKET_ERR_VOIDED);
-	if (q < 1)
+	if (q < 1 && l->weight == 0 && !l->from_label)
 		return refuse(t, _("Use F8 or Del to void the line"));
 	enum basket_status st = basket_set_quantity(&t->basket, line, q, false);
 	if (st == BASKET_NEEDS_APPROVAL)
@@ -223,6 +213,19 @@ static bool check_quantity(const char *text, struct tui_result *r, char *why, si
 		return false;
 	}
 	r->number = q;
+	return true;
+}
+
+/* The weight dialog's text, read for the line's unit (S.target_measure). */
+static bool check_weight(const char *text, struct tui_result *r, char *why, size_t size)
+{
+	int64_t v;
+	enum kp_qty_status st = kp_qty_parse(text, S.target_measure, &v);
+	if (st != KP_QTY_OK) {
+		snprintf(why, size, "%s", _(kp_qty_status_message(st, S.target_measure)));
+		return false;
+	}
+	r->number = v;
 	return true;
 }
 
@@ -288,6 +291,23 @@ static void open_field(struct tui *t, const struct dlg_field_arg *arg)
 	tui_open(t, &dlg_field, arg);
 }
 
+/* The weight dialog for line (sold by measure), on its weight now. */
+static void open_weight(struct tui *t, size_t line)
+{
+	const struct basket_line *l = &t->basket.lines[line];
+	char now[32], title[64];
+	kp_measure_format(now, sizeof now, l->weight);
+	S.target_measure = kp_measure_of(l->unit);
+	snprintf(title, sizeof title, "%s, %s", _("Weight"), item_unit_shown(l->unit));
+	struct dlg_field_arg arg = {
+		.asked = ASK_WEIGHT, .title = title, .prompt = _("New weight:"),
+		.hint = _(kp_qty_status_message(KP_QTY_SYNTAX, S.target_measure)),
+		.kind = FIELD_TEXT, .max_chars = 12, .text = now, .fresh = true, .check = check_weight,
+	};
+	listview_select(&S.list, line);
+	open_field(t, &arg);
+}
+
 static int ask_void_or_restore(struct tui *t)
 {
 	if (t->basket.count == 0)
@@ -323,8 +343,15 @@ static void void_or_restore(struct tui *t, bool restore)
 	if (basket_line_sums(l, NULL, NULL, &total) != BASKET_OK)
 		total = 0; /* a line of the basket always sums: the event then says 0 */
 	money_format_plain(sum, sizeof sum, total);
-	tui_event(t, restore ? "restore_line" : "void_line", "%s × %lld = %s", l->sku,
-	          (long long)l->quantity, sum);
+	if (l->weight > 0) {
+		char w[32];
+		kp_measure_format(w, sizeof w, l->weight);
+		tui_event(t, restore ? "restore_line" : "void_line", "%s %s %s = %s", l->sku, w,
+		          kp_measure_ru(kp_measure_of(l->unit)), sum);
+	} else {
+		tui_event(t, restore ? "restore_line" : "void_line", "%s × %lld = %s", l->sku,
+		          (long long)l->quantity, sum);
+	}
 	tui_message(t, ROLE_INFO, restore ? _("Restored: %s") : _("Voided: %s (F8 on it restores it)"),
 	            tui_product_name(l->name, l->name_kk));
 	if (restore)
@@ -441,6 +468,7 @@ static int act(struct tui *t, int a)
 		tui_open(t, &scr_help, &scr_sale);
 		return TUI_REDRAW;
 	case ACT_SEARCH: {
+		S.search_qty[0] = '\0';
 		struct dlg_search_arg arg = {.asked = ASK_SEARCH, .text = S.input.text, .quantity = 1};
 		tui_open(t, &dlg_search, &arg);
 		field_clear(&S.input);
@@ -449,6 +477,15 @@ static int act(struct tui *t, int a)
 	case ACT_QUANTITY: {
 		if (empty)
 			return TUI_HANDLED;
+		const struct basket_line *l = &t->basket.lines[S.list.sel];
+		if (l->voided)
+			return report_basket(t, BASKET_ERR_VOIDED);
+		if (l->from_label)
+			return report_basket(t, BASKET_ERR_LABEL_FIXED);
+		if (l->weight > 0) {
+			open_weight(t, S.list.sel);
+			return TUI_REDRAW;
+		}
 		char now[24];
 		snprintf(now, sizeof now, "%lld", (long long)t->basket.lines[S.list.sel].quantity);
 		char hint[96];
@@ -544,7 +581,7 @@ static int key(struct tui *t, int key)
 static void result(struct tui *t, const struct tui_result *r)
 {
 	if (r->kind == RESULT_SCAN) {
-		add_code(t, r->text, 1);
+		add_item(t, r->text);
 		return;
 	}
 	if (r->asked == ASK_PAY) {
@@ -562,9 +599,33 @@ static void result(struct tui *t, const struct tui_result *r)
 		return;
 	}
 	switch (r->asked) {
-	case ASK_SEARCH:
-		add_code(t, r->text, r->number > 0 ? r->number : 1);
+	case ASK_SEARCH: {
+		/* the code chosen, with the quantity typed before the search */
+		char item[KP_ITEM_QTY_SIZE + FIELD_SIZE + 2];
+		if (S.search_qty[0])
+			snprintf(item, sizeof item, "%s*%s", S.search_qty, r->text);
+		else
+			snprintf(item, sizeof item, "%s", r->text);
+		S.search_qty[0] = '\0';
+		add_item(t, item);
 		break;
+	}
+	case ASK_WEIGHT: {
+		if (S.target >= t->basket.count)
+			break;
+		enum basket_status st = basket_set_weight(&t->basket, S.target, r->number, false);
+		if (st == BASKET_NEEDS_APPROVAL) {
+			refuse(t, _("The discount on this line needs a manager: set it again with F4"));
+		} else if (st != BASKET_OK) {
+			report_basket(t, st);
+		} else {
+			char w[32];
+			kp_measure_format(w, sizeof w, r->number);
+			tui_message(t, ROLE_INFO, _("Weight set to %s %s"), w,
+			            item_unit_shown(t->basket.lines[S.target].unit));
+		}
+		break;
+	}
 	case ASK_QUANTITY:
 		if (S.target < t->basket.count && change_quantity(t, S.target, r->number) == TUI_REDRAW &&
 		    t->basket.lines[S.target].quantity == r->number)
@@ -604,7 +665,7 @@ static void result(struct tui *t, const struct tui_result *r)
 
 static int scan(struct tui *t, const char *code)
 {
-	return add_code(t, code, 1);
+	return add_item(t, code);
 }
 
 static void enter(struct tui *t, const void *arg)
@@ -625,7 +686,8 @@ struct cols {
 
 static struct cols layout(void)
 {
-	struct cols c = {.no = 4, .qty = 6, .price = 13, .sum = 14, .rate = 5};
+	/* qty and price together hold "0,350 кг × 4 290,00 ₸/кг" of a weighed line */
+	struct cols c = {.no = 4, .qty = 8, .price = 17, .sum = 14, .rate = 5};
 	c.name = COLS - c.no - c.qty - c.price - c.sum - c.rate - 1;
 	return c;
 }
@@ -665,8 +727,19 @@ static void draw_line(const struct tui *t, int y, size_t i, const struct cols *c
 	x += draw_text(y, x, c->name - mw, role, -1, true, name);
 	if (mw)
 		x += draw_text(y, x, mw, sel ? role : ROLE_DISCOUNT, -1, true, mark);
-	x += draw_textf(y, x, c->qty, role, 1, true, "%lld", (long long)l->quantity);
-	x += draw_text(y, x, c->price, role, 1, true, price);
+	if (l->weight > 0) {
+		/* one cell over qty and price: the weight × the price per unit,
+		 * without the ₸ when that does not fit */
+		char how[160];
+		const char *unit = item_unit_shown(l->unit);
+		item_weight_text(how, sizeof how, l->weight, unit, l->unit_price, true);
+		if (draw_width(how) > c->qty + c->price - 1)
+			item_weight_text(how, sizeof how, l->weight, unit, l->unit_price, false);
+		x += draw_text(y, x, c->qty + c->price, role, 1, true, how);
+	} else {
+		x += draw_textf(y, x, c->qty, role, 1, true, "%lld", (long long)l->quantity);
+		x += draw_text(y, x, c->price, role, 1, true, price);
+	}
 	x += draw_text(y, x, c->sum, role, 1, true, sum);
 	x += draw_textf(y, x, c->rate, role, 1, true, "%d%%", l->tax_rate);
 	draw_text(y, x, COLS - x, role, -1, true, "");
