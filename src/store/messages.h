@@ -186,7 +186,7 @@
 #define STORE_MSG_REFUND_LINE_TWICE N_("line %d is named twice")
 #define STORE_MSG_REFUND_LINE_VOIDED N_("line %d was voided: it was not sold")
 #define STORE_MSG_REFUND_UNITS N_("line %d: %lld of its %lld units can still be refunded, not %lld")
-#define STORE_MSG_REFUND_WEIGHT N_("line %d: %s of its %s %s can still be refunded, not %s")
+#define STORE_MSG_REFUND_WEIGHT N_("line %d: %s of its %s can still be refunded, not %s")
 #define STORE_MSG_REFUND_RATE_GONE N_("line %d: earlier refunds by amount already gave back the sales at %d%% VAT: refund an amount instead")
 #define STORE_MSG_REFUND_COSTS_NOTHING N_("the lines chosen cost nothing: nothing to refund")
 #define STORE_MSG_REFUND_LINES_LEFT N_("order %s has %lld tiyn left by its lines, less than the refund")

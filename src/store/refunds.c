@@ -338,12 +338,13 @@ static store_status plan_lines(struct plan *p, const struct refund_new *r,
 		int64_t size = l->weight > 0 ? l->weight : l->quantity; /* thousandths, or pieces */
 		int64_t left = size - done;
 		if ((pick->quantity < 1 || pick->quantity > left) && l->weight > 0) {
-			char lw[32], sw[32], pw[32];
+			char lw[32], sw[64], pw[32];
 			kp_measure_format(lw, sizeof lw, left > 0 ? left : 0);
 			kp_measure_format(sw, sizeof sw, l->weight);
+			size_t n = strlen(sw);
+			snprintf(sw + n, sizeof sw - n, " %s", l->unit); /* "0,350 кг" */
 			kp_measure_format(pw, sizeof pw, pick->quantity);
-			return refuse(p, REFUNDS_RULE_LINES, err, REFUND_WEIGHT, l->line_no, lw, sw, l->unit,
-			              pw);
+			return refuse(p, REFUNDS_RULE_LINES, err, REFUND_WEIGHT, l->line_no, lw, sw, pw);
 		}
 		if (pick->quantity < 1 || pick->quantity > left)
 			return refuse(p, REFUNDS_RULE_LINES, err, REFUND_UNITS,
