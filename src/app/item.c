@@ -64,7 +64,7 @@ static enum item_status resolve_label(store_db *db, const struct kp_scale_label 
 	enum kp_measure m = kp_measure_of(out->product.unit);
 	if (m == KP_MEASURE_PIECE) {
 		snprintf(message, size,
-		         _("Scale label %s is for %s, which is sold by the piece: nothing added"),
+		         _("Scale label %s is for %s, sold by the piece: nothing added"),
 		         t->code, product_name(&out->product));
 		return ITEM_LABEL_PIECE;
 	}

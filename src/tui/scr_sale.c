@@ -687,7 +687,7 @@ struct cols {
 static struct cols layout(void)
 {
 	/* qty and price together hold "0,350 кг × 4 290,00 ₸/кг" of a weighed line */
-	struct cols c = {.no = 4, .qty = 8, .price = 17, .sum = 14, .rate = 5};
+	struct cols c = {.no = 4, .qty = 8, .price = COLS >= 90 ? 21 : 17, .sum = 14, .rate = 5};
 	c.name = COLS - c.no - c.qty - c.price - c.sum - c.rate - 1;
 	return c;
 }
