@@ -6,7 +6,8 @@
 # scanner speed, a price label; the lines and the total on the screen,
 # then paid by Kaspi QR and read back from the journal (weight, price
 # per kg, the line's gross) and from the create request Kaspi got
-# (quantity 1, the line's amount, the weight in the name). Then in
+# (quantity 1, the line's amount, the weight in the name); the order's
+# detail with its weights, and 100 g of a line refunded by weight. Then in
 # Russian, each bad input gets its one line and changes nothing: a
 # fraction for a piece product, 0 kg, 101 kg, an unknown PLU, a label
 # for a piece product, a label above the check limit, a wrong check
@@ -96,6 +97,30 @@ print(" ".join(str(l["weight_g"]) for l in json.load(sys.stdin)["orders"][0]["li
 check "journal --format json: the weights in grams" test "$json" = "350 350 250 None"
 check "journal --lines: 0,350 кг × 4 290,00 ₸/кг under the order" \
 	eval 'LANG=ru_RU.UTF-8 pos journal --lines | grep -q "Сыр Российский весовой  0,350 кг × 4 290,00 ₸/кг  1 501,50"'
+
+# the order's detail shows the weights; 0,100 kg of the cheese goes back by weight
+keys F9
+check "the journal lists the order" expect_screen 'T01-[0-9]{8}-000001 +QR +paid +7.605,50'
+keys Enter
+check "the detail shows the weight" expect_screen 'Сыр Российский весовой +0,350 kg × 4 290,00 ₸/kg = +1 501,50'
+keys F5
+check "F5 opens the refund, the weighed lines by weight" expect_screen '0 / 0,350 kg +Сыр Российский весовой'
+keys Tab Tab +
+check "+ on a weighed line asks the weight to give back" expect_screen 'Weight: 0,350_'
+type_human '0,400'; keys Enter
+check "more than the line is refused" expect_screen 'At most 0,350 kg of this line can go back'
+keys C-u; type_human '100 г'; keys Enter
+check "0,100 picked" expect_screen '0,100 / 0,350 kg +Сыр Российский весовой'
+check "its amount: 0,100 × 4 290,00" expect_screen 'Amount, tenge: 429,00 \(by the lines below\)'
+keys Enter
+check "a manager is asked" expect_screen "Manager's approval"
+type_fast 9999; keys Enter
+check "the refund by weight is done" expect_screen 'T01-R-[0-9]{8}-000001 refunded +429,00 ₸' 5
+check "the journal keeps it as 100 g of line 1" \
+	test "$(sql "SELECT line_no, quantity, amount FROM refund_lines")" = "1 100 42900"
+keys F5
+check "what is left of the line" expect_screen '0 / 0,250 kg +Сыр Российский весовой +1 501,50 0,100 back'
+keys Escape Escape Escape
 
 # ---- bad input, in Russian: one line each, nothing changes -----------------
 keys F6
