@@ -158,6 +158,21 @@ echo "| name prefix search, median | $(v search_median_ms) ms | — |"
 echo "| name prefix search, p99 | $(v search_p99_ms) ms | < 10 ms |"
 
 echo
+echo "## Till: a scale label to its line in the basket, a catalog of ${BENCH_PRODUCTS} products"
+echo
+# every fifth product sold by the kg with a PLU; random weight labels of
+# the demo's [scale] rules, each resolved (catalog barcode and SKU first,
+# the label read, its PLU looked up) and added, as the input line does
+scale_home="$work/scale-home"
+"$build/bench/bench_scale" "$scale_home" "$BENCH_PRODUCTS" "${BENCH_LABELS:=10000}" >"$work/scale" ||
+	{ echo "bench_scale failed"; exit 1; }
+sv() { awk -v k="$1" '$1==k {print $2}' "$work/scale"; }
+echo "| measure | value | target |"
+echo "|---|---:|---:|"
+echo "| scale label → line in the basket (parse + catalog lookups + add), median of $(sv labels) | $(sv label_median_ms) ms | — |"
+echo "| scale label → line in the basket, p99 | $(sv label_p99_ms) ms | < 5 ms |"
+
+echo
 echo "## Till: paying, on a pseudo-terminal of 120×50 against kaspi-sandbox on loopback"
 echo
 # Two fresh sandboxes: one where nobody pays by himself (--pay-after 0:
