@@ -98,12 +98,12 @@ static void build_text(const struct journal_event *events, size_t n_events)
 		money_format_plain(a, sizeof a, l->unit_price);
 		money_format_plain(b, sizeof b, l->total);
 		money_format_plain(c, sizeof c, l->discount);
-		draw_pad(name, sizeof name, journal_line_name(l, i18n_language()), 38);
-		if (l->weight > 0) {
+		draw_pad(name, sizeof name, journal_line_name(l, i18n_language()), l->weight > 0 ? 30 : 38);
+		if (l->weight > 0) { /* the weight takes what the name gives up */
 			char how[160];
 			item_weight_text(how, sizeof how, l->weight, item_unit_shown(l->unit),
 			                 l->price_per_unit, true);
-			add(" %2d %s %s = %12s %3d%%%s%s%s", l->line_no, name, how, b, l->tax_rate,
+			add(" %2d %s %s = %s %d%%%s%s%s", l->line_no, name, how, b, l->tax_rate,
 			    l->discount ? " −" : "", l->discount ? c : "", l->voided ? _(" [void]") : "");
 		} else {
 			add(" %2d %s %4lld × %11s = %12s %3d%%%s%s%s", l->line_no, name, (long long)l->quantity,

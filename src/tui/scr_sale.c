@@ -71,7 +71,7 @@ static const struct keybind keys[] = {
 	{'+', ACT_ONE_MORE, "+", N_("One more of the selected line"), NULL},
 	{'-', ACT_ONE_LESS, "-", N_("One less of the selected line"), NULL},
 	KEYS_LIST_ROWS(N_("Move in the basket")),
-	{KEYS_ENTER, ACT_OK, "Enter", N_("Add the barcode or SKU typed (3*CODE adds 3, 0,350*CODE 0,350 kg)"), NULL},
+	{KEYS_ENTER, ACT_OK, "Enter", N_("Add the barcode or SKU typed (3*CODE adds 3)"), NULL},
 	{KEYS_ESC, ACT_CLEAR, "Esc", N_("Clear what is typed"), NULL},
 	KEYS_END,
 };
@@ -686,10 +686,25 @@ struct cols {
 
 static struct cols layout(void)
 {
-	/* qty and price together hold "0,350 кг × 4 290,00 ₸/кг" of a weighed line */
-	struct cols c = {.no = 4, .qty = 8, .price = COLS >= 90 ? 21 : 17, .sum = 14, .rate = 5};
+	struct cols c = {.no = 4, .qty = 6, .price = 13, .sum = 14, .rate = 5};
 	c.name = COLS - c.no - c.qty - c.price - c.sum - c.rate - 1;
 	return c;
+}
+
+/* The cell of a weighed line over the qty and price columns, "0,350 кг ×
+ * 4 290,00 ₸/кг" (without the ₸ when it would take more than a third of
+ * the name's room); how far it reaches into the name column goes in
+ * *into_name. */
+static void weight_cell(const struct basket_line *l, const struct cols *c, char *buf, size_t size,
+                        int *into_name)
+{
+	const char *unit = item_unit_shown(l->unit);
+	int span = c->qty + c->price;
+	item_weight_text(buf, size, l->weight, unit, l->unit_price, true);
+	if (draw_width(buf) + 1 - span > c->name / 3)
+		item_weight_text(buf, size, l->weight, unit, l->unit_price, false);
+	int need = draw_width(buf) + 1 - span;
+	*into_name = need > 0 ? (need < c->name / 2 ? need : c->name / 2) : 0;
 }
 
 static void draw_line(const struct tui *t, int y, size_t i, const struct cols *c)
@@ -697,14 +712,16 @@ static void draw_line(const struct tui *t, int y, size_t i, const struct cols *c
 	const struct basket_line *l = &t->basket.lines[i];
 	bool sel = i == S.list.sel;
 	enum theme_role role = sel ? ROLE_SELECTED : l->voided ? ROLE_DIM : ROLE_NORMAL;
-	char price[48], sum[48], name[KP_NAME_SIZE + 64];
+	char price[48], sum[48], name[KP_NAME_SIZE + 64], how[160];
 	int64_t total = 0, discount = 0;
-	int x = 0;
+	int x = 0, into_name = 0;
 
 	if (basket_line_sums(l, NULL, &discount, &total) != BASKET_OK)
 		total = discount = 0; /* a line of the basket always sums */
 	money_format_plain(price, sizeof price, l->unit_price);
 	money_format_plain(sum, sizeof sum, total);
+	if (l->weight > 0)
+		weight_cell(l, c, how, sizeof how, &into_name);
 	const char *nm = tui_product_name(l->name, l->name_kk);
 	/* the marker keeps its place; the name is what gets cut */
 	char mark[64] = "";
@@ -724,18 +741,12 @@ static void draw_line(const struct tui *t, int y, size_t i, const struct cols *c
 	int mw = draw_width(mark);
 
 	x += draw_textf(y, x, c->no, role, 1, true, "%zu ", i + 1);
-	x += draw_text(y, x, c->name - mw, role, -1, true, name);
+	x += draw_text(y, x, c->name - into_name - mw, role, -1, true, name);
 	if (mw)
 		x += draw_text(y, x, mw, sel ? role : ROLE_DISCOUNT, -1, true, mark);
 	if (l->weight > 0) {
-		/* one cell over qty and price: the weight × the price per unit,
-		 * without the ₸ when that does not fit */
-		char how[160];
-		const char *unit = item_unit_shown(l->unit);
-		item_weight_text(how, sizeof how, l->weight, unit, l->unit_price, true);
-		if (draw_width(how) > c->qty + c->price - 1)
-			item_weight_text(how, sizeof how, l->weight, unit, l->unit_price, false);
-		x += draw_text(y, x, c->qty + c->price, role, 1, true, how);
+		/* one cell over qty and price (and into the name where it must) */
+		x += draw_text(y, x, c->qty + c->price + into_name, role, 1, true, how);
 	} else {
 		x += draw_textf(y, x, c->qty, role, 1, true, "%lld", (long long)l->quantity);
 		x += draw_text(y, x, c->price, role, 1, true, price);
