@@ -658,7 +658,7 @@ static bool read_header(struct import_ctx *ic, long line, char **fields, int nfi
 	char b[SHOWN_MAX + 8];
 
 	if (nfields > CSV_FIELDS_MAX) {
-		import_report(ic, line, CSV_HEADER_COLUMNS, nfields, COL_COUNT);
+		import_report(ic, line, CSV_HEADER_COLUMNS, nfields, COL_REQUIRED);
 		return false;
 	}
 	for (int i = 0; i < nfields; i++) {

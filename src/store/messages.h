@@ -94,7 +94,7 @@
 #define STORE_MSG_CSV_STRAY_QUOTE N_("a quote inside an unquoted field: quote the whole field and double its quotes (\"\")")
 #define STORE_MSG_CSV_NUL N_("a NUL byte: is this a text (CSV) file?")
 #define STORE_MSG_CSV_HEADER_COLUMNS N_("%d columns in the header; expected %d: sku,barcode,name_ru,name_kk,unit,price,tax_rate")
-#define STORE_MSG_CSV_HEADER_UNKNOWN N_("unknown column \"%s\" in the header (expected sku,barcode,name_ru,name_kk,unit,price,tax_rate)")
+#define STORE_MSG_CSV_HEADER_UNKNOWN N_("unknown column \"%s\" in the header (expected sku,barcode,name_ru,name_kk,unit,price,tax_rate and plu)")
 #define STORE_MSG_CSV_HEADER_TWICE N_("column \"%s\" appears twice in the header")
 #define STORE_MSG_CSV_HEADER_MISSING N_("the header has no \"%s\" column")
 #define STORE_MSG_CSV_FIELDS N_("%d fields, expected %d (a comma inside a name must be quoted)")
