@@ -904,7 +904,8 @@ static bool build_body(void *arg, const char *merchant_order_id, const char **bo
 /* Journals and sends: the common part of both starts. */
 static bool start(struct payflow *pf, struct body_ctx *ctx, const struct journal_line *lines,
                   size_t n_lines, enum journal_method method, const char *phone, int64_t user_id,
-                  int64_t shift_id, int64_t *order_id, char *message, size_t size)
+                  int64_t shift_id, int64_t part_of, int64_t *order_id, char *message,
+                  size_t size)
 {
 	store_err err;
 	struct journal_order j;
@@ -920,6 +921,7 @@ static bool start(struct payflow *pf, struct body_ctx *ctx, const struct journal
 		.description = NULL,
 		.build_body = build_body,
 		.body_arg = ctx,
+		.part_of = part_of,
 	};
 	store_status st = journal_create(pf->db, &n, lines, n_lines, &id, NULL, &err);
 	free(ctx->body);
@@ -949,6 +951,28 @@ static bool check_phone(enum journal_method method, const char *phone, char *mes
 		return false;
 	}
 	return true;
+}
+
+enum basket_status payflow_journal_lines(const struct basket *b, struct journal_line *lines)
+{
+	for (size_t i = 0; i < b->count; i++) {
+		const struct basket_line *l = &b->lines[i];
+		struct journal_line *jl = &lines[i];
+		memset(jl, 0, sizeof *jl);
+		jl->product_id = l->product_id;
+		snprintf(jl->sku, sizeof jl->sku, "%s", l->sku);
+		snprintf(jl->barcode, sizeof jl->barcode, "%s", l->barcode);
+		snprintf(jl->name, sizeof jl->name, "%s", l->name);
+		snprintf(jl->name_kk, sizeof jl->name_kk, "%s", l->name_kk);
+		jl->quantity = l->quantity;
+		jl->unit_price = l->unit_price;
+		jl->tax_rate = l->tax_rate;
+		enum basket_status bs = basket_line_sums(l, NULL, &jl->discount, &jl->total);
+		if (bs != BASKET_OK)
+			return bs;
+		jl->voided = l->voided;
+	}
+	return BASKET_OK;
 }
 
 bool payflow_start(struct payflow *pf, const struct basket *b, enum journal_method method,
@@ -982,22 +1006,9 @@ bool payflow_start(struct payflow *pf, const struct basket *b, enum journal_meth
 	for (size_t i = 0; i < n; i++)
 		xp[i] = (xpay_product){.name = bp[i].name, .quantity = bp[i].quantity,
 		                       .price = bp[i].price, .tax_rate = bp[i].tax_rate};
-	for (size_t i = 0; i < b->count; i++) {
-		const struct basket_line *l = &b->lines[i];
-		struct journal_line *jl = &lines[i];
-		jl->product_id = l->product_id;
-		snprintf(jl->sku, sizeof jl->sku, "%s", l->sku);
-		snprintf(jl->barcode, sizeof jl->barcode, "%s", l->barcode);
-		snprintf(jl->name, sizeof jl->name, "%s", l->name);
-		snprintf(jl->name_kk, sizeof jl->name_kk, "%s", l->name_kk);
-		jl->quantity = l->quantity;
-		jl->unit_price = l->unit_price;
-		jl->tax_rate = l->tax_rate;
-		if ((bs = basket_line_sums(l, NULL, &jl->discount, &jl->total)) != BASKET_OK) {
-			snprintf(message, size, "%s", _(basket_status_message(bs)));
-			goto out;
-		}
-		jl->voided = l->voided;
+	if ((bs = payflow_journal_lines(b, lines)) != BASKET_OK) {
+		snprintf(message, size, "%s", _(basket_status_message(bs)));
+		goto out;
 	}
 	struct body_ctx ctx = {
 		.order = {.amount = amount,
@@ -1007,7 +1018,8 @@ bool payflow_start(struct payflow *pf, const struct basket *b, enum journal_meth
 		          .n_products = n},
 		.cfg = pf->cfg,
 	};
-	ok = start(pf, &ctx, lines, b->count, method, phone, user_id, shift_id, order_id, message, size);
+	ok = start(pf, &ctx, lines, b->count, method, phone, user_id, shift_id, 0, order_id, message,
+	           size);
 out:
 	free(bp);
 	free(xp);
@@ -1045,7 +1057,33 @@ bool payflow_start_amount(struct payflow *pf, int64_t amount, const char *descri
 		          .n_products = 1},
 		.cfg = pf->cfg,
 	};
-	return start(pf, &ctx, &line, 1, method, phone, user_id, shift_id, order_id, message, size);
+	return start(pf, &ctx, &line, 1, method, phone, user_id, shift_id, 0, order_id, message,
+	             size);
+}
+
+bool payflow_start_part(struct payflow *pf, const struct payflow_part *part, int64_t user_id,
+                        int64_t shift_id, int64_t *order_id, char *message, size_t size)
+{
+	if (part->amount < KP_AMOUNT_MIN || part->amount > KP_AMOUNT_MAX) {
+		snprintf(message, size, "%s", _("The amount must be from 0,01 to 1 000 000 tenge"));
+		return false;
+	}
+	if (!check_phone(part->method, part->phone, message, size))
+		return false;
+	/* API.md: a part carries no products (their sum is not its amount);
+	 * its description names the sale and the part */
+	char description[JOURNAL_DESCRIPTION_SIZE];
+	snprintf(description, sizeof description, _("Order %s, part %d of %d"), part->sale_moid,
+	         part->part_no, part->parts);
+	struct body_ctx ctx = {
+		.order = {.amount = part->amount,
+		          .description = description,
+		          .payment_method = part->method == JOURNAL_PHONE ? "phone" : "qr",
+		          .payer_phone = part->method == JOURNAL_PHONE ? part->phone : NULL},
+		.cfg = pf->cfg,
+	};
+	return start(pf, &ctx, NULL, 0, part->method, part->phone, user_id, shift_id, part->sale_id,
+	             order_id, message, size);
 }
 
 /* ---- refunds ---------------------------------------------------------------- */

@@ -210,7 +210,7 @@ const char *tui_order_label(const struct journal_order *o)
 
 const char *tui_method_label(enum journal_method m)
 {
-	return m == JOURNAL_PHONE ? _("phone") : _("QR");
+	return _(journal_method_label(m));
 }
 
 int tui_field_key(struct tui *t, struct field *f, int key, bool *changed)
