@@ -825,6 +825,7 @@ void report_journal_free(struct report_journal *j)
 	for (size_t i = 0; i < j->n_orders; i++) {
 		free(j->orders[i].lines);
 		free(j->orders[i].refunds);
+		free(j->orders[i].tenders);
 	}
 	free(j->orders);
 	memset(j, 0, sizeof *j);
@@ -955,6 +956,39 @@ static bool refund_row(void *arg, sqlite3_stmt *st)
 	return true;
 }
 
+/* One tender of a listed sale: order, part, kind, amount, given, change,
+ * approval, part order, its state, created_at. */
+static bool tender_row(void *arg, sqlite3_stmt *st)
+{
+	struct order_list *l = arg;
+	struct report_order *o = find_order(l, sqlite3_column_int64(st, 0));
+	if (!o)
+		return true;
+	size_t n = o->n_tenders;
+	if (n == 0 || (n & (n - 1)) == 0) {
+		void *p = realloc(o->tenders, (n ? 2 * n : 1) * sizeof *o->tenders);
+		if (!p)
+			return false;
+		o->tenders = p;
+	}
+	struct journal_tender *t = &o->tenders[o->n_tenders++];
+	memset(t, 0, sizeof *t);
+	t->part_no = sqlite3_column_int(st, 1);
+	if (!journal_method_parse((const char *)sqlite3_column_text(st, 2), &t->kind))
+		t->kind = JOURNAL_CASH; /* the schema allows no other name */
+	t->amount = sqlite3_column_int64(st, 3);
+	t->given = sqlite3_column_int64(st, 4);
+	t->change = sqlite3_column_int64(st, 5);
+	copy_column(t->approval, sizeof t->approval, st, 6);
+	t->part_order = sqlite3_column_int64(st, 7);
+	t->part_state = JOURNAL_SUCCEEDED;
+	if (t->part_order &&
+	    !journal_state_parse((const char *)sqlite3_column_text(st, 8), &t->part_state))
+		t->part_state = JOURNAL_FAILED;
+	t->created_at = (time_t)sqlite3_column_int64(st, 9);
+	return true;
+}
+
 static store_status journal_read(store_db *db, struct order_list *l, store_err *err)
 {
 	static const char orders_sql[] =
@@ -977,6 +1011,12 @@ static store_status journal_read(store_db *db, struct order_list *l, store_err *
 		" FROM orders o JOIN refunds f ON f.order_id = o.id"
 		" WHERE o.created_at BETWEEN ?1 AND ?2 AND (?3 IS NULL OR o.state = ?3)"
 		" ORDER BY f.order_id, f.id";
+	static const char tenders_sql[] =
+		"SELECT t.order_id, t.part_no, t.kind, t.amount, t.given, t.change, t.approval,"
+		" t.part_order, p.state, t.created_at"
+		" FROM orders o JOIN tenders t ON t.order_id = o.id LEFT JOIN orders p ON p.id = t.part_order"
+		" WHERE o.created_at BETWEEN ?1 AND ?2 AND (?3 IS NULL OR o.state = ?3)"
+		" ORDER BY t.order_id, t.part_no";
 	sqlite3_stmt *st;
 	store_status s;
 
@@ -1001,7 +1041,12 @@ static store_status journal_read(store_db *db, struct order_list *l, store_err *
 	if ((s = db_prepare(db, refunds_sql, &st, err)) != STORE_OK)
 		return s;
 	bind_range(st, l->j);
-	return each_row(db, st, refund_row, l, err);
+	if ((s = each_row(db, st, refund_row, l, err)) != STORE_OK)
+		return s;
+	if ((s = db_prepare(db, tenders_sql, &st, err)) != STORE_OK)
+		return s;
+	bind_range(st, l->j);
+	return each_row(db, st, tender_row, l, err);
 }
 
 store_status reports_journal(store_db *db, int from_day, int to_day,
