@@ -298,6 +298,7 @@ static void start_kaspi(struct tui *t, int64_t amount, const char *phone)
 		return;
 	}
 	S.pending_amount = amount;
+	offer_rest(); /* however the payment screen closes, the rest is offered again */
 	struct scr_pay_arg arg = {.asked = ASK_PART, .order_id = order_id, .part = true};
 	tui_open(t, &scr_pay, &arg);
 }
