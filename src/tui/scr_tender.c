@@ -303,7 +303,8 @@ static void start_kaspi(struct tui *t, int64_t amount, const char *phone)
 	tui_open(t, &scr_pay, &arg);
 }
 
-/* Enter: the amount typed (or the rest) as a part of the current kind. */
+/* Enter: the amount typed (or the rest) as a part of the current kind,
+ * checked by core/tender.h's rules with the parts already taken. */
 static int take(struct tui *t)
 {
 	int64_t amount, left = rest();
@@ -311,16 +312,22 @@ static int take(struct tui *t)
 		amount = left;
 	else if (!money_parse_tenge(S.amount.text, &amount))
 		return refuse(t, _("Type the amount in tenge, like 5000 or 1 500,50"));
-	if (amount <= 0)
+	if (amount == 0)
 		return refuse(t, _(tender_status_message(TENDER_ERR_NEGATIVE)));
-	if (S.n == TENDER_PARTS_MAX)
-		return refuse(t, _(tender_status_message(TENDER_ERR_TOO_MANY)));
-	if (S.kind == TENDER_CASH && amount > TENDER_CASH_MAX)
-		return refuse(t, _(tender_status_message(TENDER_ERR_CASH_LIMIT)));
-	if (S.kind != TENDER_CASH && amount > left)
-		return refuse(t, _(tender_status_message(TENDER_ERR_OVER)));
-	if (S.n + 1 == TENDER_PARTS_MAX && amount < left)
+	struct tender_req req[TENDER_PARTS_MAX + 1];
+	struct tender_part out[TENDER_PARTS_MAX + 1];
+	size_t bad = 0;
+	for (size_t i = 0; i < S.n; i++)
+		req[i] = (struct tender_req){.kind = S.parts[i].p.kind, .amount = S.parts[i].p.amount};
+	req[S.n] = (struct tender_req){.kind = S.kind, .amount = amount};
+	enum tender_status st = tender_resolve(S.total, req, S.n + 1, out, &bad);
+	/* short of the total is fine while a part may still follow */
+	if (st == TENDER_ERR_SHORT && S.n + 1 < TENDER_PARTS_MAX)
+		st = TENDER_OK;
+	else if (st == TENDER_ERR_SHORT)
 		return refuse(t, _("The fourth payment must cover the rest"));
+	if (st != TENDER_OK)
+		return refuse(t, _(tender_status_message(st)));
 	if (tender_is_kaspi(S.kind)) {
 		if (S.kind == TENDER_PHONE) {
 			S.pending_amount = amount;
@@ -338,14 +345,11 @@ static int take(struct tui *t)
 	}
 	struct part *p = &S.parts[S.n++];
 	memset(p, 0, sizeof *p);
-	p->p.kind = S.kind;
-	p->p.amount = amount < left ? amount : left;
-	p->p.given = S.kind == TENDER_CASH ? amount : p->p.amount;
-	p->p.change = p->p.given - p->p.amount;
+	p->p = out[S.n - 1];
 	if (S.kind == TENDER_CARD)
 		snprintf(p->approval, sizeof p->approval, "%s", S.approval);
 	S.approval[0] = '\0';
-	if (rest() == 0) {
+	if (left - p->p.amount == 0) {
 		complete(t);
 		if (!S.done) /* refused: the part is not taken */
 			S.n--;
