@@ -956,8 +956,7 @@ static bool refund_row(void *arg, sqlite3_stmt *st)
 	return true;
 }
 
-/* One tender of a listed sale: order, part, kind, amount, given, change,
- * approval, part order, its state, created_at. */
+/* One tender of a listed sale: its order, then JOURNAL_TENDER_COLUMNS. */
 static bool tender_row(void *arg, sqlite3_stmt *st)
 {
 	struct order_list *l = arg;
@@ -971,21 +970,7 @@ static bool tender_row(void *arg, sqlite3_stmt *st)
 			return false;
 		o->tenders = p;
 	}
-	struct journal_tender *t = &o->tenders[o->n_tenders++];
-	memset(t, 0, sizeof *t);
-	t->part_no = sqlite3_column_int(st, 1);
-	if (!journal_method_parse((const char *)sqlite3_column_text(st, 2), &t->kind))
-		t->kind = JOURNAL_CASH; /* the schema allows no other name */
-	t->amount = sqlite3_column_int64(st, 3);
-	t->given = sqlite3_column_int64(st, 4);
-	t->change = sqlite3_column_int64(st, 5);
-	copy_column(t->approval, sizeof t->approval, st, 6);
-	t->part_order = sqlite3_column_int64(st, 7);
-	t->part_state = JOURNAL_SUCCEEDED;
-	if (t->part_order &&
-	    !journal_state_parse((const char *)sqlite3_column_text(st, 8), &t->part_state))
-		t->part_state = JOURNAL_FAILED;
-	t->created_at = (time_t)sqlite3_column_int64(st, 9);
+	journal_tender_read(st, 1, &o->tenders[o->n_tenders++]);
 	return true;
 }
 
@@ -1012,8 +997,7 @@ static store_status journal_read(store_db *db, struct order_list *l, store_err *
 		" WHERE o.created_at BETWEEN ?1 AND ?2 AND (?3 IS NULL OR o.state = ?3)"
 		" ORDER BY f.order_id, f.id";
 	static const char tenders_sql[] =
-		"SELECT t.order_id, t.part_no, t.kind, t.amount, t.given, t.change, t.approval,"
-		" t.part_order, p.state, t.created_at"
+		"SELECT t.order_id, " JOURNAL_TENDER_COLUMNS
 		" FROM orders o JOIN tenders t ON t.order_id = o.id LEFT JOIN orders p ON p.id = t.part_order"
 		" WHERE o.created_at BETWEEN ?1 AND ?2 AND (?3 IS NULL OR o.state = ?3)"
 		" ORDER BY t.order_id, t.part_no";

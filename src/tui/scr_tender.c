@@ -136,24 +136,9 @@ static int refuse(struct tui *t, const char *why)
 	return TUI_REDRAW;
 }
 
-static enum journal_method method_of(enum tender_kind k)
-{
-	switch (k) {
-	case TENDER_PHONE:
-		return JOURNAL_PHONE;
-	case TENDER_CASH:
-		return JOURNAL_CASH;
-	case TENDER_CARD:
-		return JOURNAL_CARD;
-	case TENDER_QR:
-	default:
-		return JOURNAL_QR;
-	}
-}
-
 static const char *kind_label(enum tender_kind k)
 {
-	return _(journal_method_label(method_of(k)));
+	return _(journal_method_label(sale_method_of(k)));
 }
 
 /* ---- completing ------------------------------------------------------------ */
@@ -192,52 +177,36 @@ static void complete(struct tui *t)
 	size_t n = 0;
 	bool cash = false;
 	store_err err;
-	char moid[JOURNAL_ORDER_ID_SIZE] = "";
+	char moid[JOURNAL_ORDER_ID_SIZE] = "", message[256];
 	int64_t id = S.sale_id;
 
 	for (size_t i = 0; i < S.n; i++) {
 		const struct part *p = &S.parts[i];
 		if (tender_is_kaspi(p->p.kind))
 			continue;
-		struct journal_tender *j = &planned[n++];
-		memset(j, 0, sizeof *j);
-		j->kind = method_of(p->p.kind);
-		j->amount = p->p.amount;
-		if (p->p.kind == TENDER_CASH) {
-			j->given = p->p.given;
-			j->change = p->p.change;
-			cash = true;
-		}
-		snprintf(j->approval, sizeof j->approval, "%s", p->approval);
+		planned[n++] = sale_tender_of(&p->p, p->approval);
+		cash |= p->p.kind == TENDER_CASH;
 	}
-	size_t cap = t->basket.count ? t->basket.count : 1;
-	struct journal_line *lines = calloc(cap, sizeof *lines);
-	if (!lines || payflow_journal_lines(&t->basket, lines) != BASKET_OK) {
-		free(lines);
-		refuse(t, _(basket_status_message(BASKET_ERR_NO_MEMORY)));
-		return;
-	}
-	struct journal_new sale = {.till_id = t->cfg->till.id, .shift_id = t->shift.id,
-	                           .user_id = t->user.id, .amount = S.total};
-	store_status st = STORE_OK;
 	if (id == 0 && n == 1) {
-		sale.method = planned[0].kind;
-		st = journal_record_sale(t->db, &sale, lines, t->basket.count, &planned[0], &id, moid,
-		                         &err);
+		if (!sale_record(t->db, t->cfg, &t->basket, t->user.id, t->shift.id, &planned[0], &id,
+		                 moid, message, sizeof message)) {
+			refuse(t, message);
+			return;
+		}
 	} else {
 		if (id == 0) {
-			sale.method = JOURNAL_SPLIT;
-			st = journal_open_split(t->db, &sale, lines, t->basket.count, &id, S.sale_moid, &err);
+			if (!sale_open_split(t->db, t->cfg, &t->basket, t->user.id, t->shift.id, &id,
+			                     S.sale_moid, message, sizeof message)) {
+				refuse(t, message);
+				return;
+			}
 			S.sale_id = id;
 		}
-		if (st == STORE_OK)
-			st = journal_complete_split(t->db, id, planned, n, t->user.id, &err);
+		if (journal_complete_split(t->db, id, planned, n, t->user.id, &err) != STORE_OK) {
+			refuse(t, kp_msg_text(&err.msg));
+			return;
+		}
 		snprintf(moid, sizeof moid, "%s", S.sale_moid);
-	}
-	free(lines);
-	if (st != STORE_OK) {
-		refuse(t, kp_msg_text(&err.msg));
-		return;
 	}
 	S.done = true;
 	S.change = 0;
@@ -255,7 +224,7 @@ static void start_kaspi(struct tui *t, int64_t amount, const char *phone)
 {
 	char message[PAYFLOW_MESSAGE_SIZE];
 	int64_t order_id;
-	enum journal_method m = method_of(S.kind);
+	enum journal_method m = sale_method_of(S.kind);
 
 	if (S.n == 0 && amount == S.total) { /* the whole basket: one order with its lines */
 		if (!payflow_start(&t->pf, &t->basket, m, phone, t->user.id, t->shift.id, &order_id,
@@ -267,25 +236,10 @@ static void start_kaspi(struct tui *t, int64_t amount, const char *phone)
 		tui_open(t, &scr_pay, &arg);
 		return;
 	}
-	if (S.sale_id == 0) {
-		size_t cap = t->basket.count ? t->basket.count : 1;
-		struct journal_line *lines = calloc(cap, sizeof *lines);
-		store_err err;
-		if (!lines || payflow_journal_lines(&t->basket, lines) != BASKET_OK) {
-			free(lines);
-			refuse(t, _(basket_status_message(BASKET_ERR_NO_MEMORY)));
-			return;
-		}
-		struct journal_new sale = {.till_id = t->cfg->till.id, .shift_id = t->shift.id,
-		                           .user_id = t->user.id, .method = JOURNAL_SPLIT,
-		                           .amount = S.total};
-		store_status st = journal_open_split(t->db, &sale, lines, t->basket.count, &S.sale_id,
-		                                     S.sale_moid, &err);
-		free(lines);
-		if (st != STORE_OK) {
-			refuse(t, kp_msg_text(&err.msg));
-			return;
-		}
+	if (S.sale_id == 0 && !sale_open_split(t->db, t->cfg, &t->basket, t->user.id, t->shift.id,
+	                                       &S.sale_id, S.sale_moid, message, sizeof message)) {
+		refuse(t, message);
+		return;
 	}
 	/* the parts the screen holds, this one, and the rest if any */
 	int parts = (int)S.n + 1 + (amount < rest() ? 1 : 0);
