@@ -74,6 +74,7 @@ static const char *const printer_mode_names[] = {"none", "command", "device", "f
 static const char *const codepage_names[] = {"cp866", "kz1048", NULL};
 static const char *const weight_unit_names[] = {"g", "10g", NULL};
 static const char *const price_unit_names[] = {"tenge", "tiyn", NULL};
+static const char *const drawer_mode_names[] = {"none", "printer", "command", NULL};
 
 static bool ascii_ieq(const char *a, const char *b)
 {
@@ -152,6 +153,13 @@ static bool check_width(const void *field)
 	return w == 32 || w == 42 || w == 48;
 }
 
+static bool check_drawer_pin(const void *field)
+{
+	int pin;
+	memcpy(&pin, field, sizeof pin);
+	return pin == 2 || pin == 5;
+}
+
 #define FIELD(f) .offset = offsetof(struct kp_config, f), .size = sizeof(((struct kp_config *)0)->f)
 
 /* Every key the till knows. data/config.example.ini documents each. */
@@ -200,6 +208,12 @@ static const struct config_key config_keys[] = {
 	 .def = "0", .min = 0, .max = 255, .expect = N_("0 (the printer's usual number) to 255, from its self-test page")},
 	{.section = "printer", .name = "width", .type = KEY_INT, FIELD(printer.width), .def = "32",
 	 .min = 32, .max = 48, .check = check_width, .expect = N_("32, 42 or 48 (columns)")},
+
+	{.section = "drawer", .name = "mode", .type = KEY_ENUM, FIELD(drawer.mode), .def = "none",
+	 .choices = drawer_mode_names},
+	{.section = "drawer", .name = "command", .type = KEY_STRING, FIELD(drawer.command), .def = ""},
+	{.section = "drawer", .name = "pin", .type = KEY_INT, FIELD(drawer.pin), .def = "2", .min = 2,
+	 .max = 5, .check = check_drawer_pin, .expect = N_("2 or 5 (the drawer connector's pin)")},
 
 	{.section = "commission", .name = "qr", .type = KEY_PERCENT, FIELD(commission.qr),
 	 .def = "0.5", .min = 0, .max = 10000},

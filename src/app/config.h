@@ -69,6 +69,13 @@ enum config_printer_mode {
 	CONFIG_PRINTER_FILE,    /* append to printer.file */
 };
 
+/* How the cash drawer is opened (its kick on a cash tender). */
+enum config_drawer_mode {
+	CONFIG_DRAWER_NONE,     /* no drawer, or one opened by hand */
+	CONFIG_DRAWER_PRINTER,  /* ESC p pulse through [printer] device or file */
+	CONFIG_DRAWER_COMMAND,  /* run drawer.command */
+};
+
 enum config_codepage {
 	CONFIG_CODEPAGE_CP866,
 	CONFIG_CODEPAGE_KZ1048,
@@ -118,6 +125,11 @@ struct kp_config {
 		int codetable;                   /* ESC t number of that page; 0: Epson's (17, 53) */
 		int width;                       /* columns: 32, 42 or 48 */
 	} printer;
+	struct {
+		enum config_drawer_mode mode;
+		char command[CONFIG_PATH_MAX];   /* drawer mode command: e.g. a GPIO helper */
+		int pin;                         /* ESC p connector pin: 2 or 5 */
+	} drawer;
 	struct {                                 /* hundredths of a percent: 50 = 0.5 % */
 		int qr;
 		int phone;

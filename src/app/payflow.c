@@ -793,6 +793,17 @@ bool payflow_complete_late(struct payflow *pf, int64_t order_id, int64_t user_id
                            char *message, size_t size)
 {
 	store_err err;
+	struct journal_order o;
+	if (journal_get(pf->db, order_id, &o, &err) != STORE_OK) {
+		snprintf(message, size, "%s", kp_msg_text(&err.msg));
+		return false;
+	}
+	if (o.part_of) { /* its sale went on without it: the money goes back */
+		snprintf(message, size,
+		         _("%s was a part of a sale that was paid another way: refund it from the journal (F9)"),
+		         o.merchant_order_id);
+		return false;
+	}
 	if (journal_move(pf->db, order_id, JOURNAL_LATE_PAID, JOURNAL_SUCCEEDED, user_id,
 	                 N_("the cashier completed the sale"), &err) != STORE_OK) {
 		snprintf(message, size, "%s", kp_msg_text(&err.msg));
@@ -905,7 +916,8 @@ static bool build_body(void *arg, const char *merchant_order_id, const char **bo
 /* Journals and sends: the common part of both starts. */
 static bool start(struct payflow *pf, struct body_ctx *ctx, const struct journal_line *lines,
                   size_t n_lines, enum journal_method method, const char *phone, int64_t user_id,
-                  int64_t shift_id, int64_t *order_id, char *message, size_t size)
+                  int64_t shift_id, int64_t part_of, int64_t *order_id, char *message,
+                  size_t size)
 {
 	store_err err;
 	struct journal_order j;
@@ -921,6 +933,7 @@ static bool start(struct payflow *pf, struct body_ctx *ctx, const struct journal
 		.description = NULL,
 		.build_body = build_body,
 		.body_arg = ctx,
+		.part_of = part_of,
 	};
 	store_status st = journal_create(pf->db, &n, lines, n_lines, &id, NULL, &err);
 	free(ctx->body);
@@ -950,6 +963,17 @@ static bool check_phone(enum journal_method method, const char *phone, char *mes
 		return false;
 	}
 	return true;
+}
+
+enum basket_status payflow_journal_lines(const struct basket *b, struct journal_line *lines)
+{
+	for (size_t i = 0; i < b->count; i++) {
+		/* a weighed line: quantity 1 at its gross, with its weight (app/item.h) */
+		enum basket_status bs = item_journal_line(&b->lines[i], &lines[i]);
+		if (bs != BASKET_OK)
+			return bs;
+	}
+	return BASKET_OK;
 }
 
 bool payflow_start(struct payflow *pf, const struct basket *b, enum journal_method method,
@@ -983,11 +1007,9 @@ bool payflow_start(struct payflow *pf, const struct basket *b, enum journal_meth
 	for (size_t i = 0; i < n; i++)
 		xp[i] = (xpay_product){.name = bp[i].name, .quantity = bp[i].quantity,
 		                       .price = bp[i].price, .tax_rate = bp[i].tax_rate};
-	for (size_t i = 0; i < b->count; i++) {
-		if ((bs = item_journal_line(&b->lines[i], &lines[i])) != BASKET_OK) {
-			snprintf(message, size, "%s", _(basket_status_message(bs)));
-			goto out;
-		}
+	if ((bs = payflow_journal_lines(b, lines)) != BASKET_OK) {
+		snprintf(message, size, "%s", _(basket_status_message(bs)));
+		goto out;
 	}
 	struct body_ctx ctx = {
 		.order = {.amount = amount,
@@ -997,7 +1019,8 @@ bool payflow_start(struct payflow *pf, const struct basket *b, enum journal_meth
 		          .n_products = n},
 		.cfg = pf->cfg,
 	};
-	ok = start(pf, &ctx, lines, b->count, method, phone, user_id, shift_id, order_id, message, size);
+	ok = start(pf, &ctx, lines, b->count, method, phone, user_id, shift_id, 0, order_id, message,
+	           size);
 out:
 	free(bp);
 	free(xp);
@@ -1035,7 +1058,33 @@ bool payflow_start_amount(struct payflow *pf, int64_t amount, const char *descri
 		          .n_products = 1},
 		.cfg = pf->cfg,
 	};
-	return start(pf, &ctx, &line, 1, method, phone, user_id, shift_id, order_id, message, size);
+	return start(pf, &ctx, &line, 1, method, phone, user_id, shift_id, 0, order_id, message,
+	             size);
+}
+
+bool payflow_start_part(struct payflow *pf, const struct payflow_part *part, int64_t user_id,
+                        int64_t shift_id, int64_t *order_id, char *message, size_t size)
+{
+	if (part->amount < KP_AMOUNT_MIN || part->amount > KP_AMOUNT_MAX) {
+		snprintf(message, size, "%s", _("The amount must be from 0,01 to 1 000 000 tenge"));
+		return false;
+	}
+	if (!check_phone(part->method, part->phone, message, size))
+		return false;
+	/* API.md: a part carries no products (their sum is not its amount);
+	 * its description names the sale and the part */
+	char description[JOURNAL_DESCRIPTION_SIZE];
+	snprintf(description, sizeof description, _("Order %s, part %d of %d"), part->sale_moid,
+	         part->part_no, part->parts);
+	struct body_ctx ctx = {
+		.order = {.amount = part->amount,
+		          .description = description,
+		          .payment_method = part->method == JOURNAL_PHONE ? "phone" : "qr",
+		          .payer_phone = part->method == JOURNAL_PHONE ? part->phone : NULL},
+		.cfg = pf->cfg,
+	};
+	return start(pf, &ctx, NULL, 0, part->method, part->phone, user_id, shift_id, part->sale_id,
+	             order_id, message, size);
 }
 
 /* ---- refunds ---------------------------------------------------------------- */

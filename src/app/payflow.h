@@ -175,6 +175,25 @@ bool payflow_start_amount(struct payflow *pf, int64_t amount, const char *descri
                           enum journal_method method, const char *phone, int64_t user_id,
                           int64_t shift_id, int64_t *order_id, char *message, size_t size) KP_MUST_CHECK;
 
+/* A Kaspi part of a split sale (journal_open_split): its own order,
+ * part_of the sale, without products (API.md), described as "Order
+ * T01-…, part 1 of 2". */
+struct payflow_part {
+	int64_t sale_id;              /* the split sale's row */
+	const char *sale_moid;        /* its merchant_order_id */
+	int64_t amount;               /* tiyn */
+	enum journal_method method;   /* qr or phone */
+	const char *phone;            /* phone: "+77…" */
+	int part_no, parts;           /* this part's number and how many the sale has */
+};
+
+bool payflow_start_part(struct payflow *pf, const struct payflow_part *part, int64_t user_id,
+                        int64_t shift_id, int64_t *order_id, char *message, size_t size) KP_MUST_CHECK;
+
+/* The journal's lines for basket b's lines (b->count of them, voided
+ * ones too) into lines. */
+enum basket_status payflow_journal_lines(const struct basket *b, struct journal_line *lines) KP_MUST_CHECK;
+
 /* Takes the journal's unfinished orders into the watch: creating ones
  * are sent again (the same bytes), the others are asked about. Returns
  * how many orders. The refunds still refund_pending are taken too (sent

@@ -487,6 +487,48 @@ enum print_status print_text_on(const struct kp_config *cfg, const char *utf8_te
 	return PRINT_NOT_CONFIGURED;
 }
 
+enum print_status print_drawer_kick(const struct kp_config *cfg, int timeout_ms, char *err,
+                                    size_t errsize)
+{
+	/* ESC p m t1 t2: pin 2 is m = 0, pin 5 is m = 1; t1, t2 in 2 ms units */
+	const unsigned char pulse[] = {0x1b, 'p', cfg->drawer.pin == 5 ? 1 : 0, 25, 250};
+	struct pipe_guard guard;
+	enum print_status st = PRINT_NOT_CONFIGURED;
+
+	if (err && errsize > 0)
+		err[0] = '\0';
+	if (timeout_ms <= 0)
+		timeout_ms = PRINT_TIMEOUT_MS;
+	switch (cfg->drawer.mode) {
+	case CONFIG_DRAWER_NONE:
+		set_err(err, errsize, "%s", _("no cash drawer is set up: open it by hand"));
+		return PRINT_NOT_CONFIGURED;
+	case CONFIG_DRAWER_COMMAND:
+		if (!cfg->drawer.command[0])
+			break;
+		pipe_guard_enter(&guard);
+		st = run_command(cfg->drawer.command, "", timeout_ms, &kp_clock_system, err, errsize);
+		pipe_guard_leave(&guard);
+		return st;
+	case CONFIG_DRAWER_PRINTER:
+		pipe_guard_enter(&guard);
+		if (cfg->printer.mode == CONFIG_PRINTER_DEVICE && cfg->printer.device[0])
+			st = write_bytes(_("printer device"), cfg->printer.device, 0, pulse, sizeof pulse,
+			                 timeout_ms, &kp_clock_system, err, errsize);
+		else if (cfg->printer.mode == CONFIG_PRINTER_FILE && cfg->printer.file[0])
+			st = write_bytes(_("printer file"), cfg->printer.file, O_CREAT, pulse, sizeof pulse,
+			                 timeout_ms, &kp_clock_system, err, errsize);
+		pipe_guard_leave(&guard);
+		if (st != PRINT_NOT_CONFIGURED)
+			return st;
+		set_err(err, errsize, "%s",
+		        _("the cash drawer opens through the printer: set [printer] mode device or file"));
+		return PRINT_NOT_CONFIGURED;
+	}
+	set_err(err, errsize, "%s", _("no cash drawer is set up: [drawer] mode command needs its command"));
+	return PRINT_NOT_CONFIGURED;
+}
+
 enum print_status print_text(const struct kp_config *cfg, const char *utf8_text,
                              char *err, size_t errsize)
 {

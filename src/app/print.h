@@ -84,6 +84,14 @@ enum print_status print_text_on(const struct kp_config *cfg, const char *utf8_te
 size_t print_preview(const struct kp_config *cfg, const char *utf8_text,
                      char *out, size_t size);
 
+/* Opens the cash drawer the way [drawer] mode says: an ESC/POS pulse
+ * (ESC p, [drawer] pin, 50 ms on, 500 ms off) written to [printer]
+ * device or file, or [drawer] command run. PRINT_NOT_CONFIGURED for mode
+ * none (the cashier opens it by hand); on a failure err gets one line.
+ * Blocks at most timeout_ms (≤ 0: PRINT_TIMEOUT_MS). */
+enum print_status print_drawer_kick(const struct kp_config *cfg, int timeout_ms, char *err,
+                                    size_t errsize) KP_MUST_CHECK;
+
 /* "ok", "not configured" or "failed". */
 const char *print_status_name(enum print_status status);
 

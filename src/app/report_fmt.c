@@ -241,6 +241,7 @@ static const char *const method_labels[REPORT_METHOD_COUNT] = {
 	[REPORT_QR] = N_("Kaspi QR"),
 	[REPORT_PHONE] = N_("Kaspi by phone"),
 	[REPORT_CARD] = N_("Card"),
+	[REPORT_CASH] = N_("In cash"),
 };
 
 /* "label (count)" then the amount. */
@@ -395,6 +396,8 @@ char *report_text(const struct report *r, int width, report_tr_fn tr)
 	for (int m = 0; m < REPORT_METHOD_COUNT; m++)
 		text_sum(&b, width, tr_id(tr, method_labels[m]), &r->sales[m]);
 	text_sum(&b, width, tr_id(tr, N_("Total")), &r->sales_total);
+	if (r->sales_split.count > 0)
+		text_sum(&b, width, tr_id(tr, N_("of them in several tenders")), &r->sales_split);
 	text_wrap(&b, width, tr_id(tr, N_("REFUNDS")), false);
 	for (int m = 0; m < REPORT_METHOD_COUNT; m++)
 		text_sum(&b, width, tr_id(tr, method_labels[m]), &r->refunds[m]);
@@ -413,6 +416,8 @@ char *report_text(const struct report *r, int width, report_tr_fn tr)
 	text_rule(&b, width, '-');
 	text_wrap(&b, width, tr_id(tr, N_("COMMISSION (ESTIMATE)")), false);
 	for (int m = 0; m < REPORT_METHOD_COUNT; m++) {
+		if (m == REPORT_CASH)
+			continue; /* cash costs no commission */
 		format_percent(pct, sizeof pct, r->commission_rate[m], ',');
 		snprintf(l, sizeof l, "%s %s", tr_id(tr, method_labels[m]), pct);
 		text_money(&b, width, l, r->commission[m]);
@@ -548,6 +553,8 @@ char *report_csv(const struct report *r)
 		csv_row(&b, "cashier", "name", v, r->cashiers[i].name);
 	}
 	csv_sums(&b, "sales", r->sales, &r->sales_total);
+	csv_int(&b, "sales", "count", "split", r->sales_split.count);
+	csv_money(&b, "sales", "amount", "split", r->sales_split.amount);
 	csv_sums(&b, "refunds", r->refunds, &r->refunds_total);
 	csv_money(&b, "net", "amount", "", r->net);
 	csv_vat(&b, "vat_sales", &r->vat_sales);
@@ -555,6 +562,8 @@ char *report_csv(const struct report *r)
 	csv_money(&b, "vat_sales", "gross", "without_lines", r->sales_unitemised.amount);
 	csv_vat(&b, "vat_refunds", &r->vat_refunds);
 	for (int m = 0; m < REPORT_METHOD_COUNT; m++) {
+		if (m == REPORT_CASH)
+			continue;
 		format_percent(v, sizeof v, r->commission_rate[m], '.');
 		v[strlen(v) - 1] = '\0'; /* the number without "%" */
 		csv_row(&b, "commission", "percent", report_method_name((enum report_method)m), v);
@@ -662,7 +671,9 @@ static cJSON *json_report(const struct report *r)
 			cJSON_AddNullToObject(c, "name");
 		cJSON_AddItemToArray(cashiers, c);
 	}
-	cJSON_AddItemToObject(o, "sales", json_sums(r->sales, &r->sales_total));
+	cJSON *sales = json_sums(r->sales, &r->sales_total);
+	cJSON_AddItemToObject(sales, "split", json_sum(&r->sales_split));
+	cJSON_AddItemToObject(o, "sales", sales);
 	cJSON_AddItemToObject(o, "refunds", json_sums(r->refunds, &r->refunds_total));
 	cJSON_AddNumberToObject(o, "net", (double)r->net);
 	cJSON *vat = cJSON_AddObjectToObject(o, "vat");
@@ -671,6 +682,8 @@ static cJSON *json_report(const struct report *r)
 	cJSON_AddItemToObject(vat, "sales_without_lines", json_sum(&r->sales_unitemised));
 	cJSON *com = cJSON_AddObjectToObject(o, "commission");
 	for (int m = 0; m < REPORT_METHOD_COUNT; m++) {
+		if (m == REPORT_CASH)
+			continue;
 		cJSON *c = cJSON_CreateObject();
 		cJSON_AddNumberToObject(c, "rate", r->commission_rate[m]);
 		cJSON_AddNumberToObject(c, "amount", (double)r->commission[m]);
@@ -778,8 +791,12 @@ static void get_sums(struct reader *rd, const cJSON *o, const char *name,
                      struct report_sum *per_method, struct report_sum *total)
 {
 	const cJSON *v = get(rd, o, name);
-	for (int m = 0; m < REPORT_METHOD_COUNT; m++)
-		get_sum(rd, v, report_method_name((enum report_method)m), &per_method[m]);
+	for (int m = 0; m < REPORT_METHOD_COUNT; m++) {
+		const char *key = report_method_name((enum report_method)m);
+		if (m == REPORT_CASH && !cJSON_GetObjectItemCaseSensitive(v, key))
+			continue; /* a Z report stored before the till took cash */
+		get_sum(rd, v, key, &per_method[m]);
+	}
 	get_sum(rd, v, "total", total);
 }
 
@@ -855,6 +872,9 @@ bool report_from_json(const char *json, struct report *out, char *errbuf, size_t
 	}
 
 	get_sums(&rd, o, "sales", out->sales, &out->sales_total);
+	const cJSON *sales = cJSON_GetObjectItemCaseSensitive(o, "sales");
+	if (cJSON_GetObjectItemCaseSensitive(sales, "split")) /* absent before split sales */
+		get_sum(&rd, sales, "split", &out->sales_split);
 	get_sums(&rd, o, "refunds", out->refunds, &out->refunds_total);
 	out->net = get_int(&rd, o, "net");
 	const cJSON *vat = get(&rd, o, "vat");
@@ -863,6 +883,8 @@ bool report_from_json(const char *json, struct report *out, char *errbuf, size_t
 	get_sum(&rd, vat, "sales_without_lines", &out->sales_unitemised);
 	const cJSON *com = get(&rd, o, "commission");
 	for (int m = 0; m < REPORT_METHOD_COUNT; m++) {
+		if (m == REPORT_CASH)
+			continue;
 		const cJSON *c = get(&rd, com, report_method_name((enum report_method)m));
 		out->commission_rate[m] = (int)get_int(&rd, c, "rate");
 		out->commission[m] = get_int(&rd, c, "amount");
@@ -923,7 +945,7 @@ static void pad(struct buf *b, const char *text, size_t cols, bool right)
 
 const char *report_method_label(enum journal_method method)
 {
-	return method == JOURNAL_PHONE ? N_("phone") : N_("QR");
+	return journal_method_label(method);
 }
 
 /* An order's lines under its row, indented: number, name, "2 × 549,90"
@@ -981,7 +1003,11 @@ char *report_journal_text(const struct report_journal *j, report_tr_fn tr)
 			const struct report_order *o = &j->orders[i];
 			format_local_seconds(cell[0], sizeof cell[0], o->created_at);
 			copy_text(cell[1], sizeof cell[1], o->merchant_order_id);
-			copy_text(cell[2], sizeof cell[2], tr_id(tr, report_method_label(o->method)));
+			if (o->part_of)
+				snprintf(cell[2], sizeof cell[2], "%s (%s)", tr_id(tr, report_method_label(o->method)),
+				         tr_id(tr, N_("a part")));
+			else
+				copy_text(cell[2], sizeof cell[2], tr_id(tr, report_method_label(o->method)));
 			if (o->server_unknown)
 				snprintf(cell[3], sizeof cell[3], "%s (%s)",
 				         tr_id(tr, journal_state_label_given_up(o->state, o->given_up)),
@@ -1008,8 +1034,8 @@ char *report_journal_text(const struct report_journal *j, report_tr_fn tr)
 	}
 	int64_t paid = 0, refunded = 0;
 	for (size_t i = 0; i < j->n_orders; i++) {
-		if (journal_state_is_sale(j->orders[i].state))
-			paid += j->orders[i].amount;
+		if (journal_state_is_sale(j->orders[i].state) && !j->orders[i].part_of)
+			paid += j->orders[i].amount; /* a part is in its sale's amount */
 		refunded += j->orders[i].refunded_amount;
 	}
 	char a[64], r[64];
@@ -1112,6 +1138,10 @@ char *report_journal_json(const struct report_journal *j)
 			json_time(x, "unknown_since", o->unknown_since);
 		else
 			cJSON_AddNullToObject(x, "unknown_since");
+		if (o->part_of) /* a Kaspi part of a split sale: the sale's row */
+			cJSON_AddNumberToObject(x, "part_of", (double)o->part_of);
+		else
+			cJSON_AddNullToObject(x, "part_of");
 		cJSON_AddNumberToObject(x, "shift_id", (double)o->shift_id);
 		if (o->user_id)
 			cJSON_AddNumberToObject(x, "user_id", (double)o->user_id);
@@ -1158,6 +1188,32 @@ char *report_journal_json(const struct report_journal *j)
 			cJSON_AddStringToObject(y, "state", f->state);
 			cJSON_AddNumberToObject(y, "amount", (double)f->amount);
 			json_time(y, "created_at", f->created_at);
+		}
+		/* how it was paid: a cash, card or split sale's parts (a Kaspi
+		 * order is its own tender) */
+		cJSON *tenders = cJSON_AddArrayToObject(x, "tenders");
+		for (size_t k = 0; k < o->n_tenders; k++) {
+			const struct journal_tender *t = &o->tenders[k];
+			cJSON *y = cJSON_CreateObject();
+			cJSON_AddItemToArray(tenders, y);
+			cJSON_AddNumberToObject(y, "part_no", t->part_no);
+			cJSON_AddStringToObject(y, "kind", journal_method_name(t->kind));
+			cJSON_AddNumberToObject(y, "amount", (double)t->amount);
+			if (t->kind == JOURNAL_CASH) {
+				cJSON_AddNumberToObject(y, "given", (double)t->given);
+				cJSON_AddNumberToObject(y, "change", (double)t->change);
+			}
+			if (t->kind == JOURNAL_CARD) {
+				if (t->approval[0])
+					cJSON_AddStringToObject(y, "approval", t->approval);
+				else
+					cJSON_AddNullToObject(y, "approval");
+			}
+			if (t->part_order) {
+				cJSON_AddNumberToObject(y, "part_order", (double)t->part_order);
+				cJSON_AddStringToObject(y, "part_state", journal_state_name(t->part_state));
+			}
+			cJSON_AddBoolToObject(y, "paid", journal_state_is_sale(t->part_state));
 		}
 	}
 	char *text = cJSON_PrintUnformatted(root);

@@ -43,5 +43,6 @@ int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_report(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_journal(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_refund(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_sale(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

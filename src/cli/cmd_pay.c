@@ -19,6 +19,7 @@
 #include "app/worker.h"
 #include "cli/cli.h"
 #include "cli/cli_approve.h"
+#include "cli/cli_pay.h"
 #include "cli/cli_store.h"
 #include "core/clock.h"
 #include "core/money.h"
@@ -168,6 +169,74 @@ static void charge_change(void *arg, const struct payflow_change *ch, const stru
 	}
 }
 
+void cli_say_paid_parts(const char *moid, const struct sale_paid_part *paid, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char sum[48];
+		money_format(sum, sizeof sum, paid[i].amount);
+		fprintf(stderr,
+		        _("kaspi-pos: sale %s was not finished: its Kaspi part %s paid %s; refund it with "
+		          "kaspi-pos refund %s\n"),
+		        moid, paid[i].merchant_order_id, sum, paid[i].merchant_order_id);
+	}
+}
+
+bool cli_pay_interrupted(void)
+{
+	return interrupted != 0;
+}
+
+int cli_wait_payment(struct payflow *pf, struct worker *w, store_db *db, int64_t order_id,
+                     bool no_wait)
+{
+	store_err err;
+	struct charge cs = {.pf = pf, .db = db, .order_id = order_id, .no_wait = no_wait,
+	                    .rc = EXIT_API, .tty = isatty(STDERR_FILENO)};
+	struct charge *c = &cs;
+	signal(SIGINT, on_interrupt);
+	signal(SIGTERM, on_interrupt);
+	int64_t started = kp_mono_ms();
+	time_t last_tick = 0;
+	while (!c->done) {
+		wait_and_apply(pf, w, 250, charge_change, c);
+		const struct payflow_watch *o = payflow_find(pf, c->order_id);
+		if (c->done)
+			break;
+		if (!o) { /* settled without a change we saw (another process) */
+			struct journal_order j;
+			if (journal_get(db, c->order_id, &j, &err) == STORE_OK && journal_state_final(j.state)) {
+				c->rc = j.state == JOURNAL_SUCCEEDED ? EXIT_PAID_OK : EXIT_DECLINED;
+				break;
+			}
+		}
+		bool creating = o && o->j.state == JOURNAL_CREATING;
+		if (interrupted || (creating && kp_mono_ms() - started > CHARGE_CREATE_GIVE_UP_MS)) {
+			struct payflow_changes ch;
+			bool known = o && o->j.payment_id[0];
+			if (!payflow_abandon(pf, c->order_id, 0, &ch))
+				fprintf(stderr, "%s%s\n", c->tty ? "\r" : "",
+				        _("the order could not be marked as given up: kaspi-pos reconcile settles it"));
+			fprintf(stderr, "%s%s\n", c->tty ? "\r" : "",
+			        !interrupted ? _("no answer from the server: the order stays in the journal; "
+			                         "kaspi-pos reconcile settles it")
+			        : known ? _("given up: a cancel goes to the server; kaspi-pos reconcile settles the rest")
+			                : _("given up before the server answered: kaspi-pos reconcile settles it"));
+			/* let the cancel go out */
+			for (int i = 0; i < 12 && payflow_find(pf, c->order_id); i++)
+				wait_and_apply(pf, w, 250, NULL, NULL);
+			c->rc = interrupted ? EXIT_DECLINED : EXIT_API;
+			break;
+		}
+		if (c->tty && c->shown && o && time(NULL) != last_tick) {
+			long left = payflow_seconds_left(pf, &o->j, time(NULL));
+			last_tick = time(NULL);
+			if (left >= 0)
+				fprintf(stderr, "\r%s %02ld:%02ld ", _("waiting"), left / 60, left % 60);
+		}
+	}
+	return c->rc;
+}
+
 static int charge_usage(void)
 {
 	return cli_usage("charge");
@@ -255,47 +324,7 @@ int cmd_charge(struct cli_ctx *ctx, int argc, char **argv)
 		c.rc = EXIT_USAGE;
 		goto out;
 	}
-	signal(SIGINT, on_interrupt);
-	signal(SIGTERM, on_interrupt);
-	int64_t started = kp_mono_ms();
-	time_t last_tick = 0;
-	while (!c.done) {
-		wait_and_apply(&pf, w, 250, charge_change, &c);
-		const struct payflow_watch *o = payflow_find(&pf, c.order_id);
-		if (c.done)
-			break;
-		if (!o) { /* settled without a change we saw (another process) */
-			struct journal_order j;
-			if (journal_get(db, c.order_id, &j, &err) == STORE_OK && journal_state_final(j.state)) {
-				c.rc = j.state == JOURNAL_SUCCEEDED ? EXIT_PAID_OK : EXIT_DECLINED;
-				break;
-			}
-		}
-		bool creating = o && o->j.state == JOURNAL_CREATING;
-		if (interrupted || (creating && kp_mono_ms() - started > CHARGE_CREATE_GIVE_UP_MS)) {
-			struct payflow_changes ch;
-			bool known = o && o->j.payment_id[0];
-			if (!payflow_abandon(&pf, c.order_id, 0, &ch))
-				fprintf(stderr, "%s%s\n", c.tty ? "\r" : "",
-				        _("the order could not be marked as given up: kaspi-pos reconcile settles it"));
-			fprintf(stderr, "%s%s\n", c.tty ? "\r" : "",
-			        !interrupted ? _("no answer from the server: the order stays in the journal; "
-			                         "kaspi-pos reconcile settles it")
-			        : known ? _("given up: a cancel goes to the server; kaspi-pos reconcile settles the rest")
-			                : _("given up before the server answered: kaspi-pos reconcile settles it"));
-			/* let the cancel go out */
-			for (int i = 0; i < 12 && payflow_find(&pf, c.order_id); i++)
-				wait_and_apply(&pf, w, 250, NULL, NULL);
-			c.rc = interrupted ? EXIT_DECLINED : EXIT_API;
-			break;
-		}
-		if (c.tty && c.shown && o && time(NULL) != last_tick) {
-			long left = payflow_seconds_left(&pf, &o->j, time(NULL));
-			last_tick = time(NULL);
-			if (left >= 0)
-				fprintf(stderr, "\r%s %02ld:%02ld ", _("waiting"), left / 60, left % 60);
-		}
-	}
+	c.rc = cli_wait_payment(&pf, w, db, c.order_id, no_wait);
 out:
 	worker_stop(w, 500);
 	payflow_free(&pf);
@@ -569,6 +598,33 @@ static int reconcile_close(struct cli_ctx *ctx, const char *target, const char *
 	return rc;
 }
 
+/* Split sales left pending (a crash before their parts were all taken):
+ * once no part is open on the server, given up, the paid parts named. */
+static void reconcile_splits(store_db *db)
+{
+	struct journal_order *sales = NULL;
+	size_t n = 0;
+	store_err err;
+	if (journal_open_splits(db, &sales, &n, &err) != STORE_OK) {
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct sale_paid_part paid[JOURNAL_PART_TRIES_MAX];
+		size_t n_paid = 0;
+		char message[256];
+		const struct journal_order *o = &sales[i];
+		if (!sale_give_up_split(db, o->id, 0, paid, JOURNAL_PART_TRIES_MAX, &n_paid, message,
+		                        sizeof message)) {
+			printf("%s: %s\n", o->merchant_order_id, message);
+			continue;
+		}
+		printf(_("%s: the sale was not finished: given up\n"), o->merchant_order_id);
+		cli_say_paid_parts(o->merchant_order_id, paid, n_paid);
+	}
+	free(sales);
+}
+
 int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const char *close_id = NULL, *reason = NULL, *user = NULL;
@@ -681,6 +737,7 @@ int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)
 		printf(_("reconcile: %zu refunds pending, %zu refunded, %zu refused, %zu still pending\n"),
 		       n_refunds, refunded, refund_failed, refund_pending);
 	rc = unreachable || unknown || refund_pending ? EXIT_API : 0;
+	reconcile_splits(db);
 done:
 	free(refund_rows);
 	free(s.ids);

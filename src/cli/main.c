@@ -52,6 +52,18 @@ static const struct command commands[] = {
 	             {N_("--description TEXT"), N_("the order's description, up to 255 characters")},
 	             {"--no-wait", N_("exit 0 once the QR is shown; kaspi-pos reconcile settles the rest")}},
 	 .run = cmd_charge},
+	{.name = "sale",
+	 .usage = N_("ITEM... [--tender cash[:AMOUNT] | card[:AMOUNT[:CODE]] | qr[:AMOUNT] |\n"
+	             "phone:PHONE[:AMOUNT]]... [--no-wait]"),
+	 .summary = N_("a whole sale without the till: the items, then each tender, the change"),
+	 .about = N_("ITEM is a barcode or an SKU, or N*CODE for N of it. Up to four tenders, taken\n"
+	             "in order; one without AMOUNT takes the rest, and the last may be cash above it\n"
+	             "(the change). Without --tender: cash, the exact sum. The Kaspi parts are paid\n"
+	             "first, cash and card are recorded last. Exit codes as charge's."),
+	 .options = {{N_("--tender KIND[:AMOUNT]"), N_("cash, card (CODE: the terminal's approval code),\n"
+	                                               "qr, or phone:PHONE; AMOUNT in tenge")},
+	             {"--no-wait", N_("one Kaspi tender: exit 0 once the QR is shown")}},
+	 .run = cmd_sale},
 	{.name = "status",
 	 .usage = N_("ORDER_OR_PAYMENT_ID"),
 	 .summary = N_("the journal's and the server's view of one order"),

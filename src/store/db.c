@@ -520,6 +520,201 @@ static const char *const migrations[] = {
 	"        OR new.unit_price <> (new.weight * new.price_per_unit + 500) / 1000)) BEGIN\n"
 	"  SELECT RAISE(ABORT, 'a weighed line is one line at its weight times its price per unit');\n"
 	"END;\n",
+
+	/* 9: tenders (DESIGN.md, "Sales, tenders and receipts"). An order is
+	 * now a sale paid by any tender: method 'cash' and 'card' (final when
+	 * the cashier confirms: written succeeded, no request, no payment id)
+	 * and 'split' (several parts: pending while its parts are taken); a
+	 * Kaspi part of a split sale is an order of its own (method qr or
+	 * phone, no lines, part_of its sale), so the machine above serves it
+	 * unchanged. tenders holds each part of a sale that is not one Kaspi
+	 * order: cash (given and change), card (the terminal's approval code)
+	 * and the Kaspi parts (part_order: that part's order; what it paid is
+	 * that order's state). A part is written when it is taken (a Kaspi
+	 * part with its order, cash and card when the sale completes) and
+	 * never changes. SQLite cannot loosen a CHECK in place, so orders is
+	 * built again (the schema's own procedure: db_migrate runs the steps
+	 * with foreign keys off and checks them before each commit), with
+	 * every index and trigger that named it. part_of is derived from
+	 * tenders, so the step can run again over itself (a file taken back
+	 * by hand, as tests do). The reports' running totals count sales:
+	 * parts stay out of report_orders (their refunds are the Kaspi
+	 * tender's). */
+	"CREATE TABLE IF NOT EXISTS tenders (\n"
+	"  order_id   INTEGER NOT NULL REFERENCES orders(id),  -- the sale\n"
+	"  part_no    INTEGER NOT NULL CHECK (part_no BETWEEN 1 AND 99),  -- in the order taken\n"
+	"  kind       TEXT NOT NULL CHECK (kind IN ('cash', 'card', 'qr', 'phone')),\n"
+	"  amount     INTEGER NOT NULL CHECK (amount > 0),  -- tiyn of the sale it pays\n"
+	"  given      INTEGER NOT NULL DEFAULT 0,           -- cash: handed over, amount + change\n"
+	"  change     INTEGER NOT NULL DEFAULT 0 CHECK (change >= 0),\n"
+	"  approval   TEXT NOT NULL DEFAULT '',             -- card: the terminal's code, if typed\n"
+	"  part_order INTEGER UNIQUE REFERENCES orders(id), -- qr, phone: this part's Kaspi order\n"
+	"  created_at INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (order_id, part_no),\n"
+	"  CHECK ((kind IN ('qr', 'phone')) = (part_order IS NOT NULL)),\n"
+	"  CHECK (kind = 'cash' OR (given = 0 AND change = 0)),\n"
+	"  CHECK (kind <> 'cash' OR given = amount + change),\n"
+	"  CHECK (kind = 'card' OR approval = '')\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TRIGGER IF NOT EXISTS tenders_fixed BEFORE UPDATE ON tenders BEGIN\n"
+	"  SELECT RAISE(ABORT, 'a tender never changes');\n"
+	"END;\n"
+	"CREATE TRIGGER IF NOT EXISTS tenders_no_delete BEFORE DELETE ON tenders BEGIN\n"
+	"  SELECT RAISE(ABORT, 'a tender never changes');\n"
+	"END;\n"
+	"DROP TRIGGER IF EXISTS report_order_new;\n"
+	"DROP TRIGGER IF EXISTS report_order_move;\n"
+	"DROP TRIGGER IF EXISTS report_line_new;\n"
+	"DROP TRIGGER IF EXISTS report_refund_new;\n"
+	"DROP TRIGGER IF EXISTS report_refund_settle;\n"
+	"DROP TABLE IF EXISTS orders_v9;\n"
+	"CREATE TABLE orders_v9 (\n"
+	"  id                INTEGER PRIMARY KEY,\n"
+	"  merchant_order_id TEXT NOT NULL UNIQUE,\n"
+	"  till_id           TEXT NOT NULL CHECK (till_id <> ''),\n"
+	"  day               INTEGER NOT NULL,  -- Almaty date of created_at, YYYYMMDD\n"
+	"  day_seq           INTEGER NOT NULL CHECK (day_seq BETWEEN 1 AND 999999),\n"
+	"  shift_id          INTEGER NOT NULL REFERENCES shifts(id),\n"
+	"  user_id           INTEGER REFERENCES users(id),  -- NULL: a headless command\n"
+	"  method            TEXT NOT NULL CHECK (method IN ('qr', 'phone', 'cash', 'card', 'split')),\n"
+	"  payer_phone       TEXT CHECK (payer_phone IS NULL OR payer_phone <> ''),\n"
+	"  amount            INTEGER NOT NULL CHECK (amount > 0),\n"
+	"  description       TEXT NOT NULL DEFAULT '',\n"
+	"  state             TEXT NOT NULL CHECK (state IN ('creating', 'pending', 'succeeded',\n"
+	"                      'cancelled', 'failed', 'expired', 'abandoned', 'late_paid',\n"
+	"                      'partially_refunded', 'refunded')),\n"
+	"  request_body      TEXT NOT NULL,     -- a Kaspi order's create, its exact bytes; else ''\n"
+	"  payment_id        TEXT CHECK (payment_id IS NULL OR payment_id <> ''),  -- the server's\n"
+	"  qr_token          TEXT,\n"
+	"  expires_at        INTEGER,\n"
+	"  created_at        INTEGER NOT NULL,\n"
+	"  updated_at        INTEGER NOT NULL,\n"
+	"  attempts          INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),  -- create sends\n"
+	"  last_error        TEXT NOT NULL DEFAULT '',\n"
+	"  refunded_amount   INTEGER NOT NULL DEFAULT 0 CHECK (refunded_amount BETWEEN 0 AND amount),\n"
+	"  alert             INTEGER NOT NULL DEFAULT 0 CHECK (alert IN (0, 1)),  -- late payment\n"
+	"  part_of           INTEGER REFERENCES orders(id),  -- a Kaspi part: its sale (tenders)\n"
+	"  UNIQUE (till_id, day, day_seq),\n"
+	"  CHECK (merchant_order_id = till_id || '-' || day || '-' || printf('%06d', day_seq)),\n"
+	"  CHECK (method <> 'phone' OR payer_phone IS NOT NULL),\n"
+	"  CHECK ((method IN ('qr', 'phone')) = (request_body <> '')),\n"
+	"  CHECK (part_of IS NULL OR method IN ('qr', 'phone')),\n"
+	/* a payment that may have happened is always traceable on the server */
+	"  CHECK (method NOT IN ('qr', 'phone') OR payment_id IS NOT NULL\n"
+	"         OR state IN ('creating', 'abandoned', 'failed', 'cancelled', 'expired')),\n"
+	/* a cash or card sale is final when written; a split one pends */
+	"  CHECK (method NOT IN ('cash', 'card') OR state IN ('succeeded', 'partially_refunded',\n"
+	"         'refunded')),\n"
+	"  CHECK (method <> 'split' OR state IN ('pending', 'succeeded', 'cancelled', 'abandoned',\n"
+	"         'partially_refunded', 'refunded'))\n"
+	");\n"
+	"INSERT INTO orders_v9 (id, merchant_order_id, till_id, day, day_seq, shift_id, user_id, method, payer_phone, amount, description, state, request_body, payment_id, qr_token, expires_at, created_at, updated_at, attempts, last_error, refunded_amount, alert, part_of)\n"
+	"  SELECT id, merchant_order_id, till_id, day, day_seq, shift_id, user_id, method, payer_phone, amount, description, state, request_body, payment_id, qr_token, expires_at, created_at, updated_at, attempts, last_error, refunded_amount, alert, (SELECT t.order_id FROM tenders t WHERE t.part_order = orders.id)\n"
+	"  FROM orders;\n"
+	"DROP TABLE orders;\n"
+	"ALTER TABLE orders_v9 RENAME TO orders;\n"
+	"CREATE INDEX orders_state ON orders(state);\n"
+	"CREATE UNIQUE INDEX orders_payment_id ON orders(payment_id) WHERE payment_id IS NOT NULL;\n"
+	"CREATE INDEX orders_created_at ON orders(created_at);\n"
+	"CREATE INDEX orders_shift ON orders(shift_id, created_at);\n"
+	"CREATE INDEX orders_alert ON orders(id) WHERE alert = 1;\n"
+	"CREATE INDEX orders_split ON orders(shift_id, day) WHERE method = 'split';\n"
+	"CREATE INDEX orders_parts ON orders(part_of) WHERE part_of IS NOT NULL;\n"
+	"CREATE TRIGGER orders_fixed BEFORE UPDATE OF merchant_order_id, till_id, day, day_seq,\n"
+	"  shift_id, user_id, method, payer_phone, amount, description, request_body, created_at,\n"
+	"  part_of ON orders BEGIN\n"
+	"  SELECT RAISE(ABORT, 'what an order asked for never changes');\n"
+	"END;\n"
+	"CREATE TRIGGER orders_payment_once BEFORE UPDATE OF payment_id ON orders\n"
+	"  WHEN old.payment_id IS NOT NULL AND new.payment_id IS NOT old.payment_id BEGIN\n"
+	"  SELECT RAISE(ABORT, 'an order''s payment id never changes');\n"
+	"END;\n"
+	"CREATE TRIGGER orders_no_delete BEFORE DELETE ON orders BEGIN\n"
+	"  SELECT RAISE(ABORT, 'orders are never deleted');\n"
+	"END;\n"
+	"DELETE FROM report_orders;\n"
+	"INSERT INTO report_orders\n"
+	"  SELECT shift_id, day, coalesce(user_id, 0), method, state, count(*), sum(amount),\n"
+	"    sum(EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)),\n"
+	"    sum(CASE WHEN EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)\n"
+	"        THEN amount ELSE 0 END)\n"
+	"  FROM orders o WHERE part_of IS NULL GROUP BY 1, 2, 3, 4, 5;\n"
+	"CREATE TRIGGER report_order_new AFTER INSERT ON orders WHEN new.part_of IS NULL BEGIN\n"
+	"  INSERT INTO report_orders VALUES (new.shift_id, new.day, coalesce(new.user_id, 0),\n"
+	"    new.method, new.state, 1, new.amount, 0, 0)\n"
+	"  ON CONFLICT (shift_id, day, user_id, method, state) DO UPDATE\n"
+	"    SET orders = orders + 1, amount = amount + excluded.amount;\n"
+	"END;\n"
+	/* as step 4's: the first line makes its order itemised */
+	"CREATE TRIGGER report_line_new AFTER INSERT ON order_lines BEGIN\n"
+	"  INSERT INTO report_lines\n"
+	"    SELECT shift_id, day, state, new.tax_rate, new.voided, 1, new.total\n"
+	"    FROM orders WHERE id = new.order_id\n"
+	"  ON CONFLICT (shift_id, day, state, tax_rate, voided) DO UPDATE\n"
+	"    SET lines = lines + 1, total = total + excluded.total;\n"
+	"  UPDATE report_orders SET itemised = itemised + 1,\n"
+	"      itemised_amount = itemised_amount + (SELECT amount FROM orders WHERE id = new.order_id)\n"
+	"    WHERE new.line_no = 1 AND (shift_id, day, user_id, method, state) =\n"
+	"      (SELECT shift_id, day, coalesce(user_id, 0), method, state FROM orders\n"
+	"       WHERE id = new.order_id);\n"
+	"END;\n"
+	"CREATE TRIGGER report_order_move AFTER UPDATE OF state ON orders\n"
+	"  WHEN old.state IS NOT new.state AND new.part_of IS NULL BEGIN\n"
+	"  UPDATE report_orders SET orders = orders - 1, amount = amount - old.amount,\n"
+	"      itemised = itemised - EXISTS (SELECT 1 FROM order_lines WHERE order_id = old.id),\n"
+	"      itemised_amount = itemised_amount - old.amount *\n"
+	"        EXISTS (SELECT 1 FROM order_lines WHERE order_id = old.id)\n"
+	"    WHERE shift_id = old.shift_id AND day = old.day AND user_id = coalesce(old.user_id, 0)\n"
+	"      AND method = old.method AND state = old.state;\n"
+	"  INSERT INTO report_orders\n"
+	"    SELECT new.shift_id, new.day, coalesce(new.user_id, 0), new.method, new.state, 1,\n"
+	"      new.amount, x, x * new.amount\n"
+	"    FROM (SELECT EXISTS (SELECT 1 FROM order_lines WHERE order_id = new.id) AS x) WHERE 1\n"
+	"  ON CONFLICT (shift_id, day, user_id, method, state) DO UPDATE\n"
+	"    SET orders = orders + 1, amount = amount + excluded.amount,\n"
+	"      itemised = itemised + excluded.itemised,\n"
+	"      itemised_amount = itemised_amount + excluded.itemised_amount;\n"
+	"  INSERT INTO report_lines\n"
+	"    SELECT old.shift_id, old.day, old.state, tax_rate, voided, -count(*), -sum(total)\n"
+	"    FROM order_lines WHERE order_id = old.id GROUP BY tax_rate, voided\n"
+	"  ON CONFLICT (shift_id, day, state, tax_rate, voided) DO UPDATE\n"
+	"    SET lines = lines + excluded.lines, total = total + excluded.total;\n"
+	"  INSERT INTO report_lines\n"
+	"    SELECT new.shift_id, new.day, new.state, tax_rate, voided, count(*), sum(total)\n"
+	"    FROM order_lines WHERE order_id = new.id GROUP BY tax_rate, voided\n"
+	"  ON CONFLICT (shift_id, day, state, tax_rate, voided) DO UPDATE\n"
+	"    SET lines = lines + excluded.lines, total = total + excluded.total;\n"
+	"END;\n"
+	/* step 5's, unchanged: a refund counts under its order's method (a
+	 * Kaspi part's refund under qr or phone: the tender it went back to) */
+	"CREATE TRIGGER report_refund_new AFTER INSERT ON refunds BEGIN\n"
+	"  INSERT INTO report_refunds\n"
+	"    SELECT new.shift_id, new.day, method, new.state, 1, new.amount\n"
+	"    FROM orders WHERE id = new.order_id\n"
+	"  ON CONFLICT (shift_id, day, method, state) DO UPDATE\n"
+	"    SET refunds = refunds + 1, amount = amount + excluded.amount;\n"
+	"END;\n"
+	"CREATE TRIGGER report_refund_settle AFTER UPDATE OF state ON refunds\n"
+	"  WHEN old.state IS NOT new.state BEGIN\n"
+	"  UPDATE report_refunds SET refunds = refunds - 1, amount = amount - old.amount\n"
+	"    WHERE shift_id = old.shift_id AND day = old.day AND state = old.state\n"
+	"      AND method = (SELECT method FROM orders WHERE id = old.order_id);\n"
+	"  INSERT INTO report_refunds\n"
+	"    SELECT new.shift_id, new.day, method, new.state, 1, new.amount\n"
+	"    FROM orders WHERE id = new.order_id\n"
+	"  ON CONFLICT (shift_id, day, method, state) DO UPDATE\n"
+	"    SET refunds = refunds + 1, amount = amount + excluded.amount;\n"
+	"  INSERT INTO report_refund_lines\n"
+	"    SELECT old.shift_id, old.day, old.state, tax_rate, -count(*), -sum(amount)\n"
+	"    FROM refund_lines WHERE refund_row = old.id GROUP BY tax_rate\n"
+	"  ON CONFLICT (shift_id, day, state, tax_rate) DO UPDATE\n"
+	"    SET parts = parts + excluded.parts, amount = amount + excluded.amount;\n"
+	"  INSERT INTO report_refund_lines\n"
+	"    SELECT new.shift_id, new.day, new.state, tax_rate, count(*), sum(amount)\n"
+	"    FROM refund_lines WHERE refund_row = new.id GROUP BY tax_rate\n"
+	"  ON CONFLICT (shift_id, day, state, tax_rate) DO UPDATE\n"
+	"    SET parts = parts + excluded.parts, amount = amount + excluded.amount;\n"
+	"END;\n",
 };
 
 #define MIGRATIONS_COUNT ((int)(sizeof migrations / sizeof *migrations))
@@ -718,6 +913,15 @@ static store_status db_migrate(store_db *db, store_err *err)
 			snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d; PRAGMA application_id=%d",
 			         version + 1, DB_APPLICATION_ID);
 			st = db_exec(db, migrations[version], err);
+			/* foreign keys are off while the steps run (a table built
+			 * again must be dropped first): each step checks them all */
+			int broken = 0;
+			if (st == STORE_OK)
+				st = db_query_int(db, "SELECT count(*) FROM pragma_foreign_key_check", &broken,
+				                  err);
+			if (st == STORE_OK && broken > 0)
+				st = store_set_err(err, STORE_ERR_NOTADB, DB_MIGRATE_LINKS, db->path,
+				                   version + 1, broken);
 			if (st == STORE_OK)
 				st = db_exec(db, pragma, err);
 		}
@@ -785,11 +989,13 @@ store_status db_open(const char *path, store_db **out, store_err *err)
 
 	st = db_set_wal(db, err);
 	if (st == STORE_OK)
-		st = db_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", err);
+		st = db_exec(db, "PRAGMA synchronous=FULL", err);
 	if (st == STORE_OK)
 		st = db_check_owner(db, err);
 	if (st == STORE_OK)
 		st = db_migrate(db, err);
+	if (st == STORE_OK)
+		st = db_exec(db, "PRAGMA foreign_keys=ON", err);
 	if (st != STORE_OK) {
 		db_close(db);
 		return st;

@@ -108,6 +108,9 @@ static const struct move_rule moves[JOURNAL_STATE_COUNT][JOURNAL_STATE_COUNT] = 
 static const char *const method_names[] = {
 	[JOURNAL_QR] = "qr",
 	[JOURNAL_PHONE] = "phone",
+	[JOURNAL_CASH] = "cash",
+	[JOURNAL_CARD] = "card",
+	[JOURNAL_SPLIT] = "split",
 };
 
 #define METHOD_COUNT ((int)(sizeof method_names / sizeof *method_names))
@@ -118,7 +121,7 @@ static const char *const method_names[] = {
 	" description, state, payment_id, qr_token, expires_at, created_at, updated_at,"   \
 	" attempts, last_error, refunded_amount, alert, length(CAST(request_body AS BLOB)),"  \
 	" (SELECT since FROM orders_unknown u WHERE u.order_id = orders.id),"              \
-	" " JOURNAL_GIVEN_UP_SQL("orders")                                                 \
+	" " JOURNAL_GIVEN_UP_SQL("orders") ", part_of"                                   \
 	" FROM orders"
 
 static bool state_valid(enum journal_state s)
@@ -206,12 +209,31 @@ bool journal_move_allowed(enum journal_state from, enum journal_state to)
 	return state_valid(from) && state_valid(to) && moves[from][to].allowed;
 }
 
+/* What a cashier reads for a method (N_() msgids: the caller translates). */
+static const char *const method_labels[] = {
+	[JOURNAL_QR] = N_("QR"),
+	[JOURNAL_PHONE] = N_("phone"),
+	[JOURNAL_CASH] = N_("cash"),
+	[JOURNAL_CARD] = N_("card"),
+	[JOURNAL_SPLIT] = N_("split"),
+};
+
+const char *journal_method_label(enum journal_method m)
+{
+	return (int)m >= 0 && (int)m < METHOD_COUNT ? method_labels[m] : "?";
+}
+
+bool journal_method_is_kaspi(enum journal_method m)
+{
+	return m == JOURNAL_QR || m == JOURNAL_PHONE;
+}
+
 const char *journal_method_name(enum journal_method method)
 {
 	return (int)method >= 0 && (int)method < METHOD_COUNT ? method_names[method] : "?";
 }
 
-static bool method_parse(const char *name, enum journal_method *out)
+bool journal_method_parse(const char *name, enum journal_method *out)
 {
 	for (int i = 0; name && i < METHOD_COUNT; i++)
 		if (strcmp(name, method_names[i]) == 0) {
@@ -280,7 +302,7 @@ static bool journal_read_order(sqlite3_stmt *st, struct journal_order *o)
 	copy_column(o->merchant_order_id, sizeof o->merchant_order_id, st, 1);
 	o->shift_id = sqlite3_column_int64(st, 2);
 	o->user_id = sqlite3_column_int64(st, 3); /* NULL reads as 0 */
-	bool known = method_parse((const char *)sqlite3_column_text(st, 4), &o->method);
+	bool known = journal_method_parse((const char *)sqlite3_column_text(st, 4), &o->method);
 	copy_column(o->payer_phone, sizeof o->payer_phone, st, 5);
 	o->amount = sqlite3_column_int64(st, 6);
 	copy_column(o->description, sizeof o->description, st, 7);
@@ -298,6 +320,7 @@ static bool journal_read_order(sqlite3_stmt *st, struct journal_order *o)
 	o->server_unknown = sqlite3_column_type(st, 19) != SQLITE_NULL;
 	o->unknown_since = (time_t)sqlite3_column_int64(st, 19);
 	o->given_up = sqlite3_column_int(st, 20) != 0;
+	o->part_of = sqlite3_column_int64(st, 21);
 	return known;
 }
 
@@ -440,7 +463,7 @@ static store_status journal_check_new(const struct journal_new *o,
 {
 	store_status s;
 
-	if (!o || !o->build_body)
+	if (!o)
 		return store_set_err(err, STORE_ERR_INPUT, ORDER_NONE);
 	size_t till_len = o->till_id ? strnlen(o->till_id, JOURNAL_TILL_ID_MAX + 1) : 0;
 	bool till_ok = till_len >= 1 && till_len <= JOURNAL_TILL_ID_MAX;
@@ -456,6 +479,9 @@ static store_status journal_check_new(const struct journal_new *o,
 		return store_set_err(err, STORE_ERR_INPUT, NO_USER, (long long)o->user_id);
 	if ((int)o->method < 0 || (int)o->method >= METHOD_COUNT)
 		return store_set_err(err, STORE_ERR_INPUT, METHOD_UNKNOWN);
+	bool kaspi = journal_method_is_kaspi(o->method);
+	if ((kaspi && !o->build_body) || (!kaspi && o->part_of != 0) || o->part_of < 0)
+		return store_set_err(err, STORE_ERR_INPUT, METHOD_WRONG_CALL);
 	bool phone = o->payer_phone && o->payer_phone[0];
 	if (phone && !kp_valid_phone(o->payer_phone))
 		return store_set_err(err, STORE_ERR_INPUT, PHONE_FORMAT);
@@ -513,7 +539,8 @@ static store_status journal_next_seq(store_db *db, const char *till, int day, in
 /* Inserts the order row, inside the transaction. */
 static store_status journal_insert_order(store_db *db, const struct journal_new *o,
                                          const char *moid, int day, int seq, const char *body,
-                                         size_t len, int64_t *id, store_err *err)
+                                         size_t len, enum journal_state state, int64_t *id,
+                                         store_err *err)
 {
 	sqlite3_stmt *st;
 	store_status s;
@@ -522,8 +549,8 @@ static store_status journal_insert_order(store_db *db, const struct journal_new 
 	if ((s = db_prepare(db,
 	                    "INSERT INTO orders(merchant_order_id, till_id, day, day_seq, shift_id,"
 	                    " user_id, method, payer_phone, amount, description, state,"
-	                    " request_body, created_at, updated_at)"
-	                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+	                    " request_body, created_at, updated_at, part_of)"
+	                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
 	                    &st, err)) != STORE_OK)
 		return s;
 	sqlite3_bind_text(st, 1, moid, -1, SQLITE_STATIC);
@@ -538,10 +565,12 @@ static store_status journal_insert_order(store_db *db, const struct journal_new 
 		sqlite3_bind_text(st, 8, o->payer_phone, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 9, o->amount);
 	sqlite3_bind_text(st, 10, o->description ? o->description : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 11, states[JOURNAL_CREATING].name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, states[state].name, -1, SQLITE_STATIC);
 	/* text of an explicit length: every byte kept as it is, NULs too */
-	sqlite3_bind_text(st, 12, body, (int)len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, body ? body : "", body ? (int)len : 0, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 13, (sqlite3_int64)now);
+	if (o->part_of > 0)
+		sqlite3_bind_int64(st, 14, o->part_of);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
@@ -601,11 +630,93 @@ static store_status journal_insert_lines(store_db *db, int64_t id,
 	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
 }
 
-/* The part of journal_create inside its transaction. */
+/* Refuses, inside the transaction, a part for sale id unless it is a
+ * split sale still pending. */
+static store_status journal_check_split_open(store_db *db, int64_t id, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	if ((s = db_prepare(db, "SELECT merchant_order_id, method = 'split' AND state = 'pending'"
+	                        " FROM orders WHERE id = ?1",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	char moid[JOURNAL_ORDER_ID_SIZE] = "";
+	bool open = false;
+	if (rc == SQLITE_ROW) {
+		copy_column(moid, sizeof moid, st, 0);
+		open = sqlite3_column_int(st, 1) != 0;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return store_set_err(err, STORE_NOT_FOUND, NO_ORDER, (long long)id);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, rc, err);
+	return open ? STORE_OK : store_set_err(err, STORE_ERR_STATE, SPLIT_NOT_OPEN, moid);
+}
+
+/* Checks one tender before writing it. */
+static store_status journal_check_tender(const struct journal_tender *t, store_err *err)
+{
+	if ((int)t->kind < 0 || t->kind == JOURNAL_SPLIT || (int)t->kind >= METHOD_COUNT)
+		return store_set_err(err, STORE_ERR_INPUT, TENDER_KIND);
+	if (t->amount < KP_AMOUNT_MIN || t->amount > KP_AMOUNT_MAX)
+		return store_set_err(err, STORE_ERR_INPUT, TENDER_AMOUNT);
+	if (t->kind == JOURNAL_CASH
+	        ? t->change < 0 || t->given < t->amount || t->given - t->amount != t->change ||
+	              t->given > 100 * (int64_t)KP_AMOUNT_MAX
+	        : t->given != 0 || t->change != 0)
+		return store_set_err(err, STORE_ERR_INPUT, TENDER_CASH);
+	if (!fits(t->approval, sizeof t->approval) ||
+	    (t->approval[0] && (t->kind != JOURNAL_CARD ||
+	                        !printable_id(t->approval, JOURNAL_APPROVAL_SIZE - 1))))
+		return store_set_err(err, STORE_ERR_INPUT, TENDER_APPROVAL);
+	return STORE_OK;
+}
+
+/* Appends tender t to sale id as its next part, inside the transaction. */
+static store_status journal_insert_tender(store_db *db, int64_t id, const struct journal_tender *t,
+                                          store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	if ((s = journal_check_tender(t, err)) != STORE_OK)
+		return s;
+	if ((s = db_prepare(db,
+	                    "INSERT INTO tenders(order_id, part_no, kind, amount, given, change,"
+	                    " approval, part_order, created_at)"
+	                    " SELECT ?1, coalesce(max(part_no), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8"
+	                    " FROM tenders WHERE order_id = ?1",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, method_names[t->kind], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, t->amount);
+	sqlite3_bind_int64(st, 4, t->given);
+	sqlite3_bind_int64(st, 5, t->change);
+	sqlite3_bind_text(st, 6, t->approval, -1, SQLITE_STATIC);
+	if (t->part_order > 0)
+		sqlite3_bind_int64(st, 7, t->part_order);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)db_now(db));
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CONSTRAINT_CHECK)
+		return store_set_err(err, STORE_ERR_INPUT, TENDER_MANY, "");
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
+}
+
+/* The part of writing a new order inside its transaction: its number,
+ * for a Kaspi order its request body (state creating; a part also its
+ * tender row), the row in state, its lines, a cash or card sale's tender,
+ * its first event. */
 static store_status journal_create_in(store_db *db, const struct journal_new *o,
                                       const struct journal_line *lines, size_t n_lines,
-                                      int64_t *id, char moid[JOURNAL_ORDER_ID_SIZE],
-                                      store_err *err)
+                                      const struct journal_tender *tender,
+                                      enum journal_state state, int64_t *id,
+                                      char moid[JOURNAL_ORDER_ID_SIZE], store_err *err)
 {
 	store_status s;
 	int seq = 0;
@@ -616,33 +727,45 @@ static store_status journal_create_in(store_db *db, const struct journal_new *o,
 	if ((s = journal_next_seq(db, o->till_id, day, &seq, err)) != STORE_OK)
 		return s;
 	snprintf(moid, JOURNAL_ORDER_ID_SIZE, "%s-%08d-%06d", o->till_id, day, seq);
-	if (!o->build_body(o->body_arg, moid, &body, &len))
-		return store_set_err(err, STORE_ERR_INPUT, REQUEST_NOT_MADE, moid);
-	if (!body || len == 0 || len > JOURNAL_BODY_MAX)
-		return store_set_err(err, STORE_ERR_INPUT, REQUEST_SIZE, moid, JOURNAL_BODY_MAX);
-	if ((s = journal_insert_order(db, o, moid, day, seq, body, len, id, err)) != STORE_OK)
+	if (journal_method_is_kaspi(o->method)) {
+		if (!o->build_body(o->body_arg, moid, &body, &len))
+			return store_set_err(err, STORE_ERR_INPUT, REQUEST_NOT_MADE, moid);
+		if (!body || len == 0 || len > JOURNAL_BODY_MAX)
+			return store_set_err(err, STORE_ERR_INPUT, REQUEST_SIZE, moid, JOURNAL_BODY_MAX);
+	}
+	if (o->part_of > 0 && (s = journal_check_split_open(db, o->part_of, err)) != STORE_OK)
+		return s;
+	if ((s = journal_insert_order(db, o, moid, day, seq, body, len, state, id, err)) != STORE_OK)
 		return s;
 	if ((s = journal_insert_lines(db, *id, lines, n_lines, err)) != STORE_OK)
 		return s;
-	return journal_add_event(db, *id, o->user_id, -1, JOURNAL_CREATING, moid, err);
+	if (o->part_of > 0) {
+		struct journal_tender t = {.kind = o->method, .amount = o->amount, .part_order = *id};
+		if ((s = journal_insert_tender(db, o->part_of, &t, err)) != STORE_OK)
+			return s;
+	}
+	if (tender && (s = journal_insert_tender(db, *id, tender, err)) != STORE_OK)
+		return s;
+	return journal_add_event(db, *id, o->user_id, -1, (int)state, moid, err);
 }
 
-store_status journal_create(store_db *db, const struct journal_new *order,
-                            const struct journal_line *lines, size_t n_lines, int64_t *id,
-                            char *merchant_order_id, store_err *err)
+/* Checks, then writes a new order in one transaction (journal_create_in). */
+static store_status journal_write(store_db *db, const struct journal_new *order,
+                                  const struct journal_line *lines, size_t n_lines,
+                                  const struct journal_tender *tender, enum journal_state state,
+                                  int64_t *id, char *merchant_order_id, store_err *err)
 {
 	store_status s;
 	int64_t new_id = 0;
 	char moid[JOURNAL_ORDER_ID_SIZE] = "";
 
-	store_err_clear(err);
 	if (merchant_order_id)
 		merchant_order_id[0] = '\0';
 	if ((s = journal_check_new(order, lines, n_lines, err)) != STORE_OK)
 		return s;
 	if ((s = db_begin(db, err)) != STORE_OK)
 		return s;
-	s = journal_create_in(db, order, lines, n_lines, &new_id, moid, err);
+	s = journal_create_in(db, order, lines, n_lines, tender, state, &new_id, moid, err);
 	if (s != STORE_OK) {
 		db_rollback(db);
 		return s;
@@ -656,12 +779,24 @@ store_status journal_create(store_db *db, const struct journal_new *order,
 	return STORE_OK;
 }
 
+store_status journal_create(store_db *db, const struct journal_new *order,
+                            const struct journal_line *lines, size_t n_lines, int64_t *id,
+                            char *merchant_order_id, store_err *err)
+{
+	store_err_clear(err);
+	if (order && !journal_method_is_kaspi(order->method))
+		return store_set_err(err, STORE_ERR_INPUT, METHOD_WRONG_CALL);
+	return journal_write(db, order, lines, n_lines, NULL, JOURNAL_CREATING, id, merchant_order_id,
+	                     err);
+}
+
 /* ---- moving ------------------------------------------------------------- */
 
 /* What a move needs to know of the order, read inside its transaction. */
 struct order_head {
 	char merchant_order_id[JOURNAL_ORDER_ID_SIZE];
 	enum journal_state state;
+	enum journal_method method;
 	char payment_id[JOURNAL_PAYMENT_ID_SIZE]; /* "" when none */
 };
 
@@ -672,7 +807,9 @@ static store_status journal_read_head(store_db *db, int64_t id, struct order_hea
 	sqlite3_stmt *st;
 	store_status s;
 
-	if ((s = db_prepare(db, "SELECT merchant_order_id, state, payment_id FROM orders WHERE id = ?1",
+	if ((s = db_prepare(db,
+	                    "SELECT merchant_order_id, state, payment_id, method FROM orders"
+	                    " WHERE id = ?1",
 	                    &st, err)) != STORE_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, id);
@@ -682,6 +819,7 @@ static store_status journal_read_head(store_db *db, int64_t id, struct order_hea
 		copy_column(h->merchant_order_id, sizeof h->merchant_order_id, st, 0);
 		known = journal_state_parse((const char *)sqlite3_column_text(st, 1), &h->state);
 		copy_column(h->payment_id, sizeof h->payment_id, st, 2);
+		known = journal_method_parse((const char *)sqlite3_column_text(st, 3), &h->method) && known;
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE)
@@ -770,7 +908,7 @@ static store_status journal_move_in(store_db *db, int64_t id, enum journal_state
 		return store_set_err(err, STORE_ERR_STATE, MOVED_FIRST, h.merchant_order_id);
 	if (payment && (s = journal_store_payment(db, id, &h, payment, err)) != STORE_OK)
 		return s;
-	if (states[to].needs_payment && !h.payment_id[0])
+	if (states[to].needs_payment && journal_method_is_kaspi(h.method) && !h.payment_id[0])
 		return store_set_err(err, STORE_ERR_INPUT, MOVE_NEEDS_PAYMENT, h.merchant_order_id);
 
 	if ((s = db_prepare(db,
@@ -940,6 +1078,212 @@ store_status journal_note(store_db *db, int64_t id, int64_t user_id, const char 
 		return s;
 	}
 	return db_commit(db, err);
+}
+
+/* ---- sales and their tenders ------------------------------------------- */
+
+store_status journal_record_sale(store_db *db, const struct journal_new *order,
+                                 const struct journal_line *lines, size_t n_lines,
+                                 const struct journal_tender *tender, int64_t *id,
+                                 char *merchant_order_id, store_err *err)
+{
+	store_err_clear(err);
+	if (!order || !tender || (order->method != JOURNAL_CASH && order->method != JOURNAL_CARD) ||
+	    tender->kind != order->method)
+		return store_set_err(err, STORE_ERR_INPUT, METHOD_WRONG_CALL);
+	if (tender->amount != order->amount)
+		return store_set_err(err, STORE_ERR_INPUT, TENDER_SUM, "");
+	return journal_write(db, order, lines, n_lines, tender, JOURNAL_SUCCEEDED, id,
+	                     merchant_order_id, err);
+}
+
+store_status journal_open_split(store_db *db, const struct journal_new *order,
+                                const struct journal_line *lines, size_t n_lines, int64_t *id,
+                                char *merchant_order_id, store_err *err)
+{
+	store_err_clear(err);
+	if (!order || order->method != JOURNAL_SPLIT)
+		return store_set_err(err, STORE_ERR_INPUT, METHOD_WRONG_CALL);
+	return journal_write(db, order, lines, n_lines, NULL, JOURNAL_PENDING, id,
+	                     merchant_order_id, err);
+}
+
+/* What split sale id's Kaspi parts paid and how many are open, and how
+ * many parts paid, inside a transaction or a read. */
+static store_status journal_split_sums(store_db *db, int64_t id, int64_t *paid, int *open,
+                                       int *paying, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	if ((s = db_prepare(db,
+	                    "SELECT coalesce(sum(CASE WHEN o.state = 'succeeded' THEN t.amount END), 0),"
+	                    " count(CASE WHEN o.state IN ('creating', 'pending') THEN 1 END),"
+	                    " count(CASE WHEN o.state = 'succeeded' THEN 1 END)"
+	                    " FROM tenders t JOIN orders o ON o.id = t.part_order"
+	                    " WHERE t.order_id = ?1",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*paid = sqlite3_column_int64(st, 0);
+		*open = sqlite3_column_int(st, 1);
+		if (paying)
+			*paying = sqlite3_column_int(st, 2);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? STORE_OK : db_fail(db, rc, err);
+}
+
+store_status journal_split_paid(store_db *db, int64_t id, int64_t *paid, int *open,
+                                store_err *err)
+{
+	store_err_clear(err);
+	*paid = 0;
+	*open = 0;
+	return journal_split_sums(db, id, paid, open, NULL, err);
+}
+
+/* Sale id's amount, inside the transaction. */
+static store_status journal_order_amount(store_db *db, int64_t id, int64_t *amount, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	if ((s = db_prepare(db, "SELECT amount FROM orders WHERE id = ?1", &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*amount = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return store_set_err(err, STORE_NOT_FOUND, NO_ORDER, (long long)id);
+	return rc == SQLITE_ROW ? STORE_OK : db_fail(db, rc, err);
+}
+
+static store_status journal_complete_split_in(store_db *db, int64_t id,
+                                              const struct journal_tender *parts, size_t n,
+                                              int64_t user_id, store_err *err)
+{
+	struct order_head h;
+	store_status s;
+	int64_t paid = 0, amount = 0;
+	int open = 0, paying = 0;
+
+	if ((s = journal_read_head(db, id, &h, err)) != STORE_OK)
+		return s;
+	if (h.method != JOURNAL_SPLIT || h.state != JOURNAL_PENDING)
+		return store_set_err(err, STORE_ERR_STATE, SPLIT_NOT_OPEN, h.merchant_order_id);
+	if ((s = journal_split_sums(db, id, &paid, &open, &paying, err)) != STORE_OK)
+		return s;
+	if (open > 0)
+		return store_set_err(err, STORE_ERR_INPUT, TENDER_OPEN, h.merchant_order_id);
+	if ((size_t)paying + n > JOURNAL_TENDERS_MAX)
+		return store_set_err(err, STORE_ERR_INPUT, TENDER_MANY, h.merchant_order_id);
+	int64_t sum = paid;
+	for (size_t i = 0; i < n; i++) {
+		if (parts[i].kind != JOURNAL_CASH && parts[i].kind != JOURNAL_CARD)
+			return store_set_err(err, STORE_ERR_INPUT, TENDER_KIND);
+		if ((s = journal_insert_tender(db, id, &parts[i], err)) != STORE_OK)
+			return s;
+		sum += parts[i].amount; /* each ≤ KP_AMOUNT_MAX, at most 4: no overflow */
+	}
+	if ((s = journal_order_amount(db, id, &amount, err)) != STORE_OK)
+		return s;
+	if (sum != amount)
+		return store_set_err(err, STORE_ERR_INPUT, TENDER_SUM, h.merchant_order_id);
+	return journal_move_in(db, id, JOURNAL_PENDING, JOURNAL_SUCCEEDED, NULL, user_id, NULL, err);
+}
+
+store_status journal_complete_split(store_db *db, int64_t id, const struct journal_tender *parts,
+                                    size_t n, int64_t user_id, store_err *err)
+{
+	store_status s;
+
+	store_err_clear(err);
+	if (n > JOURNAL_TENDERS_MAX || (n > 0 && !parts))
+		return store_set_err(err, STORE_ERR_INPUT, TENDER_MANY, "");
+	if ((s = db_begin(db, err)) != STORE_OK)
+		return s;
+	s = journal_complete_split_in(db, id, parts, n, user_id, err);
+	if (s != STORE_OK) {
+		db_rollback(db);
+		return s;
+	}
+	return db_commit(db, err);
+}
+
+store_status journal_open_splits(store_db *db, struct journal_order **out, size_t *count,
+                                store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	*out = NULL;
+	*count = 0;
+	if ((s = db_prepare(db, ORDER_SELECT " WHERE method = 'split' AND state = 'pending' ORDER BY id",
+	                    &st, err)) != STORE_OK)
+		return s;
+	return journal_fetch_list(db, st, out, count, err);
+}
+
+void journal_tender_read(sqlite3_stmt *st, int first, struct journal_tender *t)
+{
+	memset(t, 0, sizeof *t);
+	t->part_no = sqlite3_column_int(st, first);
+	if (!journal_method_parse((const char *)sqlite3_column_text(st, first + 1), &t->kind))
+		t->kind = JOURNAL_CASH; /* the schema allows no other name */
+	t->amount = sqlite3_column_int64(st, first + 2);
+	t->given = sqlite3_column_int64(st, first + 3);
+	t->change = sqlite3_column_int64(st, first + 4);
+	copy_column(t->approval, sizeof t->approval, st, first + 5);
+	t->part_order = sqlite3_column_int64(st, first + 6);
+	t->part_state = JOURNAL_SUCCEEDED; /* cash and card are paid when written */
+	if (t->part_order &&
+	    !journal_state_parse((const char *)sqlite3_column_text(st, first + 7), &t->part_state))
+		t->part_state = JOURNAL_FAILED;
+	t->created_at = (time_t)sqlite3_column_int64(st, first + 8);
+}
+
+store_status journal_tenders(store_db *db, int64_t id, struct journal_tender **out,
+                             size_t *count, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+	struct journal_tender *list = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	store_err_clear(err);
+	*out = NULL;
+	*count = 0;
+	if ((s = db_prepare(db,
+	                    "SELECT " JOURNAL_TENDER_COLUMNS
+	                    " FROM tenders t LEFT JOIN orders p ON p.id = t.part_order"
+	                    " WHERE t.order_id = ?1 ORDER BY t.part_no",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!KP_GROW(list, cap, n + 1, 4)) {
+			s = store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
+			break;
+		}
+		journal_tender_read(st, 0, &list[n++]);
+	}
+	sqlite3_finalize(st);
+	if (s == STORE_OK && rc != SQLITE_DONE)
+		s = db_fail(db, rc, err);
+	if (s != STORE_OK) {
+		free(list);
+		return s;
+	}
+	*out = list;
+	*count = n;
+	return STORE_OK;
 }
 
 /* ---- orders the server does not know ------------------------------------------ */
@@ -1287,7 +1631,8 @@ store_status journal_unfinished(store_db *db, struct journal_order **out, size_t
 	/* One parameter per state; only the unfinished ones get their name,
 	 * the others stay NULL and match nothing: the rule stays in states[]. */
 	if ((s = db_prepare(db,
-	                    ORDER_SELECT " WHERE state IN (" JOURNAL_STATE_PARAMS_2 ") ORDER BY id",
+	                    ORDER_SELECT " WHERE state IN (" JOURNAL_STATE_PARAMS_2 ")"
+	                    " AND method IN ('qr', 'phone') ORDER BY id",
 	                    &st, err)) != STORE_OK)
 		return s;
 	journal_bind_states(st, 2, journal_state_unfinished);

@@ -87,9 +87,45 @@ enum journal_state {
 	JOURNAL_STATE_COUNT
 };
 
+/* How a sale is paid; the first four are also the kinds of a tender
+ * (one part of a sale). qr and phone orders are Kaspi payments (the
+ * machine above, a create request); cash and card sales are final when
+ * written (journal_record_sale); a split sale pends while its parts are
+ * taken (journal_open_split, its Kaspi parts orders of their own with
+ * part_of, journal_complete_split). */
 enum journal_method {
 	JOURNAL_QR,                 /* "qr": the buyer scans the till's QR */
 	JOURNAL_PHONE,              /* "phone": a request to the buyer's Kaspi app */
+	JOURNAL_CASH,               /* "cash": banknotes, change given */
+	JOURNAL_CARD,               /* "card": the shop's own bank terminal (recorded) */
+	JOURNAL_SPLIT,              /* "split": several tenders (journal_tenders) */
+};
+
+#define JOURNAL_TENDERS_MAX 4        /* parts of one sale that pay */
+#define JOURNAL_PART_TRIES_MAX 99    /* tender rows of one sale, unpaid Kaspi tries included */
+#define JOURNAL_APPROVAL_SIZE 33     /* a card terminal's approval code: 0–32 printable ASCII */
+
+/* What a cashier reads for method m, an N_() msgid the caller translates:
+ * "QR", "phone", "cash", "card", "split". */
+const char *journal_method_label(enum journal_method m);
+
+/* The method called name ("qr", "cash", ...): false for another name. */
+bool journal_method_parse(const char *name, enum journal_method *out);
+
+/* Whether orders of method m go to Kaspi (qr, phone). */
+bool journal_method_is_kaspi(enum journal_method m);
+
+/* One part of a sale (the tenders table). */
+struct journal_tender {
+	int part_no;                /* 1, 2, ... in the order taken (ignored on writing) */
+	enum journal_method kind;   /* qr, phone, cash or card */
+	int64_t amount;             /* tiyn of the sale it pays */
+	int64_t given;              /* cash: handed over (amount + change); else 0 */
+	int64_t change;             /* cash: given back; else 0 */
+	char approval[JOURNAL_APPROVAL_SIZE]; /* card: the terminal's code, "" when not typed */
+	int64_t part_order;         /* qr, phone: the part's order row; else 0 */
+	enum journal_state part_state; /* qr, phone: that order's state (read only) */
+	time_t created_at;
 };
 
 /* Builds the create request for an order whose merchant_order_id is now
@@ -111,8 +147,10 @@ struct journal_new {
 	const char *payer_phone;    /* "+77XXXXXXXXX"; NULL or "": none (required for phone) */
 	int64_t amount;             /* tiyn, KP_AMOUNT_MIN … KP_AMOUNT_MAX */
 	const char *description;    /* NULL: ""; at most JOURNAL_DESCRIPTION_SIZE - 1 bytes */
-	journal_body_fn build_body; /* required */
+	journal_body_fn build_body; /* required for qr and phone; unused for the others */
 	void *body_arg;             /* passed to build_body */
+	int64_t part_of;            /* qr, phone: the split sale this order is a part of
+	                               (journal_open_split); 0: an order of its own */
 };
 
 /* One line of an order, as sold. When an order has lines, the totals of
@@ -167,6 +205,7 @@ struct journal_order {
 	time_t unknown_since;       /* when it was first so (0 while the server knows it) */
 	bool given_up;              /* the cashier gave up on it once: its timeline
 	                               entered abandoned (read from order_events) */
+	int64_t part_of;            /* a Kaspi part of a split sale: the sale's row; else 0 */
 };
 
 /* The server's answer to a create, recorded with journal_set_payment or
@@ -284,6 +323,58 @@ store_status journal_create(store_db *db, const struct journal_new *order,
                             const struct journal_line *lines, size_t n_lines, int64_t *id,
                             char *merchant_order_id, store_err *err) KP_MUST_CHECK;
 
+/* Writes a whole sale paid in cash or by card (order->method JOURNAL_CASH
+ * or JOURNAL_CARD), final at once: the row in state succeeded, its lines,
+ * its one tender (kind = the method; cash: given ≥ amount, change =
+ * given − amount) and its first event, in one transaction. No request
+ * body, no payment id. As journal_create otherwise. */
+store_status journal_record_sale(store_db *db, const struct journal_new *order,
+                                 const struct journal_line *lines, size_t n_lines,
+                                 const struct journal_tender *tender, int64_t *id,
+                                 char *merchant_order_id, store_err *err) KP_MUST_CHECK;
+
+/* Writes a split sale (order->method JOURNAL_SPLIT) in state pending with
+ * its lines: its parts follow, a Kaspi part by journal_create with
+ * part_of this row (its tender row written with it), cash and card by
+ * journal_complete_split. */
+store_status journal_open_split(store_db *db, const struct journal_new *order,
+                                const struct journal_line *lines, size_t n_lines, int64_t *id,
+                                char *merchant_order_id, store_err *err) KP_MUST_CHECK;
+
+/* Completes split sale id (pending → succeeded) with its cash and card
+ * parts, n of them (may be 0), in one transaction: refused with
+ * STORE_ERR_INPUT, nothing changed, unless the Kaspi parts paid
+ * (succeeded) and these add up to the sale's amount exactly, no Kaspi part
+ * is still open, and the sale has at most JOURNAL_TENDERS_MAX paying
+ * parts. STORE_ERR_STATE when it is not pending. */
+store_status journal_complete_split(store_db *db, int64_t id, const struct journal_tender *parts,
+                                    size_t n, int64_t user_id, store_err *err) KP_MUST_CHECK;
+
+/* Sale id's tender rows in part order (a cash or card sale: its one; a
+ * split sale: every part taken, unpaid Kaspi tries too, part_state
+ * telling), in a malloc'd array (NULL when none) the caller frees. A
+ * Kaspi order of its own has none: it is its own tender. */
+store_status journal_tenders(store_db *db, int64_t id, struct journal_tender **out,
+                             size_t *count, store_err *err) KP_MUST_CHECK;
+
+/* The split sales still pending (their parts being taken, or left so by
+ * a crash), oldest first, in a malloc'd array (NULL when none). */
+store_status journal_open_splits(store_db *db, struct journal_order **out, size_t *count,
+                                store_err *err) KP_MUST_CHECK;
+
+/* A tender row for a query of another module: the columns, for tenders
+ * aliased t and the part's order aliased p (LEFT JOINed on
+ * p.id = t.part_order), that journal_tender_read takes from column first. */
+#define JOURNAL_TENDER_COLUMNS                                                            \
+	"t.part_no, t.kind, t.amount, t.given, t.change, t.approval, t.part_order, p.state,"   \
+	" t.created_at"
+void journal_tender_read(sqlite3_stmt *st, int first, struct journal_tender *out);
+
+/* What the Kaspi parts of split sale id paid so far (parts succeeded) and
+ * how many are still open on the server (creating, pending). */
+store_status journal_split_paid(store_db *db, int64_t id, int64_t *paid, int *open,
+                                store_err *err) KP_MUST_CHECK;
+
 /* Moves order id from from to to for user_id (0: none), with detail (may
  * be NULL) in the timeline. A timeline's detail, here and below, is a
  * message for the reader packed into one string (kp_msg_pack; a msgid
@@ -375,7 +466,7 @@ store_status journal_lines(store_db *db, int64_t id, struct journal_line **out, 
 store_status journal_events(store_db *db, int64_t id, struct journal_event **out, size_t *count,
                             store_err *err) KP_MUST_CHECK;
 
-/* The unfinished orders (creating, pending, abandoned, late_paid), oldest
+/* The unfinished Kaspi orders (creating, pending, abandoned, late_paid), oldest
  * first, in a malloc'd array (NULL when none) the caller frees. */
 store_status journal_unfinished(store_db *db, struct journal_order **out, size_t *count,
                                 store_err *err) KP_MUST_CHECK;

@@ -18,6 +18,7 @@ static const char *const method_names[REPORT_METHOD_COUNT] = {
 	[REPORT_QR] = "qr",
 	[REPORT_PHONE] = "phone",
 	[REPORT_CARD] = "card",
+	[REPORT_CASH] = "cash",
 };
 
 static bool method_parse(const char *name, enum report_method *out)
@@ -149,11 +150,16 @@ static bool order_totals_row(void *arg, sqlite3_stmt *st)
 	int64_t n = sqlite3_column_int64(st, 2), amount = sqlite3_column_int64(st, 3);
 	int64_t itemised = sqlite3_column_int64(st, 4), itemised_amount = sqlite3_column_int64(st, 5);
 
-	if (!method_parse((const char *)sqlite3_column_text(st, 0), &m) ||
+	const char *method = (const char *)sqlite3_column_text(st, 0);
+	bool split = method && strcmp(method, "split") == 0;
+	if ((!split && !method_parse(method, &m)) ||
 	    !journal_state_parse((const char *)sqlite3_column_text(st, 1), &s))
 		return true; /* the schema allows no other names */
 	if (journal_state_is_sale(s)) {
-		add_sum(&r->sales[m], n, amount);
+		if (split)
+			add_sum(&r->sales_split, n, amount); /* its tenders: split_tenders_row */
+		else
+			add_sum(&r->sales[m], n, amount);
 		add_sum(&r->sales_total, n, amount);
 		add_sum(&r->sales_unitemised, n - itemised, amount - itemised_amount);
 	} else if (s == JOURNAL_CANCELLED) {
@@ -186,6 +192,42 @@ static bool line_totals_row(void *arg, sqlite3_stmt *st)
 	return true;
 }
 
+/* One row of the split sales' tenders: kind, sales, amount. */
+static bool split_tenders_row(void *arg, sqlite3_stmt *st)
+{
+	struct report *r = arg;
+	enum report_method m;
+	if (method_parse((const char *)sqlite3_column_text(st, 0), &m))
+		add_sum(&r->sales[m], sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2));
+	return true;
+}
+
+/* The tenders of the scope's split sales: a cash or card part counts as
+ * written, a Kaspi part when its own order was paid. */
+static store_status read_split_tenders(store_db *db, const struct scope *sc, struct report *r,
+                                       store_err *err)
+{
+	static const char *const sql[2] = {
+		"SELECT t.kind, count(DISTINCT o.id), sum(t.amount) FROM orders o"
+		" JOIN tenders t ON t.order_id = o.id LEFT JOIN orders p ON p.id = t.part_order"
+		" WHERE o.method = 'split' AND o.shift_id = ?1 AND o.state IN (" JOURNAL_STATE_PARAMS_2 ")"
+		" AND (t.part_order IS NULL OR p.state IN (" JOURNAL_STATE_PARAMS_2 ")) GROUP BY t.kind",
+		"SELECT t.kind, count(DISTINCT o.id), sum(t.amount) FROM orders o"
+		" JOIN tenders t ON t.order_id = o.id LEFT JOIN orders p ON p.id = t.part_order"
+		" WHERE o.method = 'split' AND o.day = ?1 AND o.state IN (" JOURNAL_STATE_PARAMS_2 ")"
+		" AND (t.part_order IS NULL OR p.state IN (" JOURNAL_STATE_PARAMS_2 ")) GROUP BY t.kind",
+	};
+	sqlite3_stmt *st;
+	store_status s;
+	if (r->sales_split.count == 0)
+		return STORE_OK;
+	if ((s = db_prepare(db, sql[sc->shift_id > 0 ? 0 : 1], &st, err)) != STORE_OK)
+		return s;
+	bind_scope(st, sc);
+	journal_bind_states(st, 2, journal_state_is_sale);
+	return each_row(db, st, split_tenders_row, r, err);
+}
+
 static store_status read_totals(store_db *db, const struct scope *sc, struct report *r,
                                 store_err *err)
 {
@@ -209,6 +251,8 @@ static store_status read_totals(store_db *db, const struct scope *sc, struct rep
 		return s;
 	bind_scope(st, sc);
 	if ((s = each_row(db, st, order_totals_row, r, err)) != STORE_OK)
+		return s;
+	if ((s = read_split_tenders(db, sc, r, err)) != STORE_OK)
 		return s;
 	if ((s = db_prepare(db, lines_sql[k], &st, err)) != STORE_OK)
 		return s;
@@ -441,13 +485,14 @@ static void derive(struct report *r, const struct report_params *p)
 {
 	r->net = r->sales_total.amount - r->refunds_total.amount;
 	r->commission_total = 0;
+	int64_t cash_net = r->sales[REPORT_CASH].amount - r->refunds[REPORT_CASH].amount;
 	for (int m = 0; m < REPORT_METHOD_COUNT; m++) {
-		int pct = p ? p->commission[m] : 0;
+		int pct = p && m != REPORT_CASH ? p->commission[m] : 0;
 		r->commission_rate[m] = pct;
 		r->commission[m] = percent_of(r->sales[m].amount - r->refunds[m].amount, pct);
 		r->commission_total += r->commission[m];
 	}
-	r->payout = r->net - r->commission_total;
+	r->payout = r->net - cash_net - r->commission_total;
 }
 
 static void fill_header(struct report *r, enum report_kind kind, const struct report_params *p)
@@ -724,7 +769,8 @@ store_status reports_verify(store_db *db, int64_t shift_id, store_err *err)
 		"   sum(EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)) AS itemised,"
 		"   sum(CASE WHEN EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)"
 		"       THEN o.amount ELSE 0 END) AS itemised_amount"
-		"   FROM orders o WHERE ?1 = 0 OR o.shift_id = ?1 GROUP BY 1, 2, 3, 4, 5),"
+		"   FROM orders o WHERE (?1 = 0 OR o.shift_id = ?1) AND o.part_of IS NULL"
+		"   GROUP BY 1, 2, 3, 4, 5),"
 		" t AS (SELECT shift_id, day, user_id, method, state, orders, amount, itemised,"
 		"   itemised_amount FROM report_orders WHERE (?1 = 0 OR shift_id = ?1)"
 		"   AND (orders <> 0 OR amount <> 0 OR itemised <> 0 OR itemised_amount <> 0))"
@@ -779,6 +825,7 @@ void report_journal_free(struct report_journal *j)
 	for (size_t i = 0; i < j->n_orders; i++) {
 		free(j->orders[i].lines);
 		free(j->orders[i].refunds);
+		free(j->orders[i].tenders);
 	}
 	free(j->orders);
 	memset(j, 0, sizeof *j);
@@ -812,7 +859,8 @@ static bool order_row(void *arg, sqlite3_stmt *st)
 	copy_column(o->merchant_order_id, sizeof o->merchant_order_id, st, 1);
 	o->created_at = (time_t)sqlite3_column_int64(st, 2);
 	const char *method = (const char *)sqlite3_column_text(st, 3);
-	o->method = method && strcmp(method, "phone") == 0 ? JOURNAL_PHONE : JOURNAL_QR;
+	if (!journal_method_parse(method, &o->method))
+		o->method = JOURNAL_QR;
 	if (!journal_state_parse((const char *)sqlite3_column_text(st, 4), &o->state))
 		o->state = JOURNAL_STATE_COUNT; /* a newer kaspi-pos's state: listed as "?" */
 	o->amount = sqlite3_column_int64(st, 5);
@@ -827,6 +875,7 @@ static bool order_row(void *arg, sqlite3_stmt *st)
 	o->given_up = sqlite3_column_int(st, 12) != 0;
 	o->server_unknown = sqlite3_column_type(st, 13) != SQLITE_NULL;
 	o->unknown_since = (time_t)sqlite3_column_int64(st, 13);
+	o->part_of = sqlite3_column_int64(st, 14);
 	return true;
 }
 
@@ -909,6 +958,24 @@ static bool refund_row(void *arg, sqlite3_stmt *st)
 	return true;
 }
 
+/* One tender of a listed sale: its order, then JOURNAL_TENDER_COLUMNS. */
+static bool tender_row(void *arg, sqlite3_stmt *st)
+{
+	struct order_list *l = arg;
+	struct report_order *o = find_order(l, sqlite3_column_int64(st, 0));
+	if (!o)
+		return true;
+	size_t n = o->n_tenders;
+	if (n == 0 || (n & (n - 1)) == 0) {
+		void *p = realloc(o->tenders, (n ? 2 * n : 1) * sizeof *o->tenders);
+		if (!p)
+			return false;
+		o->tenders = p;
+	}
+	journal_tender_read(st, 1, &o->tenders[o->n_tenders++]);
+	return true;
+}
+
 static store_status journal_read(store_db *db, struct order_list *l, store_err *err)
 {
 	static const char orders_sql[] =
@@ -917,7 +984,7 @@ static store_status journal_read(store_db *db, struct order_list *l, store_err *
 		" (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id),"
 		" (SELECT count(*) FROM refunds f WHERE f.order_id = o.id),"
 		" " JOURNAL_GIVEN_UP_SQL("o") ","
-		" (SELECT since FROM orders_unknown u WHERE u.order_id = o.id) FROM orders o"
+		" (SELECT since FROM orders_unknown u WHERE u.order_id = o.id), part_of FROM orders o"
 		" WHERE created_at BETWEEN ?1 AND ?2 AND (?3 IS NULL OR state = ?3)"
 		" ORDER BY created_at, id";
 	static const char lines_sql[] =
@@ -932,6 +999,11 @@ static store_status journal_read(store_db *db, struct order_list *l, store_err *
 		" FROM orders o JOIN refunds f ON f.order_id = o.id"
 		" WHERE o.created_at BETWEEN ?1 AND ?2 AND (?3 IS NULL OR o.state = ?3)"
 		" ORDER BY f.order_id, f.id";
+	static const char tenders_sql[] =
+		"SELECT t.order_id, " JOURNAL_TENDER_COLUMNS
+		" FROM orders o JOIN tenders t ON t.order_id = o.id LEFT JOIN orders p ON p.id = t.part_order"
+		" WHERE o.created_at BETWEEN ?1 AND ?2 AND (?3 IS NULL OR o.state = ?3)"
+		" ORDER BY t.order_id, t.part_no";
 	sqlite3_stmt *st;
 	store_status s;
 
@@ -956,7 +1028,12 @@ static store_status journal_read(store_db *db, struct order_list *l, store_err *
 	if ((s = db_prepare(db, refunds_sql, &st, err)) != STORE_OK)
 		return s;
 	bind_range(st, l->j);
-	return each_row(db, st, refund_row, l, err);
+	if ((s = each_row(db, st, refund_row, l, err)) != STORE_OK)
+		return s;
+	if ((s = db_prepare(db, tenders_sql, &st, err)) != STORE_OK)
+		return s;
+	bind_range(st, l->j);
+	return each_row(db, st, tender_row, l, err);
 }
 
 store_status reports_journal(store_db *db, int from_day, int to_day,

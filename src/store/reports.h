@@ -77,12 +77,14 @@ enum report_kind {
 	REPORT_DAY,               /* one Almaty calendar day, every shift */
 };
 
-/* Payment methods as the reports list them: card is not taken by the
- * till (orders are qr or phone) but the contract knows it. */
+/* The tenders as the reports list them. A sale in one tender counts in
+ * it; a split sale counts once in the totals (and in split) and once in
+ * each tender it used, with that part's amount. */
 enum report_method {
 	REPORT_QR,
 	REPORT_PHONE,
 	REPORT_CARD,
+	REPORT_CASH,              /* never a commission */
 	REPORT_METHOD_COUNT
 };
 
@@ -141,6 +143,7 @@ struct report {
 
 	struct report_sum sales[REPORT_METHOD_COUNT];
 	struct report_sum sales_total;
+	struct report_sum sales_split;   /* of them, sales in several tenders */
 	struct report_sum refunds[REPORT_METHOD_COUNT];
 	struct report_sum refunds_total;
 	int64_t net;              /* sales_total.amount − refunds_total.amount */
@@ -152,7 +155,8 @@ struct report {
 	int commission_rate[REPORT_METHOD_COUNT]; /* hundredths of a percent */
 	int64_t commission[REPORT_METHOD_COUNT];  /* tiyn, of each method's net */
 	int64_t commission_total;
-	int64_t payout;           /* net − commission_total */
+	int64_t payout;           /* what the providers pay out: the net of every tender but
+	                             cash, less commission_total */
 
 	int64_t cancelled, failed, expired; /* orders */
 	struct report_sum voided; /* voided lines and their totals */
@@ -238,10 +242,14 @@ struct report_order {
 	time_t unknown_since;            /* when first so; 0 when known */
 	time_t created_at;
 	bool given_up;                   /* the cashier gave up on it once (journal_order's) */
+	int64_t part_of;                 /* a Kaspi part of a split sale: the sale's row; else 0 */
 	size_t n_lines;                  /* lines, voided ones too */
 	size_t n_refunds;
 	struct journal_line *lines;      /* with details: malloc'd, n_lines; else NULL */
 	struct report_refund *refunds;   /* with details: malloc'd, n_refunds, oldest first */
+	struct journal_tender *tenders;  /* with details: malloc'd, n_tenders, in part order (a
+	                                    cash, card or split sale's; none for a Kaspi order) */
+	size_t n_tenders;
 };
 
 struct report_journal {

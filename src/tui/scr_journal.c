@@ -104,7 +104,7 @@ static int key(struct tui *t, int key)
 		reload(t);
 		return TUI_REDRAW;
 	case ACT_FILTER_METHOD:
-		S.method = S.method == -1 ? JOURNAL_QR : S.method == JOURNAL_QR ? JOURNAL_PHONE : -1;
+		S.method = S.method + 1 > JOURNAL_SPLIT ? -1 : S.method + 1;
 		reload(t);
 		return TUI_REDRAW;
 	default:
@@ -156,7 +156,7 @@ static void draw(const struct tui *t)
 {
 	char when[16], sum[48], ref[48];
 	int n = rows();
-	int mw = column_width(method_at, 2, _("Method"));
+	int mw = column_width(method_at, JOURNAL_SPLIT + 1, _("Method"));
 	int sw = column_width(state_at, JOURNAL_STATE_COUNT, _("State"));
 	if (draw_width(_("unknown to the server")) + 2 > sw)
 		sw = draw_width(_("unknown to the server")) + 2;

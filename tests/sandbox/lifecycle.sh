@@ -7,25 +7,27 @@
 
 events() { jval '",".join(e["type"] for e in d["events"])'; }
 
-# ---- simulated buyer: scans after 1 s, pays after 2 s; QR valid 4 s ------
+# ---- simulated buyer: scans after 2 s, pays after 4 s; QR valid 8 s ------
+# (each check a second or more from the step it watches: a busy machine
+# delays the script, not the sandbox's clock)
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 at() {  # at MS — sleep until MS after t0
 	local left=$(( t0 + $1 - $(now_ms) ))
 	[ "$left" -gt 0 ] && sleep "$(printf '%d.%03d' $((left / 1000)) $((left % 1000)))"
 }
-sbx_start --pay-after 2 --qr-ttl 4
+sbx_start --pay-after 4 --qr-ttl 8
 t0=$(now_ms)
 create 150000; normal=$PAY
 create 150013; declines=$PAY
 create 150066; fails=$PAY
 create 150099; never=$PAY; never_oid=$OID
 never_expires=$(jval 'tsec(d["expires_at"])')
-at 1400
+at 3000
 call GET "/payments/$normal"
 expect "halfway: scanned, still pending" "$(jval 'd["status"]') $(events)" "pending created,scanned"
 call GET "/payments/$never"
 expect "99: not even scanned" "$(events)" created
-at 2600
+at 5200
 call GET "/payments/$normal"
 expect "normal amount: succeeded" "$(jval 'd["status"]')" succeeded
 expect "events: created, scanned, completed" "$(events)" created,scanned,completed

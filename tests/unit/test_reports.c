@@ -294,6 +294,77 @@ static uint32_t rnd(uint32_t n)
 /* n orders of every kind: methods, users, 0–4 lines at 0, 12 and 16 %,
  * some voided, some discounted, every state; refunds by amount, some left
  * pending, some failed. */
+/* A sale of lines (or of amount without lines) in cash, by card, or split:
+ * a Kaspi part (paid, or failed and tried again), then cash or card for
+ * the rest; some split sales are left pending or given up. */
+static void other_tenders(struct fixture *f, int64_t user, const struct journal_line *lines,
+                          size_t n, int64_t amount)
+{
+	store_err err;
+	int64_t id;
+	if (n > 0) {
+		amount = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!lines[i].voided)
+				amount += lines[i].total;
+	}
+	struct journal_new o = {.till_id = "T01", .shift_id = f->shift_id, .user_id = user,
+	                        .amount = amount};
+	uint32_t kind = rnd(3);
+	if (kind < 2 || amount < 2) {
+		o.method = kind == 0 ? JOURNAL_CASH : JOURNAL_CARD;
+		struct journal_tender t = {.kind = o.method, .amount = amount};
+		if (o.method == JOURNAL_CASH) {
+			t.change = rnd(2) ? rnd(100000) : 0;
+			t.given = amount + t.change;
+		}
+		if (journal_record_sale(f->db, &o, lines, n, &t, NULL, NULL, &err) != STORE_OK)
+			fail_msg("journal_record_sale: %s", kp_msg_text(&err.msg));
+		return;
+	}
+	o.method = JOURNAL_SPLIT;
+	if (journal_open_split(f->db, &o, lines, n, &id, NULL, &err) != STORE_OK)
+		fail_msg("journal_open_split: %s", kp_msg_text(&err.msg));
+	int64_t part_amount = 1 + rnd((uint32_t)(amount - 1));
+	struct journal_new k = {.till_id = "T01", .shift_id = f->shift_id, .user_id = user,
+	                        .method = rnd(2) ? JOURNAL_QR : JOURNAL_PHONE, .amount = part_amount,
+	                        .build_body = order_body, .part_of = id};
+	k.payer_phone = k.method == JOURNAL_PHONE ? "+77011234567" : NULL;
+	int64_t part;
+	if (rnd(3) == 0) { /* a try that failed first */
+		if (journal_create(f->db, &k, NULL, 0, &part, NULL, &err) != STORE_OK)
+			fail_msg("journal_create: %s", kp_msg_text(&err.msg));
+		reach(f, part, JOURNAL_FAILED);
+	}
+	if (journal_create(f->db, &k, NULL, 0, &part, NULL, &err) != STORE_OK)
+		fail_msg("journal_create: %s", kp_msg_text(&err.msg));
+	uint32_t end = rnd(6);
+	reach(f, part, end == 0 ? JOURNAL_PENDING : JOURNAL_SUCCEEDED);
+	if (end == 0)
+		return; /* left pending: neither a sale nor its tender counts */
+	if (end == 1) { /* given up with the part paid */
+		assert_int_equal(journal_move(f->db, id, JOURNAL_PENDING, JOURNAL_ABANDONED, 0, NULL, &err),
+		                 STORE_OK);
+		return;
+	}
+	if (end == 2) /* the Kaspi part refunded later, in full */
+		settle_ok(f, refund_ok(f, part, REFUNDS_ALL_LEFT));
+	struct journal_tender rest = {.kind = rnd(2) ? JOURNAL_CASH : JOURNAL_CARD,
+	                              .amount = amount - part_amount};
+	if (rest.kind == JOURNAL_CASH)
+		rest.given = rest.amount + rnd(2000);
+	rest.change = rest.kind == JOURNAL_CASH ? rest.given - rest.amount : 0;
+	if (end == 2) { /* refunded before completing: it still paid its part then */
+		if (journal_complete_split(f->db, id, &rest, 1, 0, &err) != STORE_ERR_INPUT)
+			fail_msg("a refunded part should not complete the sale");
+		assert_int_equal(journal_move(f->db, id, JOURNAL_PENDING, JOURNAL_CANCELLED, 0, NULL, &err),
+		                 STORE_OK);
+		return;
+	}
+	if (journal_complete_split(f->db, id, &rest, 1, user, &err) != STORE_OK)
+		fail_msg("journal_complete_split: %s", kp_msg_text(&err.msg));
+}
+
 static void generate(struct fixture *f, int n)
 {
 	static const int rates[] = {0, 12, 16};
@@ -318,6 +389,10 @@ static void generate(struct fixture *f, int n)
 		if (nl > 0 && !live)
 			lines[0] = line("Нан", 1, 25000, 12, 0, false);
 		int64_t user = rnd(5) == 0 ? 0 : rnd(2) ? f->cashier : f->cashier2;
+		if (rnd(3) == 0) { /* a sale in cash, by card or in several tenders */
+			other_tenders(f, user, lines, nl, 100 + rnd(500000));
+			continue;
+		}
 		enum journal_method method = rnd(3) == 0 ? JOURNAL_PHONE : JOURNAL_QR;
 		int64_t id = create_order(f, user, method, lines, nl, 100 + rnd(500000));
 		enum journal_state s = states[rnd(sizeof states / sizeof *states)];
@@ -388,18 +463,28 @@ static int64_t vat_of(int64_t gross, int rate)
  * journal's rows and plain arithmetic. */
 static void check_against_journal(struct fixture *f, const struct report *r, int64_t shift)
 {
-	static const char *const methods[] = {"qr", "phone", "card"};
+	static const char *const methods[] = {"qr", "phone", "card", "cash"};
 	sqlite3_stmt *st;
-	char sql[512];
+	char sql[2048];
 
 	for (int m = 0; m < REPORT_METHOD_COUNT; m++) {
+		/* the sales in this tender alone, and the split sales that used it
+		 * (a Kaspi part counts when its own order paid) */
+		char split[1024];
+		snprintf(split, sizeof split,
+		         "FROM orders o JOIN tenders t ON t.order_id = o.id LEFT JOIN orders p"
+		         " ON p.id = t.part_order WHERE o.shift_id = ?1 AND o.method = 'split' AND o.state"
+		         " IN " SALE_STATES " AND t.kind = '%s' AND (p.id IS NULL OR p.state IN "
+		         SALE_STATES ")", methods[m]);
 		snprintf(sql, sizeof sql,
-		         "SELECT count(*) FROM orders WHERE shift_id = ?1 AND method = '%s' AND state IN "
-		         SALE_STATES, methods[m]);
+		         "SELECT (SELECT count(*) FROM orders WHERE shift_id = ?1 AND method = '%s'"
+		         " AND part_of IS NULL AND state IN " SALE_STATES ")"
+		         " + (SELECT count(DISTINCT o.id) %s)", methods[m], split);
 		assert_int_equal(r->sales[m].count, query_int(f->db, sql, shift));
 		snprintf(sql, sizeof sql,
-		         "SELECT total(amount) FROM orders WHERE shift_id = ?1 AND method = '%s' AND state IN "
-		         SALE_STATES, methods[m]);
+		         "SELECT (SELECT total(amount) FROM orders WHERE shift_id = ?1 AND method = '%s'"
+		         " AND part_of IS NULL AND state IN " SALE_STATES ")"
+		         " + (SELECT total(t.amount) %s)", methods[m], split);
 		assert_int_equal(r->sales[m].amount, query_int(f->db, sql, shift));
 		snprintf(sql, sizeof sql,
 		         "SELECT count(*) FROM refunds f JOIN orders o ON o.id = f.order_id WHERE f.shift_id = ?1"
@@ -410,8 +495,8 @@ static void check_against_journal(struct fixture *f, const struct report *r, int
 		         " WHERE f.shift_id = ?1 AND f.state = 'refunded' AND o.method = '%s'", methods[m]);
 		assert_int_equal(r->refunds[m].amount, query_int(f->db, sql, shift));
 	}
-	int64_t sales = query_int(f->db, "SELECT total(amount) FROM orders WHERE shift_id = ?1 AND state IN "
-	                                 SALE_STATES, shift);
+	int64_t sales = query_int(f->db, "SELECT total(amount) FROM orders WHERE shift_id = ?1"
+	                                 " AND part_of IS NULL AND state IN " SALE_STATES, shift);
 	int64_t refunds = query_int(f->db, "SELECT total(amount) FROM refunds WHERE shift_id = ?1 AND"
 	                                   " state = 'refunded'", shift);
 	assert_int_equal(r->sales_total.amount, sales);
@@ -458,12 +543,12 @@ static void check_against_journal(struct fixture *f, const struct report *r, int
 	sqlite3_finalize(st);
 	assert_int_equal(r->vat_refunds.count, g);
 	assert_int_equal(r->sales_unitemised.count,
-	                 query_int(f->db, "SELECT count(*) FROM orders o WHERE shift_id = ?1 AND state IN "
-	                                  SALE_STATES " AND NOT EXISTS (SELECT 1 FROM order_lines"
+	                 query_int(f->db, "SELECT count(*) FROM orders o WHERE shift_id = ?1 AND part_of IS NULL"
+	                                  " AND state IN " SALE_STATES " AND NOT EXISTS (SELECT 1 FROM order_lines"
 	                                  " WHERE order_id = o.id)", shift));
 	assert_int_equal(r->sales_unitemised.amount,
-	                 query_int(f->db, "SELECT total(amount) FROM orders o WHERE shift_id = ?1 AND state IN "
-	                                  SALE_STATES " AND NOT EXISTS (SELECT 1 FROM order_lines"
+	                 query_int(f->db, "SELECT total(amount) FROM orders o WHERE shift_id = ?1 AND part_of IS NULL"
+	                                  " AND state IN " SALE_STATES " AND NOT EXISTS (SELECT 1 FROM order_lines"
 	                                  " WHERE order_id = o.id)", shift));
 
 	/* commission of each method's net, half away from zero; payout */
@@ -479,14 +564,17 @@ static void check_against_journal(struct fixture *f, const struct report *r, int
 	assert_int_equal(r->commission_rate[REPORT_PHONE], 70);
 	assert_int_equal(r->commission_rate[REPORT_CARD], 150);
 	assert_int_equal(r->commission_total, commission);
-	assert_int_equal(r->payout, r->net - commission);
+	assert_int_equal(r->commission[REPORT_CASH], 0); /* cash costs no commission */
+	assert_int_equal(r->payout, r->net - (r->sales[REPORT_CASH].amount -
+	                                      r->refunds[REPORT_CASH].amount) - commission);
 
+	/* sales: a Kaspi part's own outcome is its sale's tender, not a sale */
 	assert_int_equal(r->cancelled, query_int(f->db, "SELECT count(*) FROM orders WHERE shift_id = ?1"
-	                                                " AND state = 'cancelled'", shift));
+	                                                " AND part_of IS NULL AND state = 'cancelled'", shift));
 	assert_int_equal(r->failed, query_int(f->db, "SELECT count(*) FROM orders WHERE shift_id = ?1"
-	                                             " AND state = 'failed'", shift));
+	                                             " AND part_of IS NULL AND state = 'failed'", shift));
 	assert_int_equal(r->expired, query_int(f->db, "SELECT count(*) FROM orders WHERE shift_id = ?1"
-	                                              " AND state = 'expired'", shift));
+	                                              " AND part_of IS NULL AND state = 'expired'", shift));
 	assert_int_equal(r->voided.count,
 	                 query_int(f->db, "SELECT count(*) FROM order_lines l JOIN orders o ON o.id ="
 	                                  " l.order_id WHERE o.shift_id = ?1 AND l.voided = 1"
@@ -555,6 +643,9 @@ static void generated_sales_and_refunds_sum_to_the_journal_rows(void **state)
 	assert_true(r.vat_sales.count == 3);
 	assert_true(r.sales_unitemised.count > 0);
 	assert_true(r.voided.count > 0);
+	assert_true(r.sales[REPORT_CASH].count > 10);
+	assert_true(r.sales[REPORT_CARD].count > 10);
+	assert_true(r.sales_split.count > 10);
 	check_against_journal(f, &r, f->shift_id);
 	assert_int_equal(r.kind, REPORT_X);
 	assert_int_equal(r.shift_id, f->shift_id);
