@@ -56,10 +56,11 @@ static const struct command commands[] = {
 	 .usage = N_("ITEM... [--tender cash[:AMOUNT] | card[:AMOUNT[:CODE]] | qr[:AMOUNT] |\n"
 	             "phone:PHONE[:AMOUNT]]... [--no-wait]"),
 	 .summary = N_("a whole sale without the till: the items, then each tender, the change"),
-	 .about = N_("ITEM is a barcode or an SKU, or N*CODE for N of it. Up to four tenders, taken\n"
-	             "in order; one without AMOUNT takes the rest, and the last may be cash above it\n"
-	             "(the change). Without --tender: cash, the exact sum. The Kaspi parts are paid\n"
-	             "first, cash and card are recorded last. Exit codes as charge's."),
+	 .about = N_("ITEM is a barcode or an SKU, N*CODE for N of it, 0,350*CODE for a weight, or a\n"
+	             "scale label. Up to four tenders, taken in order; one without AMOUNT takes the\n"
+	             "rest, and the last may be cash above it (the change). Without --tender: cash,\n"
+	             "the exact sum. The Kaspi parts are paid first, cash and card are recorded last.\n"
+	             "Exit codes as charge's."),
 	 .options = {{N_("--tender KIND[:AMOUNT]"), N_("cash, card (CODE: the terminal's approval code),\n"
 	                                               "qr, or phone:PHONE; AMOUNT in tenge")},
 	             {"--no-wait", N_("one Kaspi tender: exit 0 once the QR is shown")}},
