@@ -138,7 +138,7 @@ static void close_shift(struct tui *t)
 	store_err err;
 	char title[96];
 	struct report_params p = params(t);
-	if (report_z_close(t->db, &p, S.manager_id, &r, &err) != STORE_OK) {
+	if (report_z_close(t->db, &p, S.manager_id, NULL, &r, &err) != STORE_OK) {
 		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 		tui_bell(t, 2);
 		return;
