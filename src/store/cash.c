@@ -208,14 +208,17 @@ static store_status check_in(store_db *db, int64_t shift_id, const struct cash_n
 		              m->kind == CASH_FLOAT
 		                      ? store_set_err(err, STORE_ERR_INPUT, CASH_FLOAT_REASON, CASH_REASON_CHARS)
 		                      : store_set_err(err, STORE_ERR_INPUT, CASH_REASON, CASH_REASON_CHARS));
-	s = shifts_get_open(db, &open, err);
-	if (s == STORE_NOT_FOUND || (s == STORE_OK && open.id != shift_id))
-		return refuse(rule, CASH_RULE_SHIFT,
-		              store_set_err(err, STORE_ERR_INPUT, CASH_NO_SHIFT, (long long)shift_id));
-	if (s != STORE_OK)
-		return s;
-	if ((s = figures(db, shift_id, 0, &fig, err)) != STORE_OK)
-		return s;
+	memset(&fig, 0, sizeof fig); /* shift 0: the one about to open, its drawer empty */
+	if (shift_id != 0) {
+		s = shifts_get_open(db, &open, err);
+		if (s == STORE_NOT_FOUND || (s == STORE_OK && open.id != shift_id))
+			return refuse(rule, CASH_RULE_SHIFT,
+			              store_set_err(err, STORE_ERR_INPUT, CASH_NO_SHIFT, (long long)shift_id));
+		if (s != STORE_OK)
+			return s;
+		if ((s = figures(db, shift_id, 0, &fig, err)) != STORE_OK)
+			return s;
+	}
 	if (m->kind == CASH_OUT && m->amount > fig.expected) {
 		char asked[48], held[48];
 		money_format(asked, sizeof asked, m->amount);
@@ -286,6 +289,9 @@ static store_status record_in(store_db *db, int64_t shift_id, const struct cash_
 	sqlite3_stmt *st;
 	store_status s;
 
+	if (shift_id <= 0)
+		return refuse(rule, CASH_RULE_SHIFT,
+		              store_set_err(err, STORE_ERR_INPUT, CASH_NO_SHIFT, (long long)shift_id));
 	if ((s = check_in(db, shift_id, m, &needs, rule, err)) != STORE_OK)
 		return s;
 	if ((s = is_manager(db, m->approved_by, &manager, err)) != STORE_OK)

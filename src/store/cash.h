@@ -122,7 +122,9 @@ enum cash_rule {
  * rule in *rule (may be NULL; CASH_RULE_OK unless refused). The approval
  * is not checked: *needs_manager (may be NULL) says whether the movement
  * needs one (cash out, a float above zero, a change of the float), so
- * that a caller asks for a PIN only when the rest is right. */
+ * that a caller asks for a PIN only when the rest is right. shift_id 0
+ * checks m for the shift that is about to open for it (no float yet, an
+ * empty drawer): a headless command asks before it opens one. */
 store_status cash_check(store_db *db, int64_t shift_id, const struct cash_new *m,
                         bool *needs_manager, enum cash_rule *rule, store_err *err) KP_MUST_CHECK;
 
