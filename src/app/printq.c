@@ -16,6 +16,7 @@ struct pjob {
 	struct mailbox_node result_node;
 	char what[PRINTQ_WHAT_SIZE];
 	struct printq_result result;
+	bool drawer;                  /* open the cash drawer instead of printing text */
 	char text[];                  /* the copied text, NUL-terminated */
 };
 
@@ -34,8 +35,11 @@ static void *printq_main(void *arg)
 
 	for (struct mailbox_node *jn; (jn = mailbox_wait(q->mb)) != NULL;) {
 		struct pjob *j = MAILBOX_OWNER(jn, struct pjob, job_node);
-		j->result.status = print_text(&q->cfg, j->text, j->result.err, sizeof j->result.err);
+		j->result.status = j->drawer
+		                       ? print_drawer_kick(&q->cfg, 0, j->result.err, sizeof j->result.err)
+		                       : print_text(&q->cfg, j->text, j->result.err, sizeof j->result.err);
 		snprintf(j->result.what, sizeof j->result.what, "%s", j->what);
+		j->result.drawer = j->drawer;
 		mailbox_reply(q->mb, &j->result_node);
 	}
 	return NULL;
@@ -62,7 +66,7 @@ struct printq *printq_start(const struct kp_config *cfg)
 	return q;
 }
 
-bool printq_submit(struct printq *q, const char *text, const char *what)
+static bool submit(struct printq *q, const char *text, const char *what, bool drawer)
 {
 	size_t len = strlen(text);
 	struct pjob *j = calloc(1, sizeof *j + len + 1);
@@ -70,11 +74,22 @@ bool printq_submit(struct printq *q, const char *text, const char *what)
 		return false;
 	memcpy(j->text, text, len + 1);
 	snprintf(j->what, sizeof j->what, "%s", what);
+	j->drawer = drawer;
 	if (!mailbox_post(q->mb, &j->job_node)) {
 		free(j);
 		return false;
 	}
 	return true;
+}
+
+bool printq_submit(struct printq *q, const char *text, const char *what)
+{
+	return submit(q, text, what, false);
+}
+
+bool printq_drawer(struct printq *q, const char *what)
+{
+	return submit(q, "", what, true);
 }
 
 int printq_fd(const struct printq *q)

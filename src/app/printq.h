@@ -18,6 +18,7 @@ struct printq_result {
 	enum print_status status;
 	char what[PRINTQ_WHAT_SIZE];  /* "The slip", "The X report": for the message */
 	char err[PRINT_ERR_MAX];      /* why it failed; "" */
+	bool drawer;                  /* a drawer's opening (printq_drawer), not a print */
 };
 
 struct printq;
@@ -27,6 +28,10 @@ struct printq *printq_start(const struct kp_config *cfg);
 
 /* Queues text (copied) to print; what names it in the result. */
 bool printq_submit(struct printq *q, const char *text, const char *what) KP_MUST_CHECK;
+
+/* Queues the opening of the cash drawer (print_drawer_kick), in order
+ * with the printing: the drawer opens before the slip prints. */
+bool printq_drawer(struct printq *q, const char *what) KP_MUST_CHECK;
 
 /* The fd to poll: readable while results wait. */
 int printq_fd(const struct printq *q);

@@ -239,7 +239,7 @@ static const char *const method_labels[REPORT_METHOD_COUNT] = {
 	[REPORT_QR] = N_("Kaspi QR"),
 	[REPORT_PHONE] = N_("Kaspi by phone"),
 	[REPORT_CARD] = N_("Card"),
-	[REPORT_CASH] = N_("Cash"),
+	[REPORT_CASH] = N_("In cash"),
 };
 
 /* "label (count)" then the amount. */

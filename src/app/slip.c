@@ -110,8 +110,31 @@ static char *finish(struct out *o)
 	return o->buf;
 }
 
+/* What a slip calls a tender. */
+static const char *tender_label(enum journal_method m)
+{
+	switch (m) {
+	case JOURNAL_PHONE:
+		return _("Kaspi by phone");
+	case JOURNAL_CASH:
+		return _("In cash");
+	case JOURNAL_CARD:
+		return _("Card");
+	case JOURNAL_QR:
+	default:
+		return _("Kaspi QR");
+	}
+}
+
 char *slip_payment(const struct kp_config *cfg, const struct journal_order *ord,
                    const struct journal_line *lines, size_t n_lines)
+{
+	return slip_sale(cfg, ord, lines, n_lines, NULL, 0);
+}
+
+char *slip_sale(const struct kp_config *cfg, const struct journal_order *ord,
+                const struct journal_line *lines, size_t n_lines,
+                const struct journal_tender *tenders, size_t n_tenders)
 {
 	struct out o = {.width = cfg->printer.width > 0 ? cfg->printer.width : 32};
 	struct vat_table vat;
@@ -146,8 +169,25 @@ char *slip_payment(const struct kp_config *cfg, const struct journal_order *ord,
 		linef(&o, a, _("incl. VAT %d%%"), vat.group[g].rate);
 	}
 	rule(&o, '-');
-	line(&o, ord->method == JOURNAL_PHONE ? _("Kaspi by phone") : _("Kaspi QR"), _("PAID"));
-	line(&o, _("Payment"), ord->payment_id);
+	if (journal_method_is_kaspi(ord->method)) {
+		line(&o, tender_label(ord->method), _("PAID"));
+		line(&o, _("Payment"), ord->payment_id);
+	}
+	for (size_t i = 0; i < n_tenders; i++) {
+		const struct journal_tender *t = &tenders[i];
+		if (!journal_state_is_sale(t->part_state))
+			continue; /* a Kaspi try that did not pay */
+		money_format_plain(a, sizeof a, t->amount);
+		line(&o, tender_label(t->kind), a);
+		if (t->kind == JOURNAL_CASH) {
+			money_format_plain(a, sizeof a, t->given);
+			linef(&o, a, "  %s", _("given"));
+			money_format_plain(a, sizeof a, t->change);
+			linef(&o, a, "  %s", _("change"));
+		}
+		if (t->kind == JOURNAL_CARD && t->approval[0])
+			linef(&o, t->approval, "  %s", _("approval code"));
+	}
 	put(&o, "\n", 1);
 	return finish(&o);
 }

@@ -16,7 +16,16 @@
 #include "store/journal.h"
 #include "store/refunds.h"
 
-/* A malloc'd slip for a paid order (NULL when out of memory). */
+/* A malloc'd slip for a paid sale in any tender (NULL when out of
+ * memory): its lines, the total and VAT, then how it was paid — a Kaspi
+ * order its payment id; a cash, card or split sale each of its n_tenders
+ * tenders (journal_tenders; the unpaid Kaspi tries left out), cash with
+ * what was given and the change, card with its approval code. */
+char *slip_sale(const struct kp_config *cfg, const struct journal_order *o,
+                const struct journal_line *lines, size_t n_lines,
+                const struct journal_tender *tenders, size_t n_tenders);
+
+/* slip_sale of a Kaspi order (no tenders). */
 char *slip_payment(const struct kp_config *cfg, const struct journal_order *o,
                    const struct journal_line *lines, size_t n_lines);
 

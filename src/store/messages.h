@@ -214,6 +214,7 @@
 #define STORE_MSG_REFUND_REASON N_("a refund needs a reason of 1 to %d characters on one line")
 #define STORE_MSG_REFUND_BOTH N_("a refund is by amount or by lines, not both")
 #define STORE_MSG_REFUND_AMOUNT_MIN N_("a refund amount must be at least 0,01 tenge")
+#define STORE_MSG_REFUND_TENDER N_("%s was not paid through Kaspi: give cash or card refunds back by hand for now (a split sale's Kaspi part is refunded as an order of its own)")
 #define STORE_MSG_REFUND_ALREADY N_("order %s is refunded already: nothing is left")
 #define STORE_MSG_REFUND_NOT_PAID N_("order %s was not paid: only a paid order can be refunded")
 /* the same, by the order's state (the cashier's words for it, journal.c) */

@@ -438,6 +438,8 @@ static store_status plan_refund(store_db *db, const struct refund_new *r, struct
 		return refuse(p, REFUNDS_RULE_STATE, err, REFUND_ALREADY, o->merchant_order_id);
 	if (!journal_state_refundable(o->state))
 		return refuse_unpaid(p, o, err);
+	if (!journal_method_is_kaspi(o->method))
+		return refuse(p, REFUNDS_RULE_TENDER, err, REFUND_TENDER, o->merchant_order_id);
 	if ((s = paid_at(db, o, &p->q.paid_at, err)) != STORE_OK)
 		return s;
 	if (db_now(db) - p->q.paid_at > REFUNDS_WINDOW_SECONDS)

@@ -107,6 +107,7 @@ enum refunds_rule {
 	REFUNDS_RULE_AMOUNT,      /* an amount below 1 tiyn, or lines worth nothing */
 	REFUNDS_RULE_REASON,      /* no reason, too long, several lines or not UTF-8 */
 	REFUNDS_RULE_LINES,       /* a line that is not there, voided, twice, or too many units */
+	REFUNDS_RULE_TENDER,      /* not a Kaspi order: cash, card, split (refunded by hand) */
 };
 
 /* One line of a refund by lines: so many units of the order's line. */

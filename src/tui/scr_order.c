@@ -189,7 +189,13 @@ static void reprint(struct tui *t)
 		tui_bell(t, 1);
 		return;
 	}
-	char *slip = slip_payment(t->cfg, &S.order, S.lines, S.n_lines);
+	struct journal_tender *tenders = NULL;
+	size_t n_tenders = 0;
+	store_err err;
+	if (journal_tenders(t->db, S.order.id, &tenders, &n_tenders, &err) != STORE_OK)
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
+	char *slip = slip_sale(t->cfg, &S.order, S.lines, S.n_lines, tenders, n_tenders);
+	free(tenders);
 	bool ok = tui_print(t, slip, _("The slip"));
 	free(slip);
 	for (size_t i = 0; ok && i < S.n_refunds; i++)

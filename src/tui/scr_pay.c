@@ -40,6 +40,7 @@ enum outcome {
 
 static struct {
 	int asked;
+	bool part;                      /* a part of a split sale: the tender screen goes on */
 	int64_t order;                  /* the order's row */
 	struct journal_order pay;       /* its journal row as last read */
 	enum outcome outcome;
@@ -91,9 +92,13 @@ static void outcome(struct tui *t, enum journal_state state, const char *why)
 	switch (state) {
 	case JOURNAL_SUCCEEDED:
 		S.outcome = PAY_PAID;
+		tui_bell(t, 1);
+		if (S.part) { /* the sale goes on: its other parts, its slip */
+			snprintf(S.note, sizeof S.note, _("Part paid: %s"), sum);
+			return;
+		}
 		snprintf(S.note, sizeof S.note, _("Paid: %s"), sum);
 		basket_clear(&t->basket);
-		tui_bell(t, 1);
 		if (t->cfg->printer.mode != CONFIG_PRINTER_NONE)
 			print_slip(t);
 		return;
@@ -127,6 +132,7 @@ static void enter(struct tui *t, const void *arg)
 	qr_free(&S.qr);
 	memset(&S, 0, sizeof S);
 	S.asked = a->asked;
+	S.part = a->part;
 	S.order = a->order_id;
 	S.outcome = PAY_LIVE;
 	reload(t);
@@ -165,7 +171,7 @@ static int key(struct tui *t, int key)
 	if (S.outcome != PAY_LIVE) {
 		switch (keys_lookup(keys_done, key)) {
 		case ACT_PRINT_SLIP:
-			if (S.outcome == PAY_PAID)
+			if (S.outcome == PAY_PAID && !S.part)
 				print_slip(t);
 			return TUI_REDRAW;
 		case ACT_OK:
@@ -287,7 +293,9 @@ static void draw(const struct tui *t)
 		draw_textf(y++, ix, iw, role, -1, true, " %s ", S.note);
 		y++;
 		draw_text(y++, ix, iw, ROLE_NORMAL, -1, true,
-		          S.outcome == PAY_PAID ? _("Enter: the next sale") : _("Enter: back to the basket, to try again"));
+		          S.part                 ? _("Enter: back to the payment, for the rest")
+		          : S.outcome == PAY_PAID ? _("Enter: the next sale")
+		                                  : _("Enter: back to the basket, to try again"));
 	}
 	tui_draw_message(t, LINES - 3);
 	tui_draw_keys(t, S.outcome == PAY_LIVE ? keys_live : keys_done);

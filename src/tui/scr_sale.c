@@ -10,6 +10,7 @@
 
 #include "app/i18n.h"
 #include "core/money.h"
+#include "core/tender.h"
 #include "core/validate.h"
 #include "store/events.h"
 #include "store/held.h"
@@ -31,6 +32,8 @@ enum {
 	ACT_JOURNAL,
 	ACT_PAY_QR,
 	ACT_PAY_PHONE,
+	ACT_PAY_CASH,
+	ACT_PAY_CARD,
 	ACT_REPORTS,
 	ACT_ONE_MORE,
 	ACT_ONE_LESS,
@@ -48,23 +51,27 @@ enum {
 	ASK_VOID,
 	ASK_RESTORE,
 	ASK_PAY,        /* the payment screen's outcome */
+	ASK_TENDER,     /* the tender screen's outcome */
 };
 
 static const struct keybind keys[] = {
 	{KC(KEY_F(1)), ACT_HELP, "F1", N_("Help: this screen"), N_("Help")},
-	{KC(KEY_F(2)), ACT_SEARCH, "F2", N_("Search the catalog by name or code"), N_("Find")},
+	/* not on the key bar: typing a name opens the search as well */
+	{KC(KEY_F(2)), ACT_SEARCH, "F2", N_("Search the catalog by name or code"), NULL},
 	{KC(KEY_F(3)), ACT_QUANTITY, "F3", N_("Set the quantity of the selected line"), N_("Qty")},
 	/* xgettext:no-c-format */
 	{KC(KEY_F(4)), ACT_DISCOUNT, "F4", N_("Discount on the selected line (10% or tenge)"), N_("Disc")},
 	{KC(KEY_F(5)), ACT_HOLD_OR_RECALL, "F5", N_("Hold the basket; on an empty basket, recall one"), N_("Hold")},
-	{KC(KEY_F(6)), ACT_LOGOUT, "F6", N_("Log out (the basket must be empty or held)"), NULL},
-	{KC(KEY_F(7)), ACT_SETTLE_LATE, "F7", N_("Settle a late payment as a completed sale"), NULL},
+	{KC(KEY_F(6)), ACT_PAY_CASH, "F6", N_("Pay in cash: the amount given, the change"), N_("Cash")},
+	{KC(KEY_F(7)), ACT_PAY_CARD, "F7", N_("Pay by card on the shop's terminal, or in several parts"), N_("Card")},
 	{KC(KEY_F(8)), ACT_VOID_OR_RESTORE, "F8", N_("Void the selected line (asks first); on a voided line, restore it"), N_("Void")},
 	{KC(KEY_F(9)), ACT_JOURNAL, "F9", N_("Journal of payments"), N_("Jrnl")},
 	{KC(KEY_F(10)), ACT_PAY_QR, "F10", N_("Pay by Kaspi QR"), N_("QR")},
 	{KC(KEY_F(11)), ACT_PAY_PHONE, "F11", N_("Pay by a request to the buyer's phone"), N_("Phone")},
 	{KC(KEY_F(12)), ACT_REPORTS, "F12", N_("X and Z reports"), N_("Rep")},
 	{KC(KEY_DC), ACT_VOID_OR_RESTORE, "Del", N_("The same as F8"), NULL},
+	{KEYS_CTRL('e'), ACT_SETTLE_LATE, "Ctrl-E", N_("Settle a late payment as a completed sale"), NULL},
+	{KEYS_CTRL('o'), ACT_LOGOUT, "Ctrl-O", N_("Log out (the basket must be empty or held)"), NULL},
 	{'+', ACT_ONE_MORE, "+", N_("One more of the selected line"), NULL},
 	{'-', ACT_ONE_LESS, "-", N_("One less of the selected line"), NULL},
 	KEYS_LIST_ROWS(N_("Move in the basket")),
@@ -247,16 +254,6 @@ static bool check_discount(const char *text, struct tui_result *r, char *why, si
 
 /* The buyer's number as typed (8 705 123 45 67, +7 (705) 123-45-67 ...),
  * answered as +77051234567. */
-static bool check_phone(const char *text, struct tui_result *r, char *why, size_t size)
-{
-	char phone[KP_PHONE_SIZE];
-	if (!kp_phone_normalize(text, phone, sizeof phone)) {
-		snprintf(why, size, "%s", _("The phone must be a Kazakh mobile number: +7 705 123 45 67 or 8 705 123 45 67"));
-		return false;
-	}
-	snprintf(r->text, sizeof r->text, "%s", phone);
-	return true;
-}
 
 /* ---- what the keys do ------------------------------------------------------- */
 
@@ -416,7 +413,7 @@ static void pay(struct tui *t, enum journal_method method, const char *phone)
 	tui_open(t, &scr_pay, &arg);
 }
 
-/* F7: the oldest late payment becomes a completed sale. */
+/* Ctrl-E: the oldest late payment becomes a completed sale. */
 static int settle_late(struct tui *t)
 {
 	char message[PAYFLOW_MESSAGE_SIZE], sum[48];
@@ -491,6 +488,17 @@ static int act(struct tui *t, int a)
 	case ACT_REPORTS:
 		tui_open(t, &scr_reports, NULL);
 		return TUI_REDRAW;
+	case ACT_PAY_CASH:
+	case ACT_PAY_CARD: {
+		enum basket_status st = basket_check_payable(&t->basket);
+		if (st != BASKET_OK)
+			return report_basket(t, st);
+		struct scr_tender_arg arg = {.asked = ASK_TENDER,
+		                             .kind = a == ACT_PAY_CASH ? TENDER_CASH : TENDER_CARD};
+		t->msg.text[0] = '\0';
+		tui_open(t, &scr_tender, &arg);
+		return TUI_REDRAW;
+	}
 	case ACT_PAY_QR:
 	case ACT_PAY_PHONE: {
 		/* a basket that cannot be paid is refused before any request */
@@ -504,7 +512,7 @@ static int act(struct tui *t, int a)
 		struct dlg_field_arg arg = {
 			.asked = ASK_PHONE, .title = _("Payment by phone"), .prompt = _("Buyer's phone:"),
 			.hint = _("+7 705 123 45 67 or 8 705 123 45 67: the request goes to the buyer's Kaspi app"),
-			.kind = FIELD_PHONE, .max_chars = 20, .text = "+7", .fresh = true, .check = check_phone,
+			.kind = FIELD_PHONE, .max_chars = 20, .text = "+7", .fresh = true, .check = tui_check_phone,
 		};
 		open_field(t, &arg);
 		return TUI_REDRAW;
@@ -545,6 +553,13 @@ static void result(struct tui *t, const struct tui_result *r)
 {
 	if (r->kind == RESULT_SCAN) {
 		add_code(t, r->text, 1);
+		return;
+	}
+	if (r->asked == ASK_TENDER) {
+		/* paid: the basket is cleared; given up or Esc: it is back */
+		follow_basket(t);
+		if (r->kind == RESULT_OK && r->number)
+			tui_message(t, ROLE_INFO, "%s", r->text);
 		return;
 	}
 	if (r->asked == ASK_PAY) {
@@ -726,11 +741,11 @@ static void draw(const struct tui *t)
 	int rows = list_rows(t);
 	int first_row = 2;
 	if (t->n_alerts) {
-		/* stays until the cashier settles it: F7 (refunds come with F9) */
+		/* stays until the cashier settles it: Ctrl-E (refunds come with F9) */
 		char sum[48];
 		money_format(sum, sizeof sum, t->alerts[0].amount);
 		draw_textf(2, 0, COLS, ROLE_ERROR, -1, true,
-		           _(" ALERT: %s was paid after all (%s): F7 records the sale%s"),
+		           _(" ALERT: %s was paid after all (%s): Ctrl-E records the sale%s"),
 		           t->alerts[0].merchant_order_id, sum, t->n_alerts > 1 ? " (+)" : "");
 		first_row = 3;
 	}

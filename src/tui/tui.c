@@ -23,6 +23,7 @@
 #include "core/money.h"
 #include "core/text.h"
 #include "core/timeutil.h"
+#include "core/validate.h"
 #include "store/events.h"
 #include "tui/draw.h"
 #include "tui/field.h"
@@ -166,6 +167,13 @@ bool tui_print(struct tui *t, const char *text, const char *what)
 /* A print job's outcome, from the printing thread. */
 static void printed(struct tui *t, const struct printq_result *r)
 {
+	if (r->drawer) { /* quiet when it opened: the cashier sees it */
+		if (r->status == PRINT_FAILED) {
+			tui_message(t, ROLE_ERROR, _("The cash drawer did not open: %s"), r->err);
+			tui_bell(t, 2);
+		}
+		return;
+	}
 	switch (r->status) {
 	case PRINT_OK:
 		tui_message(t, ROLE_INFO, _("%s printed"), r->what);
@@ -206,6 +214,17 @@ const char *tui_order_label(const struct journal_order *o)
 	if (o->server_unknown && journal_state_server_open(o->state))
 		return _("unknown to the server");
 	return _(journal_order_label(o));
+}
+
+bool tui_check_phone(const char *text, struct tui_result *r, char *why, size_t size)
+{
+	char phone[KP_PHONE_SIZE];
+	if (!kp_phone_normalize(text, phone, sizeof phone)) {
+		snprintf(why, size, "%s", _("The phone must be a Kazakh mobile number: +7 705 123 45 67 or 8 705 123 45 67"));
+		return false;
+	}
+	snprintf(r->text, sizeof r->text, "%s", phone);
+	return true;
 }
 
 const char *tui_method_label(enum journal_method m)

@@ -207,6 +207,10 @@ const char *tui_state_label(enum journal_state s);
  * when the server does not know it. */
 const char *tui_order_label(const struct journal_order *o);
 /* A method as the cashier reads it. */
+/* dlg_field's check of a buyer's phone as people type it: r->text gets
+ * +77XXXXXXXXX. */
+bool tui_check_phone(const char *text, struct tui_result *r, char *why, size_t size);
+
 const char *tui_method_label(enum journal_method m);
 
 /* ---- the screens ------------------------------------------------------------ */
@@ -215,6 +219,7 @@ extern const struct screen scr_login;   /* arg: NULL */
 extern const struct screen scr_sale;    /* arg: NULL */
 extern const struct screen scr_help;    /* arg: the screen whose keys it explains */
 extern const struct screen scr_pay;     /* arg: const struct scr_pay_arg * */
+extern const struct screen scr_tender;  /* arg: const struct scr_tender_arg * */
 extern const struct screen scr_journal; /* arg: NULL */
 extern const struct screen scr_order;   /* arg: const int64_t *, the order's row */
 extern const struct screen scr_reports; /* arg: NULL */
@@ -231,6 +236,13 @@ extern const struct screen dlg_refund;  /* arg: const int64_t *, the order's row
 struct scr_pay_arg {
 	int asked;
 	int64_t order_id;         /* the order's row, journaled and sent */
+	bool part;                /* a Kaspi part of a split sale (scr_tender): paid, it
+	                             leaves the basket and the slip to the tender screen */
+};
+
+struct scr_tender_arg {
+	int asked;
+	int kind;                 /* the first tender offered: an enum tender_kind */
 };
 
 struct dlg_search_arg {

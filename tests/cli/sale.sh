@@ -162,7 +162,7 @@ is "X: the total counts each sale once" "$(jq_ 'd["sales"]["total"]["amount"]')"
 is "X: one split sale" "$(jq_ 'd["sales"]["split"]["count"]')" 1
 is "X: no commission on cash" "$(jq_ '"cash" in d["commission"]')" False
 text=$("$POS" report x)
-has "X text: a cash row" "$text" 'Cash \([0-9]+\)'
+has "X text: a cash row" "$text" 'In cash \([0-9]+\)'
 
 # ---- bad tenders: one line, nothing written ---------------------------------
 rows=$(q "SELECT count(*) FROM orders")

@@ -78,7 +78,7 @@ keys Escape
 
 # ---- Ctrl-Q ---------------------------------------------------------------
 keys F8; wait_screen 'Void line'; keys Enter
-keys F6
+keys C-o
 check "logged out" expect_screen 'Log in'
 keys C-q
 check "Ctrl-Q quits the till" expect_screen 'TILL-EXITED 0'

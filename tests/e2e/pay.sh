@@ -3,7 +3,7 @@
 # sandbox driven by its control endpoints: F10 shows a QR that zbarimg
 # decodes to the sandbox's qr_token, a countdown and the state (waiting,
 # scanned, paid); declined, failed and expired bring the basket back; Esc
-# gives up and a late payment raises an alert that F7 settles; F11 pays by
+# gives up and a late payment raises an alert that Ctrl-E settles; F11 pays by
 # phone (a bad number is refused); at 80×24 the QR asks for a bigger
 # terminal while the payment goes on; a till killed during a payment
 # settles it after a restart.
@@ -75,7 +75,7 @@ for step in decline fail expire; do
 	keys F8 Enter # void it for the next round
 done
 
-# Esc gives up; the buyer pays anyway: an alert until F7 settles it.
+# Esc gives up; the buyer pays anyway: an alert until Ctrl-E settles it.
 keys 4870000025008 Enter F10
 check "another payment waits" expect_screen 'waiting for the buyer to scan'
 for _ in $(seq 30); do [ "$(last_state)" = pending ] && break; sleep 0.1; done
@@ -155,9 +155,9 @@ keys Escape
 check "Esc gives up" expect_screen 'given up'
 control pay >/dev/null
 check "the journal says late_paid" state_is late_paid
-check "a late payment raises the alert" expect_screen 'ALERT: T01-[0-9-]+ was paid after all \(549,90 ₸\): F7 records the sale' 5
-keys F7
-check "F7 records the sale" expect_screen 'recorded as a completed sale'
+check "a late payment raises the alert" expect_screen 'ALERT: T01-[0-9-]+ was paid after all \(549,90 ₸\): Ctrl-E records the sale' 5
+keys C-e
+check "Ctrl-E records the sale" expect_screen 'recorded as a completed sale'
 check "the alert is gone" expect_no_screen 'ALERT:'
 check "the journal says succeeded" state_is succeeded
 

@@ -2,7 +2,8 @@
 # words.sh — every screen in Russian and in Kazakh, with no English word
 # left: the login and its help, the sale with its dialogs (search,
 # quantity, discount refused and approved, void, held baskets, phone),
-# a refused code, the payment screen and its outcome, the journal, an
+# a refused code, the payment screen and its outcome, the tender screen
+# (cash, card, its approval code, a refusal, the change), the journal, an
 # order's detail with its timeline and refunds, the refund dialog, the
 # reports and the Z question. Each screen is read with capture-pane and
 # tests/tools/english_words.py lists any Latin word that is not a name,
@@ -80,6 +81,10 @@ for LANGNAME in ru kk; do
 	keys Tab; no_english "the refund lines"
 	keys Enter; type_fast 9999; keys Enter; sleep 1; no_english "a refund done"
 	keys Escape Escape
+	keys 4870000025008 Enter F6; no_english "the tender screen, cash"
+	keys F7; no_english "the tender screen, card"; keys F8; no_english "the approval code"; keys Escape
+	keys 0 Enter; no_english "a zero part refused"
+	keys F6 Enter; no_english "paid in cash, the change"; keys Enter
 	keys F12; no_english "the X report"; keys F4; no_english "the day report"
 	keys F8; type_fast 9999; keys Enter; no_english "the Z question"; keys Escape
 	keys Escape
