@@ -105,6 +105,14 @@ store_status cash_figures_shift(store_db *db, int64_t shift_id, struct cash_figu
 store_status cash_figures_day(store_db *db, int yyyymmdd, struct cash_figures *out,
                               store_err *err) KP_MUST_CHECK;
 
+/* The figures of shift_id (> 0) or else of day yyyymmdd with the cash
+ * sales given, as the reports sum them already (sales[REPORT_CASH]: the
+ * same sales, the same sum), so that a report reads the split sales once.
+ * The formula is the same one. */
+store_status cash_figures_with_sales(store_db *db, int64_t shift_id, int yyyymmdd,
+                                     const struct cash_sum *sales, struct cash_figures *out,
+                                     store_err *err) KP_MUST_CHECK;
+
 /* Which rule refused a movement. */
 enum cash_rule {
 	CASH_RULE_OK = 0,

@@ -520,9 +520,10 @@ static store_status compute(store_db *db, const struct scope *sc, const struct r
 	    (s = read_unfinished_orders(db, sc, r, err)) != STORE_OK ||
 	    (s = read_refunds(db, sc, r, err)) != STORE_OK)
 		return s;
-	s = sc->shift_id > 0 ? cash_figures_shift(db, sc->shift_id, &r->cash, err)
-	                     : cash_figures_day(db, sc->day, &r->cash, err);
-	if (s != STORE_OK)
+	/* the drawer: its cash sales are those summed above */
+	struct cash_sum cash_sales = {r->sales[REPORT_CASH].count, r->sales[REPORT_CASH].amount};
+	if ((s = cash_figures_with_sales(db, sc->shift_id, sc->day, &cash_sales, &r->cash, err)) !=
+	    STORE_OK)
 		return s;
 	r->cash_known = true;
 	derive(r, p);

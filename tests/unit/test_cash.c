@@ -9,7 +9,8 @@
  * floats, for shifts and for days; the Z report that needs the counted
  * cash and keeps it with the difference in its snapshot; a snapshot from
  * before the cash still reads; the report's cash lines within 32, 42 and
- * 48 columns, in CSV and JSON; the schema step runs again over itself. */
+ * 48 columns, in CSV and JSON; the schema step runs again over itself;
+ * the drawer's queries seek by an index. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -773,6 +774,37 @@ static void the_cash_step_runs_again_over_itself(void **state)
 	                 7); /* the table, its two indexes, its four triggers */
 }
 
+/* The drawer's queries (cash.c's, by their shape) seek by an index. */
+static void the_drawer_queries_use_indexes(void **state)
+{
+	struct fixture *f = *state;
+	const char *queries[] = {
+		"SELECT count(*), sum(amount) FROM cash_moves WHERE shift_id = 1 AND kind = 'in'",
+		"SELECT count(*), sum(amount) FROM cash_moves WHERE day = 20261203 AND kind = 'out'",
+		"SELECT amount FROM cash_moves WHERE shift_id = 1 AND kind = 'float' ORDER BY id DESC LIMIT 1",
+		"SELECT count(DISTINCT o.id), sum(t.amount) FROM orders o JOIN tenders t ON t.order_id = o.id"
+		" WHERE o.method = 'split' AND o.shift_id = 1 AND o.state IN ('succeeded') AND t.kind = 'cash'",
+		"SELECT sum(orders), sum(amount) FROM report_orders WHERE shift_id = 1 AND method = 'cash'",
+	};
+	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+		char sql[1024];
+		sqlite3_stmt *st;
+		bool scan = false, indexed = false;
+		snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s", queries[i]);
+		assert_int_equal(sqlite3_prepare_v2(db_sqlite(f->db), sql, -1, &st, NULL), SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *detail = (const char *)sqlite3_column_text(st, 3);
+			if (detail && strstr(detail, "USING"))
+				indexed = true;
+			if (detail && strncmp(detail, "SCAN", 4) == 0 && !strstr(detail, "USING"))
+				scan = true;
+		}
+		sqlite3_finalize(st);
+		if (!indexed || scan)
+			fail_msg("not by an index: %s", queries[i]);
+	}
+}
+
 int main(void)
 {
 	i18n_init("en");
@@ -792,6 +824,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_snapshot_from_before_the_cash_still_reads, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(the_cash_step_runs_again_over_itself, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_drawer_queries_use_indexes, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
