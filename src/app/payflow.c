@@ -792,6 +792,17 @@ bool payflow_complete_late(struct payflow *pf, int64_t order_id, int64_t user_id
                            char *message, size_t size)
 {
 	store_err err;
+	struct journal_order o;
+	if (journal_get(pf->db, order_id, &o, &err) != STORE_OK) {
+		snprintf(message, size, "%s", kp_msg_text(&err.msg));
+		return false;
+	}
+	if (o.part_of) { /* its sale went on without it: the money goes back */
+		snprintf(message, size,
+		         _("%s was a part of a sale that was paid another way: refund it from the journal (F9)"),
+		         o.merchant_order_id);
+		return false;
+	}
 	if (journal_move(pf->db, order_id, JOURNAL_LATE_PAID, JOURNAL_SUCCEEDED, user_id,
 	                 N_("the cashier completed the sale"), &err) != STORE_OK) {
 		snprintf(message, size, "%s", kp_msg_text(&err.msg));

@@ -1186,6 +1186,10 @@ char *report_journal_json(const struct report_journal *j)
 			json_time(x, "unknown_since", o->unknown_since);
 		else
 			cJSON_AddNullToObject(x, "unknown_since");
+		if (o->part_of) /* a Kaspi part of a split sale: the sale's row */
+			cJSON_AddNumberToObject(x, "part_of", (double)o->part_of);
+		else
+			cJSON_AddNullToObject(x, "part_of");
 		cJSON_AddNumberToObject(x, "shift_id", (double)o->shift_id);
 		if (o->user_id)
 			cJSON_AddNumberToObject(x, "user_id", (double)o->user_id);
@@ -1223,6 +1227,32 @@ char *report_journal_json(const struct report_journal *j)
 			cJSON_AddStringToObject(y, "state", f->state);
 			cJSON_AddNumberToObject(y, "amount", (double)f->amount);
 			json_time(y, "created_at", f->created_at);
+		}
+		/* how it was paid: a cash, card or split sale's parts (a Kaspi
+		 * order is its own tender) */
+		cJSON *tenders = cJSON_AddArrayToObject(x, "tenders");
+		for (size_t k = 0; k < o->n_tenders; k++) {
+			const struct journal_tender *t = &o->tenders[k];
+			cJSON *y = cJSON_CreateObject();
+			cJSON_AddItemToArray(tenders, y);
+			cJSON_AddNumberToObject(y, "part_no", t->part_no);
+			cJSON_AddStringToObject(y, "kind", journal_method_name(t->kind));
+			cJSON_AddNumberToObject(y, "amount", (double)t->amount);
+			if (t->kind == JOURNAL_CASH) {
+				cJSON_AddNumberToObject(y, "given", (double)t->given);
+				cJSON_AddNumberToObject(y, "change", (double)t->change);
+			}
+			if (t->kind == JOURNAL_CARD) {
+				if (t->approval[0])
+					cJSON_AddStringToObject(y, "approval", t->approval);
+				else
+					cJSON_AddNullToObject(y, "approval");
+			}
+			if (t->part_order) {
+				cJSON_AddNumberToObject(y, "part_order", (double)t->part_order);
+				cJSON_AddStringToObject(y, "part_state", journal_state_name(t->part_state));
+			}
+			cJSON_AddBoolToObject(y, "paid", journal_state_is_sale(t->part_state));
 		}
 	}
 	char *text = cJSON_PrintUnformatted(root);

@@ -602,10 +602,10 @@ static int reconcile_close(struct cli_ctx *ctx, const char *target, const char *
  * once no part is open on the server, given up, the paid parts named. */
 static void reconcile_splits(store_db *db)
 {
-	int64_t *ids = NULL;
+	struct journal_order *sales = NULL;
 	size_t n = 0;
 	store_err err;
-	if (journal_open_splits(db, &ids, &n, &err) != STORE_OK) {
+	if (journal_open_splits(db, &sales, &n, &err) != STORE_OK) {
 		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		return;
 	}
@@ -613,18 +613,16 @@ static void reconcile_splits(store_db *db)
 		struct sale_paid_part paid[JOURNAL_PART_TRIES_MAX];
 		size_t n_paid = 0;
 		char message[256];
-		struct journal_order o;
-		if (journal_get(db, ids[i], &o, &err) != STORE_OK)
-			continue;
-		if (!sale_give_up_split(db, ids[i], 0, paid, JOURNAL_PART_TRIES_MAX, &n_paid, message,
+		const struct journal_order *o = &sales[i];
+		if (!sale_give_up_split(db, o->id, 0, paid, JOURNAL_PART_TRIES_MAX, &n_paid, message,
 		                        sizeof message)) {
-			printf("%s: %s\n", o.merchant_order_id, message);
+			printf("%s: %s\n", o->merchant_order_id, message);
 			continue;
 		}
-		printf(_("%s: the sale was not finished: given up\n"), o.merchant_order_id);
-		cli_say_paid_parts(o.merchant_order_id, paid, n_paid);
+		printf(_("%s: the sale was not finished: given up\n"), o->merchant_order_id);
+		cli_say_paid_parts(o->merchant_order_id, paid, n_paid);
 	}
-	free(ids);
+	free(sales);
 }
 
 int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)

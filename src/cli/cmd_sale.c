@@ -36,21 +36,6 @@ static const char *const kind_words[TENDER_KIND_COUNT] = {
 	[TENDER_QR] = "qr", [TENDER_PHONE] = "phone", [TENDER_CASH] = "cash", [TENDER_CARD] = "card",
 };
 
-static enum journal_method method_of(enum tender_kind k)
-{
-	switch (k) {
-	case TENDER_PHONE:
-		return JOURNAL_PHONE;
-	case TENDER_CASH:
-		return JOURNAL_CASH;
-	case TENDER_CARD:
-		return JOURNAL_CARD;
-	case TENDER_QR:
-	default:
-		return JOURNAL_QR;
-	}
-}
-
 /* What a cashier reads for a tender. */
 static const char *kind_label(enum tender_kind k)
 {
@@ -186,18 +171,6 @@ static void open_drawer(const struct kp_config *cfg, const struct tender_part *p
 		fprintf(stderr, "kaspi-pos: %s\n", err);
 }
 
-static struct journal_tender journal_part(const struct tender_part *p, const char *approval)
-{
-	struct journal_tender t = {.kind = method_of(p->kind), .amount = p->amount};
-	if (p->kind == TENDER_CASH) {
-		t.given = p->given;
-		t.change = p->change;
-	}
-	if (p->kind == TENDER_CARD && approval)
-		snprintf(t.approval, sizeof t.approval, "%s", approval);
-	return t;
-}
-
 struct sale_run {
 	struct cli_ctx *ctx;
 	store_db *db;
@@ -215,23 +188,12 @@ struct sale_run {
 static int sale_single(struct sale_run *s)
 {
 	const struct tender_part *p = &s->parts[0];
-	size_t cap = s->b.count ? s->b.count : 1;
-	struct journal_line *lines = calloc(cap, sizeof *lines);
-	char moid[JOURNAL_ORDER_ID_SIZE];
-	store_err err;
-	if (!lines || payflow_journal_lines(&s->b, lines) != BASKET_OK) {
-		free(lines);
-		fprintf(stderr, "kaspi-pos: %s\n", _(basket_status_message(BASKET_ERR_NO_MEMORY)));
-		return EXIT_API;
-	}
-	struct journal_new n = {.till_id = s->ctx->cfg.till.id, .shift_id = s->shift_id,
-	                        .method = method_of(p->kind), .amount = basket_total(&s->b)};
-	struct journal_tender t = journal_part(p, s->args[0].approval);
-	store_status st = journal_record_sale(s->db, &n, lines, s->b.count, &t, NULL, moid, &err);
-	free(lines);
-	if (st != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
-		return cli_store_exit(st);
+	char moid[JOURNAL_ORDER_ID_SIZE], message[256];
+	struct journal_tender t = sale_tender_of(p, s->args[0].approval);
+	if (!sale_record(s->db, &s->ctx->cfg, &s->b, 0, s->shift_id, &t, NULL, moid, message,
+	                 sizeof message)) {
+		fprintf(stderr, "kaspi-pos: %s\n", message);
+		return EXIT_USAGE;
 	}
 	printf("%s %s\n", _("order"), moid);
 	print_part(p);
@@ -246,7 +208,7 @@ static int sale_kaspi(struct sale_run *s)
 	int64_t order_id;
 	char message[PAYFLOW_MESSAGE_SIZE];
 	const struct tender_arg *a = &s->args[0];
-	if (!payflow_start(&s->pf, &s->b, method_of(a->req.kind), a->phone, 0, s->shift_id, &order_id,
+	if (!payflow_start(&s->pf, &s->b, sale_method_of(a->req.kind), a->phone, 0, s->shift_id, &order_id,
 	                   message, sizeof message)) {
 		fprintf(stderr, "kaspi-pos: %s\n", message);
 		return EXIT_USAGE;
@@ -269,23 +231,13 @@ static void give_up_split(struct sale_run *s, int64_t id, const char *moid)
 /* A sale in several parts. */
 static int sale_split(struct sale_run *s)
 {
-	size_t cap = s->b.count ? s->b.count : 1;
-	struct journal_line *lines = calloc(cap, sizeof *lines);
-	char moid[JOURNAL_ORDER_ID_SIZE];
+	char moid[JOURNAL_ORDER_ID_SIZE], message[256];
 	int64_t id = 0;
 	store_err err;
-	if (!lines || payflow_journal_lines(&s->b, lines) != BASKET_OK) {
-		free(lines);
-		fprintf(stderr, "kaspi-pos: %s\n", _(basket_status_message(BASKET_ERR_NO_MEMORY)));
-		return EXIT_API;
-	}
-	struct journal_new n = {.till_id = s->ctx->cfg.till.id, .shift_id = s->shift_id,
-	                        .method = JOURNAL_SPLIT, .amount = basket_total(&s->b)};
-	store_status st = journal_open_split(s->db, &n, lines, s->b.count, &id, moid, &err);
-	free(lines);
-	if (st != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
-		return cli_store_exit(st);
+	if (!sale_open_split(s->db, &s->ctx->cfg, &s->b, 0, s->shift_id, &id, moid, message,
+	                     sizeof message)) {
+		fprintf(stderr, "kaspi-pos: %s\n", message);
+		return EXIT_USAGE;
 	}
 	printf("%s %s\n", _("order"), moid);
 
@@ -295,11 +247,10 @@ static int sale_split(struct sale_run *s)
 			continue;
 		struct payflow_part part = {.sale_id = id, .sale_moid = moid,
 		                            .amount = s->parts[i].amount,
-		                            .method = method_of(s->parts[i].kind),
+		                            .method = sale_method_of(s->parts[i].kind),
 		                            .phone = s->args[i].phone, .part_no = (int)i + 1,
 		                            .parts = (int)s->n};
 		int64_t order_id;
-		char message[PAYFLOW_MESSAGE_SIZE];
 		print_part(&s->parts[i]);
 		if (!payflow_start_part(&s->pf, &part, 0, s->shift_id, &order_id, message,
 		                        sizeof message)) {
@@ -318,7 +269,7 @@ static int sale_split(struct sale_run *s)
 	size_t n_rest = 0;
 	for (size_t i = 0; i < s->n; i++)
 		if (!tender_is_kaspi(s->parts[i].kind))
-			rest[n_rest++] = journal_part(&s->parts[i], s->args[i].approval);
+			rest[n_rest++] = sale_tender_of(&s->parts[i], s->args[i].approval);
 	if (journal_complete_split(s->db, id, rest, n_rest, 0, &err) != STORE_OK) {
 		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		give_up_split(s, id, moid);

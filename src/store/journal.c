@@ -684,11 +684,15 @@ static store_status journal_insert_tender(store_db *db, int64_t id, const struct
 	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
 }
 
-/* The part of journal_create inside its transaction. */
+/* The part of writing a new order inside its transaction: its number,
+ * for a Kaspi order its request body (state creating; a part also its
+ * tender row), the row in state, its lines, a cash or card sale's tender,
+ * its first event. */
 static store_status journal_create_in(store_db *db, const struct journal_new *o,
                                       const struct journal_line *lines, size_t n_lines,
-                                      int64_t *id, char moid[JOURNAL_ORDER_ID_SIZE],
-                                      store_err *err)
+                                      const struct journal_tender *tender,
+                                      enum journal_state state, int64_t *id,
+                                      char moid[JOURNAL_ORDER_ID_SIZE], store_err *err)
 {
 	store_status s;
 	int seq = 0;
@@ -699,14 +703,15 @@ static store_status journal_create_in(store_db *db, const struct journal_new *o,
 	if ((s = journal_next_seq(db, o->till_id, day, &seq, err)) != STORE_OK)
 		return s;
 	snprintf(moid, JOURNAL_ORDER_ID_SIZE, "%s-%08d-%06d", o->till_id, day, seq);
-	if (!o->build_body(o->body_arg, moid, &body, &len))
-		return store_set_err(err, STORE_ERR_INPUT, REQUEST_NOT_MADE, moid);
-	if (!body || len == 0 || len > JOURNAL_BODY_MAX)
-		return store_set_err(err, STORE_ERR_INPUT, REQUEST_SIZE, moid, JOURNAL_BODY_MAX);
+	if (journal_method_is_kaspi(o->method)) {
+		if (!o->build_body(o->body_arg, moid, &body, &len))
+			return store_set_err(err, STORE_ERR_INPUT, REQUEST_NOT_MADE, moid);
+		if (!body || len == 0 || len > JOURNAL_BODY_MAX)
+			return store_set_err(err, STORE_ERR_INPUT, REQUEST_SIZE, moid, JOURNAL_BODY_MAX);
+	}
 	if (o->part_of > 0 && (s = journal_check_split_open(db, o->part_of, err)) != STORE_OK)
 		return s;
-	if ((s = journal_insert_order(db, o, moid, day, seq, body, len, JOURNAL_CREATING, id,
-	                              err)) != STORE_OK)
+	if ((s = journal_insert_order(db, o, moid, day, seq, body, len, state, id, err)) != STORE_OK)
 		return s;
 	if ((s = journal_insert_lines(db, *id, lines, n_lines, err)) != STORE_OK)
 		return s;
@@ -715,25 +720,28 @@ static store_status journal_create_in(store_db *db, const struct journal_new *o,
 		if ((s = journal_insert_tender(db, o->part_of, &t, err)) != STORE_OK)
 			return s;
 	}
-	return journal_add_event(db, *id, o->user_id, -1, JOURNAL_CREATING, moid, err);
+	if (tender && (s = journal_insert_tender(db, *id, tender, err)) != STORE_OK)
+		return s;
+	return journal_add_event(db, *id, o->user_id, -1, (int)state, moid, err);
 }
 
-store_status journal_create(store_db *db, const struct journal_new *order,
-                            const struct journal_line *lines, size_t n_lines, int64_t *id,
-                            char *merchant_order_id, store_err *err)
+/* Checks, then writes a new order in one transaction (journal_create_in). */
+static store_status journal_write(store_db *db, const struct journal_new *order,
+                                  const struct journal_line *lines, size_t n_lines,
+                                  const struct journal_tender *tender, enum journal_state state,
+                                  int64_t *id, char *merchant_order_id, store_err *err)
 {
 	store_status s;
 	int64_t new_id = 0;
 	char moid[JOURNAL_ORDER_ID_SIZE] = "";
 
-	store_err_clear(err);
 	if (merchant_order_id)
 		merchant_order_id[0] = '\0';
 	if ((s = journal_check_new(order, lines, n_lines, err)) != STORE_OK)
 		return s;
 	if ((s = db_begin(db, err)) != STORE_OK)
 		return s;
-	s = journal_create_in(db, order, lines, n_lines, &new_id, moid, err);
+	s = journal_create_in(db, order, lines, n_lines, tender, state, &new_id, moid, err);
 	if (s != STORE_OK) {
 		db_rollback(db);
 		return s;
@@ -745,6 +753,17 @@ store_status journal_create(store_db *db, const struct journal_new *order,
 	if (merchant_order_id)
 		snprintf(merchant_order_id, JOURNAL_ORDER_ID_SIZE, "%s", moid);
 	return STORE_OK;
+}
+
+store_status journal_create(store_db *db, const struct journal_new *order,
+                            const struct journal_line *lines, size_t n_lines, int64_t *id,
+                            char *merchant_order_id, store_err *err)
+{
+	store_err_clear(err);
+	if (order && !journal_method_is_kaspi(order->method))
+		return store_set_err(err, STORE_ERR_INPUT, METHOD_WRONG_CALL);
+	return journal_write(db, order, lines, n_lines, NULL, JOURNAL_CREATING, id, merchant_order_id,
+	                     err);
 }
 
 /* ---- moving ------------------------------------------------------------- */
@@ -1039,61 +1058,6 @@ store_status journal_note(store_db *db, int64_t id, int64_t user_id, const char 
 
 /* ---- sales and their tenders ------------------------------------------- */
 
-/* Writes a sale that needs no request (cash, card, split), inside the
- * transaction: the row in state, its lines, its first event and, for a
- * cash or card sale, its tender. */
-static store_status journal_write_sale_in(store_db *db, const struct journal_new *o,
-                                          const struct journal_line *lines, size_t n_lines,
-                                          const struct journal_tender *tender,
-                                          enum journal_state state, int64_t *id,
-                                          char moid[JOURNAL_ORDER_ID_SIZE], store_err *err)
-{
-	store_status s;
-	int seq = 0;
-	int day = kp_almaty_yyyymmdd(db_now(db));
-
-	if ((s = journal_next_seq(db, o->till_id, day, &seq, err)) != STORE_OK)
-		return s;
-	snprintf(moid, JOURNAL_ORDER_ID_SIZE, "%s-%08d-%06d", o->till_id, day, seq);
-	if ((s = journal_insert_order(db, o, moid, day, seq, NULL, 0, state, id, err)) != STORE_OK)
-		return s;
-	if ((s = journal_insert_lines(db, *id, lines, n_lines, err)) != STORE_OK)
-		return s;
-	if (tender && (s = journal_insert_tender(db, *id, tender, err)) != STORE_OK)
-		return s;
-	return journal_add_event(db, *id, o->user_id, -1, (int)state, moid, err);
-}
-
-static store_status journal_write_sale(store_db *db, const struct journal_new *o,
-                                       const struct journal_line *lines, size_t n_lines,
-                                       const struct journal_tender *tender,
-                                       enum journal_state state, int64_t *id,
-                                       char *merchant_order_id, store_err *err)
-{
-	store_status s;
-	int64_t new_id = 0;
-	char moid[JOURNAL_ORDER_ID_SIZE] = "";
-
-	if (merchant_order_id)
-		merchant_order_id[0] = '\0';
-	if ((s = journal_check_new(o, lines, n_lines, err)) != STORE_OK)
-		return s;
-	if ((s = db_begin(db, err)) != STORE_OK)
-		return s;
-	s = journal_write_sale_in(db, o, lines, n_lines, tender, state, &new_id, moid, err);
-	if (s != STORE_OK) {
-		db_rollback(db);
-		return s;
-	}
-	if ((s = db_commit(db, err)) != STORE_OK)
-		return s;
-	if (id)
-		*id = new_id;
-	if (merchant_order_id)
-		snprintf(merchant_order_id, JOURNAL_ORDER_ID_SIZE, "%s", moid);
-	return STORE_OK;
-}
-
 store_status journal_record_sale(store_db *db, const struct journal_new *order,
                                  const struct journal_line *lines, size_t n_lines,
                                  const struct journal_tender *tender, int64_t *id,
@@ -1105,8 +1069,8 @@ store_status journal_record_sale(store_db *db, const struct journal_new *order,
 		return store_set_err(err, STORE_ERR_INPUT, METHOD_WRONG_CALL);
 	if (tender->amount != order->amount)
 		return store_set_err(err, STORE_ERR_INPUT, TENDER_SUM, "");
-	return journal_write_sale(db, order, lines, n_lines, tender, JOURNAL_SUCCEEDED, id,
-	                          merchant_order_id, err);
+	return journal_write(db, order, lines, n_lines, tender, JOURNAL_SUCCEEDED, id,
+	                     merchant_order_id, err);
 }
 
 store_status journal_open_split(store_db *db, const struct journal_new *order,
@@ -1116,8 +1080,8 @@ store_status journal_open_split(store_db *db, const struct journal_new *order,
 	store_err_clear(err);
 	if (!order || order->method != JOURNAL_SPLIT)
 		return store_set_err(err, STORE_ERR_INPUT, METHOD_WRONG_CALL);
-	return journal_write_sale(db, order, lines, n_lines, NULL, JOURNAL_PENDING, id,
-	                          merchant_order_id, err);
+	return journal_write(db, order, lines, n_lines, NULL, JOURNAL_PENDING, id,
+	                     merchant_order_id, err);
 }
 
 /* What split sale id's Kaspi parts paid and how many are open, and how
@@ -1227,38 +1191,37 @@ store_status journal_complete_split(store_db *db, int64_t id, const struct journ
 	return db_commit(db, err);
 }
 
-store_status journal_open_splits(store_db *db, int64_t **ids, size_t *count, store_err *err)
+store_status journal_open_splits(store_db *db, struct journal_order **out, size_t *count,
+                                store_err *err)
 {
 	sqlite3_stmt *st;
 	store_status s;
-	int64_t *list = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
 
 	store_err_clear(err);
-	*ids = NULL;
+	*out = NULL;
 	*count = 0;
-	if ((s = db_prepare(db, "SELECT id FROM orders WHERE method = 'split' AND state = 'pending'"
-	                        " ORDER BY id",
+	if ((s = db_prepare(db, ORDER_SELECT " WHERE method = 'split' AND state = 'pending' ORDER BY id",
 	                    &st, err)) != STORE_OK)
 		return s;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!KP_GROW(list, cap, n + 1, 8)) {
-			s = store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
-			break;
-		}
-		list[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	if (s == STORE_OK && rc != SQLITE_DONE)
-		s = db_fail(db, rc, err);
-	if (s != STORE_OK) {
-		free(list);
-		return s;
-	}
-	*ids = list;
-	*count = n;
-	return STORE_OK;
+	return journal_fetch_list(db, st, out, count, err);
+}
+
+void journal_tender_read(sqlite3_stmt *st, int first, struct journal_tender *t)
+{
+	memset(t, 0, sizeof *t);
+	t->part_no = sqlite3_column_int(st, first);
+	if (!journal_method_parse((const char *)sqlite3_column_text(st, first + 1), &t->kind))
+		t->kind = JOURNAL_CASH; /* the schema allows no other name */
+	t->amount = sqlite3_column_int64(st, first + 2);
+	t->given = sqlite3_column_int64(st, first + 3);
+	t->change = sqlite3_column_int64(st, first + 4);
+	copy_column(t->approval, sizeof t->approval, st, first + 5);
+	t->part_order = sqlite3_column_int64(st, first + 6);
+	t->part_state = JOURNAL_SUCCEEDED; /* cash and card are paid when written */
+	if (t->part_order &&
+	    !journal_state_parse((const char *)sqlite3_column_text(st, first + 7), &t->part_state))
+		t->part_state = JOURNAL_FAILED;
+	t->created_at = (time_t)sqlite3_column_int64(st, first + 8);
 }
 
 store_status journal_tenders(store_db *db, int64_t id, struct journal_tender **out,
@@ -1274,9 +1237,8 @@ store_status journal_tenders(store_db *db, int64_t id, struct journal_tender **o
 	*out = NULL;
 	*count = 0;
 	if ((s = db_prepare(db,
-	                    "SELECT t.part_no, t.kind, t.amount, t.given, t.change, t.approval,"
-	                    " t.part_order, o.state, t.created_at"
-	                    " FROM tenders t LEFT JOIN orders o ON o.id = t.part_order"
+	                    "SELECT " JOURNAL_TENDER_COLUMNS
+	                    " FROM tenders t LEFT JOIN orders p ON p.id = t.part_order"
 	                    " WHERE t.order_id = ?1 ORDER BY t.part_no",
 	                    &st, err)) != STORE_OK)
 		return s;
@@ -1286,21 +1248,7 @@ store_status journal_tenders(store_db *db, int64_t id, struct journal_tender **o
 			s = store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 			break;
 		}
-		struct journal_tender *t = &list[n++];
-		memset(t, 0, sizeof *t);
-		t->part_no = sqlite3_column_int(st, 0);
-		if (!journal_method_parse((const char *)sqlite3_column_text(st, 1), &t->kind))
-			t->kind = JOURNAL_CASH; /* the schema allows no other name */
-		t->amount = sqlite3_column_int64(st, 2);
-		t->given = sqlite3_column_int64(st, 3);
-		t->change = sqlite3_column_int64(st, 4);
-		copy_column(t->approval, sizeof t->approval, st, 5);
-		t->part_order = sqlite3_column_int64(st, 6);
-		t->part_state = JOURNAL_SUCCEEDED; /* cash and card are paid when written */
-		if (t->part_order > 0 &&
-		    !journal_state_parse((const char *)sqlite3_column_text(st, 7), &t->part_state))
-			t->part_state = JOURNAL_FAILED;
-		t->created_at = (time_t)sqlite3_column_int64(st, 8);
+		journal_tender_read(st, 0, &list[n++]);
 	}
 	sqlite3_finalize(st);
 	if (s == STORE_OK && rc != SQLITE_DONE)

@@ -344,8 +344,17 @@ store_status journal_tenders(store_db *db, int64_t id, struct journal_tender **o
                              size_t *count, store_err *err) KP_MUST_CHECK;
 
 /* The split sales still pending (their parts being taken, or left so by
- * a crash), oldest first: row ids in a malloc'd array (NULL when none). */
-store_status journal_open_splits(store_db *db, int64_t **ids, size_t *count, store_err *err) KP_MUST_CHECK;
+ * a crash), oldest first, in a malloc'd array (NULL when none). */
+store_status journal_open_splits(store_db *db, struct journal_order **out, size_t *count,
+                                store_err *err) KP_MUST_CHECK;
+
+/* A tender row for a query of another module: the columns, for tenders
+ * aliased t and the part's order aliased p (LEFT JOINed on
+ * p.id = t.part_order), that journal_tender_read takes from column first. */
+#define JOURNAL_TENDER_COLUMNS                                                            \
+	"t.part_no, t.kind, t.amount, t.given, t.change, t.approval, t.part_order, p.state,"   \
+	" t.created_at"
+void journal_tender_read(sqlite3_stmt *st, int first, struct journal_tender *out);
 
 /* What the Kaspi parts of split sale id paid so far (parts succeeded) and
  * how many are still open on the server (creating, pending). */

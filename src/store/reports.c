@@ -840,6 +840,7 @@ void report_journal_free(struct report_journal *j)
 	for (size_t i = 0; i < j->n_orders; i++) {
 		free(j->orders[i].lines);
 		free(j->orders[i].refunds);
+		free(j->orders[i].tenders);
 	}
 	free(j->orders);
 	memset(j, 0, sizeof *j);
@@ -970,6 +971,24 @@ static bool refund_row(void *arg, sqlite3_stmt *st)
 	return true;
 }
 
+/* One tender of a listed sale: its order, then JOURNAL_TENDER_COLUMNS. */
+static bool tender_row(void *arg, sqlite3_stmt *st)
+{
+	struct order_list *l = arg;
+	struct report_order *o = find_order(l, sqlite3_column_int64(st, 0));
+	if (!o)
+		return true;
+	size_t n = o->n_tenders;
+	if (n == 0 || (n & (n - 1)) == 0) {
+		void *p = realloc(o->tenders, (n ? 2 * n : 1) * sizeof *o->tenders);
+		if (!p)
+			return false;
+		o->tenders = p;
+	}
+	journal_tender_read(st, 1, &o->tenders[o->n_tenders++]);
+	return true;
+}
+
 static store_status journal_read(store_db *db, struct order_list *l, store_err *err)
 {
 	static const char orders_sql[] =
@@ -992,6 +1011,11 @@ static store_status journal_read(store_db *db, struct order_list *l, store_err *
 		" FROM orders o JOIN refunds f ON f.order_id = o.id"
 		" WHERE o.created_at BETWEEN ?1 AND ?2 AND (?3 IS NULL OR o.state = ?3)"
 		" ORDER BY f.order_id, f.id";
+	static const char tenders_sql[] =
+		"SELECT t.order_id, " JOURNAL_TENDER_COLUMNS
+		" FROM orders o JOIN tenders t ON t.order_id = o.id LEFT JOIN orders p ON p.id = t.part_order"
+		" WHERE o.created_at BETWEEN ?1 AND ?2 AND (?3 IS NULL OR o.state = ?3)"
+		" ORDER BY t.order_id, t.part_no";
 	sqlite3_stmt *st;
 	store_status s;
 
@@ -1016,7 +1040,12 @@ static store_status journal_read(store_db *db, struct order_list *l, store_err *
 	if ((s = db_prepare(db, refunds_sql, &st, err)) != STORE_OK)
 		return s;
 	bind_range(st, l->j);
-	return each_row(db, st, refund_row, l, err);
+	if ((s = each_row(db, st, refund_row, l, err)) != STORE_OK)
+		return s;
+	if ((s = db_prepare(db, tenders_sql, &st, err)) != STORE_OK)
+		return s;
+	bind_range(st, l->j);
+	return each_row(db, st, tender_row, l, err);
 }
 
 store_status reports_journal(store_db *db, int from_day, int to_day,

@@ -262,6 +262,9 @@ struct report_order {
 	size_t n_refunds;
 	struct journal_line *lines;      /* with details: malloc'd, n_lines; else NULL */
 	struct report_refund *refunds;   /* with details: malloc'd, n_refunds, oldest first */
+	struct journal_tender *tenders;  /* with details: malloc'd, n_tenders, in part order (a
+	                                    cash, card or split sale's; none for a Kaspi order) */
+	size_t n_tenders;
 };
 
 struct report_journal {

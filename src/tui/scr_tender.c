@@ -136,24 +136,9 @@ static int refuse(struct tui *t, const char *why)
 	return TUI_REDRAW;
 }
 
-static enum journal_method method_of(enum tender_kind k)
-{
-	switch (k) {
-	case TENDER_PHONE:
-		return JOURNAL_PHONE;
-	case TENDER_CASH:
-		return JOURNAL_CASH;
-	case TENDER_CARD:
-		return JOURNAL_CARD;
-	case TENDER_QR:
-	default:
-		return JOURNAL_QR;
-	}
-}
-
 static const char *kind_label(enum tender_kind k)
 {
-	return _(journal_method_label(method_of(k)));
+	return _(journal_method_label(sale_method_of(k)));
 }
 
 /* ---- completing ------------------------------------------------------------ */
@@ -192,52 +177,36 @@ static void complete(struct tui *t)
 	size_t n = 0;
 	bool cash = false;
 	store_err err;
-	char moid[JOURNAL_ORDER_ID_SIZE] = "";
+	char moid[JOURNAL_ORDER_ID_SIZE] = "", message[256];
 	int64_t id = S.sale_id;
 
 	for (size_t i = 0; i < S.n; i++) {
 		const struct part *p = &S.parts[i];
 		if (tender_is_kaspi(p->p.kind))
 			continue;
-		struct journal_tender *j = &planned[n++];
-		memset(j, 0, sizeof *j);
-		j->kind = method_of(p->p.kind);
-		j->amount = p->p.amount;
-		if (p->p.kind == TENDER_CASH) {
-			j->given = p->p.given;
-			j->change = p->p.change;
-			cash = true;
-		}
-		snprintf(j->approval, sizeof j->approval, "%s", p->approval);
+		planned[n++] = sale_tender_of(&p->p, p->approval);
+		cash |= p->p.kind == TENDER_CASH;
 	}
-	size_t cap = t->basket.count ? t->basket.count : 1;
-	struct journal_line *lines = calloc(cap, sizeof *lines);
-	if (!lines || payflow_journal_lines(&t->basket, lines) != BASKET_OK) {
-		free(lines);
-		refuse(t, _(basket_status_message(BASKET_ERR_NO_MEMORY)));
-		return;
-	}
-	struct journal_new sale = {.till_id = t->cfg->till.id, .shift_id = t->shift.id,
-	                           .user_id = t->user.id, .amount = S.total};
-	store_status st = STORE_OK;
 	if (id == 0 && n == 1) {
-		sale.method = planned[0].kind;
-		st = journal_record_sale(t->db, &sale, lines, t->basket.count, &planned[0], &id, moid,
-		                         &err);
+		if (!sale_record(t->db, t->cfg, &t->basket, t->user.id, t->shift.id, &planned[0], &id,
+		                 moid, message, sizeof message)) {
+			refuse(t, message);
+			return;
+		}
 	} else {
 		if (id == 0) {
-			sale.method = JOURNAL_SPLIT;
-			st = journal_open_split(t->db, &sale, lines, t->basket.count, &id, S.sale_moid, &err);
+			if (!sale_open_split(t->db, t->cfg, &t->basket, t->user.id, t->shift.id, &id,
+			                     S.sale_moid, message, sizeof message)) {
+				refuse(t, message);
+				return;
+			}
 			S.sale_id = id;
 		}
-		if (st == STORE_OK)
-			st = journal_complete_split(t->db, id, planned, n, t->user.id, &err);
+		if (journal_complete_split(t->db, id, planned, n, t->user.id, &err) != STORE_OK) {
+			refuse(t, kp_msg_text(&err.msg));
+			return;
+		}
 		snprintf(moid, sizeof moid, "%s", S.sale_moid);
-	}
-	free(lines);
-	if (st != STORE_OK) {
-		refuse(t, kp_msg_text(&err.msg));
-		return;
 	}
 	S.done = true;
 	S.change = 0;
@@ -255,7 +224,7 @@ static void start_kaspi(struct tui *t, int64_t amount, const char *phone)
 {
 	char message[PAYFLOW_MESSAGE_SIZE];
 	int64_t order_id;
-	enum journal_method m = method_of(S.kind);
+	enum journal_method m = sale_method_of(S.kind);
 
 	if (S.n == 0 && amount == S.total) { /* the whole basket: one order with its lines */
 		if (!payflow_start(&t->pf, &t->basket, m, phone, t->user.id, t->shift.id, &order_id,
@@ -267,25 +236,10 @@ static void start_kaspi(struct tui *t, int64_t amount, const char *phone)
 		tui_open(t, &scr_pay, &arg);
 		return;
 	}
-	if (S.sale_id == 0) {
-		size_t cap = t->basket.count ? t->basket.count : 1;
-		struct journal_line *lines = calloc(cap, sizeof *lines);
-		store_err err;
-		if (!lines || payflow_journal_lines(&t->basket, lines) != BASKET_OK) {
-			free(lines);
-			refuse(t, _(basket_status_message(BASKET_ERR_NO_MEMORY)));
-			return;
-		}
-		struct journal_new sale = {.till_id = t->cfg->till.id, .shift_id = t->shift.id,
-		                           .user_id = t->user.id, .method = JOURNAL_SPLIT,
-		                           .amount = S.total};
-		store_status st = journal_open_split(t->db, &sale, lines, t->basket.count, &S.sale_id,
-		                                     S.sale_moid, &err);
-		free(lines);
-		if (st != STORE_OK) {
-			refuse(t, kp_msg_text(&err.msg));
-			return;
-		}
+	if (S.sale_id == 0 && !sale_open_split(t->db, t->cfg, &t->basket, t->user.id, t->shift.id,
+	                                       &S.sale_id, S.sale_moid, message, sizeof message)) {
+		refuse(t, message);
+		return;
 	}
 	/* the parts the screen holds, this one, and the rest if any */
 	int parts = (int)S.n + 1 + (amount < rest() ? 1 : 0);
@@ -298,11 +252,13 @@ static void start_kaspi(struct tui *t, int64_t amount, const char *phone)
 		return;
 	}
 	S.pending_amount = amount;
+	offer_rest(); /* however the payment screen closes, the rest is offered again */
 	struct scr_pay_arg arg = {.asked = ASK_PART, .order_id = order_id, .part = true};
 	tui_open(t, &scr_pay, &arg);
 }
 
-/* Enter: the amount typed (or the rest) as a part of the current kind. */
+/* Enter: the amount typed (or the rest) as a part of the current kind,
+ * checked by core/tender.h's rules with the parts already taken. */
 static int take(struct tui *t)
 {
 	int64_t amount, left = rest();
@@ -310,16 +266,22 @@ static int take(struct tui *t)
 		amount = left;
 	else if (!money_parse_tenge(S.amount.text, &amount))
 		return refuse(t, _("Type the amount in tenge, like 5000 or 1 500,50"));
-	if (amount <= 0)
+	if (amount == 0)
 		return refuse(t, _(tender_status_message(TENDER_ERR_NEGATIVE)));
-	if (S.n == TENDER_PARTS_MAX)
-		return refuse(t, _(tender_status_message(TENDER_ERR_TOO_MANY)));
-	if (S.kind == TENDER_CASH && amount > TENDER_CASH_MAX)
-		return refuse(t, _(tender_status_message(TENDER_ERR_CASH_LIMIT)));
-	if (S.kind != TENDER_CASH && amount > left)
-		return refuse(t, _(tender_status_message(TENDER_ERR_OVER)));
-	if (S.n + 1 == TENDER_PARTS_MAX && amount < left)
+	struct tender_req req[TENDER_PARTS_MAX + 1];
+	struct tender_part out[TENDER_PARTS_MAX + 1];
+	size_t bad = 0;
+	for (size_t i = 0; i < S.n; i++)
+		req[i] = (struct tender_req){.kind = S.parts[i].p.kind, .amount = S.parts[i].p.amount};
+	req[S.n] = (struct tender_req){.kind = S.kind, .amount = amount};
+	enum tender_status st = tender_resolve(S.total, req, S.n + 1, out, &bad);
+	/* short of the total is fine while a part may still follow */
+	if (st == TENDER_ERR_SHORT && S.n + 1 < TENDER_PARTS_MAX)
+		st = TENDER_OK;
+	else if (st == TENDER_ERR_SHORT)
 		return refuse(t, _("The fourth payment must cover the rest"));
+	if (st != TENDER_OK)
+		return refuse(t, _(tender_status_message(st)));
 	if (tender_is_kaspi(S.kind)) {
 		if (S.kind == TENDER_PHONE) {
 			S.pending_amount = amount;
@@ -337,14 +299,11 @@ static int take(struct tui *t)
 	}
 	struct part *p = &S.parts[S.n++];
 	memset(p, 0, sizeof *p);
-	p->p.kind = S.kind;
-	p->p.amount = amount < left ? amount : left;
-	p->p.given = S.kind == TENDER_CASH ? amount : p->p.amount;
-	p->p.change = p->p.given - p->p.amount;
+	p->p = out[S.n - 1];
 	if (S.kind == TENDER_CARD)
 		snprintf(p->approval, sizeof p->approval, "%s", S.approval);
 	S.approval[0] = '\0';
-	if (rest() == 0) {
+	if (left - p->p.amount == 0) {
 		complete(t);
 		if (!S.done) /* refused: the part is not taken */
 			S.n--;

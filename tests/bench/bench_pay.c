@@ -23,6 +23,12 @@
  *               on the screen. Enter, scan, F10 again. req_*:
  *               API requests the sandbox counted per payment (from just
  *               before F10 to "Paid" on the screen).
+ *  4. tender_*  the keys a cashier presses from the last scan to "Paid":
+ *               a 10-item cash sale (F6, F3 for the next banknotes, Enter)
+ *               and a split sale of QR 200 ₸ + cash for the rest (F6, the
+ *               amount, F10, Enter, then after the buyer paid Enter back
+ *               and Enter for the rest in cash); counted, and the cash
+ *               sale's time from F6 to "Paid" drawn.
  *  3. hang_*    a second till against a sandbox where every request hangs
  *               30 s: F10 ("creating…"), Esc back to the sale screen, and
  *               once the create has reached the sandbox (it hangs there),
@@ -74,6 +80,8 @@
 #define ONE_ITEM "TOTAL: 549,00"
 #define PIN "1111"
 #define KEY_F1 "\033OP"
+#define KEY_F3 "\033OR"
+#define KEY_F6 "\033[17~"
 #define KEY_F10 "\033[21~"
 #define KEY_ESC "\033"
 
@@ -1087,6 +1095,68 @@ static void measure_paid(struct till *t, int n)
 	free(status);
 }
 
+/* 4: the keys from the last scan to "Paid", n cash sales and one split. */
+static void measure_tenders(struct till *t, int n)
+{
+	double *ms = calloc((size_t)n, sizeof *ms);
+	int keys = 0;
+	struct reply r;
+	char path[256];
+
+	for (int i = 0; i < n; i++) {
+		wait_for(t, input_is, "> _", 3000, "not on the sale screen");
+		for (int k = 0; k < 10; k++)
+			press(t, BARCODE "\r");
+		wait_for(t, has_text, "TOTAL: 5\u202f490,00", 3000, "ten items are not in the basket");
+		double t0 = now_ms();
+		keys = 0;
+		press(t, KEY_F6), keys++;
+		wait_for(t, has_text, "Payment of", 2000, "F6 did not open the tender screen");
+		press(t, KEY_F3), keys++;
+		wait_for(t, has_text, "CHANGE", 2000, "F3 did not fill the next banknotes");
+		press(t, "\r"), keys++;
+		ms[i] = wait_for(t, has_text, "Paid:", 3000, "no \"Paid\" after the cash sale") - t0;
+		if (i == 0)
+			show(t, "a cash sale paid");
+		press(t, "\r");
+	}
+	report("tender_cash", ms, n);
+	printf("tender_cash_keys %d\n", keys);
+
+	/* split: QR 200 ₸, then cash for the rest */
+	one_item(t);
+	int split = 0;
+	press(t, KEY_F6), split++;
+	wait_for(t, has_text, "Payment of", 2000, "F6 did not open the tender screen");
+	press(t, "200"), split++;
+	press(t, KEY_F10), split++;
+	press(t, "\r"), split++;
+	wait_for(t, has_text, "Payment by Kaspi QR", 3000, "the QR part did not start");
+	struct order o;
+	for (int tries = 0; tries < 50; tries++) {
+		last_order(t, &o);
+		if (o.payment_id[0] && strcmp(o.state, "pending") == 0)
+			break;
+		free(o.qr_token);
+		o.qr_token = NULL;
+		idle(t, 100);
+	}
+	snprintf(path, sizeof path, "/sandbox/payments/%s/pay", o.payment_id);
+	free(o.qr_token);
+	if (control(t->url, "POST", path, &r) != 200)
+		fail(t, "POST /sandbox/payments/{id}/pay did not answer 200");
+	wait_for(t, has_text, "Part paid", 10000, "the QR part was not paid");
+	press(t, "\r"), split++;
+	wait_for(t, has_text, "To pay:", 2000, "not back on the tender screen");
+	press(t, "\r"), split++;
+	wait_for(t, has_text, "Paid:", 3000, "no \"Paid\" after the split sale");
+	show(t, "a split sale paid");
+	press(t, "\r");
+	wait_for(t, input_is, "> _", 3000, "not back on the sale screen");
+	printf("tender_split_keys %d\n", split);
+	free(ms);
+}
+
 /* Keys on the sale screen: a digit, backspace, F1, Esc; n rounds. */
 static void measure_keys(struct till *t, const char *name, int n)
 {
@@ -1214,6 +1284,7 @@ int main(int argc, char **argv)
 	measure_qr(&pay_till, env_int("BENCH_PAY_QR", 50));
 	measure_keys(&pay_till, "idle", env_int("BENCH_PAY_KEYS", 100));
 	measure_paid(&pay_till, env_int("BENCH_PAY_PAID", 40));
+	measure_tenders(&pay_till, env_int("BENCH_PAY_TENDER", 20));
 	printf("poll_budget_15min %ld\n", poll_budget(INT64_C(900000)));
 	printf("bells %ld\n", pay_till.term.bells);
 	kill_tills();

@@ -4,7 +4,9 @@
  * triggers keep the running totals as the journal would): about three
  * lines each at 12 % and 0 %, some voided, 5 % without lines; 86 %
  * succeeded, the rest declined, expired, failed, (partially) refunded
- * with their refunds and parts, a handful unfinished; then times the X,
+ * with their refunds and parts, a handful unfinished; of the plain sales
+ * 30 % in cash, 15 % by card and 10 % split (card, then cash with its
+ * change), the tenders as the till writes them; then times the X,
  * Z (on a copy of the file: a Z closes the shift) and day reports,
  * reports_verify (the same sums recomputed from the journal rows), and
  * the commit latency of journal_move with synchronous=FULL on the big
@@ -132,8 +134,11 @@ static void generate(store_db *db, long n, time_t opened, int64_t cashiers[3], i
 	sqlite3_stmt *ins_order = prepare(db,
 		"INSERT INTO orders(id, merchant_order_id, till_id, day, day_seq, shift_id, user_id, method,"
 		" payer_phone, amount, state, request_body, payment_id, created_at, updated_at,"
-		" refunded_amount) VALUES (?1, ?2, 'T01', ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, '{}', ?10, ?11, ?11,"
+		" refunded_amount) VALUES (?1, ?2, 'T01', ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, ?13, ?10, ?11, ?11,"
 		" ?12)");
+	sqlite3_stmt *ins_tender = prepare(db,
+		"INSERT INTO tenders(order_id, part_no, kind, amount, given, change, created_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	sqlite3_stmt *ins_line = prepare(db,
 		"INSERT INTO order_lines(order_id, line_no, name, quantity, unit_price, tax_rate, discount,"
 		" total, voided) VALUES (?1, ?2, 'Товар', ?3, ?4, ?5, 0, ?6, ?7)");
@@ -185,6 +190,15 @@ static void generate(store_db *db, long n, time_t opened, int64_t cashiers[3], i
 		snprintf(moid, sizeof moid, "T01-%d-%06ld", day, seq);
 		snprintf(pay, sizeof pay, "pay_%lld", (long long)id);
 		bool phone = rnd(5) == 0;
+		/* mixed tenders: of the plain sales, 30 % cash, 15 % card, 10 % split
+		 * (card, then cash for the rest) */
+		const char *method = phone ? "phone" : "qr";
+		if (!strcmp(state, "succeeded")) {
+			uint32_t t = rnd(100);
+			method = t < 30 ? "cash" : t < 45 ? "card" : t < 55 && amount >= 2 ? "split" : method;
+		}
+		bool kaspi = !strcmp(method, "qr") || !strcmp(method, "phone");
+		phone = phone && kaspi;
 		sqlite3_bind_int64(ins_order, 1, id);
 		sqlite3_bind_text(ins_order, 2, moid, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(ins_order, 3, day);
@@ -193,20 +207,39 @@ static void generate(store_db *db, long n, time_t opened, int64_t cashiers[3], i
 			sqlite3_bind_null(ins_order, 5); /* a headless charge */
 		else
 			sqlite3_bind_int64(ins_order, 5, cashiers[rnd(3)]);
-		sqlite3_bind_text(ins_order, 6, phone ? "phone" : "qr", -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_order, 6, method, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_order, 13, kaspi ? "{}" : "", -1, SQLITE_STATIC);
 		if (phone)
 			sqlite3_bind_text(ins_order, 7, "+77011234567", -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_null(ins_order, 7);
 		sqlite3_bind_int64(ins_order, 8, amount);
 		sqlite3_bind_text(ins_order, 9, state, -1, SQLITE_STATIC);
-		if (!strcmp(state, "creating"))
+		if (!strcmp(state, "creating") || !kaspi)
 			sqlite3_bind_null(ins_order, 10);
 		else
 			sqlite3_bind_text(ins_order, 10, pay, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(ins_order, 11, (sqlite3_int64)at);
 		sqlite3_bind_int64(ins_order, 12, refund_amount);
 		step_done(db, ins_order, "inserting an order");
+		if (!kaspi) {
+			bool split = !strcmp(method, "split");
+			int64_t card = split ? amount / 2 : !strcmp(method, "card") ? amount : 0;
+			int64_t cash = amount - card, change = cash ? (int64_t)rnd(100000) : 0;
+			for (int part = 1; part <= 2; part++) {
+				int64_t a = part == 1 ? card : cash;
+				if (a == 0)
+					continue;
+				sqlite3_bind_int64(ins_tender, 1, id);
+				sqlite3_bind_int(ins_tender, 2, part);
+				sqlite3_bind_text(ins_tender, 3, part == 1 ? "card" : "cash", -1, SQLITE_STATIC);
+				sqlite3_bind_int64(ins_tender, 4, a);
+				sqlite3_bind_int64(ins_tender, 5, part == 1 ? 0 : a + change);
+				sqlite3_bind_int64(ins_tender, 6, part == 1 ? 0 : change);
+				sqlite3_bind_int64(ins_tender, 7, (sqlite3_int64)at);
+				step_done(db, ins_tender, "inserting a tender");
+			}
+		}
 		for (int k = 0; k < nl; k++) {
 			sqlite3_bind_int64(ins_line, 1, id);
 			sqlite3_bind_int(ins_line, 2, k + 1);
@@ -219,7 +252,7 @@ static void generate(store_db *db, long n, time_t opened, int64_t cashiers[3], i
 		}
 		/* refunds: the refunded ones' (settled), and now and then one
 		 * still pending on a paid order */
-		bool pending = !strcmp(state, "succeeded") && rnd(2000) == 0;
+		bool pending = !strcmp(state, "succeeded") && kaspi && rnd(2000) == 0;
 		if (!refund_amount && !pending)
 			continue;
 		int64_t ramount = refund_amount ? refund_amount : (amount / 3 > 0 ? amount / 3 : 1);
@@ -260,6 +293,7 @@ static void generate(store_db *db, long n, time_t opened, int64_t cashiers[3], i
 	}
 	exec(db, "COMMIT");
 	sqlite3_finalize(ins_order);
+	sqlite3_finalize(ins_tender);
 	sqlite3_finalize(ins_line);
 	sqlite3_finalize(ins_refund);
 	sqlite3_finalize(ins_part);

@@ -226,6 +226,9 @@ echo "| every request hanging: F1 → help drawn, median / p99 | $(keys hang_hel
 echo "| every request hanging: Esc → back from the help, median / p99 (curses waits 25 ms after a lone Esc) | $(keys hang_esc) | < 50 ms |"
 echo "| network healthy, for comparison: digit → echoed, median / p99 | $(keys idle_digit) | < 50 ms |"
 echo "| network healthy: F1 → help drawn, median / p99 | $(keys idle_help) | < 50 ms |"
+echo "| 10-item cash sale: keys from the last scan to \"Paid\" (F6, F3, Enter) | $(p tender_cash_keys) | ≤ 3 |"
+echo "| 10-item cash sale: F6 → \"Paid\" with the change drawn, median / p99 of $(p tender_cash_n) | $(keys tender_cash) | — |"
+echo "| split sale QR 200 ₸ + cash: keys from the last scan to \"Paid\" (F6, amount, F10, Enter; Enter, Enter) | $(p tender_split_keys) | — |"
 echo
 echo "Times are to the screen as a terminal emulator fed by the pty holds it: the QR counts when its"
 echo "last row is there and the till's output has moved past it (a read may end mid-row). \"Paid\":"

@@ -123,6 +123,16 @@ has "split: the part's create names the sale and the part" "$body" '"description
 if printf '%s' "$body" | grep -q '"products"'; then bad "split: the part carries no products" "$body"; else ok "split: the part carries no products"; fi
 is "split: the drawer opened for its cash" "$(kicks)" $((before + 1))
 
+jj=$("$POS" journal --format json)
+jt=$(python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+o = [x for x in d["orders"] if x["id"] == int(sys.argv[1])][0]
+p = [x for x in d["orders"] if x["id"] == int(sys.argv[2])][0]
+print(" ".join("%s:%d:%s:%s" % (t["kind"], t["amount"], t.get("given", "-"), t["paid"]) for t in o["tenders"]), p["part_of"], p["tenders"])
+' "$sale" "$part" <<<"$jj")
+is "split: the journal's JSON carries the tenders in tiyn, the part its sale" "$jt" "qr:100000:-:True cash:137000:200000:True $sale []"
+
 # ---- split whose Kaspi part is declined (amount ending in 13) ----------------
 n0=$(q "SELECT count(*) FROM tenders WHERE kind = 'cash'")
 out=$("$POS" sale 3*GR-0027 --tender qr:10.13 --tender cash 2>&1); rc=$?

@@ -5,7 +5,9 @@
 # approval code; split QR + cash (the Kaspi part first, the change only
 # after Kaspi said paid); a Kaspi part declined brings the tender screen
 # back with the card part kept, then cash pays the rest; Esc with a paid
-# Kaspi part gives the sale up after a question; bad amounts refused.
+# Kaspi part gives the sale up after a question; bad amounts refused; with
+# the network down a cash sale is paid at once and a waiting Kaspi part
+# is given up and switched to cash.
 . "$(dirname "$0")/lib.sh"
 e2e_setup
 # money's narrow no-break spaces read as spaces in the patterns below
@@ -140,5 +142,21 @@ keys Enter
 check "given up: the paid part named for a refund" expect_screen 'Sale given up: Kaspi part T01-[0-9-]+ paid 100,00 ₸'
 s=$(last_sale)
 check "the sale is kept as given up" test "$(q "SELECT state FROM orders WHERE id = $s")" = abandoned
+
+# ---- the network down: cash goes on; a Kaspi part waits and can be switched ----
+kill "$SBX_PID"; wait "$SBX_PID" 2>/dev/null; SBX_PID=
+keys 4870000025008 Enter F6 Enter
+check "offline: a cash sale is paid at once" expect_screen 'Paid: T01-'
+keys Enter
+keys 4870000025008 Enter F6
+keys 1 0 0 F10 Enter
+check "offline: the Kaspi part waits" expect_screen 'creating…'
+keys Escape
+check "offline: Esc gives the part up, back on the tender screen" expect_screen 'To pay: 549,00 ₸'
+keys F6 Enter
+check "offline: the rest switched to cash" expect_screen 'Paid: T01-'
+s=$(last_sale)
+check "offline: the sale is paid in cash, the given-up try kept" test "$(q "SELECT o.state || ' ' || group_concat(t.kind || ':' || coalesce(p.state, 'written'), ' ') FROM orders o JOIN tenders t ON t.order_id = o.id LEFT JOIN orders p ON p.id = t.part_order WHERE o.id = $s")" = "succeeded qr:abandoned cash:written"
+keys Enter
 
 e2e_finish

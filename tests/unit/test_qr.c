@@ -508,10 +508,15 @@ static char *print_to_pty(const char *term, const char *no_color)
 	unsetenv("NO_COLOR");
 	qr_free(&img);
 
+	/* everything written, whatever pieces the pty hands it over in: read
+	 * until the closed slave's end (EIO on Linux) */
 	char *buf = calloc(4096, 1);
 	assert_non_null(buf);
-	ssize_t n = read(master, buf, 4095);
-	assert_true(n > 0);
+	size_t len = 0;
+	ssize_t n;
+	while (len < 4095 && (n = read(master, buf + len, 4095 - len)) > 0)
+		len += (size_t)n;
+	assert_true(len > 0);
 	close(master);
 	return buf;
 }
