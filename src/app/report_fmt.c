@@ -382,6 +382,45 @@ static void text_unfinished(struct buf *b, int width, report_tr_fn tr, const str
 	}
 }
 
+/* "+1 000,00", "-129,00", "0,00": a difference with its sign. */
+static void format_signed(char *buf, size_t size, int64_t amount)
+{
+	size_t sign = amount > 0 && size > 1;
+	if (sign)
+		buf[0] = '+';
+	money_format_plain(buf + sign, size - sign, amount);
+}
+
+/* The drawer: what it should hold and why; at a Z, what was counted. */
+static void text_cash(struct buf *b, int width, report_tr_fn tr, const struct report *r)
+{
+	const struct cash_figures *c = &r->cash;
+	struct report_sum sales = {c->sales.count, c->sales.amount};
+	struct report_sum in = {c->in.count, c->in.amount};
+	struct report_sum out = {c->out.count, c->out.amount};
+	struct report_sum refunds = {c->refunds.count, c->refunds.amount};
+	char v[64];
+
+	text_rule(b, width, '-');
+	text_wrap(b, width, tr_id(tr, N_("CASH IN THE DRAWER")), false);
+	text_money(b, width, tr_id(tr, N_("Float")), c->float_amount);
+	text_sum(b, width, tr_id(tr, N_("Cash sales")), &sales);
+	text_sum(b, width, tr_id(tr, N_("Cash in")), &in);
+	text_sum(b, width, tr_id(tr, N_("Cash out")), &out);
+	if (refunds.count > 0)
+		text_sum(b, width, tr_id(tr, N_("Cash refunds")), &refunds);
+	text_money(b, width, tr_id(tr, N_("Expected")), c->expected);
+	if (!r->counted_set)
+		return;
+	text_money(b, width, tr_id(tr, N_("Counted")), r->counted);
+	format_signed(v, sizeof v, r->difference);
+	text_row(b, width,
+	         tr_id(tr, r->difference > 0   ? N_("Over")
+	                   : r->difference < 0 ? N_("Short")
+	                                       : N_("Difference")),
+	         v);
+}
+
 char *report_text(const struct report *r, int width, report_tr_fn tr)
 {
 	struct buf b = {0};
@@ -424,6 +463,9 @@ char *report_text(const struct report *r, int width, report_tr_fn tr)
 	}
 	text_money(&b, width, tr_id(tr, N_("Total")), r->commission_total);
 	text_money(&b, width, tr_id(tr, N_("EXPECTED PAYOUT")), r->payout);
+
+	if (r->cash_known)
+		text_cash(&b, width, tr, r);
 
 	text_rule(&b, width, '-');
 	text_count(&b, width, tr_id(tr, N_("Cancelled")), r->cancelled);
@@ -571,6 +613,23 @@ char *report_csv(const struct report *r)
 	}
 	csv_money(&b, "commission", "amount", "total", r->commission_total);
 	csv_money(&b, "payout", "amount", "", r->payout);
+	if (r->cash_known) {
+		const struct cash_figures *c = &r->cash;
+		csv_money(&b, "cash", "amount", "float", c->float_amount);
+		csv_int(&b, "cash", "count", "sales", c->sales.count);
+		csv_money(&b, "cash", "amount", "sales", c->sales.amount);
+		csv_int(&b, "cash", "count", "in", c->in.count);
+		csv_money(&b, "cash", "amount", "in", c->in.amount);
+		csv_int(&b, "cash", "count", "out", c->out.count);
+		csv_money(&b, "cash", "amount", "out", c->out.amount);
+		csv_int(&b, "cash", "count", "refunds", c->refunds.count);
+		csv_money(&b, "cash", "amount", "refunds", c->refunds.amount);
+		csv_money(&b, "cash", "amount", "expected", c->expected);
+		if (r->counted_set) {
+			csv_money(&b, "cash", "amount", "counted", r->counted);
+			csv_money(&b, "cash", "amount", "difference", r->difference);
+		}
+	}
 	csv_int(&b, "orders", "cancelled", "", r->cancelled);
 	csv_int(&b, "orders", "failed", "", r->failed);
 	csv_int(&b, "orders", "expired", "", r->expired);
@@ -629,6 +688,34 @@ static void json_time(cJSON *o, const char *name, time_t t)
 	}
 	kp_time_format(t, s, sizeof s);
 	cJSON_AddStringToObject(o, name, s);
+}
+
+static cJSON *json_cash_sum(const struct cash_sum *s)
+{
+	struct report_sum r = {s->count, s->amount};
+	return json_sum(&r);
+}
+
+/* The drawer; counted and difference null until a Z counted them. */
+static cJSON *json_cash(const struct report *r)
+{
+	const struct cash_figures *c = &r->cash;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddBoolToObject(o, "float_set", c->float_set);
+	cJSON_AddNumberToObject(o, "float", (double)c->float_amount);
+	cJSON_AddItemToObject(o, "sales", json_cash_sum(&c->sales));
+	cJSON_AddItemToObject(o, "in", json_cash_sum(&c->in));
+	cJSON_AddItemToObject(o, "out", json_cash_sum(&c->out));
+	cJSON_AddItemToObject(o, "refunds", json_cash_sum(&c->refunds));
+	cJSON_AddNumberToObject(o, "expected", (double)c->expected);
+	if (r->counted_set) {
+		cJSON_AddNumberToObject(o, "counted", (double)r->counted);
+		cJSON_AddNumberToObject(o, "difference", (double)r->difference);
+	} else {
+		cJSON_AddNullToObject(o, "counted");
+		cJSON_AddNullToObject(o, "difference");
+	}
+	return o;
 }
 
 static cJSON *json_report(const struct report *r)
@@ -691,6 +778,8 @@ static cJSON *json_report(const struct report *r)
 	}
 	cJSON_AddNumberToObject(com, "total", (double)r->commission_total);
 	cJSON_AddNumberToObject(o, "payout", (double)r->payout);
+	if (r->cash_known)
+		cJSON_AddItemToObject(o, "cash", json_cash(r));
 	cJSON *orders = cJSON_AddObjectToObject(o, "orders");
 	cJSON_AddNumberToObject(orders, "cancelled", (double)r->cancelled);
 	cJSON_AddNumberToObject(orders, "failed", (double)r->failed);
@@ -823,6 +912,33 @@ static void get_vat(struct reader *rd, const cJSON *o, const char *name, struct 
 	}
 }
 
+static void get_cash_sum(struct reader *rd, const cJSON *o, const char *name, struct cash_sum *s)
+{
+	struct report_sum r;
+	get_sum(rd, o, name, &r);
+	*s = (struct cash_sum){r.count, r.amount};
+}
+
+/* The drawer, when the report has it: a Z report stored before the till
+ * kept the cash has none (cash_known false). */
+static void get_cash(struct reader *rd, const cJSON *o, struct report *out)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "cash");
+	if (!c)
+		return;
+	out->cash_known = true;
+	out->cash.float_set = cJSON_IsTrue(get(rd, c, "float_set"));
+	out->cash.float_amount = get_int(rd, c, "float");
+	get_cash_sum(rd, c, "sales", &out->cash.sales);
+	get_cash_sum(rd, c, "in", &out->cash.in);
+	get_cash_sum(rd, c, "out", &out->cash.out);
+	get_cash_sum(rd, c, "refunds", &out->cash.refunds);
+	out->cash.expected = get_int(rd, c, "expected");
+	out->counted_set = !cJSON_IsNull(get(rd, c, "counted"));
+	out->counted = get_int(rd, c, "counted");
+	out->difference = get_int(rd, c, "difference");
+}
+
 bool report_from_json(const char *json, struct report *out, char *errbuf, size_t errsize)
 {
 	struct reader rd = {0};
@@ -891,6 +1007,7 @@ bool report_from_json(const char *json, struct report *out, char *errbuf, size_t
 	}
 	out->commission_total = get_int(&rd, com, "total");
 	out->payout = get_int(&rd, o, "payout");
+	get_cash(&rd, o, out);
 	const cJSON *orders = get(&rd, o, "orders");
 	out->cancelled = get_int(&rd, orders, "cancelled");
 	out->failed = get_int(&rd, orders, "failed");
@@ -1231,9 +1348,9 @@ static char *json_snapshot(void *arg, const struct report *r)
 }
 
 store_status report_z_close(store_db *db, const struct report_params *p, int64_t manager_id,
-                            struct report *out, store_err *err)
+                            const int64_t *counted, struct report *out, store_err *err)
 {
-	return reports_close_z(db, p, manager_id, json_snapshot, NULL, out, err);
+	return reports_close_z(db, p, manager_id, counted, json_snapshot, NULL, out, err);
 }
 
 store_status report_z_load(store_db *db, int64_t number, struct report *out, char **snapshot,

@@ -70,9 +70,11 @@ char *report_journal_json(const struct report_journal *j);
 char *report_journal_lines_csv(const struct report_journal *j);
 
 /* reports_close_z with report_json as the snapshot: closed and its JSON
- * stored in one transaction, or nothing. */
+ * stored in one transaction, or nothing. counted: the cash the manager
+ * counted (NULL: not counted; required when the shift had cash). */
 store_status report_z_close(store_db *db, const struct report_params *p, int64_t manager_id,
-                            struct report *out, store_err *err) KP_MUST_CHECK;
+                            const int64_t *counted, struct report *out,
+                            store_err *err) KP_MUST_CHECK;
 
 /* Z report number n as stored: *out parsed from its snapshot (may be
  * NULL: not parsed), *snapshot (may be NULL) a malloc'd copy of the JSON.

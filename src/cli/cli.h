@@ -44,5 +44,6 @@ int cmd_report(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_journal(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_refund(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_sale(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_cash(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -5,8 +5,11 @@
  *   report z    closes the open shift with a manager's PIN (from the
  *               terminal without echo, or one line of standard input;
  *               --user NAME names the manager, as for refund) and prints
- *               the stored Z report; --number N prints stored Z report N
- *               again, exactly as it was
+ *               the stored Z report; --counted AMOUNT is the cash the
+ *               manager counted in the drawer, required when the shift
+ *               had any cash (asked before the PIN: a Z it refuses asks
+ *               for nothing); --number N prints stored Z report N again,
+ *               exactly as it was
  *   report day  one Almaty calendar day over every shift (--date, default
  *               today)
  *   journal     the orders of a day (--date, default today) or of a range
@@ -32,7 +35,9 @@
 #include "cli/cli.h"
 #include "cli/cli_approve.h"
 #include "cli/cli_store.h"
+#include "core/money.h"
 #include "core/timeutil.h"
+#include "store/cash.h"
 #include "store/shifts.h"
 
 enum format {
@@ -88,6 +93,8 @@ struct report_args {
 	bool print;
 	const char *user;         /* --user: the manager for a Z */
 	int64_t number;           /* --number: a stored Z; 0: none */
+	bool has_counted;         /* --counted given */
+	int64_t counted;          /* --counted: the cash counted at a Z, tiyn */
 };
 
 static int parse_report_args(int argc, char **argv, struct report_args *a)
@@ -133,6 +140,15 @@ static int parse_report_args(int argc, char **argv, struct report_args *a)
 				return EXIT_USAGE;
 			}
 			a->number = n;
+		} else if (strcmp(arg, "--counted") == 0) {
+			if (!money_parse_tenge(val, &a->counted) || a->counted < 0 ||
+			    a->counted > CASH_AMOUNT_MAX) {
+				fprintf(stderr, "kaspi-pos: %s: \"%s\"\n",
+				        _("the cash counted is tenge from 0 to 100 000 000, like 15000 or 15000,50"),
+				        val);
+				return EXIT_USAGE;
+			}
+			a->has_counted = true;
 		} else {
 			return report_usage();
 		}
@@ -143,6 +159,10 @@ static int parse_report_args(int argc, char **argv, struct report_args *a)
 	}
 	if ((a->number || a->user) && a->kind != REPORT_Z) {
 		fprintf(stderr, "kaspi-pos: %s\n", _("--number and --user are for the Z report"));
+		return EXIT_USAGE;
+	}
+	if (a->has_counted && (a->kind != REPORT_Z || a->number)) {
+		fprintf(stderr, "kaspi-pos: %s\n", _("--counted is for closing the shift with a Z report"));
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -236,10 +256,22 @@ static int close_z(store_db *db, const struct report_args *a, const struct repor
 		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		return cli_store_exit(st);
 	}
+	/* a shift with cash closes with the cash counted: said before the PIN */
+	struct cash_figures cash;
+	if ((st = cash_figures_shift(db, sh.id, &cash, &err)) != STORE_OK) {
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
+		return cli_store_exit(st);
+	}
+	if (cash_figures_any(&cash) && !a->has_counted) {
+		fprintf(stderr, "kaspi-pos: %s\n",
+		        _("the shift had cash: count the drawer and give the sum with --counted AMOUNT; "
+		          "nothing was closed"));
+		return EXIT_USAGE;
+	}
 	int rc = cli_approve_manager(db, a->user, _("nothing was closed"), &manager);
 	if (rc)
 		return rc;
-	st = report_z_close(db, p, manager, r, &err);
+	st = report_z_close(db, p, manager, a->has_counted ? &a->counted : NULL, r, &err);
 	if (st == STORE_NOT_FOUND) {
 		fprintf(stderr, "kaspi-pos: %s\n", _("no shift is open: there is nothing to close"));
 		return EXIT_STORE;

@@ -17,7 +17,7 @@ struct option_help {
 	const char *text; /* N_(): what it does */
 };
 
-#define COMMAND_OPTIONS_MAX 6
+#define COMMAND_OPTIONS_MAX 7
 
 /* One subcommand. Every text is a gettext message, shown in the user's
  * language; the names of commands and options stay as they are. */
@@ -93,6 +93,21 @@ static const struct command commands[] = {
 	 .options = {{N_("--reason TEXT"), N_("why, 1 to 255 characters (required)")},
 	             {N_("--user NAME"), N_("the manager whose PIN approves it (default: any manager)")}},
 	 .run = cmd_refund},
+	{.name = "cash",
+	 .usage = N_("in|out AMOUNT --reason TEXT [--user NAME]\n"
+	             "float AMOUNT [--reason TEXT] [--user NAME]"),
+	 .summary = N_("cash put into the drawer or taken out, and the shift's float"),
+	 .about = N_("AMOUNT is in tenge. in needs a reason; out needs a reason and a manager's PIN,\n"
+	             "and never takes more than the drawer should hold; float sets the shift's float\n"
+	             "(zero needs nobody, an amount or a change a manager's PIN). The PIN is read\n"
+	             "from the terminal, or one line of standard input when that is not a terminal.\n"
+	             "The drawer opens when money goes in or out. With no open shift, cash opens\n"
+	             "one. Exit 0 recorded; 1 refused by the rules (more than the drawer holds) or\n"
+	             "the store failed; 2 bad input, a wrong PIN or not a manager."),
+	 .options = {{N_("--reason TEXT"), N_("why, 1 to 255 characters (required for in and out)")},
+	             {N_("--user NAME"), N_("out, float: the manager whose PIN approves it\n"
+	                                    "(default: any manager)")}},
+	 .run = cmd_cash},
 	{.name = "journal",
 	 .usage = N_("[--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--status STATE]\n"
 	             "[--lines] [--format text|csv|json]"),
@@ -106,9 +121,10 @@ static const struct command commands[] = {
 	 .run = cmd_journal},
 	{.name = "report",
 	 .usage = N_("x|z|day [--date YYYY-MM-DD] [--format text|csv|json] [--width 32|42|48]\n"
-	             "[--print] [--user NAME] [--number N]"),
+	             "[--print] [--user NAME] [--number N] [--counted AMOUNT]"),
 	 .summary = N_("shift and day reports: x the open shift, z closes it, day one calendar day"),
-	 .about = N_("z closes the open shift with a manager's PIN and prints the stored report.\n"
+	 .about = N_("z closes the open shift with a manager's PIN and prints the stored report;\n"
+	             "a shift that had cash needs the cash counted in the drawer (--counted).\n"
 	             "Exit 0; 1 no shift open, or the store or the printer failed (the report was\n"
 	             "still written); 2 bad input, a wrong PIN or not a manager."),
 	 .options = {{N_("--date YYYY-MM-DD"), N_("the day of a day report (today by default)")},
@@ -116,7 +132,10 @@ static const struct command commands[] = {
 	             {"--width 32|42|48", N_("columns of the text (default: the printer's width)")},
 	             {"--print", N_("send the text to the printer as well")},
 	             {N_("--user NAME"), N_("z: the manager whose PIN closes the shift")},
-	             {"--number N", N_("z: print stored Z report N again, as it was")}},
+	             {"--number N", N_("z: print stored Z report N again, as it was")},
+	             {N_("--counted AMOUNT"), N_("z: the cash counted in the drawer, in tenge (required\n"
+	                                         "when the shift had cash); the report shows the\n"
+	                                         "difference from the cash expected")}},
 	 .run = cmd_report},
 	{.name = "catalog",
 	 .usage = N_("import FILE.csv\nfind TEXT"),

@@ -715,6 +715,52 @@ static const char *const migrations[] = {
 	"  ON CONFLICT (shift_id, day, state, tax_rate) DO UPDATE\n"
 	"    SET parts = parts + excluded.parts, amount = amount + excluded.amount;\n"
 	"END;\n",
+
+	/* 10: cash in the drawer (cash.h): each shift's opening float, its
+	 * changes, cash in and cash out, with who (user_id, NULL for a
+	 * headless command), who approved (a manager: required for cash out,
+	 * for a float above zero and for every change of the float), when
+	 * and the amount (a float's is the float from then on; the others'
+	 * what moved, above zero). day is the Almaty date of at, as an
+	 * order's. Append-only: a row is never changed or deleted, and a
+	 * closed shift takes none. The triggers repeat cash.c's rules that a
+	 * row can be checked by, so that no other writer gets round them. A
+	 * table of its own with IF NOT EXISTS throughout, so that the step
+	 * can run again over itself. */
+	"CREATE TABLE IF NOT EXISTS cash_moves (\n"
+	"  id          INTEGER PRIMARY KEY,\n"
+	"  shift_id    INTEGER NOT NULL REFERENCES shifts(id),\n"
+	"  day         INTEGER NOT NULL,  -- Almaty date of at, YYYYMMDD\n"
+	"  kind        TEXT NOT NULL CHECK (kind IN ('float', 'in', 'out')),\n"
+	"  amount      INTEGER NOT NULL CHECK (amount BETWEEN 0 AND 10000000000),  -- tiyn\n"
+	"  reason      TEXT NOT NULL DEFAULT '',\n"
+	"  user_id     INTEGER REFERENCES users(id),  -- who; NULL: a headless command\n"
+	"  approved_by INTEGER REFERENCES users(id),  -- the manager; NULL: none needed\n"
+	"  at          INTEGER NOT NULL,\n"
+	"  CHECK (kind = 'float' OR amount > 0),\n"
+	"  CHECK (kind = 'float' OR reason <> ''),\n"
+	"  CHECK (kind <> 'out' OR approved_by IS NOT NULL)\n"
+	");\n"
+	"CREATE INDEX IF NOT EXISTS cash_moves_shift ON cash_moves(shift_id, kind);\n"
+	"CREATE INDEX IF NOT EXISTS cash_moves_day ON cash_moves(day, kind);\n"
+	"CREATE TRIGGER IF NOT EXISTS cash_moves_no_update BEFORE UPDATE ON cash_moves BEGIN\n"
+	"  SELECT RAISE(ABORT, 'cash movements are append-only');\n"
+	"END;\n"
+	"CREATE TRIGGER IF NOT EXISTS cash_moves_no_delete BEFORE DELETE ON cash_moves BEGIN\n"
+	"  SELECT RAISE(ABORT, 'cash movements are append-only');\n"
+	"END;\n"
+	"CREATE TRIGGER IF NOT EXISTS cash_moves_open_shift BEFORE INSERT ON cash_moves\n"
+	"  WHEN (SELECT closed_at FROM shifts WHERE id = new.shift_id) IS NOT NULL BEGIN\n"
+	"  SELECT RAISE(ABORT, 'a closed shift takes no cash movement');\n"
+	"END;\n"
+	"CREATE TRIGGER IF NOT EXISTS cash_moves_approved BEFORE INSERT ON cash_moves\n"
+	"  WHEN (new.approved_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users\n"
+	"        WHERE id = new.approved_by AND role = 'manager'))\n"
+	"    OR (new.kind = 'float' AND new.approved_by IS NULL AND (new.amount > 0\n"
+	"        OR EXISTS (SELECT 1 FROM cash_moves WHERE shift_id = new.shift_id\n"
+	"                   AND kind = 'float'))) BEGIN\n"
+	"  SELECT RAISE(ABORT, 'this cash movement needs a manager''s approval');\n"
+	"END;\n",
 };
 
 #define MIGRATIONS_COUNT ((int)(sizeof migrations / sizeof *migrations))

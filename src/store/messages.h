@@ -26,6 +26,20 @@
 
 #ifndef N_
 #define N_(s) (s)
+/* ---- cash.c: the cash in the drawer -------------------------------------- */
+#define STORE_MSG_CASH_KIND N_("a cash movement is a float, cash in or cash out")
+#define STORE_MSG_CASH_AMOUNT N_("the amount of cash in or out must be 0,01 to 100 000 000 tenge")
+#define STORE_MSG_CASH_FLOAT_AMOUNT N_("the float must be 0 to 100 000 000 tenge")
+#define STORE_MSG_CASH_REASON N_("cash in or out needs a reason of 1 to %d characters on one line")
+#define STORE_MSG_CASH_FLOAT_REASON N_("the float's note must be at most %d characters on one line")
+#define STORE_MSG_CASH_NO_SHIFT N_("shift %lld is not open: cash goes into the open shift only")
+/* the sum asked, the sum the drawer should hold */
+#define STORE_MSG_CASH_OUT_OVER N_("%s is more than the %s the drawer should hold: nothing was taken out")
+#define STORE_MSG_CASH_NEEDS_MANAGER N_("cash out and a float (or a change of it) need a manager's approval")
+/* a Z report of a shift that had cash */
+#define STORE_MSG_Z_NEEDS_COUNT N_("the shift had cash: count the drawer first; the Z report needs the cash counted")
+#define STORE_MSG_Z_COUNT_RANGE N_("the cash counted must be 0 to 100 000 000 tenge")
+
 #endif
 
 /* kp_msg_set(m, STORE_MSG_name, args...): m is the table's entry name. */
@@ -263,5 +277,19 @@
 #define STORE_MSG_Z_UNREADABLE N_("Z report %lld cannot be read: its saved copy is damaged")
 /* a fault: the table of running totals, a shift, a day, a state name */
 #define STORE_MSG_TOTALS_DIFFER N_("the running totals in %s differ from the journal: shift %lld, day %lld, state %s")
+
+/* ---- cash.c: the cash in the drawer -------------------------------------- */
+#define STORE_MSG_CASH_KIND N_("a cash movement is a float, cash in or cash out")
+#define STORE_MSG_CASH_AMOUNT N_("the amount of cash in or out must be 0,01 to 100 000 000 tenge")
+#define STORE_MSG_CASH_FLOAT_AMOUNT N_("the float must be 0 to 100 000 000 tenge")
+#define STORE_MSG_CASH_REASON N_("cash in or out needs a reason of 1 to %d characters on one line")
+#define STORE_MSG_CASH_FLOAT_REASON N_("the float's note must be at most %d characters on one line")
+#define STORE_MSG_CASH_NO_SHIFT N_("shift %lld is not open: cash goes into the open shift only")
+/* the sum asked, the sum the drawer should hold */
+#define STORE_MSG_CASH_OUT_OVER N_("%s is more than the %s the drawer should hold: nothing was taken out")
+#define STORE_MSG_CASH_NEEDS_MANAGER N_("cash out and a float (or a change of it) need a manager's approval")
+/* a Z report of a shift that had cash */
+#define STORE_MSG_Z_NEEDS_COUNT N_("the shift had cash: count the drawer first; the Z report needs the cash counted")
+#define STORE_MSG_Z_COUNT_RANGE N_("the cash counted must be 0 to 100 000 000 tenge")
 
 #endif

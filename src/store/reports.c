@@ -520,6 +520,12 @@ static store_status compute(store_db *db, const struct scope *sc, const struct r
 	    (s = read_unfinished_orders(db, sc, r, err)) != STORE_OK ||
 	    (s = read_refunds(db, sc, r, err)) != STORE_OK)
 		return s;
+	/* the drawer: its cash sales are those summed above */
+	struct cash_sum cash_sales = {r->sales[REPORT_CASH].count, r->sales[REPORT_CASH].amount};
+	if ((s = cash_figures_with_sales(db, sc->shift_id, sc->day, &cash_sales, &r->cash, err)) !=
+	    STORE_OK)
+		return s;
+	r->cash_known = true;
 	derive(r, p);
 	return STORE_OK;
 }
@@ -637,8 +643,8 @@ static store_status insert_z(store_db *db, const struct report *r, int64_t manag
 /* Inside the write transaction: the report, its number, its snapshot,
  * the shift closed, the event. */
 static store_status close_z_in(store_db *db, const struct report_params *p, int64_t manager_id,
-                               report_snapshot_fn snapshot, void *arg, struct report *out,
-                               store_err *err)
+                               const int64_t *counted, report_snapshot_fn snapshot, void *arg,
+                               struct report *out, store_err *err)
 {
 	struct shift sh;
 	char closed_by[REPORT_NAME_SIZE];
@@ -654,6 +660,15 @@ static store_status close_z_in(store_db *db, const struct report_params *p, int6
 		return s;
 	if ((s = compute_shift(db, p, REPORT_Z, &sh, db_now(db), out, err)) != STORE_OK)
 		return s;
+	if (!counted && cash_figures_any(&out->cash))
+		return store_set_err(err, STORE_ERR_INPUT, Z_NEEDS_COUNT);
+	if (counted) {
+		if (*counted < 0 || *counted > CASH_AMOUNT_MAX)
+			return store_set_err(err, STORE_ERR_INPUT, Z_COUNT_RANGE);
+		out->counted_set = true;
+		out->counted = *counted;
+		out->difference = *counted - out->cash.expected;
+	}
 	out->z_number = last + 1;
 	copy_text(out->closed_by, sizeof out->closed_by, closed_by);
 	char *text = snapshot(arg, out);
@@ -673,8 +688,8 @@ static store_status close_z_in(store_db *db, const struct report_params *p, int6
 }
 
 store_status reports_close_z(store_db *db, const struct report_params *p, int64_t manager_id,
-                             report_snapshot_fn snapshot, void *arg, struct report *out,
-                             store_err *err)
+                             const int64_t *counted, report_snapshot_fn snapshot, void *arg,
+                             struct report *out, store_err *err)
 {
 	store_status s;
 
@@ -684,7 +699,7 @@ store_status reports_close_z(store_db *db, const struct report_params *p, int64_
 		return store_set_err(err, STORE_ERR_INPUT, Z_NO_WRITER);
 	if ((s = db_begin(db, err)) != STORE_OK)
 		return s;
-	s = close_z_in(db, p, manager_id, snapshot, arg, out, err);
+	s = close_z_in(db, p, manager_id, counted, snapshot, arg, out, err);
 	if (s == STORE_OK)
 		s = db_commit(db, err);
 	else

@@ -25,6 +25,9 @@
  *             abandoned, late_paid) and refunds (refund_pending), listed
  *             as a warning; a late_paid order is a sale and a warning at
  *             once;
+ *   cash      the drawer (store/cash.h's cash_figures): the float, the
+ *             cash sales, cash in, cash out and the cash expected; a Z
+ *             report also the cash the manager counted and the difference;
  *   counts of cancelled, failed and expired orders; voided lines (count
  *             and amount) of the sales: a basket that was declined and
  *             then paid is two orders carrying the same voided lines, and
@@ -61,6 +64,7 @@
 #include <time.h>
 
 #include "core/vat.h"
+#include "store/cash.h"
 #include "store/db.h"
 #include "store/journal.h"
 
@@ -165,6 +169,13 @@ struct report {
 
 	struct report_unfinished *unfinished; /* malloc'd, n_unfinished, oldest first */
 	size_t n_unfinished;
+
+	bool cash_known;          /* the cash figures are there (false: a Z report stored
+	                             before the till kept them) */
+	struct cash_figures cash; /* the drawer: float, cash sales, in, out, expected */
+	bool counted_set;         /* Z: the manager counted the cash at closing */
+	int64_t counted;          /* Z: the cash counted, tiyn */
+	int64_t difference;       /* Z: counted − expected: over (> 0) or short (< 0) */
 };
 
 /* "qr", "phone", "card": a method's name in the CSV and JSON; "?" out of
@@ -197,11 +208,15 @@ typedef char *(*report_snapshot_fn)(void *arg, const struct report *r);
  * it the next number (1, 2, ...), stores snapshot(arg, report) as its
  * snapshot, closes the shift (closed_at, z_number: shifts_close) and logs
  * z_report for manager_id, who must be a manager (STORE_ERR_INPUT
- * otherwise). STORE_NOT_FOUND when no shift is open; on any failure
- * nothing changed. app/report_fmt.h's report_z_close gives the JSON. */
+ * otherwise). counted (NULL: not counted) is the cash the manager counted
+ * in the drawer, 0 … CASH_AMOUNT_MAX tiyn: required (STORE_ERR_INPUT
+ * otherwise) when the shift had any cash (cash_figures_any), and kept
+ * with its difference from the expected cash in the report and its
+ * snapshot. STORE_NOT_FOUND when no shift is open; on any failure nothing
+ * changed. app/report_fmt.h's report_z_close gives the JSON. */
 store_status reports_close_z(store_db *db, const struct report_params *p, int64_t manager_id,
-                             report_snapshot_fn snapshot, void *arg, struct report *out,
-                             store_err *err) KP_MUST_CHECK;
+                             const int64_t *counted, report_snapshot_fn snapshot, void *arg,
+                             struct report *out, store_err *err) KP_MUST_CHECK;
 
 /* Z report number n as stored: *snapshot a malloc'd copy of its text.
  * STORE_NOT_FOUND for no such number. (report_z_load reads it back into

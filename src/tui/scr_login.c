@@ -1,13 +1,27 @@
 /* scr_login.c — the cashier's login: pick a user, type the PIN (masked).
  * Five wrong PINs lock that user for 60 s (the store counts and logs).
  * Quitting the till has its own key here, Ctrl-Q, that no other screen
- * binds to anything. */
+ * binds to anything.
+ *
+ * The login opens the shift when none is open, and while the open shift
+ * has no float yet it asks for its opening float (dlg_cash) before the
+ * sale: Enter with nothing typed is a float of zero, which anybody may
+ * state; an amount is a manager's — a manager logging in has just typed
+ * the PIN, a cashier's amount asks a manager's PIN there and then. Why
+ * not the cashier's word alone: the float is what the Z compares the
+ * counted cash with, and the money is the manager's to hand over, so an
+ * amount nobody approved could hide a shortage (a float stated low) or
+ * make one (stated high). A cashier who starts with an empty drawer says
+ * so with one key; when the manager brings the float later, the manager
+ * records it from the reports screen (F12, F10). Esc leaves the login
+ * undone: the float is asked again at the next login. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/i18n.h"
 #include "app/pin.h"
+#include "store/cash.h"
 #include "store/events.h"
 #include "tui/draw.h"
 #include "tui/field.h"
@@ -28,10 +42,15 @@ static const struct keybind keys[] = {
 	KEYS_END,
 };
 
+enum { ASK_FLOAT = 1 };
+
 static struct {
 	struct user *users;             /* from users_list */
 	struct listview list;
 	struct field pin;
+	struct user who;                /* logged in, waiting for the opening float */
+	struct shift shift;             /* the shift the float is asked for */
+	bool opened;                    /* this login opened it */
 } S;
 
 /* Rows of the user list in the box. */
@@ -74,17 +93,9 @@ static void leave(struct tui *t)
 	field_clear(&S.pin);
 }
 
-/* The PIN was right: open the shift if none is, and go to the sale. */
-static void logged_in(struct tui *t, const struct user *u)
+/* On to the sale as who, in shift (opened by this login or not). */
+static void to_sale(struct tui *t, const struct user *u, struct shift shift, bool opened)
 {
-	store_err err;
-	bool opened = false;
-	struct shift shift;
-
-	if (shifts_ensure_open(t->db, u->id, &shift, &opened, &err) != STORE_OK) {
-		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
-		return;
-	}
 	struct user who = *u; /* the switch frees the list u is in */
 	tui_switch(t, &scr_sale, NULL);
 	t->user = who;
@@ -96,6 +107,45 @@ static void logged_in(struct tui *t, const struct user *u)
 		tui_message(t, ROLE_INFO, _("Shift %lld opened. Hello, %s!"), (long long)shift.id, who.name);
 	else
 		tui_message(t, ROLE_INFO, _("Hello, %s!"), who.name);
+}
+
+/* The PIN was right: open the shift if none is; ask its opening float
+ * if it has none; then the sale. */
+static void logged_in(struct tui *t, const struct user *u)
+{
+	store_err err;
+	struct cash_figures fig;
+
+	S.opened = false;
+	if (shifts_ensure_open(t->db, u->id, &S.shift, &S.opened, &err) != STORE_OK ||
+	    cash_figures_shift(t->db, S.shift.id, &fig, &err) != STORE_OK) {
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
+		return;
+	}
+	if (fig.float_set) {
+		to_sale(t, u, S.shift, S.opened);
+		return;
+	}
+	S.who = *u;
+	t->user = *u; /* the float is recorded as theirs, in this shift */
+	t->shift = S.shift;
+	struct dlg_cash_arg arg = {.asked = ASK_FLOAT, .kind = CASH_FLOAT, .opening = true,
+	                           .approver = u->role == USER_MANAGER ? u->id : 0};
+	tui_open(t, &dlg_cash, &arg);
+}
+
+static void result(struct tui *t, const struct tui_result *r)
+{
+	if (r->asked != ASK_FLOAT)
+		return;
+	if (r->kind == RESULT_OK) {
+		struct user who = S.who;
+		to_sale(t, &who, S.shift, S.opened);
+		return;
+	}
+	memset(&t->user, 0, sizeof t->user);
+	tui_message(t, ROLE_INFO, "%s",
+	            _("Not logged in: the shift's opening float comes first (Enter for none)"));
 }
 
 static int try_pin(struct tui *t)
@@ -211,4 +261,5 @@ const struct screen scr_login = {
 	.key = key,
 	.draw = draw,
 	.keytable = keys,
+	.result = result,
 };

@@ -1,15 +1,21 @@
 /* scr_reports.c — the reports screen (F12): the X report of the open
- * shift, the day report, the last Z report again, printing, and closing
- * the shift with a Z report (a manager's PIN, then "close the shift?").
- * The text is the one the printer gets, at the printer's width. */
+ * shift, the day report, the last Z report again, printing, the cash in
+ * the drawer (cash in, cash out, the float: dlg_cash, a manager's PIN for
+ * out and the float), and closing the shift with a Z report (a manager's
+ * PIN, then "close the shift?", then, when the shift had any cash, the
+ * cash the manager counted in the drawer). The text is the one the
+ * printer gets, at the printer's width. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/i18n.h"
 #include "app/report_fmt.h"
+#include "core/money.h"
 #include "core/timeutil.h"
+#include "store/cash.h"
 #include "tui/draw.h"
+#include "tui/field.h"
 #include "tui/listview.h"
 #include "tui/tui_int.h"
 
@@ -19,16 +25,22 @@ enum {
 	ACT_PRINT,
 	ACT_LAST_Z,
 	ACT_CLOSE_SHIFT,
+	ACT_CASH_IN,
+	ACT_CASH_OUT,
+	ACT_FLOAT,
 };
 
-enum { ASK_MANAGER = 1, ASK_CLOSE };
+enum { ASK_MANAGER = 1, ASK_CLOSE, ASK_COUNT, ASK_CASH };
 
 static const struct keybind keys[] = {
 	{KC(KEY_F(3)), ACT_SHOW_X, "F3", N_("X report: the open shift so far"), N_("X")},
 	{KC(KEY_F(4)), ACT_SHOW_DAY, "F4", N_("Day report: today over all shifts"), N_("Day")},
 	{KC(KEY_F(5)), ACT_PRINT, "F5", N_("Print what is shown"), N_("Print")},
 	{KC(KEY_F(6)), ACT_LAST_Z, "F6", N_("The last Z report again"), N_("Last Z")},
-	{KC(KEY_F(8)), ACT_CLOSE_SHIFT, "F8", N_("Z report: close the shift (a manager's PIN)"), N_("Z")},
+	{KC(KEY_F(7)), ACT_CASH_IN, "F7", N_("Cash in: cash put into the drawer, with a reason"), N_("In")},
+	{KC(KEY_F(8)), ACT_CLOSE_SHIFT, "F8", N_("Z report: close the shift (a manager's PIN, the cash counted)"), N_("Z")},
+	{KC(KEY_F(9)), ACT_CASH_OUT, "F9", N_("Cash out: cash taken out, with a reason (a manager's PIN)"), N_("Out")},
+	{KC(KEY_F(10)), ACT_FLOAT, "F10", N_("The float: the shift's change money (a manager's PIN)"), N_("Float")},
 	KEYS_LIST_ROWS(N_("Scroll")),
 	{KEYS_ESC, ACT_BACK, "Esc", N_("Back"), N_("Back")},
 	KEYS_END,
@@ -39,6 +51,7 @@ static struct {
 	char title[96];
 	struct listview view;     /* scroll mode, over the text's lines */
 	int64_t manager_id;       /* who approved the Z being asked about */
+	bool x_shown;             /* the X report is on the screen: a cash movement rereads it */
 } S;
 
 static int rows(void)
@@ -92,6 +105,7 @@ static void show_x(struct tui *t)
 		return;
 	}
 	show(t, &r, _("X report: the open shift"));
+	S.x_shown = true;
 }
 
 static void show_day(struct tui *t)
@@ -104,6 +118,7 @@ static void show_day(struct tui *t)
 		return;
 	}
 	show(t, &r, _("Day report: today"));
+	S.x_shown = false;
 }
 
 static void show_last_z(struct tui *t)
@@ -123,6 +138,7 @@ static void show_last_z(struct tui *t)
 	free(snapshot);
 	snprintf(title, sizeof title, _("Z report %lld (again)"), (long long)n);
 	show(t, &r, title);
+	S.x_shown = false;
 }
 
 /* Prints what is on the screen; a failure leaves it there to print again. */
@@ -132,19 +148,36 @@ static void print_shown(struct tui *t)
 		tui_print(t, S.text, _("The report"));
 }
 
-static void close_shift(struct tui *t)
+/* Closes the shift with counted (NULL: a shift without cash). */
+static void close_shift(struct tui *t, const int64_t *counted)
 {
 	struct report r;
 	store_err err;
-	char title[96];
+	char title[96], diff[48], sum[48];
 	struct report_params p = params(t);
-	if (report_z_close(t->db, &p, S.manager_id, &r, &err) != STORE_OK) {
+	if (report_z_close(t->db, &p, S.manager_id, counted, &r, &err) != STORE_OK) {
 		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 		tui_bell(t, 2);
 		return;
 	}
 	snprintf(title, sizeof title, _("Z report %lld: the shift is closed"), (long long)r.z_number);
+	if (r.counted_set) { /* the count's outcome in the title: the message gives way to the printer's */
+		long long z = (long long)r.z_number;
+		money_format(sum, sizeof sum, r.counted);
+		money_format(diff, sizeof diff, r.difference < 0 ? -r.difference : r.difference);
+		if (r.difference > 0) {
+			tui_message(t, ROLE_ERROR, _("Counted %s: over by %s"), sum, diff);
+			snprintf(title, sizeof title, _("Z %lld: over by %s"), z, diff);
+		} else if (r.difference < 0) {
+			tui_message(t, ROLE_ERROR, _("Counted %s: short by %s"), sum, diff);
+			snprintf(title, sizeof title, _("Z %lld: short by %s"), z, diff);
+		} else {
+			tui_message(t, ROLE_INFO, _("Counted %s: the drawer is right"), sum);
+			snprintf(title, sizeof title, _("Z %lld: the drawer is right"), z);
+		}
+	}
 	show(t, &r, title);
+	S.x_shown = false;
 	tui_bell(t, 1);
 	if (t->cfg->printer.mode != CONFIG_PRINTER_NONE)
 		print_shown(t);
@@ -153,13 +186,68 @@ static void close_shift(struct tui *t)
 		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 }
 
+/* dlg_field's check of the cash counted: tenge, 0 … 100 000 000. */
+static bool check_counted(const char *text, struct tui_result *r, char *why, size_t size)
+{
+	int64_t v;
+	if (!text[0] || !money_parse_tenge(text, &v)) {
+		snprintf(why, size, "%s", _("Type the cash counted in tenge, like 15000 or 15000,50 (0 for an empty drawer)"));
+		return false;
+	}
+	if (v < 0 || v > CASH_AMOUNT_MAX) {
+		snprintf(why, size, "%s", _("The cash counted is 0 to 100 000 000 tenge"));
+		return false;
+	}
+	r->number = v;
+	return true;
+}
+
+/* After "close the shift?": the count when the shift had cash, else the close. */
+static void ask_count(struct tui *t)
+{
+	struct cash_figures c;
+	store_err err;
+	if (cash_figures_shift(t->db, t->shift.id, &c, &err) != STORE_OK) {
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
+		return;
+	}
+	if (!cash_figures_any(&c)) {
+		close_shift(t, NULL);
+		return;
+	}
+	struct dlg_field_arg arg = {
+		.asked = ASK_COUNT,
+		.title = _("The cash in the drawer"),
+		.prompt = _("Cash counted, tenge:"),
+		.hint = _("Count the banknotes and coins; the Z shows what is over or short"),
+		.kind = FIELD_AMOUNT,
+		.max_chars = 16,
+		.check = check_counted,
+	};
+	tui_open(t, &dlg_field, &arg);
+}
+
+/* F7, F9, F10: a movement of the drawer's cash. */
+static void open_cash(struct tui *t, enum cash_kind kind)
+{
+	struct dlg_cash_arg arg = {.asked = ASK_CASH, .kind = kind};
+	tui_open(t, &dlg_cash, &arg);
+}
+
 static void result(struct tui *t, const struct tui_result *r)
 {
+	if (r->asked == ASK_CASH) {
+		if (r->kind == RESULT_OK && S.x_shown)
+			show_x(t); /* dlg_cash said what was done: keep its message */
+		return;
+	}
 	if (r->kind != RESULT_OK) {
 		tui_message(t, ROLE_INFO, "%s", _("The shift stays open"));
 		return;
 	}
-	if (r->asked == ASK_MANAGER) {
+	if (r->asked == ASK_COUNT) {
+		close_shift(t, &r->number);
+	} else if (r->asked == ASK_MANAGER) {
 		char question[160];
 		S.manager_id = r->user_id;
 		snprintf(question, sizeof question, _("Close shift %lld with a Z report? It cannot be undone."),
@@ -167,7 +255,7 @@ static void result(struct tui *t, const struct tui_result *r)
 		struct dlg_confirm_arg arg = {.asked = ASK_CLOSE, .title = _("Z report"), .question = question};
 		tui_open(t, &dlg_confirm, &arg);
 	} else if (r->asked == ASK_CLOSE) {
-		close_shift(t);
+		ask_count(t);
 	}
 }
 
@@ -205,6 +293,15 @@ static int key(struct tui *t, int key)
 		return TUI_REDRAW;
 	case ACT_LAST_Z:
 		show_last_z(t);
+		return TUI_REDRAW;
+	case ACT_CASH_IN:
+		open_cash(t, CASH_IN);
+		return TUI_REDRAW;
+	case ACT_CASH_OUT:
+		open_cash(t, CASH_OUT);
+		return TUI_REDRAW;
+	case ACT_FLOAT:
+		open_cash(t, CASH_FLOAT);
 		return TUI_REDRAW;
 	case ACT_CLOSE_SHIFT: {
 		struct dlg_approve_arg arg = {.asked = ASK_MANAGER, .what = _("Closing the shift with a Z report")};

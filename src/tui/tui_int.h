@@ -231,6 +231,7 @@ extern const struct screen dlg_recall;  /* arg: const int * (asked) */
 extern const struct screen dlg_approve; /* arg: const struct dlg_approve_arg * */
 extern const struct screen dlg_confirm; /* arg: const struct dlg_confirm_arg * */
 extern const struct screen dlg_refund;  /* arg: const int64_t *, the order's row */
+extern const struct screen dlg_cash;    /* arg: const struct dlg_cash_arg * */
 
 /* The payment screen answers with number 1 (paid) or 0, text its note. */
 struct scr_pay_arg {
@@ -266,6 +267,16 @@ struct dlg_field_arg {
 struct dlg_approve_arg {
 	int asked;
 	const char *what;         /* what the manager approves, one line */
+};
+
+/* A movement of the drawer's cash in the open shift (t->shift), by the
+ * logged-in user: answers RESULT_OK once written (number: the amount). */
+struct dlg_cash_arg {
+	int asked;
+	int kind;                 /* enum cash_kind (store/cash.h) */
+	bool opening;             /* the shift's opening float, asked at the login */
+	int64_t approver;         /* a manager who has approved already (logged in); 0: a
+	                             PIN is asked where one is needed */
 };
 
 struct dlg_confirm_arg {

@@ -179,6 +179,33 @@ for L in ru kk; do
 
 	run report x
 	english "report x"
+
+	# the drawer: a float, cash in, refusals, the Z with and without the count
+	IN=<(echo $PIN) run cash float 5000
+	is "$L: cash float: exit 0" "$rc" 0 "$out"
+	english "cash float"
+	run cash in 1000 --reason "Ұсақ ақша"
+	is "$L: cash in: exit 0" "$rc" 0 "$out"
+	english "cash in"
+	run cash in 0 --reason "Ұсақ ақша"
+	is "$L: cash in of zero: exit 2" "$rc" 2 "$out"
+	english "cash in of zero"
+	run cash in 100
+	english "cash in without a reason"
+	IN=<(echo $PIN) run cash out 999999 --reason "Сейф"
+	is "$L: cash out beyond the drawer: exit 1" "$rc" 1 "$out"
+	english "cash out beyond the drawer"
+	IN=<(echo 0000) run cash out 100 --reason "Сейф"
+	is "$L: cash out with a wrong PIN: exit 2" "$rc" 2 "$out"
+	english "cash out with a wrong PIN"
+	run report x
+	english "report x with the drawer"
+	IN=<(echo $PIN) run report z
+	is "$L: report z without the count: exit 2" "$rc" 2 "$out"
+	english "report z without the count"
+	IN=<(echo $PIN) run report z --counted 5900
+	is "$L: report z with the count: exit 0" "$rc" 0 "$out"
+	english "report z with the count"
 done
 
 echo "$passed passed, $failed failed"

@@ -5,7 +5,8 @@
 # a refused code, the payment screen and its outcome, the tender screen
 # (cash, card, its approval code, a refusal, the change), the journal, an
 # order's detail with its timeline and refunds, the refund dialog, the
-# reports and the Z question. Each screen is read with capture-pane and
+# reports, the opening float, cash in and out, the float, the Z question
+# and the cash counted. Each screen is read with capture-pane and
 # tests/tools/english_words.py lists any Latin word that is not a name,
 # a key, an id or a word of the catalog's product names.
 . "$(dirname "$0")/lib.sh"
@@ -51,7 +52,9 @@ for LANGNAME in ru kk; do
 	no_english "the login"
 	keys F1; no_english "the login's help"; keys Escape
 	login 0 0000; no_english "a wrong PIN"
-	login 1 1111
+	E2E_FLOAT=keep login 1 1111
+	wait_screen "$FLOAT_RE" 3; no_english "the opening float"
+	type_human 1o; no_english "a letter refused in the float"; keys C-u Enter
 	wait_screen '1' 3; no_english "the empty sale"
 	keys 4600000000008 Enter; no_english "an unknown code"
 	keys 4870000025008 Enter 4870000004003 Enter; no_english "a basket"
@@ -86,7 +89,14 @@ for LANGNAME in ru kk; do
 	keys 0 Enter; no_english "a zero part refused"
 	keys F6 Enter; no_english "paid in cash, the change"; keys Enter
 	keys F12; no_english "the X report"; keys F4; no_english "the day report"
-	keys F8; type_fast 9999; keys Enter; no_english "the Z question"; keys Escape
+	keys F7; no_english "cash in"; type_human 100; keys Enter; no_english "cash in without a reason"
+	keys Escape
+	keys F9; no_english "cash out"; type_human 99999; keys Tab; type_human 'Сейф'; keys Enter
+	no_english "cash out beyond the drawer"; keys C-u; type_human 100; keys Enter
+	no_english "cash out asks the manager"; type_fast 9999; keys Enter; no_english "cash out recorded"
+	keys F10; no_english "the float"; keys Escape
+	keys F8; type_fast 9999; keys Enter; no_english "the Z question"; keys Enter
+	no_english "the cash counted"; keys Enter; no_english "an empty count refused"; keys Escape
 	keys Escape
 done
 

@@ -441,13 +441,20 @@ static struct report x_ok(struct fixture *f)
 	return r;
 }
 
+/* Closes the open shift, the cash counted 12,34 over what is expected. */
 static struct report z_ok(struct fixture *f)
 {
 	struct report_params p = params();
 	struct report r;
+	struct cash_figures c;
 	store_err err;
-	if (report_z_close(f->db, &p, f->manager, &r, &err) != STORE_OK)
+	if (cash_figures_shift(f->db, f->shift_id, &c, &err) != STORE_OK)
+		fail_msg("cash_figures_shift: %s", kp_msg_text(&err.msg));
+	int64_t counted = c.expected + 1234;
+	if (report_z_close(f->db, &p, f->manager, &counted, &r, &err) != STORE_OK)
 		fail_msg("report_z_close: %s", kp_msg_text(&err.msg));
+	assert_true(r.counted_set);
+	assert_int_equal(r.difference, 1234);
 	return r;
 }
 
@@ -502,6 +509,13 @@ static void check_against_journal(struct fixture *f, const struct report *r, int
 	assert_int_equal(r->sales_total.amount, sales);
 	assert_int_equal(r->refunds_total.amount, refunds);
 	assert_int_equal(r->net, sales - refunds);
+	/* the drawer's cash sales: what the cash tenders of its sales took */
+	assert_true(r->cash_known);
+	assert_int_equal(r->cash.sales.amount,
+	                 query_int(f->db, "SELECT total(t.amount) FROM tenders t JOIN orders o"
+	                                  " ON o.id = t.order_id WHERE o.shift_id = ?1 AND t.kind = 'cash'"
+	                                  " AND o.state IN " SALE_STATES, shift));
+	assert_int_equal(r->cash.sales.amount, r->sales[REPORT_CASH].amount);
 
 	/* VAT per rate: sum the group's gross with SQL, round once here */
 	assert_int_equal(sqlite3_prepare_v2(db_sqlite(f->db),
@@ -811,7 +825,7 @@ static void a_z_report_closes_the_shift_and_numbers_in_sequence(void **state)
 
 	/* no shift open: X and Z say so, and nothing is written */
 	assert_int_equal(reports_x(f->db, &p, &r, &err), STORE_NOT_FOUND);
-	assert_int_equal(report_z_close(f->db, &p, f->manager, &r, &err), STORE_NOT_FOUND);
+	assert_int_equal(report_z_close(f->db, &p, f->manager, NULL, &r, &err), STORE_NOT_FOUND);
 	assert_non_null(strstr(kp_msg_text(&err.msg), "no shift is open"));
 	assert_int_equal(query_int(f->db, "SELECT count(*) FROM z_reports", 0), 1);
 
@@ -833,7 +847,7 @@ static void a_z_report_closes_the_shift_and_numbers_in_sequence(void **state)
 
 	/* only a manager closes a shift */
 	assert_int_equal(shifts_ensure_open(f->db, f->cashier, &sh, NULL, &err), STORE_OK);
-	assert_int_equal(report_z_close(f->db, &p, f->cashier, &r, &err), STORE_ERR_INPUT);
+	assert_int_equal(report_z_close(f->db, &p, f->cashier, NULL, &r, &err), STORE_ERR_INPUT);
 	assert_int_equal(shifts_get_open(f->db, &sh, &err), STORE_OK);
 	/* the numbers have no gap: a number out of turn is refused */
 	assert_true(exec_refused(f->db, "INSERT INTO z_reports VALUES (5, 1, 0, 3, '{}')"));
@@ -1412,8 +1426,8 @@ static void the_running_totals_agree_and_are_filled_in_on_migration(void **state
 	assert_int_equal(reports_verify(f->db, 0, &err), STORE_OK);
 
 	/* back to schema 3: without the report tables, as an older till left it */
-	assert_int_equal(db_schema_latest(), 8);
-	exec_ok(f->db, "ALTER TABLE order_lines DROP COLUMN name_kk;"
+	assert_int_equal(db_schema_latest(), 10);
+	exec_ok(f->db, "DROP TABLE cash_moves; ALTER TABLE order_lines DROP COLUMN name_kk;"
 	               " DROP TRIGGER order_lines_weighed; ALTER TABLE order_lines DROP COLUMN unit;"
 	               " ALTER TABLE order_lines DROP COLUMN weight;"
 	               " ALTER TABLE order_lines DROP COLUMN price_per_unit;"
