@@ -761,6 +761,45 @@ static const char *const migrations[] = {
 	"                   AND kind = 'float'))) BEGIN\n"
 	"  SELECT RAISE(ABORT, 'this cash movement needs a manager''s approval');\n"
 	"END;\n",
+
+	/* 11: running totals of the split sales' tenders (report_split_tenders),
+	 * per shift, Almaty day and kind: sales that used it and its amount,
+	 * so that an X report reads a few rows instead of every split sale of
+	 * a shift. A split sale becomes a sale once, pending → succeeded
+	 * (journal_complete_split), with its parts written; every later state
+	 * of a completed sale is a sale too (refunds are counted apart), so
+	 * the totals only ever grow, by the trigger below, at that move. A
+	 * Kaspi part counts when its order paid (never given up: a part paid
+	 * late, after the sale went on without it, is money to give back); an
+	 * unpaid try not. Derived: a second run rebuilds them. */
+	"DROP TABLE IF EXISTS report_split_tenders;\n"
+	"CREATE TABLE report_split_tenders (\n"
+	"  shift_id INTEGER NOT NULL,\n"
+	"  day      INTEGER NOT NULL,  -- the sale's orders.day\n"
+	"  kind     TEXT NOT NULL,\n"
+	"  sales    INTEGER NOT NULL,\n"
+	"  amount   INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (shift_id, day, kind)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX report_split_tenders_day ON report_split_tenders(day);\n"
+	"INSERT INTO report_split_tenders\n"
+	"  SELECT o.shift_id, o.day, t.kind, count(DISTINCT o.id), sum(t.amount)\n"
+	"  FROM orders o JOIN tenders t ON t.order_id = o.id LEFT JOIN orders p ON p.id = t.part_order\n"
+	"  WHERE o.method = 'split' AND o.state IN ('succeeded', 'late_paid', 'partially_refunded',\n"
+	"    'refunded') AND (p.id IS NULL OR (p.state IN ('succeeded', 'partially_refunded',\n"
+	"    'refunded') AND NOT EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = p.id\n"
+	"    AND e.to_state = 'abandoned')))\n"
+	"  GROUP BY 1, 2, 3;\n"
+	"DROP TRIGGER IF EXISTS report_split_complete;\n"
+	"CREATE TRIGGER report_split_complete AFTER UPDATE OF state ON orders\n"
+	"  WHEN new.method = 'split' AND old.state = 'pending' AND new.state = 'succeeded' BEGIN\n"
+	"  INSERT INTO report_split_tenders\n"
+	"    SELECT new.shift_id, new.day, t.kind, 1, sum(t.amount)\n"
+	"    FROM tenders t LEFT JOIN orders p ON p.id = t.part_order\n"
+	"    WHERE t.order_id = new.id AND (p.id IS NULL OR p.state = 'succeeded') GROUP BY t.kind\n"
+	"  ON CONFLICT (shift_id, day, kind) DO UPDATE\n"
+	"    SET sales = sales + 1, amount = amount + excluded.amount;\n"
+	"END;\n",
 };
 
 #define MIGRATIONS_COUNT ((int)(sizeof migrations / sizeof *migrations))

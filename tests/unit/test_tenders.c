@@ -295,10 +295,10 @@ static void schema_9_runs_again_over_itself(void **state)
 	k.part_of = sale;
 	k.payer_phone = "+77051234567";
 	assert_int_equal(journal_create(f->db, &k, NULL, 0, &part, NULL, &err), STORE_OK);
-	char back[64]; /* the tenders step comes before the newest, the cash in the drawer's */
-	snprintf(back, sizeof back, "PRAGMA user_version = %d", db_schema_latest() - 2);
-	assert_int_equal(sqlite3_exec(db_sqlite(f->db), back, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(db_schema_version(f->db), db_schema_latest() - 2);
+	/* back to before step 9, the tenders': it and every later step run again */
+	assert_int_equal(sqlite3_exec(db_sqlite(f->db), "PRAGMA user_version = 8", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(db_schema_version(f->db), 8);
 	db_close(f->db);
 	f->db = open_ok(f);
 	assert_int_equal(db_schema_version(f->db), db_schema_latest());
