@@ -971,7 +971,8 @@ static void a_schema_2_file_is_migrated(void **state)
 	assert_true(db_schema_latest() >= 3);
 	int64_t order = paid_order(f);
 	exec_ok(f->db, "ALTER TABLE order_lines DROP COLUMN name_kk;"
-	               " DROP TABLE refund_lines; DROP TABLE refunds; PRAGMA user_version = 2");
+	               " DROP TABLE refund_tenders; DROP TABLE refund_lines; DROP TABLE refunds;"
+	               " PRAGMA user_version = 2");
 	db_close(f->db);
 	f->db = open_ok(f);
 	assert_int_equal(db_schema_version(f->db), db_schema_latest());
