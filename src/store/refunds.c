@@ -1152,6 +1152,20 @@ static store_status no_receipt_in(store_db *db, const struct refund_bare *r, int
 	return log_event(db, r->approved_by, EVENT_RETURN_NO_RECEIPT, detail, err);
 }
 
+store_status refunds_no_receipt_check(const struct refund_bare *r, store_err *err)
+{
+	store_err_clear(err);
+	if (!r)
+		return store_set_err(err, STORE_ERR_INPUT, REFUND_TO_WRITE);
+	if (r->amount < KP_AMOUNT_MIN || r->amount > KP_AMOUNT_MAX)
+		return store_set_err(err, STORE_ERR_INPUT, RETURN_AMOUNT);
+	if (r->tax_rate < 0 || r->tax_rate > VAT_RATE_MAX)
+		return store_set_err(err, STORE_ERR_INPUT, VAT_RATE);
+	if (!reason_ok(r->reason))
+		return store_set_err(err, STORE_ERR_INPUT, REFUND_REASON, REFUNDS_REASON_CHARS);
+	return STORE_OK;
+}
+
 store_status refunds_no_receipt(store_db *db, const struct refund_bare *r, int64_t *id,
                                 char *merchant_refund_id, store_err *err)
 {
@@ -1167,14 +1181,10 @@ store_status refunds_no_receipt(store_db *db, const struct refund_bare *r, int64
 	struct refund_new as_new = {.till_id = r->till_id, .shift_id = r->shift_id,
 	                            .user_id = r->user_id, .approved_by = r->approved_by,
 	                            .build_body = refuse_body};
+	if ((s = refunds_no_receipt_check(r, err)) != STORE_OK)
+		return s;
 	if ((s = check_new(&as_new, err)) != STORE_OK)
 		return s;
-	if (r->amount < KP_AMOUNT_MIN || r->amount > KP_AMOUNT_MAX)
-		return store_set_err(err, STORE_ERR_INPUT, RETURN_AMOUNT);
-	if (r->tax_rate < 0 || r->tax_rate > VAT_RATE_MAX)
-		return store_set_err(err, STORE_ERR_INPUT, VAT_RATE);
-	if (!reason_ok(r->reason))
-		return store_set_err(err, STORE_ERR_INPUT, REFUND_REASON, REFUNDS_REASON_CHARS);
 	if ((s = db_begin(db, err)) != STORE_OK)
 		return s;
 	s = no_receipt_in(db, r, &new_id, mrid, err);

@@ -281,6 +281,10 @@ store_status refunds_create(store_db *db, const struct refund_new *r, int64_t *i
 store_status refunds_no_receipt(store_db *db, const struct refund_bare *r, int64_t *id,
                                 char *merchant_refund_id, store_err *err) KP_MUST_CHECK;
 
+/* The checks of refunds_no_receipt on what a person typed (amount, rate,
+ * reason), without writing: before asking for the manager's PIN. */
+store_status refunds_no_receipt_check(const struct refund_bare *r, store_err *err) KP_MUST_CHECK;
+
 /* Counts one request sent for refund id whose outcome is known:
  * last_error why it failed, NULL or "" when the server answered. */
 store_status refunds_note_attempt(store_db *db, int64_t id, const char *last_error,
