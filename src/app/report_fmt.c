@@ -401,8 +401,7 @@ char *report_text(const struct report *r, int width, report_tr_fn tr)
 		text_sum(&b, width, tr_id(tr, method_labels[m]), &r->refunds[m]);
 	text_sum(&b, width, tr_id(tr, N_("Total")), &r->refunds_total);
 	if (r->refunds_no_receipt.count > 0)
-		text_sum(&b, width, tr_id(tr, N_("of them returns without a receipt")),
-		         &r->refunds_no_receipt);
+		text_sum(&b, width, tr_id(tr, N_("without a receipt")), &r->refunds_no_receipt);
 	text_rule(&b, width, '-');
 	text_money(&b, width, tr_id(tr, N_("NET")), r->net);
 
@@ -1009,9 +1008,15 @@ char *report_journal_text(const struct report_journal *j, report_tr_fn tr)
 	}
 	int64_t paid = 0, refunded = 0;
 	for (size_t i = 0; i < j->n_orders; i++) {
-		if (journal_state_is_sale(j->orders[i].state) && !j->orders[i].part_of)
-			paid += j->orders[i].amount; /* a part is in its sale's amount */
-		refunded += j->orders[i].refunded_amount;
+		const struct report_order *o = &j->orders[i];
+		if (journal_state_is_sale(o->state) && !o->part_of)
+			paid += o->amount; /* a part is in its sale's amount */
+		/* and its refunds in its sale's, when the sale was completed */
+		bool in_sale = false;
+		for (size_t k = 0; o->part_of && k < j->n_orders && !in_sale; k++)
+			in_sale = j->orders[k].id == o->part_of && journal_state_is_sale(j->orders[k].state);
+		if (!in_sale)
+			refunded += o->refunded_amount;
 	}
 	char a[64], r[64];
 	money_format_plain(a, sizeof a, paid);
@@ -1030,7 +1035,7 @@ char *report_journal_text(const struct report_journal *j, report_tr_fn tr)
 	}
 	if (j->n_returns > 0) {
 		money_format_plain(a, sizeof a, returned);
-		buf_fmt(&b, "%zu %s, %s\n", j->n_returns, tr_id(tr, N_("returns without a receipt")), a);
+		buf_fmt(&b, "%s: %zu, %s\n", tr_id(tr, N_("returns without a receipt")), j->n_returns, a);
 	}
 	return buf_done(&b);
 }

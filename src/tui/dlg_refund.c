@@ -284,8 +284,8 @@ static void result(struct tui *t, const struct tui_result *r)
 	describe(&made, where, sizeof where);
 	struct tui_result done = {.kind = RESULT_OK, .number = row};
 	tui_close(t, &done);
-	tui_message(t, ROLE_INFO, _("Refund of %s approved by %s: %s"), sum, r->user_name, where);
 	tui_give_back(t, &made, payflow_refund_cash(&made));
+	tui_message(t, ROLE_INFO, _("Refund of %s approved by %s: %s"), sum, r->user_name, where);
 }
 
 static const struct keybind *table(const struct tui *t)

@@ -520,7 +520,9 @@ static int handle_input(struct tui *t)
 		int upto = scan ? i + s : n;
 		for (; i < upto && !(flags & TUI_QUIT); i++)
 			flags |= dispatch(t, keys[i].key);
-		if (scan && !(flags & TUI_QUIT)) {
+		/* the keys before it may have opened a screen that takes scans
+		 * typed (Esc back to the journal, then a slip scanned): its keys */
+		if (scan && !(flags & TUI_QUIT) && scans_apart(t)) {
 			flags |= dispatch_scan(t, keys + i, e - s);
 			i += e - s;
 		}

@@ -235,6 +235,7 @@ extern const struct screen dlg_recall;  /* arg: const int * (asked) */
 extern const struct screen dlg_approve; /* arg: const struct dlg_approve_arg * */
 extern const struct screen dlg_confirm; /* arg: const struct dlg_confirm_arg * */
 extern const struct screen dlg_refund;  /* arg: const int64_t *, the order's row */
+extern const struct screen dlg_return;  /* arg: NULL; a return without a receipt */
 
 /* The payment screen answers with number 1 (paid) or 0, text its note. */
 struct scr_pay_arg {
