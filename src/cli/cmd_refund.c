@@ -319,7 +319,7 @@ int cmd_refund(struct cli_ctx *ctx, int argc, char **argv)
 		return refund_usage();
 	if (to && strcmp(to, "cash") != 0) {
 		fprintf(stderr, "kaspi-pos: %s: \"%s\"\n",
-		        _("--to takes cash: without it the refund goes back to the sale's own tenders"), to);
+		        _("only --to cash is known: without it the refund goes back to the sale's own tenders"), to);
 		return EXIT_USAGE;
 	}
 	if (amount_text && (!money_parse_tenge(amount_text, &amount) || amount < KP_AMOUNT_MIN ||

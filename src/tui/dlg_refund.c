@@ -398,7 +398,7 @@ static void draw(const struct tui *t)
 		           draw_pad(name, sizeof name, journal_line_name(of->line, i18n_language()), w - 42), sum, back);
 	}
 	draw_text(y + h - 2, x + 2, w - 4, ROLE_DIM, -1, true,
-	          _("Tab: amount, reason, lines · ←→ ready reasons · F6 cash · Enter: a manager approves"));
+	          _("Tab: amount, reason, lines · ←→ ready reasons · Enter: a manager approves"));
 	draw_text(y + h - 1, x + 2, w - 4, ROLE_DIALOG_TITLE, -1, false, _(" Enter OK · Esc cancel "));
 }
 
