@@ -19,7 +19,6 @@
 #include "core/validate.h"
 
 /* The VAT rate of a bare amount (kaspi-pos charge): the standard rate. */
-#define PAYFLOW_DEFAULT_TAX_RATE 16
 /* A job the worker could not take (out of memory, stopping) is offered
  * again this much later. */
 #define PAYFLOW_SUBMIT_RETRY_MS 1000
@@ -1113,8 +1112,18 @@ static bool build_refund_body(void *arg, const char *merchant_refund_id, const c
 	return true;
 }
 
+int64_t payflow_refund_cash(const struct refund_quote *made)
+{
+	int64_t cash = 0;
+	for (size_t i = 0; made && i < made->n_alloc; i++)
+		if (made->alloc[i].tender == JOURNAL_CASH && made->alloc[i].row > 0)
+			cash += made->alloc[i].amount;
+	return cash;
+}
+
 bool payflow_refund(struct payflow *pf, const struct payflow_refund_req *req,
-                    int64_t *refund_row, enum refunds_rule *rule, char *message, size_t size)
+                    int64_t *refund_row, struct refund_quote *made, enum refunds_rule *rule,
+                    char *message, size_t size)
 {
 	store_err err;
 	struct refund r;
@@ -1132,6 +1141,7 @@ bool payflow_refund(struct payflow *pf, const struct payflow_refund_req *req,
 		.user_id = req->user_id,
 		.approved_by = req->approver_id,
 		.bare_tax_rate = PAYFLOW_DEFAULT_TAX_RATE,
+		.to_cash = req->to_cash,
 		.build_body = build_refund_body,
 		.body_arg = &ctx,
 	};
@@ -1140,6 +1150,8 @@ bool payflow_refund(struct payflow *pf, const struct payflow_refund_req *req,
 		*rule = REFUNDS_RULE_OK;
 	store_status st = refunds_create(pf->db, &n, &id, NULL, &q, &err);
 	free(ctx.body);
+	if (made)
+		*made = q;
 	if (st != STORE_OK) {
 		if (rule)
 			*rule = q.rule;
@@ -1148,18 +1160,23 @@ bool payflow_refund(struct payflow *pf, const struct payflow_refund_req *req,
 		return false;
 	}
 	*refund_row = id;
-	if (refunds_get(pf->db, id, &r, &err) != STORE_OK) {
-		snprintf(message, size, "%s", kp_msg_text(&err.msg));
-		return false;
-	}
-	struct payflow_watch *f = watch_refund(pf, &r);
-	if (!f) {
-		snprintf(message, size, "%s",
-		         _("Out of memory: the refund is journaled and will be sent later"));
-		return false;
-	}
-	send_now(pf, f);
 	message[0] = '\0';
+	/* the Kaspi rows go to the server; the others are given back already */
+	for (size_t i = 0; i < q.n_alloc; i++) {
+		if (!journal_method_is_kaspi(q.alloc[i].tender))
+			continue;
+		if (refunds_get(pf->db, q.alloc[i].row, &r, &err) != STORE_OK) {
+			snprintf(message, size, "%s", kp_msg_text(&err.msg));
+			continue; /* journaled: payflow_resume takes it at the next start */
+		}
+		struct payflow_watch *f = watch_refund(pf, &r);
+		if (!f) {
+			snprintf(message, size, "%s",
+			         _("Out of memory: the refund is journaled and will be sent later"));
+			continue;
+		}
+		send_now(pf, f);
+	}
 	return true;
 }
 
@@ -1175,6 +1192,7 @@ bool payflow_refund_check(struct payflow *pf, const struct payflow_refund_req *r
 		.reason = req->reason,
 		.user_id = req->user_id,
 		.bare_tax_rate = PAYFLOW_DEFAULT_TAX_RATE,
+		.to_cash = req->to_cash,
 	};
 	if (refunds_check(pf->db, &n, q, &err) != STORE_OK) {
 		snprintf(message, size, "%s", kp_msg_text(&err.msg));

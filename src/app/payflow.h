@@ -49,6 +49,10 @@
 #include "store/refunds.h"
 
 #define PAYFLOW_MESSAGE_SIZE 256
+/* VAT percent of what has no lines of its own (a charge of a bare amount,
+ * a refund of it): the standard rate; also what a return without a
+ * receipt offers first. */
+#define PAYFLOW_DEFAULT_TAX_RATE 16
 /* A refused create that may have a payment behind it, or a refund the
  * server refused in a way a repeat cannot mend now (a key being fixed, a
  * path being corrected), waits this long between tries. */
@@ -126,6 +130,8 @@ struct payflow_refund_req {
 	int64_t user_id;              /* the cashier; 0: a headless command */
 	int64_t approver_id;          /* the manager whose PIN was checked */
 	int64_t shift_id;             /* the open shift */
+	bool to_cash;                 /* all of it in cash from the drawer, instead of back to
+	                                 the sale's own tenders (refunds.h, "Tenders") */
 };
 
 struct payflow_changes {
@@ -230,13 +236,21 @@ long payflow_seconds_left(const struct payflow *pf, const struct journal_order *
 size_t payflow_watching(const struct payflow *pf);
 
 /* Journals a refund of req->order_id (refunds_create: the rules, the
- * parts, merchant_refund_id, the exact body, refund_pending) and hands
- * it to the worker. *refund_row gets its row. On a refusal nothing is
- * written and false is returned with the message, and *rule (may be
- * NULL) says which rule refused it (REFUNDS_RULE_OK: not a rule — the
- * store failed, or bad input). */
+ * parts, a row per tender it goes back to) and hands each Kaspi row
+ * (refund_pending, its merchant_refund_id and exact body) to the worker;
+ * the cash and card rows are refunded already. *refund_row gets the first
+ * row, *made (may be NULL) every row with its tender (made->alloc): the
+ * caller opens the drawer for cash and prints the slips of the rows given
+ * back now. On a refusal nothing is written and false is returned with
+ * the message, and *rule (may be NULL) says which rule refused it
+ * (REFUNDS_RULE_OK: not a rule — the store failed, or bad input). */
 bool payflow_refund(struct payflow *pf, const struct payflow_refund_req *req,
-                    int64_t *refund_row, enum refunds_rule *rule, char *message, size_t size) KP_MUST_CHECK;
+                    int64_t *refund_row, struct refund_quote *made, enum refunds_rule *rule,
+                    char *message, size_t size) KP_MUST_CHECK;
+
+/* Whether a refund made (payflow_refund's made) gave cash from the
+ * drawer now, and how much. */
+int64_t payflow_refund_cash(const struct refund_quote *made);
 
 /* Runs the rules of payflow_refund for req without writing or sending
  * (req->approver_id and shift_id are not needed): true with *q (the

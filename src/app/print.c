@@ -454,13 +454,24 @@ enum print_status print_text_on(const struct kp_config *cfg, const char *utf8_te
 		timeout_ms = PRINT_TIMEOUT_MS;
 
 	switch (cfg->printer.mode) {
-	case CONFIG_PRINTER_COMMAND:
+	case CONFIG_PRINTER_COMMAND: {
 		if (cfg->printer.command[0] == '\0')
 			break;
+		/* a command gets text: a code as its characters */
+		size_t n = escpos_code_text(text, strlen(text), NULL, 0);
+		char *plain = malloc(n + 1);
+		if (!plain) {
+			set_err(err, errsize, _("%s %s: out of memory for %zu bytes"), _("printer command"),
+			        cfg->printer.command, n);
+			return PRINT_FAILED;
+		}
+		escpos_code_text(text, strlen(text), plain, n + 1);
 		pipe_guard_enter(&guard);
-		st = run_command(cfg->printer.command, text, timeout_ms, clock, err, errsize);
+		st = run_command(cfg->printer.command, plain, timeout_ms, clock, err, errsize);
 		pipe_guard_leave(&guard);
+		free(plain);
 		return st;
+	}
 	case CONFIG_PRINTER_DEVICE:
 		if (cfg->printer.device[0] == '\0')
 			break;
@@ -540,6 +551,6 @@ size_t print_preview(const struct kp_config *cfg, const char *utf8_text, char *o
 	const char *text = utf8_text ? utf8_text : "";
 
 	if (cfg->printer.mode == CONFIG_PRINTER_COMMAND)
-		return (size_t)snprintf(out, size, "%s", text);
+		return escpos_code_text(text, strlen(text), out, size);
 	return escpos_render(job_for(cfg).codepage, text, strlen(text), out, size);
 }

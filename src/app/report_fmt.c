@@ -441,6 +441,8 @@ char *report_text(const struct report *r, int width, report_tr_fn tr)
 	for (int m = 0; m < REPORT_METHOD_COUNT; m++)
 		text_sum(&b, width, tr_id(tr, method_labels[m]), &r->refunds[m]);
 	text_sum(&b, width, tr_id(tr, N_("Total")), &r->refunds_total);
+	if (r->refunds_no_receipt.count > 0)
+		text_sum(&b, width, tr_id(tr, N_("without a receipt")), &r->refunds_no_receipt);
 	text_rule(&b, width, '-');
 	text_money(&b, width, tr_id(tr, N_("NET")), r->net);
 
@@ -598,6 +600,8 @@ char *report_csv(const struct report *r)
 	csv_int(&b, "sales", "count", "split", r->sales_split.count);
 	csv_money(&b, "sales", "amount", "split", r->sales_split.amount);
 	csv_sums(&b, "refunds", r->refunds, &r->refunds_total);
+	csv_int(&b, "refunds", "count", "no_receipt", r->refunds_no_receipt.count);
+	csv_money(&b, "refunds", "amount", "no_receipt", r->refunds_no_receipt.amount);
 	csv_money(&b, "net", "amount", "", r->net);
 	csv_vat(&b, "vat_sales", &r->vat_sales);
 	csv_int(&b, "vat_sales", "count", "without_lines", r->sales_unitemised.count);
@@ -761,7 +765,9 @@ static cJSON *json_report(const struct report *r)
 	cJSON *sales = json_sums(r->sales, &r->sales_total);
 	cJSON_AddItemToObject(sales, "split", json_sum(&r->sales_split));
 	cJSON_AddItemToObject(o, "sales", sales);
-	cJSON_AddItemToObject(o, "refunds", json_sums(r->refunds, &r->refunds_total));
+	cJSON *refunds = json_sums(r->refunds, &r->refunds_total);
+	cJSON_AddItemToObject(refunds, "no_receipt", json_sum(&r->refunds_no_receipt));
+	cJSON_AddItemToObject(o, "refunds", refunds);
 	cJSON_AddNumberToObject(o, "net", (double)r->net);
 	cJSON *vat = cJSON_AddObjectToObject(o, "vat");
 	cJSON_AddItemToObject(vat, "sales", json_vat(&r->vat_sales));
@@ -992,6 +998,9 @@ bool report_from_json(const char *json, struct report *out, char *errbuf, size_t
 	if (cJSON_GetObjectItemCaseSensitive(sales, "split")) /* absent before split sales */
 		get_sum(&rd, sales, "split", &out->sales_split);
 	get_sums(&rd, o, "refunds", out->refunds, &out->refunds_total);
+	const cJSON *refunds = cJSON_GetObjectItemCaseSensitive(o, "refunds");
+	if (cJSON_GetObjectItemCaseSensitive(refunds, "no_receipt")) /* absent before such returns */
+		get_sum(&rd, refunds, "no_receipt", &out->refunds_no_receipt);
 	out->net = get_int(&rd, o, "net");
 	const cJSON *vat = get(&rd, o, "vat");
 	get_vat(&rd, vat, "sales", &out->vat_sales);
@@ -1151,15 +1160,35 @@ char *report_journal_text(const struct report_journal *j, report_tr_fn tr)
 	}
 	int64_t paid = 0, refunded = 0;
 	for (size_t i = 0; i < j->n_orders; i++) {
-		if (journal_state_is_sale(j->orders[i].state) && !j->orders[i].part_of)
-			paid += j->orders[i].amount; /* a part is in its sale's amount */
-		refunded += j->orders[i].refunded_amount;
+		const struct report_order *o = &j->orders[i];
+		if (journal_state_is_sale(o->state) && !o->part_of)
+			paid += o->amount; /* a part is in its sale's amount */
+		/* and its refunds in its sale's, when the sale was completed */
+		bool in_sale = false;
+		for (size_t k = 0; o->part_of && k < j->n_orders && !in_sale; k++)
+			in_sale = j->orders[k].id == o->part_of && journal_state_is_sale(j->orders[k].state);
+		if (!in_sale)
+			refunded += o->refunded_amount;
 	}
 	char a[64], r[64];
 	money_format_plain(a, sizeof a, paid);
 	money_format_plain(r, sizeof r, refunded);
 	buf_fmt(&b, "%zu %s, %s %s, %s %s\n", j->n_orders, tr_id(tr, N_("orders")), a,
 	        tr_id(tr, N_("paid")), r, tr_id(tr, N_("refunded")));
+	int64_t returned = 0;
+	for (size_t i = 0; i < j->n_returns; i++) {
+		const struct report_refund *f = &j->returns[i];
+		char when[32];
+		returned += f->amount;
+		format_local_seconds(when, sizeof when, f->created_at);
+		money_format_plain(a, sizeof a, f->amount);
+		buf_fmt(&b, "%s  %s  %s  %s  %d%%  %s\n", when, f->ref,
+		        tr_id(tr, N_("a return without a receipt")), a, f->tax_rate, f->reason);
+	}
+	if (j->n_returns > 0) {
+		money_format_plain(a, sizeof a, returned);
+		buf_fmt(&b, "%s: %zu, %s\n", tr_id(tr, N_("returns without a receipt")), j->n_returns, a);
+	}
 	return buf_done(&b);
 }
 
@@ -1219,6 +1248,17 @@ char *report_journal_csv(const struct report_journal *j)
 		buf_fmt(&b, ",%zu,%zu\r\n", o->n_lines, o->n_refunds);
 	}
 	return buf_done(&b);
+}
+
+/* Where refund f went back: "tender" (qr, phone, cash, card) and, for a
+ * split sale's part, "part_no" (else null). */
+static void json_refund_tender(cJSON *y, const struct report_refund *f)
+{
+	cJSON_AddStringToObject(y, "tender", journal_method_name(f->tender));
+	if (f->part_no > 0)
+		cJSON_AddNumberToObject(y, "part_no", f->part_no);
+	else
+		cJSON_AddNullToObject(y, "part_no");
 }
 
 char *report_journal_json(const struct report_journal *j)
@@ -1304,6 +1344,7 @@ char *report_journal_json(const struct report_journal *j)
 			cJSON_AddStringToObject(y, "merchant_refund_id", f->ref);
 			cJSON_AddStringToObject(y, "state", f->state);
 			cJSON_AddNumberToObject(y, "amount", (double)f->amount);
+			json_refund_tender(y, f);
 			json_time(y, "created_at", f->created_at);
 		}
 		/* how it was paid: a cash, card or split sale's parts (a Kaspi
@@ -1332,6 +1373,21 @@ char *report_journal_json(const struct report_journal *j)
 			}
 			cJSON_AddBoolToObject(y, "paid", journal_state_is_sale(t->part_state));
 		}
+	}
+	/* returns without a receipt: no order, cash, one VAT rate */
+	cJSON *returns = cJSON_AddArrayToObject(root, "returns");
+	for (size_t k = 0; k < j->n_returns; k++) {
+		const struct report_refund *f = &j->returns[k];
+		cJSON *y = cJSON_CreateObject();
+		cJSON_AddItemToArray(returns, y);
+		cJSON_AddNumberToObject(y, "id", (double)f->id);
+		cJSON_AddStringToObject(y, "merchant_refund_id", f->ref);
+		cJSON_AddStringToObject(y, "state", f->state);
+		cJSON_AddNumberToObject(y, "amount", (double)f->amount);
+		json_refund_tender(y, f);
+		cJSON_AddNumberToObject(y, "tax_rate", f->tax_rate);
+		cJSON_AddStringToObject(y, "reason", f->reason);
+		json_time(y, "created_at", f->created_at);
 	}
 	char *text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);

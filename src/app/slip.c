@@ -15,6 +15,7 @@
 
 #include "app/i18n.h"
 #include "app/item.h"
+#include "core/escpos.h"
 #include "core/money.h"
 #include "core/timeutil.h"
 #include "core/validate.h"
@@ -40,9 +41,32 @@ static void put(struct out *o, const char *s, size_t n)
 	o->buf[o->len] = '\0';
 }
 
+/* Text as it may go on a line: ESCPOS_CODE_MARK, which makes a line a
+ * code, only ever comes from code_line. */
+static const char *unmarked(const char *text, char *buf, size_t size)
+{
+	const char *m = strstr(text, ESCPOS_CODE_MARK);
+	if (!m)
+		return text;
+	size_t n = 0;
+	for (const char *p = text; *p && n + 1 < size;) {
+		if (strncmp(p, ESCPOS_CODE_MARK, sizeof ESCPOS_CODE_MARK - 1) == 0) {
+			buf[n++] = '?';
+			p += sizeof ESCPOS_CODE_MARK - 1;
+		} else {
+			buf[n++] = *p++;
+		}
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 /* One line: left, spaces, right; left cut so that right fits. */
 static void line(struct out *o, const char *left, const char *right)
 {
+	char lbuf[1024], rbuf[512];
+	left = unmarked(left, lbuf, sizeof lbuf);
+	right = unmarked(right, rbuf, sizeof rbuf);
 	long rw = kp_utf8_length(right), lw = kp_utf8_length(left);
 	long room = o->width - rw - (rw > 0 ? 1 : 0);
 	if (lw > room) {
@@ -141,6 +165,16 @@ static const char *tender_label(enum journal_method m)
 	}
 }
 
+/* The order id as a code (core/escpos.h, "Codes"): a QR on a receipt
+ * printer, the id again on a printer that takes text; the journal screen
+ * finds the order when it is scanned. */
+static void code_line(struct out *o, const char *id)
+{
+	put(o, ESCPOS_CODE_MARK, sizeof ESCPOS_CODE_MARK - 1);
+	put(o, id, strlen(id));
+	put(o, "\n", 1);
+}
+
 char *slip_payment(const struct kp_config *cfg, const struct journal_order *ord,
                    const struct journal_line *lines, size_t n_lines)
 {
@@ -211,6 +245,7 @@ char *slip_sale(const struct kp_config *cfg, const struct journal_order *ord,
 		if (t->kind == JOURNAL_CARD && t->approval[0])
 			linef(&o, t->approval, "  %s", _("approval code"));
 	}
+	code_line(&o, ord->merchant_order_id);
 	put(&o, "\n", 1);
 	return finish(&o);
 }
@@ -221,14 +256,18 @@ char *slip_refund(const struct kp_config *cfg, const struct journal_order *ord,
 	struct out o = {.width = cfg->printer.width > 0 ? cfg->printer.width : 32};
 	char a[48];
 
-	head(&o, cfg, _("REFUND"), r->created_at);
-	linef(&o, ord->merchant_order_id, "%s", _("Order"));
+	head(&o, cfg, ord ? _("REFUND") : _("RETURN WITHOUT A RECEIPT"), r->created_at);
+	if (ord)
+		linef(&o, ord->merchant_order_id, "%s", _("Order"));
 	linef(&o, r->merchant_refund_id, "%s", _("Refund"));
 	rule(&o, '-');
 	line(&o, r->reason, "");
 	money_format_plain(a, sizeof a, r->amount);
 	line(&o, _("RETURNED"), a);
-	line(&o, ord->method == JOURNAL_PHONE ? _("Kaspi by phone") : _("Kaspi QR"), r->refund_id);
+	if (journal_method_is_kaspi(r->tender))
+		line(&o, tender_label(r->tender), r->refund_id);
+	else
+		line(&o, r->tender == JOURNAL_CARD ? _("To the card") : _("In cash"), "");
 	put(&o, "\n", 1);
 	return finish(&o);
 }

@@ -21,7 +21,9 @@
  * memory): its lines, the total and VAT, then how it was paid — a Kaspi
  * order its payment id; a cash, card or split sale each of its n_tenders
  * tenders (journal_tenders; the unpaid Kaspi tries left out), cash with
- * what was given and the change, card with its approval code. */
+ * what was given and the change, card with its approval code — and last
+ * the order id as a code line (core/escpos.h: a QR on the paper), for a
+ * return: the journal screen opens the order it is scanned on. */
 char *slip_sale(const struct kp_config *cfg, const struct journal_order *o,
                 const struct journal_line *lines, size_t n_lines,
                 const struct journal_tender *tenders, size_t n_tenders);
@@ -30,7 +32,9 @@ char *slip_sale(const struct kp_config *cfg, const struct journal_order *o,
 char *slip_payment(const struct kp_config *cfg, const struct journal_order *o,
                    const struct journal_line *lines, size_t n_lines);
 
-/* A malloc'd slip for a refund of order o. */
+/* A malloc'd slip for a refund of order o (NULL: a return without a
+ * receipt), saying where it went back: through Kaspi with the server's
+ * refund id, in cash or to the card. */
 char *slip_refund(const struct kp_config *cfg, const struct journal_order *o,
                   const struct refund *r);
 

@@ -84,14 +84,21 @@ static const struct command commands[] = {
 	             {N_("--user NAME"), N_("the manager whose PIN approves it (default: any manager)")}},
 	 .run = cmd_reconcile},
 	{.name = "refund",
-	 .usage = N_("ORDER_OR_PAYMENT_ID [AMOUNT] --reason TEXT [--user NAME]"),
+	 .usage = N_("ORDER_OR_PAYMENT_ID [AMOUNT] --reason TEXT [--user NAME] [--to cash]\n"
+	             "--no-receipt AMOUNT --reason TEXT [--vat RATE] [--user NAME]"),
 	 .summary = N_("a refund of the order or of AMOUNT of it, with a manager's PIN"),
-	 .about = N_("The PIN is read from the terminal, or one line of standard input when that\n"
-	             "is not a terminal. Exit 0 refunded; 1 refused by the rules or the server;\n"
+	 .about = N_("The refund goes back to the sale's own tenders: a Kaspi payment through\n"
+	             "Kaspi, cash from the drawer (it opens), card as a card refund on the shop's\n"
+	             "terminal; a sale in several tenders Kaspi first, then card, then cash. The\n"
+	             "PIN is read from the terminal, or one line of standard input when that is\n"
+	             "not a terminal. Exit 0 refunded; 1 refused by the rules or the server;\n"
 	             "2 bad input, a wrong PIN or not a manager; 3 network or API error (the\n"
 	             "refund stays pending until kaspi-pos reconcile settles it)."),
 	 .options = {{N_("--reason TEXT"), N_("why, 1 to 255 characters (required)")},
-	             {N_("--user NAME"), N_("the manager whose PIN approves it (default: any manager)")}},
+	             {N_("--user NAME"), N_("the manager whose PIN approves it (default: any manager)")},
+	             {"--to cash", N_("all of it in cash from the drawer instead of the sale's tenders")},
+	             {N_("--no-receipt AMOUNT"), N_("a return without a receipt: AMOUNT in cash, no order")},
+	             {N_("--vat RATE"), N_("--no-receipt: the VAT percent of the goods (default 16)")}},
 	 .run = cmd_refund},
 	{.name = "cash",
 	 .usage = N_("in|out AMOUNT --reason TEXT [--user NAME]\n"

@@ -9,6 +9,7 @@
  * of both against iconv(3). */
 #include "core/escpos.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -268,18 +269,100 @@ static void encode_char(struct sink *s, enum escpos_codepage codepage, uint32_t 
 	put(s, '?');
 }
 
+/* ---- codes ------------------------------------------------------------- */
+
+/* A code line at p (the start of a line): its bytes, the mark and the LF
+ * included, and where its characters are; 0 when it is not one. */
+static size_t code_line(const unsigned char *p, size_t len, const unsigned char **data,
+                        size_t *n)
+{
+	const size_t mark = sizeof ESCPOS_CODE_MARK - 1;
+	size_t i = mark;
+	if (len <= mark || memcmp(p, ESCPOS_CODE_MARK, mark) != 0)
+		return 0;
+	while (i < len && i - mark < ESCPOS_CODE_MAX + 1 &&
+	       ((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'A' && p[i] <= 'Z') ||
+	        (p[i] >= 'a' && p[i] <= 'z') || p[i] == '-'))
+		i++;
+	if (i == mark || i - mark > ESCPOS_CODE_MAX || (i < len && p[i] != '\n'))
+		return 0;
+	*data = p + mark;
+	*n = i - mark;
+	return i < len ? i + 1 : i;
+}
+
+/* The commands that print n characters as a QR code, centred. */
+static void put_code(struct sink *s, const unsigned char *data, size_t n)
+{
+	/* GS ( k pL pH cn fn ...: cn 49 is QR; the lengths count from cn */
+	static const unsigned char model[] = {GS, '(', 'k', 4, 0, 49, 65, 50, 0}; /* model 2 */
+	static const unsigned char size[] = {GS, '(', 'k', 3, 0, 49, 67, 6};     /* 6-dot modules */
+	static const unsigned char level[] = {GS, '(', 'k', 3, 0, 49, 69, 49};   /* correction M */
+	static const unsigned char print[] = {GS, '(', 'k', 3, 0, 49, 81, 48};
+
+	put(s, ESC), put(s, 'a'), put(s, 1); /* centre */
+	for (size_t i = 0; i < sizeof model; i++)
+		put(s, model[i]);
+	for (size_t i = 0; i < sizeof size; i++)
+		put(s, size[i]);
+	for (size_t i = 0; i < sizeof level; i++)
+		put(s, level[i]);
+	put(s, GS), put(s, '('), put(s, 'k'), put(s, (unsigned char)(n + 3)), put(s, 0);
+	put(s, 49), put(s, 80), put(s, 48); /* store the data */
+	for (size_t i = 0; i < n; i++)
+		put(s, data[i]);
+	for (size_t i = 0; i < sizeof print; i++)
+		put(s, print[i]);
+	put(s, ESC), put(s, 'a'), put(s, 0); /* left again */
+	put(s, '\n');
+}
+
+size_t escpos_code_text(const char *text, size_t len, char *out, size_t size)
+{
+	struct sink s = {.out = (unsigned char *)out, .size = out && size ? size - 1 : 0, .len = 0};
+	const unsigned char *p = (const unsigned char *)text;
+	bool bol = true;
+
+	while (len > 0) {
+		const unsigned char *data;
+		size_t n, used = bol ? code_line(p, len, &data, &n) : 0;
+		if (used) {
+			for (size_t i = 0; i < n; i++)
+				put(&s, data[i]);
+			put(&s, '\n');
+		} else {
+			used = 1;
+			put(&s, *p);
+		}
+		bol = p[used - 1] == '\n';
+		p += used, len -= used;
+	}
+	if (out && size > 0)
+		out[s.len < size ? s.len : size - 1] = '\0';
+	return s.len;
+}
+
 size_t escpos_encode(const struct escpos_job *job, const char *text, size_t len,
                      unsigned char *out, size_t size)
 {
 	struct sink s = {.out = out, .size = out ? size : 0, .len = 0};
 	const unsigned char *p = (const unsigned char *)text;
+	bool bol = true;
 
 	put(&s, ESC), put(&s, '@');
 	put(&s, ESC), put(&s, 't'), put(&s, job->table);
 	while (len > 0) {
 		uint32_t c;
-		size_t used = utf8_next(p, len, &c);
-		encode_char(&s, job->codepage, c, 0);
+		const unsigned char *data;
+		size_t n, used = bol ? code_line(p, len, &data, &n) : 0;
+		if (used) {
+			put_code(&s, data, n);
+			bol = true;
+		} else {
+			used = utf8_next(p, len, &c);
+			encode_char(&s, job->codepage, c, 0);
+			bol = c == '\n';
+		}
 		p += used, len -= used;
 	}
 	if (job->feed > 0) {
@@ -314,6 +397,8 @@ static size_t command_length(const unsigned char *b, size_t n)
 			want = 2;
 		else if (b[1] == 'p')             /* drawer kick: ESC p m t1 t2 */
 			want = 5;
+	} else if (b[1] == '(' && n >= 5 && b[2] == 'k') {
+		want = 5 + (size_t)b[3] + 256 * (size_t)b[4]; /* GS ( k pL pH, then pL + 256 pH bytes */
 	} else if (b[1] == 'V') {
 		/* GS V m: functions A (0, 1, 48, 49) take no n, B–D take one */
 		if (n < 3)
@@ -355,12 +440,23 @@ size_t escpos_render(enum escpos_codepage codepage, const char *text, size_t len
 {
 	struct sink s = {.out = (unsigned char *)out, .size = out && size ? size - 1 : 0, .len = 0};
 	const unsigned char *p = (const unsigned char *)text;
+	bool bol = true;
 
 	while (len > 0) {
 		unsigned char bytes[8]; /* one character's bytes: at most 3 (a fallback) */
 		struct sink one = {.out = bytes, .size = sizeof bytes, .len = 0};
 		uint32_t c;
-		size_t used = utf8_next(p, len, &c);
+		const unsigned char *data;
+		size_t n, used = bol ? code_line(p, len, &data, &n) : 0;
+		if (used) { /* its characters where the paper has the code */
+			for (size_t i = 0; i < n; i++)
+				put(&s, data[i]);
+			put(&s, '\n');
+			p += used, len -= used;
+			continue;
+		}
+		used = utf8_next(p, len, &c);
+		bol = c == '\n';
 
 		encode_char(&one, codepage, c, 0);
 		for (size_t i = 0; i < one.len && i < sizeof bytes; i++) {

@@ -38,7 +38,20 @@
  * Anything else not on the page → '?', one per character. Invalid UTF-8
  * → '?' per bad byte. Control characters other than LF and TAB (ESC, GS,
  * DLE, ... and C1 controls) → '?', so that no text can smuggle a printer
- * command (a cut, a drawer kick) into a job. CR is dropped: CR LF → LF. */
+ * command (a cut, a drawer kick) into a job. CR is dropped: CR LF → LF.
+ *
+ * Codes: a line that is exactly ESCPOS_CODE_MARK and 1 … ESCPOS_CODE_MAX
+ * of [0-9A-Za-z-] (then LF, or the end of the text) prints as a QR code of
+ * those characters, centred: a slip's order id, for the till's scanner to
+ * read back (the journal finds the order). The printer draws it (GS ( k,
+ * model 2, error correction M, 6-dot modules: about 2 cm at 203 dpi, so
+ * it fits 58 mm paper); a 2D scanner reads it as the characters and
+ * Enter. The mark is U+E000, a private-use character no page has, so it
+ * never comes from a product's name or a typed reason; anywhere else it
+ * is a character like any other the page lacks ('?'), and a line with
+ * anything else is text. The worst a text could smuggle is a QR of
+ * letters, digits and dashes. escpos_code_text gives the text with each
+ * code as its characters (for a printer command, which gets UTF-8). */
 #ifndef KP_CORE_ESCPOS_H
 #define KP_CORE_ESCPOS_H
 
@@ -82,21 +95,32 @@ size_t escpos_encode(const struct escpos_job *job, const char *text, size_t len,
                      unsigned char *out, size_t size);
 
 /* Bytes the job adds around the text, at most: ESC @, ESC t n, ESC d n,
- * GS V m n. No character's replacement is longer than its UTF-8 form. */
+ * GS V m n. No character's replacement is longer than its UTF-8 form. A
+ * code line adds ESCPOS_CODE_OVERHEAD more. */
 #define ESCPOS_OVERHEAD 12
+#define ESCPOS_CODE_OVERHEAD 48
+
+#define ESCPOS_CODE_MARK "\xee\x80\x80" /* U+E000: see "Codes" above */
+#define ESCPOS_CODE_MAX 64              /* characters of one code */
+
+/* The text with each code line as its characters alone (the mark left
+ * out): what a printer that takes text shows. snprintf semantics. */
+size_t escpos_code_text(const char *text, size_t len, char *out, size_t size);
 
 /* Decodes printer bytes back to UTF-8 text: what the paper would show.
- * Skips ESC @, ESC t n, ESC d n, GS V m [n], and other ESC/GS commands
- * as their usual length (ESC x n, GS x n); keeps LF and TAB; drops other
- * control bytes; a byte the page leaves undefined becomes U+FFFD.
+ * Skips ESC @, ESC t n, ESC d n, GS V m [n], GS ( k (a code: the picture
+ * is no text), and other ESC/GS commands as their usual length (ESC x n,
+ * GS x n); keeps LF and TAB; drops other control bytes; a byte the page
+ * leaves undefined becomes U+FFFD.
  * Writes at most size bytes including a NUL (when size > 0) and returns
  * the length of the whole text without the NUL, like snprintf. */
 size_t escpos_decode(enum escpos_codepage codepage, const unsigned char *bytes, size_t len,
                      char *out, size_t size);
 
 /* The text as the page prints it, in UTF-8: escpos_decode(escpos_encode(
- * text)) without the commands, and without a buffer for the job. Kazakh
- * letters come out in Russian on CP866, ₸ as "тг", and so on. Same
+ * text)) without the commands, and without a buffer for the job, except
+ * that a code line shows as its characters (where the paper has its QR).
+ * Kazakh letters come out in Russian on CP866, ₸ as "тг", and so on. Same
  * snprintf semantics as escpos_decode. */
 size_t escpos_render(enum escpos_codepage codepage, const char *text, size_t len,
                      char *out, size_t size);

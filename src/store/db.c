@@ -800,6 +800,205 @@ static const char *const migrations[] = {
 	"  ON CONFLICT (shift_id, day, kind) DO UPDATE\n"
 	"    SET sales = sales + 1, amount = amount + excluded.amount;\n"
 	"END;\n",
+
+	/* 12: refunds back to the sale's tenders (refunds.h,
+	 * "Tenders"). A refund now goes back to one tender: Kaspi through the
+	 * API as before (a request, refund_pending, then refunded with the
+	 * server's refund_id), or cash from the drawer and card on the shop's
+	 * terminal, which have no request and are written refunded at once. A
+	 * refund of a split sale is one refund per part it draws on (part_no:
+	 * the sale's tenders row; a Kaspi part's refund sends that part's
+	 * payment). A return without a receipt is a cash refund of no order
+	 * (order_id NULL) with its VAT part.
+	 *
+	 * Where each refund went is a table of its own, refund_tenders, one
+	 * row per refund written with it and never changed, rather than
+	 * columns of refunds: so that the step can run again over itself (a
+	 * file taken back by hand, as tests do). The rebuild below copies the
+	 * same columns of refunds every time; refund_tenders is kept, and
+	 * filled only for the refunds that lack a row (those from before: a
+	 * Kaspi order's refund, to its own method).
+	 *
+	 * refunds is built again (SQLite loosens no CHECK in place: a
+	 * request-less refund is refunded without a refund_id, and order_id
+	 * may be NULL), with every index and trigger that named it; the
+	 * triggers of other tables that read it are dropped first, or the
+	 * rename would find them broken. db_migrate runs this with foreign
+	 * keys off and checks them all before the commit.
+	 *
+	 * The running totals of refunds (step 5's report_refunds) are keyed by
+	 * the tender a refund went back to, and whether it had a receipt, so
+	 * that a cash refund of a split or Kaspi sale counts under cash:
+	 * derived, dropped and built again.
+	 *
+	 * A split sale now counts the refunds of its parts in its own
+	 * refunded_amount and state (refunds.c, "Settling"). Before this step
+	 * a Kaspi part was refunded as an order of its own and its sale did
+	 * not move: such sales are brought up to it here, each move with its
+	 * row in the timeline (the detail is STORE_MSG_NOTE_PARTS_COUNTED,
+	 * word for word). A second run finds them up to date. */
+	"CREATE TABLE IF NOT EXISTS refund_tenders (\n"
+	"  refund_row INTEGER PRIMARY KEY REFERENCES refunds(id),\n"
+	"  tender     TEXT NOT NULL CHECK (tender IN ('qr', 'phone', 'cash', 'card')),\n"
+	"  part_no    INTEGER CHECK (part_no IS NULL OR part_no >= 1)  -- a split sale's part; NULL:\n"
+	"                                                                -- the order's own payment\n"
+	");\n"
+	"DROP TRIGGER IF EXISTS report_refund_new;\n"
+	"DROP TRIGGER IF EXISTS report_refund_settle;\n"
+	"DROP TRIGGER IF EXISTS report_refund_line_new;\n"
+	"DROP TRIGGER IF EXISTS report_refund_tender_new;\n"
+	"DROP TRIGGER IF EXISTS refund_tenders_match;\n"
+	"DROP TRIGGER IF EXISTS refund_tenders_fixed;\n"
+	"DROP TRIGGER IF EXISTS refund_tenders_no_delete;\n"
+	"DROP TABLE IF EXISTS refunds_v10;\n"
+	"CREATE TABLE refunds_v10 (\n"
+	"  id                 INTEGER PRIMARY KEY,\n"
+	"  order_id           INTEGER REFERENCES orders(id),  -- NULL: a return without a receipt\n"
+	"  merchant_refund_id TEXT NOT NULL UNIQUE,\n"
+	"  till_id            TEXT NOT NULL CHECK (till_id <> ''),\n"
+	"  day                INTEGER NOT NULL,  -- Almaty date of created_at, YYYYMMDD\n"
+	"  day_seq            INTEGER NOT NULL CHECK (day_seq BETWEEN 1 AND 999999),\n"
+	"  shift_id           INTEGER NOT NULL REFERENCES shifts(id),\n"
+	"  amount             INTEGER NOT NULL CHECK (amount BETWEEN 1 AND 100000000),\n"
+	"  reason             TEXT NOT NULL CHECK (reason <> ''),\n"
+	"  state              TEXT NOT NULL CHECK (state IN ('refund_pending', 'refunded',\n"
+	"                       'refund_failed')),\n"
+	"  request_body       TEXT NOT NULL,  -- a Kaspi refund's exact bytes; '' for cash and card\n"
+	"  refund_id          TEXT CHECK (refund_id IS NULL OR refund_id <> ''),  -- the server's\n"
+	"  user_id            INTEGER REFERENCES users(id),           -- the cashier; NULL: headless\n"
+	"  approved_by        INTEGER NOT NULL REFERENCES users(id),  -- the manager\n"
+	"  attempts           INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),  -- requests sent\n"
+	"  last_error         TEXT NOT NULL DEFAULT '',\n"
+	"  created_at         INTEGER NOT NULL,\n"
+	"  updated_at         INTEGER NOT NULL,  -- refunded/refund_failed: when it settled\n"
+	"  UNIQUE (till_id, day, day_seq),\n"
+	"  CHECK (merchant_refund_id = till_id || '-R-' || day || '-' || printf('%06d', day_seq)),\n"
+	/* a refund without a request (cash, card) is final when written */
+	"  CHECK (request_body <> '' OR (state = 'refunded' AND refund_id IS NULL)),\n"
+	"  CHECK (request_body = '' OR (state = 'refunded') = (refund_id IS NOT NULL)),\n"
+	"  CHECK (order_id IS NOT NULL OR request_body = '')\n"
+	");\n"
+	"INSERT INTO refunds_v10 (id, order_id, merchant_refund_id, till_id, day, day_seq, shift_id,"
+	" amount, reason, state, request_body, refund_id, user_id, approved_by, attempts, last_error,"
+	" created_at, updated_at)\n"
+	"  SELECT id, order_id, merchant_refund_id, till_id, day, day_seq, shift_id, amount, reason,"
+	" state, request_body, refund_id, user_id, approved_by, attempts, last_error, created_at,"
+	" updated_at FROM refunds;\n"
+	"DROP TABLE refunds;\n"
+	"ALTER TABLE refunds_v10 RENAME TO refunds;\n"
+	"CREATE INDEX refunds_order ON refunds(order_id);\n"
+	"CREATE INDEX refunds_pending ON refunds(id) WHERE state = 'refund_pending';\n"
+	"CREATE INDEX refunds_shift ON refunds(shift_id, created_at);\n"
+	"CREATE INDEX refunds_updated_at ON refunds(updated_at);\n"
+	"CREATE INDEX refunds_day ON refunds(day, state);\n"
+	"CREATE INDEX refunds_no_receipt ON refunds(created_at) WHERE order_id IS NULL;\n"
+	"CREATE TRIGGER refunds_fixed BEFORE UPDATE OF order_id, merchant_refund_id, till_id, day,\n"
+	"  day_seq, shift_id, amount, reason, request_body, user_id, approved_by, created_at\n"
+	"  ON refunds BEGIN\n"
+	"  SELECT RAISE(ABORT, 'what a refund asked for never changes');\n"
+	"END;\n"
+	"CREATE TRIGGER refunds_settle_once BEFORE UPDATE OF state, refund_id ON refunds\n"
+	"  WHEN old.state <> 'refund_pending'\n"
+	"    AND (new.state IS NOT old.state OR new.refund_id IS NOT old.refund_id) BEGIN\n"
+	"  SELECT RAISE(ABORT, 'a settled refund never changes');\n"
+	"END;\n"
+	"CREATE TRIGGER refunds_no_delete BEFORE DELETE ON refunds BEGIN\n"
+	"  SELECT RAISE(ABORT, 'refunds are never deleted');\n"
+	"END;\n"
+	/* the refunds from before: a Kaspi order's, to its own method */
+	"INSERT INTO refund_tenders (refund_row, tender, part_no)\n"
+	"  SELECT f.id, CASE WHEN o.method IN ('qr', 'phone', 'card') THEN o.method ELSE 'cash' END,"
+	" NULL\n"
+	"  FROM refunds f LEFT JOIN orders o ON o.id = f.order_id\n"
+	"  WHERE NOT EXISTS (SELECT 1 FROM refund_tenders t WHERE t.refund_row = f.id);\n"
+	/* a Kaspi tender has the request, the others none; a return without
+	 * a receipt is cash */
+	"CREATE TRIGGER refund_tenders_match BEFORE INSERT ON refund_tenders\n"
+	"  WHEN (SELECT (new.tender IN ('qr', 'phone')) <> (request_body <> '')\n"
+	"          OR (order_id IS NULL AND (new.tender <> 'cash' OR new.part_no IS NOT NULL))\n"
+	"        FROM refunds WHERE id = new.refund_row) BEGIN\n"
+	"  SELECT RAISE(ABORT, 'a refund''s tender does not match its request');\n"
+	"END;\n"
+	"CREATE TRIGGER refund_tenders_fixed BEFORE UPDATE ON refund_tenders BEGIN\n"
+	"  SELECT RAISE(ABORT, 'where a refund went never changes');\n"
+	"END;\n"
+	"CREATE TRIGGER refund_tenders_no_delete BEFORE DELETE ON refund_tenders BEGIN\n"
+	"  SELECT RAISE(ABORT, 'where a refund went never changes');\n"
+	"END;\n"
+	"DROP TABLE IF EXISTS report_refunds;\n"
+	"CREATE TABLE report_refunds (\n"
+	"  shift_id   INTEGER NOT NULL,\n"
+	"  day        INTEGER NOT NULL,  -- refunds.day: Almaty date, YYYYMMDD\n"
+	"  method     TEXT NOT NULL,     -- the tender it went back to (refund_tenders)\n"
+	"  no_receipt INTEGER NOT NULL,  -- 1: a return without a receipt (no order)\n"
+	"  state      TEXT NOT NULL,\n"
+	"  refunds    INTEGER NOT NULL,\n"
+	"  amount     INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (shift_id, day, method, no_receipt, state)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX report_refunds_day ON report_refunds(day);\n"
+	"INSERT INTO report_refunds\n"
+	"  SELECT f.shift_id, f.day, t.tender, f.order_id IS NULL, f.state, count(*), sum(f.amount)\n"
+	"  FROM refunds f JOIN refund_tenders t ON t.refund_row = f.id GROUP BY 1, 2, 3, 4, 5;\n"
+	/* a refund counts once its tender is written (with it, in its
+	 * transaction); a settlement moves it between states */
+	"CREATE TRIGGER report_refund_tender_new AFTER INSERT ON refund_tenders BEGIN\n"
+	"  INSERT INTO report_refunds\n"
+	"    SELECT shift_id, day, new.tender, order_id IS NULL, state, 1, amount\n"
+	"    FROM refunds WHERE id = new.refund_row\n"
+	"  ON CONFLICT (shift_id, day, method, no_receipt, state) DO UPDATE\n"
+	"    SET refunds = refunds + 1, amount = amount + excluded.amount;\n"
+	"END;\n"
+	"CREATE TRIGGER report_refund_line_new AFTER INSERT ON refund_lines BEGIN\n"
+	"  INSERT INTO report_refund_lines\n"
+	"    SELECT shift_id, day, state, new.tax_rate, 1, new.amount\n"
+	"    FROM refunds WHERE id = new.refund_row\n"
+	"  ON CONFLICT (shift_id, day, state, tax_rate) DO UPDATE\n"
+	"    SET parts = parts + 1, amount = amount + excluded.amount;\n"
+	"END;\n"
+	"CREATE TRIGGER report_refund_settle AFTER UPDATE OF state ON refunds\n"
+	"  WHEN old.state IS NOT new.state BEGIN\n"
+	"  UPDATE report_refunds SET refunds = refunds - 1, amount = amount - old.amount\n"
+	"    WHERE shift_id = old.shift_id AND day = old.day AND state = old.state\n"
+	"      AND no_receipt = (old.order_id IS NULL)\n"
+	"      AND method = (SELECT tender FROM refund_tenders WHERE refund_row = old.id);\n"
+	"  INSERT INTO report_refunds\n"
+	"    SELECT new.shift_id, new.day, tender, new.order_id IS NULL, new.state, 1, new.amount\n"
+	"    FROM refund_tenders WHERE refund_row = new.id\n"
+	"  ON CONFLICT (shift_id, day, method, no_receipt, state) DO UPDATE\n"
+	"    SET refunds = refunds + 1, amount = amount + excluded.amount;\n"
+	"  INSERT INTO report_refund_lines\n"
+	"    SELECT old.shift_id, old.day, old.state, tax_rate, -count(*), -sum(amount)\n"
+	"    FROM refund_lines WHERE refund_row = old.id GROUP BY tax_rate\n"
+	"  ON CONFLICT (shift_id, day, state, tax_rate) DO UPDATE\n"
+	"    SET parts = parts + excluded.parts, amount = amount + excluded.amount;\n"
+	"  INSERT INTO report_refund_lines\n"
+	"    SELECT new.shift_id, new.day, new.state, tax_rate, count(*), sum(amount)\n"
+	"    FROM refund_lines WHERE refund_row = new.id GROUP BY tax_rate\n"
+	"  ON CONFLICT (shift_id, day, state, tax_rate) DO UPDATE\n"
+	"    SET parts = parts + excluded.parts, amount = amount + excluded.amount;\n"
+	"END;\n"
+	/* the split sales whose parts were refunded before */
+	"DROP TABLE IF EXISTS temp.split_refunded;\n"
+	"CREATE TEMP TABLE split_refunded AS\n"
+	"  SELECT id, state AS was, refunded,\n"
+	"    CASE WHEN refunded = amount THEN 'refunded' WHEN refunded > 0 THEN 'partially_refunded'\n"
+	"      ELSE state END AS now\n"
+	"  FROM (SELECT s.id, s.state, s.amount, s.refunded_amount AS had,\n"
+	"      (SELECT coalesce(sum(f.amount), 0) FROM refunds f WHERE f.state = 'refunded'\n"
+	"         AND (f.order_id = s.id OR f.order_id IN (SELECT p.id FROM orders p\n"
+	"                                                  WHERE p.part_of = s.id))) AS refunded\n"
+	"    FROM orders s WHERE s.method = 'split'\n"
+	"      AND s.state IN ('succeeded', 'partially_refunded', 'refunded'))\n"
+	"  WHERE refunded <> had;\n"
+	"INSERT INTO order_events (order_id, at, user_id, kind, from_state, to_state, detail)\n"
+	"  SELECT id, CAST(strftime('%s', 'now') AS INTEGER), NULL, 'state', was, now,\n"
+	"    'the refunds of its Kaspi parts, counted with the sale'\n"
+	"  FROM split_refunded WHERE now <> was;\n"
+	"UPDATE orders SET refunded_amount = x.refunded, state = x.now,\n"
+	"    updated_at = CAST(strftime('%s', 'now') AS INTEGER)\n"
+	"  FROM split_refunded x WHERE orders.id = x.id;\n"
+	"DROP TABLE temp.split_refunded;\n",
 };
 
 #define MIGRATIONS_COUNT ((int)(sizeof migrations / sizeof *migrations))

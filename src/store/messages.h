@@ -219,7 +219,9 @@
 #define STORE_MSG_REFUND_REASON N_("a refund needs a reason of 1 to %d characters on one line")
 #define STORE_MSG_REFUND_BOTH N_("a refund is by amount or by lines, not both")
 #define STORE_MSG_REFUND_AMOUNT_MIN N_("a refund amount must be at least 0,01 tenge")
-#define STORE_MSG_REFUND_TENDER N_("%s was not paid through Kaspi: give cash or card refunds back by hand for now (a split sale's Kaspi part is refunded as an order of its own)")
+#define STORE_MSG_REFUND_NO_TENDER N_("order %s has no paid tender to give back to")
+#define STORE_MSG_REFUND_TENDERS_MANY N_("order %s has more paid tenders than a sale can have (%d)")
+#define STORE_MSG_RETURN_AMOUNT N_("a return without a receipt is 0,01 to 1 000 000 tenge")
 #define STORE_MSG_REFUND_ALREADY N_("order %s is refunded already: nothing is left")
 #define STORE_MSG_REFUND_NOT_PAID N_("order %s was not paid: only a paid order can be refunded")
 /* the same, by the order's state (the cashier's words for it, journal.c) */
@@ -259,6 +261,12 @@
 #define STORE_MSG_NOTE_REFUND_ASKED N_("refund %s of %s asked, approved by %s: %s")
 /* the refund, its sum, the server's refund id */
 #define STORE_MSG_NOTE_REFUND_DONE N_("refund %s of %s done (%s)")
+/* a refund without a request: id, sum, the manager, the reason */
+#define STORE_MSG_NOTE_REFUND_CASH N_("refund %s of %s given back in cash, approved by %s: %s")
+#define STORE_MSG_NOTE_REFUND_CARD N_("refund %s of %s given back to the card, approved by %s: %s")
+/* written by the schema step that made a split sale count its parts'
+ * refunds (db.c): its SQL holds the same words */
+#define STORE_MSG_NOTE_PARTS_COUNTED N_("the refunds of its Kaspi parts, counted with the sale")
 /* the argument: the server's reason, as the app gave it */
 #define STORE_MSG_NOTE_REFUND_REFUSED N_("refund %s refused: %s")
 #define STORE_MSG_NOTE_REFUND_REFUSED_BY_SERVER N_("refund %s refused by the server")

@@ -43,11 +43,21 @@ static const char *const state_labels[REFUND_STATE_COUNT] = {
 	[REFUND_FAILED] = N_("failed"),
 };
 
-/* The columns refunds_read expects, in its order. */
+/* Where a refund went, as the cashier reads it (N_() msgids). */
+static const char *const tender_labels[] = {
+	[JOURNAL_QR] = N_("through Kaspi QR"),
+	[JOURNAL_PHONE] = N_("through Kaspi by phone"),
+	[JOURNAL_CASH] = N_("in cash"),
+	[JOURNAL_CARD] = N_("to the card"),
+};
+
+/* The columns refunds_read expects, in its order; f is refunds, t its
+ * refund_tenders row. */
 #define REFUND_SELECT                                                                          \
-	"SELECT id, order_id, merchant_refund_id, shift_id, amount, reason, state, refund_id,"  \
-	" user_id, approved_by, attempts, last_error, created_at, updated_at,"                 \
-	" length(CAST(request_body AS BLOB)) FROM refunds"
+	"SELECT f.id, coalesce(f.order_id, 0), f.merchant_refund_id, f.shift_id, f.amount,"      \
+	" f.reason, f.state, f.refund_id, f.user_id, f.approved_by, f.attempts, f.last_error,"   \
+	" f.created_at, f.updated_at, length(CAST(f.request_body AS BLOB)), t.tender,"           \
+	" coalesce(t.part_no, 0) FROM refunds f LEFT JOIN refund_tenders t ON t.refund_row = f.id"
 
 const char *refunds_state_name(enum refund_state state)
 {
@@ -57,6 +67,11 @@ const char *refunds_state_name(enum refund_state state)
 const char *refunds_state_label(enum refund_state state)
 {
 	return (int)state >= 0 && state < REFUND_STATE_COUNT ? state_labels[state] : "?";
+}
+
+const char *refunds_tender_label(enum journal_method tender)
+{
+	return (int)tender >= 0 && tender <= JOURNAL_CARD ? tender_labels[tender] : "?";
 }
 
 bool refunds_state_parse(const char *name, enum refund_state *out)
@@ -191,12 +206,29 @@ static void user_name(store_db *db, int64_t id, char *out, size_t size)
 
 /* ---- the rules --------------------------------------------------------------- */
 
-/* What the rules found, with the parts of the refund. */
+/* One tender an order was paid with, and what is left of it to give
+ * back (refunds.h, "Tenders"). */
+struct source {
+	enum journal_method kind;    /* qr, phone, cash or card */
+	int part_no;                 /* a split sale's part (tenders); 0: the order's own payment */
+	int64_t kaspi_order;         /* Kaspi: the order whose payment it is; else 0 */
+	char payment_id[JOURNAL_PAYMENT_ID_SIZE]; /* Kaspi: that payment's id */
+	int64_t left;                /* paid − refunded − pending, never below 0 */
+	int64_t pending;             /* refunds of it still refund_pending */
+};
+
+/* What the rules found, with the parts of the refund and, per tender it
+ * goes back to (q.alloc), the pieces of those parts it gives. */
 struct plan {
 	struct journal_order order;
 	struct refund_quote q;
 	struct refund_part *parts;   /* malloc'd */
 	size_t n_parts;
+	struct source src[REFUNDS_ALLOC_MAX]; /* the order's paid tenders, in part order */
+	size_t n_src;
+	size_t alloc_src[REFUNDS_ALLOC_MAX];  /* q.alloc[i] draws on src[alloc_src[i]] */
+	struct refund_part *pieces[REFUNDS_ALLOC_MAX]; /* malloc'd, n_pieces[i] for q.alloc[i] */
+	size_t n_pieces[REFUNDS_ALLOC_MAX];
 };
 
 static void plan_free(struct plan *p)
@@ -204,6 +236,11 @@ static void plan_free(struct plan *p)
 	free(p->parts);
 	p->parts = NULL;
 	p->n_parts = 0;
+	for (size_t i = 0; i < REFUNDS_ALLOC_MAX; i++) {
+		free(p->pieces[i]);
+		p->pieces[i] = NULL;
+		p->n_pieces[i] = 0;
+	}
 }
 
 /* refuse(p, rule, err, NAME, args...): a refusal by a rule, the rule
@@ -257,19 +294,188 @@ static store_status paid_at(store_db *db, const struct journal_order *o, time_t 
 	return STORE_OK;
 }
 
-/* The amounts of order_id's refunds still refund_pending. */
-static store_status pending_sum(store_db *db, int64_t order_id, int64_t *out, store_err *err)
+/* The refunds still refund_pending that draw on order_id's payment: its
+ * own, and those of its split sale that draw on it as a part (by the
+ * partial index of refund_pending: there are few). */
+static store_status pending_of(store_db *db, int64_t order_id, int64_t *out, store_err *err)
 {
 	sqlite3_stmt *st;
 	store_status s;
 
 	if ((s = db_prepare(db,
-	                    "SELECT coalesce(sum(amount), 0) FROM refunds"
-	                    " WHERE order_id = ?1 AND state = 'refund_pending'",
+	                    "SELECT coalesce(sum(f.amount), 0) FROM refunds f"
+	                    " LEFT JOIN refund_tenders r ON r.refund_row = f.id"
+	                    " LEFT JOIN tenders t ON t.order_id = f.order_id AND t.part_no = r.part_no"
+	                    " WHERE f.state = 'refund_pending' AND (f.order_id = ?1 OR t.part_order = ?1)",
 	                    &st, err)) != STORE_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, order_id);
 	return query_i64(db, st, out, err);
+}
+
+/* What split sale sale_id's refunds took of its cash or card part part_no
+ * (refunded or pending; not failed). */
+static store_status part_taken(store_db *db, int64_t sale_id, int part_no, int64_t *out,
+                               store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	if ((s = db_prepare(db,
+	                    "SELECT coalesce(sum(f.amount), 0) FROM refunds f"
+	                    " JOIN refund_tenders r ON r.refund_row = f.id"
+	                    " WHERE f.order_id = ?1 AND r.part_no = ?2 AND f.state <> 'refund_failed'",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, sale_id);
+	sqlite3_bind_int(st, 2, part_no);
+	return query_i64(db, st, out, err);
+}
+
+/* A Kaspi order's payment as a source: what is left of it. */
+static store_status kaspi_source(store_db *db, const struct journal_order *k, struct source *src,
+                                 store_err *err)
+{
+	store_status s = pending_of(db, k->id, &src->pending, err);
+	if (s != STORE_OK)
+		return s;
+	src->kaspi_order = k->id;
+	snprintf(src->payment_id, sizeof src->payment_id, "%s", k->payment_id);
+	src->left = k->amount - k->refunded_amount - src->pending;
+	if (src->left < 0)
+		src->left = 0;
+	return STORE_OK;
+}
+
+/* The tenders order p->order was paid with, and what is left of each: a
+ * sale in one tender is its own; a split sale's are its parts that paid
+ * (a Kaspi part when its order did), in the order taken. */
+static store_status load_sources(store_db *db, struct plan *p, store_err *err)
+{
+	const struct journal_order *o = &p->order;
+	struct journal_tender *tenders = NULL;
+	size_t n = 0;
+	store_status s;
+
+	if (o->method != JOURNAL_SPLIT) {
+		struct source *src = &p->src[p->n_src++];
+		src->kind = o->method;
+		if (journal_method_is_kaspi(o->method))
+			return kaspi_source(db, o, src, err);
+		if ((s = pending_of(db, o->id, &src->pending, err)) != STORE_OK)
+			return s;
+		src->left = o->amount - o->refunded_amount - src->pending;
+		if (src->left < 0)
+			src->left = 0;
+		return STORE_OK;
+	}
+	if ((s = journal_tenders(db, o->id, &tenders, &n, err)) != STORE_OK)
+		return s;
+	for (size_t i = 0; i < n && s == STORE_OK; i++) {
+		const struct journal_tender *t = &tenders[i];
+		if (!journal_state_is_sale(t->part_state))
+			continue; /* a Kaspi try that did not pay */
+		if (p->n_src == REFUNDS_ALLOC_MAX) {
+			s = store_set_err(err, STORE_ERR_INTERNAL, REFUND_TENDERS_MANY, o->merchant_order_id,
+			                  REFUNDS_ALLOC_MAX);
+			break;
+		}
+		struct source *src = &p->src[p->n_src++];
+		memset(src, 0, sizeof *src);
+		src->kind = t->kind;
+		src->part_no = t->part_no;
+		if (journal_method_is_kaspi(t->kind)) {
+			struct journal_order k;
+			s = journal_get(db, t->part_order, &k, err);
+			if (s == STORE_OK)
+				s = kaspi_source(db, &k, src, err);
+		} else {
+			int64_t taken = 0;
+			s = part_taken(db, o->id, t->part_no, &taken, err);
+			src->left = t->amount - taken > 0 ? t->amount - taken : 0;
+		}
+	}
+	free(tenders);
+	if (s == STORE_OK && p->n_src == 0)
+		s = refuse(p, REFUNDS_RULE_TENDER, err, REFUND_NO_TENDER, o->merchant_order_id);
+	return s;
+}
+
+/* In which round a tender gives back (refunds.h, "Tenders"): by default
+ * Kaspi, then card, then cash; with to_cash the cash parts first. */
+static int source_round(enum journal_method kind, bool to_cash)
+{
+	if (to_cash)
+		return kind == JOURNAL_CASH ? 0 : journal_method_is_kaspi(kind) ? 1 : 2;
+	return journal_method_is_kaspi(kind) ? 0 : kind == JOURNAL_CARD ? 1 : 2;
+}
+
+/* Spreads p->q.amount (≤ what the sources have left) over the sources,
+ * each up to what is left of it, into p->q.alloc. */
+static void allocate(struct plan *p, bool to_cash)
+{
+	int64_t rest = p->q.amount;
+	p->q.n_alloc = 0;
+	for (int round = 0; round < 3 && rest > 0; round++)
+		for (size_t i = 0; i < p->n_src && rest > 0; i++) {
+			const struct source *src = &p->src[i];
+			if (source_round(src->kind, to_cash) != round || src->left <= 0)
+				continue;
+			int64_t take = rest < src->left ? rest : src->left;
+			p->alloc_src[p->q.n_alloc] = i;
+			p->q.alloc[p->q.n_alloc++] = (struct refund_alloc){
+				.tender = to_cash ? JOURNAL_CASH : src->kind,
+				.part_no = src->part_no,
+				.kaspi_order = src->kaspi_order,
+				.amount = take,
+			};
+			rest -= take;
+		}
+}
+
+/* Splits the refund's parts over its tenders in order (p->pieces): each
+ * tender gets pieces adding up to its amount; a part that falls across
+ * two keeps its line and units on the first piece (the units of a line
+ * count once), the other pieces only its rate. */
+static store_status split_parts(struct plan *p, store_err *err)
+{
+	size_t k = 0;
+	int64_t rem = p->n_parts ? p->parts[0].amount : 0;
+	bool first = true;
+
+	for (size_t a = 0; a < p->q.n_alloc; a++) {
+		p->pieces[a] = calloc(p->n_parts + 1, sizeof *p->pieces[a]);
+		if (!p->pieces[a])
+			return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
+		int64_t need = p->q.alloc[a].amount;
+		/* a part worth nothing (a free line) goes with the tender in hand */
+		while (k < p->n_parts && (need > 0 || rem == 0)) {
+			const struct refund_part *part = &p->parts[k];
+			int64_t take = rem < need ? rem : need;
+			struct refund_part *piece = &p->pieces[a][p->n_pieces[a]];
+			*piece = (struct refund_part){.part = (int)p->n_pieces[a] + 1,
+			                              .tax_rate = part->tax_rate, .amount = take};
+			if (first) {
+				piece->line_no = part->line_no;
+				piece->quantity = part->quantity;
+			}
+			p->n_pieces[a]++;
+			first = false;
+			rem -= take;
+			need -= take;
+			if (rem == 0 && ++k < p->n_parts) {
+				rem = p->parts[k].amount;
+				first = true;
+			}
+			if (p->n_pieces[a] > p->n_parts) /* cannot happen: one piece per part at most */
+				return store_set_err(err, STORE_ERR_INTERNAL, REFUND_VAT_SPLIT);
+		}
+		if (need != 0)
+			return store_set_err(err, STORE_ERR_INTERNAL, REFUND_VAT_SPLIT);
+	}
+	if (k < p->n_parts)
+		return store_set_err(err, STORE_ERR_INTERNAL, REFUND_VAT_SPLIT);
+	return STORE_OK;
 }
 
 /* What order_id's refunds (pending or refunded, not failed) took, per
@@ -351,8 +557,8 @@ static store_status plan_lines(struct plan *p, const struct refund_new *r,
 			              l->line_no, (long long)(left > 0 ? left : 0), (long long)l->quantity,
 			              (long long)pick->quantity);
 		int64_t share;
-		if (done + pick->quantity == size) {
-			/* the line's last units take all that is left of it */
+		if (l->weight > 0 && done + pick->quantity == size) {
+			/* a weighed line's last grams take all that is left of it */
 			share = l->total - given[pick->line_no - 1];
 			if (share < 0)
 				share = 0;
@@ -362,8 +568,13 @@ static store_status plan_lines(struct plan *p, const struct refund_new *r,
 			                                l->unit_price, l->total - given[pick->line_no - 1]);
 		} else {
 			/* every unit is worth total / quantity rounded down; the line's
-			 * last unit takes what the rounding left */
-			share = l->total / l->quantity * pick->quantity;
+			 * last unit takes what the rounding left (by units, not by what
+			 * earlier refunds gave: a refund over a split sale's tenders
+			 * tags the line on its first piece only) */
+			int64_t unit = l->total / l->quantity;
+			share = unit * pick->quantity;
+			if (done + pick->quantity == l->quantity)
+				share += l->total - unit * l->quantity;
 		}
 		adding[l->tax_rate] += share;
 		if (taken[l->tax_rate] + adding[l->tax_rate] > sold[l->tax_rate])
@@ -461,17 +672,16 @@ static store_status plan_refund(store_db *db, const struct refund_new *r, struct
 		return refuse(p, REFUNDS_RULE_STATE, err, REFUND_ALREADY, o->merchant_order_id);
 	if (!journal_state_refundable(o->state))
 		return refuse_unpaid(p, o, err);
-	if (!journal_method_is_kaspi(o->method))
-		return refuse(p, REFUNDS_RULE_TENDER, err, REFUND_TENDER, o->merchant_order_id);
 	if ((s = paid_at(db, o, &p->q.paid_at, err)) != STORE_OK)
 		return s;
 	if (db_now(db) - p->q.paid_at > REFUNDS_WINDOW_SECONDS)
 		return refuse(p, REFUNDS_RULE_WINDOW, err, REFUND_WINDOW, o->merchant_order_id);
-	if ((s = pending_sum(db, o->id, &pending, err)) != STORE_OK)
+	if ((s = load_sources(db, p, err)) != STORE_OK)
 		return s;
-	p->q.available = o->amount - o->refunded_amount - pending;
-	if (p->q.available < 0)
-		p->q.available = 0;
+	for (size_t i = 0; i < p->n_src; i++) {
+		p->q.available += p->src[i].left;
+		pending += p->src[i].pending;
+	}
 
 	if ((s = journal_lines(db, o->id, &lines, &n_lines, err)) != STORE_OK)
 		return s;
@@ -516,6 +726,10 @@ static store_status plan_refund(store_db *db, const struct refund_new *r, struct
 	}
 	if (s == STORE_OK && r->n_lines == 0)
 		s = plan_amount(p, sold, taken, err);
+	if (s == STORE_OK) {
+		allocate(p, r->to_cash);
+		s = split_parts(p, err);
+	}
 	free(lines);
 	free(units);
 	if (s != STORE_OK)
@@ -561,6 +775,14 @@ static store_status next_seq(store_db *db, const char *till, int day, int *seq, 
 	return STORE_OK;
 }
 
+/* A body callback for what sends no request (check_new wants one). */
+static bool refuse_body(void *arg, const char *merchant_refund_id, const char *payment_id,
+                        int64_t amount, const char **body, size_t *len)
+{
+	(void)arg, (void)merchant_refund_id, (void)payment_id, (void)amount, (void)body, (void)len;
+	return false;
+}
+
 /* Checks what refunds_create needs beyond the rules. */
 static store_status check_new(const struct refund_new *r, store_err *err)
 {
@@ -583,10 +805,21 @@ static store_status check_new(const struct refund_new *r, store_err *err)
 	return STORE_OK;
 }
 
+/* A refund row to write (insert_refund). */
+struct row_new {
+	int64_t order_id;         /* 0: a return without a receipt */
+	int64_t amount;
+	const char *reason;
+	enum refund_state state;  /* refund_pending (Kaspi) or refunded (cash, card) */
+	const char *body;         /* the request's bytes; "" for none */
+	size_t len;
+	int64_t user_id, approved_by, shift_id;
+	const char *till_id;
+};
+
 /* Inserts the refund row, inside the transaction. */
-static store_status insert_refund(store_db *db, const struct refund_new *r, const struct plan *p,
-                                  const char *mrid, int day, int seq, const char *body,
-                                  size_t len, int64_t *id, store_err *err)
+static store_status insert_refund(store_db *db, const struct row_new *w, const char *mrid,
+                                  int day, int seq, int64_t *id, store_err *err)
 {
 	sqlite3_stmt *st;
 	store_status s;
@@ -598,34 +831,55 @@ static store_status insert_refund(store_db *db, const struct refund_new *r, cons
 	                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
 	                    &st, err)) != STORE_OK)
 		return s;
-	sqlite3_bind_int64(st, 1, p->order.id);
+	if (w->order_id > 0)
+		sqlite3_bind_int64(st, 1, w->order_id);
 	sqlite3_bind_text(st, 2, mrid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r->till_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, w->till_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, day);
 	sqlite3_bind_int(st, 5, seq);
-	sqlite3_bind_int64(st, 6, r->shift_id);
-	sqlite3_bind_int64(st, 7, p->q.amount);
-	sqlite3_bind_text(st, 8, r->reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, state_names[REFUND_PENDING], -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, body, (int)len, SQLITE_STATIC); /* every byte as it is */
-	if (r->user_id > 0)
-		sqlite3_bind_int64(st, 11, r->user_id);
-	sqlite3_bind_int64(st, 12, r->approved_by);
+	sqlite3_bind_int64(st, 6, w->shift_id);
+	sqlite3_bind_int64(st, 7, w->amount);
+	sqlite3_bind_text(st, 8, w->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, state_names[w->state], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, w->body, (int)w->len, SQLITE_STATIC); /* every byte as it is */
+	if (w->user_id > 0)
+		sqlite3_bind_int64(st, 11, w->user_id);
+	sqlite3_bind_int64(st, 12, w->approved_by);
 	sqlite3_bind_int64(st, 13, (sqlite3_int64)db_now(db));
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-		return store_set_err(err, STORE_ERR_INPUT, REFUND_NO_ROWS,
-		                     (long long)r->shift_id, (long long)r->user_id,
-		                     (long long)r->approved_by);
+		return store_set_err(err, STORE_ERR_INPUT, REFUND_NO_ROWS, (long long)w->shift_id,
+		                     (long long)w->user_id, (long long)w->approved_by);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, rc, err);
 	*id = sqlite3_last_insert_rowid(db_sqlite(db));
 	return STORE_OK;
 }
 
-/* Inserts the parts of refund id, inside the transaction. */
-static store_status insert_parts(store_db *db, int64_t id, const struct plan *p, store_err *err)
+/* Where refund id went (refund_tenders), inside the transaction. */
+static store_status insert_tender(store_db *db, int64_t id, enum journal_method tender,
+                                  int part_no, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	if ((s = db_prepare(db, "INSERT INTO refund_tenders(refund_row, tender, part_no)"
+	                        " VALUES (?1, ?2, ?3)",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, journal_method_name(tender), -1, SQLITE_STATIC);
+	if (part_no > 0)
+		sqlite3_bind_int(st, 3, part_no);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
+}
+
+/* Inserts the n parts of refund id, inside the transaction. */
+static store_status insert_parts(store_db *db, int64_t id, const struct refund_part *parts,
+                                 size_t n, store_err *err)
 {
 	sqlite3_stmt *st;
 	store_status s;
@@ -636,8 +890,8 @@ static store_status insert_parts(store_db *db, int64_t id, const struct plan *p,
 	                    " quantity) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	                    &st, err)) != STORE_OK)
 		return s;
-	for (size_t i = 0; i < p->n_parts && rc == SQLITE_DONE; i++) {
-		const struct refund_part *part = &p->parts[i];
+	for (size_t i = 0; i < n && rc == SQLITE_DONE; i++) {
+		const struct refund_part *part = &parts[i];
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
 		sqlite3_bind_int64(st, 1, id);
@@ -654,46 +908,198 @@ static store_status insert_parts(store_db *db, int64_t id, const struct plan *p,
 	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
 }
 
-/* The part of refunds_create inside its transaction. */
+/* ---- the orders' side of a refund given back ------------------------------ */
+
+/* Order id takes amount more of refunds, inside the transaction:
+ * refunded_amount, the move (partially_refunded, or refunded when nothing
+ * is left; leaving late_paid clears the alert) and its timeline row with
+ * note. *to (may be NULL) gets its new state. */
+static store_status take_one(store_db *db, int64_t order_id, int64_t amount, const char *mrid,
+                             const struct kp_msg *note, enum journal_state *to_out,
+                             store_err *err)
+{
+	struct journal_order o;
+	sqlite3_stmt *st;
+	store_status s;
+
+	if ((s = journal_get(db, order_id, &o, err)) != STORE_OK)
+		return s == STORE_NOT_FOUND
+		               ? store_set_err(err, STORE_NOT_FOUND, NO_ORDER, (long long)order_id)
+		               : s;
+	if (amount > o.amount - o.refunded_amount)
+		return store_set_err(err, STORE_ERR_INTERNAL, REFUND_OVER_ORDER, mrid,
+		                     o.merchant_order_id);
+	int64_t refunded = o.refunded_amount + amount;
+	enum journal_state to = refunded == o.amount ? JOURNAL_REFUNDED : JOURNAL_PARTIALLY_REFUNDED;
+	if (!journal_move_allowed(o.state, to))
+		return store_set_err(err, STORE_ERR_TRANSITION, REFUND_ORDER_STATE, o.merchant_order_id,
+		                     mrid);
+
+	if ((s = db_prepare(db,
+	                    "UPDATE orders SET refunded_amount = ?4, state = ?5, updated_at = ?6,"
+	                    " alert = CASE WHEN ?2 = 'late_paid' THEN 0 ELSE alert END"
+	                    " WHERE id = ?1 AND state = ?2 AND refunded_amount = ?3",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, o.id);
+	sqlite3_bind_text(st, 2, journal_state_name(o.state), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, o.refunded_amount);
+	sqlite3_bind_int64(st, 4, refunded);
+	sqlite3_bind_text(st, 5, journal_state_name(to), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)db_now(db));
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, err);
+	if (sqlite3_changes(db_sqlite(db)) != 1)
+		return store_set_err(err, STORE_ERR_STATE, REFUND_ORDER_CHANGED,
+		                     o.merchant_order_id);
+	if ((s = order_event(db, o.id, 0, journal_state_name(o.state), journal_state_name(to), note,
+	                     err)) != STORE_OK)
+		return s;
+	if (to_out)
+		*to_out = to;
+	return STORE_OK;
+}
+
+/* The Kaspi order that split sale sale_id's part part_no was paid by (0
+ * for a cash or card part), inside the transaction. */
+static store_status part_order_of(store_db *db, int64_t sale_id, int part_no, int64_t *out,
+                                  store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	if ((s = db_prepare(db, "SELECT coalesce(part_order, 0) FROM tenders"
+	                        " WHERE order_id = ?1 AND part_no = ?2",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, sale_id);
+	sqlite3_bind_int(st, 2, part_no);
+	return query_i64(db, st, out, err);
+}
+
+/* The orders' side of refund f given back, inside the transaction: its
+ * order takes it; a split sale's row drawing on a Kaspi part moves that
+ * part's order too; a Kaspi part refunded on its own moves its completed
+ * sale (refunds.h, "Settling"). Every move's timeline row gets note.
+ * *to_out gets f's order's new state. */
+static store_status orders_take(store_db *db, const struct refund *f, const struct kp_msg *note,
+                                enum journal_state *to_out, store_err *err)
+{
+	struct journal_order o;
+	int64_t other = 0;
+	store_status s;
+
+	if ((s = take_one(db, f->order_id, f->amount, f->merchant_refund_id, note, to_out, err)) !=
+	    STORE_OK)
+		return s;
+	if (f->part_no > 0) {
+		if ((s = part_order_of(db, f->order_id, f->part_no, &other, err)) != STORE_OK)
+			return s;
+	} else {
+		if ((s = journal_get(db, f->order_id, &o, err)) != STORE_OK)
+			return s;
+		if (o.part_of > 0) {
+			struct journal_order sale;
+			if ((s = journal_get(db, o.part_of, &sale, err)) != STORE_OK)
+				return s;
+			/* a sale given up with a paid part keeps its state: the part alone
+			 * is given back */
+			if (sale.state == JOURNAL_SUCCEEDED || sale.state == JOURNAL_PARTIALLY_REFUNDED)
+				other = sale.id;
+		}
+	}
+	if (other > 0)
+		return take_one(db, other, f->amount, f->merchant_refund_id, note, NULL, err);
+	return STORE_OK;
+}
+
+/* The part of refunds_create inside its transaction: a row per tender. */
 static store_status create_in(store_db *db, const struct refund_new *r, struct plan *p,
                               int64_t *id, char mrid[REFUNDS_ID_SIZE], store_err *err)
 {
 	store_status s;
-	int seq = 0, day = kp_almaty_yyyymmdd(db_now(db));
-	const char *body = NULL;
-	size_t len = 0;
-	char sum[48], manager[USERS_NAME_SIZE], detail[DETAIL_ROOM];
+	int day = kp_almaty_yyyymmdd(db_now(db));
+	char sum[48], manager[USERS_NAME_SIZE], cashier[USERS_NAME_SIZE], detail[DETAIL_ROOM];
 
 	if ((s = plan_refund(db, r, p, err)) != STORE_OK)
 		return s;
-	if ((s = next_seq(db, r->till_id, day, &seq, err)) != STORE_OK)
-		return s;
-	snprintf(mrid, REFUNDS_ID_SIZE, "%s-R-%08d-%06d", r->till_id, day, seq);
-	if (!r->build_body(r->body_arg, mrid, p->order.payment_id, p->q.amount, &body, &len))
-		return store_set_err(err, STORE_ERR_INPUT, REFUND_NOT_MADE, mrid);
-	if (!body || len == 0 || len > JOURNAL_BODY_MAX)
-		return store_set_err(err, STORE_ERR_INPUT, REFUND_SIZE, mrid, JOURNAL_BODY_MAX);
-	if ((s = insert_refund(db, r, p, mrid, day, seq, body, len, id, err)) != STORE_OK)
-		return s;
-	if ((s = insert_parts(db, *id, p, err)) != STORE_OK)
-		return s;
-
-	money_format(sum, sizeof sum, p->q.amount);
 	user_name(db, r->approved_by, manager, sizeof manager);
-	struct kp_msg note;
-	store_msg(&note, NOTE_REFUND_ASKED, mrid, sum, manager, r->reason);
-	if ((s = order_event(db, p->order.id, r->approved_by, NULL, NULL, &note, err)) != STORE_OK)
-		return s;
-	if (r->user_id > 0) {
-		char cashier[USERS_NAME_SIZE];
-		user_name(db, r->user_id, cashier, sizeof cashier);
-		snprintf(detail, sizeof detail, "%s of order %s, %s, by %s approved by %s: %s", mrid,
-		         p->order.merchant_order_id, sum, cashier, manager, r->reason);
-	} else {
-		snprintf(detail, sizeof detail, "%s of order %s, %s, approved by %s: %s", mrid,
-		         p->order.merchant_order_id, sum, manager, r->reason);
+	user_name(db, r->user_id, cashier, sizeof cashier);
+	for (size_t a = 0; a < p->q.n_alloc; a++) {
+		struct refund_alloc *al = &p->q.alloc[a];
+		const struct source *src = &p->src[p->alloc_src[a]];
+		bool kaspi = journal_method_is_kaspi(al->tender);
+		struct row_new w = {.order_id = p->order.id, .amount = al->amount, .reason = r->reason,
+		                    .state = kaspi ? REFUND_PENDING : REFUND_REFUNDED, .body = "",
+		                    .user_id = r->user_id, .approved_by = r->approved_by,
+		                    .shift_id = r->shift_id, .till_id = r->till_id};
+		int seq = 0;
+		int64_t row = 0;
+
+		if ((s = next_seq(db, r->till_id, day, &seq, err)) != STORE_OK)
+			return s;
+		snprintf(al->merchant_refund_id, sizeof al->merchant_refund_id, "%s-R-%08d-%06d",
+		         r->till_id, day, seq);
+		if (kaspi) {
+			if (!r->build_body(r->body_arg, al->merchant_refund_id, src->payment_id, al->amount,
+			                   &w.body, &w.len))
+				return store_set_err(err, STORE_ERR_INPUT, REFUND_NOT_MADE,
+				                     al->merchant_refund_id);
+			if (!w.body || w.len == 0 || w.len > JOURNAL_BODY_MAX)
+				return store_set_err(err, STORE_ERR_INPUT, REFUND_SIZE, al->merchant_refund_id,
+				                     JOURNAL_BODY_MAX);
+		}
+		if ((s = insert_refund(db, &w, al->merchant_refund_id, day, seq, &row, err)) != STORE_OK)
+			return s;
+		al->row = row;
+		if ((s = insert_tender(db, row, al->tender, al->part_no, err)) != STORE_OK)
+			return s;
+		if ((s = insert_parts(db, row, p->pieces[a], p->n_pieces[a], err)) != STORE_OK)
+			return s;
+
+		money_format(sum, sizeof sum, al->amount);
+		struct kp_msg note;
+		if (kaspi) {
+			store_msg(&note, NOTE_REFUND_ASKED, al->merchant_refund_id, sum, manager, r->reason);
+			s = order_event(db, p->order.id, r->approved_by, NULL, NULL, &note, err);
+		} else {
+			/* no request: given back now, with the orders' moves */
+			struct refund f = {.id = row, .order_id = p->order.id, .amount = al->amount,
+			                   .tender = al->tender, .part_no = al->part_no};
+			snprintf(f.merchant_refund_id, sizeof f.merchant_refund_id, "%s",
+			         al->merchant_refund_id);
+			if (al->tender == JOURNAL_CASH)
+				store_msg(&note, NOTE_REFUND_CASH, al->merchant_refund_id, sum, manager, r->reason);
+			else
+				store_msg(&note, NOTE_REFUND_CARD, al->merchant_refund_id, sum, manager, r->reason);
+			s = orders_take(db, &f, &note, NULL, err);
+		}
+		if (s != STORE_OK)
+			return s;
+		if (r->user_id > 0)
+			snprintf(detail, sizeof detail, "%s of order %s, %s %s, by %s approved by %s: %s",
+			         al->merchant_refund_id, p->order.merchant_order_id, sum,
+			         journal_method_name(al->tender), cashier, manager, r->reason);
+		else
+			snprintf(detail, sizeof detail, "%s of order %s, %s %s, approved by %s: %s",
+			         al->merchant_refund_id, p->order.merchant_order_id, sum,
+			         journal_method_name(al->tender), manager, r->reason);
+		if ((s = log_event(db, r->approved_by, EVENT_REFUND, detail, err)) != STORE_OK)
+			return s;
+		if (!kaspi) {
+			snprintf(detail, sizeof detail, "%s: %s refunded %s", al->merchant_refund_id, sum,
+			         journal_method_name(al->tender));
+			if ((s = log_event(db, r->approved_by, EVENT_REFUND_DONE, detail, err)) != STORE_OK)
+				return s;
+		}
 	}
-	return log_event(db, r->approved_by, EVENT_REFUND, detail, err);
+	if (p->q.n_alloc == 0) /* cannot happen: the rules leave an amount ≥ 1 */
+		return store_set_err(err, STORE_ERR_INTERNAL, REFUND_VAT_SPLIT);
+	*id = p->q.alloc[0].row;
+	snprintf(mrid, REFUNDS_ID_SIZE, "%s", p->q.alloc[0].merchant_refund_id);
+	return STORE_OK;
 }
 
 store_status refunds_create(store_db *db, const struct refund_new *r, int64_t *id,
@@ -716,8 +1122,101 @@ store_status refunds_create(store_db *db, const struct refund_new *r, int64_t *i
 		return s;
 	s = create_in(db, r, &p, &new_id, mrid, err);
 	plan_free(&p);
+	if (s != STORE_OK) {
+		for (size_t i = 0; i < p.q.n_alloc; i++) { /* nothing was written */
+			p.q.alloc[i].row = 0;
+			p.q.alloc[i].merchant_refund_id[0] = '\0';
+		}
+	}
 	if (q)
 		*q = p.q;
+	if (s != STORE_OK) {
+		db_rollback(db);
+		return s;
+	}
+	if ((s = db_commit(db, err)) != STORE_OK) {
+		if (q)
+			for (size_t i = 0; i < q->n_alloc; i++) {
+				q->alloc[i].row = 0;
+				q->alloc[i].merchant_refund_id[0] = '\0';
+			}
+		return s;
+	}
+	if (id)
+		*id = new_id;
+	if (merchant_refund_id)
+		snprintf(merchant_refund_id, REFUNDS_ID_SIZE, "%s", mrid);
+	return STORE_OK;
+}
+
+/* ---- returns without a receipt ------------------------------------------------ */
+
+/* The part of refunds_no_receipt inside its transaction. */
+static store_status no_receipt_in(store_db *db, const struct refund_bare *r, int64_t *id,
+                                  char mrid[REFUNDS_ID_SIZE], store_err *err)
+{
+	store_status s;
+	int seq = 0, day = kp_almaty_yyyymmdd(db_now(db));
+	char sum[48], manager[USERS_NAME_SIZE], cashier[USERS_NAME_SIZE], detail[DETAIL_ROOM];
+	struct row_new w = {.amount = r->amount, .reason = r->reason, .state = REFUND_REFUNDED,
+	                    .body = "", .user_id = r->user_id, .approved_by = r->approved_by,
+	                    .shift_id = r->shift_id, .till_id = r->till_id};
+	struct refund_part part = {.part = 1, .tax_rate = r->tax_rate, .amount = r->amount};
+
+	if ((s = next_seq(db, r->till_id, day, &seq, err)) != STORE_OK)
+		return s;
+	snprintf(mrid, REFUNDS_ID_SIZE, "%s-R-%08d-%06d", r->till_id, day, seq);
+	if ((s = insert_refund(db, &w, mrid, day, seq, id, err)) != STORE_OK)
+		return s;
+	if ((s = insert_tender(db, *id, JOURNAL_CASH, 0, err)) != STORE_OK)
+		return s;
+	if ((s = insert_parts(db, *id, &part, 1, err)) != STORE_OK)
+		return s;
+	money_format(sum, sizeof sum, r->amount);
+	user_name(db, r->approved_by, manager, sizeof manager);
+	user_name(db, r->user_id, cashier, sizeof cashier);
+	snprintf(detail, sizeof detail, "%s: %s in cash at %d%% VAT, %s%s approved by %s: %s", mrid,
+	         sum, r->tax_rate, r->user_id > 0 ? "by " : "", r->user_id > 0 ? cashier : "", manager,
+	         r->reason);
+	return log_event(db, r->approved_by, EVENT_RETURN_NO_RECEIPT, detail, err);
+}
+
+store_status refunds_no_receipt_check(const struct refund_bare *r, store_err *err)
+{
+	store_err_clear(err);
+	if (!r)
+		return store_set_err(err, STORE_ERR_INPUT, REFUND_TO_WRITE);
+	if (r->amount < KP_AMOUNT_MIN || r->amount > KP_AMOUNT_MAX)
+		return store_set_err(err, STORE_ERR_INPUT, RETURN_AMOUNT);
+	if (r->tax_rate < 0 || r->tax_rate > VAT_RATE_MAX)
+		return store_set_err(err, STORE_ERR_INPUT, VAT_RATE);
+	if (!reason_ok(r->reason))
+		return store_set_err(err, STORE_ERR_INPUT, REFUND_REASON, REFUNDS_REASON_CHARS);
+	return STORE_OK;
+}
+
+store_status refunds_no_receipt(store_db *db, const struct refund_bare *r, int64_t *id,
+                                char *merchant_refund_id, store_err *err)
+{
+	store_status s;
+	int64_t new_id = 0;
+	char mrid[REFUNDS_ID_SIZE] = "";
+
+	store_err_clear(err);
+	if (merchant_refund_id)
+		merchant_refund_id[0] = '\0';
+	if (!r)
+		return store_set_err(err, STORE_ERR_INPUT, REFUND_TO_WRITE);
+	struct refund_new as_new = {.till_id = r->till_id, .shift_id = r->shift_id,
+	                            .user_id = r->user_id, .approved_by = r->approved_by,
+	                            .build_body = refuse_body};
+	if ((s = refunds_no_receipt_check(r, err)) != STORE_OK)
+		return s;
+	if ((s = check_new(&as_new, err)) != STORE_OK)
+		return s;
+	if ((s = db_begin(db, err)) != STORE_OK)
+		return s;
+	s = no_receipt_in(db, r, &new_id, mrid, err);
 	if (s != STORE_OK) {
 		db_rollback(db);
 		return s;
@@ -781,66 +1280,13 @@ static store_status move_refund(store_db *db, int64_t id, enum refund_state to,
 	return STORE_OK;
 }
 
-/* The order's side of a refund that went through, inside the
- * transaction: refunded_amount, the move, its timeline row. */
-static store_status order_takes_refund(store_db *db, const struct refund *f,
-                                       enum journal_state *to_out, store_err *err)
-{
-	struct journal_order o;
-	sqlite3_stmt *st;
-	store_status s;
-	char sum[48];
-
-	if ((s = journal_get(db, f->order_id, &o, err)) != STORE_OK)
-		return s == STORE_NOT_FOUND
-		               ? store_set_err(err, STORE_NOT_FOUND, NO_ORDER,
-		                               (long long)f->order_id)
-		               : s;
-	if (f->amount > o.amount - o.refunded_amount)
-		return store_set_err(err, STORE_ERR_INTERNAL, REFUND_OVER_ORDER,
-		                     f->merchant_refund_id, o.merchant_order_id);
-	int64_t refunded = o.refunded_amount + f->amount;
-	enum journal_state to = refunded == o.amount ? JOURNAL_REFUNDED : JOURNAL_PARTIALLY_REFUNDED;
-	if (!journal_move_allowed(o.state, to))
-		return store_set_err(err, STORE_ERR_TRANSITION, REFUND_ORDER_STATE, o.merchant_order_id,
-		                     f->merchant_refund_id);
-
-	if ((s = db_prepare(db,
-	                    "UPDATE orders SET refunded_amount = ?4, state = ?5, updated_at = ?6,"
-	                    " alert = CASE WHEN ?2 = 'late_paid' THEN 0 ELSE alert END"
-	                    " WHERE id = ?1 AND state = ?2 AND refunded_amount = ?3",
-	                    &st, err)) != STORE_OK)
-		return s;
-	sqlite3_bind_int64(st, 1, o.id);
-	sqlite3_bind_text(st, 2, journal_state_name(o.state), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, o.refunded_amount);
-	sqlite3_bind_int64(st, 4, refunded);
-	sqlite3_bind_text(st, 5, journal_state_name(to), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)db_now(db));
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, err);
-	if (sqlite3_changes(db_sqlite(db)) != 1)
-		return store_set_err(err, STORE_ERR_STATE, REFUND_ORDER_CHANGED,
-		                     o.merchant_order_id);
-	money_format(sum, sizeof sum, f->amount);
-	struct kp_msg note;
-	store_msg(&note, NOTE_REFUND_DONE, f->merchant_refund_id, sum, f->refund_id);
-	if ((s = order_event(db, o.id, 0, journal_state_name(o.state), journal_state_name(to), &note,
-	                     err)) != STORE_OK)
-		return s;
-	*to_out = to;
-	return STORE_OK;
-}
-
 store_status refunds_settle(store_db *db, int64_t id, const char *refund_id,
                             enum journal_state *order_to, store_err *err)
 {
 	struct refund f;
 	store_status s;
 	enum journal_state to = JOURNAL_REFUNDED;
-	char detail[DETAIL_ROOM], sum[48];
+	char detail[DETAIL_ROOM], sum[48] = "";
 
 	store_err_clear(err);
 	if (!server_id_ok(refund_id))
@@ -851,11 +1297,12 @@ store_status refunds_settle(store_db *db, int64_t id, const char *refund_id,
 	if (s == STORE_OK)
 		s = move_refund(db, id, REFUND_REFUNDED, refund_id, NULL, err);
 	if (s == STORE_OK) {
-		snprintf(f.refund_id, sizeof f.refund_id, "%s", refund_id);
-		s = order_takes_refund(db, &f, &to, err);
+		struct kp_msg note;
+		money_format(sum, sizeof sum, f.amount);
+		store_msg(&note, NOTE_REFUND_DONE, f.merchant_refund_id, sum, refund_id);
+		s = orders_take(db, &f, &note, &to, err);
 	}
 	if (s == STORE_OK) {
-		money_format(sum, sizeof sum, f.amount);
 		snprintf(detail, sizeof detail, "%s: %s refunded (%s)", f.merchant_refund_id, sum,
 		         refund_id);
 		s = log_event(db, 0, EVENT_REFUND_DONE, detail, err);
@@ -974,6 +1421,10 @@ static bool refunds_read(sqlite3_stmt *st, struct refund *f)
 	f->created_at = (time_t)sqlite3_column_int64(st, 12);
 	f->updated_at = (time_t)sqlite3_column_int64(st, 13);
 	f->body_len = (size_t)sqlite3_column_int64(st, 14);
+	if (!journal_method_parse((const char *)sqlite3_column_text(st, 15), &f->tender) ||
+	    f->tender == JOURNAL_SPLIT)
+		f->tender = f->body_len ? JOURNAL_QR : JOURNAL_CASH; /* no row: cannot be written */
+	f->part_no = sqlite3_column_int(st, 16);
 	return known;
 }
 
@@ -1030,7 +1481,7 @@ store_status refunds_get(store_db *db, int64_t id, struct refund *out, store_err
 	store_status s;
 
 	store_err_clear(err);
-	if ((s = db_prepare(db, REFUND_SELECT " WHERE id = ?1", &st, err)) != STORE_OK)
+	if ((s = db_prepare(db, REFUND_SELECT " WHERE f.id = ?1", &st, err)) != STORE_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, id);
 	return fetch_one(db, st, out, err);
@@ -1045,7 +1496,7 @@ store_status refunds_get_by_refund_id(store_db *db, const char *merchant_refund_
 	store_err_clear(err);
 	if (!merchant_refund_id)
 		return STORE_NOT_FOUND;
-	if ((s = db_prepare(db, REFUND_SELECT " WHERE merchant_refund_id = ?1", &st, err)) != STORE_OK)
+	if ((s = db_prepare(db, REFUND_SELECT " WHERE f.merchant_refund_id = ?1", &st, err)) != STORE_OK)
 		return s;
 	sqlite3_bind_text(st, 1, merchant_refund_id, -1, SQLITE_STATIC);
 	return fetch_one(db, st, out, err);
@@ -1134,9 +1585,28 @@ store_status refunds_of_order(store_db *db, int64_t order_id, struct refund **ou
 	store_err_clear(err);
 	*out = NULL;
 	*count = 0;
-	if ((s = db_prepare(db, REFUND_SELECT " WHERE order_id = ?1 ORDER BY id", &st, err)) != STORE_OK)
+	if ((s = db_prepare(db, REFUND_SELECT " WHERE f.order_id = ?1 ORDER BY f.id", &st, err)) != STORE_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, order_id);
+	return fetch_list(db, st, out, count, err);
+}
+
+store_status refunds_no_receipt_list(store_db *db, time_t from, time_t to, struct refund **out,
+                                     size_t *count, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	*out = NULL;
+	*count = 0;
+	if ((s = db_prepare(db,
+	                    REFUND_SELECT " WHERE f.order_id IS NULL AND f.created_at >= ?1"
+	                                  " AND (?2 = 0 OR f.created_at < ?2) ORDER BY f.created_at, f.id",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
 	return fetch_list(db, st, out, count, err);
 }
 
@@ -1148,7 +1618,7 @@ store_status refunds_pending(store_db *db, struct refund **out, size_t *count, s
 	store_err_clear(err);
 	*out = NULL;
 	*count = 0;
-	if ((s = db_prepare(db, REFUND_SELECT " WHERE state = 'refund_pending' ORDER BY id", &st,
+	if ((s = db_prepare(db, REFUND_SELECT " WHERE f.state = 'refund_pending' ORDER BY f.id", &st,
 	                    err)) != STORE_OK)
 		return s;
 	return fetch_list(db, st, out, count, err);

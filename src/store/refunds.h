@@ -19,16 +19,17 @@
  *
  *   - the order is refundable (journal_state_refundable: succeeded,
  *     partially_refunded or late_paid; a late payment is refunded to the
- *     buyer instead of completing the sale);
+ *     buyer instead of completing the sale), in any tender;
  *   - 90 days at most since the payment succeeded: since the first time
  *     the order entered succeeded or late_paid in its timeline
  *     (order_events), or since its created_at if the timeline has no such
  *     move. The till's time of learning it, which is at or after the
  *     server's: a refund the till lets through at the edge is refused by
  *     the server and becomes refund_failed;
- *   - amount 1 … available, where available = the order's amount − its
- *     refunded_amount − the amounts of its refunds still refund_pending:
- *     no two refunds can together pass what was paid;
+ *   - amount 1 … available, where available is what is left of each
+ *     tender the order was paid with (below), added up: what it paid,
+ *     less its refunds refunded or still refund_pending, so that no two
+ *     refunds can together pass what was paid, in all or in any tender;
  *   - reason 1–255 characters of one line (the contract's rule);
  *   - a refund by lines names live lines of the order, each at most once,
  *     with at most the units not yet refunded by lines.
@@ -57,18 +58,57 @@
  *     that is the proportion of the groups' totals. An order journaled
  *     without lines is one group at refund_new.bare_tax_rate.
  *
+ * Tenders (DESIGN.md, "Sales, tenders and receipts"): a refund goes back
+ * to the tenders the order was paid with, each tender getting one refund
+ * row of its own (refund_tenders says where each went):
+ *
+ *   - a Kaspi order (qr, phone): through the API, as above;
+ *   - a cash sale: cash from the drawer; a card sale: a card refund on
+ *     the shop's own terminal. Neither has a request: the row is written
+ *     refunded at once, with its order's move, in the same transaction;
+ *   - a split sale: over its paid parts, each up to what is left of it.
+ *     A partial refund takes the Kaspi parts first (in the order they
+ *     were paid), then card, then cash last: the money goes back the way
+ *     it came while the electronic parts last, so a refund never turns a
+ *     card or Kaspi payment into banknotes from the drawer (the usual
+ *     cash-out fraud), and the drawer pays only what cash paid. A Kaspi
+ *     part's row is a request for that part's payment (part_no names it).
+ *
+ * With to_cash (the manager's choice) every row goes back in cash from
+ * the drawer, drawing on the cash parts first and then the others in the
+ * order above: what the buyer paid in cash comes back as it would by
+ * default, and only the rest is "cash instead". Such a row still counts
+ * against the part it draws on (a Kaspi part paid back in cash can never
+ * be refunded through Kaspi as well), and the reports count it under
+ * cash, the tender it went back to.
+ *
+ * A refund of a split sale's parts splits its parts (VAT rate, line) over
+ * the rows in order, a part that falls across two rows keeping its line
+ * and units on the first piece only, so the units of a line count once.
+ *
  * Settling: refunds_settle records refunded, adds the amount to the
  * order's refunded_amount and moves the order (succeeded, late_paid or
  * partially_refunded → partially_refunded, or refunded when nothing is
  * left; leaving late_paid clears the alert), with a state row in the
- * order's timeline and an event, in one transaction. refunds_fail records
- * refund_failed with the server's message; the order stays as it was.
- * Both are compare-and-set on refund_pending: a refund another path
- * settled first is STORE_ERR_STATE and nothing changes.
+ * order's timeline and an event, in one transaction. A row of a split
+ * sale that draws on a Kaspi part moves that part's order too, and a
+ * refund of a Kaspi part opened on its own moves its sale (when the sale
+ * was completed): a split sale's refunded_amount is every refund of it
+ * and of its parts. refunds_fail records refund_failed with the server's
+ * message; the order stays as it was. Both are compare-and-set on
+ * refund_pending: a refund another path settled first is STORE_ERR_STATE
+ * and nothing changes.
+ *
+ * A return without a receipt (refunds_no_receipt): a manager gives back
+ * an amount in cash for goods brought back without their slip; no order,
+ * one part at the VAT rate the manager names, written refunded at once.
+ * It is a refund like the others in the reports (a cash refund), and a
+ * line of its own on them.
  *
  * The events log gets "refund" when a refund is journaled (the user is
  * the approving manager, the detail names the cashier, the order, the
- * amount and the reason), then "refund_done" or "refund_failed".
+ * amount and the reason), then "refund_done" or "refund_failed";
+ * "return_no_receipt" for a return without a receipt.
  *
  * Strings: fixed buffers sized to what is accepted on writing; lists are
  * malloc'd arrays the caller frees with free(). */
@@ -96,6 +136,8 @@
 #define EVENT_REFUND "refund"               /* a refund journaled: user = the manager */
 #define EVENT_REFUND_DONE "refund_done"     /* the server refunded it */
 #define EVENT_REFUND_FAILED "refund_failed" /* the server refused it for good */
+#define EVENT_RETURN_NO_RECEIPT "return_no_receipt" /* a return without a receipt: the manager */
+#define REFUNDS_ALLOC_MAX JOURNAL_TENDERS_MAX /* tenders one refund goes back to, at most */
 
 enum refund_state {
 	REFUND_PENDING,           /* "refund_pending": written; sent or about to be */
@@ -113,7 +155,7 @@ enum refunds_rule {
 	REFUNDS_RULE_AMOUNT,      /* an amount below 1 tiyn, or lines worth nothing */
 	REFUNDS_RULE_REASON,      /* no reason, too long, several lines or not UTF-8 */
 	REFUNDS_RULE_LINES,       /* a line that is not there, voided, twice, or too many units */
-	REFUNDS_RULE_TENDER,      /* not a Kaspi order: cash, card, split (refunded by hand) */
+	REFUNDS_RULE_TENDER,      /* a sale whose tenders cannot be read back (none paid) */
 };
 
 /* One line of a refund by lines: so many units of the order's line. */
@@ -144,22 +186,50 @@ struct refund_new {
 	int64_t user_id;          /* the cashier; 0: a headless command */
 	int64_t approved_by;      /* the manager whose PIN allowed it (required) */
 	int bare_tax_rate;        /* VAT percent of an order journaled without lines */
+	bool to_cash;             /* the manager's choice: all of it in cash from the drawer,
+	                             instead of back to the sale's own tenders */
 	refunds_body_fn build_body; /* refunds_create: required; refunds_check: unused */
 	void *body_arg;
+};
+
+/* One tender a refund goes back to: a refund row of its own. */
+struct refund_alloc {
+	enum journal_method tender; /* qr, phone (through the API), cash or card */
+	int part_no;              /* a split sale's part it draws on (tenders); 0: the order's own */
+	int64_t kaspi_order;      /* the Kaspi order whose payment it draws on (the order itself, or
+	                             a split sale's part); 0 for a cash or card payment */
+	int64_t amount;           /* tiyn */
+	int64_t row;              /* refunds_create: the refund row written; else 0 */
+	char merchant_refund_id[REFUNDS_ID_SIZE]; /* refunds_create: its id; else "" */
 };
 
 /* What refunds_check found: the refund the rules allow, or why not. */
 struct refund_quote {
 	enum refunds_rule rule;   /* REFUNDS_RULE_OK when allowed */
 	int64_t amount;           /* the refund's amount (by lines: their shares' sum) */
-	int64_t available;        /* what was left before it (amount − refunded − pending) */
+	int64_t available;        /* what was left before it (paid − refunded − pending) */
 	time_t paid_at;           /* when the payment succeeded, as the window counts it */
+	size_t n_alloc;           /* the tenders it goes back to, in the order taken */
+	struct refund_alloc alloc[REFUNDS_ALLOC_MAX];
+};
+
+/* A return without a receipt (refunds_no_receipt). */
+struct refund_bare {
+	const char *till_id;      /* "T01" */
+	int64_t shift_id;         /* the open shift */
+	int64_t amount;           /* tiyn, 1 … KP_AMOUNT_MAX, VAT included */
+	int tax_rate;             /* its VAT percent, 0 … 100 */
+	const char *reason;       /* 1–255 characters, one line */
+	int64_t user_id;          /* the cashier; 0: a headless command */
+	int64_t approved_by;      /* the manager whose PIN allowed it (required) */
 };
 
 /* One refund as the store holds it (the request body aside). */
 struct refund {
 	int64_t id;
-	int64_t order_id;
+	int64_t order_id;         /* 0: a return without a receipt */
+	enum journal_method tender; /* where it went back: qr, phone, cash or card */
+	int part_no;              /* a split sale's part it drew on; 0: the order's own payment */
 	char merchant_refund_id[REFUNDS_ID_SIZE];
 	int64_t shift_id;
 	int64_t amount;           /* tiyn */
@@ -200,13 +270,28 @@ const char *refunds_state_label(enum refund_state state);
 store_status refunds_check(store_db *db, const struct refund_new *r, struct refund_quote *q,
                            store_err *err) KP_MUST_CHECK;
 
-/* Checks r again inside a write transaction and writes the refund
- * (refund_pending), its parts, a note in the order's timeline and a
- * "refund" event together, or nothing. *id (may be NULL) gets the row,
- * merchant_refund_id (REFUNDS_ID_SIZE bytes, may be NULL) the id, q (may
- * be NULL) what the rules found, as refunds_check. */
+/* Checks r again inside a write transaction and writes a refund row per
+ * tender it goes back to (see "Tenders"): a Kaspi one refund_pending with
+ * its request (build_body called for each, with that tender's payment
+ * id), a cash or card one refunded with its order's move; each with its
+ * parts, notes in the order's timeline and its events, all together or
+ * nothing. *id (may be NULL) gets the first row, merchant_refund_id
+ * (REFUNDS_ID_SIZE bytes, may be NULL) its id, q (may be NULL) what the
+ * rules found, as refunds_check, with each row and id in q->alloc. */
 store_status refunds_create(store_db *db, const struct refund_new *r, int64_t *id,
                             char *merchant_refund_id, struct refund_quote *q, store_err *err) KP_MUST_CHECK;
+
+/* Writes a return without a receipt (see above): checked (amount, rate,
+ * reason, shift, manager) and written refunded, with its one part and a
+ * "return_no_receipt" event, or nothing (STORE_ERR_INPUT with the
+ * message). *id and merchant_refund_id (REFUNDS_ID_SIZE bytes) may be
+ * NULL. */
+store_status refunds_no_receipt(store_db *db, const struct refund_bare *r, int64_t *id,
+                                char *merchant_refund_id, store_err *err) KP_MUST_CHECK;
+
+/* The checks of refunds_no_receipt on what a person typed (amount, rate,
+ * reason), without writing: before asking for the manager's PIN. */
+store_status refunds_no_receipt_check(const struct refund_bare *r, store_err *err) KP_MUST_CHECK;
 
 /* Counts one request sent for refund id whose outcome is known:
  * last_error why it failed, NULL or "" when the server answered. */
@@ -240,6 +325,15 @@ store_status refunds_parts(store_db *db, int64_t id, struct refund_part **out, s
 /* The refunds of order order_id, oldest first (NULL when none). */
 store_status refunds_of_order(store_db *db, int64_t order_id, struct refund **out,
                               size_t *count, store_err *err) KP_MUST_CHECK;
+
+/* The returns without a receipt made in [from, to) (to = 0: no end),
+ * oldest first (NULL when none). */
+store_status refunds_no_receipt_list(store_db *db, time_t from, time_t to, struct refund **out,
+                                     size_t *count, store_err *err) KP_MUST_CHECK;
+
+/* The cashier's word for a tender a refund went back to, an N_() msgid:
+ * "through Kaspi QR", "in cash", ... */
+const char *refunds_tender_label(enum journal_method tender);
 
 /* Every refund still refund_pending, oldest first (NULL when none). */
 store_status refunds_pending(store_db *db, struct refund **out, size_t *count, store_err *err) KP_MUST_CHECK;

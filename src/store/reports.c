@@ -400,15 +400,19 @@ static store_status read_unfinished_orders(store_db *db, const struct scope *sc,
 	return each_row(db, st, unfinished_row, &l, err);
 }
 
-/* One row of the refund sums: method, refunds, amount. */
+/* One row of the refund sums: the tender, without a receipt or not,
+ * refunds, amount. */
 static bool refund_totals_row(void *arg, sqlite3_stmt *st)
 {
 	struct report *r = arg;
 	enum report_method m;
+	int64_t n = sqlite3_column_int64(st, 2), amount = sqlite3_column_int64(st, 3);
 	if (!method_parse((const char *)sqlite3_column_text(st, 0), &m))
 		return true;
-	add_sum(&r->refunds[m], sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2));
-	add_sum(&r->refunds_total, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2));
+	add_sum(&r->refunds[m], n, amount);
+	add_sum(&r->refunds_total, n, amount);
+	if (sqlite3_column_int(st, 1))
+		add_sum(&r->refunds_no_receipt, n, amount);
 	return true;
 }
 
@@ -427,10 +431,10 @@ static store_status read_refunds(store_db *db, const struct scope *sc, struct re
                                  store_err *err)
 {
 	static const char *const sums_sql[2] = {
-		"SELECT method, sum(refunds), sum(amount) FROM report_refunds"
-		" WHERE shift_id = ?1 AND state = 'refunded' GROUP BY method",
-		"SELECT method, sum(refunds), sum(amount) FROM report_refunds"
-		" WHERE day = ?1 AND state = 'refunded' GROUP BY method",
+		"SELECT method, no_receipt, sum(refunds), sum(amount) FROM report_refunds"
+		" WHERE shift_id = ?1 AND state = 'refunded' GROUP BY method, no_receipt",
+		"SELECT method, no_receipt, sum(refunds), sum(amount) FROM report_refunds"
+		" WHERE day = ?1 AND state = 'refunded' GROUP BY method, no_receipt",
 	};
 	static const char *const vat_sql[2] = {
 		"SELECT tax_rate, sum(amount) FROM report_refund_lines"
@@ -439,11 +443,13 @@ static store_status read_refunds(store_db *db, const struct scope *sc, struct re
 		" WHERE day = ?1 AND state = 'refunded' GROUP BY tax_rate",
 	};
 	static const char *const pending_sql[2] = {
-		"SELECT f.id, f.merchant_refund_id, f.state, f.amount, f.created_at, o.merchant_order_id"
-		" FROM refunds f JOIN orders o ON o.id = f.order_id"
+		"SELECT f.id, f.merchant_refund_id, f.state, f.amount, f.created_at,"
+		" coalesce(o.merchant_order_id, '')"
+		" FROM refunds f LEFT JOIN orders o ON o.id = f.order_id"
 		" WHERE f.state = 'refund_pending' AND +f.shift_id = ?1 ORDER BY f.created_at, f.id",
-		"SELECT f.id, f.merchant_refund_id, f.state, f.amount, f.created_at, o.merchant_order_id"
-		" FROM refunds f JOIN orders o ON o.id = f.order_id"
+		"SELECT f.id, f.merchant_refund_id, f.state, f.amount, f.created_at,"
+		" coalesce(o.merchant_order_id, '')"
+		" FROM refunds f LEFT JOIN orders o ON o.id = f.order_id"
 		" WHERE f.state = 'refund_pending' AND +f.day = ?1 ORDER BY f.created_at, f.id",
 	};
 	int k = sc->shift_id > 0 ? 0 : 1;
@@ -747,6 +753,26 @@ store_status reports_get_z(store_db *db, int64_t number, char **snapshot, store_
 	return STORE_OK;
 }
 
+store_status reports_cash_refunds(store_db *db, int64_t shift_id, int64_t *tiyn, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	*tiyn = 0;
+	if ((s = db_prepare(db,
+	                    "SELECT coalesce(sum(amount), 0) FROM report_refunds"
+	                    " WHERE shift_id = ?1 AND method = 'cash' AND state = 'refunded'",
+	                    &st, err)) != STORE_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, shift_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*tiyn = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? STORE_OK : db_fail(db, rc, err);
+}
+
 /* ---- checking the running totals ----------------------------------- */
 
 /* Runs a query that yields rows only where the totals (the table what)
@@ -796,10 +822,11 @@ store_status reports_verify(store_db *db, int64_t shift_id, store_err *err)
 		" SELECT shift_id, day, state FROM (SELECT * FROM j EXCEPT SELECT * FROM t)"
 		" UNION ALL SELECT shift_id, day, state FROM (SELECT * FROM t EXCEPT SELECT * FROM j)";
 	static const char refunds_sql[] =
-		"WITH j AS (SELECT f.shift_id, f.day, o.method, f.state, count(*) AS n,"
-		"   sum(f.amount) AS amount FROM refunds f JOIN orders o ON o.id = f.order_id"
-		"   WHERE ?1 = 0 OR f.shift_id = ?1 GROUP BY 1, 2, 3, 4),"
-		" t AS (SELECT shift_id, day, method, state, refunds, amount FROM report_refunds"
+		"WITH j AS (SELECT f.shift_id, f.day, coalesce(t.tender, '?'), f.order_id IS NULL,"
+		"   f.state, count(*) AS n, sum(f.amount) AS amount"
+		"   FROM refunds f LEFT JOIN refund_tenders t ON t.refund_row = f.id"
+		"   WHERE ?1 = 0 OR f.shift_id = ?1 GROUP BY 1, 2, 3, 4, 5),"
+		" t AS (SELECT shift_id, day, method, no_receipt, state, refunds, amount FROM report_refunds"
 		"   WHERE (?1 = 0 OR shift_id = ?1) AND (refunds <> 0 OR amount <> 0))"
 		" SELECT shift_id, day, state FROM (SELECT * FROM j EXCEPT SELECT * FROM t)"
 		" UNION ALL SELECT shift_id, day, state FROM (SELECT * FROM t EXCEPT SELECT * FROM j)";
@@ -854,6 +881,7 @@ void report_journal_free(struct report_journal *j)
 		free(j->orders[i].tenders);
 	}
 	free(j->orders);
+	free(j->returns);
 	memset(j, 0, sizeof *j);
 }
 
@@ -960,7 +988,40 @@ static bool line_row(void *arg, sqlite3_stmt *st)
 	return true;
 }
 
-/* order_id, id, merchant_refund_id, state, amount, created_at */
+/* The columns after order_id of refund_row and return_row: id,
+ * merchant_refund_id, state, amount, created_at, tender, part_no. */
+static void read_refund(struct report_refund *x, sqlite3_stmt *st)
+{
+	memset(x, 0, sizeof *x);
+	x->id = sqlite3_column_int64(st, 1);
+	copy_column(x->ref, sizeof x->ref, st, 2);
+	copy_column(x->state, sizeof x->state, st, 3);
+	x->amount = sqlite3_column_int64(st, 4);
+	x->created_at = (time_t)sqlite3_column_int64(st, 5);
+	if (!journal_method_parse((const char *)sqlite3_column_text(st, 6), &x->tender))
+		x->tender = JOURNAL_QR; /* every refund has its row (schema step 10) */
+	x->part_no = sqlite3_column_int(st, 7);
+}
+
+struct return_list {
+	struct report_journal *j;
+	size_t cap;
+};
+
+/* A return without a receipt: the refund's columns, then tax_rate, reason. */
+static bool return_row(void *arg, sqlite3_stmt *st)
+{
+	struct return_list *l = arg;
+	if (!KP_GROW(l->j->returns, l->cap, l->j->n_returns + 1, 8))
+		return false;
+	struct report_refund *x = &l->j->returns[l->j->n_returns++];
+	read_refund(x, st);
+	x->tax_rate = sqlite3_column_int(st, 8);
+	copy_column(x->reason, sizeof x->reason, st, 9);
+	return true;
+}
+
+/* order_id, then the refund's columns (read_refund) */
 static bool refund_row(void *arg, sqlite3_stmt *st)
 {
 	struct order_list *l = arg;
@@ -974,13 +1035,7 @@ static bool refund_row(void *arg, sqlite3_stmt *st)
 			return false;
 		o->refunds = p;
 	}
-	struct report_refund *x = &o->refunds[o->n_refunds++];
-	memset(x, 0, sizeof *x);
-	x->id = sqlite3_column_int64(st, 1);
-	copy_column(x->ref, sizeof x->ref, st, 2);
-	copy_column(x->state, sizeof x->state, st, 3);
-	x->amount = sqlite3_column_int64(st, 4);
-	x->created_at = (time_t)sqlite3_column_int64(st, 5);
+	read_refund(&o->refunds[o->n_refunds++], st);
 	return true;
 }
 
@@ -1021,8 +1076,10 @@ static store_status journal_read(store_db *db, struct order_list *l, store_err *
 		" WHERE o.created_at BETWEEN ?1 AND ?2 AND (?3 IS NULL OR o.state = ?3)"
 		" ORDER BY l.order_id, l.line_no";
 	static const char refunds_sql[] =
-		"SELECT f.order_id, f.id, f.merchant_refund_id, f.state, f.amount, f.created_at"
+		"SELECT f.order_id, f.id, f.merchant_refund_id, f.state, f.amount, f.created_at,"
+		" t.tender, coalesce(t.part_no, 0)"
 		" FROM orders o JOIN refunds f ON f.order_id = o.id"
+		" LEFT JOIN refund_tenders t ON t.refund_row = f.id"
 		" WHERE o.created_at BETWEEN ?1 AND ?2 AND (?3 IS NULL OR o.state = ?3)"
 		" ORDER BY f.order_id, f.id";
 	static const char tenders_sql[] =
@@ -1030,6 +1087,15 @@ static store_status journal_read(store_db *db, struct order_list *l, store_err *
 		" FROM orders o JOIN tenders t ON t.order_id = o.id LEFT JOIN orders p ON p.id = t.part_order"
 		" WHERE o.created_at BETWEEN ?1 AND ?2 AND (?3 IS NULL OR o.state = ?3)"
 		" ORDER BY t.order_id, t.part_no";
+	/* by the partial index of the returns without a receipt */
+	static const char returns_sql[] =
+		"SELECT 0, f.id, f.merchant_refund_id, f.state, f.amount, f.created_at, t.tender,"
+		" coalesce(t.part_no, 0), coalesce((SELECT l.tax_rate FROM refund_lines l"
+		"   WHERE l.refund_row = f.id ORDER BY l.part LIMIT 1), 0), f.reason"
+		" FROM refunds f LEFT JOIN refund_tenders t ON t.refund_row = f.id"
+		" WHERE f.order_id IS NULL AND f.created_at BETWEEN ?1 AND ?2 AND ?3 IS NULL"
+		" ORDER BY f.created_at, f.id";
+	struct return_list rl = {.j = l->j};
 	sqlite3_stmt *st;
 	store_status s;
 
@@ -1037,6 +1103,11 @@ static store_status journal_read(store_db *db, struct order_list *l, store_err *
 		return s;
 	bind_range(st, l->j);
 	if ((s = each_row(db, st, order_row, l, err)) != STORE_OK)
+		return s;
+	if ((s = db_prepare(db, returns_sql, &st, err)) != STORE_OK)
+		return s;
+	bind_range(st, l->j);
+	if ((s = each_row(db, st, return_row, &rl, err)) != STORE_OK)
 		return s;
 	if (l->j->n_orders == 0 || !l->j->details)
 		return STORE_OK;

@@ -11,15 +11,19 @@
  *             succeeded, late_paid, partially_refunded and refunded), at
  *             their full amount, per payment method;
  *   refunds   refunds in state refunded, by their created time within
- *             the period, per method of their order;
+ *             the period, per tender they went back to (refunds.h,
+ *             "Tenders": a cash refund of a Kaspi or split sale counts
+ *             under cash), returns without a receipt among the cash ones
+ *             and as a line of their own;
  *   net       sales − refunds;
  *   VAT       per rate, from the live (not voided) lines of the sales and
  *             the parts of the refunds (refund_lines), each rate group
  *             rounded half up on its total (core/vat.h); sales journaled
  *             without lines are summed apart as "not itemised" (no rate
  *             to apply);
- *   commission per method: net of the method × its percent, rounded half
- *             away from zero (an estimate: the provider's statement rules);
+ *   commission per method: net of the method (its sales less the refunds
+ *             that went back to it) × its percent, rounded half away from
+ *             zero (an estimate: the provider's statement rules);
  *   payout    net − commission;
  *   unfinished orders (journal_state_unfinished: creating, pending,
  *             abandoned, late_paid) and refunds (refund_pending), listed
@@ -73,6 +77,7 @@
 #define REPORT_NAME_SIZE 128      /* a user's name (users.h) */
 #define REPORT_REF_SIZE 72        /* a merchant order or refund id, NUL included */
 #define REPORT_STATE_SIZE 24      /* "partially_refunded", "refund_pending", NUL */
+#define REPORT_REASON_SIZE 1024   /* a refund's reason (refunds.h's REFUNDS_REASON_SIZE) */
 #define REPORT_EVENT_Z "z_report" /* the events log's kind for a Z report */
 
 enum report_kind {
@@ -148,8 +153,9 @@ struct report {
 	struct report_sum sales[REPORT_METHOD_COUNT];
 	struct report_sum sales_total;
 	struct report_sum sales_split;   /* of them, sales in several tenders */
-	struct report_sum refunds[REPORT_METHOD_COUNT];
+	struct report_sum refunds[REPORT_METHOD_COUNT]; /* per tender they went back to */
 	struct report_sum refunds_total;
+	struct report_sum refunds_no_receipt; /* of the cash ones, returns without a receipt */
 	int64_t net;              /* sales_total.amount − refunds_total.amount */
 
 	struct vat_table vat_sales;      /* live lines of the sales, per rate */
@@ -226,6 +232,13 @@ store_status reports_get_z(store_db *db, int64_t number, char **snapshot, store_
 /* The newest Z number, 0 when there is none. */
 store_status reports_last_z(store_db *db, int64_t *number, store_err *err) KP_MUST_CHECK;
 
+/* The cash that went back to buyers in shift shift_id, in tiyn: its
+ * refunds refunded in cash (to a cash sale, a cash part, or in cash
+ * instead) and its returns without a receipt, from the running totals.
+ * The "cash refunds" of the cash expected in the drawer. */
+store_status reports_cash_refunds(store_db *db, int64_t shift_id, int64_t *tiyn,
+                                  store_err *err) KP_MUST_CHECK;
+
 /* Recomputes the running totals of shift_id (0: of every shift) from
  * the journal rows: STORE_OK when they agree, STORE_ERR_INTERNAL naming
  * the first difference otherwise. For tests and the bench; slow. */
@@ -240,6 +253,10 @@ struct report_refund {
 	char state[REPORT_STATE_SIZE];   /* refund_pending, refunded, refund_failed */
 	int64_t amount;
 	time_t created_at;
+	enum journal_method tender;      /* where it went back: qr, phone, cash, card */
+	int part_no;                     /* a split sale's part it drew on; 0: none */
+	int tax_rate;                    /* a return without a receipt: its VAT percent; else 0 */
+	char reason[REPORT_REASON_SIZE]; /* a return without a receipt: why; else "" */
 };
 
 /* One order of the listing, with its lines and refunds. */
@@ -274,12 +291,17 @@ struct report_journal {
 	enum journal_state state;
 	struct report_order *orders;     /* malloc'd, n_orders, oldest first */
 	size_t n_orders;
+	struct report_refund *returns;   /* returns without a receipt made on those days
+	                                    (no order), malloc'd, n_returns, oldest first */
+	size_t n_returns;
 };
 
 /* The orders created on Almaty dates from_day … to_day (YYYYMMDD), only
  * those in *state when state is not NULL; their lines and refunds too
  * when details (the JSON listing), else only how many (n_lines,
- * n_refunds; the arrays NULL), so that a long range stays small. */
+ * n_refunds; the arrays NULL), so that a long range stays small. The
+ * returns without a receipt of those days always (unless state is
+ * given: they belong to no order's state). */
 store_status reports_journal(store_db *db, int from_day, int to_day,
                              const enum journal_state *state, bool details,
                              struct report_journal *out, store_err *err) KP_MUST_CHECK;

@@ -1,11 +1,17 @@
 /* dlg_refund.c — a refund of one order: an amount, or units of its lines
  * (voided lines are not offered; what came back already is shown and
  * cannot be given twice), and a reason (typed, or one of the ready ones).
+ *
  * A line sold by weight goes back by weight: + on it asks how much
  * ("0,200" or "200 г", at most what is left), - takes it back; its
  * amount is store/refunds.h's (grams × the price per kg, rounded half
- * up, in the discount's proportion). Enter asks a manager's PIN, then
- * the payflow journals and sends it. */
+ * up, in the discount's proportion).
+ *
+ * It goes back to the sale's own tenders (the tenders it would take are
+ * shown as the amount changes), or all in cash with F6. Enter asks a
+ * manager's PIN, then the payflow journals it: the cash and card parts
+ * are given back at once (the drawer opens for cash, their slips print),
+ * the Kaspi parts are sent. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +34,7 @@ enum {
 	ACT_NEXT_REASON,
 	ACT_GIVE_MORE,
 	ACT_GIVE_LESS,
+	ACT_TO_CASH,
 };
 
 enum { ASK_APPROVAL = 1, ASK_WEIGHT };
@@ -39,6 +46,7 @@ enum focus { FOCUS_AMOUNT, FOCUS_REASON, FOCUS_LINES, FOCUS_COUNT };
 	{KEYS_TAB, ACT_NEXT_FIELD, "Tab", N_("Next: amount, reason, lines"), NULL},            \
 	{KC(KEY_BTAB), ACT_PREV_FIELD, "S-Tab", NULL, NULL},                                    \
 	{KEYS_ENTER, ACT_OK, "Enter", N_("Refund: a manager approves"), N_("OK")},             \
+	{KC(KEY_F(6)), ACT_TO_CASH, "F6", N_("All in cash from the drawer instead of the sale's tenders (again: back to them)"), N_("Cash")}, \
 	{KEYS_ESC, ACT_BACK, "Esc", N_("Cancel"), N_("Cancel")}
 
 static const struct keybind keys_amount[] = {
@@ -108,7 +116,12 @@ static struct {
 	int64_t value;            /* the checked amount, tiyn */
 	struct refund_pick picks[LINES_MAX];
 	size_t weighing;          /* the offer whose weight the weight dialog asks */
+	bool to_cash;             /* F6: all in cash instead of the sale's tenders */
+	struct refund_quote plan; /* where the refund as it stands would go */
+	bool planned;             /* plan holds it (the amount and lines are allowed) */
 } S;
+
+static void replan(struct tui *t);
 
 static int list_rows(void)
 {
@@ -163,6 +176,7 @@ static void enter(struct tui *t, const void *arg)
 	field_init(&S.reason, FIELD_TEXT, REFUNDS_REASON_CHARS);
 	field_set(&S.reason, _(reasons[0]), false);
 	S.focus = FOCUS_AMOUNT;
+	replan(t);
 }
 
 static void leave(struct tui *t)
@@ -199,7 +213,35 @@ static struct payflow_refund_req request(const struct tui *t, int64_t amount, in
 		.user_id = t->user.id,
 		.approver_id = approver,
 		.shift_id = t->shift.id,
+		.to_cash = S.to_cash,
 	};
+}
+
+/* Where the refund as it stands goes, for the dialog's line (nothing said:
+ * Enter says what is wrong). */
+static void replan(struct tui *t)
+{
+	char message[PAYFLOW_MESSAGE_SIZE];
+	int64_t amount = 0;
+	S.planned = false;
+	if (!by_lines() && (!money_parse_tenge(S.amount.text, &amount) || amount <= 0))
+		return;
+	struct payflow_refund_req req = request(t, amount, 0);
+	S.planned = payflow_refund_check(&t->pf, &req, &S.plan, message, sizeof message);
+}
+
+/* "1 000,00 ₸ through Kaspi QR, 200,00 ₸ to the card": the tenders of q. */
+static void describe(const struct refund_quote *q, char *out, size_t size)
+{
+	char sum[48];
+	size_t n = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < q->n_alloc && n < size; i++) {
+		money_format(sum, sizeof sum, q->alloc[i].amount);
+		int w = snprintf(out + n, size - n, "%s%s %s", i ? ", " : "", sum,
+		                 _(refunds_tender_label(q->alloc[i].tender)));
+		n += w > 0 ? (size_t)w : 0;
+	}
 }
 
 /* After a line's units changed: the amount shows what they come to. */
@@ -216,6 +258,7 @@ static void requote(struct tui *t)
 	} else {
 		tui_message(t, ROLE_ERROR, "%s", message);
 	}
+	replan(t);
 }
 
 static int ask_approval(struct tui *t)
@@ -302,15 +345,19 @@ static void result(struct tui *t, const struct tui_result *r)
 		return;
 	}
 	struct payflow_refund_req req = request(t, S.value, r->user_id);
-	if (!payflow_refund(&t->pf, &req, &row, &rule, message, sizeof message)) {
+	struct refund_quote made;
+	char where[256];
+	if (!payflow_refund(&t->pf, &req, &row, &made, &rule, message, sizeof message)) {
 		tui_message(t, ROLE_ERROR, "%s", message);
 		tui_bell(t, 2);
 		return;
 	}
 	money_format(sum, sizeof sum, S.value);
+	describe(&made, where, sizeof where);
 	struct tui_result done = {.kind = RESULT_OK, .number = row};
 	tui_close(t, &done);
-	tui_message(t, ROLE_INFO, _("Refund of %s sent (approved by %s)…"), sum, r->user_name);
+	tui_give_back(t, &made, payflow_refund_cash(&made));
+	tui_message(t, ROLE_INFO, _("Refund of %s approved by %s: %s"), sum, r->user_name, where);
 }
 
 static const struct keybind *table(const struct tui *t)
@@ -331,6 +378,10 @@ static int key(struct tui *t, int key)
 		return TUI_REDRAW;
 	case ACT_OK:
 		return ask_approval(t);
+	case ACT_TO_CASH:
+		S.to_cash = !S.to_cash;
+		replan(t);
+		return TUI_REDRAW;
 	case ACT_NEXT_FIELD:
 	case ACT_PREV_FIELD:
 		S.focus = (enum focus)((S.focus + (a == ACT_NEXT_FIELD ? 1 : FOCUS_COUNT - 1)) % FOCUS_COUNT);
@@ -379,7 +430,11 @@ static int key(struct tui *t, int key)
 		return TUI_REDRAW;
 	}
 	struct field *f = S.focus == FOCUS_REASON ? &S.reason : &S.amount;
-	return tui_field_key(t, f, key, NULL);
+	bool changed;
+	int flags = tui_field_key(t, f, key, &changed);
+	if (changed && f == &S.amount)
+		replan(t);
+	return flags;
 }
 
 static void draw(const struct tui *t)
@@ -395,6 +450,12 @@ static void draw(const struct tui *t)
 	draw_box(y, x, h, w, ROLE_DIALOG_TITLE, ROLE_DIALOG, _("Refund"));
 	draw_textf(y + 1, x + 2, w - 4, ROLE_DIALOG, -1, true, "%s  %s", o->merchant_order_id, paid);
 	draw_textf(y + 2, x + 2, w - 4, ROLE_DIM, -1, true, _("At most %s can go back"), left);
+	if (S.planned) {
+		char where[256];
+		describe(&S.plan, where, sizeof where);
+		draw_textf(y + 3, x + 2, w - 4, S.to_cash ? ROLE_ERROR : ROLE_DIALOG, -1, true,
+		           S.to_cash ? _("In cash instead (F6): %s") : _("Back to: %s"), where);
+	}
 
 	enum theme_role role = S.focus == FOCUS_AMOUNT ? ROLE_SELECTED : ROLE_DIALOG;
 	int cx = x + 2 + draw_text(y + 4, x + 2, w - 4, role, -1, false, _("Amount, tenge:")) + 1;

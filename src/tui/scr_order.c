@@ -135,7 +135,8 @@ static void build_text(const struct journal_event *events, size_t n_events)
 		const struct refund *r = &S.refunds[i];
 		kp_almaty_strftime(when, sizeof when, "%H:%M:%S", r->created_at);
 		money_format(a, sizeof a, r->amount);
-		add(" %s %s %s %s  %s", when, r->merchant_refund_id, _(refunds_state_label(r->state)), a, r->reason);
+		add(" %s %s %s %s %s  %s", when, r->merchant_refund_id, _(refunds_state_label(r->state)), a,
+		    _(refunds_tender_label(r->tender)), r->reason);
 	}
 }
 

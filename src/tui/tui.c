@@ -195,13 +195,25 @@ void tui_print_refund_slip(struct tui *t, int64_t row)
 	struct journal_order o;
 	store_err err;
 	if (refunds_get(t->db, row, &r, &err) != STORE_OK ||
-	    journal_get(t->db, r.order_id, &o, &err) != STORE_OK) {
+	    (r.order_id > 0 && journal_get(t->db, r.order_id, &o, &err) != STORE_OK)) {
 		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 		return;
 	}
-	char *slip = slip_refund(t->cfg, &o, &r);
+	char *slip = slip_refund(t->cfg, r.order_id > 0 ? &o : NULL, &r);
 	tui_print(t, slip, _("The refund slip"));
 	free(slip);
+}
+
+void tui_give_back(struct tui *t, const struct refund_quote *made, int64_t cash)
+{
+	if (cash > 0 && t->cfg->drawer.mode != CONFIG_DRAWER_NONE &&
+	    (!t->printq || !printq_drawer(t->printq, _("The cash drawer"))))
+		tui_message(t, ROLE_ERROR, "%s", _("The cash drawer did not open: open it by hand"));
+	if (t->cfg->printer.mode == CONFIG_PRINTER_NONE)
+		return;
+	for (size_t i = 0; made && i < made->n_alloc; i++)
+		if (made->alloc[i].row > 0 && !journal_method_is_kaspi(made->alloc[i].tender))
+			tui_print_refund_slip(t, made->alloc[i].row);
 }
 
 const char *tui_state_label(enum journal_state s)
@@ -508,7 +520,9 @@ static int handle_input(struct tui *t)
 		int upto = scan ? i + s : n;
 		for (; i < upto && !(flags & TUI_QUIT); i++)
 			flags |= dispatch(t, keys[i].key);
-		if (scan && !(flags & TUI_QUIT)) {
+		/* the keys before it may have opened a screen that takes scans
+		 * typed (Esc back to the journal, then a slip scanned): its keys */
+		if (scan && !(flags & TUI_QUIT) && scans_apart(t)) {
 			flags |= dispatch_scan(t, keys + i, e - s);
 			i += e - s;
 		}

@@ -185,6 +185,10 @@ const char *tui_product_name(const char *name_ru, const char *name_kk);
 bool tui_print(struct tui *t, const char *text, const char *what);
 /* Prints the slip of refund row (done, or again from the journal). */
 void tui_print_refund_slip(struct tui *t, int64_t refund_row);
+/* A refund given back now (the cash and card rows of made; the Kaspi ones
+ * print when the server answers), cash of it from the drawer: opens the
+ * drawer when cash > 0 ([drawer]), then prints those rows' slips. */
+void tui_give_back(struct tui *t, const struct refund_quote *made, int64_t cash);
 /* Rereads the late payments waiting for the cashier. */
 void tui_load_alerts(struct tui *t);
 
@@ -232,6 +236,7 @@ extern const struct screen dlg_approve; /* arg: const struct dlg_approve_arg * *
 extern const struct screen dlg_confirm; /* arg: const struct dlg_confirm_arg * */
 extern const struct screen dlg_refund;  /* arg: const int64_t *, the order's row */
 extern const struct screen dlg_cash;    /* arg: const struct dlg_cash_arg * */
+extern const struct screen dlg_return;  /* arg: NULL; a return without a receipt */
 
 /* The payment screen answers with number 1 (paid) or 0, text its note. */
 struct scr_pay_arg {

@@ -6,7 +6,9 @@
 # (cash, card, its approval code, a refusal, the change), the journal, an
 # order's detail with its timeline and refunds, the refund dialog, the
 # reports, the opening float, cash in and out, the float, the Z question
-# and the cash counted. Each screen is read with capture-pane and
+# and the cash counted, the journal of another day, a return without a
+# receipt, a cash refund with where it goes (and in cash instead). Each
+# screen is read with capture-pane and
 # tests/tools/english_words.py lists any Latin word that is not a name,
 # a key, an id or a word of the catalog's product names.
 . "$(dirname "$0")/lib.sh"
@@ -88,6 +90,14 @@ for LANGNAME in ru kk; do
 	keys F7; no_english "the tender screen, card"; keys F8; no_english "the approval code"; keys Escape
 	keys 0 Enter; no_english "a zero part refused"
 	keys F6 Enter; no_english "paid in cash, the change"; keys Enter
+	keys F9 F5; no_english "the journal's date"; type_fast 01.01.2026; keys Enter
+	no_english "the orders of another day"
+	keys F8; no_english "the return without a receipt"; keys Tab; no_english "its VAT rate"
+	keys Enter; no_english "its amount refused"; keys Escape Escape
+	keys F9; wait_screen '000' 3; keys Enter; keys F5; no_english "a cash sale's refund, where it goes"
+	keys F6; no_english "in cash instead"
+	keys Enter; type_fast 9999; keys Enter; sleep 0.5; no_english "a refund given back in cash"
+	keys Escape Escape
 	keys F12; no_english "the X report"; keys F4; no_english "the day report"
 	keys F7; no_english "cash in"; type_human 100; keys Enter; no_english "cash in without a reason"
 	keys Escape

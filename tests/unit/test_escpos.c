@@ -560,9 +560,100 @@ static void no_character_grows_past_its_utf8_length(void **state)
 	}
 }
 
+/* The bytes of a job for text (malloc'd), and their count. */
+static unsigned char *job_of(const char *text, size_t *n)
+{
+	struct escpos_job job = escpos_job_default(ESCPOS_CP866);
+	*n = escpos_encode(&job, text, strlen(text), NULL, 0);
+	unsigned char *b = malloc(*n);
+	assert_non_null(b);
+	assert_int_equal(escpos_encode(&job, text, strlen(text), b, *n), *n);
+	return b;
+}
+
+/* Where the bytes want[0 … m) first sit in b[0 … n), or -1. */
+static long find_bytes(const unsigned char *b, size_t n, const unsigned char *want, size_t m)
+{
+	for (size_t i = 0; i + m <= n; i++)
+		if (memcmp(b + i, want, m) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* A code line is a QR of its characters, centred, between the text lines;
+ * the decoded text skips it, the rendered text and escpos_code_text show
+ * its characters. */
+static void a_code_line_prints_as_a_qr_of_its_characters(void **state)
+{
+	(void)state;
+	const char text[] = "Order\n" ESCPOS_CODE_MARK "T01-20261126-000042\nBye\n";
+	size_t n;
+	unsigned char *b = job_of(text, &n);
+	static const unsigned char store[] = {0x1D, '(', 'k', 22, 0, 49, 80, 48, 'T', '0', '1', '-'};
+	static const unsigned char model[] = {0x1D, '(', 'k', 4, 0, 49, 65, 50, 0};
+	static const unsigned char print[] = {0x1D, '(', 'k', 3, 0, 49, 81, 48};
+	static const unsigned char centre[] = {0x1B, 'a', 1};
+	long at_store = find_bytes(b, n, store, sizeof store);
+	long at_model = find_bytes(b, n, model, sizeof model);
+	long at_print = find_bytes(b, n, print, sizeof print);
+	long at_centre = find_bytes(b, n, centre, sizeof centre);
+	long at_order = find_bytes(b, n, (const unsigned char *)"Order\n", 6);
+	long at_bye = find_bytes(b, n, (const unsigned char *)"Bye", 3);
+	assert_true(at_order >= 0 && at_order < at_centre && at_centre < at_model &&
+	            at_model < at_store && at_store < at_print && at_print < at_bye);
+	assert_memory_equal(b + at_store + 8, "T01-20261126-000042", 19);
+	/* the mark itself never reaches the printer */
+	assert_int_equal(find_bytes(b, n, (const unsigned char *)"\xee", 1), -1);
+	assert_true(n <= strlen(text) + ESCPOS_OVERHEAD + ESCPOS_CODE_OVERHEAD);
+	char out[128];
+	escpos_decode(ESCPOS_CP866, b, n, out, sizeof out);
+	assert_string_equal(out, "Order\n\nBye\n");
+	escpos_render(ESCPOS_CP866, text, strlen(text), out, sizeof out);
+	assert_string_equal(out, "Order\nT01-20261126-000042\nBye\n");
+	escpos_code_text(text, strlen(text), out, sizeof out);
+	assert_string_equal(out, "Order\nT01-20261126-000042\nBye\n");
+	free(b);
+}
+
+/* Only a whole line of the mark and [0-9A-Za-z-] is a code: the mark
+ * inside a line, with a space, an empty one or one too long is text, the
+ * mark a '?'. */
+static void only_a_whole_line_of_the_mark_is_a_code(void **state)
+{
+	(void)state;
+	char longer[ESCPOS_CODE_MAX + 8];
+	memset(longer, 'A', ESCPOS_CODE_MAX + 1);
+	longer[ESCPOS_CODE_MAX + 1] = '\0';
+	char too_long[sizeof longer + 8];
+	snprintf(too_long, sizeof too_long, ESCPOS_CODE_MARK "%s\n", longer);
+	const char *texts[] = {
+		"x" ESCPOS_CODE_MARK "T01\n",
+		ESCPOS_CODE_MARK "T01 000042\n",
+		ESCPOS_CODE_MARK "\n",
+		ESCPOS_CODE_MARK "Т01\n", /* a Cyrillic letter */
+		too_long,
+	};
+	static const unsigned char gs_k[] = {0x1D, '(', 'k'};
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		size_t n;
+		unsigned char *b = job_of(texts[i], &n);
+		if (find_bytes(b, n, gs_k, sizeof gs_k) >= 0)
+			fail_msg("text %zu became a code", i);
+		assert_true(find_bytes(b, n, (const unsigned char *)"?", 1) >= 0);
+		free(b);
+	}
+	/* at the end of the text without its LF it is still one */
+	size_t n;
+	unsigned char *b = job_of(ESCPOS_CODE_MARK "A-1", &n);
+	assert_true(find_bytes(b, n, gs_k, sizeof gs_k) >= 0);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_code_line_prints_as_a_qr_of_its_characters),
+		cmocka_unit_test(only_a_whole_line_of_the_mark_is_a_code),
 		cmocka_unit_test(golden_receipt_cp866_matches_byte_for_byte),
 		cmocka_unit_test(golden_receipt_kz1048_matches_byte_for_byte),
 		cmocka_unit_test(cp866_table_matches_iconv_for_every_byte),

@@ -1353,7 +1353,8 @@ static void a_schema_1_file_is_migrated(void **state)
 	assert_true(strlen(before) > 1000);
 
 	/* the later steps' tables go too: they are made again after the journal */
-	exec_ok(f->db, "DROP TABLE IF EXISTS refund_lines; DROP TABLE IF EXISTS refunds;"
+	exec_ok(f->db, "DROP TABLE IF EXISTS refund_tenders; DROP TABLE IF EXISTS refund_lines;"
+	               " DROP TABLE IF EXISTS refunds;"
 	               " DROP TABLE order_events; DROP TABLE order_lines; DROP TABLE orders;"
 	               " DROP INDEX products_plu; ALTER TABLE products DROP COLUMN plu;"
 	               " PRAGMA user_version = 1");

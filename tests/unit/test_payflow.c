@@ -411,7 +411,7 @@ static void a_refund_is_sent_again_with_the_same_bytes(void **state)
 	                                 .approver_id = manager, .shift_id = f->shift.id};
 	enum refunds_rule rule;
 	char message[PAYFLOW_MESSAGE_SIZE];
-	assert_true(payflow_refund(&f->pf, &req, &row, &rule, message, sizeof message));
+	assert_true(payflow_refund(&f->pf, &req, &row, NULL, &rule, message, sizeof message));
 	assert_int_equal(f->n_jobs, 2);
 	assert_int_equal(f->jobs[1].kind, JOB_REFUND);
 	assert_int_equal(f->jobs[1].tag, -row);

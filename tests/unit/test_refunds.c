@@ -1079,7 +1079,8 @@ static void a_schema_2_file_is_migrated(void **state)
 	               " ALTER TABLE order_lines DROP COLUMN weight;"
 	               " ALTER TABLE order_lines DROP COLUMN price_per_unit;"
 	               " DROP INDEX products_plu; ALTER TABLE products DROP COLUMN plu;"
-	               " DROP TABLE refund_lines; DROP TABLE refunds; PRAGMA user_version = 2");
+	               " DROP TABLE refund_tenders; DROP TABLE refund_lines; DROP TABLE refunds;"
+	               " PRAGMA user_version = 2");
 	db_close(f->db);
 	f->db = open_ok(f);
 	assert_int_equal(db_schema_version(f->db), db_schema_latest());

@@ -19,6 +19,7 @@
 #include "app/config.h"
 #include "app/i18n.h"
 #include "app/slip.h"
+#include "core/escpos.h"
 
 #define NOON_20261126 1795676400 /* 2026-11-26 12:00 Almaty */
 
@@ -86,6 +87,7 @@ static void a_discounted_line_adds_up_at_32_columns(void **state)
 	            "--------------------------------\n"
 	            "Kaspi QR                    PAID\n"
 	            "Payment                 pay_7Hq2\n"
+	            ESCPOS_CODE_MARK "T01-20261126-000042\n"
 	            "\n");
 }
 
@@ -113,6 +115,7 @@ static void a_discounted_line_adds_up_at_42_columns(void **state)
 	            "------------------------------------------\n"
 	            "Kaspi QR                              PAID\n"
 	            "Payment                           pay_7Hq2\n"
+	            ESCPOS_CODE_MARK "T01-20261126-000042\n"
 	            "\n");
 }
 
@@ -140,6 +143,7 @@ static void a_discounted_line_adds_up_at_48_columns(void **state)
 	            "------------------------------------------------\n"
 	            "Kaspi QR                                    PAID\n"
 	            "Payment                                 pay_7Hq2\n"
+	            ESCPOS_CODE_MARK "T01-20261126-000042\n"
 	            "\n");
 }
 
@@ -169,6 +173,7 @@ static void a_kazakh_slip_prints_the_kazakh_names(void **state)
 	            "--------------------------------\n"
 	            "Kaspi QR                    PAID\n"
 	            "Payment                 pay_7Hq2\n"
+	            ESCPOS_CODE_MARK "T01-20261126-000042\n"
 	            "\n");
 }
 
@@ -220,6 +225,69 @@ static void a_weighed_line_prints_its_weight_and_price_per_kg(void **state)
 	free(s);
 }
 
+static struct kp_config slip_config(void)
+{
+	struct kp_config cfg;
+	config_init(&cfg);
+	snprintf(cfg.till.id, sizeof cfg.till.id, "T01");
+	cfg.printer.width = 32;
+	i18n_init("ru");
+	bindtextdomain("kaspi-pos", "/nonexistent");
+	return cfg;
+}
+
+/* A refund slip says where the money went: in cash, to the card, through
+ * Kaspi with the server's id; a return without a receipt names no order. */
+static void a_refund_slip_says_where_the_money_went(void **state)
+{
+	(void)state;
+	struct kp_config cfg = slip_config();
+	struct journal_order o = {.method = JOURNAL_SPLIT};
+	snprintf(o.merchant_order_id, sizeof o.merchant_order_id, "T01-20261126-000042");
+	struct refund r = {.amount = 50000, .tender = JOURNAL_CASH, .created_at = NOON_20261126};
+	snprintf(r.merchant_refund_id, sizeof r.merchant_refund_id, "T01-R-20261126-000001");
+	snprintf(r.reason, sizeof r.reason, "Вернули");
+	char *got = slip_refund(&cfg, &o, &r);
+	assert_non_null(strstr(got, " REFUND "));
+	assert_non_null(strstr(got, "Order        T01-20261126-000042\n"));
+	assert_non_null(strstr(got, "RETURNED                  500,00\n"));
+	assert_non_null(strstr(got, "In cash                         \n"));
+	free(got);
+	r.tender = JOURNAL_CARD;
+	got = slip_refund(&cfg, &o, &r);
+	assert_non_null(strstr(got, "To the card"));
+	free(got);
+	r.tender = JOURNAL_QR;
+	snprintf(r.refund_id, sizeof r.refund_id, "ref_9");
+	got = slip_refund(&cfg, &o, &r);
+	assert_non_null(strstr(got, "Kaspi QR                   ref_9\n"));
+	free(got);
+	r.tender = JOURNAL_CASH;
+	got = slip_refund(&cfg, NULL, &r);
+	assert_non_null(strstr(got, "RETURN WITHOUT A RECEIPT"));
+	assert_null(strstr(got, "Order"));
+	free(got);
+}
+
+/* A name or reason holding the code mark prints a '?': only the slip's
+ * own order id becomes a code. */
+static void a_name_never_becomes_a_code(void **state)
+{
+	(void)state;
+	struct kp_config cfg = slip_config();
+	struct journal_order o = {.amount = 100, .method = JOURNAL_CASH, .state = JOURNAL_SUCCEEDED};
+	snprintf(o.merchant_order_id, sizeof o.merchant_order_id, "T01-20261126-000042");
+	struct journal_line l = {.quantity = 1, .unit_price = 100, .total = 100};
+	/* 32 columns exactly: no padding would follow it */
+	snprintf(l.name, sizeof l.name, ESCPOS_CODE_MARK "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	char *got = slip_sale(&cfg, &o, &l, 1, NULL, 0);
+	assert_non_null(strstr(got, "?AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"));
+	const char *mark = strstr(got, ESCPOS_CODE_MARK);
+	assert_non_null(mark);
+	assert_string_equal(mark, ESCPOS_CODE_MARK "T01-20261126-000042\n\n");
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +296,8 @@ int main(void)
 		cmocka_unit_test(a_discounted_line_adds_up_at_42_columns),
 		cmocka_unit_test(a_discounted_line_adds_up_at_48_columns),
 		cmocka_unit_test(a_kazakh_slip_prints_the_kazakh_names),
+		cmocka_unit_test(a_refund_slip_says_where_the_money_went),
+		cmocka_unit_test(a_name_never_becomes_a_code),
 	};
 	return cmocka_run_group_tests_name("slip", tests, NULL, NULL);
 }
