@@ -59,13 +59,13 @@ static const char *const moves_sql[2] = {
 	" coalesce((SELECT amount FROM cash_moves WHERE shift_id = ?1 AND kind = 'float'"
 	"   ORDER BY id DESC LIMIT 1), 0),"
 	" i.n, i.amount, o.n, o.amount,"
-	/* cash refunds: none yet, refunds go back through Kaspi only. When a
-	 * refund of a cash sale is given back in cash, the count and sum of
-	 * the scope's refunds in state refunded that went to cash replace
-	 * these two zeros (and run.sh's and the tests' SQL gain the term). */
-	" 0, 0"
+	/* cash refunds: the scope's refunds given back in cash (the running
+	 * totals per tender, returns without a receipt among them) */
+	" r.n, r.amount"
 	" FROM (SELECT count(*) AS n, coalesce(sum(amount), 0) AS amount FROM cash_moves"
 	"   WHERE shift_id = ?1 AND kind = 'in') i,"
+	" (SELECT coalesce(sum(refunds), 0) AS n, coalesce(sum(amount), 0) AS amount"
+	"   FROM report_refunds WHERE shift_id = ?1 AND method = 'cash' AND state = 'refunded') r,"
 	" (SELECT count(*) AS n, coalesce(sum(amount), 0) AS amount FROM cash_moves"
 	"   WHERE shift_id = ?1 AND kind = 'out') o",
 
@@ -79,9 +79,11 @@ static const char *const moves_sql[2] = {
 	"     AND f.kind = 'float' AND f.id = (SELECT min(id) FROM cash_moves g"
 	"       WHERE g.shift_id = f.shift_id AND g.kind = 'float'))),"
 	" i.n, i.amount, o.n, o.amount,"
-	" 0, 0" /* cash refunds: none yet (as the shift's above) */
+	" r.n, r.amount" /* cash refunds, as the shift's above */
 	" FROM (SELECT count(*) AS n, coalesce(sum(amount), 0) AS amount FROM cash_moves"
 	"   WHERE day = ?1 AND kind = 'in') i,"
+	" (SELECT coalesce(sum(refunds), 0) AS n, coalesce(sum(amount), 0) AS amount"
+	"   FROM report_refunds WHERE day = ?1 AND method = 'cash' AND state = 'refunded') r,"
 	" (SELECT count(*) AS n, coalesce(sum(amount), 0) AS amount FROM cash_moves"
 	"   WHERE day = ?1 AND kind = 'out') o",
 };
