@@ -32,7 +32,10 @@ LDFLAGS    ?=
 
 LIB_SRC    := $(wildcard src/core/*.c src/net/*.c src/store/*.c src/app/*.c src/tui/*.c)
 POS_SRC    := $(wildcard src/cli/*.c)
-SBX_SRC    := $(wildcard src/sandbox/*.c)
+# the sandboxes: what both share (server, faults, clock...), then each one's own
+SBXC_SRC   := $(wildcard src/sandbox/*.c)
+SBX_SRC    := $(wildcard src/sandbox/kaspi/*.c)
+KSX_SRC    := $(wildcard src/sandbox/kassa/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 INTEG_SRC  := $(wildcard tests/integration/test_*.c)
 TSUP_SRC   := $(wildcard tests/support/*.c)
@@ -43,6 +46,10 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIB        := $(BUILD)/libkpos.a
 POS        := $(BUILD)/kaspi-pos
 SBX        := $(BUILD)/kaspi-sandbox
+KSX        := $(BUILD)/kassa-sandbox
+SBXC_LIB   := $(BUILD)/libsandbox.a
+# kassa-sandbox less its main, for the unit tests of its arithmetic and rules
+KSX_LIB    := $(BUILD)/libkassa.a
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 INTEG_BIN  := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(INTEG_SRC))
 TSUP_OBJ   := $(call obj,$(TSUP_SRC))
@@ -69,7 +76,7 @@ pot:
 # keep objects that only a test or bench binary uses
 .SECONDARY:
 
-all: check-deps $(POS) $(SBX) $(MO)
+all: check-deps $(POS) $(SBX) $(KSX) $(MO)
 
 # ---- dependencies --------------------------------------------------------
 # Installs what is missing when run as root; otherwise prints the apt-get line.
@@ -114,7 +121,25 @@ $(POS): $(call obj,$(POS_SRC)) $(LIB)
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(SBX): $(call obj,$(SBX_SRC)) $(LIB)
+$(SBXC_LIB): $(call obj,$(SBXC_SRC))
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(KSX_LIB): $(call obj,$(filter-out %/main.c,$(KSX_SRC)))
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(SBX): $(call obj,$(SBX_SRC)) $(SBXC_LIB) $(LIB)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(KSX): $(call obj,$(filter %/main.c,$(KSX_SRC))) $(KSX_LIB) $(SBXC_LIB) $(LIB)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# unit tests of kassa-sandbox's own modules (tests/unit/test_kassa_*.c)
+$(BUILD)/tests/test_kassa_%: $(BUILD)/obj/tests/unit/test_kassa_%.o $(TSUP_OBJ) $(KSX_LIB) $(SBXC_LIB) $(LIB)
+	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
