@@ -5,6 +5,7 @@
 
 #include "core/timeutil.h"
 #include "core/validate.h"
+#include "sandbox/json.h"
 #include "sandbox/kaspi/qrsvg.h"
 
 #include <math.h>
@@ -118,17 +119,9 @@ static bool url_ok(const char *s)
  * with nothing but white space after it. */
 static cJSON *body_object(const struct route_request *rq, struct api_check *chk)
 {
-	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(rq->body, rq->body_len, &end, 0);
-	if (root && end) {
-		while (end < rq->body + rq->body_len && strchr(" \t\r\n", *end) && *end)
-			end++;
-	}
-	if (!root || !cJSON_IsObject(root) || end != rq->body + rq->body_len) {
-		cJSON_Delete(root);
+	cJSON *root = json_parse_object(rq->body, rq->body_len);
+	if (!root)
 		api_check_fail(chk, API_MALFORMED_JSON, rq->body_len ? NULL : "the body is empty; a JSON object is needed");
-		return NULL;
-	}
 	return root;
 }
 
