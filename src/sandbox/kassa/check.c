@@ -175,7 +175,7 @@ static void read_basis(struct reader *rd, const cJSON *root, struct check_doc *d
 	struct check_basis *basis = &doc->basis;
 	const char *when = NULL;
 	read_id(rd, b, where, "CheckNumber", CHECK_ECN_MAX, true, &basis->number);
-	read_id(rd, b, where, "DateTime", 40, true, &when);
+	read_text(rd, b, where, "DateTime", 40, true, &when);
 	if (when && !kp_time_parse(when, &basis->at))
 		reader_fail(rd, "%sDateTime must be an RFC 3339 time (2026-12-03T09:50:37Z)", where);
 	read_id(rd, b, where, "RegistrationNumber", CHECK_ECN_MAX, true, &basis->rn);
