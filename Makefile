@@ -32,7 +32,10 @@ LDFLAGS    ?=
 
 LIB_SRC    := $(wildcard src/core/*.c src/net/*.c src/store/*.c src/app/*.c src/tui/*.c)
 POS_SRC    := $(wildcard src/cli/*.c)
-SBX_SRC    := $(wildcard src/sandbox/*.c)
+# the sandboxes: what both share (server, faults, clock...), then each one's own
+SBXC_SRC   := $(wildcard src/sandbox/*.c)
+SBX_SRC    := $(wildcard src/sandbox/kaspi/*.c)
+KSX_SRC    := $(wildcard src/sandbox/kassa/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 INTEG_SRC  := $(wildcard tests/integration/test_*.c)
 TSUP_SRC   := $(wildcard tests/support/*.c)
@@ -43,6 +46,10 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIB        := $(BUILD)/libkpos.a
 POS        := $(BUILD)/kaspi-pos
 SBX        := $(BUILD)/kaspi-sandbox
+KSX        := $(BUILD)/kassa-sandbox
+SBXC_LIB   := $(BUILD)/libsandbox.a
+# kassa-sandbox less its main, for the unit tests of its arithmetic and rules
+KSX_LIB    := $(BUILD)/libkassa.a
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 INTEG_BIN  := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(INTEG_SRC))
 TSUP_OBJ   := $(call obj,$(TSUP_SRC))
@@ -69,7 +76,7 @@ pot:
 # keep objects that only a test or bench binary uses
 .SECONDARY:
 
-all: check-deps $(POS) $(SBX) $(MO)
+all: check-deps $(POS) $(SBX) $(KSX) $(MO)
 
 # ---- dependencies --------------------------------------------------------
 # Installs what is missing when run as root; otherwise prints the apt-get line.
@@ -114,7 +121,25 @@ $(POS): $(call obj,$(POS_SRC)) $(LIB)
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(SBX): $(call obj,$(SBX_SRC)) $(LIB)
+$(SBXC_LIB): $(call obj,$(SBXC_SRC))
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(KSX_LIB): $(call obj,$(filter-out %/main.c,$(KSX_SRC)))
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(SBX): $(call obj,$(SBX_SRC)) $(SBXC_LIB) $(LIB)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(KSX): $(call obj,$(filter %/main.c,$(KSX_SRC))) $(KSX_LIB) $(SBXC_LIB) $(LIB)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# unit tests of kassa-sandbox's own modules (tests/unit/test_kassa_*.c)
+$(BUILD)/tests/test_kassa_%: $(BUILD)/obj/tests/unit/test_kassa_%.o $(TSUP_OBJ) $(KSX_LIB) $(SBXC_LIB) $(LIB)
+	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -141,14 +166,14 @@ run: deps
 # adds one closing line for the whole run.
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(INTEG_BIN)
-	@KP_BUILD=$(BUILD) KP_POS=$(abspath $(POS)) KP_SANDBOX=$(abspath $(SBX)) \
+	@KP_BUILD=$(BUILD) KP_POS=$(abspath $(POS)) KP_SANDBOX=$(abspath $(SBX)) KP_KASSA=$(abspath $(KSX)) \
 	  tests/run-tests.sh $(UNIT_BIN) $(INTEG_BIN) $(SHELL_TESTS)
 
 unit: all $(UNIT_BIN)
 	@KP_BUILD=$(BUILD) tests/run-tests.sh $(UNIT_BIN)
 
 integration: all $(INTEG_BIN)
-	@KP_BUILD=$(BUILD) KP_POS=$(abspath $(POS)) KP_SANDBOX=$(abspath $(SBX)) \
+	@KP_BUILD=$(BUILD) KP_POS=$(abspath $(POS)) KP_SANDBOX=$(abspath $(SBX)) KP_KASSA=$(abspath $(KSX)) \
 	  tests/run-tests.sh $(INTEG_BIN) $(SHELL_TESTS)
 
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -163,11 +188,13 @@ FUZZ_TIME ?= 60
 FUZZ_SAN  := -fsanitize=fuzzer-no-link,address,undefined
 fuzz: deps
 	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang"; exit 1; }
-	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang CFLAGS="-O1 -g $(FUZZ_SAN)" build-fuzz/libkpos.a
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang CFLAGS="-O1 -g $(FUZZ_SAN)" \
+	  build-fuzz/libkpos.a build-fuzz/libkassa.a build-fuzz/libsandbox.a
 	@set -o pipefail; bad=""; for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); mkdir -p build-fuzz/corpus/$$n; \
 	  clang -std=c11 -D_GNU_SOURCE -O1 -g -Isrc $$(pkg-config --cflags $(PKGS)) \
-	    -fsanitize=fuzzer,address,undefined -o build-fuzz/$$n $$f build-fuzz/libkpos.a $(LIBS) || exit 1; \
+	    -fsanitize=fuzzer,address,undefined -o build-fuzz/$$n $$f \
+	    build-fuzz/libkassa.a build-fuzz/libsandbox.a build-fuzz/libkpos.a $(LIBS) || exit 1; \
 	  echo "== $$n for $(FUZZ_TIME) s"; \
 	  dict=""; [ -f tests/fuzz/$$n.dict ] && dict=-dict=tests/fuzz/$$n.dict; \
 	  build-fuzz/$$n -max_total_time=$(FUZZ_TIME) -max_len=8192 -print_final_stats=1 $$dict \
@@ -186,14 +213,14 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIB)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
-	@tests/bench/run.sh $(POS) $(SBX)
+	@tests/bench/run.sh $(POS) $(SBX) $(KSX)
 
 # ---- install ---------------------------------------------------------------
-MAN1       := data/kaspi-pos.1 data/kaspi-sandbox.1
+MAN1       := data/kaspi-pos.1 data/kaspi-sandbox.1 data/kassa-sandbox.1
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kaspi-pos/themes \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 $(POS) $(SBX) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(POS) $(SBX) $(KSX) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 data/config.example.ini $(DESTDIR)$(PREFIX)/share/kaspi-pos/
 	for l in $(LINGUAS); do install -d $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES; \
@@ -201,7 +228,7 @@ install: all
 	for t in themes/*.theme; do [ -e "$$t" ] && install -m 644 "$$t" $(DESTDIR)$(PREFIX)/share/kaspi-pos/themes/ || true; done
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/kaspi-pos $(DESTDIR)$(PREFIX)/bin/kaspi-sandbox
+	rm -f $(DESTDIR)$(PREFIX)/bin/kaspi-pos $(DESTDIR)$(PREFIX)/bin/kaspi-sandbox $(DESTDIR)$(PREFIX)/bin/kassa-sandbox
 	rm -rf $(DESTDIR)$(PREFIX)/share/kaspi-pos
 	rm -f $(patsubst data/%,$(DESTDIR)$(PREFIX)/share/man/man1/%,$(MAN1))
 	for l in $(LINGUAS); do rm -f $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/kaspi-pos.mo; done

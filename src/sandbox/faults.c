@@ -41,8 +41,9 @@ void faults_plan(struct faults *f, bool is_post, struct fault_plan *out)
 		out->kind = (is_post && u_variant < 0.5) ? FAULT_FAIL_AFTER : FAULT_FAIL_BEFORE;
 		return;
 	}
+	bool before = is_post && u_variant >= 0.5;  /* the half of a split that hits first */
 	if (u_kind < (edge += c->drop_rate)) {
-		out->kind = FAULT_DROP;
+		out->kind = c->split_all && before ? FAULT_DROP_BEFORE : FAULT_DROP;
 		return;
 	}
 	if (u_kind < (edge += c->garble_rate)) {
@@ -50,5 +51,5 @@ void faults_plan(struct faults *f, bool is_post, struct fault_plan *out)
 		return;
 	}
 	if (u_kind < edge + c->hang_rate)
-		out->kind = FAULT_HANG;
+		out->kind = c->split_all && before ? FAULT_HANG_BEFORE : FAULT_HANG;
 }

@@ -15,6 +15,10 @@
  *           are left alone (only 2xx bodies are garbled).
  *   hang    the request is applied, then the answer is held back for
  *           FAULTS_HANG_MS (or until shutdown) and sent late.
+ * With split_all (kassa-sandbox) drop and hang are split like fail: half
+ * of them (the same second draw) hit before the request is applied, so
+ * that nothing is done — a dropped connection, or the answer held back and
+ * then a 500 — and half after, as above.
  * Latency (fixed + uniform jitter) is slept before the request is applied. */
 #ifndef KP_SANDBOX_FAULTS_H
 #define KP_SANDBOX_FAULTS_H
@@ -34,6 +38,7 @@ struct faults_config {
 	double drop_rate;
 	double garble_rate;
 	double hang_rate;
+	bool split_all;       /* drop and hang half before the request is applied too */
 	uint64_t seed;
 };
 
@@ -42,9 +47,11 @@ enum fault_kind {
 	FAULT_FAIL_BEFORE,     /* 500, request not applied */
 	FAULT_FAIL_AFTER,      /* 500, request applied */
 	FAULT_DROP,            /* applied, connection closed unanswered */
+	FAULT_DROP_BEFORE,     /* not applied, connection closed unanswered (split_all) */
 	FAULT_GARBLE_TRUNCATE, /* applied, 2xx body cut in half */
 	FAULT_GARBLE_TEXT,     /* applied, 2xx body replaced by HTML */
-	FAULT_HANG             /* applied, answer held back */
+	FAULT_HANG,            /* applied, answer held back */
+	FAULT_HANG_BEFORE      /* held back, then a 500, not applied (split_all) */
 };
 
 struct fault_plan {
@@ -61,7 +68,7 @@ struct faults {
 
 void faults_init(struct faults *f, const struct faults_config *cfg);
 void faults_destroy(struct faults *f);
-/* Draws the plan of one request; is_post selects the 500's before/after split. */
+/* Draws the plan of one request; is_post selects the before/after split. */
 void faults_plan(struct faults *f, bool is_post, struct fault_plan *out);
 
 #endif

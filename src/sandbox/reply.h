@@ -1,6 +1,9 @@
-/* reply.h — what the sandbox answers: the contract's error codes in their
- * precedence order, a collector that keeps the first rule that failed, and
- * the reply a route fills for the server to send. */
+/* reply.h — one answer of a sandbox, filled by a service's handler and sent
+ * by the shared server (server.h). The transport fields (status, headers,
+ * a raw body) mean the same to every service; error and message are the
+ * service's own (kaspi-sandbox's "amount_out_of_range", kassa-sandbox's
+ * Webkassa code), and the service's render hook turns them, or json, into
+ * the body's bytes. */
 #ifndef KP_SANDBOX_REPLY_H
 #define KP_SANDBOX_REPLY_H
 
@@ -9,64 +12,15 @@
 
 #include <cjson/cJSON.h>
 
-/* The order is the contract's precedence (API.md, "Errors"): when several
- * rules fail, the lowest value answers — 429, 401, 400, the 404 of an
- * unknown payment, the 422s in the table's order, 402. The codes after
- * API_DAILY_LIMIT are decided before any rule is looked at. */
-enum api_error {
-	API_OK = 0,
-	API_RATE_LIMITED,
-	API_UNAUTHORIZED,
-	API_MALFORMED_JSON,
-	API_INVALID_REQUEST,
-	API_PAYMENT_NOT_FOUND,
-	API_INVALID_MERCHANT_ORDER_ID,
-	API_DUPLICATE_MERCHANT_ORDER_ID,
-	API_AMOUNT_OUT_OF_RANGE,
-	API_AMOUNT_MISMATCH,
-	API_INVALID_PAYMENT_METHOD,
-	API_INVALID_PAYER_PHONE,
-	API_REFUND_EXCEEDS_AVAILABLE,
-	API_REFUND_WINDOW_CLOSED,
-	API_PAYMENT_NOT_REFUNDABLE,
-	API_PAYMENT_NOT_CANCELLABLE,
-	API_PAYMENT_NOT_PENDING,
-	API_INVALID_MERCHANT_REFUND_ID,
-	API_DUPLICATE_MERCHANT_REFUND_ID,
-	API_IDEMPOTENCY_KEY_MISMATCH,
-	API_INVALID_FIELD,
-	API_DAILY_LIMIT_EXCEEDED,
-	API_NOT_FOUND,
-	API_METHOD_NOT_ALLOWED,
-	API_PAYLOAD_TOO_LARGE,
-	API_INTERNAL,
-	API_ERROR_COUNT
-};
-
-/* The wire code ("amount_out_of_range") and HTTP status of an error. */
-const char *api_error_code(enum api_error e);
-unsigned api_error_status(enum api_error e);
-
-/* Collects failed rules; only the one that comes first in precedence is
- * kept, with its message. Validation can so run in any order. */
-struct api_check {
-	enum api_error first;  /* API_OK while nothing failed */
-	char message[200];     /* the message of `first` */
-};
-
-void api_check_init(struct api_check *c);
-void api_check_fail(struct api_check *c, enum api_error e, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 #define REPLY_MESSAGE_SIZE 200
+#define REPLY_UNSET (-1)  /* error of a reply no handler filled: the service renders it as internal */
 
-/* One answer, filled by a route and sent by the server. */
 struct reply {
 	unsigned status;              /* HTTP status */
-	enum api_error error;         /* API_OK for a success */
+	int error;                    /* the service's error code; 0 for a success */
 	char message[REPLY_MESSAGE_SIZE]; /* the error's human text */
-	cJSON *json;                  /* a success's body; with an error, the
-	                                 current payment that follows it */
+	cJSON *json;                  /* a success's body; with an error, whatever
+	                                 the service sends along with it */
 	bool replayed;                /* send Idempotent-Replayed: true */
 	unsigned retry_after;         /* Retry-After seconds, 0 for none */
 	const char *allow;            /* Allow header of a 405, or NULL */
@@ -75,16 +29,17 @@ struct reply {
 	size_t raw_len;               /* its length */
 };
 
+/* An unfilled reply: 500, REPLY_UNSET. */
 void reply_init(struct reply *r);
-/* Turns r into an error answer; fmt NULL gives the code's stock message. */
-void reply_error(struct reply *r, enum api_error e, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-/* The error a check collected. */
-void reply_from_check(struct reply *r, const struct api_check *c);
 /* A JSON success; takes ownership of json. */
 void reply_json(struct reply *r, unsigned status, cJSON *json);
-/* The body bytes to send (malloc'd, *len set); NULL when out of memory. */
-char *reply_body(const struct reply *r, size_t *len);
+/* A success whose body is the bytes raw[0..len) of content_type; takes
+ * ownership of raw (malloc'd). */
+void reply_raw(struct reply *r, unsigned status, const char *content_type, char *raw, size_t len);
+/* Turns r into an error: status, the service's code and the text fmt. */
+void reply_set_error(struct reply *r, unsigned status, int error, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Frees what r holds and makes it unfilled again. */
 void reply_clear(struct reply *r);
 
 #endif

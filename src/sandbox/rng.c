@@ -1,8 +1,10 @@
 /* rng.c — xoshiro256** (Blackman and Vigna), seeded through splitmix64. */
 #include "sandbox/rng.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/random.h>
 
 static uint64_t splitmix64(uint64_t *x)
@@ -50,7 +52,7 @@ void rng_bytes(void *buf, size_t len)
 	while (len) {
 		ssize_t n = getrandom(p, len, 0);
 		if (n < 0) {
-			perror("kaspi-sandbox: getrandom");
+			fprintf(stderr, "%s: getrandom: %s\n", program_invocation_short_name, strerror(errno));
 			abort();
 		}
 		p += n;

@@ -1,16 +1,13 @@
-/* server.c — libmicrohttpd glue: request bodies, the per-request pipeline,
- * auth, faults and the answer's headers. */
+/* server.c — libmicrohttpd glue: request bodies, the per-request pipeline
+ * (server.h), faults and the answer's headers. */
 #include "sandbox/server.h"
 
-#include "core/validate.h"
 #include "sandbox/deadline.h"
-#include "sandbox/routes.h"
 #include "sandbox/ticks.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
-#include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -21,19 +18,15 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#define API_PREFIX "/api/v1"
 #define DRAIN_MAX (1024 * 1024)  /* bytes of an oversized chunked body read before hanging up */
 
 struct server {
 	struct MHD_Daemon *daemon;
-	struct state *st;
-	struct ratelimit *rl;
+	const struct server_service *svc;
 	struct faults *faults;
 	struct deadlines *deadlines;  /* NULL: no whole-request deadline */
-	char key[KP_KEY_LEN + 1];
-	char merchant[KP_BIN_LEN + 1];
 	char host[80];              /* "ADDR:PORT" as bound, IPv6 bracketed */
-	char base_url[128];         /* "http://" host "/api/v1" */
+	char base_url[128];         /* "http://" host prefix */
 	atomic_bool started;        /* past start-up: MHD's log goes quiet */
 	pthread_mutex_t lock;       /* guards stopping */
 	pthread_cond_t wake;        /* broadcast when stopping */
@@ -66,45 +59,13 @@ static const char *header(struct MHD_Connection *conn, const char *name)
 	return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
 }
 
-/* Checks the key and the merchant; false with the reason in why. */
-static bool server_authorized(const struct server *s, struct MHD_Connection *conn, char *why,
-                              size_t why_size)
+const char *server_header(const struct server_request *rq, const char *name)
 {
-	const char *auth = header(conn, MHD_HTTP_HEADER_AUTHORIZATION);
-	const char *merchant = header(conn, "X-Merchant-ID");
-
-	if (!auth) {
-		snprintf(why, why_size, "the Authorization header is missing");
-		return false;
-	}
-	if (strncasecmp(auth, "Bearer ", 7) != 0) {
-		snprintf(why, why_size, "Authorization must be \"Bearer <key>\"");
-		return false;
-	}
-	const char *key = auth + 7;
-	while (*key == ' ')
-		key++;
-	if (!kp_valid_key(key)) {
-		snprintf(why, why_size, "the key is malformed");
-		return false;
-	}
-	if (CRYPTO_memcmp(key, s->key, KP_KEY_LEN) != 0) {
-		snprintf(why, why_size, "unknown key");
-		return false;
-	}
-	if (!merchant) {
-		snprintf(why, why_size, "the X-Merchant-ID header is missing");
-		return false;
-	}
-	if (strcmp(merchant, s->merchant) != 0) {
-		snprintf(why, why_size, "X-Merchant-ID is not this key's merchant");
-		return false;
-	}
-	return true;
+	return rq->conn ? header(rq->conn, name) : NULL;
 }
 
 /* The base URL that clients used to reach us (the Host header, when it is
- * a plausible host[:port]), so qr_image works from wherever they are. */
+ * a plausible host[:port]), so links work from wherever they are. */
 static void server_request_base(const struct server *s, struct MHD_Connection *conn, char *out,
                                 size_t size)
 {
@@ -112,7 +73,7 @@ static void server_request_base(const struct server *s, struct MHD_Connection *c
 	if (host && *host && strlen(host) < 100 &&
 	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
 	        strlen(host))
-		snprintf(out, size, "http://%s" API_PREFIX, host);
+		snprintf(out, size, "http://%s%s", host, s->svc->prefix);
 	else
 		snprintf(out, size, "%s", s->base_url);
 }
@@ -122,13 +83,24 @@ static const char garbled_page[] =
 	"<body><center><h1>502 Bad Gateway</h1></center></body></html>\n";
 
 /* Queues r as the answer; a garbling fault spoils a 2xx body first. */
-static enum MHD_Result server_send(struct MHD_Connection *conn, const struct reply *r,
-                                   enum fault_kind fault)
+static enum MHD_Result server_send(const struct server *s, struct MHD_Connection *conn,
+                                   const struct reply *r, enum fault_kind fault)
 {
 	const char *type = r->content_type ? r->content_type : "application/json; charset=utf-8";
 	size_t len = 0;
-	char *body = reply_body(r, &len);
+	char *body;
 	char retry[16];
+
+	if (r->raw) {
+		body = malloc(r->raw_len + 1);
+		if (body) {
+			memcpy(body, r->raw, r->raw_len);
+			body[r->raw_len] = '\0';
+			len = r->raw_len;
+		}
+	} else {
+		body = s->svc->render(s->svc->ctx, r, &len);
+	}
 
 	if (!body)
 		return MHD_NO;
@@ -165,88 +137,90 @@ static enum MHD_Result server_send(struct MHD_Connection *conn, const struct rep
 }
 
 /* Sends r and frees it. */
-static enum MHD_Result server_finish(struct MHD_Connection *conn, struct reply *r,
-                                     enum fault_kind fault)
+static enum MHD_Result server_finish(const struct server *s, struct MHD_Connection *conn,
+                                     struct reply *r, enum fault_kind fault)
 {
-	enum MHD_Result ret = server_send(conn, r, fault);
+	enum MHD_Result ret = server_send(s, conn, r, fault);
 	reply_clear(r);
 	return ret;
 }
 
-/* The whole body is in: route, check, apply, answer. */
+/* Fills out with the service's answer for why. */
+static void server_refuse(const struct server *s, enum server_refusal why,
+                          const struct server_request *req, struct reply *out)
+{
+	reply_clear(out);
+	s->svc->refuse(s->svc->ctx, why, req, out);
+}
+
+/* The whole body is in: route, check, apply, answer (server.h). */
 static enum MHD_Result server_answer(struct server *s, struct MHD_Connection *conn,
                                      struct request *rq, const char *url, const char *method)
 {
+	const struct server_service *svc = s->svc;
 	struct reply out;
-	const struct route *rt = NULL;
-	char id[ROUTE_ID_MAX], allow[64], why[REPLY_MESSAGE_SIZE], base[128];
-	size_t prefix = strlen(API_PREFIX);
+	char allow[64], base[128];
+	size_t prefix = strlen(svc->prefix);
 	enum route_result found = ROUTE_NO_PATH;
+	struct server_request req = {
+		.conn = conn,
+		.url = url,
+		.method = method,
+		.body = rq->body ? rq->body : "",
+		.body_len = rq->len,
+	};
 
 	reply_init(&out);
-	if (strncmp(url, API_PREFIX, prefix) == 0 && url[prefix] == '/')
-		found = routes_find(url + prefix, method, &rt, id, allow, sizeof allow);
+	if (strncmp(url, svc->prefix, prefix) == 0 && url[prefix] == '/') {
+		req.path = url + prefix;
+		found = route_find(svc->routes, svc->nroutes, svc->nocase, req.path, method, &req.route,
+		                   req.id, allow, sizeof allow);
+	}
 	if (found == ROUTE_NO_PATH) {
-		reply_error(&out, API_NOT_FOUND, "no such path: %.100s", url);
-		return server_finish(conn, &out, FAULT_NONE);
+		server_refuse(s, SERVER_NO_PATH, &req, &out);
+		return server_finish(s, conn, &out, FAULT_NONE);
 	}
 	if (found == ROUTE_BAD_METHOD) {
-		reply_error(&out, API_METHOD_NOT_ALLOWED, "%.100s takes %s", url, allow);
+		req.allow = allow;
+		server_refuse(s, SERVER_BAD_METHOD, &req, &out);
 		out.allow = allow;
-		return server_finish(conn, &out, FAULT_NONE);
+		return server_finish(s, conn, &out, FAULT_NONE);
 	}
 	if (rq->too_large) {
-		reply_error(&out, API_PAYLOAD_TOO_LARGE, NULL);
-		return server_finish(conn, &out, FAULT_NONE);
+		server_refuse(s, SERVER_TOO_LARGE, &req, &out);
+		return server_finish(s, conn, &out, FAULT_NONE);
 	}
-	if (rt->access == ROUTE_API)
-		state_count_request(s->st, strcmp(method, "GET") == 0 && id[0]);
-	if (rt->access != ROUTE_PUBLIC) {
-		/* 429 before 401: the window is the merchant's, named by its header */
-		const char *merchant = header(conn, "X-Merchant-ID");
-		unsigned retry = 0;
-		if (rt->access == ROUTE_API && merchant && strcmp(merchant, s->merchant) == 0 &&
-		    !ratelimit_admit(s->rl, ticks_wall_ms(), &retry)) {
-			reply_error(&out, API_RATE_LIMITED, "over the limit of requests per minute; retry in %u s", retry);
-			out.retry_after = retry;
-			return server_finish(conn, &out, FAULT_NONE);
-		}
-		if (!server_authorized(s, conn, why, sizeof why)) {
-			reply_error(&out, API_UNAUTHORIZED, "%s", why);
-			return server_finish(conn, &out, FAULT_NONE);
-		}
-	}
+	enum route_access access = req.route->access;
+	if (access != ROUTE_PUBLIC && !svc->admit(svc->ctx, &req, &out))
+		return server_finish(s, conn, &out, FAULT_NONE);
 
 	struct fault_plan plan = {.kind = FAULT_NONE};
-	if (rt->access == ROUTE_API)
+	if (access == ROUTE_API)
 		faults_plan(s->faults, strcmp(method, "POST") == 0, &plan);
 	if (plan.delay_ms && !server_wait(s, plan.delay_ms))
 		return MHD_NO;
-	if (plan.kind == FAULT_FAIL_BEFORE) {
-		reply_error(&out, API_INTERNAL, "simulated server fault (--fail-rate); nothing was done");
-		return server_finish(conn, &out, FAULT_NONE);
+	if (plan.kind == FAULT_DROP_BEFORE)
+		return MHD_NO;  /* MHD closes the connection without an answer */
+	if (plan.kind == FAULT_HANG_BEFORE && !server_wait(s, FAULTS_HANG_MS))
+		return MHD_NO;
+	if (plan.kind == FAULT_FAIL_BEFORE || plan.kind == FAULT_HANG_BEFORE) {
+		/* a hang before: held back, then the 500 of a request not applied */
+		server_refuse(s, SERVER_FAULT_BEFORE, &req, &out);
+		return server_finish(s, conn, &out, FAULT_NONE);
 	}
 
 	server_request_base(s, conn, base, sizeof base);
-	struct route_request req = {
-		.st = s->st,
-		.id = id[0] ? id : NULL,
-		.body = rq->body ? rq->body : "",
-		.body_len = rq->len,
-		.idempotency_key = header(conn, "X-Idempotency-Key"),
-		.base_url = base,
-		.now_ms = ticks_wall_ms(),
-	};
-	rt->handle(rt, &req, &out);
+	req.base_url = base;
+	req.now_ms = ticks_now_ms();
+	svc->handle(svc->ctx, &req, &out);
 
 	switch (plan.kind) {
 	case FAULT_FAIL_AFTER:
-		reply_clear(&out);
-		reply_error(&out, API_INTERNAL, "simulated server fault (--fail-rate)");
+		server_refuse(s, SERVER_FAULT_AFTER, &req, &out);
 		break;
 	case FAULT_DROP:
 		reply_clear(&out);
-		return MHD_NO;  /* MHD closes the connection without an answer */
+		return MHD_NO;
 	case FAULT_HANG:
 		if (!server_wait(s, FAULTS_HANG_MS)) {
 			reply_clear(&out);
@@ -256,7 +230,7 @@ static enum MHD_Result server_answer(struct server *s, struct MHD_Connection *co
 	default:
 		break;
 	}
-	return server_finish(conn, &out, plan.kind);
+	return server_finish(s, conn, &out, plan.kind);
 }
 
 /* Appends a piece of the body, or counts it once the body is too large. */
@@ -319,11 +293,12 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
 		/* a declared size over the limit is refused before reading any of it */
 		const char *length = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (length && strtoull(length, NULL, 10) > SERVER_BODY_MAX) {
+			struct server_request req = {.conn = conn, .url = url, .method = method, .body = ""};
 			struct reply out;
 			reply_init(&out);
-			reply_error(&out, API_PAYLOAD_TOO_LARGE, NULL);
+			server_refuse(s, SERVER_TOO_LARGE, &req, &out);
 			rq->answered = true;
-			return server_finish(conn, &out, FAULT_NONE);
+			return server_finish(s, conn, &out, FAULT_NONE);
 		}
 		return MHD_YES;
 	}
@@ -388,15 +363,14 @@ static void server_log(void *cls, const char *fmt, va_list ap)
 	struct server *s = cls;
 	if (!fmt || atomic_load(&s->started))
 		return;
-	fputs("kaspi-sandbox: ", stderr);
+	fprintf(stderr, "%s: ", s->svc->name);
 	vfprintf(stderr, fmt, ap);
 	if (!*fmt || fmt[strlen(fmt) - 1] != '\n')
 		fputc('\n', stderr);
 }
 
-struct server *server_start(const struct server_config *cfg, struct state *st,
-                            struct ratelimit *rl, struct faults *faults, char *err,
-                            size_t err_size)
+struct server *server_start(const struct server_config *cfg, const struct server_service *svc,
+                            struct faults *faults, char *err, size_t err_size)
 {
 	struct sockaddr_in in4 = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
 	struct sockaddr_in6 in6 = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)cfg->port)};
@@ -421,11 +395,8 @@ struct server *server_start(const struct server_config *cfg, struct state *st,
 		snprintf(err, err_size, "out of memory");
 		return NULL;
 	}
-	s->st = st;
-	s->rl = rl;
+	s->svc = svc;
 	s->faults = faults;
-	snprintf(s->key, sizeof s->key, "%s", cfg->key);
-	snprintf(s->merchant, sizeof s->merchant, "%s", cfg->merchant);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_condattr_t attr;
 	pthread_condattr_init(&attr);
@@ -462,7 +433,7 @@ struct server *server_start(const struct server_config *cfg, struct state *st,
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	unsigned port = info && info->port ? info->port : cfg->port;
 	snprintf(s->host, sizeof s->host, v6 ? "[%s]:%u" : "%s:%u", cfg->bind_addr, port);
-	snprintf(s->base_url, sizeof s->base_url, "http://%s" API_PREFIX, s->host);
+	snprintf(s->base_url, sizeof s->base_url, "http://%s%s", s->host, svc->prefix);
 	atomic_store(&s->started, true);
 	return s;
 }

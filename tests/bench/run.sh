@@ -9,9 +9,12 @@
 #     GET /health and POST /payment/orders, 1 and 8 connections; and on
 #     /health while 1000 slow connections are held from another address,
 #     without the connection limits and with them.
+#  3. kassa-sandbox: receipts per second on POST /api/v4/check, 1 and 8
+#     connections (tests/bench/kassa.sh).
 set -eu
 pos=${1:-build/kaspi-pos}
 sbx=${2:-build/kaspi-sandbox}
+# $3: kassa-sandbox (build/kassa-sandbox)
 build=$(dirname "$pos")
 N=${BENCH_N:-2000}          # client round trips
 NCURL=${BENCH_NCURL:-300}   # curl processes (each pays a process start)
@@ -136,6 +139,9 @@ echo
 echo "Held: the most slow connections open at once during the run, as the slow client saw them"
 echo "(with the deadline they are cut after 10 s and reopened)."
 echo "Socket errors: wrk's connections closed unanswered (the sandbox at its 1000 connections), and time-outs."
+
+echo
+"$here/kassa.sh" "${3:-$build/kassa-sandbox}"
 
 echo
 echo "## Till: a catalog of ${BENCH_PRODUCTS:=100000} generated products"

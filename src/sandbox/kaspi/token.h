@@ -2,8 +2,8 @@
  * "kaspi://pay?token=<header>.<payload>.<signature>" (base64url, HS256 over
  * a per-run secret), about 170 characters like the real service's. The
  * sandbox never reads a token back; it only has to look and size right. */
-#ifndef KP_SANDBOX_TOKEN_H
-#define KP_SANDBOX_TOKEN_H
+#ifndef KP_SANDBOX_KASPI_TOKEN_H
+#define KP_SANDBOX_KASPI_TOKEN_H
 
 #include <stddef.h>
 #include <stdint.h>

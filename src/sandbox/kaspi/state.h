@@ -11,16 +11,16 @@
  * with the failures that depend on the body alone), add the failures that
  * depend on stored state, and fill a reply: the first failure in the
  * contract's precedence answers. */
-#ifndef KP_SANDBOX_STATE_H
-#define KP_SANDBOX_STATE_H
+#ifndef KP_SANDBOX_KASPI_STATE_H
+#define KP_SANDBOX_KASPI_STATE_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #include <cjson/cJSON.h>
 
-#include "sandbox/hooks.h"
-#include "sandbox/reply.h"
+#include "sandbox/kaspi/hooks.h"
+#include "sandbox/kaspi/api.h"
 
 #define STATE_TICK_MS 50
 #define STATE_MAX_PAYMENTS 200000  /* beyond it the oldest payment is forgotten */

@@ -1,5 +1,5 @@
 /* hooks.c — a due-time heap of deliveries and the threads that send them. */
-#include "sandbox/hooks.h"
+#include "sandbox/kaspi/hooks.h"
 
 #include "core/timeutil.h"
 #include "net/webhook.h"

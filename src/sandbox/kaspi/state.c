@@ -1,11 +1,11 @@
 /* state.c — payments, refunds, the simulated buyer and the daily limit. */
-#include "sandbox/state.h"
+#include "sandbox/kaspi/state.h"
 
 #include "core/timeutil.h"
 #include "sandbox/rng.h"
 #include "sandbox/strmap.h"
 #include "sandbox/ticks.h"
-#include "sandbox/token.h"
+#include "sandbox/kaspi/token.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -769,7 +769,7 @@ static void *state_ticker(void *arg)
 
 	pthread_mutex_lock(&st->lock);
 	while (!st->stopping) {
-		int64_t now = ticks_wall_ms();
+		int64_t now = ticks_now_ms();
 		unsigned batch = 0;
 		while (st->heap_len && st->heap[0]->due_ms <= now) {
 			payment_advance(st, st->heap[0], now);

@@ -1,6 +1,6 @@
 /* qrsvg.c — libqrencode modules to SVG; rows are drawn as runs of dark
  * modules, so a version-9 code is a few kilobytes. */
-#include "sandbox/qrsvg.h"
+#include "sandbox/kaspi/qrsvg.h"
 
 #include <qrencode.h>
 #include <stdarg.h>

@@ -3,25 +3,20 @@
  * sigwait() in main, so no work happens in a signal handler. */
 #include "core/validate.h"
 #include "sandbox/faults.h"
-#include "sandbox/hooks.h"
+#include "sandbox/kaspi/hooks.h"
+#include "sandbox/kaspi/service.h"
+#include "sandbox/kaspi/state.h"
+#include "sandbox/options.h"
 #include "sandbox/ratelimit.h"
 #include "sandbox/rng.h"
 #include "sandbox/server.h"
-#include "sandbox/state.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
-#include <errno.h>
 #include <inttypes.h>
-#include <math.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define EXIT_USAGE 2
 
 /* Everything the command line sets. */
 struct options {
@@ -39,18 +34,6 @@ struct options {
 	long long request_deadline_ms; /* 0 none */
 	double fail_rate, drop_rate, garble_rate, hang_rate;
 	long long seed;                /* -1 when not given: a random one */
-};
-
-enum opt_kind { OPT_TEXT, OPT_INT, OPT_RATE, OPT_SEED };
-
-/* One flag: where it goes and what it accepts. */
-struct opt {
-	const char *name;
-	enum opt_kind kind;
-	size_t offset;           /* into struct options */
-	long long min, max;      /* OPT_INT's range */
-	const char *arg;         /* for --help */
-	const char *help;
 };
 
 #define OFF(field) offsetof(struct options, field)
@@ -98,142 +81,41 @@ static const struct opt opt_table[] = {
 
 #define OPT_COUNT (sizeof opt_table / sizeof opt_table[0])
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-	        "usage: kaspi-sandbox [options]\n"
+static const struct opt_program program = {
+	.name = "kaspi-sandbox",
+	.table = opt_table,
+	.count = OPT_COUNT,
+	.head = "usage: kaspi-sandbox [options]\n"
 	        "A local emulator of the Kaspi Pay virtual-cashier API (API.md), served at\n"
-	        "http://ADDR:PORT/api/v1. Prints \"listening on http://ADDR:PORT/api/v1\" once ready.\n\n");
-	for (size_t i = 0; i < OPT_COUNT; i++) {
-		char flag[40];
-		snprintf(flag, sizeof flag, "--%s %s", opt_table[i].name, opt_table[i].arg);
-		fprintf(out, "  %-26s %s\n", flag, opt_table[i].help);
-	}
-	fprintf(out,
-	        "  %-26s %s\n  %-26s %s\n\n", "--help, -h", "this text", "--version", "the version");
-	fprintf(out,
-	        "Faults hit API calls only (not /sandbox/ controls or the QR image), at most one\n"
+	        "http://ADDR:PORT/api/v1. Prints \"listening on http://ADDR:PORT/api/v1\" once ready.\n\n",
+	.tail = "Faults hit API calls only (not /sandbox/ controls or the QR image), at most one\n"
 	        "per request, drawn in arrival order from the seeded generator. The rates are\n"
 	        "shares of one roll and may add up to 1 at most. A forced 429 is --rate-limit N.\n\n"
 	        "Slow clients: a connection's first request must be all in within\n"
 	        "--request-deadline-ms of the connection opening, a kept-alive connection's next\n"
 	        "one within it of its request line, or the connection is closed; a silent\n"
 	        "connection is closed after 30 s. At most 1000 connections are open at once.\n\n"
-	        "Magic amounts (amount %% 100): 13 the buyer declines, 66 it fails, 99 nobody pays.\n"
+	        "Magic amounts (amount % 100): 13 the buyer declines, 66 it fails, 99 nobody pays.\n"
 	        "Control: POST /sandbox/payments/{id}/scan|pay|decline|fail|expire, and\n"
 	        "/sandbox/payments/{id}/backdate {\"days\": N} to age a payment; GET /sandbox/stats\n"
 	        "counts payments created and creates replayed. QR pictures at\n"
 	        "GET /api/v1/qr/{payment_id}.svg need no key. A value may also follow its flag\n"
-	        "after '=' (--port=0). More in man kaspi-sandbox.\n");
-}
+	        "after '=' (--port=0). More in man kaspi-sandbox.\n",
+};
 
-/* Parses a whole decimal integer in [min, max]. */
-static bool parse_int(const char *text, long long min, long long max, long long *out)
+/* The checks across flags, after each was read; -1 to go on, or the exit
+ * status after a one-line error. */
+static int options_check(const struct options *opts)
 {
-	char *end;
-	errno = 0;
-	long long v = strtoll(text, &end, 10);
-	if (errno || end == text || *end || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-/* Sets one flag from its text; false with the reason in err. */
-static bool opt_set(const struct opt *o, const char *value, struct options *opts, char *err,
-                    size_t err_size)
-{
-	char *field = (char *)opts + o->offset;
-
-	switch (o->kind) {
-	case OPT_TEXT:
-		*(const char **)(void *)field = value;
-		return true;
-	case OPT_INT:
-		if (parse_int(value, o->min, o->max, (long long *)(void *)field))
-			return true;
-		snprintf(err, err_size, "--%s needs a whole number from %lld to %lld, not '%s'",
-		         o->name, o->min, o->max, value);
-		return false;
-	case OPT_RATE: {
-		char *end;
-		double p = strtod(value, &end);
-		if (end != value && !*end && isfinite(p) && p >= 0 && p <= 1) {
-			*(double *)(void *)field = p;
-			return true;
-		}
-		snprintf(err, err_size, "--%s needs a share from 0 to 1, not '%s'", o->name, value);
-		return false;
-	}
-	case OPT_SEED:
-		if (parse_int(value, 0, INT64_MAX, (long long *)(void *)field))
-			return true;
-		snprintf(err, err_size, "--seed needs a whole number from 0 to %lld, not '%s'",
-		         (long long)INT64_MAX, value);
-		return false;
-	}
-	return false;
-}
-
-/* Reads argv into opts. Returns -1 to go on, or the exit status: 0 after
- * --help or --version, EXIT_USAGE after printing a one-line error. */
-static int options_parse(int argc, char **argv, struct options *opts)
-{
-	char err[256] = "";
-
-	for (int i = 1; i < argc && !err[0]; i++) {
-		const char *arg = argv[i];
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-			usage(stdout);
-			return 0;
-		}
-		if (strcmp(arg, "--version") == 0) {
-			printf("kaspi-sandbox %s\n", KP_VERSION);
-			return 0;
-		}
-		if (strncmp(arg, "--", 2) != 0) {
-			snprintf(err, sizeof err, "unexpected argument '%s'", arg);
-			break;
-		}
-		const char *name = arg + 2, *eq = strchr(name, '=');
-		size_t name_len = eq ? (size_t)(eq - name) : strlen(name);
-		const struct opt *o = NULL;
-		for (size_t k = 0; k < OPT_COUNT; k++)
-			if (strlen(opt_table[k].name) == name_len &&
-			    strncmp(opt_table[k].name, name, name_len) == 0)
-				o = &opt_table[k];
-		if (!o) {
-			snprintf(err, sizeof err, "unknown option '%.*s'", (int)name_len + 2, arg);
-			break;
-		}
-		const char *value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-		if (!value)
-			snprintf(err, sizeof err, "--%s needs a value (%s)", o->name, o->arg);
-		else
-			opt_set(o, value, opts, err, sizeof err);
-	}
-
-	unsigned char addr[sizeof(struct in6_addr)];
-	if (!err[0] && inet_pton(AF_INET, opts->bind, addr) != 1 && inet_pton(AF_INET6, opts->bind, addr) != 1)
-		snprintf(err, sizeof err, "--bind needs a numeric IPv4 or IPv6 address, not '%s'", opts->bind);
-	if (!err[0] && opts->key && !kp_valid_key(opts->key))
-		snprintf(err, sizeof err, "the key must be xdev_ followed by 20 of a-z0-9 (--key or KASPI_XDEV_KEY)");
-	if (!err[0] && !kp_valid_bin(opts->merchant))
-		snprintf(err, sizeof err, "the merchant BIN must be 12 digits (--merchant or KASPI_MERCHANT_ID)");
-	if (!err[0] && opts->fail_rate + opts->drop_rate + opts->garble_rate + opts->hang_rate > 1.0 + 1e-9)
-		snprintf(err, sizeof err, "--fail-rate, --drop-rate, --garble-rate and --hang-rate add up to more than 1");
-	if (err[0]) {
-		fprintf(stderr, "kaspi-sandbox: %s (see --help)\n", err);
-		return EXIT_USAGE;
-	}
+	if (!options_bind_ok(opts->bind))
+		return options_fail(&program, "--bind needs a numeric IPv4 or IPv6 address, not '%s'", opts->bind);
+	if (opts->key && !kp_valid_key(opts->key))
+		return options_fail(&program, "the key must be xdev_ followed by 20 of a-z0-9 (--key or KASPI_XDEV_KEY)");
+	if (!kp_valid_bin(opts->merchant))
+		return options_fail(&program, "the merchant BIN must be 12 digits (--merchant or KASPI_MERCHANT_ID)");
+	if (opts->fail_rate + opts->drop_rate + opts->garble_rate + opts->hang_rate > 1.0 + 1e-9)
+		return options_fail(&program, "--fail-rate, --drop-rate, --garble-rate and --hang-rate add up to more than 1");
 	return -1;
-}
-
-/* An environment variable, or NULL when unset or empty. */
-static const char *env(const char *name)
-{
-	const char *v = getenv(name);
-	return v && *v ? v : NULL;
 }
 
 /* A random valid key: "xdev_" + 20 of [a-z0-9], without modulo bias. */
@@ -257,9 +139,9 @@ int main(int argc, char **argv)
 	struct options o = {
 		.bind = "127.0.0.1",
 		.port = 8600,
-		.key = env("KASPI_XDEV_KEY"),
-		.merchant = env("KASPI_MERCHANT_ID") ? env("KASPI_MERCHANT_ID") : "123456789012",
-		.webhook_secret = env("KASPI_WEBHOOK_SECRET"),
+		.key = options_env("KASPI_XDEV_KEY"),
+		.merchant = options_env("KASPI_MERCHANT_ID") ? options_env("KASPI_MERCHANT_ID") : "123456789012",
+		.webhook_secret = options_env("KASPI_WEBHOOK_SECRET"),
 		.pay_after = 10,
 		.qr_ttl = 900,
 		.daily_limit = 500000000,
@@ -271,7 +153,9 @@ int main(int argc, char **argv)
 	char key[KP_KEY_LEN + 1];
 	char err[256];
 
-	int rc = options_parse(argc, argv, &o);
+	int rc = options_parse(&program, argc, argv, &o);
+	if (rc < 0)
+		rc = options_check(&o);
 	if (rc >= 0)
 		return rc;
 	if (o.webhook_secret && !*o.webhook_secret)
@@ -284,11 +168,7 @@ int main(int argc, char **argv)
 
 	/* Before any thread exists, so that every thread inherits the mask. */
 	sigset_t stop_signals;
-	sigemptyset(&stop_signals);
-	sigaddset(&stop_signals, SIGINT);
-	sigaddset(&stop_signals, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	options_block_signals(&stop_signals);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 
 	struct hooks *hooks = NULL;
@@ -318,27 +198,25 @@ int main(int argc, char **argv)
 	faults_init(&faults, &fcfg);
 
 	struct server *srv = NULL;
+	struct kaspi_service service;
 	if (!st || !rl_ok) {
 		snprintf(err, sizeof err, "out of memory");
 	} else {
 		struct server_config cfg = {
 			.bind_addr = o.bind,
 			.port = (unsigned)o.port,
-			.key = o.key,
-			.merchant = o.merchant,
 			.max_conn_per_ip = (unsigned)o.max_conn_per_ip,
 			.request_deadline_ms = (unsigned)o.request_deadline_ms,
 		};
-		srv = server_start(&cfg, st, &rl, &faults, err, sizeof err);
+		kaspi_service_init(&service, st, &rl, o.key, o.merchant);
+		srv = server_start(&cfg, &service.svc, &faults, err, sizeof err);
 	}
 	if (srv) {
 		if (faults.active)
 			fprintf(stderr, "sandbox seed: %" PRIu64 "\n", fcfg.seed);
 		printf("listening on %s\n", server_base_url(srv));
 		fflush(stdout);
-		int sig = 0;
-		while (sigwait(&stop_signals, &sig) != 0)
-			;
+		options_wait_signal(&stop_signals);
 	} else {
 		fprintf(stderr, "kaspi-sandbox: %s\n", err);
 	}

@@ -1,6 +1,6 @@
 /* qrsvg.h — a QR code as an SVG picture, for the qr_image URL. */
-#ifndef KP_SANDBOX_QRSVG_H
-#define KP_SANDBOX_QRSVG_H
+#ifndef KP_SANDBOX_KASPI_QRSVG_H
+#define KP_SANDBOX_KASPI_QRSVG_H
 
 #include <stddef.h>
 

@@ -4,8 +4,8 @@
  * An attempt succeeds on a 2xx within 3 s; otherwise the next one follows
  * after 1, 2, 4, … 64 s, up to 8 attempts in all. hooks_stop() aborts
  * transfers in flight and drops what is still queued. */
-#ifndef KP_SANDBOX_HOOKS_H
-#define KP_SANDBOX_HOOKS_H
+#ifndef KP_SANDBOX_KASPI_HOOKS_H
+#define KP_SANDBOX_KASPI_HOOKS_H
 
 #include <stdint.h>
 #include <time.h>

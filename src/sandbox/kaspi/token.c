@@ -1,5 +1,5 @@
 /* token.c — JWT-like qr_tokens, signed with HMAC-SHA256. */
-#include "sandbox/token.h"
+#include "sandbox/kaspi/token.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

@@ -1,11 +1,12 @@
 /* routes.c — the route table and its handlers: type checks (400) and the
  * body's own rules (422) here, the rules that need stored state in state.c;
  * api_check keeps whichever comes first in the contract's precedence. */
-#include "sandbox/routes.h"
+#include "sandbox/kaspi/routes.h"
 
 #include "core/timeutil.h"
 #include "core/validate.h"
-#include "sandbox/qrsvg.h"
+#include "sandbox/json.h"
+#include "sandbox/kaspi/qrsvg.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -118,17 +119,9 @@ static bool url_ok(const char *s)
  * with nothing but white space after it. */
 static cJSON *body_object(const struct route_request *rq, struct api_check *chk)
 {
-	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(rq->body, rq->body_len, &end, 0);
-	if (root && end) {
-		while (end < rq->body + rq->body_len && strchr(" \t\r\n", *end) && *end)
-			end++;
-	}
-	if (!root || !cJSON_IsObject(root) || end != rq->body + rq->body_len) {
-		cJSON_Delete(root);
+	cJSON *root = json_parse_object(rq->body, rq->body_len);
+	if (!root)
 		api_check_fail(chk, API_MALFORMED_JSON, rq->body_len ? NULL : "the body is empty; a JSON object is needed");
-		return NULL;
-	}
 	return root;
 }
 
@@ -370,11 +363,7 @@ static void h_qr(const struct route *rt, const struct route_request *rq, struct 
 		reply_error(out, API_INTERNAL, "could not draw the QR code");
 		return;
 	}
-	out->status = 200;
-	out->error = API_OK;
-	out->raw = svg;
-	out->raw_len = len;
-	out->content_type = "image/svg+xml";
+	reply_raw(out, 200, "image/svg+xml", svg, len);
 }
 
 static void h_stats(const struct route *rt, const struct route_request *rq, struct reply *out)
@@ -383,7 +372,7 @@ static void h_stats(const struct route *rt, const struct route_request *rq, stru
 	state_stats(rq->st, out);
 }
 
-static const struct route route_table[] = {
+const struct route kaspi_routes[] = {
 	{.method = "GET", .pattern = "/health", .access = ROUTE_API, .handle = h_health},
 	{.method = "POST", .pattern = "/payment/orders", .access = ROUTE_API, .handle = h_create},
 	{.method = "GET", .pattern = "/payments/{id}", .access = ROUTE_API, .handle = h_get},
@@ -405,52 +394,4 @@ static const struct route route_table[] = {
 	{.method = "GET", .pattern = "/qr/{id}.svg", .access = ROUTE_PUBLIC, .handle = h_qr},
 };
 
-/* Matches path against pattern segment by segment; captures {id}. */
-static bool route_match(const char *pattern, const char *path, char id[ROUTE_ID_MAX])
-{
-	while (*pattern && *path) {
-		if (*pattern != '/' || *path != '/')
-			return false;
-		pattern++, path++;
-		size_t plen = strcspn(pattern, "/"), slen = strcspn(path, "/");
-		if (strncmp(pattern, "{id}", 4) == 0) {
-			size_t suffix = plen - 4;  /* ".svg" or nothing */
-			if (slen <= suffix || slen - suffix >= ROUTE_ID_MAX ||
-			    strncmp(path + slen - suffix, pattern + 4, suffix) != 0)
-				return false;
-			memcpy(id, path, slen - suffix);
-			id[slen - suffix] = '\0';
-		} else if (plen != slen || strncmp(pattern, path, plen) != 0) {
-			return false;
-		}
-		pattern += plen, path += slen;
-	}
-	return !*pattern && !*path;
-}
-
-enum route_result routes_find(const char *path, const char *method, const struct route **rt,
-                              char id[ROUTE_ID_MAX], char *allow, size_t allow_size)
-{
-	bool path_known = false;
-	bool head = strcmp(method, "HEAD") == 0;
-	char scratch[ROUTE_ID_MAX] = "";
-
-	id[0] = '\0';
-	if (allow_size)
-		allow[0] = '\0';
-	for (size_t i = 0; i < sizeof route_table / sizeof route_table[0]; i++) {
-		const struct route *r = &route_table[i];
-		if (!route_match(r->pattern, path, scratch))
-			continue;
-		path_known = true;
-		if (strcmp(r->method, method) == 0 || (head && strcmp(r->method, "GET") == 0)) {
-			*rt = r;
-			snprintf(id, ROUTE_ID_MAX, "%s", scratch);
-			return ROUTE_FOUND;
-		}
-		size_t used = strlen(allow);
-		snprintf(allow + used, allow_size - used, "%s%s%s", used ? ", " : "", r->method,
-		         strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
-	}
-	return path_known ? ROUTE_BAD_METHOD : ROUTE_NO_PATH;
-}
+const size_t kaspi_routes_count = sizeof kaspi_routes / sizeof kaspi_routes[0];
