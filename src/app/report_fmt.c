@@ -445,6 +445,10 @@ char *report_text(const struct report *r, int width, report_tr_fn tr)
 		text_sum(&b, width, tr_id(tr, N_("without a receipt")), &r->refunds_no_receipt);
 	text_rule(&b, width, '-');
 	text_money(&b, width, tr_id(tr, N_("NET")), r->net);
+	for (int m = 0; m < REPORT_METHOD_COUNT; m++) {
+		snprintf(l, sizeof l, "  %s", tr_id(tr, method_labels[m]));
+		text_money(&b, width, l, r->net_per[m]);
+	}
 
 	text_rule(&b, width, '-');
 	text_wrap(&b, width, tr_id(tr, N_("VAT IN SALES")), false);
@@ -603,6 +607,8 @@ char *report_csv(const struct report *r)
 	csv_int(&b, "refunds", "count", "no_receipt", r->refunds_no_receipt.count);
 	csv_money(&b, "refunds", "amount", "no_receipt", r->refunds_no_receipt.amount);
 	csv_money(&b, "net", "amount", "", r->net);
+	for (int m = 0; m < REPORT_METHOD_COUNT; m++)
+		csv_money(&b, "net", "amount", report_method_name((enum report_method)m), r->net_per[m]);
 	csv_vat(&b, "vat_sales", &r->vat_sales);
 	csv_int(&b, "vat_sales", "count", "without_lines", r->sales_unitemised.count);
 	csv_money(&b, "vat_sales", "gross", "without_lines", r->sales_unitemised.amount);
@@ -769,6 +775,9 @@ static cJSON *json_report(const struct report *r)
 	cJSON_AddItemToObject(refunds, "no_receipt", json_sum(&r->refunds_no_receipt));
 	cJSON_AddItemToObject(o, "refunds", refunds);
 	cJSON_AddNumberToObject(o, "net", (double)r->net);
+	cJSON *net = cJSON_AddObjectToObject(o, "net_per_tender");
+	for (int m = 0; m < REPORT_METHOD_COUNT; m++)
+		cJSON_AddNumberToObject(net, report_method_name((enum report_method)m), (double)r->net_per[m]);
 	cJSON *vat = cJSON_AddObjectToObject(o, "vat");
 	cJSON_AddItemToObject(vat, "sales", json_vat(&r->vat_sales));
 	cJSON_AddItemToObject(vat, "refunds", json_vat(&r->vat_refunds));
@@ -1002,6 +1011,10 @@ bool report_from_json(const char *json, struct report *out, char *errbuf, size_t
 	if (cJSON_GetObjectItemCaseSensitive(refunds, "no_receipt")) /* absent before such returns */
 		get_sum(&rd, refunds, "no_receipt", &out->refunds_no_receipt);
 	out->net = get_int(&rd, o, "net");
+	const cJSON *net = cJSON_GetObjectItemCaseSensitive(o, "net_per_tender");
+	for (int m = 0; m < REPORT_METHOD_COUNT; m++) /* absent before: derived as written then */
+		out->net_per[m] = net ? get_int(&rd, net, report_method_name((enum report_method)m))
+		                      : out->sales[m].amount - out->refunds[m].amount;
 	const cJSON *vat = get(&rd, o, "vat");
 	get_vat(&rd, vat, "sales", &out->vat_sales);
 	get_vat(&rd, vat, "refunds", &out->vat_refunds);

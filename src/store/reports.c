@@ -490,8 +490,9 @@ static void derive(struct report *r, const struct report_params *p)
 	int64_t cash_net = r->sales[REPORT_CASH].amount - r->refunds[REPORT_CASH].amount;
 	for (int m = 0; m < REPORT_METHOD_COUNT; m++) {
 		int pct = p && m != REPORT_CASH ? p->commission[m] : 0;
+		r->net_per[m] = r->sales[m].amount - r->refunds[m].amount;
 		r->commission_rate[m] = pct;
-		r->commission[m] = percent_of(r->sales[m].amount - r->refunds[m].amount, pct);
+		r->commission[m] = percent_of(r->net_per[m], pct);
 		r->commission_total += r->commission[m];
 	}
 	r->payout = r->net - cash_net - r->commission_total;

@@ -15,7 +15,9 @@
  *             "Tenders": a cash refund of a Kaspi or split sale counts
  *             under cash), returns without a receipt among the cash ones
  *             and as a line of their own;
- *   net       sales − refunds;
+ *   net       sales − refunds, in all and per tender (its sales less the
+ *             refunds that went back to it: a cash refund of a Kaspi sale
+ *             lowers the cash net, not Kaspi's);
  *   VAT       per rate, from the live (not voided) lines of the sales and
  *             the parts of the refunds (refund_lines), each rate group
  *             rounded half up on its total (core/vat.h); sales journaled
@@ -157,6 +159,7 @@ struct report {
 	struct report_sum refunds_total;
 	struct report_sum refunds_no_receipt; /* of the cash ones, returns without a receipt */
 	int64_t net;              /* sales_total.amount − refunds_total.amount */
+	int64_t net_per[REPORT_METHOD_COUNT]; /* sales[m].amount − refunds[m].amount */
 
 	struct vat_table vat_sales;      /* live lines of the sales, per rate */
 	struct vat_table vat_refunds;    /* refund lines, per rate (gross positive) */

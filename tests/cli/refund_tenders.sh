@@ -184,6 +184,11 @@ done
 is "X: the refunds' total = every refunded row" "$(jq_ "d['refunds']['total']['amount']")" "$(q "SELECT sum(amount) FROM refunds WHERE state = 'refunded'")"
 is "X: the returns without a receipt, a line of their own" "$(jq_ "d['refunds']['no_receipt']['count'], d['refunds']['no_receipt']['amount']")" "1 45050"
 is "X: cash refunds = 5,00 + 200,00 + 1 370,00 + 1 000,00 + 450,50" "$(jq_ "d['refunds']['cash']['amount']")" $((50000 + 20000 + 137000 + 100000 + 45050))
+for m in qr card cash; do
+	sold=$(q "SELECT coalesce(sum(t.amount), 0) FROM tenders t JOIN orders o ON o.id = t.order_id LEFT JOIN orders p ON p.id = t.part_order WHERE t.kind = '$m' AND o.state <> 'pending' AND (p.id IS NULL OR p.state <> 'failed')")
+	[ "$m" = qr ] && sold=$((sold + $(q "SELECT coalesce(sum(amount), 0) FROM orders WHERE method = 'qr' AND part_of IS NULL")))
+	is "X: the $m net = its sales less the refunds to it" "$(jq_ "d['net_per_tender']['$m']")" "$((sold - $(sql_refunds "$m")))"
+done
 is "X: card net and its commission" "$(jq_ "d['commission']['card']['amount']")" \
 	"$(python3 -c "print(round(($(q "SELECT sum(t.amount) FROM tenders t WHERE t.kind = 'card'") - $(sql_refunds card)) * 0.015))")"
 text=$("$POS" report x)

@@ -560,6 +560,10 @@ static void cash_instead_takes_the_cash_part_first_and_counts_against_the_others
 	assert_int_equal(x.refunds[REPORT_QR].amount, 50000);
 	/* Kaspi keeps its commission on what it did not give back */
 	assert_int_equal(x.commission[REPORT_QR], 250);
+	/* the net per tender: the cash paid out lowers the cash net, not Kaspi's */
+	assert_int_equal(x.net_per[REPORT_QR], 100000 - 50000);
+	assert_int_equal(x.net_per[REPORT_CASH], 100000 - 150000);
+	assert_int_equal(x.net_per[REPORT_QR] + x.net_per[REPORT_CASH], x.net);
 	report_free(&x);
 	int64_t cash = 0;
 	store_err err;
