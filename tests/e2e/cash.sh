@@ -30,7 +30,7 @@ is() { [ "$1" = "$2" ] || { echo "got \"$1\", wanted \"$2\""; return 1; }; }
 # money TIYN as the reports write it: "12 290,00"
 money() { printf '%s,%02d' "$(sed ':a;s/\B[0-9]\{3\}\>/ &/;ta' <<<$(($1 / 100)))" $(($1 % 100)); }
 
-TILL_COLS=100 TILL_ROWS=50 till_start
+TILL_COLS=100 TILL_ROWS=62 till_start
 
 # ---- the opening float at the first login --------------------------------------
 E2E_FLOAT=keep login 1 1111
