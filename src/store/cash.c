@@ -89,27 +89,24 @@ static const char *const moves_sql[2] = {
 };
 
 /* The scope's sales with a cash tender and what their cash paid, the sale
- * states bound as ?2 … ?11 (journal_state_is_sale). A cash sale is paid
- * whole by its one tender, so its cash is its amount, from the running
- * totals (report_orders: a few rows, however many sales); a split sale's
- * cash is its tenders of kind cash, in one pass over the split sales'
- * index. The reports sum the same (sales[REPORT_CASH]) and give it. */
+ * states bound as ?2 … ?11 (journal_state_is_sale), both from running
+ * totals (a few rows, however many sales): a cash sale is paid whole by
+ * its one tender (report_orders), a split sale's cash is its cash parts
+ * (report_split_tenders, as the reports read them). */
 static const char *const sales_sql[2] = {
 	"SELECT c.n + s.n, c.amount + s.amount FROM"
 	" (SELECT coalesce(sum(orders), 0) AS n, coalesce(sum(amount), 0) AS amount"
 	"   FROM report_orders WHERE shift_id = ?1 AND method = 'cash'"
 	"   AND state IN (" JOURNAL_STATE_PARAMS_2 ")) c,"
-	" (SELECT count(DISTINCT o.id) AS n, coalesce(sum(t.amount), 0) AS amount"
-	"   FROM orders o JOIN tenders t ON t.order_id = o.id WHERE o.method = 'split'"
-	"   AND o.shift_id = ?1 AND o.state IN (" JOURNAL_STATE_PARAMS_2 ") AND t.kind = 'cash') s",
+	" (SELECT coalesce(sum(sales), 0) AS n, coalesce(sum(amount), 0) AS amount"
+	"   FROM report_split_tenders WHERE shift_id = ?1 AND kind = 'cash') s",
 
 	"SELECT c.n + s.n, c.amount + s.amount FROM"
 	" (SELECT coalesce(sum(orders), 0) AS n, coalesce(sum(amount), 0) AS amount"
 	"   FROM report_orders WHERE day = ?1 AND method = 'cash'"
 	"   AND state IN (" JOURNAL_STATE_PARAMS_2 ")) c,"
-	" (SELECT count(DISTINCT o.id) AS n, coalesce(sum(t.amount), 0) AS amount"
-	"   FROM orders o JOIN tenders t ON t.order_id = o.id WHERE o.method = 'split'"
-	"   AND o.day = ?1 AND o.state IN (" JOURNAL_STATE_PARAMS_2 ") AND t.kind = 'cash') s",
+	" (SELECT coalesce(sum(sales), 0) AS n, coalesce(sum(amount), 0) AS amount"
+	"   FROM report_split_tenders WHERE day = ?1 AND kind = 'cash') s",
 };
 
 /* Runs one of the statements above for the scope into v[0 … n). */
