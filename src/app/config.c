@@ -66,6 +66,7 @@ _Static_assert(sizeof(enum config_printer_mode) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum config_codepage) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum config_weight_unit) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum config_price_unit) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum config_fiscal_provider) == sizeof(int), "enum size");
 
 /* Names in the order of their enums. */
 static const char *const theme_names[] = {"default", "dark", "high-contrast", "mono", NULL};
@@ -75,6 +76,7 @@ static const char *const codepage_names[] = {"cp866", "kz1048", NULL};
 static const char *const weight_unit_names[] = {"g", "10g", NULL};
 static const char *const price_unit_names[] = {"tenge", "tiyn", NULL};
 static const char *const drawer_mode_names[] = {"none", "printer", "command", NULL};
+static const char *const fiscal_provider_names[] = {"none", "webkassa", NULL};
 
 static bool ascii_ieq(const char *a, const char *b)
 {
@@ -160,6 +162,29 @@ static bool check_drawer_pin(const void *field)
 	return pin == 2 || pin == 5;
 }
 
+static bool check_paper(const void *field)
+{
+	int mm;
+	memcpy(&mm, field, sizeof mm);
+	return mm == 80 || mm == 58;
+}
+
+/* A register's factory number: letters and digits, 1–31. */
+static bool check_cashbox(const void *field)
+{
+	const char *s = field;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+			return false;
+	return true;
+}
+
+static bool check_url_or_empty(const void *field)
+{
+	const char *s = field;
+	return *s == '\0' || check_url(field);
+}
+
 #define FIELD(f) .offset = offsetof(struct kp_config, f), .size = sizeof(((struct kp_config *)0)->f)
 
 /* Every key the till knows. data/config.example.ini documents each. */
@@ -238,6 +263,26 @@ static const struct config_key config_keys[] = {
 	 .def = "g", .choices = weight_unit_names},
 	{.section = "scale", .name = "price_unit", .type = KEY_ENUM, FIELD(scale.price_unit),
 	 .def = "tenge", .choices = price_unit_names},
+
+	{.section = "fiscal", .name = "provider", .type = KEY_ENUM, FIELD(fiscal.provider),
+	 .def = "none", .choices = fiscal_provider_names},
+	{.section = "fiscal", .name = "base_url", .type = KEY_STRING, FIELD(fiscal.base_url),
+	 .def = "", .env = "WEBKASSA_URL", .check = check_url_or_empty,
+	 .expect = N_("an http:// or https:// URL such as https://devkkm.webkassa.kz")},
+	{.section = "fiscal", .name = "api_key", .type = KEY_STRING, FIELD(fiscal.api_key),
+	 .def = "", .env = "WEBKASSA_API_KEY", .secret = true},
+	{.section = "fiscal", .name = "login", .type = KEY_STRING, FIELD(fiscal.login), .def = "",
+	 .env = "WEBKASSA_LOGIN", .secret = true},
+	{.section = "fiscal", .name = "password", .type = KEY_STRING, FIELD(fiscal.password),
+	 .def = "", .env = "WEBKASSA_PASSWORD", .secret = true},
+	{.section = "fiscal", .name = "cashbox", .type = KEY_STRING, FIELD(fiscal.cashbox),
+	 .def = "", .env = "WEBKASSA_CASHBOX", .check = check_cashbox,
+	 .expect = N_("the register's factory number (ЗНК), letters and digits like SWK00033717")},
+	{.section = "fiscal", .name = "ca_file", .type = KEY_STRING, FIELD(fiscal.ca_file), .def = ""},
+	{.section = "fiscal", .name = "paper", .type = KEY_INT, FIELD(fiscal.paper), .def = "80",
+	 .min = 58, .max = 80, .check = check_paper, .expect = N_("80 or 58 (mm)")},
+	{.section = "fiscal", .name = "timeout", .type = KEY_INT, FIELD(fiscal.timeout), .def = "10",
+	 .min = 1, .max = 120, .expect = N_("whole seconds from 1 to 120")},
 };
 
 #define KEY_COUNT (sizeof config_keys / sizeof config_keys[0])

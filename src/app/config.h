@@ -81,6 +81,12 @@ enum config_codepage {
 	CONFIG_CODEPAGE_KZ1048,
 };
 
+/* [fiscal] provider: who registers the fiscal receipts. */
+enum config_fiscal_provider {
+	CONFIG_FISCAL_NONE,     /* no fiscal receipts: the slip says it is not one */
+	CONFIG_FISCAL_WEBKASSA, /* a cloud cash register, FISCAL.md (kassa-sandbox in the demo) */
+};
+
 /* [scale] weight_unit: what one step of a label's weight is. */
 enum config_weight_unit {
 	CONFIG_WEIGHT_G,        /* "g": grams */
@@ -146,6 +152,17 @@ struct kp_config {
 		enum config_price_unit price_unit;
 	} scale;
 
+	struct {                                 /* the cloud cash register (FISCAL.md) */
+		enum config_fiscal_provider provider;
+		char base_url[CONFIG_PATH_MAX];  /* "https://devkkm.webkassa.kz" */
+		char api_key[CONFIG_SECRET_MAX]; /* x-api-key; never print */
+		char login[CONFIG_SECRET_MAX];   /* never print */
+		char password[CONFIG_SECRET_MAX];/* never print */
+		char cashbox[32];                /* CashboxUniqueNumber (ЗНК) */
+		char ca_file[CONFIG_PATH_MAX];   /* "" = the system store */
+		int paper;                       /* 80 or 58 (mm): PrintFormat's paper */
+		int timeout;                     /* seconds, whole request */
+	} fiscal;
 	char path[CONFIG_PATH_MAX];  /* the file read; "" when none was */
 	char home[CONFIG_PATH_MAX];  /* journal + catalog folder (KASPI_POS_HOME) */
 
