@@ -64,6 +64,8 @@ _Static_assert(sizeof(enum config_theme) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum config_language) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum config_printer_mode) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum config_codepage) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum config_qr) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum config_qr_level) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum config_weight_unit) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum config_price_unit) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum config_fiscal_provider) == sizeof(int), "enum size");
@@ -73,6 +75,8 @@ static const char *const theme_names[] = {"default", "dark", "high-contrast", "m
 static const char *const language_names[] = {"auto", "ru", "kk", "en", NULL};
 static const char *const printer_mode_names[] = {"none", "command", "device", "file", NULL};
 static const char *const codepage_names[] = {"cp866", "kz1048", NULL};
+static const char *const qr_names[] = {"native", "raster", NULL};
+static const char *const qr_level_names[] = {"L", "M", "Q", "H", NULL};
 static const char *const weight_unit_names[] = {"g", "10g", NULL};
 static const char *const price_unit_names[] = {"tenge", "tiyn", NULL};
 static const char *const drawer_mode_names[] = {"none", "printer", "command", NULL};
@@ -233,6 +237,12 @@ static const struct config_key config_keys[] = {
 	 .def = "0", .min = 0, .max = 255, .expect = N_("0 (the printer's usual number) to 255, from its self-test page")},
 	{.section = "printer", .name = "width", .type = KEY_INT, FIELD(printer.width), .def = "32",
 	 .min = 32, .max = 48, .check = check_width, .expect = N_("32, 42 or 48 (columns)")},
+	{.section = "printer", .name = "qr", .type = KEY_ENUM, FIELD(printer.qr), .def = "native",
+	 .choices = qr_names},
+	{.section = "printer", .name = "qr_size", .type = KEY_INT, FIELD(printer.qr_size), .def = "6",
+	 .min = 1, .max = 16, .expect = N_("1 to 16 (dots per module of a QR code)")},
+	{.section = "printer", .name = "qr_level", .type = KEY_ENUM, FIELD(printer.qr_level),
+	 .def = "M", .choices = qr_level_names},
 
 	{.section = "drawer", .name = "mode", .type = KEY_ENUM, FIELD(drawer.mode), .def = "none",
 	 .choices = drawer_mode_names},

@@ -87,6 +87,20 @@ enum config_fiscal_provider {
 	CONFIG_FISCAL_WEBKASSA, /* a cloud cash register, FISCAL.md (kassa-sandbox in the demo) */
 };
 
+/* [printer] qr: how QR codes are printed (core/escpos.h, "Codes"). */
+enum config_qr {
+	CONFIG_QR_NATIVE,       /* "native": the printer draws it (GS ( k) */
+	CONFIG_QR_RASTER,       /* "raster": a picture (GS v 0), for printers without GS ( k */
+};
+
+/* [printer] qr_level: the QR's error correction, L, M, Q or H. */
+enum config_qr_level {
+	CONFIG_QR_LEVEL_L,
+	CONFIG_QR_LEVEL_M,
+	CONFIG_QR_LEVEL_Q,
+	CONFIG_QR_LEVEL_H,
+};
+
 /* [scale] weight_unit: what one step of a label's weight is. */
 enum config_weight_unit {
 	CONFIG_WEIGHT_G,        /* "g": grams */
@@ -130,6 +144,9 @@ struct kp_config {
 		enum config_codepage codepage;
 		int codetable;                   /* ESC t number of that page; 0: Epson's (17, 53) */
 		int width;                       /* columns: 32, 42 or 48 */
+		enum config_qr qr;               /* native or raster */
+		int qr_size;                     /* dots per module: 1–16 */
+		enum config_qr_level qr_level;
 	} printer;
 	struct {
 		enum config_drawer_mode mode;

@@ -80,6 +80,9 @@ static const char *errno_text(int e, char *buf, size_t size)
 	return strerror_r(e, buf, size); /* GNU form (-D_GNU_SOURCE) */
 }
 
+_Static_assert((int)CONFIG_QR_LEVEL_L == (int)ESCPOS_QR_LEVEL_L && (int)CONFIG_QR_LEVEL_H == (int)ESCPOS_QR_LEVEL_H,
+               "[printer] qr_level names the levels in escpos order");
+
 static struct escpos_job job_for(const struct kp_config *cfg)
 {
 	struct escpos_job job = escpos_job_default(
@@ -87,6 +90,12 @@ static struct escpos_job job_for(const struct kp_config *cfg)
 	/* vendors number their tables differently: the self-test page says */
 	if (cfg->printer.codetable > 0)
 		job.table = (unsigned char)cfg->printer.codetable;
+	job.qr = cfg->printer.qr == CONFIG_QR_RASTER ? ESCPOS_QR_RASTER : ESCPOS_QR_NATIVE;
+	job.qr_size = (unsigned char)(cfg->printer.qr_size >= 1 && cfg->printer.qr_size <= ESCPOS_QR_SIZE_MAX
+	                                  ? cfg->printer.qr_size : ESCPOS_QR_SIZE_DEFAULT);
+	job.qr_level = (enum escpos_qr_level)cfg->printer.qr_level;
+	/* a column is 12 dots (font A): 32 columns on a 384-dot 58 mm head, 48 on 576 */
+	job.dots = (unsigned short)((cfg->printer.width > 0 ? cfg->printer.width : 32) * 12);
 	return job;
 }
 

@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "app/i18n.h"
+#include "core/escpos.h"
 #include "core/measure.h"
 #include "core/money.h"
 #include "core/timeutil.h"
@@ -150,7 +151,7 @@ static size_t bytes_for(const char *s, size_t n, size_t cols)
  * line in a store name) become spaces. */
 static void clean(char *dst, size_t size, const char *src)
 {
-	copy_text(dst, size, src);
+	escpos_unmark(dst, size, src); /* no name can make a code line (core/escpos.h) */
 	for (char *p = dst; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';

@@ -41,23 +41,13 @@ static void put(struct out *o, const char *s, size_t n)
 	o->buf[o->len] = '\0';
 }
 
-/* Text as it may go on a line: ESCPOS_CODE_MARK, which makes a line a
- * code, only ever comes from code_line. */
+/* Text as it may go on a line: a code mark (core/escpos.h), which makes
+ * a line a code, only ever comes from code_line. */
 static const char *unmarked(const char *text, char *buf, size_t size)
 {
-	const char *m = strstr(text, ESCPOS_CODE_MARK);
-	if (!m)
+	if (!strstr(text, ESCPOS_CODE_MARK) && !strstr(text, ESCPOS_URL_MARK))
 		return text;
-	size_t n = 0;
-	for (const char *p = text; *p && n + 1 < size;) {
-		if (strncmp(p, ESCPOS_CODE_MARK, sizeof ESCPOS_CODE_MARK - 1) == 0) {
-			buf[n++] = '?';
-			p += sizeof ESCPOS_CODE_MARK - 1;
-		} else {
-			buf[n++] = *p++;
-		}
-	}
-	buf[n] = '\0';
+	escpos_unmark(buf, size, text);
 	return buf;
 }
 
@@ -122,6 +112,21 @@ static void rule(struct out *o, char c)
 	put(o, "\n", 1);
 }
 
+/* The words that say a slip is no fiscal receipt, fixed text in Kazakh
+ * and Russian like a fiscal receipt's (app/receipt.h): on one line when
+ * they fit, else one language a line. */
+static void not_fiscal(struct out *o)
+{
+	char both[128];
+	snprintf(both, sizeof both, "%s / %s", SLIP_NOT_FISCAL_KK, SLIP_NOT_FISCAL_RU);
+	if (kp_utf8_length(both) <= o->width) {
+		centred(o, both);
+		return;
+	}
+	centred(o, SLIP_NOT_FISCAL_KK);
+	centred(o, SLIP_NOT_FISCAL_RU);
+}
+
 /* The slip's head; `at`: when the sale or refund happened (a reprint
  * shows that, not the time of printing). */
 static void head(struct out *o, const struct kp_config *cfg, const char *title, time_t at)
@@ -138,6 +143,7 @@ static void head(struct out *o, const struct kp_config *cfg, const char *title, 
 	linef(o, when, "%s", _("Date"));
 	rule(o, '=');
 	centred(o, title);
+	not_fiscal(o);
 }
 
 static char *finish(struct out *o)

@@ -7,7 +7,14 @@
  * A line prints "quantity × price" with its gross (quantity × price), a
  * line sold by measure "0,350 кг × 4 290,00/кг" with its gross;
  * a discounted one then its discount (negative) and what it comes to
- * after the discount, so that the figures add up on the paper. */
+ * after the discount, so that the figures add up on the paper.
+ *
+ * A slip is no fiscal receipt: under its title every slip says so in
+ * Kazakh and Russian, SLIP_NOT_FISCAL_KK / SLIP_NOT_FISCAL_RU (fixed
+ * words, like a fiscal receipt's, not the cashier's language), one line
+ * at 42 and 48 columns, two at 32. It is what the till prints with
+ * [fiscal] provider = none; a receipt registered with the cash register
+ * prints as app/receipt.h's fiscal receipt instead. */
 #ifndef KP_APP_SLIP_H
 #define KP_APP_SLIP_H
 
@@ -16,6 +23,9 @@
 #include "app/config.h"
 #include "store/journal.h"
 #include "store/refunds.h"
+
+#define SLIP_NOT_FISCAL_KK "ФИСКАЛДЫҚ ЕМЕС ЧЕК"
+#define SLIP_NOT_FISCAL_RU "НЕФИСКАЛЬНЫЙ ЧЕК"
 
 /* A malloc'd slip for a paid sale in any tender (NULL when out of
  * memory): its lines, the total and VAT, then how it was paid — a Kaspi

@@ -9,8 +9,10 @@
  * of both against iconv(3). */
 #include "core/escpos.h"
 
+#include <qrencode.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ESC 0x1b
@@ -133,6 +135,10 @@ struct escpos_job escpos_job_default(enum escpos_codepage codepage)
 		                                   : ESCPOS_TABLE_EPSON_PC866,
 		.feed = ESCPOS_FEED_DEFAULT,
 		.cut = ESCPOS_CUT_FEED_PARTIAL,
+		.qr = ESCPOS_QR_NATIVE,
+		.qr_size = ESCPOS_QR_SIZE_DEFAULT,
+		.qr_level = ESCPOS_QR_LEVEL_M,
+		.dots = ESCPOS_DOTS_DEFAULT,
 	};
 	return job;
 }
@@ -271,50 +277,180 @@ static void encode_char(struct sink *s, enum escpos_codepage codepage, uint32_t 
 
 /* ---- codes ------------------------------------------------------------- */
 
+/* A character a code of kind url (else an order id) may hold. */
+static bool code_char(unsigned char c, bool url)
+{
+	if (url)
+		return c >= 0x21 && c <= 0x7e;
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       c == '-';
+}
+
 /* A code line at p (the start of a line): its bytes, the mark and the LF
  * included, and where its characters are; 0 when it is not one. */
 static size_t code_line(const unsigned char *p, size_t len, const unsigned char **data,
                         size_t *n)
 {
 	const size_t mark = sizeof ESCPOS_CODE_MARK - 1;
-	size_t i = mark;
-	if (len <= mark || memcmp(p, ESCPOS_CODE_MARK, mark) != 0)
+	bool url;
+	size_t i = mark, max;
+
+	if (len <= mark)
 		return 0;
-	while (i < len && i - mark < ESCPOS_CODE_MAX + 1 &&
-	       ((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'A' && p[i] <= 'Z') ||
-	        (p[i] >= 'a' && p[i] <= 'z') || p[i] == '-'))
+	if (memcmp(p, ESCPOS_CODE_MARK, mark) == 0)
+		url = false, max = ESCPOS_CODE_MAX;
+	else if (memcmp(p, ESCPOS_URL_MARK, mark) == 0)
+		url = true, max = ESCPOS_URL_MAX;
+	else
+		return 0;
+	while (i < len && i - mark < max + 1 && code_char(p[i], url))
 		i++;
-	if (i == mark || i - mark > ESCPOS_CODE_MAX || (i < len && p[i] != '\n'))
+	if (i == mark || i - mark > max || (i < len && p[i] != '\n'))
 		return 0;
 	*data = p + mark;
 	*n = i - mark;
 	return i < len ? i + 1 : i;
 }
 
-/* The commands that print n characters as a QR code, centred. */
-static void put_code(struct sink *s, const unsigned char *data, size_t n)
+size_t escpos_unmark(char *dst, size_t size, const char *src)
 {
-	/* GS ( k pL pH cn fn ...: cn 49 is QR; the lengths count from cn */
+	const size_t mark = sizeof ESCPOS_CODE_MARK - 1;
+	size_t n = 0;
+
+	if (size == 0)
+		return 0;
+	for (const char *p = src ? src : ""; *p;) {
+		bool is_mark = strncmp(p, ESCPOS_CODE_MARK, mark) == 0 ||
+		               strncmp(p, ESCPOS_URL_MARK, mark) == 0;
+		size_t step = is_mark ? mark : 1;
+		if (!is_mark)
+			while (((unsigned char)p[step] & 0xc0) == 0x80)
+				step++; /* a whole character, so that a cut never splits one */
+		size_t out = is_mark ? 1 : step;
+		if (n + out + 1 > size)
+			break;
+		if (is_mark)
+			dst[n] = '?';
+		else
+			memcpy(dst + n, p, step);
+		n += out;
+		p += step;
+	}
+	dst[n] = '\0';
+	return n;
+}
+
+static void put_bytes(struct sink *s, const unsigned char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		put(s, b[i]);
+}
+
+/* GS ( k pL pH cn fn ...: cn 49 is QR; pL + 256 pH counts the bytes from
+ * cn on. Functions 165 (fn 65: model), 167 (fn 67: module size), 169
+ * (fn 69: error correction), 180 (fn 80: store the data), 181 (fn 81:
+ * print the stored symbol). */
+static void put_native_code(struct sink *s, const struct escpos_job *job,
+                            const unsigned char *data, size_t n)
+{
 	static const unsigned char model[] = {GS, '(', 'k', 4, 0, 49, 65, 50, 0}; /* model 2 */
-	static const unsigned char size[] = {GS, '(', 'k', 3, 0, 49, 67, 6};     /* 6-dot modules */
-	static const unsigned char level[] = {GS, '(', 'k', 3, 0, 49, 69, 49};   /* correction M */
 	static const unsigned char print[] = {GS, '(', 'k', 3, 0, 49, 81, 48};
+	unsigned char size = job->qr_size < 1 ? 1 : job->qr_size > ESCPOS_QR_SIZE_MAX
+	                                             ? ESCPOS_QR_SIZE_MAX : job->qr_size;
+	unsigned char level = (unsigned char)(48 + (job->qr_level <= ESCPOS_QR_LEVEL_H
+	                                              ? job->qr_level : ESCPOS_QR_LEVEL_M));
+	const unsigned char size_cmd[] = {GS, '(', 'k', 3, 0, 49, 67, size};
+	const unsigned char level_cmd[] = {GS, '(', 'k', 3, 0, 49, 69, level};
 
 	put(s, ESC), put(s, 'a'), put(s, 1); /* centre */
-	for (size_t i = 0; i < sizeof model; i++)
-		put(s, model[i]);
-	for (size_t i = 0; i < sizeof size; i++)
-		put(s, size[i]);
-	for (size_t i = 0; i < sizeof level; i++)
-		put(s, level[i]);
-	put(s, GS), put(s, '('), put(s, 'k'), put(s, (unsigned char)(n + 3)), put(s, 0);
+	put_bytes(s, model, sizeof model);
+	put_bytes(s, size_cmd, sizeof size_cmd);
+	put_bytes(s, level_cmd, sizeof level_cmd);
+	put(s, GS), put(s, '('), put(s, 'k');
+	put(s, (unsigned char)((n + 3) & 0xff)), put(s, (unsigned char)((n + 3) >> 8));
 	put(s, 49), put(s, 80), put(s, 48); /* store the data */
-	for (size_t i = 0; i < n; i++)
-		put(s, data[i]);
-	for (size_t i = 0; i < sizeof print; i++)
-		put(s, print[i]);
+	put_bytes(s, data, n);
+	put_bytes(s, print, sizeof print);
 	put(s, ESC), put(s, 'a'), put(s, 0); /* left again */
 	put(s, '\n');
+}
+
+/* The symbol of data[0 … n) from libqrencode, every byte in 8-bit mode;
+ * NULL when it cannot be made. */
+static QRcode *qr_symbol(const struct escpos_job *job, const unsigned char *data, size_t n)
+{
+	static const QRecLevel levels[] = {QR_ECLEVEL_L, QR_ECLEVEL_M, QR_ECLEVEL_Q, QR_ECLEVEL_H};
+	char text[ESCPOS_URL_MAX + 1];
+
+	if (n > ESCPOS_URL_MAX)
+		return NULL;
+	memcpy(text, data, n);
+	text[n] = '\0';
+	return QRcode_encodeString8bit(text, 0,
+	                               levels[job->qr_level <= ESCPOS_QR_LEVEL_H ? job->qr_level
+	                                                                         : ESCPOS_QR_LEVEL_M]);
+}
+
+#define QUIET 4 /* light modules around a raster symbol */
+
+/* GS v 0 m xL xH yL yH d…: a raster image x bytes wide and y dots high,
+ * m 0 (normal scale), each byte 8 dots across, bit 7 the leftmost, 1
+ * black. The image spans the paper (job->dots rounded down to a byte),
+ * the symbol in its middle. False when the symbol cannot be made. */
+static bool put_raster_code(struct sink *s, const struct escpos_job *job,
+                            const unsigned char *data, size_t n)
+{
+	int dots = job->dots < 8 ? 8 : job->dots > ESCPOS_DOTS_MAX ? ESCPOS_DOTS_MAX : job->dots;
+	int bytes = dots / 8, scale = job->qr_size < 1 ? 1 : job->qr_size > ESCPOS_QR_SIZE_MAX
+	                                                    ? ESCPOS_QR_SIZE_MAX : job->qr_size;
+	QRcode *qr = qr_symbol(job, data, n);
+
+	if (!qr)
+		return false;
+	int side = qr->width + 2 * QUIET;
+	while (scale > 1 && side * scale > bytes * 8)
+		scale--;
+	if (side * scale > bytes * 8) {
+		QRcode_free(qr);
+		return false;
+	}
+	int height = side * scale, left = (bytes * 8 - height) / 2;
+	put(s, GS), put(s, 'v'), put(s, '0'), put(s, 0);
+	put(s, (unsigned char)(bytes & 0xff)), put(s, (unsigned char)(bytes >> 8));
+	put(s, (unsigned char)(height & 0xff)), put(s, (unsigned char)(height >> 8));
+	for (int y = 0; y < height; y++) {
+		int my = y / scale - QUIET;
+		for (int b = 0; b < bytes; b++) {
+			unsigned char byte = 0;
+			for (int bit = 0; bit < 8; bit++) {
+				int x = b * 8 + bit - left, mx = x < 0 ? -1 : x / scale - QUIET;
+				bool dark = x >= 0 && my >= 0 && my < qr->width && mx >= 0 &&
+				            mx < qr->width && (qr->data[my * qr->width + mx] & 1);
+				if (dark)
+					byte |= (unsigned char)(0x80 >> bit);
+			}
+			put(s, byte);
+		}
+	}
+	QRcode_free(qr);
+	put(s, '\n');
+	return true;
+}
+
+/* The commands that print n characters as a QR code, centred, the way
+ * the job says; the characters as a text line when a raster symbol
+ * cannot be made. */
+static void put_code(struct sink *s, const struct escpos_job *job, const unsigned char *data,
+                     size_t n)
+{
+	if (job->qr == ESCPOS_QR_RASTER) {
+		if (put_raster_code(s, job, data, n))
+			return;
+		put_bytes(s, data, n); /* [0-9A-Za-z-] or printable ASCII: as it is on both pages */
+		put(s, '\n');
+		return;
+	}
+	put_native_code(s, job, data, n);
 }
 
 size_t escpos_code_text(const char *text, size_t len, char *out, size_t size)
@@ -356,7 +492,7 @@ size_t escpos_encode(const struct escpos_job *job, const char *text, size_t len,
 		const unsigned char *data;
 		size_t n, used = bol ? code_line(p, len, &data, &n) : 0;
 		if (used) {
-			put_code(&s, data, n);
+			put_code(&s, job, data, n);
 			bol = true;
 		} else {
 			used = utf8_next(p, len, &c);
@@ -399,6 +535,9 @@ static size_t command_length(const unsigned char *b, size_t n)
 			want = 5;
 	} else if (b[1] == '(' && n >= 5 && b[2] == 'k') {
 		want = 5 + (size_t)b[3] + 256 * (size_t)b[4]; /* GS ( k pL pH, then pL + 256 pH bytes */
+	} else if (b[1] == 'v' && n >= 8 && b[2] == '0') {
+		/* GS v 0 m xL xH yL yH, then (xL + 256 xH) × (yL + 256 yH) bytes */
+		want = 8 + ((size_t)b[4] + 256 * (size_t)b[5]) * ((size_t)b[6] + 256 * (size_t)b[7]);
 	} else if (b[1] == 'V') {
 		/* GS V m: functions A (0, 1, 48, 49) take no n, B–D take one */
 		if (n < 3)
@@ -417,7 +556,14 @@ size_t escpos_decode(enum escpos_codepage codepage, const unsigned char *bytes, 
 	while (i < len) {
 		unsigned char b = bytes[i];
 		if (b == ESC || b == GS) {
-			i += command_length(bytes + i, len - i);
+			size_t used = command_length(bytes + i, len - i);
+			/* a QR's stored data (GS ( k pL pH 49 80 48 d…): its characters */
+			if (b == GS && used > 8 && bytes[i + 1] == '(' && bytes[i + 2] == 'k' &&
+			    bytes[i + 5] == 49 && bytes[i + 6] == 80)
+				for (size_t k = i + 8; k < i + used; k++)
+					if (bytes[k] >= 0x21 && bytes[k] <= 0x7e)
+						put(&s, bytes[k]);
+			i += used;
 			continue;
 		}
 		i++;

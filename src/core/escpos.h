@@ -43,15 +43,37 @@
  * Codes: a line that is exactly ESCPOS_CODE_MARK and 1 … ESCPOS_CODE_MAX
  * of [0-9A-Za-z-] (then LF, or the end of the text) prints as a QR code of
  * those characters, centred: a slip's order id, for the till's scanner to
- * read back (the journal finds the order). The printer draws it (GS ( k,
- * model 2, error correction M, 6-dot modules: about 2 cm at 203 dpi, so
- * it fits 58 mm paper); a 2D scanner reads it as the characters and
- * Enter. The mark is U+E000, a private-use character no page has, so it
- * never comes from a product's name or a typed reason; anywhere else it
- * is a character like any other the page lacks ('?'), and a line with
- * anything else is text. The worst a text could smuggle is a QR of
- * letters, digits and dashes. escpos_code_text gives the text with each
- * code as its characters (for a printer command, which gets UTF-8). */
+ * read back (the journal finds the order). A line that is exactly
+ * ESCPOS_URL_MARK and 1 … ESCPOS_URL_MAX printable ASCII characters
+ * without a space (0x21–0x7E) prints as a QR code of them too: the
+ * TicketUrl of a fiscal receipt (app/receipt.c), which opens the receipt
+ * on the fiscal data operator's site. A 2D scanner or a phone reads a
+ * code as its characters exactly (8-bit mode).
+ *
+ * How a code is drawn is the job's (struct escpos_job, from [printer] qr,
+ * qr_size, qr_level):
+ *   native  the printer draws it: GS ( k, model 2, the job's module size
+ *           (1–16 dots) and error correction level (L, M, Q, H), the
+ *           data stored and printed, centred with ESC a 1. The default:
+ *           6-dot modules, level M, about 2 cm at 203 dpi for an order id
+ *           (it fits 58 mm paper).
+ *   raster  for printers without GS ( k: libqrencode makes the symbol
+ *           (the job's level, 8-bit mode, the smallest version that holds
+ *           the data) and it goes as a raster bit image, GS v 0, each
+ *           module qr_size dots square with a 4-module quiet zone, the
+ *           image as wide as the paper (job.dots) with the symbol centred
+ *           in it. When the symbol would be wider than the paper the
+ *           module shrinks until it fits; when libqrencode cannot make one
+ *           (out of memory) the characters print as a text line instead.
+ *
+ * The marks are U+E000 and U+E001, private-use characters no page has, so
+ * they never come from a product's name or a typed reason, and every
+ * module that puts outside text on paper passes it through escpos_unmark
+ * (slips, reports, receipts) so that only the module that writes a code
+ * line makes one; anywhere else a mark is a character like any other the
+ * page lacks ('?'), and a line with anything else is text. escpos_code_text
+ * gives the text with each code as its characters (for a printer command,
+ * which gets UTF-8). */
 #ifndef KP_CORE_ESCPOS_H
 #define KP_CORE_ESCPOS_H
 
@@ -74,16 +96,41 @@ enum escpos_cut {
 	ESCPOS_CUT_PARTIAL,     /* GS V 1: partial cut where the paper is (function A) */
 };
 
+/* How a code line is drawn (see "Codes" above). */
+enum escpos_qr {
+	ESCPOS_QR_NATIVE,       /* GS ( k: the printer draws it */
+	ESCPOS_QR_RASTER,       /* GS v 0: a bit image drawn with libqrencode */
+};
+
+/* QR error correction: about 7, 15, 25, 30 % of the symbol restorable. */
+enum escpos_qr_level {
+	ESCPOS_QR_LEVEL_L,
+	ESCPOS_QR_LEVEL_M,
+	ESCPOS_QR_LEVEL_Q,
+	ESCPOS_QR_LEVEL_H,
+};
+
+#define ESCPOS_QR_SIZE_DEFAULT 6   /* dots per module side */
+#define ESCPOS_QR_SIZE_MAX 16      /* GS ( k function 167 takes 1–16 */
+#define ESCPOS_DOTS_DEFAULT 384    /* a 58 mm head at 203 dpi: 32 columns of 12 dots */
+#define ESCPOS_DOTS_MAX 576        /* an 80 mm head: 48 columns of 12 dots */
+
 /* What to wrap around the text. escpos_job_default() fills it. */
 struct escpos_job {
 	enum escpos_codepage codepage;
 	unsigned char table;     /* n of ESC t n: the printer's number for codepage */
 	unsigned char feed;      /* n of ESC d n before the cut; 0 = no ESC d */
 	enum escpos_cut cut;
+	enum escpos_qr qr;       /* how code lines are drawn */
+	unsigned char qr_size;   /* dots per module, 1–16 (0 or more: the nearest) */
+	enum escpos_qr_level qr_level;
+	unsigned short dots;     /* printable width in dots, for a raster code's
+	                            centring: 8 … ESCPOS_DOTS_MAX (clamped) */
 };
 
 /* The job for a code page: Epson's table number for it, ESCPOS_FEED_DEFAULT
- * lines, ESCPOS_CUT_FEED_PARTIAL. */
+ * lines, ESCPOS_CUT_FEED_PARTIAL, native codes of ESCPOS_QR_SIZE_DEFAULT
+ * dots at level M, ESCPOS_DOTS_DEFAULT dots of paper. */
 struct escpos_job escpos_job_default(enum escpos_codepage codepage);
 
 /* Encodes len bytes of UTF-8 text (need not be NUL-terminated; a NUL byte
@@ -96,22 +143,35 @@ size_t escpos_encode(const struct escpos_job *job, const char *text, size_t len,
 
 /* Bytes the job adds around the text, at most: ESC @, ESC t n, ESC d n,
  * GS V m n. No character's replacement is longer than its UTF-8 form. A
- * code line adds ESCPOS_CODE_OVERHEAD more. */
+ * code line adds ESCPOS_CODE_OVERHEAD more when native, and at most
+ * ESCPOS_RASTER_OVERHEAD when raster (the picture). */
 #define ESCPOS_OVERHEAD 12
 #define ESCPOS_CODE_OVERHEAD 48
+#define ESCPOS_RASTER_OVERHEAD (16 + (ESCPOS_DOTS_MAX / 8) * ESCPOS_DOTS_MAX)
 
 #define ESCPOS_CODE_MARK "\xee\x80\x80" /* U+E000: see "Codes" above */
 #define ESCPOS_CODE_MAX 64              /* characters of one code */
+#define ESCPOS_URL_MARK "\xee\x80\x81"  /* U+E001: a URL code (a receipt's TicketUrl) */
+#define ESCPOS_URL_MAX 511              /* characters of one URL code */
+
+/* Copies NUL-terminated src to dst[size] with each mark (U+E000, U+E001)
+ * turned into '?', so that outside text can never make a code line; cut
+ * at a character boundary when it does not fit. Returns the bytes
+ * written without the NUL. For every text that goes on paper from a
+ * catalog, a server, a cashier's hands. */
+size_t escpos_unmark(char *dst, size_t size, const char *src);
 
 /* The text with each code line as its characters alone (the mark left
  * out): what a printer that takes text shows. snprintf semantics. */
 size_t escpos_code_text(const char *text, size_t len, char *out, size_t size);
 
 /* Decodes printer bytes back to UTF-8 text: what the paper would show.
- * Skips ESC @, ESC t n, ESC d n, GS V m [n], GS ( k (a code: the picture
- * is no text), and other ESC/GS commands as their usual length (ESC x n,
- * GS x n); keeps LF and TAB; drops other control bytes; a byte the page
- * leaves undefined becomes U+FFFD.
+ * Skips ESC @, ESC t n, ESC d n, GS V m [n], GS v 0 (a raster picture),
+ * GS ( k except that the data a QR stores (function 180) shows as its
+ * characters, as escpos_render shows a code line, and other ESC/GS
+ * commands as their usual length (ESC x n, GS x n); keeps LF and TAB;
+ * drops other control bytes; a byte the page leaves undefined becomes
+ * U+FFFD.
  * Writes at most size bytes including a NUL (when size > 0) and returns
  * the length of the whole text without the NUL, like snprintf. */
 size_t escpos_decode(enum escpos_codepage codepage, const unsigned char *bytes, size_t len,

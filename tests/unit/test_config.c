@@ -124,6 +124,9 @@ static void defaults_match_the_documentation(void **state)
 	assert_string_equal(cfg.printer.command, "");
 	assert_int_equal(cfg.printer.codepage, CONFIG_CODEPAGE_CP866);
 	assert_int_equal(cfg.printer.width, 32);
+	assert_int_equal(cfg.printer.qr, CONFIG_QR_NATIVE);
+	assert_int_equal(cfg.printer.qr_size, 6);
+	assert_int_equal(cfg.printer.qr_level, CONFIG_QR_LEVEL_M);
 	assert_int_equal(cfg.commission.qr, 50);
 	assert_int_equal(cfg.commission.phone, 70);
 	assert_int_equal(cfg.commission.card, 150);
@@ -165,6 +168,9 @@ static void every_key_is_parsed(void **state)
 	                       "file = /tmp/receipts.txt\n"
 	                       "codepage = kz1048\n"
 	                       "width = 48\n"
+	                       "qr = raster\n"
+	                       "qr_size = 16\n"
+	                       "qr_level = h\n"
 	                       "[commission]\n"
 	                       "qr = 0.25\n"
 	                       "phone = 1\n"
@@ -199,6 +205,9 @@ static void every_key_is_parsed(void **state)
 	assert_string_equal(cfg.printer.file, "/tmp/receipts.txt");
 	assert_int_equal(cfg.printer.codepage, CONFIG_CODEPAGE_KZ1048);
 	assert_int_equal(cfg.printer.width, 48);
+	assert_int_equal(cfg.printer.qr, CONFIG_QR_RASTER);
+	assert_int_equal(cfg.printer.qr_size, 16);
+	assert_int_equal(cfg.printer.qr_level, CONFIG_QR_LEVEL_H);
 	assert_int_equal(cfg.commission.qr, 25);
 	assert_int_equal(cfg.commission.phone, 100);
 	assert_int_equal(cfg.commission.card, 275);
@@ -344,6 +353,11 @@ static void each_type_rejects_what_it_cannot_hold(void **state)
 		{"[ui]\nbell = maybe\n", "on or off"},
 		{"[printer]\nwidth = 40\n", "32, 42 or 48"},
 		{"[printer]\ncodepage = utf8\n", "one of cp866, kz1048"},
+		{"[printer]\nqr = svg\n", "one of native, raster"},
+		{"[printer]\nqr_size = 0\n", "1 to 16"},
+		{"[printer]\nqr_size = 17\n", "1 to 16"},
+		{"[printer]\nqr_size = big\n", "1 to 16"},
+		{"[printer]\nqr_level = X\n", "one of L, M, Q, H"},
 		{"[commission]\nqr = 0.555\n", "at most two decimals"},
 		{"[commission]\nqr = 100.01\n", "from 0 to 100"},
 		{"[commission]\nqr = -1\n", "from 0 to 100"},
@@ -684,7 +698,7 @@ static void example_file_documents_every_key_with_its_default(void **state)
 	static const char *const keys[] = {
 		"base_url", "key", "merchant_id", "ca_file", "connect_timeout", "timeout",
 		"webhook_secret", "name", "bin", "address", "id", "theme", "language", "bell",
-		"mode", "command", "device", "file", "codepage", "width", "qr", "phone", "card",
+		"mode", "command", "device", "file", "codepage", "width", "qr", "qr_size", "qr_level", "phone", "card",
 		"discount_percent_without_manager", "weight_prefixes", "price_prefixes", "plu_digits",
 		"weight_unit", "price_unit",
 	};

@@ -573,6 +573,49 @@ static void preview_shows_what_the_code_page_prints(void **state)
 	assert_string_equal(out, "Рақмет! 1 500,00 тг");
 }
 
+/* [printer] qr, qr_size, qr_level and width reach the file's job: the
+ * printer's own QR (GS ( k, the size and level) or a raster picture
+ * (GS v 0) as wide as the paper; the preview and a command printer show
+ * the URL as its text. */
+static void the_qr_settings_reach_the_job(void **state)
+{
+	char path[512], err[PRINT_ERR_MAX], out[256];
+	size_t len;
+	const char url_text[] = "Чек\n" ESCPOS_URL_MARK "http://consumer.oofd.kz?i=1&f=2\n";
+	(void)state;
+
+	path_in_tmp(path, sizeof path, "qr-native.bin");
+	cfg.printer.mode = CONFIG_PRINTER_FILE;
+	snprintf(cfg.printer.file, sizeof cfg.printer.file, "%s", path);
+	cfg.printer.qr = CONFIG_QR_NATIVE;
+	cfg.printer.qr_size = 9;
+	cfg.printer.qr_level = CONFIG_QR_LEVEL_H;
+	assert_int_equal(print_text(&cfg, url_text, err, sizeof err), PRINT_OK);
+	char *got = slurp(path, &len);
+	assert_non_null(memmem(got, len, "\x1d(k\x03\x00" "1C\x09", 8)); /* fn 167: 9 dots */
+	assert_non_null(memmem(got, len, "\x1d(k\x03\x00" "1E3", 8));    /* fn 169: H */
+	assert_non_null(memmem(got, len, "http://consumer.oofd.kz?i=1&f=2", 31));
+	free(got);
+
+	path_in_tmp(path, sizeof path, "qr-raster.bin");
+	snprintf(cfg.printer.file, sizeof cfg.printer.file, "%s", path);
+	cfg.printer.qr = CONFIG_QR_RASTER;
+	cfg.printer.width = 48;
+	assert_int_equal(print_text(&cfg, url_text, err, sizeof err), PRINT_OK);
+	got = slurp(path, &len);
+	unsigned char *v0 = memmem(got, len, "\x1dv0\x00", 4);
+	assert_non_null(v0);
+	assert_int_equal(v0[4] + 256 * v0[5], 576 / 8); /* 48 columns of 12 dots */
+	assert_null(memmem(got, len, "\x1d(k", 3));
+	free(got);
+
+	print_preview(&cfg, url_text, out, sizeof out);
+	assert_string_equal(out, "Чек\nhttp://consumer.oofd.kz?i=1&f=2\n");
+	use_command("cat >/dev/null");
+	print_preview(&cfg, url_text, out, sizeof out);
+	assert_string_equal(out, "Чек\nhttp://consumer.oofd.kz?i=1&f=2\n");
+}
+
 #define T(f) cmocka_unit_test_setup(f, reset_cfg)
 
 int main(void)
@@ -598,6 +641,7 @@ int main(void)
 		T(slow_device_that_keeps_taking_bytes_is_waited_for),
 		T(the_same_text_prints_on_retry_after_a_failure),
 		T(preview_shows_what_the_code_page_prints),
+		T(the_qr_settings_reach_the_job),
 	};
 	return cmocka_run_group_tests_name("print", tests, setup_dir, teardown_dir);
 }

@@ -3,7 +3,8 @@
  * gross, then its discount and what is left, so that the figures add up
  * to the total on the paper; voided lines are left out; a Kazakh slip
  * prints a line's Kazakh name when it has one, a Russian one the Russian
- * name; a weighed line its weight × its price per kg. Labels in English:
+ * name; a weighed line its weight × its price per kg; every slip says
+ * it is no fiscal receipt; no name makes a code. Labels in English:
  * no catalog is bound. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -73,6 +74,8 @@ static void a_discounted_line_adds_up_at_32_columns(void **state)
 	            "Date            26.11.2026 12:00\n"
 	            "================================\n"
 	            "              SALE              \n"
+	            "       ФИСКАЛДЫҚ ЕМЕС ЧЕК       \n"
+	            "        НЕФИСКАЛЬНЫЙ ЧЕК        \n"
 	            "Order        T01-20261126-000042\n"
 	            "--------------------------------\n"
 	            "Кофе молотый 250 г              \n"
@@ -101,6 +104,7 @@ static void a_discounted_line_adds_up_at_42_columns(void **state)
 	            "Date                      26.11.2026 12:00\n"
 	            "==========================================\n"
 	            "                   SALE                   \n"
+	            "  ФИСКАЛДЫҚ ЕМЕС ЧЕК / НЕФИСКАЛЬНЫЙ ЧЕК   \n"
 	            "Order                  T01-20261126-000042\n"
 	            "------------------------------------------\n"
 	            "Кофе молотый 250 г                        \n"
@@ -129,6 +133,7 @@ static void a_discounted_line_adds_up_at_48_columns(void **state)
 	            "Date                            26.11.2026 12:00\n"
 	            "================================================\n"
 	            "                      SALE                      \n"
+	            "     ФИСКАЛДЫҚ ЕМЕС ЧЕК / НЕФИСКАЛЬНЫЙ ЧЕК      \n"
 	            "Order                        T01-20261126-000042\n"
 	            "------------------------------------------------\n"
 	            "Кофе молотый 250 г                              \n"
@@ -159,6 +164,8 @@ static void a_kazakh_slip_prints_the_kazakh_names(void **state)
 	            "Date            26.11.2026 12:00\n"
 	            "================================\n"
 	            "              SALE              \n"
+	            "       ФИСКАЛДЫҚ ЕМЕС ЧЕК       \n"
+	            "        НЕФИСКАЛЬНЫЙ ЧЕК        \n"
 	            "Order        T01-20261126-000042\n"
 	            "--------------------------------\n"
 	            "Ұнтақталған кофе 250 г          \n"
@@ -288,6 +295,54 @@ static void a_name_never_becomes_a_code(void **state)
 	free(got);
 }
 
+/* A URL mark in a name (a fiscal receipt's QR, core/escpos.h) prints as
+ * '?' too: no name can put a QR of a web address on a slip. */
+static void a_name_never_becomes_a_url_code(void **state)
+{
+	(void)state;
+	struct kp_config cfg = slip_config();
+	struct journal_order o = {.amount = 100, .method = JOURNAL_CASH, .state = JOURNAL_SUCCEEDED};
+	snprintf(o.merchant_order_id, sizeof o.merchant_order_id, "T01-20261126-000042");
+	struct journal_line l = {.quantity = 1, .unit_price = 100, .total = 100};
+	snprintf(l.name, sizeof l.name, ESCPOS_URL_MARK "http://evil.kz");
+	struct refund r = {.amount = 100, .tender = JOURNAL_CASH, .created_at = NOON_20261126};
+	snprintf(r.reason, sizeof r.reason, ESCPOS_URL_MARK "http://evil.kz");
+	char *got = slip_sale(&cfg, &o, &l, 1, NULL, 0);
+	assert_non_null(strstr(got, "\n?http://evil.kz "));
+	assert_null(strstr(got, ESCPOS_URL_MARK));
+	free(got);
+	got = slip_refund(&cfg, &o, &r);
+	assert_non_null(strstr(got, "\n?http://evil.kz "));
+	assert_null(strstr(got, ESCPOS_URL_MARK));
+	free(got);
+}
+
+/* Every slip, of a sale, a refund or a return without a receipt, says
+ * under its title that it is no fiscal receipt, in Kazakh and Russian,
+ * whatever the cashier's language, at each width. */
+static void every_slip_says_it_is_not_fiscal(void **state)
+{
+	(void)state;
+	static const int widths[] = {32, 42, 48};
+	for (size_t i = 0; i < 3; i++) {
+		char *got = sale_slip(widths[i], i == 1 ? "kk" : "ru");
+		assert_non_null(strstr(got, SLIP_NOT_FISCAL_KK));
+		assert_non_null(strstr(got, SLIP_NOT_FISCAL_RU));
+		free(got);
+		struct kp_config cfg = slip_config();
+		cfg.printer.width = widths[i];
+		struct refund r = {.amount = 100, .tender = JOURNAL_CASH, .created_at = NOON_20261126};
+		snprintf(r.reason, sizeof r.reason, "Брак");
+		got = slip_refund(&cfg, NULL, &r);
+		assert_non_null(strstr(got, SLIP_NOT_FISCAL_KK));
+		assert_non_null(strstr(got, SLIP_NOT_FISCAL_RU));
+		/* on one line when it fits */
+		assert_true((strstr(got, SLIP_NOT_FISCAL_KK " / " SLIP_NOT_FISCAL_RU) != NULL) ==
+		            (widths[i] > 32));
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +353,8 @@ int main(void)
 		cmocka_unit_test(a_kazakh_slip_prints_the_kazakh_names),
 		cmocka_unit_test(a_refund_slip_says_where_the_money_went),
 		cmocka_unit_test(a_name_never_becomes_a_code),
+		cmocka_unit_test(a_name_never_becomes_a_url_code),
+		cmocka_unit_test(every_slip_says_it_is_not_fiscal),
 	};
 	return cmocka_run_group_tests_name("slip", tests, NULL, NULL);
 }
