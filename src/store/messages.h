@@ -56,6 +56,10 @@
 #define STORE_MSG_ORDER_NEWER_STATE N_("order %s has a state this kaspi-pos does not know: update kaspi-pos")
 #define STORE_MSG_REFUND_NEWER_STATE N_("refund #%lld has a state this kaspi-pos does not know: update kaspi-pos")
 
+/* ---- receipts.c: fiscal receipts -------------------------------------------- */
+#define STORE_MSG_NO_RECEIPT N_("there is no fiscal receipt #%lld")
+#define STORE_MSG_RECEIPT_STATE N_("fiscal receipt #%lld is %s already: nothing changed")
+
 /* ---- db.c: SQLite's failures, opening ------------------------------------- */
 /* What was being done is not said: the cashier knows what they just did,
  * and the remedy does not depend on it. */

@@ -1,0 +1,101 @@
+/* receipts.h — the fiscal receipts of the journal (schema step 13):
+ * one row per sale, return or cash movement to register with the cloud
+ * cash register, written by the schema's triggers in the same transaction
+ * as the document, while fiscal.provider is a register.
+ *
+ *   new → pending     the request body written (receipts_set_body), once
+ *   pending → registered   the register's answer (receipts_register)
+ *   new → skipped     a return of a sale without a receipt (no basis)
+ *   pending → refused a cash out the register refused (error 8)
+ *
+ * A pending receipt is sent, and sent again after an unknown outcome,
+ * with the same body and ExternalCheckNumber until it is registered. */
+#ifndef KP_STORE_RECEIPTS_H
+#define KP_STORE_RECEIPTS_H
+
+#include "core/check.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "store/db.h"
+
+#define RECEIPT_EXT_SIZE 48
+#define RECEIPT_TEXT_SIZE 512
+#define RECEIPT_URL_SIZE 512
+#define RECEIPT_NUMBER_SIZE 32
+
+enum receipt_kind { RECEIPT_SALE, RECEIPT_RETURN, RECEIPT_CASH_IN, RECEIPT_CASH_OUT };
+enum receipt_state {
+	RECEIPT_NEW,
+	RECEIPT_PENDING,
+	RECEIPT_REGISTERED,
+	RECEIPT_REFUSED,
+	RECEIPT_SKIPPED,
+};
+
+struct receipt {
+	int64_t id;
+	char ext_id[RECEIPT_EXT_SIZE];    /* ExternalCheckNumber */
+	enum receipt_kind kind;
+	int64_t order_id;                 /* sale, return: the sale; else 0 */
+	int64_t refund_row;               /* return: its refund; else 0 */
+	int64_t cash_move;                /* cash: the movement; else 0 */
+	int64_t shift_id;
+	int64_t amount;                   /* tiyn */
+	enum receipt_state state;
+	int attempts;
+	int last_code;
+	char last_error[RECEIPT_TEXT_SIZE];
+	time_t created_at, updated_at, registered_at;
+	char check_number[RECEIPT_NUMBER_SIZE];   /* "" until registered */
+	char ticket_url[RECEIPT_URL_SIZE];
+	bool offline;
+	int fiscal_shift;
+	size_t body_len;
+};
+
+const char *receipts_kind_name(enum receipt_kind k);
+const char *receipts_state_name(enum receipt_state s);
+
+/* Sets the register in use ("none" or "webkassa", its cashbox) from the
+ * settings; since is kept while they stay the same. */
+store_status receipts_set_provider(store_db *db, const char *provider, const char *cashbox,
+                                   store_err *err) KP_MUST_CHECK;
+
+store_status receipts_get(store_db *db, int64_t id, struct receipt *out, store_err *err) KP_MUST_CHECK;
+/* The sale receipt of order id (STORE_NOT_FOUND when it has none). */
+store_status receipts_of_sale(store_db *db, int64_t order_id, struct receipt *out,
+                              store_err *err) KP_MUST_CHECK;
+/* Every receipt of order id (its sale and its returns), oldest first. */
+store_status receipts_of_order(store_db *db, int64_t order_id, struct receipt **out, size_t *n,
+                               store_err *err) KP_MUST_CHECK;
+/* Receipts new or pending, oldest first (those the register called a
+ * defect, code 9, last), at most max. */
+store_status receipts_open(store_db *db, size_t max, struct receipt **out, size_t *n,
+                           store_err *err) KP_MUST_CHECK;
+/* Count of receipts not yet registered (new, pending) and the oldest one's
+ * created_at (0 when none). */
+store_status receipts_unsent(store_db *db, long *count, time_t *oldest, store_err *err) KP_MUST_CHECK;
+
+store_status receipts_body(store_db *db, int64_t id, char **body, size_t *len, store_err *err) KP_MUST_CHECK;
+/* new → pending with its body (written once). */
+store_status receipts_set_body(store_db *db, int64_t id, const char *body, size_t len,
+                               store_err *err) KP_MUST_CHECK;
+/* new → skipped, or pending → refused, with why. */
+store_status receipts_close(store_db *db, int64_t id, enum receipt_state to, int code,
+                            const char *why, store_err *err) KP_MUST_CHECK;
+/* A send whose outcome was unknown or refused for now: attempts + 1. */
+store_status receipts_note_attempt(store_db *db, int64_t id, int code, const char *why,
+                                   store_err *err) KP_MUST_CHECK;
+/* pending → registered with the register's answer (ticket: JSON kept for
+ * reprints). STORE_ERR_STATE when it is registered already. */
+store_status receipts_register(store_db *db, int64_t id, const char *check_number,
+                               const char *ticket_url, bool offline, int fiscal_shift,
+                               const char *ticket, store_err *err) KP_MUST_CHECK;
+/* The ticket JSON of a registered receipt (malloc'd; NULL when none). */
+store_status receipts_ticket(store_db *db, int64_t id, char **ticket, store_err *err) KP_MUST_CHECK;
+
+#endif
