@@ -435,6 +435,14 @@ void http_client_free(http_client *c)
 	free(c);
 }
 
+void http_response_wipe(http_client *c)
+{
+	if (c && c->buf) {
+		explicit_bzero(c->buf, c->cap);
+		c->len = 0;
+	}
+}
+
 long http_client_connects(const http_client *c)
 {
 	return c ? c->connects : 0;

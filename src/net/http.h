@@ -97,6 +97,10 @@ http_err http_request(http_client *c, http_method method, const char *path,
 					  const char *const *headers, const char *body, size_t len,
 					  http_response *resp);
 
+/* Overwrites the body of the last answer (it held a secret, such as a
+ * token); the response that pointed at it reads as empty after this. */
+void http_response_wipe(http_client *c);
+
 /* Connections opened since the client was created (keep-alive check). */
 long http_client_connects(const http_client *c);
 

@@ -140,7 +140,7 @@ typedef struct wk_position {
 	int64_t count;              /* thousandths: 2000 is 2 pieces, 350 is 0.35 kg; > 0 */
 	int64_t price;              /* tiyn per unit, VAT included, ≥ 0 */
 	int64_t discount;           /* tiyn off the whole line, ≥ 0 */
-	int tax_percent;            /* 0–100; with vat false, 0 */
+	int tax_percent;            /* 0–99 (the register refuses 100); with vat false, 0 */
 	bool vat;                   /* TaxType 100 (VAT) or 0 (none) */
 	int unit_code;              /* enum wk_unit */
 } wk_position;
@@ -205,6 +205,7 @@ typedef struct wk_print_line {
 typedef struct wk_printed {
 	size_t n;
 	wk_print_line lines[WK_PRINT_LINES_MAX];
+	bool truncated;             /* the answer had more lines: those past the array dropped */
 } wk_printed;
 
 enum wk_paper {
@@ -241,7 +242,7 @@ typedef struct wk_report {
 	long document_count;
 	int64_t put_money, take_money, in_cashbox;  /* tiyn */
 	bool offline;
-	long long control_sum;
+	long long control_sum;      /* tiyn: the shift's sales less its returns */
 	wk_report_part sell, return_sell;
 	int64_t start_sell, start_return, end_sell, end_return; /* the non-nullable sums */
 } wk_report;
@@ -283,8 +284,11 @@ wk_kind wk_print_format(wk_client *c, const char *external_check_number, enum wk
 
 /* After error 14: the receipt of external_check_number from PrintFormat —
  * ticket_url from the Type 2 line, check_number and registration_number
- * from its i and f, the rest left empty. WK_ERR_REFUSED code 19 when the
- * register has no such receipt (send it again). */
+ * from its i and f, at and date_time from its t (Almaty time; 0 and ""
+ * when it has none), offline when a text line says АВТОНОМНЫЙ РЕЖИМ or
+ * АВТОНОМДЫ РЕЖИМ (FISCAL.md): all a later return's basis needs but the
+ * total. The rest left empty. WK_ERR_REFUSED code 19 when the register
+ * has no such receipt (send it again). */
 wk_kind wk_ticket_fetch(wk_client *c, const char *external_check_number, wk_ticket *out,
                         wk_result *res) KP_MUST_CHECK;
 

@@ -1,8 +1,9 @@
 /* json.h — request bodies as both sandboxes read them. cJSON keeps a
  * number only as a double, which cannot tell 549.9 from 549.90000000001
- * that a client printed from a float; json_keep_number_texts gives every
- * number back the text it was sent as, so that money can be read from its
- * digits exactly (kassa/decimal.h). */
+ * that a client printed from a float; json_keep_number_texts (net/jsonnum.h,
+ * shared with the Webkassa client) gives every number back the text it was
+ * sent as, so that money can be read from its digits exactly
+ * (kassa/decimal.h). */
 #ifndef KP_SANDBOX_JSON_H
 #define KP_SANDBOX_JSON_H
 
@@ -11,18 +12,10 @@
 
 #include <cjson/cJSON.h>
 
+#include "net/jsonnum.h"
+
 /* The body as a JSON object with nothing but white space after it, or
  * NULL (not JSON, not an object, trailing bytes, nested too deep). */
 cJSON *json_parse_object(const char *body, size_t len);
-
-/* Sets every number's valuestring in root (as parsed from body[0..len) by
- * cJSON) to a malloc'd copy of its literal, "549.90" or "1e2", which
- * cJSON_Delete frees with the rest. False when out of memory or when the
- * literals found in body do not pair up one to one with the numbers
- * (which cJSON's own parse never causes). */
-bool json_keep_number_texts(cJSON *root, const char *body, size_t len);
-
-/* The literal of a number that json_keep_number_texts gave it, or NULL. */
-const char *json_number_text(const cJSON *item);
 
 #endif
