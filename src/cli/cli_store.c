@@ -1,6 +1,7 @@
 /* cli_store.c — the database for subcommands: config, folder, file. */
 #include <stdio.h>
 
+#include "app/fiscal.h"
 #include "app/i18n.h"
 #include "cli/cli_store.h"
 
@@ -31,6 +32,13 @@ store_db *cli_store_open(struct cli_ctx *ctx, int *rc)
 	if (st != STORE_OK) {
 		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
 		*rc = cli_store_exit(st);
+		return NULL;
+	}
+	char message[512];
+	if (!fiscal_setup(db, &ctx->cfg, message, sizeof message)) {
+		fprintf(stderr, "kaspi-pos: %s\n", message);
+		db_close(db);
+		*rc = EXIT_STORE;
 		return NULL;
 	}
 	*rc = 0;

@@ -29,6 +29,7 @@
 #include "app/print.h"
 #include "cli/cli.h"
 #include "cli/cli_approve.h"
+#include "cli/cli_fiscal.h"
 #include "cli/cli_store.h"
 #include "core/money.h"
 #include "store/cash.h"
@@ -147,6 +148,7 @@ int cmd_cash(struct cli_ctx *ctx, int argc, char **argv)
 	/* money went in or out: not for an opening float of zero */
 	if (m.kind != CASH_FLOAT || needs)
 		open_drawer(&ctx->cfg);
+	(void)cli_fiscal_send(ctx, db, CLI_FISCAL_BUDGET_MS);
 	rc = 0;
 	goto out;
 failed:

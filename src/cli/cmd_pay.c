@@ -19,6 +19,7 @@
 #include "app/worker.h"
 #include "cli/cli.h"
 #include "cli/cli_approve.h"
+#include "cli/cli_fiscal.h"
 #include "cli/cli_pay.h"
 #include "cli/cli_store.h"
 #include "core/clock.h"
@@ -325,6 +326,8 @@ int cmd_charge(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	c.rc = cli_wait_payment(&pf, w, db, c.order_id, no_wait);
+	if (c.rc == EXIT_PAID_OK && !no_wait)
+		(void)cli_fiscal_send(ctx, db, CLI_FISCAL_BUDGET_MS);
 out:
 	worker_stop(w, 500);
 	payflow_free(&pf);
@@ -738,6 +741,8 @@ int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)
 		       n_refunds, refunded, refund_failed, refund_pending);
 	rc = unreachable || unknown || refund_pending ? EXIT_API : 0;
 	reconcile_splits(db);
+	if (cli_fiscal_send(ctx, db, RECONCILE_DEADLINE_MS) != 0)
+		rc = EXIT_API;
 done:
 	free(refund_rows);
 	free(s.ids);

@@ -35,6 +35,7 @@
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "cli/cli_approve.h"
+#include "cli/cli_fiscal.h"
 #include "cli/cli_store.h"
 #include "core/money.h"
 #include "core/vat.h"
@@ -387,6 +388,8 @@ int cmd_refund(struct cli_ctx *ctx, int argc, char **argv)
 		fflush(stdout);
 		open_drawer(&ctx->cfg, payflow_refund_cash(&made));
 		rc = wait_outcome(&pf, w, db, &made);
+		if (rc == 0)
+			(void)cli_fiscal_send(ctx, db, CLI_FISCAL_BUDGET_MS);
 	}
 out:
 	worker_stop(w, 500);

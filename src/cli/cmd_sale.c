@@ -17,6 +17,7 @@
 #include "app/sale.h"
 #include "app/worker.h"
 #include "cli/cli.h"
+#include "cli/cli_fiscal.h"
 #include "cli/cli_pay.h"
 #include "cli/cli_store.h"
 #include "core/basket.h"
@@ -367,6 +368,8 @@ int cmd_sale(struct cli_ctx *ctx, int argc, char **argv)
 		kaspi |= tender_is_kaspi(s.parts[i].kind);
 	if (!kaspi && s.n == 1) {
 		rc = sale_single(&s);
+		if (rc == EXIT_PAID_OK)
+			(void)cli_fiscal_send(ctx, s.db, CLI_FISCAL_BUDGET_MS);
 		goto out_basket;
 	}
 	/* cash and card need no network: the worker only for Kaspi parts */
@@ -377,6 +380,8 @@ int cmd_sale(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	payflow_init(&s.pf, s.db, s.w, &ctx->cfg, &kp_clock_system);
 	rc = s.n == 1 ? sale_kaspi(&s) : sale_split(&s);
+	if (rc == EXIT_PAID_OK && !s.no_wait)
+		(void)cli_fiscal_send(ctx, s.db, CLI_FISCAL_BUDGET_MS);
 	if (s.w)
 		worker_stop(s.w, 500);
 	payflow_free(&s.pf);

@@ -1,0 +1,92 @@
+/* cli_fiscal.c — see cli_fiscal.h. */
+#include "cli/cli_fiscal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "app/fiscal.h"
+#include "app/i18n.h"
+#include "app/print.h"
+#include "cli/cli_store.h"
+#include "core/money.h"
+#include "core/text.h"
+#include "store/journal.h"
+
+static const char *kind_label(enum receipt_kind k)
+{
+	switch (k) {
+	case RECEIPT_RETURN:
+		return _("return");
+	case RECEIPT_CASH_IN:
+		return _("cash in");
+	case RECEIPT_CASH_OUT:
+		return _("cash out");
+	case RECEIPT_SALE:
+	default:
+		return _("sale");
+	}
+}
+
+/* One registered receipt: its line, and the paper when a printer is set. */
+static void say_registered(struct cli_ctx *ctx, store_db *db, const struct receipt *r)
+{
+	char sum[48], url[RECEIPT_URL_SIZE], err[PRINT_ERR_MAX];
+	money_format(sum, sizeof sum, r->amount);
+	kp_text_safe(url, sizeof url, r->ticket_url);
+	if (r->kind == RECEIPT_SALE || r->kind == RECEIPT_RETURN)
+		printf(_("fiscal receipt: %s %s, fiscal sign %s%s, %s\n"), kind_label(r->kind), sum,
+		       r->check_number, r->offline ? _(" (offline)") : "", url);
+	else
+		printf(_("fiscal receipt: %s %s registered\n"), kind_label(r->kind), sum);
+	if (ctx->cfg.printer.mode == CONFIG_PRINTER_NONE)
+		return;
+	char *text = fiscal_receipt_text(db, &ctx->cfg, r, false);
+	if (text && print_text(&ctx->cfg, text, err, sizeof err) != PRINT_OK)
+		fprintf(stderr, "kaspi-pos: %s\n", err);
+	free(text);
+}
+
+int cli_fiscal_send(struct cli_ctx *ctx, store_db *db, long budget_ms)
+{
+	if (!fiscal_enabled(&ctx->cfg))
+		return 0;
+	struct receipt *before = NULL;
+	size_t n = 0;
+	store_err err;
+	struct fiscal_run run;
+	char message[512];
+	if (receipts_open(db, 1000, &before, &n, &err) != STORE_OK) {
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
+		return EXIT_STORE;
+	}
+	if (n == 0) {
+		free(before);
+		return 0;
+	}
+	if (!fiscal_send_pending(db, &ctx->cfg, NULL, budget_ms, &run, message, sizeof message)) {
+		fprintf(stderr, "kaspi-pos: %s\n", message);
+		free(before);
+		return EXIT_STORE;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct receipt r;
+		if (receipts_get(db, before[i].id, &r, &err) != STORE_OK)
+			continue;
+		if (r.state == RECEIPT_REGISTERED)
+			say_registered(ctx, db, &r);
+		else if (r.state == RECEIPT_REFUSED) {
+			char why[KP_TEXT_SAFE_SIZE(RECEIPT_TEXT_SIZE)];
+			kp_text_safe(why, sizeof why, r.last_error);
+			printf(_("fiscal receipt: %s refused by the register: %s\n"), kind_label(r.kind), why);
+		}
+	}
+	free(before);
+	if (run.pending > 0) {
+		const char *why = run.why.id ? kp_msg_text(&run.why) : _("no answer from the register");
+		fprintf(stderr, _("kaspi-pos: %ld fiscal receipts wait for the register (%s); kaspi-pos "
+		                  "reconcile sends them\n"),
+		        run.pending, why);
+		return EXIT_API;
+	}
+	return 0;
+}

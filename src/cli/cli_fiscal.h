@@ -1,0 +1,21 @@
+/* cli_fiscal.h — the fiscal receipts of a headless command: sent in the
+ * foreground once the command's sale, return or cash movement is written
+ * (app/fiscal.h), each one registered named on standard output and
+ * printed when a printer is set; what the register cannot take now waits
+ * for the next command or `reconcile`. */
+#ifndef KP_CLI_CLI_FISCAL_H
+#define KP_CLI_CLI_FISCAL_H
+
+#include "cli/cli.h"
+#include "store/db.h"
+
+/* How long a command waits for the register, at most. */
+#define CLI_FISCAL_BUDGET_MS 20000L
+
+/* Sends every receipt waiting (none when [fiscal] names no register) and
+ * says what came of it. Returns 0, or EXIT_API when some are left
+ * waiting because the register could not be reached or refused them for
+ * now, EXIT_STORE when the journal failed. */
+int cli_fiscal_send(struct cli_ctx *ctx, store_db *db, long budget_ms);
+
+#endif
