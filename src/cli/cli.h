@@ -44,6 +44,7 @@ int cmd_report(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_journal(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_refund(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_sale(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_cash(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

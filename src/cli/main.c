@@ -115,6 +115,15 @@ static const struct command commands[] = {
 	             {N_("--user NAME"), N_("out, float: the manager whose PIN approves it\n"
 	                                    "(default: any manager)")}},
 	 .run = cmd_cash},
+	{.name = "receipt",
+	 .usage = N_("ORDER_ID [--format text|json] [--print]"),
+	 .summary = N_("the fiscal receipt of a sale and of its returns, again, marked as a copy"),
+	 .about = N_("ORDER_ID is a sale's order id (its receipt and those of its returns) or a\n"
+	             "refund's id (T01-R-...: that return's receipt). Exit 0; 2 for an order without\n"
+	             "a fiscal receipt; 3 when a receipt still waits for the register."),
+	 .options = {{"--format text|json", N_("text (the default) or JSON: the register's answer")},
+	             {"--print", N_("send it to the printer instead")}},
+	 .run = cmd_receipt},
 	{.name = "journal",
 	 .usage = N_("[--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--status STATE]\n"
 	             "[--lines] [--format text|csv|json]"),
