@@ -45,6 +45,7 @@ int cmd_journal(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_refund(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_sale(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_fiscal(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_cash(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

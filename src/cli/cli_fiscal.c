@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "app/fiscal.h"
 #include "app/i18n.h"
@@ -10,6 +11,7 @@
 #include "cli/cli_store.h"
 #include "core/money.h"
 #include "core/text.h"
+#include "core/timeutil.h"
 #include "store/journal.h"
 
 static const char *kind_label(enum receipt_kind k)
@@ -89,4 +91,38 @@ int cli_fiscal_send(struct cli_ctx *ctx, store_db *db, long budget_ms)
 		return EXIT_API;
 	}
 	return 0;
+}
+
+/* `kaspi-pos fiscal send | status`: send what waits now (the till runs
+ * it in the background after each sale, return and cash movement), or
+ * say how many receipts wait and since when. */
+int cmd_fiscal(struct cli_ctx *ctx, int argc, char **argv)
+{
+	if (argc != 1 || (strcmp(argv[0], "send") != 0 && strcmp(argv[0], "status") != 0))
+		return cli_usage("fiscal");
+	int rc;
+	store_db *db = cli_store_open(ctx, &rc);
+	if (!db)
+		return rc;
+	if (strcmp(argv[0], "send") == 0) {
+		rc = cli_fiscal_send(ctx, db, CLI_FISCAL_BUDGET_MS);
+	} else {
+		long n = 0;
+		time_t oldest = 0;
+		store_err err;
+		if (receipts_unsent(db, &n, &oldest, &err) != STORE_OK) {
+			fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
+			rc = EXIT_STORE;
+		} else if (n == 0) {
+			printf("%s\n", fiscal_enabled(&ctx->cfg) ? _("every fiscal receipt is registered")
+			                                         : _("no register is set: [fiscal] provider = none"));
+		} else {
+			char since[32];
+			kp_almaty_strftime(since, sizeof since, "%Y-%m-%d %H:%M", oldest);
+			printf(_("%ld fiscal receipts wait for the register, the oldest since %s\n"), n, since);
+			rc = EXIT_API;
+		}
+	}
+	db_close(db);
+	return rc;
 }
