@@ -158,7 +158,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o $(TSUP_OBJ) $(LIB)
 # ---- run -------------------------------------------------------------------
 run: deps
 	@$(MAKE) --no-print-directory all
-	@tests/run-demo.sh $(POS) $(SBX)
+	@tests/run-demo.sh $(POS) $(SBX) $(KSX)
 
 # ---- tests -----------------------------------------------------------------
 # Every test binary runs even when an earlier one fails; the exit is non-zero

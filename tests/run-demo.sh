@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # make run: starts kaspi-sandbox on a free loopback port with the demo key
-# and a simulated buyer, points the till at it, opens the till, and stops
-# the sandbox when the till exits.
+# and a simulated buyer, and kassa-sandbox, the fiscal register, points the
+# till at both, opens the till, and stops them when the till exits.
 set -eu
 pos_bin=${1:-build/kaspi-pos}
 sbx=${2:-build/kaspi-sandbox}
+ksx=${3:-$(dirname "$sbx")/kassa-sandbox}
 here=$(cd "$(dirname "$0")/.." && pwd)
 pos() { "$pos_bin" --config "$here/data/demo.ini" "$@"; }
 
@@ -19,7 +20,8 @@ mkfifo "$fifo"
 "$sbx" --port 0 --pay-after 8 --key "$KASPI_XDEV_KEY" --merchant "$KASPI_MERCHANT_ID" \
 	>"$fifo" 2>"$KASPI_POS_HOME/sandbox.log" &
 sbx_pid=$!
-trap 'kill $sbx_pid 2>/dev/null; wait $sbx_pid 2>/dev/null; rm -f "$fifo"' EXIT
+ksx_pid=
+trap 'kill $sbx_pid $ksx_pid 2>/dev/null; wait $sbx_pid $ksx_pid 2>/dev/null; rm -f "$fifo" "$fifo.k"' EXIT
 exec 3<"$fifo" # held open, so the sandbox never writes into a closed pipe
 read -r -t 10 line <&3 || { echo "kaspi-sandbox did not start: see $KASPI_POS_HOME/sandbox.log"; exit 1; }
 case "$line" in
@@ -28,6 +30,19 @@ case "$line" in
 esac
 export KASPI_BASE_URL
 echo "kaspi-sandbox: $KASPI_BASE_URL (log: $KASPI_POS_HOME/sandbox.log)"
+
+mkfifo "$fifo.k"
+"$ksx" --port 0 --api-key "$WEBKASSA_API_KEY" --login "$WEBKASSA_LOGIN" --password "$WEBKASSA_PASSWORD" \
+	--cashbox "$WEBKASSA_CASHBOX" >"$fifo.k" 2>"$KASPI_POS_HOME/kassa.log" &
+ksx_pid=$!
+exec 4<"$fifo.k"
+read -r -t 10 line <&4 || { echo "kassa-sandbox did not start: see $KASPI_POS_HOME/kassa.log"; exit 1; }
+case "$line" in
+"listening on "*) WEBKASSA_URL=${line#listening on } ;;
+*) echo "kassa-sandbox said: $line"; exit 1 ;;
+esac
+export WEBKASSA_URL
+echo "kassa-sandbox: $WEBKASSA_URL (log: $KASPI_POS_HOME/kassa.log); receipts print to $KASPI_POS_HOME/paper.bin"
 
 # The demo store: the catalog and the two users the README names.
 pos catalog import "$here/data/catalog.csv" >/dev/null

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/fiscal.h"
 #include "app/i18n.h"
 #include "app/slip.h"
 #include "core/money.h"
@@ -99,7 +100,8 @@ static void outcome(struct tui *t, enum journal_state state, const char *why)
 		}
 		snprintf(S.note, sizeof S.note, _("Paid: %s"), sum);
 		basket_clear(&t->basket);
-		if (t->cfg->printer.mode != CONFIG_PRINTER_NONE)
+		/* with a register, the fiscal receipt is the paper (app/fiscal_bg.h) */
+		if (t->cfg->printer.mode != CONFIG_PRINTER_NONE && !fiscal_enabled(t->cfg))
 			print_slip(t);
 		return;
 	case JOURNAL_CANCELLED:

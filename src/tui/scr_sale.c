@@ -845,6 +845,11 @@ static void draw(const struct tui *t)
 		tui_draw_message(t, LINES - 3);
 	else if (t->conn != CONN_ONLINE && t->conn != CONN_CHECKING && t->conn_detail[0])
 		draw_text(LINES - 3, 0, COLS, ROLE_DIM, -1, true, t->conn_detail);
+	else if (t->fiscal.waiting > 0)
+		draw_textf(LINES - 3, 0, COLS, ROLE_ERROR, -1, true,
+		           _("Fiscal receipts waiting for the register: %ld, the oldest for %ld min"),
+		           t->fiscal.waiting,
+		           (long)(t->fiscal.oldest ? (time(NULL) - t->fiscal.oldest) / 60 : 0));
 	int px = draw_text(LINES - 2, 0, COLS, ROLE_INPUT, -1, false, t->esc_prefix ? "Esc- " : "> ");
 	draw_text(LINES - 2, px, COLS - px, ROLE_INPUT, -1, true, "");
 	field_draw(&S.input, LINES - 2, px, COLS - px, ROLE_INPUT, true);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/fiscal.h"
 #include "app/i18n.h"
 #include "app/printq.h"
 #include "app/sale.h"
@@ -154,7 +155,8 @@ static void print_and_open(struct tui *t, int64_t id, bool cash)
 	if (cash && t->cfg->drawer.mode != CONFIG_DRAWER_NONE &&
 	    (!t->printq || !printq_drawer(t->printq, _("The cash drawer"))))
 		tui_message(t, ROLE_ERROR, "%s", _("The cash drawer did not open: open it by hand"));
-	if (t->cfg->printer.mode == CONFIG_PRINTER_NONE)
+	/* with a register, the fiscal receipt is the paper (app/fiscal_bg.h) */
+	if (t->cfg->printer.mode == CONFIG_PRINTER_NONE || fiscal_enabled(t->cfg))
 		return;
 	if (journal_get(t->db, id, &o, &err) != STORE_OK ||
 	    journal_lines(t->db, id, &lines, &n_lines, &err) != STORE_OK ||

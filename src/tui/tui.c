@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/fiscal.h"
 #include "app/i18n.h"
 #include "app/slip.h"
 #include "core/clock.h"
@@ -209,7 +210,7 @@ void tui_give_back(struct tui *t, const struct refund_quote *made, int64_t cash)
 	if (cash > 0 && t->cfg->drawer.mode != CONFIG_DRAWER_NONE &&
 	    (!t->printq || !printq_drawer(t->printq, _("The cash drawer"))))
 		tui_message(t, ROLE_ERROR, "%s", _("The cash drawer did not open: open it by hand"));
-	if (t->cfg->printer.mode == CONFIG_PRINTER_NONE)
+	if (t->cfg->printer.mode == CONFIG_PRINTER_NONE || fiscal_enabled(t->cfg))
 		return;
 	for (size_t i = 0; made && i < made->n_alloc; i++)
 		if (made->alloc[i].row > 0 && !journal_method_is_kaspi(made->alloc[i].tender))
@@ -369,7 +370,7 @@ static void apply_changes(struct tui *t, const struct payflow_changes *ch)
 			if (c->refund_to == REFUND_REFUNDED) {
 				tui_message(t, ROLE_INFO, "%s", _("Refund done: the money goes back to the buyer"));
 				tui_bell(t, 1);
-				if (t->cfg->printer.mode != CONFIG_PRINTER_NONE)
+				if (t->cfg->printer.mode != CONFIG_PRINTER_NONE && !fiscal_enabled(t->cfg))
 					tui_print_refund_slip(t, c->refund_row);
 			} else if (c->refund_to == REFUND_FAILED) {
 				tui_message(t, ROLE_ERROR, _("Refund refused: %s"), c->message);
@@ -633,6 +634,20 @@ static bool open_screen(struct tui *t)
 	return true;
 }
 
+/* The fiscal receipts waiting, counted twice a second at most, and sent
+ * by a child process while some wait (app/fiscal_bg.h). */
+static void maybe_send_receipts(struct tui *t)
+{
+	int64_t now = kp_mono_ms();
+	if (now - t->fiscal_at < 500)
+		return;
+	long before = t->fiscal.waiting;
+	t->fiscal_at = now;
+	fiscal_bg_tick(&t->fiscal, t->db, t->cfg);
+	if (t->fiscal.waiting != before)
+		t->dirty = true;
+}
+
 /* Sleeps in poll() until a key, a result, a printed job, the next
  * second of the clock or the next request that is due. */
 static void wait_for_work(struct tui *t)
@@ -708,9 +723,14 @@ int tui_run(struct kp_config *cfg)
 		tui_message(&t, ROLE_INFO, _("Settling %zu unfinished payments with the server…"), resumed);
 	t.dirty = true;
 
+	char fiscal_note[256];
+	if (!fiscal_setup(t.db, cfg, fiscal_note, sizeof fiscal_note))
+		tui_message(&t, ROLE_ERROR, "%s", fiscal_note);
+
 	int flags = 0;
 	while (!(flags & TUI_QUIT)) {
 		maybe_check_health(&t);
+		maybe_send_receipts(&t);
 		if (t.dirty)
 			draw(&t);
 		wait_for_work(&t);
@@ -719,6 +739,7 @@ int tui_run(struct kp_config *cfg)
 	}
 
 	endwin();
+	fiscal_bg_forget(&t.fiscal);
 	close_all(&t);
 	worker_stop(t.worker, 300);
 	printq_stop(t.printq);

@@ -35,6 +35,7 @@
 #include <time.h>
 
 #include "app/config.h"
+#include "app/fiscal_bg.h"
 #include "app/payflow.h"
 #include "app/printq.h"
 #include "app/worker.h"
@@ -134,6 +135,8 @@ struct tui {
 	struct user user;               /* who is logged in (id 0: nobody) */
 	struct shift shift;
 	struct basket basket;           /* the sale in progress */
+	struct fiscal_bg fiscal;        /* the receipts sent in the background (app/fiscal_bg.h) */
+	int64_t fiscal_at;              /* monotonic ms of the last count */
 	struct journal_order *alerts;   /* late payments the cashier must settle */
 	size_t n_alerts;
 	struct tui_message msg;

@@ -133,7 +133,8 @@ for i in 1 2 3 4 5; do
 	[ $i -eq 1 ] && has "out of reach: the receipt is said to wait" "$out" 'fiscal receipts? wait for the register.*reconcile'
 done
 sales=$((sales + 5))
-is "out of reach: their receipts wait" "$(q "SELECT count(*) FROM receipts WHERE state IN ('new', 'pending')")" 5
+waiting=$(q "SELECT count(*) FROM receipts WHERE state IN ('new', 'pending')")
+[ "$waiting" -ge 5 ] && ok "out of reach: their receipts wait ($waiting)" || bad "out of reach: only $waiting receipts wait"
 
 # ---- reconcile until the register has them all (its faults go on) -----------
 runs=0
