@@ -11,6 +11,8 @@
 #include "app/payflow.h"
 #include "app/receipt.h"
 #include "core/clock.h"
+#include "core/grow.h"
+#include "core/money.h"
 #include "store/journal.h"
 #include "store/refunds.h"
 
@@ -459,4 +461,118 @@ char *fiscal_receipt_text(store_db *db, const struct kp_config *cfg, const struc
 	doc_free(d);
 	free(d);
 	return text;
+}
+
+/* ---- the register's Z report beside the journal's ------------------------ */
+
+/* The journal's sums per payment type of the receipts registered in the
+ * register's shift number shift: sales and returns, cash less change. */
+static bool journal_by_type(store_db *db, int shift, int64_t sell[3], int64_t back[3])
+{
+	store_err err;
+	sqlite3_stmt *st;
+	memset(sell, 0, 3 * sizeof *sell);
+	memset(back, 0, 3 * sizeof *back);
+	if (db_prepare(db,
+	               "SELECT kind, body FROM receipts WHERE state = 'registered' AND fiscal_shift = ?1"
+	               " AND kind IN ('sale', 'return')",
+	               &st, &err) != STORE_OK)
+		return false;
+	sqlite3_bind_int(st, 1, shift);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		bool sale = strcmp((const char *)sqlite3_column_text(st, 0), "sale") == 0;
+		cJSON *b = cJSON_Parse((const char *)sqlite3_column_text(st, 1));
+		const cJSON *p, *pays = cJSON_GetObjectItemCaseSensitive(b, "Payments");
+		const cJSON *change = cJSON_GetObjectItemCaseSensitive(b, "Change");
+		int64_t *to = sale ? sell : back;
+		cJSON_ArrayForEach(p, pays)
+		{
+			const cJSON *sum = cJSON_GetObjectItemCaseSensitive(p, "Sum");
+			const cJSON *type = cJSON_GetObjectItemCaseSensitive(p, "PaymentType");
+			int64_t tiyn = 0;
+			char *text = cJSON_IsNumber(sum) ? cJSON_PrintUnformatted(sum) : NULL;
+			if (text && wk_money_read(text, strlen(text), &tiyn) && cJSON_IsNumber(type)) {
+				int k = type->valueint == WK_PAY_CASH ? 0 : type->valueint == WK_PAY_CARD ? 1 : 2;
+				to[k] += tiyn;
+			}
+			free(text);
+		}
+		int64_t ch = 0;
+		char *text = cJSON_IsNumber(change) ? cJSON_PrintUnformatted(change) : NULL;
+		if (text && wk_money_read(text, strlen(text), &ch))
+			to[0] -= ch;
+		free(text);
+		cJSON_Delete(b);
+	}
+	sqlite3_finalize(st);
+	return true;
+}
+
+/* Characters (not bytes) of UTF-8 text s. */
+static int chars(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static void add_row(char **buf, size_t *len, size_t *cap, const char *label, int64_t reg,
+                    int64_t mine)
+{
+	char a[48], b[48], d[48], line[384];
+	money_format(a, sizeof a, reg);
+	money_format(b, sizeof b, mine);
+	money_format(d, sizeof d, reg - mine);
+	int la = chars(label) < 22 ? 22 - chars(label) : 0;
+	int pa = chars(a) < 15 ? 15 - chars(a) : 0, pb = chars(b) < 15 ? 15 - chars(b) : 0;
+	int n = snprintf(line, sizeof line, "%s%*s%*s%s%*s%s%s%s\n", label, la, "", pa, "", a, pb, "", b,
+	                 reg != mine ? "  Δ " : "", reg != mine ? d : "");
+	if (n <= 0 || !KP_GROW(*buf, *cap, *len + (size_t)n + 1, 512))
+		return;
+	memcpy(*buf + *len, line, (size_t)n + 1);
+	*len += (size_t)n;
+}
+
+char *fiscal_z_report(store_db *db, const struct kp_config *cfg, struct kp_msg *why)
+{
+	wk_result res;
+	wk_report rep;
+	kp_msg_clear(why);
+	wk_client *c = fiscal_client_new(cfg, &res);
+	if (!c) {
+		*why = res.msg;
+		return NULL;
+	}
+	wk_kind k = wk_z_report(c, &rep, &res);
+	wk_client_free(c);
+	if (k != WK_OK) {
+		*why = res.msg;
+		return NULL;
+	}
+	int64_t sell[3], back[3];
+	if (!journal_by_type(db, rep.shift_number, sell, back))
+		memset(sell, 0, sizeof sell), memset(back, 0, sizeof back);
+	char *buf = NULL, head[256];
+	size_t len = 0, cap = 0;
+	snprintf(head, sizeof head, _("Z report of the register: No. %ld, shift %d, %ld documents\n"),
+	         rep.report_number, rep.shift_number, rep.document_count);
+	size_t hn = strlen(head);
+	const char *r = _("register"), *j = _("journal");
+	snprintf(head + hn, sizeof head - hn, "%22s%*s%s%*s%s\n", "", chars(r) < 15 ? 15 - chars(r) : 0,
+	         "", r, chars(j) < 15 ? 15 - chars(j) : 0, "", j);
+	size_t n = strlen(head);
+	if (!KP_GROW(buf, cap, n + 1, 512))
+		return NULL;
+	memcpy(buf, head, n + 1);
+	len = n;
+	static const char *const types[3] = {N_("sales, cash"), N_("sales, card"), N_("sales, mobile")};
+	static const char *const rtypes[3] = {N_("returns, cash"), N_("returns, card"),
+	                                      N_("returns, mobile")};
+	for (int i = 0; i < 3; i++)
+		add_row(&buf, &len, &cap, _(types[i]), rep.sell.by_type[i], sell[i]);
+	for (int i = 0; i < 3; i++)
+		add_row(&buf, &len, &cap, _(rtypes[i]), rep.return_sell.by_type[i], back[i]);
+	add_row(&buf, &len, &cap, _("cash in the register"), rep.in_cashbox, rep.in_cashbox);
+	return buf;
 }

@@ -61,6 +61,13 @@ bool fiscal_send_pending(store_db *db, const struct kp_config *cfg, wk_client *c
 char *fiscal_receipt_text(store_db *db, const struct kp_config *cfg, const struct receipt *r,
                           bool copy);
 
+/* Closes the register's shift (ZReport) and returns a malloc'd text of
+ * its totals per payment type beside the journal's receipts of that
+ * shift, each difference marked Δ; NULL with why when the register
+ * refused (12: no shift open) or could not be reached. Call it once the
+ * till's Z is written (report_z_close waits for every receipt). */
+char *fiscal_z_report(store_db *db, const struct kp_config *cfg, struct kp_msg *why);
+
 /* The register's answer kept with a receipt, as JSON, and back. */
 char *fiscal_ticket_json(const wk_ticket *t);
 bool fiscal_ticket_parse(const char *json, wk_ticket *t) KP_MUST_CHECK;

@@ -15,7 +15,7 @@ extern char **environ;
 #define BG_DELAY_MIN_MS 2000L
 #define BG_DELAY_MAX_MS 60000L
 
-static pid_t start_child(const struct kp_config *cfg)
+static pid_t start_child(const struct kp_config *cfg, const char *what)
 {
 	posix_spawn_file_actions_t fa;
 	pid_t pid = 0;
@@ -27,7 +27,7 @@ static pid_t start_child(const struct kp_config *cfg)
 		argv[n++] = (char *)cfg->path;
 	}
 	argv[n++] = (char *)"fiscal";
-	argv[n++] = (char *)"send";
+	argv[n++] = (char *)what;
 	argv[n] = NULL;
 	if (posix_spawn_file_actions_init(&fa) != 0)
 		return 0;
@@ -47,6 +47,8 @@ void fiscal_bg_tick(struct fiscal_bg *b, store_db *db, const struct kp_config *c
 	long before = b->waiting;
 	if (!fiscal_enabled(cfg))
 		return;
+	if (b->z_pid > 0 && waitpid(b->z_pid, NULL, WNOHANG) == b->z_pid)
+		b->z_pid = 0;
 	if (receipts_unsent(db, &b->waiting, &b->oldest, &err) != STORE_OK)
 		return;
 	if (b->pid > 0) {
@@ -64,11 +66,20 @@ void fiscal_bg_tick(struct fiscal_bg *b, store_db *db, const struct kp_config *c
 	int64_t now = kp_mono_ms();
 	if (b->waiting == 0 || (now < b->next_ms && b->waiting <= before))
 		return;
-	b->pid = start_child(cfg);
+	b->pid = start_child(cfg, "send");
 	b->next_ms = now + BG_DELAY_MIN_MS;
 }
 
 void fiscal_bg_forget(struct fiscal_bg *b)
 {
 	b->pid = 0;
+	b->z_pid = 0;
+}
+
+bool fiscal_bg_z(struct fiscal_bg *b, const struct kp_config *cfg)
+{
+	if (!fiscal_enabled(cfg))
+		return true;
+	b->z_pid = start_child(cfg, "z");
+	return b->z_pid > 0;
 }

@@ -18,6 +18,7 @@
 
 struct fiscal_bg {
 	pid_t pid;          /* the child running, or 0 */
+	pid_t z_pid;        /* `kaspi-pos fiscal z` running, or 0 */
 	int64_t next_ms;    /* monotonic ms before which none is started */
 	long delay_ms;      /* the wait after a run that left receipts waiting */
 	long waiting;       /* receipts new or pending, as last counted */
@@ -27,6 +28,10 @@ struct fiscal_bg {
 /* Counts the waiting receipts, reaps a child that ended, and starts one
  * when receipts wait (nothing when [fiscal] names no register). */
 void fiscal_bg_tick(struct fiscal_bg *b, store_db *db, const struct kp_config *cfg);
+
+/* After the till's Z: `kaspi-pos fiscal z` closes the register's shift
+ * and prints its totals beside the journal's. False when it cannot start. */
+bool fiscal_bg_z(struct fiscal_bg *b, const struct kp_config *cfg);
 
 /* The child is left to end on its own (it stops within its budget). */
 void fiscal_bg_forget(struct fiscal_bg *b);

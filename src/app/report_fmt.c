@@ -16,6 +16,7 @@
 #include "core/measure.h"
 #include "core/money.h"
 #include "core/timeutil.h"
+#include "store/receipts.h"
 #include "store/refunds.h"
 
 /* Marks a label for xgettext (app/i18n.h's); the text writer translates
@@ -1420,6 +1421,19 @@ static char *json_snapshot(void *arg, const struct report *r)
 store_status report_z_close(store_db *db, const struct report_params *p, int64_t manager_id,
                             const int64_t *counted, struct report *out, store_err *err)
 {
+	/* a Z report closes the register's shift too: only when it has them all */
+	long waiting = 0;
+	time_t oldest = 0;
+	store_status s = receipts_unsent(db, &waiting, &oldest, err);
+	if (s != STORE_OK)
+		return s;
+	if (waiting > 0) {
+		kp_msg_set(&err->msg, N_("%ld fiscal receipts still wait for the register: the Z report "
+		                         "waits until they are registered (kaspi-pos fiscal send)"),
+		           waiting);
+		err->status = STORE_ERR_INPUT;
+		return STORE_ERR_INPUT;
+	}
 	return reports_close_z(db, p, manager_id, counted, json_snapshot, NULL, out, err);
 }
 

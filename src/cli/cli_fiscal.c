@@ -93,12 +93,32 @@ int cli_fiscal_send(struct cli_ctx *ctx, store_db *db, long budget_ms)
 	return 0;
 }
 
+int cli_fiscal_z(struct cli_ctx *ctx, store_db *db)
+{
+	if (!fiscal_enabled(&ctx->cfg))
+		return 0;
+	struct kp_msg why;
+	char *text = fiscal_z_report(db, &ctx->cfg, &why);
+	if (!text) {
+		fprintf(stderr, _("kaspi-pos: the register's Z report: %s\n"), kp_msg_text(&why));
+		return EXIT_API;
+	}
+	fputs(text, stdout);
+	char err[PRINT_ERR_MAX];
+	if (ctx->cfg.printer.mode != CONFIG_PRINTER_NONE &&
+	    print_text(&ctx->cfg, text, err, sizeof err) != PRINT_OK)
+		fprintf(stderr, "kaspi-pos: %s\n", err);
+	free(text);
+	return 0;
+}
+
 /* `kaspi-pos fiscal send | status`: send what waits now (the till runs
  * it in the background after each sale, return and cash movement), or
  * say how many receipts wait and since when. */
 int cmd_fiscal(struct cli_ctx *ctx, int argc, char **argv)
 {
-	if (argc != 1 || (strcmp(argv[0], "send") != 0 && strcmp(argv[0], "status") != 0))
+	if (argc != 1 || (strcmp(argv[0], "send") != 0 && strcmp(argv[0], "status") != 0 &&
+	                  strcmp(argv[0], "z") != 0))
 		return cli_usage("fiscal");
 	int rc;
 	store_db *db = cli_store_open(ctx, &rc);
@@ -106,6 +126,10 @@ int cmd_fiscal(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (strcmp(argv[0], "send") == 0) {
 		rc = cli_fiscal_send(ctx, db, CLI_FISCAL_BUDGET_MS);
+	} else if (strcmp(argv[0], "z") == 0) {
+		rc = cli_fiscal_send(ctx, db, CLI_FISCAL_BUDGET_MS);
+		if (rc == 0)
+			rc = cli_fiscal_z(ctx, db);
 	} else {
 		long n = 0;
 		time_t oldest = 0;

@@ -18,4 +18,8 @@
  * now, EXIT_STORE when the journal failed. */
 int cli_fiscal_send(struct cli_ctx *ctx, store_db *db, long budget_ms);
 
+/* Closes the register's shift after the till's Z: prints (and sends to
+ * the printer) its totals beside the journal's. 0, or EXIT_API. */
+int cli_fiscal_z(struct cli_ctx *ctx, store_db *db);
+
 #endif

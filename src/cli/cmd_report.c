@@ -34,6 +34,7 @@
 #include "app/report_fmt.h"
 #include "cli/cli.h"
 #include "cli/cli_approve.h"
+#include "cli/cli_fiscal.h"
 #include "cli/cli_store.h"
 #include "core/money.h"
 #include "core/timeutil.h"
@@ -283,6 +284,14 @@ static int close_z(store_db *db, const struct report_args *a, const struct repor
 	return 0;
 }
 
+/* After the till's Z: the register's (its own line on failure: the
+ * till's Z stands, `kaspi-pos fiscal z` closes the register's later). */
+static void register_z(struct cli_ctx *ctx, store_db *db)
+{
+	if (cli_fiscal_z(ctx, db) != 0)
+		fprintf(stderr, "kaspi-pos: %s\n", _("the register's shift stays open: kaspi-pos fiscal z closes it"));
+}
+
 int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct report_args a;
@@ -329,6 +338,7 @@ int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 				db_close(db);
 				return rc;
 			}
+			register_z(ctx, db);
 		}
 		break;
 	}

@@ -125,11 +125,12 @@ static const struct command commands[] = {
 	             {"--print", N_("send it to the printer instead")}},
 	 .run = cmd_receipt},
 	{.name = "fiscal",
-	 .usage = N_("send | status"),
+	 .usage = N_("send | status | z"),
 	 .summary = N_("fiscal receipts waiting: send them now, or say how many wait"),
 	 .about = N_("send registers every receipt that waits and prints each one (the till runs it\n"
 	             "in the background after each sale, return and cash movement). Exit 0 when\n"
-	             "none is left waiting, 3 when some still wait for the register."),
+	             "none is left waiting, 3 when some still wait for the register. z closes the\n"
+	             "register's shift (report z does it after the till's Z)."),
 	 .run = cmd_fiscal},
 	{.name = "journal",
 	 .usage = N_("[--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--status STATE]\n"

@@ -160,6 +160,9 @@ static void close_shift(struct tui *t, const int64_t *counted)
 		tui_bell(t, 2);
 		return;
 	}
+	/* the register's shift closes with it, in the background (its totals on paper) */
+	if (!fiscal_bg_z(&t->fiscal, t->cfg))
+		tui_message(t, ROLE_ERROR, "%s", _("the register's shift stays open: kaspi-pos fiscal z closes it"));
 	snprintf(title, sizeof title, _("Z report %lld: the shift is closed"), (long long)r.z_number);
 	if (r.counted_set) { /* the count's outcome in the title: the message gives way to the printer's */
 		long long z = (long long)r.z_number;

@@ -303,10 +303,15 @@ void tui_draw_header(const struct tui *t)
 		snprintf(left, sizeof left, _(" %s │ %s │ %s │ shift %lld"), store, t->cfg->till.id,
 		         t->user.name, (long long)t->shift.id);
 	snprintf(right, sizeof right, " %s ", conn_text(t, &role, conn, sizeof conn));
-	int rw = draw_width(right), cw = draw_width(clock) + 2;
+	char fiscal[96] = "";
+	if (t->fiscal.waiting > 0) /* receipts the register has not taken yet: always in sight */
+		snprintf(fiscal, sizeof fiscal, _(" fiscal receipts waiting: %ld "), t->fiscal.waiting);
+	int rw = draw_width(right), cw = draw_width(clock) + 2, fw = draw_width(fiscal);
 
 	draw_fill(0, 0, 1, COLS, ROLE_HEADER);
-	draw_text(0, 0, COLS - rw - cw, ROLE_HEADER, -1, true, left);
+	draw_text(0, 0, COLS - rw - cw - fw, ROLE_HEADER, -1, true, left);
+	if (fw)
+		draw_text(0, COLS - rw - cw - fw, fw, ROLE_ERROR, -1, true, fiscal);
 	draw_text(0, COLS - rw - cw, cw, ROLE_HEADER, 0, true, clock);
 	draw_text(0, COLS - rw, rw, role, -1, true, right);
 }
