@@ -60,7 +60,7 @@
 #define N_(s) (s)
 
 /* the request breaks a rule of FISCAL.md: nothing was sent */
-#define M_NO_RECEIPT N_("No receipt")
+#define M_NO_RECEIPT N_("No receipt to register")
 #define M_OPERATION N_("A receipt is a sale or a return")
 #define M_ECN N_("Receipt id must be 1-47 printable characters without spaces")
 #define M_ORDER_NUMBER N_("Order number must be 1-64 characters of one line")

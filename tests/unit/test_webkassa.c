@@ -340,7 +340,7 @@ static void check_body_refuses_each_broken_rule(void **state)
 	b.check_number[0] = '\0';
 	refused_as(&q, "The sale's receipt is incomplete: fiscal sign, registration number, "
 	               "time and total");
-	refused_as(NULL, "No receipt");
+	refused_as(NULL, "No receipt to register");
 }
 
 static void money_body_is_written_exactly(void **state)
