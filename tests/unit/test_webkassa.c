@@ -15,11 +15,15 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -1525,6 +1529,118 @@ static void tls_handshake_failure_is_a_tls_error_with_nothing_sent(void **state)
 	assert_false(wk_result_retryable(&r));
 }
 
+/* A TLS server with a self-signed certificate for 127.0.0.1 (openssl
+ * s_server -www, which serves GETs only). */
+typedef struct tls_server {
+	pid_t pid;
+	int port;
+	char dir[64];
+	char cert[96];
+} tls_server;
+
+static bool tls_server_start(tls_server *t)
+{
+	char cmd[512];
+	memset(t, 0, sizeof *t);
+	snprintf(t->dir, sizeof t->dir, "/tmp/test_webkassa.XXXXXX");
+	if (!mkdtemp(t->dir))
+		return false;
+	snprintf(t->cert, sizeof t->cert, "%s/cert.pem", t->dir);
+	snprintf(cmd, sizeof cmd,
+	         "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+	         "-addext subjectAltName=IP:127.0.0.1 -keyout %s/key.pem -out %s >/dev/null 2>&1",
+	         t->dir, t->cert);
+	if (system(cmd) != 0)
+		return false;
+	t->port = sandbox_free_port();
+	int fds[2];
+	if (t->port <= 0 || pipe(fds) != 0)
+		return false;
+	t->pid = fork();
+	if (t->pid == 0) {
+		char port[16], key[96];
+		snprintf(port, sizeof port, "%d", t->port);
+		snprintf(key, sizeof key, "%s/key.pem", t->dir);
+		dup2(fds[1], STDOUT_FILENO);
+		int null = open("/dev/null", O_RDWR);
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDERR_FILENO);
+		execlp("openssl", "openssl", "s_server", "-accept", port, "-cert", t->cert, "-key", key,
+		       "-www", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	/* it says ACCEPT once it listens */
+	char buf[256];
+	size_t n = 0;
+	bool ready = false;
+	struct pollfd pf = { .fd = fds[0], .events = POLLIN };
+	while (!ready && n < sizeof buf - 1 && poll(&pf, 1, 10000) > 0) {
+		ssize_t k = read(fds[0], buf + n, sizeof buf - 1 - n);
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+		buf[n] = '\0';
+		ready = strstr(buf, "ACCEPT") != NULL;
+	}
+	close(fds[0]);
+	return ready;
+}
+
+static void tls_server_stop(tls_server *t)
+{
+	char cmd[128];
+	if (t->pid > 0) {
+		kill(t->pid, SIGTERM);
+		waitpid(t->pid, NULL, 0);
+		t->pid = 0;
+	}
+	if (t->dir[0]) {
+		snprintf(cmd, sizeof cmd, "rm -rf %s", t->dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "test_webkassa: %s left behind\n", t->dir);
+	}
+}
+
+static void tls_certificate_is_verified_always(void **state)
+{
+	(void)state;
+	tls_server t;
+	bool up_ok = tls_server_start(&t);
+	if (!up_ok) {
+		tls_server_stop(&t);
+		fail_msg("openssl s_server did not start (is openssl installed? make deps)");
+	}
+	char url[64];
+	snprintf(url, sizeof url, "https://127.0.0.1:%d", t.port);
+	wk_result r;
+	wk_client *c = client_with(url, KEY, LOGIN, PASSWORD, ZNK, 5000, NULL);
+	wk_kind k = wk_authorize(c, &r);                /* a certificate nobody vouches for */
+	wk_client_free(c);
+	wk_options o = { .base_url = url, .api_key = KEY, .login = LOGIN, .password = PASSWORD,
+	                 .cashbox = ZNK, .ca_file = t.cert, .timeout_ms = 1000 };
+	c = wk_client_new(&o, &r);
+	assert_non_null(c);
+	wk_result r2;
+	wk_kind k2 = wk_authorize(c, &r2);              /* the same, trusted: past the handshake */
+	wk_client_free(c);
+	char other[64];
+	snprintf(other, sizeof other, "https://localhost:%d", t.port);
+	o.base_url = other;                              /* trusted, but not this name's */
+	c = wk_client_new(&o, &r);
+	assert_non_null(c);
+	wk_result r3;
+	wk_kind k3 = wk_authorize(c, &r3);
+	wk_client_free(c);
+	tls_server_stop(&t);
+	assert_int_equal(k, WK_ERR_TLS);
+	assert_false(r.outcome_unknown);
+	/* s_server -www answers no POST: the request went out, no answer came */
+	if (k2 == WK_ERR_TLS || k2 == WK_ERR_CONNECT)
+		fail_msg("a trusted certificate was refused: %s", kp_msg_text(&r2.msg));
+	assert_int_equal(k3, WK_ERR_TLS);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -1591,6 +1707,7 @@ int main(void)
 		T(check_send_adds_token_and_cashbox_to_the_stored_bytes),
 		T(stored_body_must_be_a_body_without_token),
 		T(tls_handshake_failure_is_a_tls_error_with_nothing_sent),
+		cmocka_unit_test(tls_certificate_is_verified_always),
 	};
 	if (getenv("KP_TEST_FILTER"))
 		cmocka_set_test_filter(getenv("KP_TEST_FILTER"));
