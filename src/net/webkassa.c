@@ -60,7 +60,7 @@
 #define N_(s) (s)
 
 /* the request breaks a rule of FISCAL.md: nothing was sent */
-#define M_NO_RECEIPT N_("No receipt")
+#define M_NO_RECEIPT N_("No receipt to register")
 #define M_OPERATION N_("A receipt is a sale or a return")
 #define M_ECN N_("Receipt id must be 1-47 printable characters without spaces")
 #define M_ORDER_NUMBER N_("Order number must be 1-64 characters of one line")
@@ -300,7 +300,7 @@ static bool is_digit(char ch)
 /* A JSON number without an exponent, -?(0|[1-9][0-9]*)(.[0-9]+)?, as
  * value × 10^decimals exactly: false when it has more decimals than that
  * (trailing zeros aside: "1.500" is 1.5), another form, or does not fit. */
-static bool scaled_read(const char *s, size_t n, int decimals, int64_t *out)
+static KP_MUST_CHECK bool scaled_read(const char *s, size_t n, int decimals, int64_t *out)
 {
 	size_t i = 0;
 	bool negative = false;
@@ -383,7 +383,7 @@ int64_t wk_position_tax(const wk_position *p)
 /* ---- checks of a request ------------------------------------------------ */
 
 /* 1…max_chars characters of valid UTF-8 without a control character. */
-static bool text_ok(const char *s, long max_chars)
+static KP_MUST_CHECK bool text_ok(const char *s, long max_chars)
 {
 	if (!s || !kp_text_is_safe(s))
 		return false;
@@ -393,7 +393,7 @@ static bool text_ok(const char *s, long max_chars)
 
 /* 1…max bytes of printable ASCII without space, '"' or '\\' (it goes
  * into a JSON string and a header as it is). */
-static bool id_ok(const char *s, size_t max)
+static KP_MUST_CHECK bool id_ok(const char *s, size_t max)
 {
 	size_t n = 0;
 	if (!s)
@@ -424,7 +424,7 @@ static bool unit_ok(int u)
 }
 
 /* One line against FISCAL.md; its cost in *cost. */
-static wk_kind line_check(const wk_position *p, size_t no, int64_t *cost, wk_result *res)
+static KP_MUST_CHECK wk_kind line_check(const wk_position *p, size_t no, int64_t *cost, wk_result *res)
 {
 	if (!text_ok(p->name, WK_NAME_MAX_CHARS))
 		return fail(res, WK_ERR_INVALID, M_LINE_NAME, no);
@@ -460,7 +460,7 @@ static bool pay_type_ok(int t)
 
 /* The payments: each type once, sums in range; the cash in *cash and
  * the sum in *paid. */
-static wk_kind payments_check(const wk_check_req *r, int64_t *cash, int64_t *paid,
+static KP_MUST_CHECK wk_kind payments_check(const wk_check_req *r, int64_t *cash, int64_t *paid,
                               wk_result *res)
 {
 	*cash = *paid = 0;
@@ -483,7 +483,7 @@ static wk_kind payments_check(const wk_check_req *r, int64_t *cash, int64_t *pai
 }
 
 /* The return's basis, given its total. */
-static wk_kind basis_check(const wk_check_req *r, int64_t total, wk_result *res)
+static KP_MUST_CHECK wk_kind basis_check(const wk_check_req *r, int64_t total, wk_result *res)
 {
 	const wk_return_basis *b = r->basis;
 	if (r->operation == WK_OP_SALE)
@@ -500,7 +500,7 @@ static wk_kind basis_check(const wk_check_req *r, int64_t total, wk_result *res)
 }
 
 /* The whole request against FISCAL.md; the receipt's total in *total. */
-static wk_kind request_check(const wk_check_req *r, int64_t *total, wk_result *res)
+static KP_MUST_CHECK wk_kind request_check(const wk_check_req *r, int64_t *total, wk_result *res)
 {
 	int64_t cash, paid, cost;
 
@@ -534,26 +534,26 @@ static wk_kind request_check(const wk_check_req *r, int64_t *total, wk_result *r
 /* ---- request bodies ------------------------------------------------------ */
 
 /* A number member written by us (cJSON's raw value: never a double). */
-static bool add_raw(cJSON *o, const char *name, const char *text)
+static KP_MUST_CHECK bool add_raw(cJSON *o, const char *name, const char *text)
 {
 	return cJSON_AddRawToObject(o, name, text) != NULL;
 }
 
-static bool add_money(cJSON *o, const char *name, int64_t tiyn)
+static KP_MUST_CHECK bool add_money(cJSON *o, const char *name, int64_t tiyn)
 {
 	char t[WK_NUM_TEXT];
 	wk_money_text(tiyn, t, sizeof t);
 	return add_raw(o, name, t);
 }
 
-static bool add_int(cJSON *o, const char *name, long long v)
+static KP_MUST_CHECK bool add_int(cJSON *o, const char *name, long long v)
 {
 	char t[WK_NUM_TEXT];
 	snprintf(t, sizeof t, "%lld", v);
 	return add_raw(o, name, t);
 }
 
-static bool add_str(cJSON *o, const char *name, const char *s)
+static KP_MUST_CHECK bool add_str(cJSON *o, const char *name, const char *s)
 {
 	return cJSON_AddStringToObject(o, name, s) != NULL;
 }
@@ -600,7 +600,7 @@ static cJSON *basis_json(const wk_return_basis *b)
 
 /* Adds item to o (or to the array o when name is NULL); false, with item
  * freed, when it is NULL or cannot be added. */
-static bool add_item(cJSON *o, const char *name, cJSON *item)
+static KP_MUST_CHECK bool add_item(cJSON *o, const char *name, cJSON *item)
 {
 	if (!item)
 		return false;
@@ -640,7 +640,7 @@ static cJSON *check_json(const wk_check_req *r)
 }
 
 /* Hands o's compact text to the caller in a buffer of our own (free()). */
-static wk_kind body_out(cJSON *o, char **body, size_t *len, wk_result *res)
+static KP_MUST_CHECK wk_kind body_out(cJSON *o, char **body, size_t *len, wk_result *res)
 {
 	char *text = o ? cJSON_PrintUnformatted(o) : NULL;
 	cJSON_Delete(o);
@@ -904,7 +904,7 @@ static cJSON *parse_object(const char *body, size_t len, wk_result *res)
 /* Reads {"Errors": [{"Code": N, "Text": "..."}, ...]}: true when root is
  * a refusal (res filled: WK_ERR_REFUSED, or a bad body when its Errors
  * cannot be read); false when it has no errors. */
-static bool errors_of(const cJSON *root, wk_result *res)
+static KP_MUST_CHECK bool errors_of(const cJSON *root, wk_result *res)
 {
 	reader rd = { .res = res };
 	const cJSON *errors = rd_node(&rd, root, "Errors", false, true);
@@ -951,7 +951,7 @@ static const cJSON *data_of(const char *body, size_t len, cJSON **root, wk_resul
 
 /* "dd.MM.yyyy HH:mm:ss" of Almaty time as a Unix time; false when it is
  * not one (trailing text, such as DateTimeUTC's " +05:00", is refused). */
-static bool almaty_read(const char *s, time_t *out)
+static KP_MUST_CHECK bool almaty_read(const char *s, time_t *out)
 {
 	static const char shape[] = "dd.dd.dddd dd:dd:dd";
 	int v[6] = { 0 }, k = 0;
@@ -1205,7 +1205,7 @@ wk_kind wk_parse_report(const char *body, size_t len, wk_report *out, wk_result 
 /* The value of key in URL's query ("i" in "...?i=367645207&f=..."),
  * copied into dst when it is a plain id shorter than size; false when
  * it is absent or not such an id. */
-static bool query_value(const char *url, const char *key, char *dst, size_t size)
+static KP_MUST_CHECK bool query_value(const char *url, const char *key, char *dst, size_t size)
 {
 	const char *q = strchr(url, '?');
 	size_t klen = strlen(key);
@@ -1244,7 +1244,7 @@ static void ticket_time(const char *url, wk_ticket *t)
 /* After 14: the receipt from PrintFormat's answer (webkassa.h,
  * wk_ticket_fetch). Every line is read as wk_parse_printed reads them,
  * however many there are. */
-static wk_kind parse_fetched(const char *body, size_t len, wk_ticket *out, wk_result *res)
+static KP_MUST_CHECK wk_kind parse_fetched(const char *body, size_t len, wk_ticket *out, wk_result *res)
 {
 	cJSON *root;
 	memset(out, 0, sizeof *out);
@@ -1287,7 +1287,7 @@ static wk_kind parse_fetched(const char *body, size_t len, wk_ticket *out, wk_re
 
 /* Authorize's answer: the token into c (printable ASCII, as a JSON string
  * needs no escaping); every copy of it that parsing made is wiped. */
-static wk_kind parse_token(const char *body, size_t len, wk_client *c, wk_result *res)
+static KP_MUST_CHECK wk_kind parse_token(const char *body, size_t len, wk_client *c, wk_result *res)
 {
 	cJSON *root;
 	const cJSON *d = data_of(body, len, &root, res);
@@ -1309,7 +1309,7 @@ static wk_kind parse_token(const char *body, size_t len, wk_client *c, wk_result
 }
 
 /* A sandbox control's answer: any JSON object but a refusal. */
-static wk_kind parse_control(const char *body, size_t len, wk_result *res)
+static KP_MUST_CHECK wk_kind parse_control(const char *body, size_t len, wk_result *res)
 {
 	parse_start(res);
 	cJSON *root = parse_object(body, len, res);
@@ -1337,7 +1337,7 @@ static bool credential_ok(const char *s)
 }
 
 /* The settings before anything is made; false with res filled. */
-static bool options_ok(const wk_options *opt, wk_result *res)
+static KP_MUST_CHECK bool options_ok(const wk_options *opt, wk_result *res)
 {
 	if (!opt)
 		return fail(res, WK_ERR_CONFIG, M_NO_SETTINGS), false;
@@ -1418,7 +1418,7 @@ static void forget_token(wk_client *c)
 }
 
 /* Parses a 200 answer of `call` into out. */
-static wk_kind parse_answer(wk_client *c, enum wk_call call, const char *body, size_t len,
+static KP_MUST_CHECK wk_kind parse_answer(wk_client *c, enum wk_call call, const char *body, size_t len,
                             void *out, wk_result *res)
 {
 	switch (call) {
@@ -1443,7 +1443,7 @@ static wk_kind parse_answer(wk_client *c, enum wk_call call, const char *body, s
 /* An answer with a status other than 200: 401 is error 3 (FISCAL.md),
  * 5xx leaves the outcome unknown, anything else is a wrong address or
  * a defect. The register's Errors, when readable, give the code and text. */
-static wk_kind status_answer(long status, const char *body, size_t len, wk_result *res)
+static KP_MUST_CHECK wk_kind status_answer(long status, const char *body, size_t len, wk_result *res)
 {
 	wk_result scratch;
 	cJSON *root = NULL;
@@ -1470,7 +1470,7 @@ static wk_kind status_answer(long status, const char *body, size_t len, wk_resul
 
 /* Sends one request as it is and sorts the outcome into *res (reset
  * first), parsing a 200 body into out. */
-static wk_kind exchange(wk_client *c, enum wk_call call, http_method method, const char *path,
+static KP_MUST_CHECK wk_kind exchange(wk_client *c, enum wk_call call, http_method method, const char *path,
                         const char *body, size_t len, void *out, wk_result *res)
 {
 	const char *headers[] = { "Content-Type: application/json", NULL };
@@ -1520,7 +1520,7 @@ static wk_kind exchange(wk_client *c, enum wk_call call, http_method method, con
 /* POST /api/v4/Authorize with the login and the password: written by
  * cJSON from references into a buffer of ours, so that the only copy is
  * the one wiped here. */
-static wk_kind authorize(wk_client *c, wk_result *res)
+static KP_MUST_CHECK wk_kind authorize(wk_client *c, wk_result *res)
 {
 	forget_token(c);
 	cJSON *o = cJSON_CreateObject();
@@ -1530,12 +1530,15 @@ static wk_kind authorize(wk_client *c, wk_result *res)
 	size_t size = 6 * (strlen(c->login) + strlen(c->password)) + 64;
 	char *body = malloc(size);
 	bool ok = o && login && password && body;
-	if (ok) {
-		cJSON_AddItemToObject(o, "Login", login);
-		cJSON_AddItemToObject(o, "Password", password);
-		login = password = NULL;
-		ok = cJSON_PrintPreallocated(o, body, (int)size, false);
-	}
+	if (ok && cJSON_AddItemToObject(o, "Login", login))
+		login = NULL;                   /* o's now */
+	else
+		ok = false;
+	if (ok && cJSON_AddItemToObject(o, "Password", password))
+		password = NULL;
+	else
+		ok = false;
+	ok = ok && size <= INT_MAX && cJSON_PrintPreallocated(o, body, (int)size, false);
 	cJSON_Delete(login);
 	cJSON_Delete(password);
 	cJSON_Delete(o);
@@ -1595,7 +1598,7 @@ static char *with_token(const wk_client *c, const char *inner, size_t len, size_
 }
 
 /* Sends inner with the token. */
-static wk_kind send_tokened(wk_client *c, enum wk_call call, const char *path, const char *inner,
+static KP_MUST_CHECK wk_kind send_tokened(wk_client *c, enum wk_call call, const char *path, const char *inner,
                             size_t len, void *out, wk_result *res)
 {
 	size_t n;
@@ -1614,7 +1617,7 @@ static wk_kind send_tokened(wk_client *c, enum wk_call call, const char *path, c
  * error 2, authorize again and send the same body once more. When an
  * Authorize fails, its result is the call's, and the request itself
  * never left (outcome known). */
-static wk_kind tokened(wk_client *c, enum wk_call call, const char *path, const char *inner,
+static KP_MUST_CHECK wk_kind tokened(wk_client *c, enum wk_call call, const char *path, const char *inner,
                        size_t len, void *out, wk_result *res)
 {
 	long spent = 0;
@@ -1651,7 +1654,7 @@ static wk_kind tokened(wk_client *c, enum wk_call call, const char *path, const 
 /* A stored body as it may be sent: a JSON object without a token or a
  * cashbox of its own, with an ExternalCheckNumber (any case of the first
  * letter, as the register reads MoneyOperation). */
-static wk_kind stored_ok(const char *body, size_t len, wk_result *res)
+static KP_MUST_CHECK wk_kind stored_ok(const char *body, size_t len, wk_result *res)
 {
 	if (!body || !len)
 		return fail(res, WK_ERR_INVALID, M_EMPTY_REQUEST);
@@ -1668,7 +1671,7 @@ static wk_kind stored_ok(const char *body, size_t len, wk_result *res)
 }
 
 /* Common start of every call: res reset, out zeroed, a client. */
-static bool call_start(const wk_client *c, void *out, size_t out_size, wk_result *res)
+static KP_MUST_CHECK bool call_start(const wk_client *c, void *out, size_t out_size, wk_result *res)
 {
 	result_reset(res);
 	if (out)
@@ -1699,7 +1702,7 @@ wk_kind wk_money_send(wk_client *c, const char *body, size_t len, wk_money *out,
 }
 
 /* PrintFormat's body, into out_body (free()); false with res filled. */
-static bool print_body(const char *ecn, enum wk_paper paper, char **out_body, size_t *len,
+static KP_MUST_CHECK bool print_body(const char *ecn, enum wk_paper paper, char **out_body, size_t *len,
                        wk_result *res)
 {
 	if (!id_ok(ecn, WK_EXT_SIZE - 1))

@@ -29,6 +29,12 @@ bool sandbox_available(void)
 	return access(sandbox_binary(), X_OK) == 0;
 }
 
+const char *kassa_binary(void)
+{
+	const char *env = getenv("KP_KASSA");
+	return env && env[0] ? env : "build/kassa-sandbox";
+}
+
 static long now_ms(void)
 {
 	struct timespec t;
@@ -52,11 +58,11 @@ static void *drain_main(void *arg)
 }
 
 /* Child side: wire the pipe to stdout, die with the parent, exec. */
-static void child_exec(int out_w, const char *const *args)
+static void child_exec(const char *binary, int out_w, const char *const *args)
 {
 	const char *argv[64];
 	size_t n = 0;
-	argv[n++] = sandbox_binary();
+	argv[n++] = binary;
 	argv[n++] = "--bind";
 	argv[n++] = "127.0.0.1";
 	argv[n++] = "--port";
@@ -78,7 +84,7 @@ static void child_exec(int out_w, const char *const *args)
 }
 
 /* Reads lines until the ready line or the deadline; fills base_url/port. */
-static bool wait_ready(sandbox_proc *sp, int timeout_ms)
+static bool wait_ready(sandbox_proc *sp, const char *binary, int timeout_ms)
 {
 	char line[512];
 	size_t len = 0;
@@ -101,7 +107,7 @@ static bool wait_ready(sandbox_proc *sp, int timeout_ms)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			fprintf(stderr, "sandbox_proc: %s exited before it was ready\n", sandbox_binary());
+			fprintf(stderr, "sandbox_proc: %s exited before it was ready\n", binary);
 			return false;
 		}
 		if (ch != '\n') {
@@ -131,13 +137,19 @@ static bool wait_ready(sandbox_proc *sp, int timeout_ms)
 
 bool sandbox_start(sandbox_proc *sp, const char *const *args, int timeout_ms)
 {
+	return sandbox_start_bin(sp, sandbox_binary(), args, timeout_ms);
+}
+
+bool sandbox_start_bin(sandbox_proc *sp, const char *binary, const char *const *args,
+                       int timeout_ms)
+{
 	int fds[2];
 
 	memset(sp, 0, sizeof *sp);
 	sp->out_fd = -1;
-	if (!sandbox_available()) {
-		fprintf(stderr, "sandbox_proc: %s is missing (build it, or set KP_SANDBOX)\n",
-		        sandbox_binary());
+	if (access(binary, X_OK) != 0) {
+		fprintf(stderr, "sandbox_proc: %s is missing (build it, or set KP_SANDBOX / KP_KASSA)\n",
+		        binary);
 		return false;
 	}
 	if (pipe2(fds, O_CLOEXEC) != 0) {
@@ -153,11 +165,11 @@ bool sandbox_start(sandbox_proc *sp, const char *const *args, int timeout_ms)
 		return false;
 	}
 	if (pid == 0)
-		child_exec(fds[1], args);
+		child_exec(binary, fds[1], args);
 	close(fds[1]);
 	sp->pid = pid;
 	sp->out_fd = fds[0];
-	if (!wait_ready(sp, timeout_ms)) {
+	if (!wait_ready(sp, binary, timeout_ms)) {
 		sandbox_stop(sp);
 		return false;
 	}

@@ -1,7 +1,8 @@
 /* sandbox_proc.h — runs a kaspi-sandbox for a test: fork/exec on a free
  * loopback port, wait for its "listening on http://ADDR:PORT/api/v1" line,
  * SIGTERM (then SIGKILL) and reap at the end. Linked into every test
- * binary; the binary is $KP_SANDBOX, or build/kaspi-sandbox. */
+ * binary; the binary is $KP_SANDBOX, or build/kaspi-sandbox (a
+ * kassa-sandbox likewise: sandbox_start_bin with kassa_binary()). */
 #ifndef KP_TESTS_SANDBOX_PROC_H
 #define KP_TESTS_SANDBOX_PROC_H
 
@@ -32,6 +33,14 @@ bool sandbox_available(void);
  * Returns true when ready; on failure it has been stopped again and a line
  * went to stderr. */
 bool sandbox_start(sandbox_proc *sp, const char *const *args, int timeout_ms);
+
+/* kassa-sandbox's binary: $KP_KASSA or "build/kassa-sandbox". */
+const char *kassa_binary(void);
+
+/* sandbox_start for another binary, e.g. kassa_binary() (whose ready line
+ * is "listening on http://ADDR:PORT", base_url then without a path). */
+bool sandbox_start_bin(sandbox_proc *sp, const char *binary, const char *const *args,
+                       int timeout_ms);
 
 /* SIGTERM, up to 3 s to exit, then SIGKILL; reaps it. Safe to call twice. */
 void sandbox_stop(sandbox_proc *sp);
