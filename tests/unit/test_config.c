@@ -700,7 +700,8 @@ static void example_file_documents_every_key_with_its_default(void **state)
 		"webhook_secret", "name", "bin", "address", "id", "theme", "language", "bell",
 		"mode", "command", "device", "file", "codepage", "width", "qr", "qr_size", "qr_level", "phone", "card",
 		"discount_percent_without_manager", "weight_prefixes", "price_prefixes", "plu_digits",
-		"weight_unit", "price_unit",
+		"weight_unit", "price_unit", "provider", "api_key", "login", "password", "cashbox",
+		"paper",
 	};
 	static struct kp_config defaults;
 	char path[512], text[16384], needle[64];
