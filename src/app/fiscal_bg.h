@@ -8,6 +8,8 @@
 #ifndef KP_APP_FISCAL_BG_H
 #define KP_APP_FISCAL_BG_H
 
+#include "core/check.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -31,7 +33,7 @@ void fiscal_bg_tick(struct fiscal_bg *b, store_db *db, const struct kp_config *c
 
 /* After the till's Z: `kaspi-pos fiscal z` closes the register's shift
  * and prints its totals beside the journal's. False when it cannot start. */
-bool fiscal_bg_z(struct fiscal_bg *b, const struct kp_config *cfg);
+bool fiscal_bg_z(struct fiscal_bg *b, const struct kp_config *cfg) KP_MUST_CHECK;
 
 /* The child is left to end on its own (it stops within its budget). */
 void fiscal_bg_forget(struct fiscal_bg *b);

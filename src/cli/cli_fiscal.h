@@ -15,7 +15,9 @@
 /* Sends every receipt waiting (none when [fiscal] names no register) and
  * says what came of it. Returns 0, or EXIT_API when some are left
  * waiting because the register could not be reached or refused them for
- * now, EXIT_STORE when the journal failed. */
+ * now, EXIT_STORE when the journal failed — each said on standard error
+ * already; a command whose sale is done may go on and exit 0 (the receipt
+ * follows with the next command or reconcile). */
 int cli_fiscal_send(struct cli_ctx *ctx, store_db *db, long budget_ms);
 
 /* Closes the register's shift after the till's Z: prints (and sends to

@@ -562,6 +562,11 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER IF NOT EXISTS tenders_no_delete BEFORE DELETE ON tenders BEGIN\n"
 	"  SELECT RAISE(ABORT, 'a tender never changes');\n"
 	"END;\n"
+	/* step 13's, when a file taken back by hand runs this again */
+	"DROP TRIGGER IF EXISTS receipt_sale_written;\n"
+	"DROP TRIGGER IF EXISTS receipt_sale_complete;\n"
+	"DROP TRIGGER IF EXISTS receipt_return_written;\n"
+	"DROP TRIGGER IF EXISTS receipt_return_done;\n"
 	"DROP TRIGGER IF EXISTS report_order_new;\n"
 	"DROP TRIGGER IF EXISTS report_order_move;\n"
 	"DROP TRIGGER IF EXISTS report_line_new;\n"
@@ -843,6 +848,11 @@ static const char *const migrations[] = {
 	"  part_no    INTEGER CHECK (part_no IS NULL OR part_no >= 1)  -- a split sale's part; NULL:\n"
 	"                                                                -- the order's own payment\n"
 	");\n"
+	/* step 13's, when a file taken back by hand runs this again */
+	"DROP TRIGGER IF EXISTS receipt_sale_written;\n"
+	"DROP TRIGGER IF EXISTS receipt_sale_complete;\n"
+	"DROP TRIGGER IF EXISTS receipt_return_written;\n"
+	"DROP TRIGGER IF EXISTS receipt_return_done;\n"
 	"DROP TRIGGER IF EXISTS report_refund_new;\n"
 	"DROP TRIGGER IF EXISTS report_refund_settle;\n"
 	"DROP TRIGGER IF EXISTS report_refund_line_new;\n"

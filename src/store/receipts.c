@@ -130,7 +130,23 @@ store_status receipts_set_provider(store_db *db, const char *provider, const cha
                                    store_err *err)
 {
 	sqlite3_stmt *st;
+	/* read first: a command that only reads never takes the write lock */
 	store_status s = db_prepare(db,
+	                            "SELECT 1 FROM fiscal WHERE provider = ?1 AND cashbox = ?2"
+	                            " UNION ALL SELECT 1 WHERE ?1 = 'none' AND NOT EXISTS"
+	                            " (SELECT 1 FROM fiscal)",
+	                            &st, err);
+	if (s != STORE_OK)
+		return s;
+	sqlite3_bind_text(st, 1, provider, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, cashbox ? cashbox : "", -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, err);
+	s = db_prepare(db,
 	                            "INSERT INTO fiscal (id, provider, cashbox, since) VALUES (1, ?1, ?2, ?3)"
 	                            " ON CONFLICT (id) DO UPDATE SET provider = excluded.provider,"
 	                            " cashbox = excluded.cashbox, since = excluded.since"
