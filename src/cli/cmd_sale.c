@@ -187,6 +187,7 @@ struct sale_run {
 	struct tender_part parts[TENDER_PARTS_MAX];
 	size_t n;
 	bool no_wait;
+	struct sale_lock lock;           /* the split sale's, while it is paid (app/sale.h) */
 	bool has_else;                   /* --else given */
 	enum tender_kind else_kind;      /* --else: cash or card */
 };
@@ -258,9 +259,11 @@ static void give_up_split(struct sale_run *s, int64_t id, const char *moid)
 	struct sale_paid_part paid[JOURNAL_PART_TRIES_MAX];
 	size_t n = 0;
 	char message[256];
-	if (!sale_give_up_split(s->db, id, 0, paid, JOURNAL_PART_TRIES_MAX, &n, message,
-	                        sizeof message))
+	bool given_up = sale_give_up_split(s->db, id, 0, paid, JOURNAL_PART_TRIES_MAX, &n, message,
+	                                   sizeof message);
+	if (!given_up)
 		fprintf(stderr, "kaspi-pos: %s\n", message);
+	sale_lock_release(&s->lock, given_up); /* still pending: reconcile's, once a part settles */
 	cli_say_paid_parts(moid, paid, n);
 }
 
@@ -270,7 +273,7 @@ static int sale_split(struct sale_run *s)
 	char moid[JOURNAL_ORDER_ID_SIZE], message[256];
 	int64_t id = 0;
 	store_err err;
-	if (!sale_open_split(s->db, &s->ctx->cfg, &s->b, 0, s->shift_id, &id, moid, message,
+	if (!sale_open_split(s->db, &s->ctx->cfg, &s->b, 0, s->shift_id, &id, moid, &s->lock, message,
 	                     sizeof message)) {
 		fprintf(stderr, "kaspi-pos: %s\n", message);
 		return EXIT_USAGE;
@@ -313,6 +316,7 @@ static int sale_split(struct sale_run *s)
 		give_up_split(s, id, moid);
 		return cli_store_exit(err.status);
 	}
+	sale_lock_release(&s->lock, true);
 	for (size_t i = 0; i < s->n; i++)
 		if (!tender_is_kaspi(s->parts[i].kind))
 			print_part(&s->parts[i]);
@@ -323,7 +327,7 @@ static int sale_split(struct sale_run *s)
 
 int cmd_sale(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct sale_run s = {.ctx = ctx};
+	struct sale_run s = {.ctx = ctx, .lock = SALE_LOCK_NONE};
 	const char *items[BASKET_LINES_MAX];
 	size_t n_items = 0, n_args = 0;
 	char msg[512], total_text[48];
