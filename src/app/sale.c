@@ -1,8 +1,14 @@
 /* sale.c — see sale.h. */
 #include "app/sale.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "app/i18n.h"
 #include "app/payflow.h"
@@ -67,11 +73,142 @@ bool sale_record(store_db *db, const struct kp_config *cfg, const struct basket 
 	return write_sale(db, cfg, b, user_id, shift_id, t, id, moid, message, size);
 }
 
+/* ---- the split sales' locks --------------------------------------------- */
+
+/* path gets the journal's path with suffix; false when it does not fit. */
+static bool lock_path(store_db *db, const char *suffix, char *path, size_t size)
+{
+	int n = snprintf(path, size, "%s%s", db_path(db), suffix);
+	return n > 0 && (size_t)n < size;
+}
+
+/* Opens (creating) path and flocks it (how: LOCK_SH, LOCK_EX, | LOCK_NB):
+ * the descriptor, or -1 with errno (EWOULDBLOCK: another holds it). A file
+ * removed by its holder between the open and the lock is not the path's
+ * any more: it is opened again. */
+static int lock_file(const char *path, int how)
+{
+	for (int tries = 0; tries < 16; tries++) {
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return -1;
+		int rc;
+		while ((rc = flock(fd, how)) != 0 && errno == EINTR)
+			;
+		if (rc != 0) {
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		struct stat held, now;
+		if (fstat(fd, &held) == 0 && stat(path, &now) == 0 && held.st_dev == now.st_dev &&
+		    held.st_ino == now.st_ino)
+			return fd;
+		close(fd);
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
+/* The lock of split sale moid, into *lock: how as lock_file's. */
+static bool lock_sale(store_db *db, const char *moid, int how, struct sale_lock *lock)
+{
+	char suffix[JOURNAL_ORDER_ID_SIZE + 16];
+	snprintf(suffix, sizeof suffix, "-split-%s.lock", moid);
+	*lock = SALE_LOCK_NONE;
+	if (!lock_path(db, suffix, lock->path, sizeof lock->path)) {
+		errno = ENAMETOOLONG;
+		return false;
+	}
+	lock->fd = lock_file(lock->path, how);
+	return lock->fd >= 0;
+}
+
+/* The gate (sale.h), held how; -1 with the message. */
+static int take_gate(store_db *db, int how, char *message, size_t size)
+{
+	char path[SALE_LOCK_PATH_MAX];
+	int fd = -1;
+	errno = ENAMETOOLONG;
+	if (!lock_path(db, "-split.lock", path, sizeof path) || (fd = lock_file(path, how)) < 0)
+		snprintf(message, size, _("the split sales' lock %s could not be taken: %s"), path,
+		         strerror(errno));
+	return fd;
+}
+
+void sale_lock_release(struct sale_lock *lock, bool settled)
+{
+	if (lock->fd < 0)
+		return;
+	if (settled)
+		unlink(lock->path); /* while held: a taker that finds it gone opens the new one */
+	close(lock->fd);
+	lock->fd = -1;
+}
+
+enum sale_lock_try sale_lock_try(store_db *db, const char *moid, struct sale_lock *lock,
+                                 char *message, size_t size)
+{
+	message[0] = '\0';
+	if (lock_sale(db, moid, LOCK_EX | LOCK_NB, lock))
+		return SALE_LOCK_TAKEN;
+	if (errno == EWOULDBLOCK)
+		return SALE_LOCK_BUSY;
+	snprintf(message, size, _("the lock %s could not be taken: %s"), lock->path, strerror(errno));
+	return SALE_LOCK_FAILED;
+}
+
+bool sale_pending_splits(store_db *db, struct journal_order **out, size_t *count, char *message,
+                         size_t size)
+{
+	store_err err;
+	*out = NULL;
+	*count = 0;
+	message[0] = '\0';
+	int gate = take_gate(db, LOCK_EX, message, size);
+	if (gate < 0)
+		return false;
+	store_status st = journal_open_splits(db, out, count, &err);
+	close(gate);
+	if (st != STORE_OK) {
+		snprintf(message, size, "%s", kp_msg_text(&err.msg));
+		return false;
+	}
+	return true;
+}
+
 bool sale_open_split(store_db *db, const struct kp_config *cfg, const struct basket *b,
                      int64_t user_id, int64_t shift_id, int64_t *id,
-                     char moid[JOURNAL_ORDER_ID_SIZE], char *message, size_t size)
+                     char moid[JOURNAL_ORDER_ID_SIZE], struct sale_lock *lock, char *message,
+                     size_t size)
 {
-	return write_sale(db, cfg, b, user_id, shift_id, NULL, id, moid, message, size);
+	int64_t row = 0;
+	*lock = SALE_LOCK_NONE;
+	/* the gate first: reconcile lists no split sale between its row and its lock */
+	int gate = take_gate(db, LOCK_SH, message, size);
+	if (gate < 0)
+		return false;
+	if (!write_sale(db, cfg, b, user_id, shift_id, NULL, &row, moid, message, size)) {
+		close(gate);
+		return false;
+	}
+	bool locked = lock_sale(db, moid, LOCK_EX, lock);
+	int e = errno;
+	close(gate);
+	if (!locked) {
+		store_err err;
+		snprintf(message, size, _("the lock %s could not be taken: %s"), lock->path, strerror(e));
+		/* nothing was taken for it: it goes, rather than wait for reconcile */
+		if (journal_move(db, row, JOURNAL_PENDING, JOURNAL_CANCELLED, user_id,
+		                 N_("the sale was given up"), &err) != STORE_OK)
+			snprintf(message + strlen(message), size - strlen(message), "; %s",
+			         kp_msg_text(&err.msg));
+		return false;
+	}
+	if (id)
+		*id = row;
+	return true;
 }
 
 bool sale_give_up_split(store_db *db, int64_t id, int64_t user_id, struct sale_paid_part *paid,

@@ -602,26 +602,48 @@ static int reconcile_close(struct cli_ctx *ctx, const char *target, const char *
 }
 
 /* Split sales left pending (a crash before their parts were all taken):
- * once no part is open on the server, given up, the paid parts named. */
+ * once no part is open on the server, given up, the paid parts named. A
+ * sale whose lock another process holds is being paid there (the till's
+ * tender screen, another kaspi-pos sale): left to it (app/sale.h). */
 static void reconcile_splits(store_db *db)
 {
 	struct journal_order *sales = NULL;
 	size_t n = 0;
-	store_err err;
-	if (journal_open_splits(db, &sales, &n, &err) != STORE_OK) {
-		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
+	char message[SALE_LOCK_PATH_MAX + 256];
+	if (!sale_pending_splits(db, &sales, &n, message, sizeof message)) {
+		fprintf(stderr, "kaspi-pos: %s\n", message);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct sale_paid_part paid[JOURNAL_PART_TRIES_MAX];
 		size_t n_paid = 0;
-		char message[256];
+		struct sale_lock lock = SALE_LOCK_NONE;
+		struct journal_order now;
+		store_err err;
 		const struct journal_order *o = &sales[i];
+		enum sale_lock_try lt = sale_lock_try(db, o->merchant_order_id, &lock, message,
+		                                      sizeof message);
+		if (lt == SALE_LOCK_BUSY) {
+			printf(_("%s: being paid on another till process: left to it\n"),
+			       o->merchant_order_id);
+			continue;
+		}
+		if (lt != SALE_LOCK_TAKEN) {
+			fprintf(stderr, "kaspi-pos: %s: %s\n", o->merchant_order_id, message);
+			continue;
+		}
+		/* its payer may have settled it between the list and the lock */
+		if (journal_get(db, o->id, &now, &err) != STORE_OK || now.state != JOURNAL_PENDING) {
+			sale_lock_release(&lock, true);
+			continue;
+		}
 		if (!sale_give_up_split(db, o->id, 0, paid, JOURNAL_PART_TRIES_MAX, &n_paid, message,
 		                        sizeof message)) {
 			printf("%s: %s\n", o->merchant_order_id, message);
+			sale_lock_release(&lock, false);
 			continue;
 		}
+		sale_lock_release(&lock, true);
 		printf(_("%s: the sale was not finished: given up\n"), o->merchant_order_id);
 		cli_say_paid_parts(o->merchant_order_id, paid, n_paid);
 	}

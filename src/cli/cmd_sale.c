@@ -5,7 +5,16 @@
  * Kaspi order with the lines. A sale in several is a split sale (pending
  * with its lines), its Kaspi parts taken first, each an order of its own,
  * and its cash and card parts written last with the completion, so that
- * change is never given before Kaspi said paid. */
+ * change is never given before Kaspi said paid.
+ *
+ * --else cash|card: a Kaspi part that ends unpaid (declined, failed,
+ * expired: its order final and not paid) is taken in that tender instead,
+ * as the tender screen does when the cashier switches tender: the unpaid
+ * order stays in the journal as the sale's failed try, and the part is
+ * written with the other cash and card parts at the completion. A sale in
+ * one Kaspi tender is then a cash or card sale of its own, the unpaid
+ * order beside it. A part given up (Ctrl-C) or left open is never taken
+ * again: it may still be paid. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,7 +188,35 @@ struct sale_run {
 	struct tender_part parts[TENDER_PARTS_MAX];
 	size_t n;
 	bool no_wait;
+	struct sale_lock lock;           /* the split sale's, while it is paid (app/sale.h) */
+	bool has_else;                   /* --else given */
+	enum tender_kind else_kind;      /* --else: cash or card */
 };
+
+/* Whether Kaspi order order_id ended unpaid for sure (declined, failed,
+ * expired), so that its amount can be taken another way: never after
+ * Ctrl-C, never while the order may still be paid. */
+static bool ended_unpaid(struct sale_run *s, int64_t order_id)
+{
+	struct journal_order o;
+	store_err err;
+	if (!s->has_else || cli_pay_interrupted() ||
+	    journal_get(s->db, order_id, &o, &err) != STORE_OK)
+		return false;
+	return journal_state_final(o.state) && !journal_state_is_sale(o.state);
+}
+
+/* Part p, whose Kaspi order ended unpaid, becomes the --else tender. */
+static void take_instead(struct sale_run *s, size_t i)
+{
+	struct tender_part *p = &s->parts[i];
+	int64_t amount = p->amount;
+	*p = (struct tender_part){.kind = s->else_kind, .amount = amount};
+	if (p->kind == TENDER_CASH)
+		p->given = p->amount;
+	s->args[i].approval[0] = '\0';
+	printf(_("not paid by Kaspi: %s instead\n"), kind_label(p->kind));
+}
 
 /* A sale in one cash or card tender: one row, final. */
 static int sale_single(struct sale_run *s)
@@ -210,7 +247,11 @@ static int sale_kaspi(struct sale_run *s)
 		fprintf(stderr, "kaspi-pos: %s\n", message);
 		return EXIT_USAGE;
 	}
-	return cli_wait_payment(&s->pf, s->w, s->db, order_id, s->no_wait);
+	int rc = cli_wait_payment(&s->pf, s->w, s->db, order_id, s->no_wait);
+	if (rc == EXIT_PAID_OK || !ended_unpaid(s, order_id))
+		return rc;
+	take_instead(s, 0);
+	return sale_single(s);
 }
 
 /* Gives up split sale id; each paid Kaspi part is named for a refund. */
@@ -219,9 +260,11 @@ static void give_up_split(struct sale_run *s, int64_t id, const char *moid)
 	struct sale_paid_part paid[JOURNAL_PART_TRIES_MAX];
 	size_t n = 0;
 	char message[256];
-	if (!sale_give_up_split(s->db, id, 0, paid, JOURNAL_PART_TRIES_MAX, &n, message,
-	                        sizeof message))
+	bool given_up = sale_give_up_split(s->db, id, 0, paid, JOURNAL_PART_TRIES_MAX, &n, message,
+	                                   sizeof message);
+	if (!given_up)
 		fprintf(stderr, "kaspi-pos: %s\n", message);
+	sale_lock_release(&s->lock, given_up); /* still pending: reconcile's, once a part settles */
 	cli_say_paid_parts(moid, paid, n);
 }
 
@@ -231,7 +274,7 @@ static int sale_split(struct sale_run *s)
 	char moid[JOURNAL_ORDER_ID_SIZE], message[256];
 	int64_t id = 0;
 	store_err err;
-	if (!sale_open_split(s->db, &s->ctx->cfg, &s->b, 0, s->shift_id, &id, moid, message,
+	if (!sale_open_split(s->db, &s->ctx->cfg, &s->b, 0, s->shift_id, &id, moid, &s->lock, message,
 	                     sizeof message)) {
 		fprintf(stderr, "kaspi-pos: %s\n", message);
 		return EXIT_USAGE;
@@ -256,7 +299,9 @@ static int sale_split(struct sale_run *s)
 			return EXIT_USAGE;
 		}
 		int rc = cli_wait_payment(&s->pf, s->w, s->db, order_id, false);
-		if (rc != EXIT_PAID_OK) {
+		if (rc != EXIT_PAID_OK && ended_unpaid(s, order_id)) {
+			take_instead(s, i);
+		} else if (rc != EXIT_PAID_OK) {
 			give_up_split(s, id, moid);
 			return rc;
 		}
@@ -272,6 +317,7 @@ static int sale_split(struct sale_run *s)
 		give_up_split(s, id, moid);
 		return cli_store_exit(err.status);
 	}
+	sale_lock_release(&s->lock, true);
 	for (size_t i = 0; i < s->n; i++)
 		if (!tender_is_kaspi(s->parts[i].kind))
 			print_part(&s->parts[i]);
@@ -282,7 +328,7 @@ static int sale_split(struct sale_run *s)
 
 int cmd_sale(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct sale_run s = {.ctx = ctx};
+	struct sale_run s = {.ctx = ctx, .lock = SALE_LOCK_NONE};
 	const char *items[BASKET_LINES_MAX];
 	size_t n_items = 0, n_args = 0;
 	char msg[512], total_text[48];
@@ -303,6 +349,16 @@ int cmd_sale(struct cli_ctx *ctx, int argc, char **argv)
 			n_args++;
 		} else if (strcmp(argv[i], "--no-wait") == 0) {
 			s.no_wait = true;
+		} else if (strcmp(argv[i], "--else") == 0 && i + 1 < argc) {
+			const char *k = argv[++i];
+			if (strcmp(k, "cash") != 0 && strcmp(k, "card") != 0) {
+				fprintf(stderr, "kaspi-pos: %s: \"%s\"\n",
+				        _("--else takes cash or card: the tender of a Kaspi part that ends unpaid"),
+				        k);
+				return EXIT_USAGE;
+			}
+			s.has_else = true;
+			s.else_kind = strcmp(k, "cash") == 0 ? TENDER_CASH : TENDER_CARD;
 		} else if (argv[i][0] == '-' || n_items == BASKET_LINES_MAX) {
 			return cli_usage("sale");
 		} else {
@@ -317,6 +373,14 @@ int cmd_sale(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (s.no_wait && (n_args != 1 || !tender_is_kaspi(s.args[0].req.kind))) {
 		fprintf(stderr, "kaspi-pos: %s\n", _("--no-wait is for a sale in one Kaspi tender"));
+		return EXIT_USAGE;
+	}
+	bool any_kaspi = false;
+	for (size_t i = 0; i < n_args; i++)
+		any_kaspi |= tender_is_kaspi(s.args[i].req.kind);
+	if (s.has_else && (!any_kaspi || s.no_wait)) {
+		fprintf(stderr, "kaspi-pos: %s\n",
+		        _("--else is for a sale with a Kaspi tender, waited for (not with --no-wait)"));
 		return EXIT_USAGE;
 	}
 

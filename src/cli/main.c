@@ -54,15 +54,19 @@ static const struct command commands[] = {
 	 .run = cmd_charge},
 	{.name = "sale",
 	 .usage = N_("ITEM... [--tender cash[:AMOUNT] | card[:AMOUNT[:CODE]] | qr[:AMOUNT] |\n"
-	             "phone:PHONE[:AMOUNT]]... [--no-wait]"),
+	             "phone:PHONE[:AMOUNT]]... [--else cash|card] [--no-wait]"),
 	 .summary = N_("a whole sale without the till: the items, then each tender, the change"),
 	 .about = N_("ITEM is a barcode or an SKU, N*CODE for N of it, 0,350*CODE for a weight, or a\n"
 	             "scale label. Up to four tenders, taken in order; one without AMOUNT takes the\n"
 	             "rest, and the last may be cash above it (the change). Without --tender: cash,\n"
 	             "the exact sum. The Kaspi parts are paid first, cash and card are recorded last.\n"
+	             "A Kaspi part that ends unpaid gives the sale up, or with --else is taken in\n"
+	             "cash or by card instead (its order stays in the journal as the failed try).\n"
 	             "Exit codes as charge's."),
 	 .options = {{N_("--tender KIND[:AMOUNT]"), N_("cash, card (CODE: the terminal's approval code),\n"
 	                                               "qr, or phone:PHONE; AMOUNT in tenge")},
+	             {N_("--else cash|card"), N_("a Kaspi part declined, failed or expired is taken\n"
+	                                         "in cash (the exact sum) or by card instead")},
 	             {"--no-wait", N_("one Kaspi tender: exit 0 once the QR is shown")}},
 	 .run = cmd_sale},
 	{.name = "status",

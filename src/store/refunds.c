@@ -478,12 +478,31 @@ static store_status split_parts(struct plan *p, store_err *err)
 	return STORE_OK;
 }
 
+/* What w thousandths of weighed line l give back when done of them went
+ * back before and gave given tiyn: w × the price per unit, rounded half
+ * up, less the discount's share; the line's last thousandths take all
+ * that is left of its total, so that its refunds add up to it exactly. */
+static int64_t weighed_share(const struct journal_line *l, int64_t done, int64_t given, int64_t w)
+{
+	if (done + w == l->weight)
+		return l->total - given > 0 ? l->total - given : 0;
+	return kp_measure_refund_share(w, l->price_per_unit, l->total, l->unit_price,
+	                               l->total - given);
+}
+
 /* What order_id's refunds (pending or refunded, not failed) took, per
  * VAT rate (taken[rate]) and per line (units[line index] and the tiyn of
- * them given[line index], lines being in line_no order 1…n_lines). A
- * weighed line's units are its thousandths. */
+ * them given[line index], lines being lines[0 … n_lines) in line_no order
+ * 1…n_lines). A weighed line's units are its thousandths.
+ *
+ * A weighed line's given is its refunds' shares replayed in the order they
+ * were made (weighed_share), not the tiyn its tagged parts hold: a refund
+ * over a split sale's tenders tags the line on its first piece only, the
+ * pieces in the next tenders' rows carry only its VAT rate, so the tagged
+ * amounts can fall short of what the line gave back. */
 static store_status refunds_taken(store_db *db, int64_t order_id, int64_t taken[VAT_RATE_MAX + 1],
-                                  int64_t *units, int64_t *given, size_t n_lines, store_err *err)
+                                  int64_t *units, int64_t *given,
+                                  const struct journal_line *lines, size_t n_lines, store_err *err)
 {
 	sqlite3_stmt *st;
 	store_status s;
@@ -492,18 +511,22 @@ static store_status refunds_taken(store_db *db, int64_t order_id, int64_t taken[
 	if ((s = db_prepare(db,
 	                    "SELECT l.tax_rate, l.amount, coalesce(l.line_no, 0), coalesce(l.quantity, 0)"
 	                    " FROM refund_lines l JOIN refunds r ON r.id = l.refund_row"
-	                    " WHERE r.order_id = ?1 AND r.state <> 'refund_failed'",
+	                    " WHERE r.order_id = ?1 AND r.state <> 'refund_failed'"
+	                    " ORDER BY r.id, l.part",
 	                    &st, err)) != STORE_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, order_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int rate = sqlite3_column_int(st, 0);
 		int64_t line_no = sqlite3_column_int64(st, 2);
+		int64_t amount = sqlite3_column_int64(st, 1), w = sqlite3_column_int64(st, 3);
 		if (rate >= 0 && rate <= VAT_RATE_MAX)
-			taken[rate] += sqlite3_column_int64(st, 1);
+			taken[rate] += amount;
 		if (line_no >= 1 && (size_t)line_no <= n_lines) {
-			units[line_no - 1] += sqlite3_column_int64(st, 3);
-			given[line_no - 1] += sqlite3_column_int64(st, 1);
+			const struct journal_line *l = &lines[line_no - 1];
+			size_t i = (size_t)line_no - 1;
+			given[i] += l->weight > 0 ? weighed_share(l, units[i], given[i], w) : amount;
+			units[i] += w;
 		}
 	}
 	sqlite3_finalize(st);
@@ -557,15 +580,9 @@ static store_status plan_lines(struct plan *p, const struct refund_new *r,
 			              l->line_no, (long long)(left > 0 ? left : 0), (long long)l->quantity,
 			              (long long)pick->quantity);
 		int64_t share;
-		if (l->weight > 0 && done + pick->quantity == size) {
-			/* a weighed line's last grams take all that is left of it */
-			share = l->total - given[pick->line_no - 1];
-			if (share < 0)
-				share = 0;
-		} else if (l->weight > 0) {
-			/* weight × price per unit, rounded half up, less the discount's share */
-			share = kp_measure_refund_share(pick->quantity, l->price_per_unit, l->total,
-			                                l->unit_price, l->total - given[pick->line_no - 1]);
+		if (l->weight > 0) {
+			/* by weight; its last grams take all that is left of it */
+			share = weighed_share(l, done, given[pick->line_no - 1], pick->quantity);
 		} else {
 			/* every unit is worth total / quantity rounded down; the line's
 			 * last unit takes what the rounding left (by units, not by what
@@ -701,7 +718,7 @@ static store_status plan_refund(store_db *db, const struct refund_new *r, struct
 		return store_set_err(err, STORE_ERR_NOMEM, NO_MEMORY);
 	}
 	int64_t *given = units + (n_lines ? n_lines : 1);
-	s = refunds_taken(db, o->id, taken, units, given, n_lines, err);
+	s = refunds_taken(db, o->id, taken, units, given, lines, n_lines, err);
 
 	if (s == STORE_OK && r->n_lines > 0) {
 		s = plan_lines(p, r, lines, n_lines, units, given, sold, taken, err);

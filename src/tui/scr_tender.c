@@ -89,10 +89,11 @@ static struct {
 	int64_t pending_amount;         /* a phone part waiting for its number */
 	int64_t sale_id;                /* the split sale, once a Kaspi part needed one */
 	char sale_moid[JOURNAL_ORDER_ID_SIZE];
+	struct sale_lock lock;          /* the split sale's while it is paid (app/sale.h) */
 	bool done;                      /* the sale is complete */
 	char done_moid[JOURNAL_ORDER_ID_SIZE];
 	int64_t change;
-} S;
+} S = {.lock = {.fd = -1}};
 
 static int64_t rest(void)
 {
@@ -122,12 +123,22 @@ static void offer_rest(void)
 static void enter(struct tui *t, const void *arg)
 {
 	const struct scr_tender_arg *a = arg;
+	sale_lock_release(&S.lock, false); /* none held: leave() let it go */
 	memset(&S, 0, sizeof S);
+	S.lock = SALE_LOCK_NONE;
 	S.asked = a->asked;
 	S.kind = (enum tender_kind)a->kind;
 	S.total = basket_total(&t->basket);
 	field_init(&S.amount, FIELD_AMOUNT, 14);
 	offer_rest();
+}
+
+/* Closed: a split sale still pending (the till quitting under it) keeps
+ * its row for reconcile, and its lock goes. */
+static void leave(struct tui *t)
+{
+	(void)t;
+	sale_lock_release(&S.lock, false);
 }
 
 static int refuse(struct tui *t, const char *why)
@@ -198,7 +209,7 @@ static void complete(struct tui *t)
 	} else {
 		if (id == 0) {
 			if (!sale_open_split(t->db, t->cfg, &t->basket, t->user.id, t->shift.id, &id,
-			                     S.sale_moid, message, sizeof message)) {
+			                     S.sale_moid, &S.lock, message, sizeof message)) {
 				refuse(t, message);
 				return;
 			}
@@ -208,6 +219,7 @@ static void complete(struct tui *t)
 			refuse(t, kp_msg_text(&err.msg));
 			return;
 		}
+		sale_lock_release(&S.lock, true);
 		snprintf(moid, sizeof moid, "%s", S.sale_moid);
 	}
 	S.done = true;
@@ -239,7 +251,8 @@ static void start_kaspi(struct tui *t, int64_t amount, const char *phone)
 		return;
 	}
 	if (S.sale_id == 0 && !sale_open_split(t->db, t->cfg, &t->basket, t->user.id, t->shift.id,
-	                                       &S.sale_id, S.sale_moid, message, sizeof message)) {
+	                                       &S.sale_id, S.sale_moid, &S.lock, message,
+	                                       sizeof message)) {
 		refuse(t, message);
 		return;
 	}
@@ -338,6 +351,7 @@ static int give_up(struct tui *t, bool asked)
 		if (!sale_give_up_split(t->db, S.sale_id, t->user.id, parts, TENDER_PARTS_MAX, &n, message,
 		                        sizeof message))
 			return refuse(t, message);
+		sale_lock_release(&S.lock, true);
 		tui_close(t, NULL);
 		if (n > 0) {
 			char sum[48];
@@ -583,6 +597,7 @@ static const struct keybind *table(const struct tui *t)
 const struct screen scr_tender = {
 	.name = "tender",
 	.enter = enter,
+	.leave = leave,
 	.key = key,
 	.draw = draw,
 	.keys = table,

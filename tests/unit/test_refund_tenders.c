@@ -658,6 +658,86 @@ static void a_refund_by_lines_splits_over_the_tenders_and_counts_units_once(void
 	totals_agree(f);
 }
 
+/* A line of weight thousandths of a kg at price per kg, discount off. */
+static struct journal_line weighed(int64_t weight, int64_t price, int rate, int64_t discount)
+{
+	int64_t gross = (weight * price + 500) / 1000;
+	struct journal_line l = {.quantity = 1, .unit_price = gross, .tax_rate = rate,
+	                         .discount = discount, .total = gross - discount, .weight = weight,
+	                         .price_per_unit = price};
+	snprintf(l.name, sizeof l.name, "Сыр");
+	snprintf(l.unit, sizeof l.unit, "кг");
+	return l;
+}
+
+/* What the refunds of order id (not failed) gave back, every tender's row. */
+static int64_t refunds_total(struct fixture *f, int64_t order_id)
+{
+	return query_int(f->db, "SELECT total(amount) FROM refunds WHERE order_id = %lld"
+	                        " AND state <> 'refund_failed'",
+	                 (long long)order_id);
+}
+
+/* A weighed line of a split sale refunded by weight in two goes, the
+ * first split over the Kaspi part and the cash: the second, the last
+ * grams, gives back exactly what is left of the line, not a tiyn more or
+ * less, and both together its total. With and without a discount, and
+ * with a second line at the same VAT rate (which would hide an overcount
+ * from the rate's check). */
+static void a_weighed_line_of_a_split_sale_comes_back_exactly_by_weight(void **state)
+{
+	struct fixture *f = *state;
+	/* 0,350 кг × 4 290,00 = 1 501,50 (less 10 % in the second round) */
+	const int64_t discounts[] = {0, 15015};
+	for (size_t k = 0; k < 2; k++) {
+		struct journal_line l[] = {weighed(350, 429000, 16, discounts[k]), line(1, 30000, 16)};
+		int64_t total = l[0].total + l[1].total;
+		struct journal_tender rest[] = {
+			{.kind = JOURNAL_CASH, .amount = total - 50000, .given = total - 50000}};
+		int64_t part;
+		int64_t sale = split(f, l, 2, 50000, rest, 1, &part);
+		struct refund_pick pick = {.line_no = 1, .quantity = 200}; /* 0,200 of 0,350 */
+		struct refund_new r = asked(f, sale, 0, false);
+		r.lines = &pick;
+		r.n_lines = 1;
+		struct refund_quote q = made(f, &r);
+		/* 0,200 × 4 290,00 = 858,00 (× 0,9: 772,20): over the Kaspi part and the cash */
+		int64_t first = k == 0 ? 85800 : 77220;
+		assert_int_equal(q.amount, first);
+		assert_int_equal(q.n_alloc, 2);
+		assert_int_equal(q.alloc[0].tender, JOURNAL_QR);
+		assert_int_equal(q.alloc[0].amount, 50000);
+		assert_int_equal(q.alloc[1].tender, JOURNAL_CASH);
+		assert_int_equal(q.alloc[1].amount, first - 50000);
+		settle(f, q.alloc[0].row);
+
+		/* the remaining 0,150: all that is left of the line, from the cash */
+		pick.quantity = 150;
+		r = asked(f, sale, 0, false);
+		r.lines = &pick;
+		r.n_lines = 1;
+		q = made(f, &r);
+		assert_int_equal(q.amount, l[0].total - first);
+		assert_int_equal(q.n_alloc, 1);
+		assert_int_equal(q.alloc[0].tender, JOURNAL_CASH);
+		assert_int_equal(refunds_total(f, sale), l[0].total);
+		assert_int_equal(query_int(f->db,
+		                           "SELECT total(l.amount) FROM refund_lines l JOIN refunds r"
+		                           " ON r.id = l.refund_row WHERE r.order_id = %lld",
+		                           (long long)sale),
+		                 l[0].total);
+		/* nothing of it is left; the other line is whole */
+		pick.quantity = 1;
+		refused(f, &r, REFUNDS_RULE_LINES);
+		struct refund_pick other = {.line_no = 2, .quantity = 1};
+		r.lines = &other;
+		q = made(f, &r);
+		assert_int_equal(q.amount, l[1].total);
+		assert_int_equal(order(f, sale).refunded_amount, total);
+	}
+	totals_agree(f);
+}
+
 /* A return without a receipt: cash, its own kind on the reports, in the
  * cash refunds; bad input writes nothing. */
 static void a_return_without_a_receipt_is_cash_of_no_order(void **state)
@@ -886,6 +966,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_part_refunded_on_its_own_moves_its_sale, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			a_refund_by_lines_splits_over_the_tenders_and_counts_units_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_weighed_line_of_a_split_sale_comes_back_exactly_by_weight, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_return_without_a_receipt_is_cash_of_no_order, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(the_reports_refunds_per_tender_are_the_rows, setup, teardown),
