@@ -10,7 +10,8 @@
 #     /health while 1000 slow connections are held from another address,
 #     without the connection limits and with them.
 #  3. kassa-sandbox: receipts per second on POST /api/v4/check, 1 and 8
-#     connections (tests/bench/kassa.sh).
+#     connections (tests/bench/kassa.sh); a sale to its fiscal receipt
+#     registered and printed (bench_fiscal).
 set -eu
 pos=${1:-build/kaspi-pos}
 sbx=${2:-build/kaspi-sandbox}
@@ -142,6 +143,21 @@ echo "Socket errors: wrk's connections closed unanswered (the sandbox at its 100
 
 echo
 "$here/kassa.sh" "${3:-$build/kassa-sandbox}"
+
+echo
+echo "## Till: a sale complete to its fiscal receipt registered and printed, kassa-sandbox on loopback"
+echo
+"${3:-$build/kassa-sandbox}" --port 0 >"$work/kf.out" 2>"$work/kf.err" &
+kf_pid=$!
+for _ in $(seq 50); do grep -q '^listening on' "$work/kf.out" 2>/dev/null && break; sleep 0.1; done
+"$build/bench/bench_fiscal" "$work/fiscal-home" "$(sed -n 's/^listening on //p' "$work/kf.out")" \
+	"${BENCH_RECEIPTS:=1000}" >"$work/fiscal" || echo "bench_fiscal failed"
+kill "$kf_pid" 2>/dev/null; wait "$kf_pid" 2>/dev/null || true
+fv() { awk -v k="$1" '$1==k {print $2}' "$work/fiscal"; }
+echo "| measure | value | target |"
+echo "|---|---:|---:|"
+echo "| request from the journal + check + answer kept + receipt printed to a file, median of $(fv receipts) | $(fv receipt_median_ms) ms | — |"
+echo "| the same, p99 | $(fv receipt_p99_ms) ms | < 50 ms |"
 
 echo
 echo "## Till: a catalog of ${BENCH_PRODUCTS:=100000} generated products"
