@@ -275,9 +275,14 @@ static enum build build_body(store_db *db, const struct receipt *r, char *messag
 		    STORE_OK)
 			snprintf(message, size, "%s", kp_msg_text(&err.msg));
 		b = BUILD_WAIT;
-	} else if (b == BUILD_OK && receipts_set_body(db, r->id, body, len, &err) != STORE_OK) {
-		snprintf(message, size, "%s", kp_msg_text(&err.msg));
-		b = BUILD_FAIL;
+	} else if (b == BUILD_OK) {
+		store_status s = receipts_set_body(db, r->id, body, len, &err);
+		if (s == STORE_ERR_STATE) {
+			b = BUILD_WAIT; /* another process wrote it first: it sends it */
+		} else if (s != STORE_OK) {
+			snprintf(message, size, "%s", kp_msg_text(&err.msg));
+			b = BUILD_FAIL;
+		}
 	}
 	free(body);
 	doc_free(d);
