@@ -1653,6 +1653,27 @@ store_status journal_alerts(store_db *db, struct journal_order **out, size_t *co
 	return journal_fetch_list(db, st, out, count, err);
 }
 
+store_status journal_kept_parts(store_db *db, struct journal_order **out, size_t *count,
+                                store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	*out = NULL;
+	*count = 0;
+	if ((s = db_prepare(db,
+	                    ORDER_SELECT " WHERE part_of IN (SELECT id FROM orders WHERE method = 'split'"
+	                    " AND state = 'abandoned')"
+	                    " AND state IN ('succeeded', 'partially_refunded')"
+	                    " AND amount > refunded_amount + (SELECT coalesce(sum(f.amount), 0)"
+	                    " FROM refunds f WHERE f.order_id = orders.id AND f.state = 'refund_pending')"
+	                    " ORDER BY id",
+	                    &st, err)) != STORE_OK)
+		return s;
+	return journal_fetch_list(db, st, out, count, err);
+}
+
 store_status journal_list(store_db *db, const struct journal_filter *f, struct journal_order **out,
                           size_t *count, store_err *err)
 {

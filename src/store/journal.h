@@ -471,6 +471,14 @@ store_status journal_events(store_db *db, int64_t id, struct journal_event **out
 store_status journal_unfinished(store_db *db, struct journal_order **out, size_t *count,
                                 store_err *err) KP_MUST_CHECK;
 
+/* The paid Kaspi parts of split sales given up (abandoned) with some of
+ * their money neither given back nor on its way back (a refund pending):
+ * kept for the cashier to settle, each by a refund; oldest first, in a
+ * malloc'd array (NULL when none) the caller frees. A part paid after
+ * being given up itself is late_paid: journal_alerts has it. */
+store_status journal_kept_parts(store_db *db, struct journal_order **out, size_t *count,
+                                store_err *err) KP_MUST_CHECK;
+
 /* What journal_list picks. */
 struct journal_filter {
 	time_t from, to;            /* created_at in [from, to); to = 0: no end */
