@@ -309,6 +309,12 @@ void journal_read_measure(struct journal_line *l, sqlite3_stmt *st, int col);
 /* Whether the table lets an order go from from to to. */
 bool journal_move_allowed(enum journal_state from, enum journal_state to);
 
+/* Whether text is shaped as the journal's merchant_order_id
+ * ("T01-20261126-000042": a till id of 1–16 letters and digits, the
+ * Almaty day's 8 digits, the day's 6-digit sequence), exactly, nothing
+ * around it: what a slip's QR of its order carries. */
+bool journal_order_id_syntax(const char *text);
+
 /* "qr" / "phone". */
 const char *journal_method_name(enum journal_method method);
 

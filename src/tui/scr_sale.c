@@ -78,7 +78,7 @@ static const struct keybind keys[] = {
 	{'+', ACT_ONE_MORE, "+", N_("One more of the selected line"), NULL},
 	{'-', ACT_ONE_LESS, "-", N_("One less of the selected line"), NULL},
 	KEYS_LIST_ROWS(N_("Move in the basket")),
-	{KEYS_ENTER, ACT_OK, "Enter", N_("Add the barcode or SKU typed (3*CODE adds 3)"), NULL},
+	{KEYS_ENTER, ACT_OK, "Enter", N_("Add the barcode or SKU typed (3*CODE adds 3); an order's id (its slip's QR) opens the order"), NULL},
 	{KEYS_ESC, ACT_CLEAR, "Esc", N_("Clear what is typed"), NULL},
 	KEYS_END,
 };
@@ -170,8 +170,28 @@ static bool is_code(const char *s)
 	return true;
 }
 
+/* An order id scanned from a slip's QR (a 2D scanner types it and Enter
+ * into the input line), or typed: that order's screen, where a return
+ * starts (F5). False when line is no order id, or a product's code. */
+static bool open_order(struct tui *t, const char *line)
+{
+	struct journal_order o;
+	struct kp_product p;
+	store_err err;
+	if (!journal_order_id_syntax(line) || catalog_by_sku(t->db, line, &p, &err) == STORE_OK)
+		return false;
+	if (journal_get_by_order_id(t->db, line, &o, &err) != STORE_OK) {
+		tui_message(t, ROLE_ERROR, _("No order %s in the journal"), line);
+		tui_bell(t, 1);
+		return true;
+	}
+	tui_open(t, &scr_order, &o.id);
+	return true;
+}
+
 /* Enter on the input line: "CODE", "N*CODE", "0,350*CODE", a scale label,
- * or text to search for (with its quantity, for what is chosen). */
+ * an order's id (its screen), or text to search for (with its quantity,
+ * for what is chosen). */
 static int submit_input(struct tui *t)
 {
 	char line[FIELD_SIZE];
@@ -179,6 +199,8 @@ static int submit_input(struct tui *t)
 
 	snprintf(line, sizeof line, "%s", S.input.text);
 	field_clear(&S.input);
+	if (open_order(t, line))
+		return TUI_REDRAW;
 	if (kp_item_split(line, &parts) != KP_ITEM_OK || !parts.code[0] ||
 	    (is_code(parts.code) && strspn(parts.code, "0123456789") == strlen(parts.code)))
 		return add_item(t, line); /* it says what is wrong, or adds; digits are only a code */
