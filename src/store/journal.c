@@ -228,6 +228,23 @@ bool journal_method_is_kaspi(enum journal_method m)
 	return m == JOURNAL_QR || m == JOURNAL_PHONE;
 }
 
+bool journal_order_id_syntax(const char *text)
+{
+	/* "T01-20261126-000042": till, '-', the day's 8 digits, '-', 6 digits */
+	size_t n = text ? strnlen(text, JOURNAL_ORDER_ID_SIZE) : 0, till = 0;
+	while (till < n && ((text[till] >= 'A' && text[till] <= 'Z') ||
+	                    (text[till] >= 'a' && text[till] <= 'z') ||
+	                    (text[till] >= '0' && text[till] <= '9')))
+		till++;
+	if (till < 1 || till > JOURNAL_TILL_ID_MAX || n != till + 16 || text[till] != '-' ||
+	    text[till + 9] != '-')
+		return false;
+	for (size_t i = till + 1; i < n; i++)
+		if (i != till + 9 && !(text[i] >= '0' && text[i] <= '9'))
+			return false;
+	return true;
+}
+
 const char *journal_method_name(enum journal_method method)
 {
 	return (int)method >= 0 && (int)method < METHOD_COUNT ? method_names[method] : "?";
@@ -1649,6 +1666,27 @@ store_status journal_alerts(store_db *db, struct journal_order **out, size_t *co
 	*out = NULL;
 	*count = 0;
 	if ((s = db_prepare(db, ORDER_SELECT " WHERE alert = 1 ORDER BY id", &st, err)) != STORE_OK)
+		return s;
+	return journal_fetch_list(db, st, out, count, err);
+}
+
+store_status journal_kept_parts(store_db *db, struct journal_order **out, size_t *count,
+                                store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s;
+
+	store_err_clear(err);
+	*out = NULL;
+	*count = 0;
+	if ((s = db_prepare(db,
+	                    ORDER_SELECT " WHERE part_of IN (SELECT id FROM orders WHERE method = 'split'"
+	                    " AND state = 'abandoned')"
+	                    " AND state IN ('succeeded', 'partially_refunded')"
+	                    " AND amount > refunded_amount + (SELECT coalesce(sum(f.amount), 0)"
+	                    " FROM refunds f WHERE f.order_id = orders.id AND f.state = 'refund_pending')"
+	                    " ORDER BY id",
+	                    &st, err)) != STORE_OK)
 		return s;
 	return journal_fetch_list(db, st, out, count, err);
 }

@@ -309,6 +309,12 @@ void journal_read_measure(struct journal_line *l, sqlite3_stmt *st, int col);
 /* Whether the table lets an order go from from to to. */
 bool journal_move_allowed(enum journal_state from, enum journal_state to);
 
+/* Whether text is shaped as the journal's merchant_order_id
+ * ("T01-20261126-000042": a till id of 1–16 letters and digits, the
+ * Almaty day's 8 digits, the day's 6-digit sequence), exactly, nothing
+ * around it: what a slip's QR of its order carries. */
+bool journal_order_id_syntax(const char *text);
+
 /* "qr" / "phone". */
 const char *journal_method_name(enum journal_method method);
 
@@ -469,6 +475,14 @@ store_status journal_events(store_db *db, int64_t id, struct journal_event **out
 /* The unfinished Kaspi orders (creating, pending, abandoned, late_paid), oldest
  * first, in a malloc'd array (NULL when none) the caller frees. */
 store_status journal_unfinished(store_db *db, struct journal_order **out, size_t *count,
+                                store_err *err) KP_MUST_CHECK;
+
+/* The paid Kaspi parts of split sales given up (abandoned) with some of
+ * their money neither given back nor on its way back (a refund pending):
+ * kept for the cashier to settle, each by a refund; oldest first, in a
+ * malloc'd array (NULL when none) the caller frees. A part paid after
+ * being given up itself is late_paid: journal_alerts has it. */
+store_status journal_kept_parts(store_db *db, struct journal_order **out, size_t *count,
                                 store_err *err) KP_MUST_CHECK;
 
 /* What journal_list picks. */

@@ -73,12 +73,12 @@ static const struct keybind keys[] = {
 	{KC(KEY_F(11)), ACT_PAY_PHONE, "F11", N_("Pay by a request to the buyer's phone"), N_("Phone")},
 	{KC(KEY_F(12)), ACT_REPORTS, "F12", N_("X and Z reports"), N_("Rep")},
 	{KC(KEY_DC), ACT_VOID_OR_RESTORE, "Del", N_("The same as F8"), NULL},
-	{KEYS_CTRL('e'), ACT_SETTLE_LATE, "Ctrl-E", N_("Settle a late payment as a completed sale"), NULL},
+	{KEYS_CTRL('e'), ACT_SETTLE_LATE, "Ctrl-E", N_("Settle the alert: a late payment as a completed sale; a paid part of a sale given up by a refund"), NULL},
 	{KEYS_CTRL('o'), ACT_LOGOUT, "Ctrl-O", N_("Log out (the basket must be empty or held)"), NULL},
 	{'+', ACT_ONE_MORE, "+", N_("One more of the selected line"), NULL},
 	{'-', ACT_ONE_LESS, "-", N_("One less of the selected line"), NULL},
 	KEYS_LIST_ROWS(N_("Move in the basket")),
-	{KEYS_ENTER, ACT_OK, "Enter", N_("Add the barcode or SKU typed (3*CODE adds 3)"), NULL},
+	{KEYS_ENTER, ACT_OK, "Enter", N_("Add the barcode or SKU typed (3*CODE adds 3); an order's id (its slip's QR) opens the order"), NULL},
 	{KEYS_ESC, ACT_CLEAR, "Esc", N_("Clear what is typed"), NULL},
 	KEYS_END,
 };
@@ -170,8 +170,28 @@ static bool is_code(const char *s)
 	return true;
 }
 
+/* An order id scanned from a slip's QR (a 2D scanner types it and Enter
+ * into the input line), or typed: that order's screen, where a return
+ * starts (F5). False when line is no order id, or a product's code. */
+static bool open_order(struct tui *t, const char *line)
+{
+	struct journal_order o;
+	struct kp_product p;
+	store_err err;
+	if (!journal_order_id_syntax(line) || catalog_by_sku(t->db, line, &p, &err) == STORE_OK)
+		return false;
+	if (journal_get_by_order_id(t->db, line, &o, &err) != STORE_OK) {
+		tui_message(t, ROLE_ERROR, _("No order %s in the journal"), line);
+		tui_bell(t, 1);
+		return true;
+	}
+	tui_open(t, &scr_order, &o.id);
+	return true;
+}
+
 /* Enter on the input line: "CODE", "N*CODE", "0,350*CODE", a scale label,
- * or text to search for (with its quantity, for what is chosen). */
+ * an order's id (its screen), or text to search for (with its quantity,
+ * for what is chosen). */
 static int submit_input(struct tui *t)
 {
 	char line[FIELD_SIZE];
@@ -179,6 +199,8 @@ static int submit_input(struct tui *t)
 
 	snprintf(line, sizeof line, "%s", S.input.text);
 	field_clear(&S.input);
+	if (open_order(t, line))
+		return TUI_REDRAW;
 	if (kp_item_split(line, &parts) != KP_ITEM_OK || !parts.code[0] ||
 	    (is_code(parts.code) && strspn(parts.code, "0123456789") == strlen(parts.code)))
 		return add_item(t, line); /* it says what is wrong, or adds; digits are only a code */
@@ -440,13 +462,20 @@ static void pay(struct tui *t, enum journal_method method, const char *phone)
 	tui_open(t, &scr_pay, &arg);
 }
 
-/* Ctrl-E: the oldest late payment becomes a completed sale. */
+/* Ctrl-E: the oldest alert is settled. A late payment becomes a completed
+ * sale; a Kaspi part of a split sale (paid late after being given up, or
+ * kept when its sale was given up) cannot complete a sale that went on
+ * without it, or was given up: its refund opens (a manager's PIN). */
 static int settle_late(struct tui *t)
 {
 	char message[PAYFLOW_MESSAGE_SIZE], sum[48];
 	if (t->n_alerts == 0)
 		return TUI_HANDLED;
 	const struct journal_order a = t->alerts[0];
+	if (a.part_of) {
+		tui_open(t, &dlg_refund, &a.id);
+		return TUI_REDRAW;
+	}
 	money_format(sum, sizeof sum, a.amount);
 	if (payflow_complete_late(&t->pf, a.id, t->user.id, message, sizeof message))
 		tui_message(t, ROLE_INFO, _("Order %s (%s) recorded as a completed sale"), a.merchant_order_id, sum);
@@ -826,11 +855,15 @@ static void draw(const struct tui *t)
 	int first_row = 2;
 	if (t->n_alerts) {
 		/* stays until the cashier settles it: Ctrl-E (refunds come with F9) */
+		const struct journal_order *a = &t->alerts[0];
 		char sum[48];
-		money_format(sum, sizeof sum, t->alerts[0].amount);
+		money_format(sum, sizeof sum, a->amount - a->refunded_amount);
 		draw_textf(2, 0, COLS, ROLE_ERROR, -1, true,
-		           _(" ALERT: %s was paid after all (%s): Ctrl-E records the sale%s"),
-		           t->alerts[0].merchant_order_id, sum, t->n_alerts > 1 ? " (+)" : "");
+		           !a->part_of ? _(" ALERT: %s was paid after all (%s): Ctrl-E records the sale%s")
+		           : a->state == JOURNAL_LATE_PAID
+		               ? _(" ALERT: part %s paid after all (%s): Ctrl-E refunds it%s")
+		               : _(" ALERT: %s (%s) of a sale given up: Ctrl-E refunds it%s"),
+		           a->merchant_order_id, sum, t->n_alerts > 1 ? " (+)" : "");
 		first_row = 3;
 	}
 	if (t->basket.count == 0)

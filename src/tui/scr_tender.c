@@ -11,8 +11,12 @@
  * total, in the one transaction that completes the sale — so change is
  * never given before Kaspi said paid. A Kaspi part that ends unpaid brings
  * the screen back with the paid parts kept. Esc gives the sale up: with a
- * Kaspi part paid, after a question, the sale is kept as given up and the
- * paid part named for a refund from the journal. */
+ * Kaspi part paid the cashier chooses with one key (dlg_choice) to refund
+ * it now (a manager's PIN, the payflow's refund: journaled first, then
+ * sent) or to keep it to settle later (the sale screen's alert, Ctrl-E).
+ *
+ * While a split sale is open the screen holds its lock (app/sale.h), so
+ * that reconcile in another process leaves it alone. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,8 +49,11 @@ enum {
 	ASK_PART,      /* a Kaspi part of a split sale (scr_pay) */
 	ASK_PHONE,
 	ASK_APPROVAL,
-	ASK_GIVE_UP,
+	ASK_GIVE_UP,      /* what becomes of the paid parts (dlg_choice) */
+	ASK_REFUND_PIN,   /* a manager approves their refund */
 };
+
+enum { CHOICE_REFUND = 1, CHOICE_KEEP };
 
 #define QUICK_KEYS 3 /* banknote amounts on F3, F4, F5 */
 
@@ -62,7 +69,7 @@ static const struct keybind keys[] = {
 	{KC(KEY_F(10)), ACT_QR, "F10", N_("This part by Kaspi QR"), N_("QR")},
 	{KC(KEY_F(11)), ACT_PHONE, "F11", N_("This part by a request to the buyer's phone"), N_("Phone")},
 	{KEYS_ENTER, ACT_OK, "Enter", N_("Take this part (the amount typed, or the rest)"), N_("Take")},
-	{KEYS_ESC, ACT_BACK, "Esc", N_("Back to the basket: the sale is given up"), N_("Back")},
+	{KEYS_ESC, ACT_BACK, "Esc", N_("Back to the basket: the sale is given up (a paid Kaspi part: refunded or kept, asked first)"), N_("Back")},
 	KEYS_END,
 };
 
@@ -94,6 +101,16 @@ static struct {
 	char done_moid[JOURNAL_ORDER_ID_SIZE];
 	int64_t change;
 } S = {.lock = {.fd = -1}};
+
+/* What the Kaspi parts taken have paid. */
+static int64_t kaspi_paid(void)
+{
+	int64_t paid = 0;
+	for (size_t i = 0; i < S.n; i++)
+		if (S.parts[i].kaspi_paid)
+			paid += S.parts[i].p.amount;
+	return paid;
+}
 
 static int64_t rest(void)
 {
@@ -329,41 +346,87 @@ static int take(struct tui *t)
 	return TUI_REDRAW;
 }
 
-/* Esc: back to the basket, giving up what was started. */
-static int give_up(struct tui *t, bool asked)
+/* The paid Kaspi parts of a sale given up go back to the buyer, approved
+ * by the manager of approval: each a refund of all of it through the
+ * payflow (journaled refund_pending, then sent). One that is refused stays
+ * kept, on the sale screen's alert. */
+static void refund_parts(struct tui *t, const struct sale_paid_part *parts, size_t n,
+                         const struct tui_result *approval)
 {
-	bool paid = false;
-	for (size_t i = 0; i < S.n; i++)
-		paid |= S.parts[i].kaspi_paid;
-	if (paid && !asked) {
-		struct dlg_confirm_arg arg = {
-			.asked = ASK_GIVE_UP, .title = _("Give the sale up?"),
-			.question = _("A Kaspi part is paid: the sale is kept as given up, and the part "
-			              "is refunded from the journal (F9)"),
+	char message[PAYFLOW_MESSAGE_SIZE], sum[48];
+	int64_t back = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct payflow_refund_req req = {
+			.order_id = parts[i].order_id, .amount = REFUNDS_ALL_LEFT,
+			.reason = _("The sale was given up"), .user_id = t->user.id,
+			.approver_id = approval->user_id, .shift_id = t->shift.id,
 		};
-		tui_open(t, &dlg_confirm, &arg);
-		return TUI_REDRAW;
-	}
-	if (S.sale_id) {
-		struct sale_paid_part parts[TENDER_PARTS_MAX];
-		size_t n = 0;
-		char message[256];
-		if (!sale_give_up_split(t->db, S.sale_id, t->user.id, parts, TENDER_PARTS_MAX, &n, message,
-		                        sizeof message))
-			return refuse(t, message);
-		sale_lock_release(&S.lock, true);
-		tui_close(t, NULL);
-		if (n > 0) {
-			char sum[48];
-			money_format(sum, sizeof sum, parts[0].amount);
-			tui_message(t, ROLE_ERROR, _("Sale given up: Kaspi part %s paid %s: refund it from the journal (F9)"),
-			            parts[0].merchant_order_id, sum);
-		} else {
-			tui_message(t, ROLE_INFO, "%s", _("Sale given up: the basket is back"));
+		struct refund_quote made;
+		enum refunds_rule rule;
+		int64_t row;
+		if (!payflow_refund(&t->pf, &req, &row, &made, &rule, message, sizeof message)) {
+			tui_message(t, ROLE_ERROR, _("Sale given up; the refund of Kaspi part %s was refused: %s"),
+			            parts[i].merchant_order_id, message);
+			tui_bell(t, 2);
+			tui_load_alerts(t);
+			return;
 		}
+		tui_give_back(t, &made, payflow_refund_cash(&made));
+		back += made.amount;
+	}
+	money_format(sum, sizeof sum, back);
+	tui_message(t, ROLE_INFO, _("Sale given up: %s goes back to the buyer through Kaspi, approved by %s"),
+	            sum, approval->user_name);
+}
+
+/* Gives the sale up (back to the basket). Its paid Kaspi parts, if any,
+ * are refunded now when approval (a manager's) is given, else kept for
+ * the cashier to settle: the sale screen's alert shows them (Ctrl-E). */
+static int give_up(struct tui *t, const struct tui_result *approval)
+{
+	if (!S.sale_id) {
+		tui_close(t, NULL);
 		return TUI_REDRAW;
 	}
+	struct sale_paid_part parts[TENDER_PARTS_MAX];
+	size_t n = 0;
+	char message[256];
+	if (!sale_give_up_split(t->db, S.sale_id, t->user.id, parts, TENDER_PARTS_MAX, &n, message,
+	                        sizeof message))
+		return refuse(t, message);
+	sale_lock_release(&S.lock, true);
 	tui_close(t, NULL);
+	if (n > 0 && approval) {
+		refund_parts(t, parts, n, approval);
+	} else if (n > 0) {
+		char sum[48];
+		money_format(sum, sizeof sum, parts[0].amount);
+		tui_load_alerts(t);
+		tui_message(t, ROLE_ERROR, _("Sale given up; Kaspi part %s (%s) kept: Ctrl-E refunds it"),
+		            parts[0].merchant_order_id, sum);
+	} else {
+		tui_message(t, ROLE_INFO, "%s", _("Sale given up: the basket is back"));
+	}
+	return TUI_REDRAW;
+}
+
+/* Esc: back to the basket, giving up what was started. With a Kaspi part
+ * paid the cashier chooses first, with one key: its money back now (a
+ * manager's PIN, as every refund), or kept to settle later. */
+static int ask_give_up(struct tui *t)
+{
+	int64_t paid = kaspi_paid();
+	if (paid == 0)
+		return give_up(t, NULL);
+	char sum[48], question[256];
+	money_format(sum, sizeof sum, paid);
+	snprintf(question, sizeof question, _("Kaspi has paid %s of this sale.\nWhat becomes of it?"), sum);
+	struct dlg_choice_arg arg = {
+		.asked = ASK_GIVE_UP, .title = _("Give the sale up?"), .question = question,
+		.choices = {_("Refund it to the buyer now (a manager's PIN)"),
+		            _("Keep it to settle later (the sale screen's alert, Ctrl-E)")},
+	};
+	tui_open(t, &dlg_choice, &arg);
 	return TUI_REDRAW;
 }
 
@@ -439,7 +502,7 @@ static int key(struct tui *t, int key)
 	case ACT_OK:
 		return take(t);
 	case ACT_BACK:
-		return give_up(t, false);
+		return ask_give_up(t);
 	default:
 		break;
 	}
@@ -488,8 +551,21 @@ static void result(struct tui *t, const struct tui_result *r)
 			memcpy(S.approval, r->text, strnlen(r->text, sizeof S.approval - 1) + 1);
 		return;
 	case ASK_GIVE_UP:
+		if (r->kind == RESULT_OK && r->number == CHOICE_KEEP) {
+			give_up(t, NULL);
+		} else if (r->kind == RESULT_OK && r->number == CHOICE_REFUND) {
+			char sum[48], what[160];
+			money_format(sum, sizeof sum, kaspi_paid());
+			snprintf(what, sizeof what, _("Refund of %s: the sale is given up"), sum);
+			struct dlg_approve_arg arg = {.asked = ASK_REFUND_PIN, .what = what};
+			tui_open(t, &dlg_approve, &arg);
+		}
+		return;
+	case ASK_REFUND_PIN:
 		if (r->kind == RESULT_OK)
-			give_up(t, true);
+			give_up(t, r);
+		else
+			tui_message(t, ROLE_INFO, "%s", _("No refund made: the sale goes on"));
 		return;
 	default:
 		return;

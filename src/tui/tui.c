@@ -138,12 +138,26 @@ const char *tui_product_name(const char *name_ru, const char *name_kk)
 void tui_load_alerts(struct tui *t)
 {
 	store_err err;
+	struct journal_order *kept = NULL, *all;
+	size_t n_kept = 0;
 	free(t->alerts);
 	t->alerts = NULL;
 	t->n_alerts = 0;
-	if (journal_alerts(t->db, &t->alerts, &t->n_alerts, &err) != STORE_OK)
-		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 	t->dirty = true;
+	if (journal_alerts(t->db, &t->alerts, &t->n_alerts, &err) != STORE_OK ||
+	    journal_kept_parts(t->db, &kept, &n_kept, &err) != STORE_OK) {
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
+		return;
+	}
+	/* the late payments first, then the paid parts of sales given up */
+	if (n_kept && (all = realloc(t->alerts, (t->n_alerts + n_kept) * sizeof *all))) {
+		memcpy(all + t->n_alerts, kept, n_kept * sizeof *all);
+		t->alerts = all;
+		t->n_alerts += n_kept;
+	} else if (n_kept) {
+		tui_message(t, ROLE_ERROR, "%s", _("Out of memory"));
+	}
+	free(kept);
 }
 
 bool tui_print(struct tui *t, const char *text, const char *what)
@@ -207,6 +221,7 @@ void tui_print_refund_slip(struct tui *t, int64_t row)
 
 void tui_give_back(struct tui *t, const struct refund_quote *made, int64_t cash)
 {
+	tui_load_alerts(t); /* a paid part kept for a refund may be settled now */
 	if (cash > 0 && t->cfg->drawer.mode != CONFIG_DRAWER_NONE &&
 	    (!t->printq || !printq_drawer(t->printq, _("The cash drawer"))))
 		tui_message(t, ROLE_ERROR, "%s", _("The cash drawer did not open: open it by hand"));

@@ -137,7 +137,8 @@ struct tui {
 	struct basket basket;           /* the sale in progress */
 	struct fiscal_bg fiscal;        /* the receipts sent in the background (app/fiscal_bg.h) */
 	int64_t fiscal_at;              /* monotonic ms of the last count */
-	struct journal_order *alerts;   /* late payments the cashier must settle */
+	struct journal_order *alerts;   /* late payments and kept paid parts the cashier must
+	                                   settle (tui_load_alerts) */
 	size_t n_alerts;
 	struct tui_message msg;
 
@@ -190,9 +191,12 @@ bool tui_print(struct tui *t, const char *text, const char *what);
 void tui_print_refund_slip(struct tui *t, int64_t refund_row);
 /* A refund given back now (the cash and card rows of made; the Kaspi ones
  * print when the server answers), cash of it from the drawer: opens the
- * drawer when cash > 0 ([drawer]), then prints those rows' slips. */
+ * drawer when cash > 0 ([drawer]), then prints those rows' slips. The
+ * alerts are read again (a kept part refunded is settled). */
 void tui_give_back(struct tui *t, const struct refund_quote *made, int64_t cash);
-/* Rereads the late payments waiting for the cashier. */
+/* Rereads what waits for the cashier (t->alerts): the late payments
+ * (journal_alerts), then the paid parts of split sales given up and kept
+ * to settle (journal_kept_parts), each settled by a refund (Ctrl-E). */
 void tui_load_alerts(struct tui *t);
 
 struct field;
@@ -237,6 +241,7 @@ extern const struct screen dlg_field;   /* arg: const struct dlg_field_arg * */
 extern const struct screen dlg_recall;  /* arg: const int * (asked) */
 extern const struct screen dlg_approve; /* arg: const struct dlg_approve_arg * */
 extern const struct screen dlg_confirm; /* arg: const struct dlg_confirm_arg * */
+extern const struct screen dlg_choice;  /* arg: const struct dlg_choice_arg * */
 extern const struct screen dlg_refund;  /* arg: const int64_t *, the order's row */
 extern const struct screen dlg_cash;    /* arg: const struct dlg_cash_arg * */
 extern const struct screen dlg_return;  /* arg: NULL; a return without a receipt */
@@ -291,6 +296,17 @@ struct dlg_confirm_arg {
 	int asked;
 	const char *title;
 	const char *question;
+};
+
+#define DLG_CHOICES_MAX 3
+
+/* A question answered by one key: 1 … n for the choices (RESULT_OK, number
+ * the key's), Esc for none of them (RESULT_CANCELLED). */
+struct dlg_choice_arg {
+	int asked;
+	const char *title;
+	const char *question;     /* up to three lines, split at '\n' */
+	const char *choices[DLG_CHOICES_MAX]; /* translated; the first NULL ends them */
 };
 
 #endif

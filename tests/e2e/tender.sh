@@ -5,7 +5,8 @@
 # approval code; split QR + cash (the Kaspi part first, the change only
 # after Kaspi said paid); a Kaspi part declined brings the tender screen
 # back with the card part kept, then cash pays the rest; Esc with a paid
-# Kaspi part gives the sale up after a question; bad amounts refused; with
+# Kaspi part gives the sale up after a question (the part kept: 2; the
+# choices are e2e/tender_give_up.sh's); bad amounts refused; with
 # the network down a cash sale is paid at once and a waiting Kaspi part
 # is given up and switched to cash.
 . "$(dirname "$0")/lib.sh"
@@ -130,7 +131,7 @@ s=$(last_sale)
 check "declined part: card, the declined QR try, cash" test "$(q "SELECT group_concat(t.kind || ':' || coalesce(p.state, '-'), ' ') FROM (SELECT * FROM tenders WHERE order_id = $s ORDER BY part_no) t LEFT JOIN orders p ON p.id = t.part_order")" = "qr:cancelled card:- cash:-"
 keys Enter
 
-# ---- Esc with a paid Kaspi part: given up after a question ------------------------
+# ---- Esc with a paid Kaspi part: given up after a question (2: kept) ----------------
 keys 4870000025008 Enter F6
 keys 1 0 0 F10 Enter
 wait_pending
@@ -138,8 +139,8 @@ control pay >/dev/null
 check "a part paid" expect_screen 'Part paid: 100,00 ₸'
 keys Enter Escape
 check "Esc asks first" expect_screen 'Give the sale up\?'
-keys Enter
-check "given up: the paid part named for a refund" expect_screen 'Sale given up: Kaspi part T01-[0-9-]+ paid 100,00 ₸'
+keys 2
+check "given up: the paid part named for a refund" expect_screen 'Sale given up; Kaspi part T01-[0-9-]+ \(100,00 ₸\) kept'
 s=$(last_sale)
 check "the sale is kept as given up" test "$(q "SELECT state FROM orders WHERE id = $s")" = abandoned
 

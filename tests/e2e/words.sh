@@ -7,7 +7,9 @@
 # order's detail with its timeline and refunds, the refund dialog, the
 # reports, the opening float, cash in and out, the float, the Z question
 # and the cash counted, the journal of another day, a return without a
-# receipt, a cash refund with where it goes (and in cash instead). Each
+# receipt, a cash refund with where it goes (and in cash instead), a
+# split sale given up with its Kaspi part paid (the choice, the part kept
+# on the alert, its refund). Each
 # screen is read with capture-pane and
 # tests/tools/english_words.py lists any Latin word that is not a name,
 # a key, an id or a word of the catalog's product names.
@@ -98,6 +100,13 @@ for LANGNAME in ru kk; do
 	keys F6; no_english "in cash instead"
 	keys Enter; type_fast 9999; keys Enter; sleep 0.5; no_english "a refund given back in cash"
 	keys Escape Escape
+	# a split sale given up with its Kaspi part paid: the choice, the part kept, its alert, its refund
+	keys 4870000025008 Enter F6; keys 1 0 0 F10 Enter; state_is pending
+	control pay; state_is succeeded; wait_screen '100,00' 3; keys Enter
+	keys Escape; no_english "giving up a paid part: the choice"
+	keys 2; no_english "the paid part kept, its alert"
+	keys C-e; no_english "the kept part's refund"; keys Escape
+	keys F8 Enter
 	keys F12; no_english "the X report"; keys F4; no_english "the day report"
 	keys F7; no_english "cash in"; type_human 100; keys Enter; no_english "cash in without a reason"
 	keys Escape

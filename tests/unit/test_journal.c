@@ -1252,6 +1252,31 @@ static void unfinished_orders_are_the_ones_not_final(void **state)
 	free(list);
 }
 
+/* The shape of a merchant order id, as a slip's QR carries it: the ids
+ * the journal makes have it; a part of one, or one with anything around
+ * it, has not. */
+static void an_order_id_is_known_by_its_shape(void **state)
+{
+	struct fixture *f = *state;
+	char moid[JOURNAL_ORDER_ID_SIZE];
+	(void)create_ok(f, moid);
+	assert_true(journal_order_id_syntax(moid));
+	assert_true(journal_order_id_syntax("T01-20261126-000042"));
+	assert_true(journal_order_id_syntax("ABCDEFGHIJKLMNOP-20261126-999999"));
+	assert_true(journal_order_id_syntax("t7-20270101-000001"));
+	const char *no[] = {
+		"", "T01", "T01-20261126", "T01-20261126-00004", "T01-20261126-0000421",
+		"-20261126-000042", "T01-2026112-000042", "T01_20261126_000042",
+		"T01-20261126-00004a", " T01-20261126-000042", "T01-20261126-000042 ",
+		"2*T01-20261126-000042", "ABCDEFGHIJKLMNOPQ-20261126-000042", "T-01-20261126-000042",
+		"4870000025008", "GR-0027", "T01-R-20261126-000001",
+	};
+	for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+		if (journal_order_id_syntax(no[i]))
+			fail_msg("\"%s\" taken for an order id", no[i]);
+	assert_false(journal_order_id_syntax(NULL));
+}
+
 static void state_names_round_trip(void **state)
 {
 	(void)state;
@@ -1480,6 +1505,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(the_table_is_the_specification),
 		cmocka_unit_test(state_names_round_trip),
+		cmocka_unit_test_setup_teardown(an_order_id_is_known_by_its_shape, setup, teardown),
 		cmocka_unit_test(each_state_is_a_sale_refundable_or_unfinished_as_the_table_says),
 		cmocka_unit_test_setup_teardown(an_order_given_up_then_cancelled_is_cancelled_by_the_cashier, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_legal_move_succeeds_and_is_recorded, setup, teardown),
