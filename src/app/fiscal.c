@@ -21,6 +21,13 @@
 /* Receipts looked at per run. */
 #define FISCAL_BATCH 1000
 
+bool fiscal_stops(int code)
+{
+	return code == WK_CODE_CREDENTIALS || code == WK_CODE_UNAUTHORIZED ||
+	       code == WK_CODE_CASHBOX_UNKNOWN || code == WK_CODE_CASHBOX_BLOCKED ||
+	       code == WK_CODE_SHIFT_24H || code == WK_CODE_OFFLINE_72H;
+}
+
 bool fiscal_enabled(const struct kp_config *cfg)
 {
 	return cfg->fiscal.provider == CONFIG_FISCAL_WEBKASSA;

@@ -38,6 +38,11 @@ struct fiscal_run {
 	struct kp_msg why;          /* why it stopped, for the cashier; empty if it did not */
 };
 
+/* True for the register's codes after which it takes no receipt until a
+ * person acts (FISCAL.md: 1, 3, 6, 7 the settings or the register; 11 a
+ * Z report; 18 the operator back online). */
+bool fiscal_stops(int code);
+
 /* True when [fiscal] names a register. */
 bool fiscal_enabled(const struct kp_config *cfg);
 

@@ -51,6 +51,11 @@ void fiscal_bg_tick(struct fiscal_bg *b, store_db *db, const struct kp_config *c
 		b->z_pid = 0;
 	if (receipts_unsent(db, &b->waiting, &b->oldest, &err) != STORE_OK)
 		return;
+	if (b->waiting == 0 ||
+	    receipts_last_refusal(db, &b->code, b->why, sizeof b->why, &err) != STORE_OK) {
+		b->code = 0;
+		b->why[0] = '\0';
+	}
 	if (b->pid > 0) {
 		int status;
 		if (waitpid(b->pid, &status, WNOHANG) != b->pid)

@@ -25,6 +25,8 @@ struct fiscal_bg {
 	long delay_ms;      /* the wait after a run that left receipts waiting */
 	long waiting;       /* receipts new or pending, as last counted */
 	time_t oldest;      /* the oldest one's created_at, 0 when none */
+	int code;           /* the register's last refusal of one that waits (FISCAL.md), or 0 */
+	char why[512];      /* its message, in the till's language */
 };
 
 /* Counts the waiting receipts, reaps a child that ended, and starts one

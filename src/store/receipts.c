@@ -224,6 +224,29 @@ store_status receipts_unsent(store_db *db, long *count, time_t *oldest, store_er
 	return rc == SQLITE_ROW ? STORE_OK : db_fail(db, rc, err);
 }
 
+store_status receipts_last_refusal(store_db *db, int *code, char *why, size_t size,
+                                   store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s = db_prepare(db,
+	                            "SELECT last_code, last_error FROM receipts WHERE state IN ('new',"
+	                            " 'pending') AND last_code <> 0 ORDER BY updated_at DESC, id DESC"
+	                            " LIMIT 1",
+	                            &st, err);
+	if (s != STORE_OK)
+		return s;
+	*code = 0;
+	if (size)
+		why[0] = '\0';
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*code = sqlite3_column_int(st, 0);
+		copy_text(why, size, st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
+}
+
 store_status receipts_body(store_db *db, int64_t id, char **body, size_t *len, store_err *err)
 {
 	sqlite3_stmt *st;

@@ -80,6 +80,12 @@ store_status receipts_open(store_db *db, size_t max, struct receipt **out, size_
  * created_at (0 when none). */
 store_status receipts_unsent(store_db *db, long *count, time_t *oldest, store_err *err) KP_MUST_CHECK;
 
+/* Why the register last refused a receipt that still waits: the code and
+ * the message of the one most recently tried with a code (*code 0 and ""
+ * when none has one). */
+store_status receipts_last_refusal(store_db *db, int *code, char *why, size_t size,
+                                   store_err *err) KP_MUST_CHECK;
+
 store_status receipts_body(store_db *db, int64_t id, char **body, size_t *len, store_err *err) KP_MUST_CHECK;
 /* new → pending with its body (written once). */
 store_status receipts_set_body(store_db *db, int64_t id, const char *body, size_t len,

@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/fiscal.h"
 #include "app/i18n.h"
 #include "app/item.h"
 #include "core/measure.h"
 #include "core/money.h"
+#include "core/text.h"
 #include "core/tender.h"
 #include "core/validate.h"
 #include "store/events.h"
@@ -874,7 +876,14 @@ static void draw(const struct tui *t)
 		draw_line(t, first_row + r, top + (size_t)r, &c);
 
 	draw_totals(t, LINES - 7);
-	if (t->msg.text[0])
+	bool stopped = t->fiscal.waiting > 0 && fiscal_stops(t->fiscal.code);
+	if (stopped && (!t->msg.text[0] || t->msg.role != ROLE_ERROR)) {
+		/* the register refuses receipts until a person fixes it: say why */
+		char why[KP_TEXT_SAFE_SIZE(sizeof t->fiscal.why)];
+		kp_text_safe(why, sizeof why, t->fiscal.why);
+		draw_textf(LINES - 3, 0, COLS, ROLE_ERROR, -1, true, _("The register refuses receipts: %s"),
+		           why);
+	} else if (t->msg.text[0])
 		tui_draw_message(t, LINES - 3);
 	else if (t->conn != CONN_ONLINE && t->conn != CONN_CHECKING && t->conn_detail[0])
 		draw_text(LINES - 3, 0, COLS, ROLE_DIM, -1, true, t->conn_detail);

@@ -16,8 +16,8 @@ APIKEY=WKD-00000000-0000-0000-0000-000000000000
 q() { sqlite3 "$DB" "$1"; }
 is() { [ "$1" = "$2" ] || { echo "got \"$1\", wanted \"$2\""; return 1; }; }
 K_PID=
-kassa() { # PORT
-	"$KASSA" --port "$1" >"$E2E_TMP/k.out" 2>"$E2E_TMP/k.err" &
+kassa() { # PORT [OPTIONS...]
+	"$KASSA" --port "$@" >"$E2E_TMP/k.out" 2>"$E2E_TMP/k.err" &
 	K_PID=$!
 	for _ in $(seq 50); do grep -q '^listening on' "$E2E_TMP/k.out" 2>/dev/null && break; sleep 0.1; done
 	KURL=$(sed -n 's/^listening on //p' "$E2E_TMP/k.out")
@@ -103,6 +103,13 @@ check "paid, the register down" expect_screen 'Paid|CHANGE'
 keys Enter
 check "the header says a receipt waits" wait_screen 'fiscal receipts waiting: 1' 8
 check "the sale is journaled" eval 'is "$(q "SELECT count(*) FROM orders WHERE method = '"'cash'"'")" 2'
+
+# ---- the register refuses the till's password: the screen says why ---------------
+kassa "$KPORT" --password not-the-till-s
+check "the register is up with another password" eval '[ -n "$KURL" ]'
+check "the sale screen says the register refuses, and why" wait_screen 'The register refuses receipts: .*(login|password)' 20
+check "the receipt still waits" eval 'is "$(q "SELECT count(*) FROM receipts WHERE state = '"'pending'"' AND last_code = 1")" 1'
+kill "$K_PID"; wait "$K_PID" 2>/dev/null
 
 # ---- the register back: the till sends it by itself ------------------------------
 kassa "$KPORT"
