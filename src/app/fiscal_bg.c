@@ -47,8 +47,8 @@ void fiscal_bg_tick(struct fiscal_bg *b, store_db *db, const struct kp_config *c
 	long before = b->waiting;
 	if (!fiscal_enabled(cfg))
 		return;
-	if (b->z_pid > 0 && waitpid(b->z_pid, NULL, WNOHANG) == b->z_pid)
-		b->z_pid = 0;
+	if (b->z_pid > 0 && waitpid(b->z_pid, NULL, WNOHANG) != 0)
+		b->z_pid = 0; /* ended (or not ours to wait for: -1) */
 	if (receipts_unsent(db, &b->waiting, &b->oldest, &err) != STORE_OK)
 		return;
 	if (b->waiting == 0 ||
@@ -58,8 +58,8 @@ void fiscal_bg_tick(struct fiscal_bg *b, store_db *db, const struct kp_config *c
 	}
 	if (b->pid > 0) {
 		int status;
-		if (waitpid(b->pid, &status, WNOHANG) != b->pid)
-			return;
+		if (waitpid(b->pid, &status, WNOHANG) == 0)
+			return; /* still sending; -1 (no such child) counts as ended */
 		b->pid = 0;
 		bool left = b->waiting > 0;
 		b->delay_ms = left ? (b->delay_ms ? b->delay_ms * 2 : BG_DELAY_MIN_MS) : 0;
