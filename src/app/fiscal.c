@@ -477,47 +477,39 @@ char *fiscal_receipt_text(store_db *db, const struct kp_config *cfg, const struc
 
 /* ---- the register's Z report beside the journal's ------------------------ */
 
-/* The journal's sums per payment type of the receipts registered in the
- * register's shift number shift: sales and returns, cash less change. */
-static bool journal_by_type(store_db *db, int shift, int64_t sell[3], int64_t back[3])
+/* A JSON number of a stored request, in tiyn (0 when absent). */
+static int64_t tiyn_of(const cJSON *v)
 {
-	store_err err;
-	sqlite3_stmt *st;
-	memset(sell, 0, 3 * sizeof *sell);
-	memset(back, 0, 3 * sizeof *back);
-	if (db_prepare(db,
-	               "SELECT kind, body FROM receipts WHERE state = 'registered' AND fiscal_shift = ?1"
-	               " AND kind IN ('sale', 'return')",
-	               &st, &err) != STORE_OK)
-		return false;
-	sqlite3_bind_int(st, 1, shift);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		bool sale = strcmp((const char *)sqlite3_column_text(st, 0), "sale") == 0;
-		cJSON *b = cJSON_Parse((const char *)sqlite3_column_text(st, 1));
-		const cJSON *p, *pays = cJSON_GetObjectItemCaseSensitive(b, "Payments");
-		const cJSON *change = cJSON_GetObjectItemCaseSensitive(b, "Change");
-		int64_t *to = sale ? sell : back;
-		cJSON_ArrayForEach(p, pays)
-		{
-			const cJSON *sum = cJSON_GetObjectItemCaseSensitive(p, "Sum");
-			const cJSON *type = cJSON_GetObjectItemCaseSensitive(p, "PaymentType");
-			int64_t tiyn = 0;
-			char *text = cJSON_IsNumber(sum) ? cJSON_PrintUnformatted(sum) : NULL;
-			if (text && wk_money_read(text, strlen(text), &tiyn) && cJSON_IsNumber(type)) {
-				int k = type->valueint == WK_PAY_CASH ? 0 : type->valueint == WK_PAY_CARD ? 1 : 2;
-				to[k] += tiyn;
-			}
-			free(text);
-		}
-		int64_t ch = 0;
-		char *text = cJSON_IsNumber(change) ? cJSON_PrintUnformatted(change) : NULL;
-		if (text && wk_money_read(text, strlen(text), &ch))
-			to[0] -= ch;
-		free(text);
-		cJSON_Delete(b);
+	int64_t tiyn = 0;
+	char *text = cJSON_IsNumber(v) ? cJSON_PrintUnformatted(v) : NULL;
+	if (text && !wk_money_read(text, strlen(text), &tiyn))
+		tiyn = 0;
+	free(text);
+	return tiyn;
+}
+
+/* The sums per payment type of the journal's receipts in a register's
+ * shift: [0] sales, [1] returns; cash less the change. */
+struct by_type {
+	int64_t sum[2][3];
+};
+
+static void add_receipt(void *arg, enum receipt_kind kind, const char *body)
+{
+	struct by_type *t = arg;
+	int64_t *to = t->sum[kind == RECEIPT_SALE ? 0 : 1];
+	cJSON *b = body ? cJSON_Parse(body) : NULL;
+	const cJSON *p;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(b, "Payments"))
+	{
+		const cJSON *type = cJSON_GetObjectItemCaseSensitive(p, "PaymentType");
+		if (!cJSON_IsNumber(type))
+			continue;
+		int k = type->valueint == WK_PAY_CASH ? 0 : type->valueint == WK_PAY_CARD ? 1 : 2;
+		to[k] += tiyn_of(cJSON_GetObjectItemCaseSensitive(p, "Sum"));
 	}
-	sqlite3_finalize(st);
-	return true;
+	to[0] -= tiyn_of(cJSON_GetObjectItemCaseSensitive(b, "Change"));
+	cJSON_Delete(b);
 }
 
 /* Characters (not bytes) of UTF-8 text s. */
@@ -562,9 +554,12 @@ char *fiscal_z_report(store_db *db, const struct kp_config *cfg, struct kp_msg *
 		*why = res.msg;
 		return NULL;
 	}
-	int64_t sell[3], back[3];
-	if (!journal_by_type(db, rep.shift_number, sell, back))
-		memset(sell, 0, sizeof sell), memset(back, 0, sizeof back);
+	struct by_type mine = {0};
+	store_err err;
+	if (receipts_each_in_shift(db, rep.shift_number, add_receipt, &mine, &err) != STORE_OK) {
+		*why = err.msg;
+		return NULL;
+	}
 	char *buf = NULL, head[256];
 	size_t len = 0, cap = 0;
 	snprintf(head, sizeof head, _("Z report of the register: No. %ld, shift %d, %ld documents\n"),
@@ -582,9 +577,16 @@ char *fiscal_z_report(store_db *db, const struct kp_config *cfg, struct kp_msg *
 	static const char *const rtypes[3] = {N_("returns, cash"), N_("returns, card"),
 	                                      N_("returns, mobile")};
 	for (int i = 0; i < 3; i++)
-		add_row(&buf, &len, &cap, _(types[i]), rep.sell.by_type[i], sell[i]);
+		add_row(&buf, &len, &cap, _(types[i]), rep.sell.by_type[i], mine.sum[0][i]);
 	for (int i = 0; i < 3; i++)
-		add_row(&buf, &len, &cap, _(rtypes[i]), rep.return_sell.by_type[i], back[i]);
-	add_row(&buf, &len, &cap, _("cash in the register"), rep.in_cashbox, rep.in_cashbox);
+		add_row(&buf, &len, &cap, _(rtypes[i]), rep.return_sell.by_type[i], mine.sum[1][i]);
+	/* the register's own figure: the drawer's expected cash is on the till's Z */
+	char cash[48], line[160];
+	money_format(cash, sizeof cash, rep.in_cashbox);
+	int n_line = snprintf(line, sizeof line, "%s: %s\n", _("cash in the register"), cash);
+	if (n_line > 0 && KP_GROW(buf, cap, len + (size_t)n_line + 1, 512)) {
+		memcpy(buf + len, line, (size_t)n_line + 1);
+		len += (size_t)n_line;
+	}
 	return buf;
 }

@@ -14,7 +14,7 @@
 #include "core/timeutil.h"
 #include "store/journal.h"
 
-static const char *kind_label(enum receipt_kind k)
+const char *cli_receipt_kind_label(enum receipt_kind k)
 {
 	switch (k) {
 	case RECEIPT_RETURN:
@@ -29,17 +29,34 @@ static const char *kind_label(enum receipt_kind k)
 	}
 }
 
+const char *cli_receipt_state_label(enum receipt_state s)
+{
+	switch (s) {
+	case RECEIPT_REGISTERED:
+		return _("registered");
+	case RECEIPT_REFUSED:
+		return _("refused by the register");
+	case RECEIPT_SKIPPED:
+		return _("not made: the sale has no fiscal receipt");
+	case RECEIPT_NEW:
+	case RECEIPT_PENDING:
+	default:
+		return _("waiting for the register");
+	}
+}
+
 /* One registered receipt: its line, and the paper when a printer is set. */
 static void say_registered(struct cli_ctx *ctx, store_db *db, const struct receipt *r)
 {
-	char sum[48], url[RECEIPT_URL_SIZE], err[PRINT_ERR_MAX];
+	char sum[48], url[RECEIPT_URL_SIZE], sign[RECEIPT_NUMBER_SIZE * 3], err[PRINT_ERR_MAX];
 	money_format(sum, sizeof sum, r->amount);
 	kp_text_safe(url, sizeof url, r->ticket_url);
+	kp_text_safe(sign, sizeof sign, r->check_number);
 	if (r->kind == RECEIPT_SALE || r->kind == RECEIPT_RETURN)
-		printf(_("fiscal receipt: %s %s, fiscal sign %s%s, %s\n"), kind_label(r->kind), sum,
-		       r->check_number, r->offline ? _(" (offline)") : "", url);
+		printf(_("fiscal receipt: %s %s, fiscal sign %s%s, %s\n"), cli_receipt_kind_label(r->kind), sum,
+		       sign, r->offline ? _(" (offline)") : "", url);
 	else
-		printf(_("fiscal receipt: %s %s registered\n"), kind_label(r->kind), sum);
+		printf(_("fiscal receipt: %s %s registered\n"), cli_receipt_kind_label(r->kind), sum);
 	if (ctx->cfg.printer.mode == CONFIG_PRINTER_NONE)
 		return;
 	char *text = fiscal_receipt_text(db, &ctx->cfg, r, false);
@@ -79,7 +96,7 @@ int cli_fiscal_send(struct cli_ctx *ctx, store_db *db, long budget_ms)
 		else if (r.state == RECEIPT_REFUSED) {
 			char why[KP_TEXT_SAFE_SIZE(RECEIPT_TEXT_SIZE)];
 			kp_text_safe(why, sizeof why, r.last_error);
-			printf(_("fiscal receipt: %s refused by the register: %s\n"), kind_label(r.kind), why);
+			printf(_("fiscal receipt: %s refused by the register: %s\n"), cli_receipt_kind_label(r.kind), why);
 		}
 	}
 	free(before);

@@ -8,6 +8,11 @@
 
 #include "cli/cli.h"
 #include "store/db.h"
+#include "store/receipts.h"
+
+/* A receipt's kind and state in the reader's language. */
+const char *cli_receipt_kind_label(enum receipt_kind k);
+const char *cli_receipt_state_label(enum receipt_state s);
 
 /* How long a command waits for the register, at most. */
 #define CLI_FISCAL_BUDGET_MS 20000L

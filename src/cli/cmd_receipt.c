@@ -11,6 +11,7 @@
 #include "app/i18n.h"
 #include "app/print.h"
 #include "cli/cli.h"
+#include "cli/cli_fiscal.h"
 #include "cli/cli_store.h"
 #include "core/escpos.h"
 #include "core/text.h"
@@ -56,8 +57,8 @@ static int show_text(struct cli_ctx *ctx, store_db *db, const struct receipt *r,
 	if (r->state != RECEIPT_REGISTERED) {
 		char why[KP_TEXT_SAFE_SIZE(RECEIPT_TEXT_SIZE)];
 		kp_text_safe(why, sizeof why, r->last_error);
-		printf(_("the fiscal receipt of this %s is %s%s%s\n"), receipts_kind_name(r->kind),
-		       receipts_state_name(r->state), why[0] ? ": " : "", why);
+		printf(_("the fiscal receipt of this %s is %s%s%s\n"), cli_receipt_kind_label(r->kind),
+		       cli_receipt_state_label(r->state), why[0] ? ": " : "", why);
 		return r->state == RECEIPT_SKIPPED ? 0 : EXIT_API;
 	}
 	char *text = fiscal_receipt_text(db, &ctx->cfg, r, true);

@@ -247,6 +247,25 @@ store_status receipts_last_refusal(store_db *db, int *code, char *why, size_t si
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
 }
 
+store_status receipts_each_in_shift(store_db *db, int fiscal_shift, receipts_body_fn fn, void *arg,
+                                    store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s = db_prepare(db,
+	                            "SELECT kind, body FROM receipts WHERE state = 'registered'"
+	                            " AND fiscal_shift = ?1 AND kind IN ('sale', 'return') ORDER BY id",
+	                            &st, err);
+	if (s != STORE_OK)
+		return s;
+	sqlite3_bind_int(st, 1, fiscal_shift);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn(arg, (enum receipt_kind)find_name(kind_names, N_KINDS, sqlite3_column_text(st, 0)),
+		   (const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
+}
+
 store_status receipts_body(store_db *db, int64_t id, char **body, size_t *len, store_err *err)
 {
 	sqlite3_stmt *st;

@@ -86,6 +86,12 @@ store_status receipts_unsent(store_db *db, long *count, time_t *oldest, store_er
 store_status receipts_last_refusal(store_db *db, int *code, char *why, size_t size,
                                    store_err *err) KP_MUST_CHECK;
 
+/* Calls fn with the kind and request body of every sale and return
+ * receipt registered in the register's shift number fiscal_shift. */
+typedef void (*receipts_body_fn)(void *arg, enum receipt_kind kind, const char *body);
+store_status receipts_each_in_shift(store_db *db, int fiscal_shift, receipts_body_fn fn, void *arg,
+                                    store_err *err) KP_MUST_CHECK;
+
 store_status receipts_body(store_db *db, int64_t id, char **body, size_t *len, store_err *err) KP_MUST_CHECK;
 /* new → pending with its body (written once). */
 store_status receipts_set_body(store_db *db, int64_t id, const char *body, size_t len,
