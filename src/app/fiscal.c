@@ -343,12 +343,22 @@ static bool send_once(store_db *db, wk_client *c, const struct receipt *r, bool 
 		memset(&t, 0, sizeof t);
 		t.offline = m.offline;
 		t.shift_number = m.shift_number;
+		t.at = m.at;
 		snprintf(t.date_time, sizeof t.date_time, "%s", m.date_time);
 	}
 	if (k == WK_OK) {
 		*done = true;
+		/* what the answer says of the register's shift and link (a money
+		 * operation settled by 14 says nothing) */
+		if (t.shift_number > 0 &&
+		    receipts_note_answer(db, t.shift_number, t.at, t.offline, err) != STORE_OK)
+			return false;
 		return keep_ticket(db, r, &t, err);
 	}
+	if (k == WK_ERR_REFUSED &&
+	    (res->code == WK_CODE_SHIFT_24H || res->code == WK_CODE_OFFLINE_72H) &&
+	    receipts_note_refusal(db, res->code, err) != STORE_OK)
+		return false;
 	if (k == WK_ERR_REFUSED && res->code == WK_CODE_NO_CASH && money) {
 		*done = true;
 		return receipts_close(db, r->id, RECEIPT_REFUSED, res->code, kp_msg_text(&res->msg),
@@ -550,12 +560,19 @@ char *fiscal_z_report(store_db *db, const struct kp_config *cfg, struct kp_msg *
 	}
 	wk_kind k = wk_z_report(c, &rep, &res);
 	wk_client_free(c);
+	store_err err;
+	/* closed now, or there was no shift open: either way the next
+	 * document opens a new one */
+	if ((k == WK_OK || (k == WK_ERR_REFUSED && res.code == WK_CODE_SHIFT_CLOSED)) &&
+	    receipts_note_z(db, k == WK_OK ? rep.shift_number : 0, &err) != STORE_OK) {
+		*why = err.msg;
+		return NULL;
+	}
 	if (k != WK_OK) {
 		*why = res.msg;
 		return NULL;
 	}
 	struct by_type mine = {0};
-	store_err err;
 	if (receipts_each_in_shift(db, rep.shift_number, add_receipt, &mine, &err) != STORE_OK) {
 		*why = err.msg;
 		return NULL;
@@ -589,4 +606,49 @@ char *fiscal_z_report(store_db *db, const struct kp_config *cfg, struct kp_msg *
 		len += (size_t)n_line;
 	}
 	return buf;
+}
+
+/* ---- before a sale --------------------------------------------------------- */
+
+void fiscal_gate_of(const struct fiscal_register *r, time_t now, struct fiscal_gate *g)
+{
+	time_t reg_now = now + r->skew; /* the register's clock, as its last answer set it */
+	memset(g, 0, sizeof *g);
+	g->kind = FISCAL_GATE_OPEN;
+	g->shift_age_s = r->shift > 0 && !r->closed && r->opened_at > 0 ? (long)(reg_now - r->opened_at) : -1;
+	g->offline_s = r->offline_since > 0 ? (long)(reg_now - r->offline_since) : -1;
+	if (g->shift_age_s < -1)
+		g->shift_age_s = 0;
+	if (g->offline_s < -1)
+		g->offline_s = 0;
+	if (r->refusal == WK_CODE_OFFLINE_72H) {
+		g->kind = FISCAL_GATE_SHUT;
+		kp_msg_set(&g->msg, N_("The register has been offline for over 72 h: no sale until it "
+		                       "reaches the tax operator again"));
+	} else if (r->refusal == WK_CODE_SHIFT_24H || g->shift_age_s >= FISCAL_SHIFT_MAX_S) {
+		g->kind = FISCAL_GATE_SHUT;
+		kp_msg_set(&g->msg, N_("The register's shift has been open for over 24 h: make the Z "
+		                       "report before the next sale"));
+	} else if (g->shift_age_s >= FISCAL_SHIFT_WARN_S) {
+		g->kind = FISCAL_GATE_WARN;
+		long left = (FISCAL_SHIFT_MAX_S - g->shift_age_s) / 60;
+		kp_msg_set(&g->msg, N_("The register's shift has been open for %ld h %ld min: make the Z "
+		                       "report within %ld min"),
+		           g->shift_age_s / 3600, g->shift_age_s % 3600 / 60, left);
+	}
+}
+
+bool fiscal_gate(store_db *db, const struct kp_config *cfg, time_t now, struct fiscal_gate *g,
+                 char *message, size_t size)
+{
+	struct fiscal_register r;
+	store_err err;
+	message[0] = '\0';
+	memset(&r, 0, sizeof r);
+	if (fiscal_enabled(cfg) && receipts_register_state(db, &r, &err) != STORE_OK) {
+		snprintf(message, size, "%s", kp_msg_text(&err.msg));
+		return false;
+	}
+	fiscal_gate_of(&r, now, g);
+	return true;
 }

@@ -73,6 +73,34 @@ char *fiscal_receipt_text(store_db *db, const struct kp_config *cfg, const struc
  * till's Z is written (report_z_close waits for every receipt). */
 char *fiscal_z_report(store_db *db, const struct kp_config *cfg, struct kp_msg *why);
 
+/* ---- before a sale: the 24 h shift and the 72 h offline rules ------------------ */
+
+#define FISCAL_SHIFT_WARN_S (23L * 3600) /* from then on every sale warns */
+#define FISCAL_SHIFT_MAX_S (24L * 3600)  /* past it the register refuses (11) */
+
+enum fiscal_gate_kind {
+	FISCAL_GATE_OPEN,           /* sell */
+	FISCAL_GATE_WARN,           /* sell, and say msg (the shift is 23 h old) */
+	FISCAL_GATE_SHUT,           /* no sale: msg says why and what to do */
+};
+
+struct fiscal_gate {
+	enum fiscal_gate_kind kind;
+	long shift_age_s;           /* the register's shift, by its clock; -1: none open */
+	long offline_s;             /* offline for so long, by its clock; -1: online */
+	struct kp_msg msg;          /* WARN, SHUT: for the cashier */
+};
+
+/* What the register allows now (the till's clock: now) from what its
+ * answers said (receipts_register_state): shut after a refusal 18 until
+ * a receipt is taken online, and after 24 h of shift (or a refusal 11)
+ * until a Z; a warning from 23 h. Open with no register set. */
+void fiscal_gate_of(const struct fiscal_register *r, time_t now, struct fiscal_gate *g);
+
+/* The same, read from the journal. False when the journal fails (message). */
+bool fiscal_gate(store_db *db, const struct kp_config *cfg, time_t now, struct fiscal_gate *g,
+                 char *message, size_t size) KP_MUST_CHECK;
+
 /* The register's answer kept with a receipt, as JSON, and back. */
 char *fiscal_ticket_json(const wk_ticket *t);
 bool fiscal_ticket_parse(const char *json, wk_ticket *t) KP_MUST_CHECK;

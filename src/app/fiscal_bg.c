@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -47,8 +48,13 @@ void fiscal_bg_tick(struct fiscal_bg *b, store_db *db, const struct kp_config *c
 	long before = b->waiting;
 	if (!fiscal_enabled(cfg))
 		return;
-	if (b->z_pid > 0 && waitpid(b->z_pid, NULL, WNOHANG) != 0)
+	if (b->z_pid > 0 && waitpid(b->z_pid, NULL, WNOHANG) != 0) {
 		b->z_pid = 0; /* ended (or not ours to wait for: -1) */
+		b->next_ms = 0; /* what waited for the register's Z goes now */
+		b->delay_ms = 0;
+	}
+	if (receipts_register_state(db, &b->reg, &err) != STORE_OK)
+		memset(&b->reg, 0, sizeof b->reg);
 	if (receipts_unsent(db, &b->waiting, &b->oldest, &err) != STORE_OK)
 		return;
 	if (b->waiting == 0 ||

@@ -17,6 +17,7 @@
 
 #include "app/config.h"
 #include "store/db.h"
+#include "store/receipts.h"
 
 struct fiscal_bg {
 	pid_t pid;          /* the child running, or 0 */
@@ -27,6 +28,7 @@ struct fiscal_bg {
 	time_t oldest;      /* the oldest one's created_at, 0 when none */
 	int code;           /* the register's last refusal of one that waits (FISCAL.md), or 0 */
 	char why[512];      /* its message, in the till's language */
+	struct fiscal_register reg; /* the register's shift and link, as last read */
 };
 
 /* Counts the waiting receipts, reaps a child that ended, and starts one

@@ -3,6 +3,7 @@
  * listing's; the Z close and reprint with the JSON snapshot. What the
  * figures mean is store/reports.h's; the store sums, this module writes. */
 #include "app/report_fmt.h"
+#include "net/webkassa.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -1421,12 +1422,17 @@ static char *json_snapshot(void *arg, const struct report *r)
 store_status report_z_close(store_db *db, const struct report_params *p, int64_t manager_id,
                             const int64_t *counted, struct report *out, store_err *err)
 {
-	/* a Z report closes the register's shift too: only when it has them all */
-	long waiting = 0;
+	/* a Z report closes the register's shift too: only when it has them
+	 * all, but for those it refused because that shift is over 24 h old
+	 * (11), which go into the next shift once its Z is made */
+	long waiting = 0, for_z = 0;
 	time_t oldest = 0;
 	store_status s = receipts_unsent(db, &waiting, &oldest, err);
+	if (s == STORE_OK)
+		s = receipts_waiting_on(db, WK_CODE_SHIFT_24H, &for_z, err);
 	if (s != STORE_OK)
 		return s;
+	waiting -= for_z;
 	if (waiting > 0) {
 		kp_msg_set(&err->msg, N_("%ld fiscal receipts still wait for the register: the Z report "
 		                         "waits until they are registered (kaspi-pos fiscal send)"),

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/fiscal.h"
 #include "app/i18n.h"
@@ -126,7 +127,68 @@ int cli_fiscal_z(struct cli_ctx *ctx, store_db *db)
 	    print_text(&ctx->cfg, text, err, sizeof err) != PRINT_OK)
 		fprintf(stderr, "kaspi-pos: %s\n", err);
 	free(text);
+	/* what the register refused for the shift's 24 h goes into the new one */
+	long for_z = 0;
+	store_err serr;
+	if (receipts_waiting_on(db, WK_CODE_SHIFT_24H, &for_z, &serr) == STORE_OK && for_z > 0)
+		(void)cli_fiscal_send(ctx, db, CLI_FISCAL_BUDGET_MS);
 	return 0;
+}
+
+/* `fiscal status`: the register's shift and link, as its answers said. */
+static int say_register(struct cli_ctx *ctx, store_db *db)
+{
+	struct fiscal_gate g;
+	char message[256];
+	if (!fiscal_enabled(&ctx->cfg))
+		return 0;
+	if (!fiscal_gate(db, &ctx->cfg, time(NULL), &g, message, sizeof message)) {
+		fprintf(stderr, "kaspi-pos: %s\n", message);
+		return EXIT_STORE;
+	}
+	if (g.shift_age_s >= 0)
+		printf(_("the register's shift is open for %ld h %ld min\n"), g.shift_age_s / 3600,
+		       g.shift_age_s % 3600 / 60);
+	else
+		printf("%s\n", _("the register's shift is closed: the next receipt opens one"));
+	if (g.offline_s >= 0)
+		printf(_("the register is offline for %ld h %ld min\n"), g.offline_s / 3600,
+		       g.offline_s % 3600 / 60);
+	if (g.kind != FISCAL_GATE_OPEN)
+		printf("%s\n", kp_msg_text(&g.msg));
+	return g.kind == FISCAL_GATE_SHUT ? EXIT_API : 0;
+}
+
+/* `fiscal z`: sends what waits, then closes the register's shift unless
+ * receipts it could take still wait (those it refused for the shift's
+ * 24 h go into the next one: cli_fiscal_z sends them after the Z). */
+static int fiscal_z(struct cli_ctx *ctx, store_db *db)
+{
+	long waiting = 0, for_z = 0;
+	time_t oldest = 0;
+	store_err err;
+	int rc = cli_fiscal_send(ctx, db, CLI_FISCAL_BUDGET_MS);
+	if (receipts_unsent(db, &waiting, &oldest, &err) != STORE_OK ||
+	    receipts_waiting_on(db, WK_CODE_SHIFT_24H, &for_z, &err) != STORE_OK) {
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&err.msg));
+		return EXIT_STORE;
+	}
+	if (rc != 0 && waiting > for_z)
+		return rc;
+	return cli_fiscal_z(ctx, db);
+}
+
+int cli_fiscal_gate(struct cli_ctx *ctx, store_db *db)
+{
+	struct fiscal_gate g;
+	char message[256];
+	if (!fiscal_gate(db, &ctx->cfg, time(NULL), &g, message, sizeof message)) {
+		fprintf(stderr, "kaspi-pos: %s\n", message);
+		return EXIT_STORE;
+	}
+	if (g.kind != FISCAL_GATE_OPEN)
+		fprintf(stderr, "kaspi-pos: %s\n", kp_msg_text(&g.msg));
+	return g.kind == FISCAL_GATE_SHUT ? EXIT_API : 0;
 }
 
 /* `kaspi-pos fiscal send | status`: send what waits now (the till runs
@@ -144,9 +206,7 @@ int cmd_fiscal(struct cli_ctx *ctx, int argc, char **argv)
 	if (strcmp(argv[0], "send") == 0) {
 		rc = cli_fiscal_send(ctx, db, CLI_FISCAL_BUDGET_MS);
 	} else if (strcmp(argv[0], "z") == 0) {
-		rc = cli_fiscal_send(ctx, db, CLI_FISCAL_BUDGET_MS);
-		if (rc == 0)
-			rc = cli_fiscal_z(ctx, db);
+		rc = fiscal_z(ctx, db);
 	} else {
 		long n = 0;
 		time_t oldest = 0;
@@ -163,6 +223,8 @@ int cmd_fiscal(struct cli_ctx *ctx, int argc, char **argv)
 			printf(_("%ld fiscal receipts wait for the register, the oldest since %s\n"), n, since);
 			rc = EXIT_API;
 		}
+		if (rc != EXIT_STORE && say_register(ctx, db) != 0)
+			rc = EXIT_API;
 	}
 	db_close(db);
 	return rc;

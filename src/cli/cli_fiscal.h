@@ -29,4 +29,9 @@ int cli_fiscal_send(struct cli_ctx *ctx, store_db *db, long budget_ms);
  * the printer) its totals beside the journal's. 0, or EXIT_API. */
 int cli_fiscal_z(struct cli_ctx *ctx, store_db *db);
 
+/* Before a sale: 0 to go on (a warning from 23 h of the register's shift
+ * said on standard error); EXIT_API with why when the register refuses
+ * sales now (its shift over 24 h, or 72 h offline); EXIT_STORE. */
+int cli_fiscal_gate(struct cli_ctx *ctx, store_db *db);
+
 #endif

@@ -301,6 +301,10 @@ int cmd_charge(struct cli_ctx *ctx, int argc, char **argv)
 	store_db *db = cli_store_open(ctx, &rc);
 	if (!db)
 		return rc;
+	if ((rc = cli_fiscal_gate(ctx, db)) != 0) {
+		db_close(db);
+		return rc;
+	}
 	store_err err;
 	struct shift shift;
 	if (shifts_ensure_open(db, 0, &shift, NULL, &err) != STORE_OK) {

@@ -414,6 +414,9 @@ int cmd_sale(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	s.n = n_args;
 
+	if ((rc = cli_fiscal_gate(ctx, s.db)) != 0)
+		goto out_basket;
+	rc = EXIT_USAGE;
 	store_err err;
 	struct shift shift;
 	if (shifts_ensure_open(s.db, 0, &shift, NULL, &err) != STORE_OK) {

@@ -1110,6 +1110,8 @@ wk_kind wk_parse_money(const char *body, size_t len, wk_money *out, wk_result *r
 		rd_bool(&rd, d, "OfflineMode", true, &out->offline);
 		rd_int(&rd, d, "ShiftNumber", true, &out->shift_number);
 		rd_shown(&rd, d, "DateTime", true, out->date_time, sizeof out->date_time);
+		if (!rd.failed && !almaty_read(out->date_time, &out->at))
+			out->at = 0;
 		rd_money(&rd, d, "Sum", true, &out->in_cashbox);
 		res->kind = rd.failed ? WK_ERR_BAD_BODY : WK_OK;
 	}

@@ -222,6 +222,7 @@ typedef struct wk_money {
 	bool offline;
 	int shift_number;
 	char date_time[WK_TIME_SIZE];
+	time_t at;                  /* the same instant; 0 if unreadable */
 	int64_t in_cashbox;         /* Sum: cash in the register after it, tiyn */
 } wk_money;
 

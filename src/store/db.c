@@ -1132,6 +1132,26 @@ static const char *const migrations[] = {
 	"          AND kind = 'float' AND id < new.id ORDER BY id DESC LIMIT 1), 0) END AS d)\n"
 	"    WHERE d <> 0;\n"
 	"END;\n",
+	/* 14: what the till knows of the register's shift and link, from its
+	 * answers (FISCAL.md, "Errors used here"): the shift last seen and
+	 * when its first document was made (the register's clock), whether a
+	 * Z closed it, the register's clock less the till's at the last
+	 * answer, since when its answers say offline, and the refusal that
+	 * stops sales (11: the 24 h shift, 18: 72 h offline) until a Z or a
+	 * receipt taken online clears it. One row, rewritten by fiscal.c;
+	 * the till refuses or warns from it before a sale (fiscal_gate). */
+	"CREATE TABLE IF NOT EXISTS fiscal_register (\n"
+	"  id            INTEGER PRIMARY KEY CHECK (id = 1),\n"
+	"  shift         INTEGER NOT NULL DEFAULT 0,  -- the register's shift number last seen\n"
+	"  opened_at     INTEGER,                     -- its first document, the register's clock\n"
+	"  closed        INTEGER NOT NULL DEFAULT 0 CHECK (closed IN (0, 1)),  -- by a Z\n"
+	"  skew          INTEGER NOT NULL DEFAULT 0,  -- seconds: the register's clock − the till's\n"
+	"  offline_since INTEGER,                     -- the first answer offline, its clock\n"
+	"  refusal       INTEGER NOT NULL DEFAULT 0,  -- 11 or 18 while it stops sales, else 0\n"
+	"  refusal_at    INTEGER,\n"
+	"  answered_at   INTEGER                      -- the till's clock at the last answer\n"
+	");\n"
+	"INSERT OR IGNORE INTO fiscal_register (id) VALUES (1);\n",
 };
 
 #define MIGRATIONS_COUNT ((int)(sizeof migrations / sizeof *migrations))

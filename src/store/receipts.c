@@ -224,6 +224,23 @@ store_status receipts_unsent(store_db *db, long *count, time_t *oldest, store_er
 	return rc == SQLITE_ROW ? STORE_OK : db_fail(db, rc, err);
 }
 
+store_status receipts_waiting_on(store_db *db, int code, long *count, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s = db_prepare(db,
+	                            "SELECT count(*) FROM receipts WHERE state IN ('new', 'pending')"
+	                            " AND last_code = ?1",
+	                            &st, err);
+	if (s != STORE_OK)
+		return s;
+	sqlite3_bind_int(st, 1, code);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*count = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? STORE_OK : db_fail(db, rc, err);
+}
+
 store_status receipts_last_refusal(store_db *db, int *code, char *why, size_t size,
                                    store_err *err)
 {
@@ -414,4 +431,88 @@ store_status receipts_ticket(store_db *db, int64_t id, char **ticket, store_err 
 	if (rc == SQLITE_DONE)
 		return store_set_err(err, STORE_NOT_FOUND, NO_RECEIPT, (long long)id);
 	return rc == SQLITE_ROW ? STORE_OK : db_fail(db, rc, err);
+}
+
+/* ---- the register's shift and link (step 14) ---------------------------------- */
+
+store_status receipts_register_state(store_db *db, struct fiscal_register *out, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s = db_prepare(db,
+	                            "SELECT shift, coalesce(opened_at, 0), closed, skew,"
+	                            " coalesce(offline_since, 0), refusal, coalesce(refusal_at, 0),"
+	                            " coalesce(answered_at, 0) FROM fiscal_register WHERE id = 1",
+	                            &st, err);
+	if (s != STORE_OK)
+		return s;
+	memset(out, 0, sizeof *out);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->shift = sqlite3_column_int(st, 0);
+		out->opened_at = (time_t)sqlite3_column_int64(st, 1);
+		out->closed = sqlite3_column_int(st, 2) != 0;
+		out->skew = (long)sqlite3_column_int64(st, 3);
+		out->offline_since = (time_t)sqlite3_column_int64(st, 4);
+		out->refusal = sqlite3_column_int(st, 5);
+		out->refusal_at = (time_t)sqlite3_column_int64(st, 6);
+		out->answered_at = (time_t)sqlite3_column_int64(st, 7);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : db_fail(db, rc, err);
+}
+
+store_status receipts_note_answer(store_db *db, int shift, time_t at, bool offline, store_err *err)
+{
+	sqlite3_stmt *st;
+	/* every SET reads the row as it was; ?2 0: the register's time is
+	 * unknown, so the till's clock with the last skew stands for it */
+	store_status s = db_prepare(db,
+	                            "UPDATE fiscal_register SET"
+	                            " opened_at = CASE WHEN ?1 > shift THEN"
+	                            "   (CASE WHEN ?2 > 0 THEN ?2 ELSE ?4 + skew END) ELSE opened_at END,"
+	                            " closed = CASE WHEN ?1 > shift THEN 0 ELSE closed END,"
+	                            " shift = max(shift, ?1),"
+	                            " skew = CASE WHEN ?2 > 0 THEN ?2 - ?4 ELSE skew END,"
+	                            " offline_since = CASE WHEN ?3 THEN coalesce(offline_since,"
+	                            "   CASE WHEN ?2 > 0 THEN ?2 ELSE ?4 + skew END) END,"
+	                            " refusal = 0, refusal_at = NULL, answered_at = ?4"
+	                            " WHERE id = 1",
+	                            &st, err);
+	if (s != STORE_OK)
+		return s;
+	sqlite3_bind_int(st, 1, shift);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)at);
+	sqlite3_bind_int(st, 3, offline ? 1 : 0);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)db_now(db));
+	return run(db, st, err);
+}
+
+store_status receipts_note_refusal(store_db *db, int code, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s = db_prepare(db,
+	                            "UPDATE fiscal_register SET refusal = ?1, refusal_at = ?2,"
+	                            " answered_at = ?2 WHERE id = 1",
+	                            &st, err);
+	if (s != STORE_OK)
+		return s;
+	sqlite3_bind_int(st, 1, code);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)db_now(db));
+	return run(db, st, err);
+}
+
+store_status receipts_note_z(store_db *db, int shift, store_err *err)
+{
+	sqlite3_stmt *st;
+	store_status s = db_prepare(db,
+	                            "UPDATE fiscal_register SET closed = 1, shift = max(shift, ?1),"
+	                            " refusal = CASE WHEN refusal = 11 THEN 0 ELSE refusal END,"
+	                            " refusal_at = CASE WHEN refusal = 11 THEN NULL ELSE refusal_at END,"
+	                            " answered_at = ?2 WHERE id = 1",
+	                            &st, err);
+	if (s != STORE_OK)
+		return s;
+	sqlite3_bind_int(st, 1, shift);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)db_now(db));
+	return run(db, st, err);
 }

@@ -80,6 +80,10 @@ store_status receipts_open(store_db *db, size_t max, struct receipt **out, size_
  * created_at (0 when none). */
 store_status receipts_unsent(store_db *db, long *count, time_t *oldest, store_err *err) KP_MUST_CHECK;
 
+/* Count of receipts not yet registered whose last refusal was code (11:
+ * those that wait for the register's Z). */
+store_status receipts_waiting_on(store_db *db, int code, long *count, store_err *err) KP_MUST_CHECK;
+
 /* Why the register last refused a receipt that still waits: the code and
  * the message of the one most recently tried with a code (*code 0 and ""
  * when none has one). */
@@ -109,5 +113,31 @@ store_status receipts_register(store_db *db, int64_t id, const char *check_numbe
                                const char *ticket, store_err *err) KP_MUST_CHECK;
 /* The ticket JSON of a registered receipt (malloc'd; NULL when none). */
 store_status receipts_ticket(store_db *db, int64_t id, char **ticket, store_err *err) KP_MUST_CHECK;
+
+/* What the till knows of the register (schema step 14), from its answers. */
+struct fiscal_register {
+	int shift;                  /* the shift number last seen; 0: none yet */
+	time_t opened_at;           /* its first document, the register's clock; 0: unknown */
+	bool closed;                /* a Z closed it (the next document opens shift + 1) */
+	long skew;                  /* seconds: the register's clock − the till's */
+	time_t offline_since;       /* the first answer offline, its clock; 0: online */
+	int refusal;                /* 11 or 18 while it stops sales; 0 */
+	time_t refusal_at;          /* the till's clock then */
+	time_t answered_at;         /* the till's clock at the last answer; 0: never */
+};
+
+store_status receipts_register_state(store_db *db, struct fiscal_register *out,
+                                     store_err *err) KP_MUST_CHECK;
+/* A document taken: its shift number (> 0), the register's time of it
+ * (0: unknown) and offline mark. A shift number above the last opens
+ * that shift at `at`; the skew is set from `at` and the till's clock;
+ * any refusal is cleared (the register takes documents again). */
+store_status receipts_note_answer(store_db *db, int shift, time_t at, bool offline,
+                                  store_err *err) KP_MUST_CHECK;
+/* The register refused a document with code (11 or 18): sales stop. */
+store_status receipts_note_refusal(store_db *db, int code, store_err *err) KP_MUST_CHECK;
+/* A Z closed the register's shift number shift (0: the one last seen;
+ * also when the register had none open): a refusal 11 is cleared. */
+store_status receipts_note_z(store_db *db, int shift, store_err *err) KP_MUST_CHECK;
 
 #endif

@@ -131,6 +131,35 @@ static int report_basket(struct tui *t, enum basket_status st)
 	return st == BASKET_OK ? TUI_REDRAW : refuse(t, _(basket_status_message(st)));
 }
 
+/* Whether the register lets a sale begin (app/fiscal.h, "before a sale"):
+ * refused with why past its 24 h shift or 72 h offline; from 23 h every
+ * sale warns (the message stays while it is paid). */
+static bool register_allows(struct tui *t)
+{
+	struct fiscal_gate g;
+	if (!fiscal_enabled(t->cfg))
+		return true;
+	fiscal_gate_of(&t->fiscal.reg, time(NULL), &g);
+	if (g.kind == FISCAL_GATE_SHUT) {
+		refuse(t, kp_msg_text(&g.msg));
+		return false;
+	}
+	return true;
+}
+
+/* A sale begins: the warning from 23 h, as the message of its screen. */
+static void register_warn(struct tui *t)
+{
+	struct fiscal_gate g;
+	if (!fiscal_enabled(t->cfg))
+		return;
+	fiscal_gate_of(&t->fiscal.reg, time(NULL), &g);
+	if (g.kind == FISCAL_GATE_WARN) {
+		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&g.msg));
+		tui_bell(t, 1);
+	}
+}
+
 static void open_weight(struct tui *t, size_t line);
 
 /* Resolves an item (CODE, N*CODE, 0,350*CODE, a scale label: app/item.h)
@@ -460,6 +489,7 @@ static void pay(struct tui *t, enum journal_method method, const char *phone)
 		return;
 	}
 	t->msg.text[0] = '\0';
+	register_warn(t);
 	struct scr_pay_arg arg = {.asked = ASK_PAY, .order_id = id};
 	tui_open(t, &scr_pay, &arg);
 }
@@ -561,9 +591,12 @@ static int act(struct tui *t, int a)
 		enum basket_status st = basket_check_payable(&t->basket);
 		if (st != BASKET_OK)
 			return report_basket(t, st);
+		if (!register_allows(t))
+			return TUI_REDRAW;
+		t->msg.text[0] = '\0';
+		register_warn(t);
 		struct scr_tender_arg arg = {.asked = ASK_TENDER,
 		                             .kind = a == ACT_PAY_CASH ? TENDER_CASH : TENDER_CARD};
-		t->msg.text[0] = '\0';
 		tui_open(t, &scr_tender, &arg);
 		return TUI_REDRAW;
 	}
@@ -573,6 +606,8 @@ static int act(struct tui *t, int a)
 		enum basket_status st = basket_check_payable(&t->basket);
 		if (st != BASKET_OK)
 			return report_basket(t, st);
+		if (!register_allows(t))
+			return TUI_REDRAW;
 		if (a == ACT_PAY_QR) {
 			pay(t, JOURNAL_QR, NULL);
 			return TUI_REDRAW;
@@ -839,6 +874,26 @@ static void draw_totals(const struct tui *t, int y)
 	draw_text(y + 3, 48, COLS - 48, ROLE_TOTAL, 1, true, line);
 }
 
+/* The register's 24 h shift and offline state on the message line, when
+ * nothing else is said there: true when drawn. */
+static bool draw_register(const struct tui *t)
+{
+	struct fiscal_gate g;
+	if (!fiscal_enabled(t->cfg))
+		return false;
+	fiscal_gate_of(&t->fiscal.reg, time(NULL), &g);
+	if (g.kind != FISCAL_GATE_OPEN) {
+		draw_text(LINES - 3, 0, COLS, ROLE_ERROR, -1, true, kp_msg_text(&g.msg));
+		return true;
+	}
+	if (g.offline_s < 0)
+		return false;
+	draw_textf(LINES - 3, 0, COLS, ROLE_ERROR, -1, true,
+	           _("The register is offline for %ld h %ld min: its receipts carry the offline mark"),
+	           g.offline_s / 3600, g.offline_s % 3600 / 60);
+	return true;
+}
+
 static void draw(const struct tui *t)
 {
 	struct cols c = layout();
@@ -877,7 +932,12 @@ static void draw(const struct tui *t)
 
 	draw_totals(t, LINES - 7);
 	bool stopped = t->fiscal.waiting > 0 && fiscal_stops(t->fiscal.code);
-	if (stopped && (!t->msg.text[0] || t->msg.role != ROLE_ERROR)) {
+	struct fiscal_gate g;
+	fiscal_gate_of(&t->fiscal.reg, time(NULL), &g);
+	if (fiscal_enabled(t->cfg) && g.kind == FISCAL_GATE_SHUT &&
+	    (!t->msg.text[0] || t->msg.role != ROLE_ERROR))
+		draw_register(t); /* no sale until it is done: what to do, before all else */
+	else if (stopped && (!t->msg.text[0] || t->msg.role != ROLE_ERROR)) {
 		/* the register refuses receipts until a person fixes it: say why */
 		char why[KP_TEXT_SAFE_SIZE(sizeof t->fiscal.why)];
 		kp_text_safe(why, sizeof why, t->fiscal.why);
@@ -885,6 +945,8 @@ static void draw(const struct tui *t)
 		           why);
 	} else if (t->msg.text[0])
 		tui_draw_message(t, LINES - 3);
+	else if (draw_register(t))
+		;
 	else if (t->conn != CONN_ONLINE && t->conn != CONN_CHECKING && t->conn_detail[0])
 		draw_text(LINES - 3, 0, COLS, ROLE_DIM, -1, true, t->conn_detail);
 	else if (t->fiscal.waiting > 0)

@@ -662,9 +662,14 @@ static void maybe_send_receipts(struct tui *t)
 	if (now - t->fiscal_at < 500)
 		return;
 	long before = t->fiscal.waiting;
+	int code = t->fiscal.code;
+	struct fiscal_register reg = t->fiscal.reg;
 	t->fiscal_at = now;
 	fiscal_bg_tick(&t->fiscal, t->db, t->cfg);
-	if (t->fiscal.waiting != before)
+	/* what the sale screen says of the register changed */
+	if (t->fiscal.waiting != before || t->fiscal.code != code ||
+	    t->fiscal.reg.refusal != reg.refusal || t->fiscal.reg.closed != reg.closed ||
+	    t->fiscal.reg.shift != reg.shift || t->fiscal.reg.offline_since != reg.offline_since)
 		t->dirty = true;
 }
 

@@ -5,7 +5,9 @@
 # picture, which zbarimg decodes to the register's TicketUrl exactly, the
 # fiscal sign as the QR's i); with the register down the next sale goes on,
 # the sale screen says a receipt waits, and once the register is back the
-# till sends it by itself and the line goes.
+# till sends it by itself and the line goes. Past the register's 24 h the
+# receipt is refused (11), the sale screen says to make the Z, and the
+# payment keys refuse the next sale.
 . "$(dirname "$0")/lib.sh"
 e2e_setup
 screen() { tm capture-pane -p -t till | sed 's/\xe2\x80\xaf/ /g'; }
@@ -117,5 +119,22 @@ check "the register is back on its port" eval '[ -n "$KURL" ]'
 check "the waiting receipt is sent by itself" wait_for "SELECT count(*) FROM receipts WHERE state = 'registered'" 2 40
 gone() { local i; for i in $(seq 100); do screen | grep -qi 'fiscal receipts waiting' || return 0; sleep 0.05; done; return 1; }
 check "the waiting line goes" gone
+
+# ---- the register's shift past 24 h: the sale screen says so, sales wait -------
+curl -s -H "x-api-key: $APIKEY" -d '{"advance_s": 86460}' "$KURL/sandbox/clock" >/dev/null
+keys 4870000025008 Enter
+keys F6
+check "a sale's tender screen (the till does not know the hour yet)" expect_screen 'Payment of 549,00 ₸'
+keys F2 Enter
+check "paid on the screen" expect_screen 'Paid|CHANGE'
+keys Enter
+check "the register refuses its receipt: the shift is over 24 h" wait_for "SELECT count(*) FROM receipts WHERE state = 'pending' AND last_code = 11" 1 20
+check "the sale screen says to make the Z report" wait_screen 'over 24 h.*Z report' 8
+keys 4870000025008 Enter
+keys F6
+check "cash (F6) is refused with why" expect_screen 'over 24 h: make the Z report'
+check "no tender screen opened" eval '! screen | grep -q "Payment of"'
+keys F10
+check "Kaspi QR (F10) is refused too, nothing journaled" eval 'is "$(q "SELECT count(*) FROM orders")" 3'
 
 e2e_finish

@@ -2,7 +2,10 @@
  * triggers write one receipt row per complete sale, per return of a sale
  * and per cash movement, only while a register is set, in the same
  * transaction; a row's ExternalCheckNumber is a version 4 UUID; the body
- * is written once; a registered receipt never changes. Real SQLite. */
+ * is written once; a registered receipt never changes. The register's
+ * shift and link as its answers say (step 14), and what the till allows
+ * from them (fiscal_gate_of: 23 h warns, 24 h and 72 h offline shut).
+ * Real SQLite. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "app/fiscal.h"
 #include "app/i18n.h"
 #include "store/db.h"
 #include "store/journal.h"
@@ -249,6 +253,83 @@ static void a_refund_of_a_sale_gets_a_return_row(void **state)
 	free(list);
 }
 
+/* The register's answers: a new shift number opens it at the register's
+ * time, the skew follows the register's clock, offline counts from the
+ * first offline answer, a refusal shuts until a Z (11) or an answer
+ * online (18). */
+static void the_register_s_shift_and_link_from_its_answers(void **state)
+{
+	struct fixture *f = *state;
+	store_err err;
+	struct fiscal_register r;
+	struct fiscal_gate g;
+	assert_int_equal(receipts_register_state(f->db, &r, &err), STORE_OK);
+	assert_int_equal(r.shift, 0);
+	fiscal_gate_of(&r, fake_now, &g);
+	assert_int_equal(g.kind, FISCAL_GATE_OPEN);
+	assert_int_equal(g.shift_age_s, -1);
+	assert_int_equal(g.offline_s, -1);
+
+	/* shift 1 opened by a document at the register's time, 100 s ahead */
+	assert_int_equal(receipts_note_answer(f->db, 1, fake_now + 100, false, &err), STORE_OK);
+	assert_int_equal(receipts_register_state(f->db, &r, &err), STORE_OK);
+	assert_int_equal(r.shift, 1);
+	assert_int_equal(r.opened_at, fake_now + 100);
+	assert_int_equal(r.skew, 100);
+	fiscal_gate_of(&r, fake_now, &g);
+	assert_int_equal(g.shift_age_s, 0);
+	/* a later document of the same shift does not move its opening */
+	assert_int_equal(receipts_note_answer(f->db, 1, fake_now + 3700, false, &err), STORE_OK);
+	assert_int_equal(receipts_register_state(f->db, &r, &err), STORE_OK);
+	assert_int_equal(r.opened_at, fake_now + 100);
+	assert_int_equal(r.skew, 3700);
+	/* the till's clock 23 h less a second on: open; 23 h: a warning */
+	fiscal_gate_of(&r, fake_now + 100 - 3700 + FISCAL_SHIFT_WARN_S - 1, &g);
+	assert_int_equal(g.kind, FISCAL_GATE_OPEN);
+	fiscal_gate_of(&r, fake_now + 100 - 3700 + FISCAL_SHIFT_WARN_S, &g);
+	assert_int_equal(g.kind, FISCAL_GATE_WARN);
+	assert_int_equal(g.shift_age_s, FISCAL_SHIFT_WARN_S);
+	assert_string_equal(g.msg.arg[2], "60");
+	fiscal_gate_of(&r, fake_now + 100 - 3700 + FISCAL_SHIFT_MAX_S, &g);
+	assert_int_equal(g.kind, FISCAL_GATE_SHUT);
+
+	/* refused for the shift: shut whatever the clock; a Z opens it */
+	assert_int_equal(receipts_note_refusal(f->db, 11, &err), STORE_OK);
+	assert_int_equal(receipts_register_state(f->db, &r, &err), STORE_OK);
+	fiscal_gate_of(&r, fake_now, &g);
+	assert_int_equal(g.kind, FISCAL_GATE_SHUT);
+	assert_int_equal(receipts_note_z(f->db, 1, &err), STORE_OK);
+	assert_int_equal(receipts_register_state(f->db, &r, &err), STORE_OK);
+	assert_true(r.closed);
+	assert_int_equal(r.refusal, 0);
+	fiscal_gate_of(&r, fake_now + 10 * FISCAL_SHIFT_MAX_S, &g);
+	assert_int_equal(g.kind, FISCAL_GATE_OPEN);
+	assert_int_equal(g.shift_age_s, -1);
+
+	/* shift 2 offline, its time unknown: the till's clock and the skew */
+	assert_int_equal(receipts_note_answer(f->db, 2, 0, true, &err), STORE_OK);
+	assert_int_equal(receipts_register_state(f->db, &r, &err), STORE_OK);
+	assert_false(r.closed);
+	assert_int_equal(r.opened_at, fake_now + 3700);
+	assert_int_equal(r.offline_since, fake_now + 3700);
+	fiscal_gate_of(&r, fake_now + 7200, &g);
+	assert_int_equal(g.offline_s, 7200);
+	assert_int_equal(g.kind, FISCAL_GATE_OPEN);
+	/* offline for over 72 h: shut, and a Z does not open it */
+	assert_int_equal(receipts_note_refusal(f->db, 18, &err), STORE_OK);
+	assert_int_equal(receipts_note_z(f->db, 2, &err), STORE_OK);
+	assert_int_equal(receipts_register_state(f->db, &r, &err), STORE_OK);
+	fiscal_gate_of(&r, fake_now, &g);
+	assert_int_equal(g.kind, FISCAL_GATE_SHUT);
+	/* an answer online does */
+	assert_int_equal(receipts_note_answer(f->db, 3, fake_now + 3700, false, &err), STORE_OK);
+	assert_int_equal(receipts_register_state(f->db, &r, &err), STORE_OK);
+	assert_int_equal(r.offline_since, 0);
+	fiscal_gate_of(&r, fake_now, &g);
+	assert_int_equal(g.kind, FISCAL_GATE_OPEN);
+	assert_int_equal(g.offline_s, -1);
+}
+
 int main(void)
 {
 	i18n_init(NULL);
@@ -259,6 +340,8 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(cash_movements_become_money_operations, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_refund_of_a_sale_gets_a_return_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_register_s_shift_and_link_from_its_answers, setup,
+		                                teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
