@@ -502,6 +502,8 @@ static int64_t tiyn_of(const cJSON *v)
  * shift: [0] sales, [1] returns; cash less the change. */
 struct by_type {
 	int64_t sum[2][3];
+	int64_t vat[2];             /* the positions' Tax */
+	int64_t vat_rate[2][101];   /* ... per TaxPercent */
 };
 
 static void add_receipt(void *arg, enum receipt_kind kind, const char *body)
@@ -519,6 +521,15 @@ static void add_receipt(void *arg, enum receipt_kind kind, const char *body)
 		to[k] += tiyn_of(cJSON_GetObjectItemCaseSensitive(p, "Sum"));
 	}
 	to[0] -= tiyn_of(cJSON_GetObjectItemCaseSensitive(b, "Change"));
+	int side = kind == RECEIPT_SALE ? 0 : 1;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(b, "Positions"))
+	{
+		const cJSON *rate = cJSON_GetObjectItemCaseSensitive(p, "TaxPercent");
+		int64_t tax = tiyn_of(cJSON_GetObjectItemCaseSensitive(p, "Tax"));
+		t->vat[side] += tax;
+		if (cJSON_IsNumber(rate) && rate->valueint >= 0 && rate->valueint <= 100)
+			t->vat_rate[side][rate->valueint] += tax;
+	}
 	cJSON_Delete(b);
 }
 
@@ -529,6 +540,15 @@ static int chars(const char *s)
 	for (; *s; s++)
 		n += ((unsigned char)*s & 0xc0) != 0x80;
 	return n;
+}
+
+/* Appends line (n bytes, from snprintf) to the text; dropped out of memory. */
+static void add_line(char **buf, size_t *len, size_t *cap, const char *line, int n)
+{
+	if (n <= 0 || !KP_GROW(*buf, *cap, *len + (size_t)n + 1, 512))
+		return;
+	memcpy(*buf + *len, line, (size_t)n + 1);
+	*len += (size_t)n;
 }
 
 static void add_row(char **buf, size_t *len, size_t *cap, const char *label, int64_t reg,
@@ -542,10 +562,7 @@ static void add_row(char **buf, size_t *len, size_t *cap, const char *label, int
 	int pa = chars(a) < 15 ? 15 - chars(a) : 0, pb = chars(b) < 15 ? 15 - chars(b) : 0;
 	int n = snprintf(line, sizeof line, "%s%*s%*s%s%*s%s%s%s\n", label, la, "", pa, "", a, pb, "", b,
 	                 reg != mine ? "  Δ " : "", reg != mine ? d : "");
-	if (n <= 0 || !KP_GROW(*buf, *cap, *len + (size_t)n + 1, 512))
-		return;
-	memcpy(*buf + *len, line, (size_t)n + 1);
-	*len += (size_t)n;
+	add_line(buf, len, cap, line, n);
 }
 
 char *fiscal_z_report(store_db *db, const struct kp_config *cfg, struct kp_msg *why)
@@ -597,14 +614,26 @@ char *fiscal_z_report(store_db *db, const struct kp_config *cfg, struct kp_msg *
 		add_row(&buf, &len, &cap, _(types[i]), rep.sell.by_type[i], mine.sum[0][i]);
 	for (int i = 0; i < 3; i++)
 		add_row(&buf, &len, &cap, _(rtypes[i]), rep.return_sell.by_type[i], mine.sum[1][i]);
+	add_row(&buf, &len, &cap, _("VAT of sales"), rep.sell.vat, mine.vat[0]);
+	add_row(&buf, &len, &cap, _("VAT of returns"), rep.return_sell.vat, mine.vat[1]);
+	/* the register counts its VAT as one sum: the journal's per rate alone */
+	for (int side = 0; side < 2; side++)
+		for (int rate = 0; rate <= 100; rate++) {
+			char label[96], vat[48], line[160];
+			if (!mine.vat_rate[side][rate])
+				continue;
+			snprintf(label, sizeof label, side ? _("  returns, VAT %d %%") : _("  sales, VAT %d %%"),
+			         rate);
+			money_format(vat, sizeof vat, mine.vat_rate[side][rate]);
+			int la = chars(label) < 22 ? 22 - chars(label) : 0, pv = chars(vat) < 30 ? 30 - chars(vat) : 0;
+			add_line(&buf, &len, &cap, line,
+			         snprintf(line, sizeof line, "%s%*s%*s%s\n", label, la, "", pv, "", vat));
+		}
 	/* the register's own figure: the drawer's expected cash is on the till's Z */
 	char cash[48], line[160];
 	money_format(cash, sizeof cash, rep.in_cashbox);
-	int n_line = snprintf(line, sizeof line, "%s: %s\n", _("cash in the register"), cash);
-	if (n_line > 0 && KP_GROW(buf, cap, len + (size_t)n_line + 1, 512)) {
-		memcpy(buf + len, line, (size_t)n_line + 1);
-		len += (size_t)n_line;
-	}
+	add_line(&buf, &len, &cap, line,
+	         snprintf(line, sizeof line, "%s: %s\n", _("cash in the register"), cash));
 	return buf;
 }
 

@@ -57,7 +57,16 @@ has() { # NAME TEXT PATTERN
 K_PID=$!
 for _ in $(seq 50); do grep -q 'listening on' "$work/k.out" && break; sleep 0.1; done
 KURL=$(sed -n 's/^listening on //p' "$work/k.out")
-[ -n "$KURL" ] || { bad "kassa-sandbox starts" "$(cat "$work/k.err")"; echo "$passed passed, $failed failed"; exit 1; }
+[ -n "$KURL" ] || { bad "kassa-sandbox starts" "$(cat "$work/k.err")"; # ---- cash in and out are the register's money operations -----------------------
+"$POS" cash in 5000 --reason "размен" >/dev/null 2>&1
+is "cash in: exit 0" "$?" 0
+printf '9999\n' | "$POS" cash out 1200,50 --reason "инкассация" >/dev/null 2>&1
+is "cash out: exit 0" "$?" 0
+money=$(curl -s -H "x-api-key: $APIKEY" "$KURL/sandbox/checks" | python3 -c 'import json,sys; print(" ".join("%d:%s" % (m["OperationType"], m["Sum"]) for m in json.load(sys.stdin)["money"]))')
+is "the register holds both, as much as the drawer moved" "$money" "0:5000 1:1200.5"
+is "... and the journal says they are registered" "$(q "SELECT group_concat(kind || ':' || amount || ':' || state, ' ') FROM receipts WHERE cash_move IS NOT NULL")" "cash_in:500000:registered cash_out:120050:registered"
+
+echo "$passed passed, $failed failed"; exit 1; }
 
 export KASPI_POS_HOME=$work/home XDG_CONFIG_HOME=$work/cfg
 mkdir -p "$work/cfg/kaspi-pos"
@@ -116,6 +125,8 @@ printf '9999\n' | "$POS" report z --counted 0 >"$work/z.out" 2>"$work/z.err"
 rc=$?
 is "the till's Z with only the receipt refused for the 24 h waiting: exit 0" "$rc" 0 "$(cat "$work/z.err")"
 has "... and the register's Z beside it" "$(cat "$work/z.out")" "Z report of the register: No. 1, shift 1"
+has "... its VAT of sales beside the receipts' own, no difference" "$(sed 's/\xe2\x80\xaf/ /g' "$work/z.out")" "^VAT of sales +[0-9 ]+,[0-9]{2} ₸ +[0-9 ]+,[0-9]{2} ₸$"
+has "... the receipts' VAT per rate" "$(cat "$work/z.out")" "sales, VAT 1[0-9] %"
 is "the receipt that waited is registered after the Z" "$(q "SELECT count(*) FROM receipts WHERE state <> 'registered'")" 0
 is "... in the register's new shift" "$(q "SELECT fiscal_shift FROM receipts ORDER BY id DESC LIMIT 1")" 2
 shift2=$(curl -s -H "x-api-key: $APIKEY" "$KURL/sandbox/checks" | python3 -c 'import json,sys; print(sum(1 for c in json.load(sys.stdin)["checks"] if c["ShiftNumber"] == 2))')
@@ -153,6 +164,15 @@ sale
 is "and sales go on: exit 0" "$?" 0 "$(cat "$work/sale.err")"
 st=$("$POS" fiscal status 2>&1)
 is "fiscal status says nothing of offline any more" "$(printf '%s' "$st" | grep -c offline)" 0
+
+# ---- cash in and out are the register's money operations -----------------------
+"$POS" cash in 5000 --reason "размен" >/dev/null 2>&1
+is "cash in: exit 0" "$?" 0
+printf '9999\n' | "$POS" cash out 1200,50 --reason "инкассация" >/dev/null 2>&1
+is "cash out: exit 0" "$?" 0
+money=$(curl -s -H "x-api-key: $APIKEY" "$KURL/sandbox/checks" | python3 -c 'import json,sys; print(" ".join("%d:%s" % (m["OperationType"], m["Sum"]) for m in json.load(sys.stdin)["money"]))')
+is "the register holds both, as much as the drawer moved" "$money" "0:5000 1:1200.5"
+is "... and the journal says they are registered" "$(q "SELECT group_concat(kind || ':' || amount || ':' || state, ' ') FROM receipts WHERE cash_move IS NOT NULL")" "cash_in:500000:registered cash_out:120050:registered"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
