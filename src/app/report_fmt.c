@@ -359,9 +359,20 @@ static const char *unfinished_label(const struct report_unfinished *u)
 {
 	enum journal_state js;
 	enum refund_state rs;
+	if (u->receipt)
+		return N_("waits for the register");
 	if (u->refund)
 		return refunds_state_parse(u->state, &rs) ? refunds_state_label(rs) : u->state;
 	return journal_state_parse(u->state, &js) ? journal_state_label(js) : u->state;
+}
+
+/* The word for a fiscal receipt's kind (the snapshot keeps its name). */
+static const char *receipt_kind_label(const char *kind)
+{
+	return strcmp(kind, "return") == 0     ? N_("return")
+	       : strcmp(kind, "cash_in") == 0  ? N_("cash in")
+	       : strcmp(kind, "cash_out") == 0 ? N_("cash out")
+	                                       : N_("sale");
 }
 
 static void text_unfinished(struct buf *b, int width, report_tr_fn tr, const struct report *r)
@@ -371,7 +382,13 @@ static void text_unfinished(struct buf *b, int width, report_tr_fn tr, const str
 	text_wrap(b, width, l, false);
 	for (size_t i = 0; i < r->n_unfinished; i++) {
 		const struct report_unfinished *u = &r->unfinished[i];
-		if (u->refund) {
+		if (u->receipt) {
+			snprintf(l, sizeof l, "%s: %s", tr_id(tr, N_("fiscal receipt")),
+			         tr_id(tr, receipt_kind_label(u->order_ref)));
+			text_wrap(b, width, l, false);
+			if (u->ref[0])
+				text_wrap(b, width, u->ref, false);
+		} else if (u->refund) {
 			snprintf(l, sizeof l, "%s %s", tr_id(tr, N_("refund")), u->ref);
 			text_wrap(b, width, l, false);
 			snprintf(l, sizeof l, "  %s %s", tr_id(tr, N_("of")), u->order_ref);
@@ -652,8 +669,11 @@ char *report_csv(const struct report *r)
 	csv_time(&b, "orders", "last", r->last_order);
 	for (size_t i = 0; i < r->n_unfinished; i++) {
 		const struct report_unfinished *u = &r->unfinished[i];
-		csv_money(&b, u->refund ? "unfinished_refund" : "unfinished_order", u->ref, u->state,
-		          u->amount);
+		csv_money(&b,
+		          u->receipt  ? "unfinished_receipt"
+		          : u->refund ? "unfinished_refund"
+		                      : "unfinished_order",
+		          u->receipt && !u->ref[0] ? u->order_ref : u->ref, u->state, u->amount);
 	}
 	return buf_done(&b);
 }
@@ -809,10 +829,10 @@ static cJSON *json_report(const struct report *r)
 	for (size_t i = 0; i < r->n_unfinished; i++) {
 		const struct report_unfinished *u = &r->unfinished[i];
 		cJSON *x = cJSON_CreateObject();
-		cJSON_AddStringToObject(x, "type", u->refund ? "refund" : "order");
+		cJSON_AddStringToObject(x, "type", u->receipt ? "receipt" : u->refund ? "refund" : "order");
 		cJSON_AddNumberToObject(x, "id", (double)u->id);
 		cJSON_AddStringToObject(x, "ref", u->ref);
-		if (u->refund)
+		if (u->refund || u->receipt)
 			cJSON_AddStringToObject(x, "order_ref", u->order_ref);
 		else
 			cJSON_AddNullToObject(x, "order_ref");
@@ -1053,6 +1073,7 @@ bool report_from_json(const char *json, struct report *out, char *errbuf, size_t
 		char type[16];
 		get_string(&rd, x, "type", type, sizeof type);
 		u->refund = strcmp(type, "refund") == 0;
+		u->receipt = strcmp(type, "receipt") == 0;
 		u->id = get_int(&rd, x, "id");
 		get_string(&rd, x, "ref", u->ref, sizeof u->ref);
 		get_string(&rd, x, "order_ref", u->order_ref, sizeof u->order_ref);

@@ -124,6 +124,9 @@ struct report_cashier {
 /* An order or a refund whose outcome is still open. */
 struct report_unfinished {
 	bool refund;              /* a refund (refund_pending), else an order */
+	bool receipt;             /* a fiscal receipt not yet registered (order_ref: its kind,
+	                             "sale", "return", "cash_in", "cash_out"; ref: its sale's
+	                             merchant_order_id, or "") */
 	int64_t id;               /* row id of the order or the refund */
 	char ref[REPORT_REF_SIZE];       /* merchant_order_id, or the refund's id */
 	char order_ref[REPORT_REF_SIZE]; /* a refund's order's merchant_order_id; "" */

@@ -112,6 +112,11 @@ ctl clock '{"advance_s": 3600}' # 24 h 1 min: the register refuses
 sale
 has "a sale past 24 h by the register's clock: its receipt waits" "$(cat "$work/sale.err")" "fiscal receipts wait for the register"
 is "... refused with 11" "$(q "SELECT last_code FROM receipts WHERE state = 'pending'")" 11
+x=$("$POS" report x 2>&1)
+has "the X report lists the receipt that waits" "$x" "fiscal receipt: sale"
+has "... with its state" "$x" "waits for the register"
+"$POS" report x --format json >"$work/x.json" 2>&1
+is "... and its JSON as a receipt of a sale" "$(python3 -c 'import json,sys; print(" ".join(u["type"] + ":" + u["order_ref"] + ":" + u["state"] for u in json.load(open(sys.argv[1]))["unfinished"]))' "$work/x.json")" "receipt:sale:pending"
 n=$(sales)
 sale
 rc=$?
@@ -127,6 +132,7 @@ is "the till's Z with only the receipt refused for the 24 h waiting: exit 0" "$r
 has "... and the register's Z beside it" "$(cat "$work/z.out")" "Z report of the register: No. 1, shift 1"
 has "... its VAT of sales beside the receipts' own, no difference" "$(sed 's/\xe2\x80\xaf/ /g' "$work/z.out")" "^VAT of sales +[0-9 ]+,[0-9]{2} ₸ +[0-9 ]+,[0-9]{2} ₸$"
 has "... the receipts' VAT per rate" "$(cat "$work/z.out")" "sales, VAT 1[0-9] %"
+has "the till's Z lists the receipt that waited for the register's Z" "$(cat "$work/z.out")" "fiscal receipt: sale"
 is "the receipt that waited is registered after the Z" "$(q "SELECT count(*) FROM receipts WHERE state <> 'registered'")" 0
 is "... in the register's new shift" "$(q "SELECT fiscal_shift FROM receipts ORDER BY id DESC LIMIT 1")" 2
 shift2=$(curl -s -H "x-api-key: $APIKEY" "$KURL/sandbox/checks" | python3 -c 'import json,sys; print(sum(1 for c in json.load(sys.stdin)["checks"] if c["ShiftNumber"] == 2))')
