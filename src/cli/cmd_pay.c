@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -85,6 +86,18 @@ struct charge {
 	bool tty;
 };
 
+/* Whether img fits the terminal standard output is (anything else: a
+ * file, a pipe, takes it whole); else *cols × *rows is its size. */
+static bool qr_fits_stdout(const struct qr_image *img, int *cols, int *rows)
+{
+	struct winsize ws;
+	if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0)
+		return true;
+	*cols = ws.ws_col, *rows = ws.ws_row;
+	/* the order's two lines and the link stay in sight below it */
+	return img->cols <= ws.ws_col && img->rows + 3 <= ws.ws_row;
+}
+
 static void charge_show(struct charge *c, const struct journal_order *o)
 {
 	char sum[48], err[160];
@@ -94,8 +107,14 @@ static void charge_show(struct charge *c, const struct journal_order *o)
 	if (o->method == JOURNAL_QR && o->qr_token[0]) {
 		struct qr_image img;
 		bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+		int cols = 0, rows = 0;
 		if (qr_render(o->qr_token, utf8, &img, err, sizeof err)) {
-			if (!qr_print(stdout, &img, QR_COLOUR_AUTO))
+			if (!qr_fits_stdout(&img, &cols, &rows))
+				/* a code cut by the terminal's edge would not scan */
+				fprintf(stderr, _("kaspi-pos: the terminal (%d×%d) is too small for the QR (%d×%d): "
+				                  "the payment link is below\n"),
+				        cols, rows, img.cols, img.rows + 3);
+			else if (!qr_print(stdout, &img, QR_COLOUR_AUTO))
 				fprintf(stderr, "kaspi-pos: %s\n", _("the QR could not be written to the terminal"));
 			qr_free(&img);
 		} else {

@@ -239,24 +239,58 @@ static void draw_qr(int y, int x)
 	attrset(A_NORMAL);
 }
 
+/* Where the QR goes: beside the information (QR at column 1, the
+ * information two columns right of it, INFO_W wide), or above it
+ * (centred, the information's INFO_ROWS rows below), on rows 2 …
+ * LINES - 4 either way: the hint, the message and the key bar stay clear
+ * of the quiet zone. */
+#define INFO_W 34
+#define INFO_ROWS 9
+enum qr_place { QR_NOWHERE, QR_BESIDE, QR_ABOVE };
+
+static enum qr_place qr_place(const struct qr_image *qr)
+{
+	if (qr_fits(qr, LINES - 5, COLS - INFO_W - 2))
+		return QR_BESIDE;
+	if (qr_fits(qr, LINES - 5 - INFO_ROWS, COLS - 2))
+		return QR_ABOVE;
+	return QR_NOWHERE;
+}
+
+/* The "enlarge" line: the smallest terminal, grown from this one, where
+ * the QR fits: above the information when these columns are enough for
+ * it (only rows to add: a console's width is often all it has), beside
+ * it when these rows are, else the one of the two that takes fewer
+ * cells. */
+static void enlarge_text(const struct qr_image *qr, char *line, size_t size)
+{
+	int bc = qr->cols + INFO_W + 2, br = qr->rows + 5;
+	int ac = qr->cols + 2, ar = qr->rows + 5 + INFO_ROWS;
+	bool above = COLS >= ac ? true : LINES >= br ? false : (long)ac * ar < (long)bc * br;
+	bc = bc > COLS ? bc : COLS, br = br > LINES ? br : LINES;
+	ac = ac > COLS ? ac : COLS, ar = ar > LINES ? ar : LINES;
+	snprintf(line, size, _("Enlarge the terminal to %d×%d to show the QR"), above ? ac : bc,
+	         above ? ar : br);
+}
+
 static void draw(const struct tui *t)
 {
 	const struct payflow_watch *o = payflow_find(&t->pf, S.order);
 	char sum[48], line[256];
 	bool qr_method = S.pay.method == JOURNAL_QR;
-	int info_w = 34, qx = 1, qy = 2;
 
 	tui_draw_header(t);
-	/* rows 2 … LINES-4: the hint, the message and the key bar stay clear of
-	 * the quiet zone */
 	bool has_qr = S.outcome == PAY_LIVE && S.qr.lines && strcmp(S.qr_of, S.pay.qr_token) == 0;
-	bool show_qr = qr_method && has_qr && qr_fits(&S.qr, LINES - 5, COLS - info_w - 2);
-	int ix = show_qr ? qx + S.qr.cols + 2 : 2;
+	enum qr_place place = qr_method && has_qr ? qr_place(&S.qr) : QR_NOWHERE;
+	bool show_qr = place != QR_NOWHERE;
+	int ix = place == QR_BESIDE ? 1 + S.qr.cols + 2 : 2;
 	int iw = COLS - ix - 1;
-	int y = 2;
+	int y = place == QR_ABOVE ? 2 + S.qr.rows : 2;
 
-	if (show_qr)
-		draw_qr(qy, qx);
+	if (place == QR_BESIDE)
+		draw_qr(2, 1);
+	else if (place == QR_ABOVE)
+		draw_qr(2, (COLS - S.qr.cols) / 2);
 
 	money_format(sum, sizeof sum, S.pay.amount);
 	draw_text(y++, ix, iw, ROLE_COLUMN_TITLE, -1, true,
@@ -282,8 +316,7 @@ static void draw(const struct tui *t)
 		if (qr_method && !show_qr) {
 			y++;
 			if (has_qr)
-				snprintf(line, sizeof line, _("Enlarge the terminal to %d×%d to show the QR"),
-				         S.qr.cols + info_w + 3, S.qr.rows + 5);
+				enlarge_text(&S.qr, line, sizeof line);
 			else
 				snprintf(line, sizeof line, "%s", _("The QR appears when the server answers"));
 			draw_text(y++, ix, iw, ROLE_STATUS_WARN, -1, true, line);

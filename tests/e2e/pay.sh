@@ -5,8 +5,10 @@
 # scanned, paid); declined, failed and expired bring the basket back; Esc
 # gives up and a late payment raises an alert that Ctrl-E settles; F11 pays by
 # phone (a bad number is refused); at 80×24 the QR asks for a bigger
-# terminal while the payment goes on; a till killed during a payment
-# settles it after a restart.
+# terminal while the payment goes on, 80 columns and the rows that really
+# fit, where it is drawn above the information and scans; a till killed
+# during a payment settles it after a restart; `charge` in a terminal too
+# small for its QR says so and prints the link.
 . "$(dirname "$0")/lib.sh"
 e2e_setup
 PANE2PBM=$E2E_ROOT/tests/tools/pane2pbm.py
@@ -106,6 +108,14 @@ tm resize-window -t till -x 80 -y 24
 keys 4870000025008 Enter F10
 check "80×24: asks for a bigger terminal" expect_screen 'Enlarge the terminal to [0-9]+×[0-9]+ to show the QR'
 check "80×24: the countdown still runs" expect_screen 'Time left 1[45]:'
+asked=$(screen | grep -o 'Enlarge the terminal to [0-9]*×[0-9]*' | grep -o '[0-9]*×[0-9]*$')
+check "80×24: it asks for no more columns: the QR goes above the information" eval '[ "${asked%×*}" = 80 ]'
+tm resize-window -t till -x "${asked%×*}" -y "${asked#*×}"
+qr_soon() { local i; for i in $(seq 30); do qr_decodes_to_token 2>/dev/null && return 0; sleep 0.1; done; qr_decodes_to_token; }
+check "at the size asked ($asked) the QR is drawn, and scans as the token" qr_soon
+check "... the information below it" expect_screen 'Time left 1[45]:'
+tm resize-window -t till -x "${asked%×*}" -y "$(( ${asked#*×} - 1 ))"
+check "a row less, it asks again" expect_screen "Enlarge the terminal to $asked to show the QR"
 for _ in $(seq 30); do [ "$(last_state)" = pending ] && break; sleep 0.1; done
 control pay >/dev/null
 check "80×24: paid all the same" expect_screen 'Paid: 549,00 ₸'
@@ -160,5 +170,13 @@ keys C-e
 check "Ctrl-E records the sale" expect_screen 'recorded as a completed sale'
 check "the alert is gone" expect_no_screen 'ALERT:'
 check "the journal says succeeded" state_is succeeded
+
+# `kaspi-pos charge` in a terminal too small for its QR: says so, prints the link
+tm new-session -d -s small -x 60 -y 20 "'$POS' charge 5 --no-wait; echo CHARGE-DONE \$?; sleep 600"
+small() { tm capture-pane -p -t small -S -100; }
+for _ in $(seq 50); do small | grep -q CHARGE-DONE && break; sleep 0.1; done
+check "charge at 60×20: too small for the QR, it says so" eval 'small | grep -q "too small for the QR"'
+check "... no half-drawn code" eval '! small | grep -q "▀"'
+check "... and prints the link the QR would hold" eval 'small | grep -qF "$(sqlite3 "$DB" "SELECT substr(qr_token, 1, 40) FROM orders ORDER BY id DESC LIMIT 1")"'
 
 e2e_finish
