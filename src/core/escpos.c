@@ -517,6 +517,20 @@ size_t escpos_encode(const struct escpos_job *job, const char *text, size_t len,
 	return s.len;
 }
 
+size_t escpos_encode_chars(enum escpos_codepage codepage, const char *text, size_t len,
+                           unsigned char *out, size_t size)
+{
+	struct sink s = {.out = out, .size = out ? size : 0, .len = 0};
+	const unsigned char *p = (const unsigned char *)text;
+	while (len > 0) {
+		uint32_t c;
+		size_t used = utf8_next(p, len, &c);
+		encode_char(&s, codepage, c == '\n' || c == '\t' ? ' ' : c, 0);
+		p += used, len -= used;
+	}
+	return s.len;
+}
+
 /* ---- decoding ------------------------------------------------------------ */
 
 /* Length of the ESC or GS command at b[0] (b[0] is ESC or GS), as far as

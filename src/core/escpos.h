@@ -141,6 +141,13 @@ struct escpos_job escpos_job_default(enum escpos_codepage codepage);
 size_t escpos_encode(const struct escpos_job *job, const char *text, size_t len,
                      unsigned char *out, size_t size);
 
+/* Encodes len bytes of UTF-8 text as the page's characters alone: no
+ * command, no code lines, LF and TAB as spaces, the same fallbacks and
+ * '?' as escpos_encode (a customer display's line: core/vfd.h). snprintf
+ * semantics; never longer than len. */
+size_t escpos_encode_chars(enum escpos_codepage codepage, const char *text, size_t len,
+                           unsigned char *out, size_t size);
+
 /* Bytes the job adds around the text, at most: ESC @, ESC t n, ESC d n,
  * GS V m n. No character's replacement is longer than its UTF-8 form. A
  * code line adds ESCPOS_CODE_OVERHEAD more when native, and at most
