@@ -158,7 +158,7 @@ struct vfd *vfd_start(const char *path, unsigned char table, char *message, size
 	struct vfd *v = calloc(1, sizeof *v);
 	sigset_t all, old;
 	if (!v) {
-		snprintf(message, size, "%s", _("out of memory"));
+		snprintf(message, size, "%s", _("out of memory: close other programs or restart the till"));
 		return NULL;
 	}
 	snprintf(v->path, sizeof v->path, "%s", path);
