@@ -128,6 +128,16 @@ static const struct command commands[] = {
 	 .options = {{"--format text|json", N_("text (the default) or JSON: the register's answer")},
 	             {"--print", N_("send it to the printer instead")}},
 	 .run = cmd_receipt},
+	{.name = "display",
+	 .usage = N_("[--url URL]"),
+	 .summary = N_("the customer display in this terminal: the basket, the total, the QR"),
+	 .about = N_("Draws what the buyer sees from the till's display feed, in Kazakh and\n"
+	             "Russian, the QR in half blocks at the size this terminal allows; without the\n"
+	             "feed it says \"no connection\" and shows no QR. q, Esc or F10 quits. Exit 0;\n"
+	             "2 without a URL (the till writes it to display.url when it serves one)."),
+	 .options = {{N_("--url URL"), N_("the display's address with its token (default: the till's\n"
+	                                  "display.url in KASPI_POS_HOME)")}},
+	 .run = cmd_display},
 	{.name = "fiscal",
 	 .usage = N_("send | status | z"),
 	 .summary = N_("fiscal receipts waiting: send them now, or say how many wait"),

@@ -631,8 +631,7 @@ static void theme_dirs(char dirs[4][PATH_MAX])
 	snprintf(dirs[d], PATH_MAX, "/usr/share/kaspi-pos/themes");
 }
 
-/* Opens curses and the theme. False when the terminal cannot be had. */
-static bool open_screen(struct tui *t)
+bool tui_open_terminal(enum config_theme theme, char *warning, size_t size)
 {
 	char dirs[4][PATH_MAX];
 
@@ -650,8 +649,14 @@ static bool open_screen(struct tui *t)
 	for (int i = 0, d = 0; i < 4; i++)
 		if (dirs[i][0])
 			dirlist[d++] = dirs[i];
-	theme_load(theme_name(t->cfg->ui.theme), dirlist, t->theme_warning, sizeof t->theme_warning);
+	theme_load(theme_name(theme), dirlist, warning, size);
 	return true;
+}
+
+/* Opens curses and the theme. False when the terminal cannot be had. */
+static bool open_screen(struct tui *t)
+{
+	return tui_open_terminal(t->cfg->ui.theme, t->theme_warning, sizeof t->theme_warning);
 }
 
 /* The fiscal receipts waiting, counted twice a second at most, and sent
