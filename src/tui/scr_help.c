@@ -134,9 +134,10 @@ static void enter(struct tui *t, const void *arg)
 	S.esc_digits = of->flags & SCREEN_ESC_DIGITS;
 	S.display[0] = '\0';
 	if (of == &scr_sale && t->display) {
+		char addr[DISPLAY_URL_SIZE]; /* the token stays off the screen here */
 		const char *url = display_url(t->display);
-		snprintf(S.display, sizeof S.display, _("Customer display: %.*s (Ctrl-D pairs a tablet)"),
-		         (int)strcspn(url, "?"), url);
+		snprintf(addr, sizeof addr, "%.*s", (int)strcspn(url, "?"), url);
+		snprintf(S.display, sizeof S.display, _("Customer display: %s (Ctrl-D pairs a tablet)"), addr);
 	}
 	memset(&S.view, 0, sizeof S.view);
 	S.view.scroll = true;
