@@ -82,8 +82,9 @@ void display_publish(struct display *d, const struct display_view *v)
 	if (n)
 		memcpy(d->lines, v->lines, n * sizeof *d->lines);
 	d->seq++;
-	pthread_cond_broadcast(&d->changed);
 	pthread_mutex_unlock(&d->lock);
+	/* after the unlock: the woken streams do not queue on a held mutex */
+	pthread_cond_broadcast(&d->changed);
 }
 
 uint64_t display_seq(struct display *d)
