@@ -82,9 +82,11 @@ void display_publish(struct display *d, const struct display_view *v)
 	if (n)
 		memcpy(d->lines, v->lines, n * sizeof *d->lines);
 	d->seq++;
-	pthread_mutex_unlock(&d->lock);
-	/* after the unlock: the woken streams do not queue on a held mutex */
+	/* under the lock: the streams it wakes then wait for the unlock
+	 * instead of preempting the caller (bench_display, 21 streams on 2
+	 * cores: a median of about 0.05 ms here, 0.2–0.4 ms after it) */
 	pthread_cond_broadcast(&d->changed);
+	pthread_mutex_unlock(&d->lock);
 }
 
 uint64_t display_seq(struct display *d)
