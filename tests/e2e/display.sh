@@ -5,7 +5,8 @@
 # the shop's name; two products scanned on the till → the page's lines and
 # total equal the till's; F10 → the page's QR (a screenshot) decodes with
 # zbarimg to the journal's qr_token, the countdown runs, scanned and paid
-# follow; thanks, then idle for the next sale; Ctrl-D shows the address as
+# follow; thanks, then idle for the next sale; a declined payment's QR
+# gone at once; a cash sale's change thanked for; Ctrl-D shows the address as
 # a QR on the till that decodes to display.url; without the token: 403;
 # the till quits → the URL file is gone and the page says "нет связи"
 # with no QR. Screenshots in $KP_DISPLAY_SHOTS when set.
@@ -101,6 +102,28 @@ check "the QR is gone from the server too" test "$(code "${URL/\/display?/\/disp
 shot thanks
 keys Enter
 check "the next sale: idle again" page_is "document.body.dataset.screen === 'idle'"
+
+# declined: the QR goes at once, the basket comes back
+keys 4870000025008 Enter F10
+check "another payment's QR" page_is "document.body.dataset.screen === 'payment' && !document.getElementById('qr').hidden"
+for _ in $(seq 30); do [ "$(sqlite3 "$DB" "SELECT state FROM orders ORDER BY id DESC LIMIT 1")" = pending ] && break; sleep 0.1; done
+control decline
+check "declined: the till" expect_screen 'The buyer declined the payment'
+check "declined: the page says so, with no QR" page_is "document.getElementById('state').textContent === 'Қабылданбады / Отклонено' && document.getElementById('qr').hidden"
+keys Enter
+check "back to the basket" page_is "document.body.dataset.screen === 'basket'"
+
+# cash with change: thanks and the change
+keys F6
+check "the tender screen" expect_screen 'Payment of 549,00 ₸'
+keys F3
+check "F3 gives 1 000" expect_screen 'CHANGE  451,00 ₸'
+keys Enter
+check "cash: paid on the till" expect_screen 'Paid: T01-'
+check "the page thanks with the change" page_is "document.body.dataset.screen === 'thanks' && document.getElementById('changeline').textContent === 'Қайтарым 451,00 ₸ / Сдача'"
+shot change
+keys Enter
+check "idle once more" page_is "document.body.dataset.screen === 'idle'"
 
 keys C-d
 check "Ctrl-D shows the pairing dialog" expect_screen 'Customer display'
