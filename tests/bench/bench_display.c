@@ -126,7 +126,7 @@ static void report(const char *name, double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof *v, cmp_double);
 	int p99 = (int)(n * 0.99) - 1;
-	printf("%s_median_ms %.3f\n%s_p99_ms %.3f\n%s_max_ms %.3f\n", name, v[(n - 1) / 2], name,
+	printf("%s_median_ms %.4f\n%s_p99_ms %.4f\n%s_max_ms %.4f\n", name, v[(n - 1) / 2], name,
 	       v[p99 < 0 ? 0 : p99], name, v[n - 1]);
 }
 

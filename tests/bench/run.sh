@@ -12,6 +12,11 @@
 #  3. kassa-sandbox: receipts per second on POST /api/v4/check, 1 and 8
 #     connections (tests/bench/kassa.sh); a sale to its fiscal receipt
 #     registered and printed (bench_fiscal).
+#  4. The customer display (at the end): a publish to its event on an SSE
+#     client (bench_display), the till's keys with 20 displays connected
+#     or none (bench_pay --keys-only), and in headless Chromium a key on
+#     the till to the page's event, F10 to the page's QR
+#     (display_browser.sh).
 set -eu
 pos=${1:-build/kaspi-pos}
 sbx=${2:-build/kaspi-sandbox}
@@ -401,3 +406,8 @@ for m in digit:"digit → echoed" backspace:"backspace → drawn" help:"F1 → h
 done
 echo
 echo "The 20 streams read $(k disp display_bytes) bytes of events during the keys."
+echo
+# in the browser: the real till in tmux, its display in headless Chromium
+echo "| measured in the page (headless Chromium), the till in tmux | median | p99 | target |"
+echo "|---|---:|---:|---:|"
+"$here/display_browser.sh" "${BENCH_DISPLAY_SCANS:=200}" "${BENCH_DISPLAY_QR:=50}" || echo "display_browser failed"
