@@ -63,7 +63,6 @@ check "with a wrong token: 403" test "$(code "$BASE/display/state?token=01234567
 check "with it: 200" test "$(code "${URL/\/display?/\/display\/state?}")" = 200
 
 read -r PORT CHROME_PID < <($CDP start "$E2E_TMP") || { echo "chromium did not start"; exit 1; }
-$CDP "$PORT" size 1280 800
 $CDP "$PORT" open "$URL"
 check "the page shows the idle screen" page_is "document.body.dataset.screen === 'idle' && document.body.dataset.online === 'yes'"
 check "with the shop's name" test "$(page "document.getElementById('idleshop').textContent")" = "Магазин «Береке»"

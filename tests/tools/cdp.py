@@ -7,8 +7,9 @@ for the customer display's end-to-end test and bench.
     cdp.py PORT open URL             the page goes to URL
     cdp.py PORT eval JS              prints the expression's value (JSON)
     cdp.py PORT wait JS [SECONDS]    waits until JS is truthy (exit 1 on the bound)
-    cdp.py PORT shot FILE.png        a screenshot of the page
-    cdp.py PORT size W H             the page's viewport in CSS pixels
+    cdp.py PORT shot FILE.png [W H]  a screenshot of the page (W×H CSS pixels: the
+                                     viewport of that size for the shot; default 1280×800,
+                                     a 10" tablet held landscape)
 """
 import base64
 import json
@@ -103,6 +104,7 @@ class Page:
 
 def start(folder):
     """Chromium in the background; prints the DevTools port once it listens."""
+    os.makedirs(folder, exist_ok=True)
     err = open(os.path.join(folder, "chromium.log"), "w")
     proc = subprocess.Popen(
         ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
@@ -151,13 +153,16 @@ def main(argv):
             time.sleep(0.05)
         return 1
     if cmd == "shot":
+        # the override lasts as long as this connection: set, laid out, shot
+        width, height = (int(argv[4]), int(argv[5])) if len(argv) > 5 else (1280, 800)
+        page.call("Emulation.setDeviceMetricsOverride", width=width, height=height,
+                  deviceScaleFactor=1, mobile=False)
+        page.eval("new Promise(function (r) { requestAnimationFrame(function () {"
+                  " requestAnimationFrame(r); }); })")
         r = page.call("Page.captureScreenshot", format="png")
         with open(argv[3], "wb") as f:
             f.write(base64.b64decode(r["data"]))
-        return 0
-    if cmd == "size":
-        page.call("Emulation.setDeviceMetricsOverride", width=int(argv[3]), height=int(argv[4]),
-                  deviceScaleFactor=1, mobile=False)
+        page.call("Emulation.clearDeviceMetricsOverride")
         return 0
     sys.stderr.write(__doc__)
     return 2
