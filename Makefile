@@ -20,7 +20,7 @@ DEB_libmicrohttpd:= libmicrohttpd-dev
 DEB_libcrypto    := libssl-dev
 # tools the tests and benches drive (command → package)
 TOOLS      := pkg-config:pkg-config tmux:tmux curl:curl wrk:wrk openssl:openssl msgfmt:gettext sqlite3:sqlite3 python3:python3 zbarimg:zbar-tools \
-              man:man-db groff:groff-base
+              man:man-db groff:groff-base chromium:chromium
 
 WARN       := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
               -Wformat=2 -Wwrite-strings -Werror

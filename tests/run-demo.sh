@@ -54,5 +54,6 @@ if ! pos user list 2>/dev/null | grep -q 'Manager'; then
 fi
 pos health || true
 echo "Log in as Айгерим (PIN 1111) or Manager (PIN 9999)."
+echo "The customer display: open the address the till writes to $KASPI_POS_HOME/display.url (Ctrl-D on the sale screen shows it as a QR)."
 sleep 1
 pos

@@ -21,6 +21,7 @@
 #include "app/i18n.h"
 #include "core/validate.h"
 
+#include <arpa/inet.h>
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -189,6 +190,70 @@ static bool check_url_or_empty(const void *field)
 	return *s == '\0' || check_url(field);
 }
 
+bool config_listen_split(const char *listen, char *addr, size_t size, int *port)
+{
+	const char *colon, *host = listen;
+	size_t hlen;
+	long v = 0;
+	unsigned char bin[16];
+
+	if (listen[0] == '[') {
+		const char *close = strchr(listen, ']');
+		if (!close || close[1] != ':')
+			return false;
+		host = listen + 1;
+		hlen = (size_t)(close - host);
+		colon = close + 1;
+	} else {
+		colon = strrchr(listen, ':');
+		if (!colon)
+			return false;
+		hlen = (size_t)(colon - listen);
+	}
+	if (hlen == 0 || hlen >= size || hlen >= 64)
+		return false;
+	memcpy(addr, host, hlen);
+	addr[hlen] = '\0';
+	if (inet_pton(listen[0] == '[' ? AF_INET6 : AF_INET, addr, bin) != 1)
+		return false;
+	const char *p = colon + 1;
+	if (*p == '\0' || strlen(p) > 5)
+		return false;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	if (v > 65535)
+		return false;
+	*port = (int)v;
+	return true;
+}
+
+static bool check_listen(const void *field)
+{
+	char addr[64];
+	int port;
+	const char *s = field;
+	return *s == '\0' || config_listen_split(s, addr, sizeof addr, &port);
+}
+
+/* A token fit for a URL's query: 16–64 letters, digits, '-' or '_'. */
+static bool check_token(const void *field)
+{
+	const char *s = field;
+	size_t n = strlen(s);
+	if (n == 0)
+		return true;
+	if (n < 16 || n > 64)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_'))
+			return false;
+	return true;
+}
+
 #define FIELD(f) .offset = offsetof(struct kp_config, f), .size = sizeof(((struct kp_config *)0)->f)
 
 /* Every key the till knows. data/config.example.ini documents each. */
@@ -293,6 +358,14 @@ static const struct config_key config_keys[] = {
 	 .min = 58, .max = 80, .check = check_paper, .expect = N_("80 or 58 (mm)")},
 	{.section = "fiscal", .name = "timeout", .type = KEY_INT, FIELD(fiscal.timeout), .def = "10",
 	 .min = 1, .max = 120, .expect = N_("whole seconds from 1 to 120")},
+
+	{.section = "display", .name = "listen", .type = KEY_STRING, FIELD(display.listen),
+	 .def = "", .check = check_listen,
+	 .expect = N_("an address and port like 192.168.1.10:8080 (0.0.0.0:8080 on every network, port 0: any free one), or nothing for no display")},
+	{.section = "display", .name = "token", .type = KEY_STRING, FIELD(display.token), .def = "",
+	 .secret = true, .check = check_token,
+	 .expect = N_("16 to 64 letters, digits, '-' or '_', or nothing for a new random one at every start")},
+	{.section = "display", .name = "name", .type = KEY_STRING, FIELD(display.name), .def = ""},
 };
 
 #define KEY_COUNT (sizeof config_keys / sizeof config_keys[0])

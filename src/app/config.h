@@ -31,6 +31,8 @@
 #define CONFIG_SECRET_MAX 256
 #define CONFIG_DIAG_MAX   32    /* kept diagnostics; more are counted only */
 #define CONFIG_DIAG_TEXT  512
+#define CONFIG_LISTEN_MAX 64    /* [display] listen: "[v6 address]:65535" fits */
+#define CONFIG_TOKEN_MAX  65    /* [display] token: 16–64 characters, NUL */
 
 enum config_status {
 	CONFIG_OK = 0,          /* usable; there may be warnings */
@@ -180,6 +182,12 @@ struct kp_config {
 		int paper;                       /* 80 or 58 (mm): PrintFormat's paper */
 		int timeout;                     /* seconds, whole request */
 	} fiscal;
+	struct {                                 /* the customer display (app/display.h) */
+		char listen[CONFIG_LISTEN_MAX];  /* "ADDR:PORT", "[v6]:PORT"; "" = off; port 0: any free */
+		char token[CONFIG_TOKEN_MAX];    /* the page's ?token=; "" = a random one per start;
+		                                    never print */
+		char name[CONFIG_TEXT_MAX];      /* the shop's name on the page; "" = [store] name */
+	} display;
 	char path[CONFIG_PATH_MAX];  /* the file read; "" when none was */
 	char home[CONFIG_PATH_MAX];  /* journal + catalog folder (KASPI_POS_HOME) */
 
@@ -218,6 +226,11 @@ enum config_status config_load(struct kp_config *cfg, const char *explicit_path)
 /* $XDG_CONFIG_HOME/kaspi-pos/config.ini (XDG default ~/.config). Returns
  * false when neither XDG_CONFIG_HOME nor HOME gives a usable folder. */
 bool config_default_path(char *buf, size_t size) KP_MUST_CHECK;
+
+/* Splits a [display] listen value ("192.168.1.10:8080", "0.0.0.0:0",
+ * "[::1]:8080") into its numeric address (no brackets) and port. False
+ * when it is not an IPv4 or IPv6 address and a port 0–65535. */
+bool config_listen_split(const char *listen, char *addr, size_t size, int *port) KP_MUST_CHECK;
 
 /* The [scale] settings as the rules core/scale.h reads labels with. */
 void config_scale_rules(const struct kp_config *cfg, struct kp_scale_rules *out);

@@ -25,6 +25,8 @@ static struct {
 	const struct keybind *entries[HELP_ENTRIES_MAX];
 	int n;
 	bool esc_digits;          /* the Esc-digit line goes at the end */
+	char display[DISPLAY_URL_SIZE + 64]; /* the sale's help: the customer display's
+	                                         address (without its token), or "" */
 	struct listview view;     /* scroll mode, in rows of text */
 } S;
 
@@ -86,16 +88,19 @@ static int walk(int cols, size_t first, int y, int x, int rows)
 	int label_w = cols - name_w - 2;
 	int row = 0;
 
-	for (int i = 0; i <= S.n; i++) {
+	for (int i = 0; i <= S.n + 1; i++) {
 		const char *name, *label;
 		if (i < S.n) {
 			name = S.entries[i]->name;
 			label = _(S.entries[i]->label);
-		} else if (S.esc_digits) {
+		} else if (i == S.n && S.esc_digits) {
 			name = "Esc 1…=";
 			label = _("Esc then 1…9, 0, -, = : F1…F12");
+		} else if (i == S.n + 1 && S.display[0]) {
+			name = "";
+			label = S.display;
 		} else {
-			break;
+			continue;
 		}
 		const char *p = label;
 		bool first_row = true;
@@ -127,6 +132,13 @@ static void enter(struct tui *t, const void *arg)
 	if (S.n > HELP_ENTRIES_MAX)
 		S.n = HELP_ENTRIES_MAX;
 	S.esc_digits = of->flags & SCREEN_ESC_DIGITS;
+	S.display[0] = '\0';
+	if (of == &scr_sale && t->display) {
+		char addr[DISPLAY_URL_SIZE]; /* the token stays off the screen here */
+		const char *url = display_url(t->display);
+		snprintf(addr, sizeof addr, "%.*s", (int)strcspn(url, "?"), url);
+		snprintf(S.display, sizeof S.display, _("Customer display: %s (Ctrl-D pairs a tablet)"), addr);
+	}
 	memset(&S.view, 0, sizeof S.view);
 	S.view.scroll = true;
 }

@@ -10,6 +10,7 @@
 #include "app/fiscal.h"
 #include "app/i18n.h"
 #include "app/slip.h"
+#include "core/clock.h"
 #include "core/money.h"
 #include "tui/draw.h"
 #include "tui/qr.h"
@@ -48,6 +49,8 @@ static struct {
 	char note[PAYFLOW_MESSAGE_SIZE]; /* the outcome's words */
 	struct qr_image qr;             /* the QR of qr_of, rendered once */
 	char qr_of[JOURNAL_QR_SIZE];    /* the token the QR encodes */
+	int64_t deadline_ms;            /* kp_mono_ms() at expires_at, for the buyer's
+	                                   countdown; 0: not known yet */
 } S;
 
 /* The slip of the order on the screen. */
@@ -119,6 +122,19 @@ static void outcome(struct tui *t, enum journal_state state, const char *why)
 	tui_bell(t, 2);
 }
 
+/* The buyer's deadline on the monotonic clock, moved only when the
+ * server's expiry (skew corrected) says more than a second else, so the
+ * view does not change with every reading of the clocks. */
+static void set_deadline(const struct tui *t)
+{
+	long left = payflow_seconds_left(&t->pf, &S.pay, time(NULL));
+	if (left < 0)
+		return;
+	int64_t at = kp_mono_ms() + (int64_t)left * 1000;
+	if (S.deadline_ms == 0 || at - S.deadline_ms > 1500 || S.deadline_ms - at > 1500)
+		S.deadline_ms = at;
+}
+
 static void reload(struct tui *t)
 {
 	store_err err;
@@ -126,6 +142,7 @@ static void reload(struct tui *t)
 		tui_message(t, ROLE_ERROR, "%s", kp_msg_text(&err.msg));
 	if (S.outcome == PAY_LIVE)
 		prepare_qr(t);
+	set_deadline(t);
 }
 
 static void enter(struct tui *t, const void *arg)
@@ -210,6 +227,52 @@ static int scan(struct tui *t, const char *code)
 	}
 	done(t, code);
 	return TUI_REDRAW;
+}
+
+/* ---- the buyer's display --------------------------------------------------- */
+
+/* An ended payment's state as the buyer reads it. */
+static enum display_pay_state buyer_state(const struct tui *t)
+{
+	const struct payflow_watch *o = payflow_find(&t->pf, S.order);
+	if (S.outcome == PAY_PAID)
+		return DISPLAY_PAY_PAID;
+	if (S.outcome == PAY_LIVE)
+		return o && o->scanned ? DISPLAY_PAY_SCANNED : DISPLAY_PAY_WAITING;
+	switch (S.pay.state) {
+	case JOURNAL_EXPIRED:
+		return DISPLAY_PAY_EXPIRED;
+	case JOURNAL_ABANDONED:
+		return DISPLAY_PAY_CANCELLED;
+	default: /* cancelled by the buyer, failed */
+		return DISPLAY_PAY_DECLINED;
+	}
+}
+
+/* The payment (its QR only while it waits); a whole sale paid is the
+ * thanks. The phone shows by its last four digits only. */
+static void buyer(const struct tui *t, struct display_view *v)
+{
+	struct display_payment *p = &v->payment;
+	size_t plen = strlen(S.pay.payer_phone);
+	memset(p, 0, sizeof *p);
+	v->screen = DISPLAY_PAYMENT;
+	v->has_payment = true;
+	p->phone = S.pay.method == JOURNAL_PHONE;
+	p->amount = S.pay.amount;
+	p->state = buyer_state(t);
+	p->deadline_ms = S.deadline_ms;
+	if (plen >= 4)
+		snprintf(p->phone_tail, sizeof p->phone_tail, "%s", S.pay.payer_phone + plen - 4);
+	snprintf(p->order, sizeof p->order, "%s", S.pay.merchant_order_id);
+	if (!p->phone && S.outcome == PAY_LIVE && S.pay.state == JOURNAL_PENDING)
+		snprintf(p->qr, sizeof p->qr, "%s", S.pay.qr_token);
+	if (S.outcome == PAY_PAID && !S.part) {
+		v->screen = DISPLAY_THANKS;
+		v->has_thanks = true;
+		v->paid = S.pay.amount;
+		v->total = S.pay.amount;
+	}
 }
 
 /* ---- drawing ------------------------------------------------------------ */
@@ -351,4 +414,5 @@ const struct screen scr_pay = {
 	.keys = table,
 	.changed = changed,
 	.scan = scan,
+	.buyer = buyer,
 };

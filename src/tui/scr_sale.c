@@ -39,6 +39,7 @@ enum {
 	ACT_PAY_CASH,
 	ACT_PAY_CARD,
 	ACT_REPORTS,
+	ACT_DISPLAY,
 	ACT_ONE_MORE,
 	ACT_ONE_LESS,
 	ACT_CLEAR,      /* Esc: what is typed, or the Esc-digit prefix */
@@ -77,6 +78,8 @@ static const struct keybind keys[] = {
 	{KC(KEY_DC), ACT_VOID_OR_RESTORE, "Del", N_("The same as F8"), NULL},
 	{KEYS_CTRL('e'), ACT_SETTLE_LATE, "Ctrl-E", N_("Settle the alert: a late payment as a completed sale; a paid part of a sale given up by a refund"), NULL},
 	{KEYS_CTRL('o'), ACT_LOGOUT, "Ctrl-O", N_("Log out (the basket must be empty or held)"), NULL},
+	/* every F-key is taken here: the display has a control key */
+	{KEYS_CTRL('d'), ACT_DISPLAY, "Ctrl-D", N_("The customer display: its address as a QR, for a tablet to pair"), NULL},
 	{'+', ACT_ONE_MORE, "+", N_("One more of the selected line"), NULL},
 	{'-', ACT_ONE_LESS, "-", N_("One less of the selected line"), NULL},
 	KEYS_LIST_ROWS(N_("Move in the basket")),
@@ -582,6 +585,11 @@ static int act(struct tui *t, int a)
 		return ask_void_or_restore(t);
 	case ACT_JOURNAL:
 		tui_open(t, &scr_journal, NULL);
+		return TUI_REDRAW;
+	case ACT_DISPLAY:
+		if (!t->display)
+			return refuse(t, _("The customer display is off: set [display] listen in the config"));
+		tui_open(t, &dlg_display, NULL);
 		return TUI_REDRAW;
 	case ACT_REPORTS:
 		tui_open(t, &scr_reports, NULL);

@@ -664,6 +664,21 @@ static void draw(const struct tui *t)
 	tui_draw_keys(t, keys);
 }
 
+/* The buyer's display: thanks, and the change, once the sale is
+ * complete; until then the basket (the payment screen over this one
+ * shows a Kaspi part). */
+static void buyer(const struct tui *t, struct display_view *v)
+{
+	(void)t;
+	if (!S.done)
+		return;
+	v->screen = DISPLAY_THANKS;
+	v->has_thanks = true;
+	v->paid = S.total;
+	v->total = S.total;
+	v->change = S.change;
+}
+
 static const struct keybind *table(const struct tui *t)
 {
 	(void)t;
@@ -679,4 +694,5 @@ const struct screen scr_tender = {
 	.keys = table,
 	.result = result,
 	.scan = scan,
+	.buyer = buyer,
 };

@@ -756,13 +756,16 @@ int tui_run(struct kp_config *cfg)
 	char fiscal_note[256];
 	if (!fiscal_setup(t.db, cfg, fiscal_note, sizeof fiscal_note))
 		tui_message(&t, ROLE_ERROR, "%s", fiscal_note);
+	tui_display_start(&t); /* the buyer's screen, when [display] listen is set */
 
 	int flags = 0;
 	while (!(flags & TUI_QUIT)) {
 		maybe_check_health(&t);
 		maybe_send_receipts(&t);
-		if (t.dirty)
+		if (t.dirty) {
 			draw(&t);
+			tui_display_update(&t); /* what the buyer sees follows the screen */
+		}
 		wait_for_work(&t);
 		/* read keys also on a time-out: ncurses may hold a KEY_RESIZE */
 		flags = handle_input(&t);
@@ -771,6 +774,7 @@ int tui_run(struct kp_config *cfg)
 	endwin();
 	fiscal_bg_forget(&t.fiscal);
 	close_all(&t);
+	tui_display_stop(&t);
 	worker_stop(t.worker, 300);
 	printq_stop(t.printq);
 	payflow_free(&t.pf);

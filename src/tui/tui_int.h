@@ -24,6 +24,10 @@
  *                     every screen of the stack, bottom first
  *   scan(t, code)     a barcode scanner's code; a dialog (SCREEN_DIALOG)
  *                     lets it through to the screen below it
+ *   buyer(t, v)       what the buyer's display shows while it is on the
+ *                     stack: v holds the basket and what the screens
+ *                     below it said; it changes v (a payment, thanks)
+ *                     and nothing else (tui/buyer.c, app/display.h)
  * The loop folds the flags and draws once per iteration. */
 #ifndef KP_TUI_TUI_INT_H
 #define KP_TUI_TUI_INT_H
@@ -35,6 +39,7 @@
 #include <time.h>
 
 #include "app/config.h"
+#include "app/display.h"
 #include "app/fiscal_bg.h"
 #include "app/payflow.h"
 #include "app/printq.h"
@@ -100,6 +105,7 @@ struct screen {
 	void (*result)(struct tui *t, const struct tui_result *r);
 	void (*changed)(struct tui *t, const struct payflow_changes *ch);
 	int (*scan)(struct tui *t, const char *code);
+	void (*buyer)(const struct tui *t, struct display_view *v);
 };
 
 enum tui_conn {
@@ -150,6 +156,12 @@ struct tui {
 	int64_t next_health_ms;
 
 	char theme_warning[256];
+
+	/* the customer display (tui/buyer.c); display NULL: off */
+	struct display *display;
+	struct display_view shown[2];   /* the view being built and the one published */
+	struct display_line *shown_lines[2];
+	int shown_last;                 /* index of the one published; -1: none yet */
 };
 
 /* ---- the router (tui.c) ---------------------------------------------------- */
@@ -224,6 +236,17 @@ bool tui_check_phone(const char *text, struct tui_result *r, char *why, size_t s
 
 const char *tui_method_label(enum journal_method m);
 
+/* ---- the customer display (buyer.c) ------------------------------------------ */
+
+/* Starts it when [display] listen is set (the URL to KASPI_POS_HOME/
+ * display.url); a failure is said on the message line, the till goes on. */
+void tui_display_start(struct tui *t);
+/* Builds the buyer's view (the basket, then each screen's buyer hook,
+ * bottom first) and publishes it when it differs from the last. Cheap:
+ * called after every draw. */
+void tui_display_update(struct tui *t);
+void tui_display_stop(struct tui *t);
+
 /* ---- the screens ------------------------------------------------------------ */
 
 extern const struct screen scr_login;   /* arg: NULL */
@@ -245,6 +268,7 @@ extern const struct screen dlg_choice;  /* arg: const struct dlg_choice_arg * */
 extern const struct screen dlg_refund;  /* arg: const int64_t *, the order's row */
 extern const struct screen dlg_cash;    /* arg: const struct dlg_cash_arg * */
 extern const struct screen dlg_return;  /* arg: NULL; a return without a receipt */
+extern const struct screen dlg_display; /* arg: NULL; the customer display's address as a QR */
 
 /* The payment screen answers with number 1 (paid) or 0, text its note. */
 struct scr_pay_arg {

@@ -39,6 +39,11 @@
  * Prints "name value" lines (milliseconds unless the name says otherwise).
  * usage: bench_pay POS URL HOME HANG_URL HANG_HOME
  *        bench_pay --qr-only POS URL HOME      (measure 1 alone)
+ *        bench_pay --keys-only POS URL HOME    (keys_*: the idle keys, and plus_*:
+ *               "+" on a basket line until its total is drawn, a key that the
+ *               customer display shows too; with BENCH_PAY_DISPLAYS=N, N event
+ *               streams of the till's display (its display.url) connected
+ *               and read meanwhile)
  *   URL, HOME: a sandbox started with --pay-after 0 and the till's
  *   KASPI_POS_HOME (catalog imported, one cashier with PIN 1111);
  *   HANG_URL, HANG_HOME: the same with a sandbox started with --hang-rate 1.
@@ -62,6 +67,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -732,6 +741,13 @@ static bool qr_drawn(const struct term *t, const char *unused)
 }
 
 /* The time the screen first passed test, or fails after limit_ms. */
+/* The sale screen, or the opening float asked at a new shift's login. */
+static bool sale_or_float(const struct term *t, const char *unused)
+{
+	(void)unused;
+	return input_is(t, "> _") || t_has(t, "The opening float");
+}
+
 static double wait_for(struct till *t, screen_test test, const char *arg, double limit_ms,
                        const char *what)
 {
@@ -777,7 +793,12 @@ static void start_till(struct till *t, const char *name, const char *pos, const 
 	fcntl(t->fd, F_SETFL, fcntl(t->fd, F_GETFL) | O_NONBLOCK);
 	wait_for(t, has_text, "PIN", 5000, "no login screen within 5 s");
 	press(t, PIN "\r");
-	wait_for(t, input_is, "> _", 5000, "no sale screen after the PIN");
+	/* a new shift asks for its opening float first: Enter, none */
+	wait_for(t, sale_or_float, NULL, 5000, "no sale screen after the PIN");
+	if (!input_is(&t->term, "> _")) {
+		press(t, "\r");
+		wait_for(t, input_is, "> _", 5000, "no sale screen after the opening float");
+	}
 
 	snprintf(path, sizeof path, "%s/kaspi-pos.db", home);
 	if (sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
@@ -1229,12 +1250,88 @@ static void measure_hang(struct till *t, int n)
 	free(o.qr_token);
 }
 
+/* "+" on the basket's one line until its new total is drawn: the till
+ * redraws, and publishes the basket to the customer display when one is
+ * set. */
+static void measure_plus(struct till *t, int n)
+{
+	double *v = calloc((size_t)n, sizeof *v);
+	char want[64];
+	one_item(t);
+	for (int i = 0; i < n; i++) {
+		long long tenge = 549LL * (i + 2);
+		if (tenge >= 1000)
+			snprintf(want, sizeof want, "TOTAL: %lld\u202f%03lld,00", tenge / 1000, tenge % 1000);
+		else
+			snprintf(want, sizeof want, "TOTAL: %lld,00", tenge);
+		double t0 = now_ms();
+		press(t, "+");
+		v[i] = wait_for(t, has_text, want, 2000, "+ did not change the total") - t0;
+	}
+	report("plus", v, n);
+	free(v);
+}
+
+/* The customer display's streams, read and thrown away as tablets do. */
+#define DISPLAYS_MAX 64
+static struct {
+	int fd[DISPLAYS_MAX];
+	int n;
+	volatile int stop;
+	long long bytes;
+} displays;
+
+static void *drain_displays(void *arg)
+{
+	static char sink[65536];
+	(void)arg;
+	while (!displays.stop) {
+		struct pollfd p[DISPLAYS_MAX];
+		for (int i = 0; i < displays.n; i++)
+			p[i] = (struct pollfd){.fd = displays.fd[i], .events = POLLIN};
+		if (poll(p, (nfds_t)displays.n, 100) <= 0)
+			continue;
+		for (int i = 0; i < displays.n; i++) {
+			ssize_t got = p[i].revents & POLLIN ? recv(p[i].fd, sink, sizeof sink, 0) : 0;
+			displays.bytes += got > 0 ? got : 0;
+		}
+	}
+	return NULL;
+}
+
+/* n streams of the display whose URL the till wrote to HOME/display.url. */
+static void open_displays(struct till *t, const char *home, int n)
+{
+	char path[4096], url[512] = "", req[600];
+	unsigned port = 0;
+	snprintf(path, sizeof path, "%s/display.url", home);
+	FILE *f = fopen(path, "r");
+	if (!f || !fgets(url, sizeof url, f) || sscanf(url, "http://127.0.0.1:%u/", &port) != 1)
+		fail(t, "no display.url of a display on 127.0.0.1 (set [display] listen)");
+	fclose(f);
+	url[strcspn(url, "\n")] = '\0';
+	const char *query = strchr(url, '?');
+	int len = snprintf(req, sizeof req, "GET /display/events%s HTTP/1.0\r\n\r\n", query ? query : "");
+	for (int i = 0; i < n && i < DISPLAYS_MAX; i++) {
+		struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+		    send(fd, req, (size_t)len, MSG_NOSIGNAL) != len)
+			fail(t, "a display stream did not open");
+		displays.fd[displays.n++] = fd;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	bool qr_only = argc == 5 && strcmp(argv[1], "--qr-only") == 0;
+	bool keys_only = argc == 5 && strcmp(argv[1], "--keys-only") == 0;
+	qr_only |= keys_only;
 	if (argc != 6 && !qr_only) {
 		fprintf(stderr, "usage: bench_pay POS URL HOME HANG_URL HANG_HOME\n"
-		                "       bench_pay --qr-only POS URL HOME\n");
+		                "       bench_pay --qr-only POS URL HOME\n"
+		                "       bench_pay --keys-only POS URL HOME\n");
 		return 2;
 	}
 	const char *key = getenv("KASPI_XDEV_KEY"), *merchant = getenv("KASPI_MERCHANT_ID");
@@ -1261,7 +1358,24 @@ int main(int argc, char **argv)
 		tills[0] = &pay_till;
 		start_till(&pay_till, "till", argv[2], argv[3], argv[4]);
 		idle(&pay_till, 300);
-		measure_qr(&pay_till, env_int("BENCH_PAY_QR", 50));
+		pthread_t drain;
+		int n_displays = keys_only ? env_int("BENCH_PAY_DISPLAYS", 0) : 0;
+		if (n_displays > 0) {
+			open_displays(&pay_till, argv[4], n_displays);
+			pthread_create(&drain, NULL, drain_displays, NULL);
+			idle(&pay_till, 300); /* each stream has its first state */
+		}
+		if (keys_only) {
+			measure_keys(&pay_till, "keys", env_int("BENCH_PAY_KEYS", 100));
+			measure_plus(&pay_till, env_int("BENCH_PAY_KEYS", 100));
+		} else {
+			measure_qr(&pay_till, env_int("BENCH_PAY_QR", 50));
+		}
+		if (n_displays > 0) {
+			displays.stop = 1;
+			pthread_join(drain, NULL);
+			printf("displays %d\ndisplay_bytes %lld\n", displays.n, displays.bytes);
+		}
 		kill_tills();
 		sqlite3_close(pay_till.db);
 		curl_slist_free_all(headers);

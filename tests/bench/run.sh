@@ -12,6 +12,11 @@
 #  3. kassa-sandbox: receipts per second on POST /api/v4/check, 1 and 8
 #     connections (tests/bench/kassa.sh); a sale to its fiscal receipt
 #     registered and printed (bench_fiscal).
+#  4. The customer display (at the end): a publish to its event on an SSE
+#     client (bench_display), the till's keys with 20 displays connected
+#     or none (bench_pay --keys-only), and in headless Chromium a key on
+#     the till to the page's event, F10 to the page's QR
+#     (display_browser.sh).
 set -eu
 pos=${1:-build/kaspi-pos}
 sbx=${2:-build/kaspi-sandbox}
@@ -351,3 +356,58 @@ echo "| journal_move commit, synchronous=FULL, WAL | median | p99 |"
 echo "|---|---:|---:|"
 echo "| on the $(r orders)-order file, with the running totals' triggers | $(r move_median_ms) ms | $(r move_p99_ms) ms |"
 echo "| the same file without the triggers (their cost) | $(r move_bare_median_ms) ms | $(r move_bare_p99_ms) ms |"
+
+echo
+echo "## Customer display: a publish to its event on a stream, and the till's keys with 20 displays"
+echo
+# bench_display: the server in-process on loopback, a 12-line basket
+# published 200 times, each event waited for on one stream (alone, then
+# with 20 more streams connected and read by another thread); what each
+# display_publish cost the caller meanwhile.
+"$build/bench/bench_display" "${BENCH_DISPLAY_N:=200}" 20 >"$work/disp" || echo "bench_display failed"
+dv() { awk -v k="$1" '$1==k {print $2}' "$work/disp"; }
+echo "| measure, $(dv samples) publishes | median | p99 | target |"
+echo "|---|---:|---:|---:|"
+echo "| publish → the event read whole on one SSE client | $(dv alone_event_median_ms) ms | $(dv alone_event_p99_ms) ms | < 50 ms |"
+echo "| the same with $(dv others) more streams connected and reading | $(dv crowd_event_median_ms) ms | $(dv crowd_event_p99_ms) ms | < 50 ms |"
+echo "| display_publish on the UI thread, one stream | $(dv alone_publish_median_ms) ms | $(dv alone_publish_p99_ms) ms | — |"
+echo "| display_publish on the UI thread, $(( $(dv others) + 1 )) streams | $(dv crowd_publish_median_ms) ms | $(dv crowd_publish_p99_ms) ms | — |"
+echo
+# the till on a pty (bench_pay --keys-only): the idle keys and "+" (which
+# changes the basket, so the display publishes), without a display, then
+# with [display] listen and 20 streams of it connected and read
+"$sbx" --port 0 --pay-after 0 --key "$KASPI_XDEV_KEY" --merchant "$KASPI_MERCHANT_ID" \
+	>"$work/disp-sbx.out" 2>"$work/disp-sbx.err" &
+disp_sbx=$!
+trap 'kill $sbx_pid $pay_sbx $hang_sbx $qr_sbx $disp_sbx 2>/dev/null; wait $sbx_pid $pay_sbx $hang_sbx $qr_sbx $disp_sbx 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do grep -q '^listening on' "$work/disp-sbx.out" 2>/dev/null && break; sleep 0.1; done
+disp_url=$(sed -n 's/^listening on //p' "$work/disp-sbx.out")
+mkdir -p "$work/nodisp-config/kaspi-pos" "$work/disp-config/kaspi-pos"
+printf '[display]\nlisten = 127.0.0.1:0\n' >"$work/disp-config/kaspi-pos/config.ini"
+for c in nodisp disp; do
+	h="$work/$c-home"
+	mkdir -p "$h"
+	KASPI_POS_HOME="$h" XDG_CONFIG_HOME="$work/$c-config" "$pos" catalog import "$root/data/catalog.csv" >/dev/null &&
+		printf '1111\n1111\n' | KASPI_POS_HOME="$h" XDG_CONFIG_HOME="$work/$c-config" \
+			"$pos" user add 'Айгерим' --role cashier >/dev/null || { echo "till home setup failed"; exit 1; }
+	displays=0
+	[ $c = disp ] && displays=20
+	BENCH_PAY_DISPLAYS=$displays XDG_CONFIG_HOME="$work/$c-config" "$build/bench/bench_pay" --keys-only \
+		"$(cd "$(dirname "$pos")" && pwd)/$(basename "$pos")" "$disp_url" "$h" >"$work/$c" 2>"$work/$c.err" ||
+		{ echo "bench_pay --keys-only failed"; cat "$work/$c.err"; exit 1; }
+done
+k() { awk -v k="$2" '$1==k {print $2}' "$work/$1"; }
+echo "| key → drawn on the till (pty 120×50), median / p99 of $(k nodisp keys_digit_n) | no display | 20 displays connected | target |"
+echo "|---|---:|---:|---:|"
+for m in digit:"digit → echoed" backspace:"backspace → drawn" help:"F1 → help drawn" plus:"+ on a line → its total drawn (a publish)"; do
+	n=${m%%:*}
+	[ $n = plus ] && key=plus || key=keys_$n
+	echo "| ${m#*:} | $(k nodisp ${key}_median_ms) / $(k nodisp ${key}_p99_ms) ms | $(k disp ${key}_median_ms) / $(k disp ${key}_p99_ms) ms | < 50 ms |"
+done
+echo
+echo "The 20 streams read $(k disp display_bytes) bytes of events during the keys."
+echo
+# in the browser: the real till in tmux, its display in headless Chromium
+echo "| measured in the page (headless Chromium), the till in tmux | median | p99 | target |"
+echo "|---|---:|---:|---:|"
+"$here/display_browser.sh" "${BENCH_DISPLAY_SCANS:=200}" "${BENCH_DISPLAY_QR:=50}" || echo "display_browser failed"

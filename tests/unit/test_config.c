@@ -245,6 +245,42 @@ static void scale_settings_refuse_what_no_scale_prints(void **state)
 	assert_true(diag_mentions(CONFIG_ERROR, "[scale] prefix 22 is in both"));
 }
 
+/* [display]: off by default; listen takes IPv4 and bracketed IPv6 with a
+ * port (0: any free); a bad one is one clear error; the token is a
+ * secret: its bad value is never shown. */
+static void display_listen_and_token(void **state)
+{
+	char addr[64];
+	int port = -1;
+	(void)state;
+	config_init(&cfg);
+	assert_string_equal(cfg.display.listen, "");
+	assert_string_equal(cfg.display.token, "");
+	assert_string_equal(cfg.display.name, "");
+	assert_int_equal(parse("[display]\nlisten = 192.168.1.10:8080\ntoken = abcdef0123456789abcd\n"
+	                       "name = Дүкен\n"), CONFIG_OK);
+	assert_string_equal(cfg.display.listen, "192.168.1.10:8080");
+	assert_string_equal(cfg.display.token, "abcdef0123456789abcd");
+	assert_string_equal(cfg.display.name, "Дүкен");
+	assert_true(config_listen_split("192.168.1.10:8080", addr, sizeof addr, &port));
+	assert_string_equal(addr, "192.168.1.10");
+	assert_int_equal(port, 8080);
+	assert_true(config_listen_split("[::1]:0", addr, sizeof addr, &port));
+	assert_string_equal(addr, "::1");
+	assert_int_equal(port, 0);
+	static const char *const bad[] = {"localhost:80", "1.2.3.4", "1.2.3.4:", "1.2.3.4:65536",
+	                                  "1.2.3.4:80x", "::1:80", "[::1]80", ":80", "1.2.3.256:1"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_false(config_listen_split(bad[i], addr, sizeof addr, &port));
+	assert_int_equal(parse("[display]\nlisten = till:8080\n"), CONFIG_ERR_INVALID);
+	assert_int_equal(cfg.ndiag, 1);
+	assert_true(diag_mentions(CONFIG_ERROR, "test.ini:2: bad value for \"listen\" in [display]"));
+	assert_int_equal(parse("[display]\ntoken = short-secret-1\n"), CONFIG_ERR_INVALID);
+	assert_true(diag_mentions(CONFIG_ERROR, "(value not shown)"));
+	assert_no_diag_mentions("short-secret-1");
+	assert_int_equal(parse("[display]\ntoken = has space in it, long enough\n"), CONFIG_ERR_INVALID);
+}
+
 static void names_ignore_case_and_values_of_choices_too(void **state)
 {
 	(void)state;
@@ -701,7 +737,7 @@ static void example_file_documents_every_key_with_its_default(void **state)
 		"mode", "command", "device", "file", "codepage", "width", "qr", "qr_size", "qr_level", "phone", "card",
 		"discount_percent_without_manager", "weight_prefixes", "price_prefixes", "plu_digits",
 		"weight_unit", "price_unit", "provider", "api_key", "login", "password", "cashbox",
-		"paper",
+		"paper", "listen", "token",
 	};
 	static struct kp_config defaults;
 	char path[512], text[16384], needle[64];
@@ -756,6 +792,7 @@ int main(void)
 		T(nul_byte_is_a_line_error),
 		T(malformed_key_is_reported_without_its_value),
 		T(key_and_secret_never_appear_in_diagnostics),
+		T(display_listen_and_token),
 		T(env_overrides_win_over_the_file),
 		T(empty_env_var_counts_as_unset),
 		T(bad_env_value_names_the_variable),
