@@ -82,6 +82,7 @@ static const char *const weight_unit_names[] = {"g", "10g", NULL};
 static const char *const price_unit_names[] = {"tenge", "tiyn", NULL};
 static const char *const drawer_mode_names[] = {"none", "printer", "command", NULL};
 static const char *const fiscal_provider_names[] = {"none", "webkassa", NULL};
+static const char *const vfd_language_names[] = {"ru", "kk", NULL};
 
 static bool ascii_ieq(const char *a, const char *b)
 {
@@ -366,6 +367,11 @@ static const struct config_key config_keys[] = {
 	 .secret = true, .check = check_token,
 	 .expect = N_("16 to 64 letters, digits, '-' or '_', or nothing for a new random one at every start")},
 	{.section = "display", .name = "name", .type = KEY_STRING, FIELD(display.name), .def = ""},
+	{.section = "display", .name = "vfd", .type = KEY_STRING, FIELD(display.vfd), .def = ""},
+	{.section = "display", .name = "vfd_table", .type = KEY_INT, FIELD(display.vfd_table),
+	 .def = "17", .min = 0, .max = 255, .expect = N_("the pole's number for PC866: 0 to 255")},
+	{.section = "display", .name = "vfd_language", .type = KEY_ENUM, FIELD(display.vfd_language),
+	 .def = "ru", .choices = vfd_language_names},
 };
 
 #define KEY_COUNT (sizeof config_keys / sizeof config_keys[0])

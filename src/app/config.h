@@ -57,6 +57,12 @@ enum config_theme {
 	CONFIG_THEME_MONO,
 };
 
+/* The pole display's language: one of the buyer's (20 columns hold one). */
+enum config_vfd_language {
+	CONFIG_VFD_RU,
+	CONFIG_VFD_KK,
+};
+
 enum config_language {
 	CONFIG_LANG_AUTO,       /* from the locale */
 	CONFIG_LANG_RU,
@@ -187,6 +193,9 @@ struct kp_config {
 		char token[CONFIG_TOKEN_MAX];    /* the page's ?token=; "" = a random one per start;
 		                                    never print */
 		char name[CONFIG_TEXT_MAX];      /* the shop's name on the page; "" = [store] name */
+		char vfd[CONFIG_PATH_MAX];       /* a pole display's port (app/vfd.h); "" = none */
+		int vfd_table;                   /* its ESC t number for PC866 */
+		enum config_vfd_language vfd_language;
 	} display;
 	char path[CONFIG_PATH_MAX];  /* the file read; "" when none was */
 	char home[CONFIG_PATH_MAX];  /* journal + catalog folder (KASPI_POS_HOME) */

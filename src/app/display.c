@@ -48,6 +48,7 @@ struct display {
 	bool stopping;
 	struct display_view view;       /* view.lines points at lines */
 	struct display_line *lines;     /* DISPLAY_LINES_MAX of them */
+	int streams;                    /* event streams open: the displays watching */
 };
 
 /* A reader's own copy of the snapshot (a stream's, a request's). */
@@ -278,6 +279,9 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 static void stream_free(void *cls)
 {
 	struct stream *s = cls;
+	pthread_mutex_lock(&s->d->lock);
+	s->d->streams--;
+	pthread_mutex_unlock(&s->d->lock);
 	stream_out_clear(s);
 	free(s->snap.lines);
 	free(s);
@@ -289,6 +293,9 @@ static enum MHD_Result send_events(struct display *d, struct MHD_Connection *c)
 	if (!s)
 		return send_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
 	s->d = d;
+	pthread_mutex_lock(&d->lock);
+	d->streams++; /* stream_free counts it out, whichever way it ends */
+	pthread_mutex_unlock(&d->lock);
 	struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read,
 	                                                           s, stream_free);
 	if (!r) {
@@ -546,4 +553,14 @@ void display_stop(struct display *d)
 	if (d->url_file[0])
 		unlink(d->url_file);
 	display_free(d);
+}
+
+int display_streams(struct display *d)
+{
+	if (!d)
+		return 0;
+	pthread_mutex_lock(&d->lock);
+	int n = d->streams;
+	pthread_mutex_unlock(&d->lock);
+	return n;
 }

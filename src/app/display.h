@@ -122,6 +122,9 @@ const char *display_url(const struct display *d);
 /* The sequence number of the last publish (1 after start). */
 uint64_t display_seq(struct display *d);
 
+/* Event streams open now: how many displays watch (0 for NULL). */
+int display_streams(struct display *d);
+
 /* Ends every stream, stops the daemon, removes the URL file, frees d.
  * NULL is fine. */
 void display_stop(struct display *d);

@@ -12,8 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/display.h"
 #include "app/i18n.h"
 #include "core/clock.h"
+#include "core/money.h"
 #include "core/vfd.h"
 
 #define VFD_REOPEN_MS 3000
@@ -224,4 +226,72 @@ void vfd_stop(struct vfd *v)
 	pthread_mutex_destroy(&v->lock);
 	pthread_cond_destroy(&v->wake);
 	free(v);
+}
+
+/* ---- what the buyer reads ---------------------------------------------------- */
+
+/* The two languages' words, [CONFIG_VFD_RU] and [CONFIG_VFD_KK]: the
+ * buyer's, not the cashier's, so not through gettext. */
+static const char *const welcome[2] = {"Добро пожаловать!", "Қош келдіңіз!"};
+static const char *const total_word[2] = {"ИТОГО", "ЖИЫНЫ"};
+static const char *const thanks_word[2] = {"Спасибо!", "Рақмет!"};
+static const char *const change_word[2] = {"Сдача", "Қайтарым"};
+static const char *const paid_word[2] = {"Оплачено", "Төленді"};
+static const char *const pay_state_word[6][2] = {
+	[DISPLAY_PAY_WAITING] = {"Сканируйте QR", "QR сканерлеңіз"},
+	[DISPLAY_PAY_SCANNED] = {"Подтвердите", "Растаңыз"},
+	[DISPLAY_PAY_PAID] = {"Оплачено", "Төленді"},
+	[DISPLAY_PAY_DECLINED] = {"Отклонено", "Қабылданбады"},
+	[DISPLAY_PAY_EXPIRED] = {"Время истекло", "Уақыты өтті"},
+	[DISPLAY_PAY_CANCELLED] = {"Отменено", "Тоқтатылды"},
+};
+
+/* Money for 20 columns: "1 500,00", without the sign (₸ would take two:
+ * "тг"). */
+static void amount(char *buf, size_t size, int64_t tiyn)
+{
+	money_format_plain(buf, size, tiyn);
+}
+
+void vfd_show_view(struct vfd *v, const struct display_view *view, const char *shop,
+                   enum config_vfd_language lang, int64_t now_ms)
+{
+	int l = lang == CONFIG_VFD_KK ? 1 : 0;
+	char a[48], b[48];
+	if (!v)
+		return;
+	switch (view->screen) {
+	case DISPLAY_BASKET: {
+		const struct display_line *last = view->n_lines ? &view->lines[view->n_lines - 1] : NULL;
+		amount(a, sizeof a, last ? last->sum : 0);
+		amount(b, sizeof b, view->total);
+		vfd_show(v, last ? (l && last->name_kk[0] ? last->name_kk : last->name_ru) : "", last ? a : NULL,
+		         total_word[l], b);
+		break;
+	}
+	case DISPLAY_PAYMENT: {
+		const struct display_payment *p = &view->payment;
+		char left[48] = "";
+		amount(a, sizeof a, p->amount);
+		bool live = p->state == DISPLAY_PAY_WAITING || p->state == DISPLAY_PAY_SCANNED;
+		if (live && p->deadline_ms > now_ms) {
+			int64_t s = (p->deadline_ms - now_ms + 999) / 1000;
+			snprintf(left, sizeof left, "%02lld:%02lld", (long long)(s / 60), (long long)(s % 60));
+		}
+		const char *state = p->state == DISPLAY_PAY_WAITING && p->phone ? (l ? "Kaspi-де растаңыз" : "Подтвердите в Kaspi")
+		                                                               : pay_state_word[p->state][l];
+		vfd_show(v, "Kaspi", a, state, left[0] ? left : NULL);
+		break;
+	}
+	case DISPLAY_THANKS:
+		amount(a, sizeof a, view->has_thanks && view->change > 0 ? view->change : view->paid);
+		vfd_show(v, thanks_word[l], NULL,
+		         view->has_thanks && view->change > 0 ? change_word[l] : paid_word[l],
+		         view->has_thanks ? a : NULL);
+		break;
+	case DISPLAY_IDLE:
+	default:
+		vfd_show(v, shop, NULL, welcome[l], NULL);
+		break;
+	}
 }

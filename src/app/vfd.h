@@ -17,6 +17,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "app/config.h"
 
 struct vfd;
 
@@ -29,6 +32,14 @@ struct vfd *vfd_start(const char *path, unsigned char table, char *message, size
  * none), UTF-8. */
 void vfd_show(struct vfd *v, const char *top, const char *top_right, const char *bottom,
               const char *bottom_right);
+
+/* The rows for what the buyer's display shows (app/display.h), in lang:
+ * between sales the shop and a welcome; the last line and the total;
+ * the payment's amount, state and seconds left (now_ms: the monotonic
+ * clock); the thanks and the change. */
+struct display_view;
+void vfd_show_view(struct vfd *v, const struct display_view *view, const char *shop,
+                   enum config_vfd_language lang, int64_t now_ms);
 
 /* The last failure to open or write the port ("" when it works), for the
  * cashier's screen. */

@@ -33,6 +33,8 @@ int cmd_display(struct cli_ctx *ctx, int argc, char **argv)
 		else
 			return cli_usage("display");
 	}
+	if (!cli_load_config(ctx))
+		return EXIT_USAGE;
 	if (!url[0] && !read_url_file(&ctx->cfg, url, sizeof url)) {
 		fprintf(stderr, _("kaspi-pos: no %s/display.url: start the till with [display] listen set, "
 		                  "or give --url\n"),
@@ -43,5 +45,13 @@ int cmd_display(struct cli_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "kaspi-pos: %s\n", _("--url must start with http:// or https://"));
 		return EXIT_USAGE;
 	}
-	return tui_display_run(url, NULL, ctx->cfg.ui.theme);
+	/* the page's address (what a tablet pairs with) → its event stream */
+	char events[sizeof url + 16];
+	const char *page = strstr(url, "/display?");
+	if (page)
+		snprintf(events, sizeof events, "%.*s/display/events?%s", (int)(page - url), url,
+		         page + strlen("/display?"));
+	else
+		snprintf(events, sizeof events, "%s", url);
+	return tui_display_run(events, NULL, ctx->cfg.ui.theme);
 }

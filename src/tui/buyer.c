@@ -9,13 +9,14 @@
 #include <string.h>
 
 #include "app/i18n.h"
+#include "core/clock.h"
 #include "tui/tui_int.h"
 
 void tui_display_start(struct tui *t)
 {
 	char path[CONFIG_PATH_MAX + 16], err[256];
 	t->shown_last = -1;
-	if (!t->cfg->display.listen[0])
+	if (!t->cfg->display.listen[0] && !t->cfg->display.vfd[0])
 		return;
 	for (int i = 0; i < 2; i++) {
 		t->shown_lines[i] = calloc(DISPLAY_LINES_MAX, sizeof *t->shown_lines[i]);
@@ -25,12 +26,18 @@ void tui_display_start(struct tui *t)
 			return;
 		}
 	}
+	if (t->cfg->display.vfd[0] &&
+	    !(t->vfd = vfd_start(t->cfg->display.vfd, (unsigned char)t->cfg->display.vfd_table, err,
+	                         sizeof err)))
+		tui_message(t, ROLE_ERROR, "%s", err);
 	snprintf(path, sizeof path, "%s/display.url", t->cfg->home);
-	if (!display_start(t->cfg, path, &t->display, err, sizeof err))
-		tui_message(t, ROLE_ERROR, "%s", err);
-	else if (err[0])
-		tui_message(t, ROLE_ERROR, "%s", err);
-	if (!t->display)
+	if (t->cfg->display.listen[0]) {
+		if (!display_start(t->cfg, path, &t->display, err, sizeof err))
+			tui_message(t, ROLE_ERROR, "%s", err);
+		else if (err[0])
+			tui_message(t, ROLE_ERROR, "%s", err);
+	}
+	if (!t->display && !t->vfd)
 		tui_display_stop(t);
 }
 
@@ -38,6 +45,8 @@ void tui_display_stop(struct tui *t)
 {
 	display_stop(t->display);
 	t->display = NULL;
+	vfd_stop(t->vfd);
+	t->vfd = NULL;
 	for (int i = 0; i < 2; i++) {
 		free(t->shown_lines[i]);
 		t->shown_lines[i] = NULL;
@@ -61,10 +70,13 @@ static void build(const struct tui *t, struct display_view *v, struct display_li
 
 void tui_display_update(struct tui *t)
 {
-	if (!t->display)
+	if (!t->display && !t->vfd)
 		return;
 	int k = t->shown_last == 0 ? 1 : 0; /* the buffer not published */
 	build(t, &t->shown[k], t->shown_lines[k]);
+	/* the pole's countdown ticks by the second: it compares its own rows */
+	const char *shop = t->cfg->display.name[0] ? t->cfg->display.name : t->cfg->store.name;
+	vfd_show_view(t->vfd, &t->shown[k], shop, t->cfg->display.vfd_language, kp_mono_ms());
 	if (t->shown_last >= 0 && display_view_same(&t->shown[k], &t->shown[t->shown_last]))
 		return;
 	display_publish(t->display, &t->shown[k]);

@@ -344,7 +344,9 @@ static void draw(const struct tui *t)
 
 	tui_draw_header(t);
 	bool has_qr = S.outcome == PAY_LIVE && S.qr.lines && strcmp(S.qr_of, S.pay.qr_token) == 0;
-	enum qr_place place = qr_method && has_qr ? qr_place(&S.qr) : QR_NOWHERE;
+	/* a display watching: the buyer scans there, the cashier reads the rest */
+	bool on_display = qr_method && display_streams(t->display) > 0;
+	enum qr_place place = qr_method && has_qr && !on_display ? qr_place(&S.qr) : QR_NOWHERE;
 	bool show_qr = place != QR_NOWHERE;
 	int ix = place == QR_BESIDE ? 1 + S.qr.cols + 2 : 2;
 	int iw = COLS - ix - 1;
@@ -376,7 +378,10 @@ static void draw(const struct tui *t)
 			           left / 60, left % 60);
 		if (o && o->message[0])
 			draw_textf(y++, ix, iw, ROLE_DIM, -1, true, _("retrying: %s"), o->message);
-		if (qr_method && !show_qr) {
+		if (on_display) {
+			y++;
+			draw_text(y++, ix, iw, ROLE_STATUS_OK, -1, true, _("QR on the customer display"));
+		} else if (qr_method && !show_qr) {
 			y++;
 			if (has_qr)
 				enlarge_text(&S.qr, line, sizeof line);

@@ -40,6 +40,7 @@
 
 #include "app/config.h"
 #include "app/display.h"
+#include "app/vfd.h"
 #include "app/fiscal_bg.h"
 #include "app/payflow.h"
 #include "app/printq.h"
@@ -159,6 +160,7 @@ struct tui {
 
 	/* the customer display (tui/buyer.c); display NULL: off */
 	struct display *display;
+	struct vfd *vfd;                /* the pole display (app/vfd.h); NULL: none */
 	struct display_view shown[2];   /* the view being built and the one published */
 	struct display_line *shown_lines[2];
 	int shown_last;                 /* index of the one published; -1: none yet */
@@ -239,7 +241,8 @@ const char *tui_method_label(enum journal_method m);
 /* ---- the customer display (buyer.c) ------------------------------------------ */
 
 /* Starts it when [display] listen is set (the URL to KASPI_POS_HOME/
- * display.url); a failure is said on the message line, the till goes on. */
+ * display.url), and the pole display when [display] vfd is; a failure is
+ * said on the message line, the till goes on. */
 void tui_display_start(struct tui *t);
 /* Builds the buyer's view (the basket, then each screen's buyer hook,
  * bottom first) and publishes it when it differs from the last. Cheap:
