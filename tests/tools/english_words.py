@@ -26,7 +26,7 @@ ALLOWED = {
     "Kaspi", "QR", "PIN", "BIN", "KZT", "API", "JSON", "CSV", "URL", "HTTP",
     "HTTPS", "UTF", "TLS", "CA", "SQLite", "ESC", "POS", "Z", "X",
     # keys, as the key bar and the help name them
-    "F", "Esc", "Enter", "Tab", "Del", "PgUp", "PgDn", "Home", "End", "Ctrl", "Q", "E", "O",
+    "F", "Esc", "Enter", "Tab", "Del", "PgUp", "PgDn", "Home", "End", "Ctrl", "Q", "E", "O", "D",
     # the demo's people
     "Manager",
 }
