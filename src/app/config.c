@@ -293,6 +293,16 @@ static const struct config_key config_keys[] = {
 	 .min = 58, .max = 80, .check = check_paper, .expect = N_("80 or 58 (mm)")},
 	{.section = "fiscal", .name = "timeout", .type = KEY_INT, FIELD(fiscal.timeout), .def = "10",
 	 .min = 1, .max = 120, .expect = N_("whole seconds from 1 to 120")},
+
+	{.section = "hub", .name = "url", .type = KEY_STRING, FIELD(hub.url), .def = "",
+	 .env = "KASPI_HUB_URL", .check = check_url_or_empty,
+	 .expect = N_("an http:// or https:// URL such as https://hub.example.kz")},
+	{.section = "hub", .name = "token", .type = KEY_STRING, FIELD(hub.token), .def = "",
+	 .env = "KASPI_HUB_TOKEN", .secret = true},
+	{.section = "hub", .name = "batch", .type = KEY_INT, FIELD(hub.batch), .def = "500",
+	 .min = 1, .max = 5000, .expect = N_("rows per request, 1 to 5000")},
+	{.section = "hub", .name = "timeout", .type = KEY_INT, FIELD(hub.timeout), .def = "30",
+	 .min = 1, .max = 300, .expect = N_("whole seconds from 1 to 300")},
 };
 
 #define KEY_COUNT (sizeof config_keys / sizeof config_keys[0])
