@@ -184,27 +184,27 @@ static store_status outbox_query(store_db *db, const char *sql, int64_t a, int64
 
 store_status outbox_get_state(store_db *db, struct outbox_state *out, store_err *err)
 {
-	int64_t v[5] = {0};
+	int64_t v[4] = {0};
 	store_err_clear(err);
 	memset(out, 0, sizeof *out);
+	/* the rows are numbered without a gap: those waiting are last − acked,
+	 * and the oldest is acked + 1 (two lookups by key, however many wait) */
 	store_status s = outbox_query(
 	        db,
-	        "SELECT (SELECT coalesce(max(seq), 0) FROM outbox),"
-	        " coalesce((SELECT seq FROM outbox_acked WHERE id = 1), 0),"
-	        " coalesce((SELECT at FROM outbox_acked WHERE id = 1), 0),"
-	        " (SELECT count(*) FROM outbox WHERE seq > coalesce((SELECT seq FROM outbox_acked), 0)),"
-	        " (SELECT at FROM outbox WHERE seq > coalesce((SELECT seq FROM outbox_acked), 0)"
-	        "  ORDER BY seq LIMIT 1)",
-	        0, v, 5, err);
+	        "SELECT (SELECT coalesce(max(seq), 0) FROM outbox), a.seq, a.at,"
+	        " (SELECT at FROM outbox WHERE seq = a.seq + 1)"
+	        " FROM (SELECT coalesce((SELECT seq FROM outbox_acked WHERE id = 1), 0) AS seq,"
+	        "   coalesce((SELECT at FROM outbox_acked WHERE id = 1), 0) AS at) a",
+	        0, v, 4, err);
 	if (s != STORE_OK)
 		return s;
 	out->last_seq = v[0];
 	out->acked_seq = v[1];
 	out->acked_at = (time_t)v[2];
-	out->waiting = v[3];
+	out->waiting = v[0] > v[1] ? v[0] - v[1] : 0;
 	if (out->waiting > 0) {
 		time_t now = db_now(db);
-		out->oldest_age = now > (time_t)v[4] ? (long)(now - (time_t)v[4]) : 0;
+		out->oldest_age = now > (time_t)v[3] ? (long)(now - (time_t)v[3]) : 0;
 	}
 	return STORE_OK;
 }
