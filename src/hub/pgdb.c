@@ -283,11 +283,13 @@ static bool hub_pg_store(hub_pg *pg, const char *till, const struct ingest_row *
 	}
 	char seq[24];
 	snprintf(seq, sizeof seq, "%" PRId64, row->seq);
+	/* $5 is text: the bytes as hashed (a bare $5::jsonb would make it jsonb, and
+	 * the payload column its normalised text) */
 	const char *vals[] = {till, seq, row->tbl, row->op, row->payload, row->prev_hash, row->hash};
 	if (!hub_pg_cmd(pg,
 	                "INSERT INTO journal_rows (till_id, seq, tbl, op, row_key, payload, doc,"
-	                " prev_hash, hash) VALUES ($1, $2, $3, $4, hub_row_key($3, $5::jsonb), $5,"
-	                " $5::jsonb, $6, $7)",
+	                " prev_hash, hash) VALUES ($1, $2, $3, $4, hub_row_key($3, $5::text::jsonb),"
+	                " $5::text, $5::text::jsonb, $6, $7)",
 	                7, vals, err)) {
 		hub_refuse(res, INGEST_UNAVAILABLE, 0);
 		return false;
