@@ -1645,9 +1645,16 @@ static store_status db_migrate(store_db *db, store_err *err)
 
 /* Creates the file with mode 0600 if it is missing, so that the PIN
  * hashes in it are not readable by others; SQLite gives its -wal and
- * -shm files the same mode. */
+ * -shm files the same mode. A file that is there is not opened: closing
+ * a descriptor of it would drop every POSIX lock this process holds on
+ * it, those of another connection too (the shipping thread's open while
+ * the UI thread's is in use), and another process could then take the
+ * WAL for unused, checkpoint and delete it under the open connection. */
 static store_status db_create_file(const char *path, store_err *err)
 {
+	struct stat sb;
+	if (stat(path, &sb) == 0)
+		return STORE_OK;
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd >= 0) {
 		close(fd);
