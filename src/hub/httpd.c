@@ -17,6 +17,8 @@
 struct hub_httpd {
 	struct MHD_Daemon *daemon;
 	hub_pg *pg;
+	struct hub_faults faults;
+	unsigned rng;              /* rand_r's state: one thread answers */
 };
 
 /* One request's body as it comes in. */
@@ -84,6 +86,23 @@ static bool hub_bearer_hash(struct MHD_Connection *conn, char out[HUB_HASH_HEX +
 	return hub_sha256_hex(auth + 7, strlen(auth + 7), out);
 }
 
+/* One line on standard error per batch: the till (an id the parser
+ * checked), its seqs, what came of it. */
+static void hub_log_batch(const struct ingest_batch *b, const struct ingest_result *res,
+                          int status, bool dropped)
+{
+	long long first = b->n ? (long long)b->rows[0].seq : 0;
+	long long last = b->n ? (long long)b->rows[b->n - 1].seq : 0;
+	if (res->outcome == INGEST_OK)
+		fprintf(stderr, "kaspi-hub: %s rows %lld-%lld: stored %zu, acked %lld%s\n", b->till, first,
+		        last, res->stored, (long long)res->acked,
+		        dropped ? "; answer dropped (fault)" : "");
+	else
+		fprintf(stderr, "kaspi-hub: %s rows %lld-%lld: refused %d, seq %lld\n",
+		        b->till[0] ? b->till : "-", first, last, status, (long long)res->seq);
+	fflush(stderr);
+}
+
 static enum MHD_Result hub_ingest(struct hub_httpd *h, struct MHD_Connection *conn,
                                   struct hub_req *rq)
 {
@@ -97,8 +116,15 @@ static enum MHD_Result hub_ingest(struct hub_httpd *h, struct MHD_Connection *co
 	bool has_token = hub_bearer_hash(conn, token_hash);
 	if (ingest_parse(rq->body ? rq->body : "", &batch, &res))
 		hub_pg_ingest(h->pg, has_token ? token_hash : NULL, &batch, &res);
-	ingest_free(&batch);
 	int status = ingest_answer(&res, &json);
+	bool drop = res.outcome == INGEST_OK && h->faults.drop_rate > 0 &&
+	            (double)rand_r(&h->rng) / RAND_MAX < h->faults.drop_rate;
+	hub_log_batch(&batch, &res, status, drop);
+	ingest_free(&batch);
+	if (drop) {
+		free(json);
+		return MHD_NO; /* the connection closed without an answer */
+	}
 	return hub_send(conn, status, json);
 }
 
@@ -165,8 +191,8 @@ static void hub_log(void *cls, const char *fmt, va_list ap)
 	vfprintf(stderr, fmt, ap);
 }
 
-bool hub_httpd_start(const char *addr, uint16_t port, hub_pg *pg, hub_httpd **out, char *url,
-                     size_t url_size, char *err, size_t err_size)
+bool hub_httpd_start(const char *addr, uint16_t port, hub_pg *pg, const struct hub_faults *faults,
+                     hub_httpd **out, char *url, size_t url_size, char *err, size_t err_size)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
 	*out = NULL;
@@ -180,6 +206,10 @@ bool hub_httpd_start(const char *addr, uint16_t port, hub_pg *pg, hub_httpd **ou
 		return false;
 	}
 	h->pg = pg;
+	if (faults) {
+		h->faults = *faults;
+		h->rng = faults->seed;
+	}
 	h->daemon = MHD_start_daemon(
 	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 	        hub_access, h, MHD_OPTION_EXTERNAL_LOGGER, hub_log, h, MHD_OPTION_SOCK_ADDR,

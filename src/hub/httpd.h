@@ -23,10 +23,21 @@
 
 typedef struct hub_httpd hub_httpd;
 
+/* Test faults: with probability drop_rate (0 … 1, seeded by seed) the
+ * answer to a batch the hub has stored is not sent, the connection
+ * closed instead: the till cannot tell whether it was taken. */
+struct hub_faults {
+	double drop_rate;
+	unsigned seed;
+};
+
 /* Starts listening on addr:port (port 0: a free one) with pg (kept, not
- * owned). The base URL it listens on goes to url. */
-bool hub_httpd_start(const char *addr, uint16_t port, hub_pg *pg, hub_httpd **out, char *url,
-                     size_t url_size, char *err, size_t err_size) KP_MUST_CHECK;
+ * owned) and faults (NULL: none). The base URL it listens on goes to
+ * url. Each batch is logged on standard error, one line: the till, the
+ * seqs, what came of it. */
+bool hub_httpd_start(const char *addr, uint16_t port, hub_pg *pg, const struct hub_faults *faults,
+                     hub_httpd **out, char *url, size_t url_size, char *err,
+                     size_t err_size) KP_MUST_CHECK;
 
 /* Stops answering (a request being answered finishes) and frees it. */
 void hub_httpd_stop(hub_httpd *h);

@@ -7,7 +7,8 @@
  * --db takes a PostgreSQL URL or conninfo (postgresql://..., or
  * "host=/run/pg dbname=hub"); KASPI_HUB_DB when absent. Serving prints
  * "listening on http://ADDR:PORT" once ready and exits 0 on SIGINT or
- * SIGTERM. Exit 1: it failed (one line on standard error); 2: usage.
+ * SIGTERM; each batch is one line on standard error. Exit 1: it failed
+ * (one line on standard error); 2: usage.
  * The hub's operator reads English: it is not the cashier's program. */
 #include <errno.h>
 #include <signal.h>
@@ -27,6 +28,7 @@ struct hub_args {
 	const char *db;
 	char addr[64];
 	long port;
+	struct hub_faults faults;  /* --fault-drop-rate, --fault-seed: tests only */
 	int argc;              /* the command's words, after the options */
 	char **argv;
 };
@@ -39,7 +41,9 @@ static void hub_usage(FILE *to)
 	        "       kaspi-hub --db URL till add STORE TILL\n"
 	        "The chain's back office: the tills ship their journals to it (POST /api/v1/ingest).\n"
 	        "--db: a PostgreSQL URL or conninfo (default: $KASPI_HUB_DB). Serving prints\n"
-	        "\"listening on http://ADDR:PORT\" once ready; port 0 picks a free one.\n");
+	        "\"listening on http://ADDR:PORT\" once ready; port 0 picks a free one.\n"
+	        "Tests: --fault-drop-rate P [--fault-seed N] closes the connection instead of\n"
+	        "answering a stored batch, with probability P.\n");
 }
 
 /* ADDR:PORT into a. */
@@ -86,6 +90,15 @@ static int hub_parse(int argc, char **argv, struct hub_args *a)
 				fprintf(stderr, "kaspi-hub: --port takes 0 to 65535\n");
 				return 2;
 			}
+		} else if (strcmp(o, "--fault-drop-rate") == 0 && i + 1 < argc) {
+			char *end;
+			a->faults.drop_rate = strtod(argv[++i], &end);
+			if (*end || a->faults.drop_rate < 0 || a->faults.drop_rate > 1) {
+				fprintf(stderr, "kaspi-hub: --fault-drop-rate takes 0 to 1\n");
+				return 2;
+			}
+		} else if (strcmp(o, "--fault-seed") == 0 && i + 1 < argc) {
+			a->faults.seed = (unsigned)strtoul(argv[++i], NULL, 10);
 		} else if (o[0] == '-' && o[1] == '-') {
 			fprintf(stderr, "kaspi-hub: unknown option %s (see kaspi-hub --help)\n", o);
 			return 2;
@@ -181,7 +194,8 @@ static int hub_cmd_serve(const struct hub_args *a)
 	signal(SIGPIPE, SIG_IGN);
 	if (hub_connect(a, &pg))
 		return 1;
-	if (!hub_httpd_start(a->addr, (uint16_t)a->port, pg, &h, url, sizeof url, err, sizeof err)) {
+	if (!hub_httpd_start(a->addr, (uint16_t)a->port, pg, &a->faults, &h, url, sizeof url, err,
+	                     sizeof err)) {
 		fprintf(stderr, "kaspi-hub: %s\n", err);
 		hub_pg_close(pg);
 		return 1;

@@ -55,9 +55,9 @@ pg_start() {
 # psql on the hub's database: one value per line, | between columns.
 psql_q() { as_pg "$PG_BIN/psql" -h "$PG_DIR" -U postgres -d hub -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 
-# Starts kaspi-hub on a free port; HUB_URL is its base URL.
+# Starts kaspi-hub on a free port (its options may follow); HUB_URL is its base URL.
 hub_start() {
-	"$HUB" --listen 127.0.0.1:0 >"$WORK/hub.out" 2>>"$WORK/hub.err" &
+	"$HUB" --listen 127.0.0.1:0 "$@" >"$WORK/hub.out" 2>>"$WORK/hub.err" &
 	HUB_PID=$!
 	for _ in $(seq 100); do
 		HUB_URL=$(sed -n 's/^listening on //p' "$WORK/hub.out")
