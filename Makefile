@@ -155,6 +155,17 @@ $(KSX): $(call obj,$(filter %/main.c,$(KSX_SRC))) $(KSX_LIB) $(SBXC_LIB) $(LIB)
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# kaspi-hub less its main, for the unit tests of its modules (tests/unit/test_hub_*.c)
+HUB_LIB    := $(BUILD)/libhub.a
+$(HUB_LIB): $(call obj,$(filter-out %/main.c,$(HUB_SRC)))
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/tests/test_hub_%: $(BUILD)/obj/tests/unit/test_hub_%.o $(TSUP_OBJ) $(HUB_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 # unit tests of kassa-sandbox's own modules (tests/unit/test_kassa_*.c)
 $(BUILD)/tests/test_kassa_%: $(BUILD)/obj/tests/unit/test_kassa_%.o $(TSUP_OBJ) $(KSX_LIB) $(SBXC_LIB) $(LIB)
 	@mkdir -p $(dir $@)
