@@ -247,7 +247,7 @@ bench: deps
 	@tests/bench/run.sh $(POS) $(SBX) $(KSX)
 
 # ---- install ---------------------------------------------------------------
-MAN1       := data/kaspi-pos.1 data/kaspi-sandbox.1 data/kassa-sandbox.1
+MAN1       := data/kaspi-pos.1 data/kaspi-sandbox.1 data/kassa-sandbox.1 data/kaspi-hub.1
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kaspi-pos/themes \
 	  $(DESTDIR)$(PREFIX)/share/man/man1

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@ struct hub_httpd {
 	hub_pg *pg;
 	struct hub_faults faults;
 	unsigned rng;              /* rand_r's state: one thread answers */
+	atomic_bool started;       /* MHD's own words are logged from then on: a failed
+	                            * start is said once, in ours */
 };
 
 /* One request's body as it comes in. */
@@ -186,7 +189,9 @@ static void hub_completed(void *cls, struct MHD_Connection *conn, void **con_cls
 
 static void hub_log(void *cls, const char *fmt, va_list ap)
 {
-	(void)cls;
+	const struct hub_httpd *h = cls;
+	if (!h->started)
+		return;
 	fputs("kaspi-hub: ", stderr);
 	vfprintf(stderr, fmt, ap);
 }
@@ -222,6 +227,7 @@ bool hub_httpd_start(const char *addr, uint16_t port, hub_pg *pg, const struct h
 		free(h);
 		return false;
 	}
+	h->started = true;
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	snprintf(url, url_size, "http://%s:%u", addr, info ? (unsigned)info->port : (unsigned)port);
 	*out = h;
