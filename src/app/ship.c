@@ -153,6 +153,10 @@ static enum ship_outcome ship_answered(shipper *s, store_db *db, const struct ou
 			if (s->resend_after >= 0 && acked > s->resend_after)
 				s->resend_after = -1;
 		}
+	} else if (r->status == 200 && acked < 0) {
+		/* not the hub's answer (a proxy's page, cut short): unknown */
+		snprintf(out->why, sizeof out->why, "%s",
+		         _("the hub's answer is not one: the same rows will be sent again"));
 	} else if (r->status == 200) {
 		snprintf(out->why, sizeof out->why,
 		         _("the hub answered that it holds rows up to %lld, fewer than the %lld sent"),

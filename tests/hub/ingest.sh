@@ -165,6 +165,31 @@ total=$(till_q T01 "SELECT count(*) FROM outbox")
 is "a hub behind the till: sent again from its gap, every row once" \
 	"$(psql_q "SELECT count(*), max(seq) FROM journal_rows")" "$total|$total"
 
+# ---- a 200 that is not the hub's answer (a proxy's page): unknown, sent again ----------
+python3 -c '
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(200); self.send_header("Content-Length", "13"); self.end_headers()
+        self.wfile.write(b"<html>hi</html>"[:13])
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()' >"$WORK/proxy.port" &
+PROXY_PID=$!
+for _ in $(seq 50); do [ -s "$WORK/proxy.port" ] && break; sleep 0.1; done
+till T01 sale GR-0027 --tender cash >/dev/null 2>&1
+acked=$(till_q T01 "SELECT seq FROM outbox_acked")
+out=$(KASPI_POS_HOME=$WORK/till-T01/home XDG_CONFIG_HOME=$WORK/till-T01/cfg \
+	KASPI_HUB_URL=http://127.0.0.1:$(cat "$WORK/proxy.port") "$POS" sync 2>&1); rc=$?
+kill "$PROXY_PID" 2>/dev/null; wait "$PROXY_PID" 2>/dev/null
+is "a 200 that is not the hub's: exit 3" "$rc" 3 "$out"
+has "a 200 that is not the hub's: said" "$out" "answer is not one: the same rows will be sent again"
+is "a 200 that is not the hub's: nothing acknowledged" "$(till_q T01 "SELECT seq FROM outbox_acked")" "$acked"
+out=$(till T01 sync 2>&1); rc=$?
+is "then the hub: exit 0" "$rc" 0 "$out"
+
 # ---- a till whose token the hub refuses ------------------------------------------------
 till_setup T01 "$token2"
 till T01 sale GR-0027 --tender cash >/dev/null 2>&1
