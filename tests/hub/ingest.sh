@@ -190,6 +190,14 @@ is "a 200 that is not the hub's: nothing acknowledged" "$(till_q T01 "SELECT seq
 out=$(till T01 sync 2>&1); rc=$?
 is "then the hub: exit 0" "$rc" 0 "$out"
 
+# ---- PostgreSQL restarted under the hub: it connects again for the next batch ------------
+as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w restart >/dev/null 2>&1 || bad "PostgreSQL restarts"
+till T01 sale GR-0027 --tender cash >/dev/null 2>&1
+out=$(till T01 sync 2>&1); rc=$?
+is "PostgreSQL restarted: sync exit 0" "$rc" 0 "$out"
+total=$(till_q T01 "SELECT count(*) FROM outbox")
+is "PostgreSQL restarted: every row once" "$(psql_q "SELECT count(*), max(seq) FROM journal_rows")" "$total|$total"
+
 # ---- a till whose token the hub refuses ------------------------------------------------
 till_setup T01 "$token2"
 till T01 sale GR-0027 --tender cash >/dev/null 2>&1
