@@ -8,7 +8,7 @@ DESTDIR    ?=
 BUILD      ?= build
 CC         ?= cc
 
-PKGS       := ncursesw libcurl libcjson libqrencode sqlite3 cmocka libmicrohttpd libcrypto
+PKGS       := ncursesw libcurl libcjson libqrencode sqlite3 cmocka libmicrohttpd libcrypto libpq
 # pkg-config module → Debian package that provides it (make deps)
 DEB_ncursesw     := libncurses-dev
 DEB_libcurl      := libcurl4-openssl-dev
@@ -18,9 +18,13 @@ DEB_sqlite3      := libsqlite3-dev
 DEB_cmocka       := libcmocka-dev
 DEB_libmicrohttpd:= libmicrohttpd-dev
 DEB_libcrypto    := libssl-dev
+DEB_libpq        := libpq-dev
 # tools the tests and benches drive (command → package)
 TOOLS      := pkg-config:pkg-config tmux:tmux curl:curl wrk:wrk openssl:openssl msgfmt:gettext sqlite3:sqlite3 python3:python3 zbarimg:zbar-tools \
               man:man-db groff:groff-base chromium:chromium
+# PostgreSQL's server programs (initdb, pg_ctl) for the hub's tests: Debian
+# keeps them off PATH, in /usr/lib/postgresql/VERSION/bin
+PG_BIN     := $(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin)))
 
 WARN       := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
               -Wformat=2 -Wwrite-strings -Werror
@@ -36,17 +40,22 @@ POS_SRC    := $(wildcard src/cli/*.c)
 SBXC_SRC   := $(wildcard src/sandbox/*.c)
 SBX_SRC    := $(wildcard src/sandbox/kaspi/*.c)
 KSX_SRC    := $(wildcard src/sandbox/kassa/*.c)
+# kaspi-hub: its own binary on core alone (PostgreSQL, libmicrohttpd, cJSON)
+HUB_SRC    := $(wildcard src/hub/*.c)
+CORE_SRC   := $(wildcard src/core/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 INTEG_SRC  := $(wildcard tests/integration/test_*.c)
 TSUP_SRC   := $(wildcard tests/support/*.c)
 # shell tests that drive the real programs (lib files are sourced, not run)
-SHELL_TESTS := $(filter-out %/lib.sh,$(wildcard tests/sandbox/*.sh tests/cli/*.sh tests/e2e/*.sh))
+SHELL_TESTS := $(filter-out %/lib.sh,$(wildcard tests/sandbox/*.sh tests/cli/*.sh tests/e2e/*.sh tests/hub/*.sh))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIB        := $(BUILD)/libkpos.a
 POS        := $(BUILD)/kaspi-pos
 SBX        := $(BUILD)/kaspi-sandbox
 KSX        := $(BUILD)/kassa-sandbox
+HUB        := $(BUILD)/kaspi-hub
+CORE_LIB   := $(BUILD)/libkpcore.a
 SBXC_LIB   := $(BUILD)/libsandbox.a
 # kassa-sandbox less its main, for the unit tests of its arithmetic and rules
 KSX_LIB    := $(BUILD)/libkassa.a
@@ -76,7 +85,7 @@ pot:
 # keep objects that only a test or bench binary uses
 .SECONDARY:
 
-all: check-deps $(POS) $(SBX) $(KSX) $(MO)
+all: check-deps $(POS) $(SBX) $(KSX) $(HUB) $(MO)
 
 # ---- dependencies --------------------------------------------------------
 # Installs what is missing when run as root; otherwise prints the apt-get line.
@@ -89,6 +98,7 @@ deps:
 	for t in $(TOOLS); do \
 	  command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t#*:}"; \
 	done; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \
 	if [ -z "$${missing// /}" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
@@ -121,6 +131,14 @@ $(POS): $(call obj,$(POS_SRC)) $(LIB)
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+$(CORE_LIB): $(call obj,$(CORE_SRC))
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(HUB): $(call obj,$(HUB_SRC)) $(CORE_LIB)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 $(SBXC_LIB): $(call obj,$(SBXC_SRC))
 	@mkdir -p $(dir $@)
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -134,6 +152,17 @@ $(SBX): $(call obj,$(SBX_SRC)) $(SBXC_LIB) $(LIB)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(KSX): $(call obj,$(filter %/main.c,$(KSX_SRC))) $(KSX_LIB) $(SBXC_LIB) $(LIB)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# kaspi-hub less its main, for the unit tests of its modules (tests/unit/test_hub_*.c)
+HUB_LIB    := $(BUILD)/libhub.a
+$(HUB_LIB): $(call obj,$(filter-out %/main.c,$(HUB_SRC)))
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/tests/test_hub_%: $(BUILD)/obj/tests/unit/test_hub_%.o $(TSUP_OBJ) $(HUB_LIB) $(LIB)
+	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -167,6 +196,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(INTEG_BIN)
 	@KP_BUILD=$(BUILD) KP_POS=$(abspath $(POS)) KP_SANDBOX=$(abspath $(SBX)) KP_KASSA=$(abspath $(KSX)) \
+	  KP_HUB=$(abspath $(HUB)) KP_PG_BIN=$(PG_BIN) \
 	  tests/run-tests.sh $(UNIT_BIN) $(INTEG_BIN) $(SHELL_TESTS)
 
 unit: all $(UNIT_BIN)
@@ -174,6 +204,7 @@ unit: all $(UNIT_BIN)
 
 integration: all $(INTEG_BIN)
 	@KP_BUILD=$(BUILD) KP_POS=$(abspath $(POS)) KP_SANDBOX=$(abspath $(SBX)) KP_KASSA=$(abspath $(KSX)) \
+	  KP_HUB=$(abspath $(HUB)) KP_PG_BIN=$(PG_BIN) \
 	  tests/run-tests.sh $(INTEG_BIN) $(SHELL_TESTS)
 
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -216,11 +247,11 @@ bench: deps
 	@tests/bench/run.sh $(POS) $(SBX) $(KSX)
 
 # ---- install ---------------------------------------------------------------
-MAN1       := data/kaspi-pos.1 data/kaspi-sandbox.1 data/kassa-sandbox.1
+MAN1       := data/kaspi-pos.1 data/kaspi-sandbox.1 data/kassa-sandbox.1 data/kaspi-hub.1
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kaspi-pos/themes \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 $(POS) $(SBX) $(KSX) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(POS) $(SBX) $(KSX) $(HUB) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 data/config.example.ini $(DESTDIR)$(PREFIX)/share/kaspi-pos/
 	for l in $(LINGUAS); do install -d $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES; \
@@ -228,7 +259,7 @@ install: all
 	for t in themes/*.theme; do [ -e "$$t" ] && install -m 644 "$$t" $(DESTDIR)$(PREFIX)/share/kaspi-pos/themes/ || true; done
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/kaspi-pos $(DESTDIR)$(PREFIX)/bin/kaspi-sandbox $(DESTDIR)$(PREFIX)/bin/kassa-sandbox
+	rm -f $(DESTDIR)$(PREFIX)/bin/kaspi-pos $(DESTDIR)$(PREFIX)/bin/kaspi-sandbox $(DESTDIR)$(PREFIX)/bin/kassa-sandbox $(DESTDIR)$(PREFIX)/bin/kaspi-hub
 	rm -rf $(DESTDIR)$(PREFIX)/share/kaspi-pos
 	rm -f $(patsubst data/%,$(DESTDIR)$(PREFIX)/share/man/man1/%,$(MAN1))
 	for l in $(LINGUAS); do rm -f $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/kaspi-pos.mo; done

@@ -372,6 +372,15 @@ static const struct config_key config_keys[] = {
 	 .def = "17", .min = 0, .max = 255, .expect = N_("the pole's number for PC866: 0 to 255")},
 	{.section = "display", .name = "vfd_language", .type = KEY_ENUM, FIELD(display.vfd_language),
 	 .def = "ru", .choices = vfd_language_names},
+	{.section = "hub", .name = "url", .type = KEY_STRING, FIELD(hub.url), .def = "",
+	 .env = "KASPI_HUB_URL", .check = check_url_or_empty,
+	 .expect = N_("an http:// or https:// URL such as https://hub.example.kz")},
+	{.section = "hub", .name = "token", .type = KEY_STRING, FIELD(hub.token), .def = "",
+	 .env = "KASPI_HUB_TOKEN", .secret = true},
+	{.section = "hub", .name = "batch", .type = KEY_INT, FIELD(hub.batch), .def = "500",
+	 .min = 1, .max = 5000, .expect = N_("rows per request, 1 to 5000")},
+	{.section = "hub", .name = "timeout", .type = KEY_INT, FIELD(hub.timeout), .def = "30",
+	 .min = 1, .max = 300, .expect = N_("whole seconds from 1 to 300")},
 };
 
 #define KEY_COUNT (sizeof config_keys / sizeof config_keys[0])

@@ -197,6 +197,12 @@ struct kp_config {
 		int vfd_table;                   /* its ESC t number for PC866 */
 		enum config_vfd_language vfd_language;
 	} display;
+	struct {                                 /* the chain's hub (kaspi-hub): app/ship.h */
+		char url[CONFIG_PATH_MAX];       /* "" = no hub: nothing is shipped */
+		char token[CONFIG_SECRET_MAX];   /* the till's, from kaspi-hub till add; never print */
+		int batch;                       /* rows per request */
+		int timeout;                     /* seconds, whole request */
+	} hub;
 	char path[CONFIG_PATH_MAX];  /* the file read; "" when none was */
 	char home[CONFIG_PATH_MAX];  /* journal + catalog folder (KASPI_POS_HOME) */
 

@@ -48,5 +48,6 @@ int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_fiscal(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_cash(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_display(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_sync(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

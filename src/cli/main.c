@@ -146,6 +146,16 @@ static const struct command commands[] = {
 	             "none is left waiting, 3 when some still wait for the register. z closes the\n"
 	             "register's shift (report z does it after the till's Z)."),
 	 .run = cmd_fiscal},
+	{.name = "sync",
+	 .usage = "",
+	 .summary = N_("ship the journal to the chain's hub now and say what went"),
+	 .about = N_("Sends every change of the journal the hub ([hub] url, token) does not hold\n"
+	             "yet, in order, in batches; the till ships them in the background too. A batch\n"
+	             "whose answer is lost is sent again (the hub takes each row once). Exit 0 when\n"
+	             "the hub holds every row; 1 when the hub refuses them (the token, another\n"
+	             "till's journal) or the journal fails; 2 with no hub set; 3 when the hub\n"
+	             "cannot be reached (the rows wait)."),
+	 .run = cmd_sync},
 	{.name = "journal",
 	 .usage = N_("[--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--status STATE]\n"
 	             "[--lines] [--format text|csv|json]"),

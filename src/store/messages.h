@@ -26,6 +26,12 @@
 
 #ifndef N_
 #define N_(s) (s)
+/* ---- outbox.c: the journal's changes for the hub --------------------------- */
+/* a row's seq */
+#define STORE_MSG_OUTBOX_DAMAGED N_("the journal's outbox row %lld is damaged: its hash is not 64 characters")
+/* the seq the hub answered, the journal's newest */
+#define STORE_MSG_OUTBOX_ACK_BEYOND N_("the hub says it holds row %lld, but the journal's newest is %lld: check the hub's till and database")
+
 /* ---- cash.c: the cash in the drawer -------------------------------------- */
 #define STORE_MSG_CASH_KIND N_("a cash movement is a float, cash in or cash out")
 #define STORE_MSG_CASH_AMOUNT N_("the amount of cash in or out must be 0,01 to 100 000 000 tenge")
@@ -289,6 +295,12 @@
 #define STORE_MSG_Z_UNREADABLE N_("Z report %lld cannot be read: its saved copy is damaged")
 /* a fault: the table of running totals, a shift, a day, a state name */
 #define STORE_MSG_TOTALS_DIFFER N_("the running totals in %s differ from the journal: shift %lld, day %lld, state %s")
+
+/* ---- outbox.c: the journal's changes for the hub --------------------------- */
+/* a row's seq */
+#define STORE_MSG_OUTBOX_DAMAGED N_("the journal's outbox row %lld is damaged: its hash is not 64 characters")
+/* the seq the hub answered, the journal's newest */
+#define STORE_MSG_OUTBOX_ACK_BEYOND N_("the hub says it holds row %lld, but the journal's newest is %lld: check the hub's till and database")
 
 /* ---- cash.c: the cash in the drawer -------------------------------------- */
 #define STORE_MSG_CASH_KIND N_("a cash movement is a float, cash in or cash out")

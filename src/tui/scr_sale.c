@@ -962,6 +962,11 @@ static void draw(const struct tui *t)
 		           _("Fiscal receipts waiting for the register: %ld, the oldest for %ld min"),
 		           t->fiscal.waiting,
 		           (long)(t->fiscal.oldest ? (time(NULL) - t->fiscal.oldest) / 60 : 0));
+	else if (t->ship && t->hub.waiting > 0 && t->hub_view.ran &&
+	         (t->hub_view.outcome == SHIP_REFUSED || t->hub_view.outcome == SHIP_LOCAL))
+		/* the hub refuses the journal until a person fixes it: say why */
+		draw_textf(LINES - 3, 0, COLS, ROLE_ERROR, -1, true, _("The hub refuses the journal: %s"),
+		           t->hub_view.why);
 	int px = draw_text(LINES - 2, 0, COLS, ROLE_INPUT, -1, false, t->esc_prefix ? "Esc- " : "> ");
 	draw_text(LINES - 2, px, COLS - px, ROLE_INPUT, -1, true, "");
 	field_draw(&S.input, LINES - 2, px, COLS - px, ROLE_INPUT, true);

@@ -305,6 +305,39 @@ static const char *conn_text(const struct tui *t, enum theme_role *role, char *b
 	}
 }
 
+/* An age as the header says it: seconds, minutes, hours or days. */
+static void age_text(long secs, char *buf, size_t size)
+{
+	if (secs < 60)
+		snprintf(buf, size, _("%ld s"), secs);
+	else if (secs < 2 * 3600)
+		snprintf(buf, size, _("%ld min"), secs / 60);
+	else if (secs < 2 * 86400)
+		snprintf(buf, size, _("%ld h"), secs / 3600);
+	else
+		snprintf(buf, size, _("%ld d"), secs / 86400);
+}
+
+/* The hub's state for the header ("" without a hub) and its colour:
+ * shipped, or how many rows wait and for how long; red when the hub
+ * refuses them or they wait for more than 10 minutes. */
+static enum theme_role hub_text(const struct tui *t, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (!t->ship)
+		return ROLE_HEADER;
+	if (t->hub.waiting == 0) {
+		snprintf(buf, size, "%s", _(" hub: shipped "));
+		return ROLE_HEADER;
+	}
+	char age[32];
+	age_text(t->hub.oldest_age, age, sizeof age);
+	snprintf(buf, size, _(" hub: %lld waiting, oldest %s "), (long long)t->hub.waiting, age);
+	bool refused = t->hub_view.ran && (t->hub_view.outcome == SHIP_REFUSED ||
+	                                   t->hub_view.outcome == SHIP_LOCAL);
+	return refused || t->hub.oldest_age > 600 ? ROLE_ERROR : ROLE_STATUS_WARN;
+}
+
 void tui_draw_header(const struct tui *t)
 {
 	char left[640], clock[32], conn[64], right[192];
@@ -321,10 +354,15 @@ void tui_draw_header(const struct tui *t)
 	char fiscal[96] = "";
 	if (t->fiscal.waiting > 0) /* receipts the register has not taken yet: always in sight */
 		snprintf(fiscal, sizeof fiscal, _(" fiscal receipts waiting: %ld "), t->fiscal.waiting);
+	char hub[96] = "";
+	enum theme_role hub_role = hub_text(t, hub, sizeof hub);
 	int rw = draw_width(right), cw = draw_width(clock) + 2, fw = draw_width(fiscal);
+	int hw = draw_width(hub);
 
 	draw_fill(0, 0, 1, COLS, ROLE_HEADER);
-	draw_text(0, 0, COLS - rw - cw - fw, ROLE_HEADER, -1, true, left);
+	draw_text(0, 0, COLS - rw - cw - fw - hw, ROLE_HEADER, -1, true, left);
+	if (hw)
+		draw_text(0, COLS - rw - cw - fw - hw, hw, hub_role, -1, true, hub);
 	if (fw)
 		draw_text(0, COLS - rw - cw - fw, fw, ROLE_ERROR, -1, true, fiscal);
 	draw_text(0, COLS - rw - cw, cw, ROLE_HEADER, 0, true, clock);
@@ -678,6 +716,28 @@ static void maybe_send_receipts(struct tui *t)
 		t->dirty = true;
 }
 
+/* The outbox counted once a second (a look by key, however many wait),
+ * the shipping thread's last pass read, and the thread woken when the
+ * journal has new rows (app/ship.h). */
+static void maybe_count_outbox(struct tui *t)
+{
+	int64_t now = kp_mono_ms();
+	if (!t->ship || now - t->hub_at < 1000)
+		return;
+	struct outbox_state before = t->hub;
+	struct ship_view was = t->hub_view;
+	store_err err;
+	t->hub_at = now;
+	if (outbox_get_state(t->db, &t->hub, &err) != STORE_OK)
+		t->hub = before; /* a busy journal: the count of a second ago stands */
+	ship_thread_view(t->ship, &t->hub_view);
+	if (t->hub.last_seq > before.last_seq)
+		ship_thread_wake(t->ship);
+	if (t->hub.waiting != before.waiting || t->hub.oldest_age / 60 != before.oldest_age / 60 ||
+	    t->hub_view.outcome != was.outcome || strcmp(t->hub_view.why, was.why) != 0)
+		t->dirty = true;
+}
+
 /* Sleeps in poll() until a key, a result, a printed job, the next
  * second of the clock or the next request that is due. */
 static void wait_for_work(struct tui *t)
@@ -757,11 +817,13 @@ int tui_run(struct kp_config *cfg)
 	if (!fiscal_setup(t.db, cfg, fiscal_note, sizeof fiscal_note))
 		tui_message(&t, ROLE_ERROR, "%s", fiscal_note);
 	tui_display_start(&t); /* the buyer's screen, when [display] listen is set */
+	t.ship = ship_thread_start(cfg); /* NULL without [hub] url */
 
 	int flags = 0;
 	while (!(flags & TUI_QUIT)) {
 		maybe_check_health(&t);
 		maybe_send_receipts(&t);
+		maybe_count_outbox(&t);
 		if (t.dirty) {
 			draw(&t);
 			tui_display_update(&t); /* what the buyer sees follows the screen */
@@ -772,6 +834,7 @@ int tui_run(struct kp_config *cfg)
 	}
 
 	endwin();
+	ship_thread_stop(t.ship, 300);
 	fiscal_bg_forget(&t.fiscal);
 	close_all(&t);
 	tui_display_stop(&t);

@@ -42,12 +42,14 @@
 #include "app/display.h"
 #include "app/vfd.h"
 #include "app/fiscal_bg.h"
+#include "app/ship.h"
 #include "app/payflow.h"
 #include "app/printq.h"
 #include "app/worker.h"
 #include "core/basket.h"
 #include "store/catalog.h"
 #include "store/db.h"
+#include "store/outbox.h"
 #include "store/refunds.h"
 #include "store/shifts.h"
 #include "store/users.h"
@@ -144,6 +146,10 @@ struct tui {
 	struct basket basket;           /* the sale in progress */
 	struct fiscal_bg fiscal;        /* the receipts sent in the background (app/fiscal_bg.h) */
 	int64_t fiscal_at;              /* monotonic ms of the last count */
+	ship_thread *ship;              /* the journal shipped to the hub (app/ship.h); NULL: none */
+	struct outbox_state hub;        /* the outbox as last counted */
+	struct ship_view hub_view;      /* the shipping thread's last pass */
+	int64_t hub_at;                 /* monotonic ms of the last count */
 	struct journal_order *alerts;   /* late payments and kept paid parts the cashier must
 	                                   settle (tui_load_alerts) */
 	size_t n_alerts;

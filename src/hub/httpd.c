@@ -1,0 +1,243 @@
+/* httpd.c — the hub's routes over libmicrohttpd (httpd.h). */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+
+#include "hub/hash.h"
+#include "hub/httpd.h"
+#include "hub/ingest.h"
+
+struct hub_httpd {
+	struct MHD_Daemon *daemon;
+	hub_pg *pg;
+	struct hub_faults faults;
+	unsigned rng;              /* rand_r's state: one thread answers */
+	atomic_bool started;       /* MHD's own words are logged from then on: a failed
+	                            * start is said once, in ours */
+};
+
+/* One request's body as it comes in. */
+struct hub_req {
+	char *body;
+	size_t len, cap;
+	bool too_large;
+};
+
+/* Sends status with a JSON body (taken over: freed here). */
+static enum MHD_Result hub_send(struct MHD_Connection *conn, int status, char *json)
+{
+	const char *text = json ? json : "{}";
+	struct MHD_Response *r =
+	        MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
+	free(json);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static enum MHD_Result hub_send_error(struct MHD_Connection *conn, int status, const char *error)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "error", error);
+	char *json = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return hub_send(conn, status, json);
+}
+
+/* Appends a piece of the body, or marks it too large. */
+static void hub_req_append(struct hub_req *rq, const char *data, size_t n)
+{
+	if (rq->too_large || rq->len + n > HTTPD_BODY_MAX) {
+		rq->too_large = true;
+		return;
+	}
+	if (rq->len + n + 1 > rq->cap) {
+		size_t cap = rq->cap ? rq->cap : 4096;
+		while (cap < rq->len + n + 1)
+			cap *= 2;
+		char *b = realloc(rq->body, cap);
+		if (!b) {
+			rq->too_large = true;
+			return;
+		}
+		rq->body = b;
+		rq->cap = cap;
+	}
+	memcpy(rq->body + rq->len, data, n);
+	rq->len += n;
+	rq->body[rq->len] = '\0';
+}
+
+/* The SHA-256 hex of the request's bearer token into out; false: none. */
+static bool hub_bearer_hash(struct MHD_Connection *conn, char out[HUB_HASH_HEX + 1])
+{
+	const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+	if (!auth || strncmp(auth, "Bearer ", 7) != 0 || !auth[7])
+		return false;
+	return hub_sha256_hex(auth + 7, strlen(auth + 7), out);
+}
+
+/* One line on standard error per batch: the till (an id the parser
+ * checked), its seqs, what came of it. */
+static void hub_log_batch(const struct ingest_batch *b, const struct ingest_result *res,
+                          int status, bool dropped)
+{
+	long long first = b->n ? (long long)b->rows[0].seq : 0;
+	long long last = b->n ? (long long)b->rows[b->n - 1].seq : 0;
+	if (res->outcome == INGEST_OK)
+		fprintf(stderr, "kaspi-hub: %s rows %lld-%lld: stored %zu, acked %lld%s\n", b->till, first,
+		        last, res->stored, (long long)res->acked,
+		        dropped ? "; answer dropped (fault)" : "");
+	else
+		fprintf(stderr, "kaspi-hub: %s rows %lld-%lld: refused %d, seq %lld\n",
+		        b->till[0] ? b->till : "-", first, last, status, (long long)res->seq);
+	fflush(stderr);
+}
+
+static enum MHD_Result hub_ingest(struct hub_httpd *h, struct MHD_Connection *conn,
+                                  struct hub_req *rq)
+{
+	struct ingest_batch batch;
+	struct ingest_result res;
+	char token_hash[HUB_HASH_HEX + 1];
+	char *json = NULL;
+
+	if (rq->too_large)
+		return hub_send_error(conn, 413, "too_large");
+	bool has_token = hub_bearer_hash(conn, token_hash);
+	if (ingest_parse(rq->body ? rq->body : "", &batch, &res))
+		hub_pg_ingest(h->pg, has_token ? token_hash : NULL, &batch, &res);
+	int status = ingest_answer(&res, &json);
+	bool drop = res.outcome == INGEST_OK && h->faults.drop_rate > 0 &&
+	            (double)rand_r(&h->rng) / RAND_MAX < h->faults.drop_rate;
+	hub_log_batch(&batch, &res, status, drop);
+	ingest_free(&batch);
+	if (drop) {
+		free(json);
+		return MHD_NO; /* the connection closed without an answer */
+	}
+	return hub_send(conn, status, json);
+}
+
+static enum MHD_Result hub_health(struct MHD_Connection *conn)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "status", "ok");
+	cJSON_AddNumberToObject(o, "schema", hub_pg_schema_latest());
+	char *json = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return hub_send(conn, 200, json);
+}
+
+/* Answers a request whose body is all in. */
+static enum MHD_Result hub_route(struct hub_httpd *h, struct MHD_Connection *conn,
+                                 const char *url, const char *method, struct hub_req *rq)
+{
+	if (strcmp(url, "/api/v1/ingest") == 0)
+		return strcmp(method, "POST") == 0 ? hub_ingest(h, conn, rq)
+		                                   : hub_send_error(conn, 405, "method_not_allowed");
+	if (strcmp(url, "/api/v1/health") == 0)
+		return strcmp(method, "GET") == 0 ? hub_health(conn)
+		                                  : hub_send_error(conn, 405, "method_not_allowed");
+	return hub_send_error(conn, 404, "not_found");
+}
+
+static enum MHD_Result hub_access(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+	(void)version;
+	struct hub_req *rq = *con_cls;
+	if (!rq) {
+		if (!(rq = calloc(1, sizeof *rq)))
+			return MHD_NO;
+		*con_cls = rq;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		hub_req_append(rq, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return hub_route(cls, conn, url, method, rq);
+}
+
+static void hub_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                          enum MHD_RequestTerminationCode toe)
+{
+	(void)cls, (void)conn, (void)toe;
+	struct hub_req *rq = *con_cls;
+	if (rq) {
+		free(rq->body);
+		free(rq);
+		*con_cls = NULL;
+	}
+}
+
+static void hub_log(void *cls, const char *fmt, va_list ap)
+{
+	const struct hub_httpd *h = cls;
+	if (!h->started)
+		return;
+	fputs("kaspi-hub: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+bool hub_httpd_start(const char *addr, uint16_t port, hub_pg *pg, const struct hub_faults *faults,
+                     hub_httpd **out, char *url, size_t url_size, char *err, size_t err_size)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+	*out = NULL;
+	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+		snprintf(err, err_size, "%s is not an IPv4 address", addr);
+		return false;
+	}
+	struct hub_httpd *h = calloc(1, sizeof *h);
+	if (!h) {
+		snprintf(err, err_size, "out of memory");
+		return false;
+	}
+	h->pg = pg;
+	if (faults) {
+		h->faults = *faults;
+		h->rng = faults->seed;
+	}
+	h->daemon = MHD_start_daemon(
+	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	        hub_access, h, MHD_OPTION_EXTERNAL_LOGGER, hub_log, h, MHD_OPTION_SOCK_ADDR,
+	        (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+	        MHD_OPTION_CONNECTION_LIMIT, 256u, MHD_OPTION_NOTIFY_COMPLETED, hub_completed, h,
+	        MHD_OPTION_END);
+	if (!h->daemon) {
+		snprintf(err, err_size, "cannot listen on %s:%u (in use, or not this machine's)", addr,
+		         (unsigned)port);
+		free(h);
+		return false;
+	}
+	h->started = true;
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	snprintf(url, url_size, "http://%s:%u", addr, info ? (unsigned)info->port : (unsigned)port);
+	*out = h;
+	return true;
+}
+
+void hub_httpd_stop(hub_httpd *h)
+{
+	if (!h)
+		return;
+	MHD_stop_daemon(h->daemon);
+	free(h);
+}

@@ -1,0 +1,45 @@
+/* httpd.h — the hub's HTTP side (libmicrohttpd): one polling thread
+ * that answers every request in turn over one database connection, so
+ * two batches of a till never interleave (and PostgreSQL's row lock
+ * keeps two hubs on one database apart too).
+ *
+ *   POST /api/v1/ingest   Authorization: Bearer TOKEN; a till's batch
+ *                         (ingest.h): 200 {"acked":N}, 400, 401, 403,
+ *                         409 {"error":"gap"|"chain","seq":N}, 413, 503
+ *   GET  /api/v1/health   200 {"status":"ok","schema":N}
+ *
+ * Bodies up to HTTPD_BODY_MAX; idle connections close after 30 s. */
+#ifndef KP_HUB_HTTPD_H
+#define KP_HUB_HTTPD_H
+
+#include "core/check.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hub/pgdb.h"
+
+#define HTTPD_BODY_MAX (32u * 1024 * 1024)
+
+typedef struct hub_httpd hub_httpd;
+
+/* Test faults: with probability drop_rate (0 … 1, seeded by seed) the
+ * answer to a batch the hub has stored is not sent, the connection
+ * closed instead: the till cannot tell whether it was taken. */
+struct hub_faults {
+	double drop_rate;
+	unsigned seed;
+};
+
+/* Starts listening on addr:port (port 0: a free one) with pg (kept, not
+ * owned) and faults (NULL: none). The base URL it listens on goes to
+ * url. Each batch is logged on standard error, one line: the till, the
+ * seqs, what came of it. */
+bool hub_httpd_start(const char *addr, uint16_t port, hub_pg *pg, const struct hub_faults *faults,
+                     hub_httpd **out, char *url, size_t url_size, char *err,
+                     size_t err_size) KP_MUST_CHECK;
+
+/* Stops answering (a request being answered finishes) and frees it. */
+void hub_httpd_stop(hub_httpd *h);
+
+#endif

@@ -1,0 +1,232 @@
+/* main.c — kaspi-hub, the chain's back office: the command line.
+ *
+ *   kaspi-hub --db URL [--listen ADDR:PORT | --port N]   serve the tills
+ *   kaspi-hub --db URL init                  create or migrate the schema
+ *   kaspi-hub --db URL till add STORE TILL   add a till; print its token once
+ *
+ * --db takes a PostgreSQL URL or conninfo (postgresql://..., or
+ * "host=/run/pg dbname=hub"); KASPI_HUB_DB when absent. Serving prints
+ * "listening on http://ADDR:PORT" once ready and exits 0 on SIGINT or
+ * SIGTERM; each batch is one line on standard error. Exit 1: it failed
+ * (one line on standard error); 2: usage.
+ * The hub's operator reads English: it is not the cashier's program. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hub/hash.h"
+#include "hub/httpd.h"
+#include "hub/ingest.h"
+#include "hub/pgdb.h"
+
+#define HUB_LISTEN_DEFAULT "127.0.0.1"
+#define HUB_PORT_DEFAULT 8750
+
+struct hub_args {
+	const char *db;
+	char addr[64];
+	long port;
+	struct hub_faults faults;  /* --fault-drop-rate, --fault-seed: tests only */
+	int argc;              /* the command's words, after the options */
+	char **argv;
+};
+
+static void hub_usage(FILE *to)
+{
+	fprintf(to,
+	        "usage: kaspi-hub --db URL [--listen ADDR:PORT | --port N]\n"
+	        "       kaspi-hub --db URL init\n"
+	        "       kaspi-hub --db URL till add STORE TILL\n"
+	        "The chain's back office: the tills ship their journals to it (POST /api/v1/ingest).\n"
+	        "--db: a PostgreSQL URL or conninfo (default: $KASPI_HUB_DB). Serving prints\n"
+	        "\"listening on http://ADDR:PORT\" once ready; port 0 picks a free one.\n"
+	        "Tests: --fault-drop-rate P [--fault-seed N] closes the connection instead of\n"
+	        "answering a stored batch, with probability P.\n");
+}
+
+/* ADDR:PORT into a. */
+static bool hub_parse_listen(const char *s, struct hub_args *a)
+{
+	const char *colon = strrchr(s, ':');
+	if (!colon || colon == s || (size_t)(colon - s) >= sizeof a->addr)
+		return false;
+	char *end;
+	errno = 0;
+	long port = strtol(colon + 1, &end, 10);
+	if (errno || *end || end == colon + 1 || port < 0 || port > 65535)
+		return false;
+	snprintf(a->addr, sizeof a->addr, "%.*s", (int)(colon - s), s);
+	a->port = port;
+	return true;
+}
+
+/* The options, wherever they are; the rest is the command. 0, or 2. */
+static int hub_parse(int argc, char **argv, struct hub_args *a)
+{
+	static char *words[16];
+	memset(a, 0, sizeof *a);
+	snprintf(a->addr, sizeof a->addr, "%s", HUB_LISTEN_DEFAULT);
+	a->port = HUB_PORT_DEFAULT;
+	a->db = getenv("KASPI_HUB_DB");
+	a->argv = words;
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+			hub_usage(stdout);
+			exit(0);
+		} else if (strcmp(o, "--db") == 0 && i + 1 < argc) {
+			a->db = argv[++i];
+		} else if (strcmp(o, "--listen") == 0 && i + 1 < argc) {
+			if (!hub_parse_listen(argv[++i], a)) {
+				fprintf(stderr, "kaspi-hub: --listen takes ADDR:PORT, e.g. 127.0.0.1:8750\n");
+				return 2;
+			}
+		} else if (strcmp(o, "--port") == 0 && i + 1 < argc) {
+			char *end;
+			a->port = strtol(argv[++i], &end, 10);
+			if (*end || a->port < 0 || a->port > 65535) {
+				fprintf(stderr, "kaspi-hub: --port takes 0 to 65535\n");
+				return 2;
+			}
+		} else if (strcmp(o, "--fault-drop-rate") == 0 && i + 1 < argc) {
+			char *end;
+			a->faults.drop_rate = strtod(argv[++i], &end);
+			if (*end || a->faults.drop_rate < 0 || a->faults.drop_rate > 1) {
+				fprintf(stderr, "kaspi-hub: --fault-drop-rate takes 0 to 1\n");
+				return 2;
+			}
+		} else if (strcmp(o, "--fault-seed") == 0 && i + 1 < argc) {
+			a->faults.seed = (unsigned)strtoul(argv[++i], NULL, 10);
+		} else if (o[0] == '-' && o[1] == '-') {
+			fprintf(stderr, "kaspi-hub: unknown option %s (see kaspi-hub --help)\n", o);
+			return 2;
+		} else if (a->argc < (int)(sizeof words / sizeof *words)) {
+			words[a->argc++] = argv[i];
+		}
+	}
+	if (!a->db || !*a->db) {
+		fprintf(stderr, "kaspi-hub: no database: give --db postgresql://... or set KASPI_HUB_DB\n");
+		return 2;
+	}
+	return 0;
+}
+
+static int hub_connect(const struct hub_args *a, hub_pg **pg)
+{
+	char err[HUB_ERR_SIZE];
+	if (!hub_pg_connect(a->db, pg, err)) {
+		fprintf(stderr, "kaspi-hub: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+static int hub_cmd_init(const struct hub_args *a)
+{
+	hub_pg *pg;
+	char err[HUB_ERR_SIZE];
+	int from = 0, to = 0;
+	if (hub_connect(a, &pg))
+		return 1;
+	bool ok = hub_pg_migrate(pg, &from, &to, err);
+	hub_pg_close(pg);
+	if (!ok) {
+		fprintf(stderr, "kaspi-hub: %s\n", err);
+		return 1;
+	}
+	if (from == to)
+		printf("schema at version %d: nothing to do\n", to);
+	else
+		printf("schema at version %d (was %d)\n", to, from);
+	return 0;
+}
+
+/* An id as the hub takes them: letters, digits, - and _, 1-32. */
+static bool hub_is_id(const char *s)
+{
+	size_t n = strlen(s);
+	return n >= 1 && n <= INGEST_TILL_MAX &&
+	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == n;
+}
+
+static int hub_cmd_till_add(const struct hub_args *a, const char *store, const char *till)
+{
+	hub_pg *pg;
+	char err[HUB_ERR_SIZE], token[HUB_TOKEN_SIZE], hash[HUB_HASH_HEX + 1];
+	bool exists = false;
+	if (!hub_is_id(store) || !hub_is_id(till)) {
+		fprintf(stderr, "kaspi-hub: STORE and TILL are 1 to 32 letters, digits, - or _\n");
+		return 2;
+	}
+	if (!hub_token_new(token) || !hub_sha256_hex(token, strlen(token), hash)) {
+		fprintf(stderr, "kaspi-hub: cannot make a random token (OpenSSL)\n");
+		return 1;
+	}
+	if (hub_connect(a, &pg))
+		return 1;
+	bool ok = hub_pg_till_add(pg, store, till, hash, &exists, err);
+	hub_pg_close(pg);
+	if (!ok) {
+		fprintf(stderr, "kaspi-hub: %s\n", err);
+		return 1;
+	}
+	/* the one time it is shown: the hub keeps only its hash */
+	printf("%s\n", token);
+	fprintf(stderr, "till %s of store %s added; put the token above in its [hub] token "
+	                "(it is not shown again)\n", till, store);
+	return 0;
+}
+
+static int hub_cmd_serve(const struct hub_args *a)
+{
+	hub_pg *pg;
+	hub_httpd *h;
+	char url[128], err[256];
+	sigset_t set;
+
+	/* blocked before any thread starts, so that only sigwait takes them */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (hub_connect(a, &pg))
+		return 1;
+	if (!hub_httpd_start(a->addr, (uint16_t)a->port, pg, &a->faults, &h, url, sizeof url, err,
+	                     sizeof err)) {
+		fprintf(stderr, "kaspi-hub: %s\n", err);
+		hub_pg_close(pg);
+		return 1;
+	}
+	printf("listening on %s\n", url);
+	fflush(stdout);
+	int sig = 0;
+	while (sigwait(&set, &sig) != 0)
+		;
+	hub_httpd_stop(h);
+	hub_pg_close(pg);
+	fprintf(stderr, "kaspi-hub: stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct hub_args a;
+	if (argc >= 2 && strcmp(argv[1], "version") == 0) {
+		printf("kaspi-hub %s\n", KP_VERSION);
+		return 0;
+	}
+	int rc = hub_parse(argc, argv, &a);
+	if (rc)
+		return rc;
+	if (a.argc == 0)
+		return hub_cmd_serve(&a);
+	if (a.argc == 1 && strcmp(a.argv[0], "init") == 0)
+		return hub_cmd_init(&a);
+	if (a.argc == 4 && strcmp(a.argv[0], "till") == 0 && strcmp(a.argv[1], "add") == 0)
+		return hub_cmd_till_add(&a, a.argv[2], a.argv[3]);
+	fprintf(stderr, "kaspi-hub: unknown command (see kaspi-hub --help)\n");
+	return 2;
+}

@@ -1,0 +1,51 @@
+/* pgdb.h — the hub's PostgreSQL database (libpq): its schema and forward
+ * migrations (hub_schema holds the version), the tills and their token
+ * hashes, and the ingest of a till's batch in one transaction.
+ *
+ * What the hub holds of a till's journal (journal_rows) is every outbox
+ * row it was sent, by (till, seq), as the exact payload text and a jsonb
+ * copy, never changed or deleted (a trigger refuses it); the views
+ * journal_latest, hub_orders and hub_refunds read the newest state of
+ * each journal row per kind. tills keeps each till's chain head (the
+ * highest seq held and its hash), moved in the transaction that stores
+ * the rows. Every statement is PQexecParams with parameters.
+ *
+ * Threads: a hub_pg belongs to one thread. */
+#ifndef KP_HUB_PGDB_H
+#define KP_HUB_PGDB_H
+
+#include "core/check.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hub/ingest.h"
+
+typedef struct hub_pg hub_pg;
+
+#define HUB_ERR_SIZE 512
+
+/* Connects to the conninfo or URL db; false with a one-line reason. */
+bool hub_pg_connect(const char *db, hub_pg **out, char err[HUB_ERR_SIZE]) KP_MUST_CHECK;
+void hub_pg_close(hub_pg *pg);
+
+/* Brings the schema to the newest version in one transaction; *from and
+ * *to are the versions before and after. */
+bool hub_pg_migrate(hub_pg *pg, int *from, int *to, char err[HUB_ERR_SIZE]) KP_MUST_CHECK;
+
+/* The newest schema version this build knows. */
+int hub_pg_schema_latest(void);
+
+/* Adds till in store with the SHA-256 hex of its token; *exists is set
+ * (and false returned) when the till is there already. */
+bool hub_pg_till_add(hub_pg *pg, const char *store, const char *till, const char *token_hash,
+                     bool *exists, char err[HUB_ERR_SIZE]) KP_MUST_CHECK;
+
+/* Checks the token (its SHA-256 hex) against batch's till, then, in one
+ * transaction holding the till's row locked, every row against the chain
+ * the hub holds, and stores the new ones; any refusal stores nothing.
+ * Fills res. Reconnects once when the connection was lost. */
+void hub_pg_ingest(hub_pg *pg, const char *token_hash, const struct ingest_batch *batch,
+                   struct ingest_result *res);
+
+#endif
