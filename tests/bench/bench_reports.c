@@ -149,7 +149,7 @@ static void generate(store_db *db, long n, time_t opened, int64_t cashiers[3], i
 	sqlite3_stmt *ins_part = prepare(db,
 		"INSERT INTO refund_lines(refund_row, part, tax_rate, amount) VALUES (?1, ?2, ?3, ?4)");
 	/* where each went: back to its order's method (refund_tenders, schema 10) */
-	sqlite3_stmt *ins_tender = prepare(db,
+	sqlite3_stmt *ins_refund_tender = prepare(db,
 		"INSERT INTO refund_tenders(refund_row, tender) VALUES (?1, ?2)");
 	long day_orders = n - n / 100; /* 1 % after midnight */
 	long refund_seq[2] = {0, 0}, refund_id = 0;
@@ -280,9 +280,9 @@ static void generate(store_db *db, long n, time_t opened, int64_t cashiers[3], i
 		sqlite3_bind_int64(ins_refund, 10, manager);
 		sqlite3_bind_int64(ins_refund, 11, (sqlite3_int64)rat);
 		step_done(db, ins_refund, "inserting a refund");
-		sqlite3_bind_int64(ins_tender, 1, refund_id);
-		sqlite3_bind_text(ins_tender, 2, phone ? "phone" : "qr", -1, SQLITE_STATIC);
-		step_done(db, ins_tender, "inserting a refund's tender");
+		sqlite3_bind_int64(ins_refund_tender, 1, refund_id);
+		sqlite3_bind_text(ins_refund_tender, 2, phone ? "phone" : "qr", -1, SQLITE_STATIC);
+		step_done(db, ins_refund_tender, "inserting a refund's tender");
 		/* its parts: each rate group's share, the 12 % one taking the rest */
 		int64_t zero_part = by_rate[0] * ramount / amount;
 		int part = 0;
@@ -303,7 +303,7 @@ static void generate(store_db *db, long n, time_t opened, int64_t cashiers[3], i
 	sqlite3_finalize(ins_line);
 	sqlite3_finalize(ins_refund);
 	sqlite3_finalize(ins_part);
-	sqlite3_finalize(ins_tender);
+	sqlite3_finalize(ins_refund_tender);
 	*refund_count = refund_id;
 }
 
