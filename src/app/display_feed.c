@@ -168,7 +168,7 @@ struct dfeed {
 	int pipe[2];                /* [0] the UI thread polls; [1] the thread writes a byte */
 	char *url;
 	char *ca_file;
-	volatile bool stop;
+	atomic_bool stop;           /* set by dfeed_stop, read by the thread and its transfer */
 	struct sse_parser *parser;
 	struct dfeed_view *parsed;  /* the thread's scratch */
 	/* under lock */

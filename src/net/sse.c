@@ -110,7 +110,7 @@ void sse_parser_feed(struct sse_parser *p, const char *bytes, size_t n)
 
 struct stream {
 	struct sse_parser *p;
-	const volatile bool *stop;
+	const atomic_bool *stop;
 };
 
 static size_t on_bytes(char *ptr, size_t size, size_t nmemb, void *arg)
@@ -129,7 +129,7 @@ static int on_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c, curl
 	return *s->stop ? 1 : 0;
 }
 
-void sse_stream(const char *url, const char *ca_file, struct sse_parser *p, const volatile bool *stop,
+void sse_stream(const char *url, const char *ca_file, struct sse_parser *p, const atomic_bool *stop,
                 struct sse_result *out)
 {
 	struct stream s = {.p = p, .stop = stop};

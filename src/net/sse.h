@@ -20,6 +20,7 @@
 
 #include "core/check.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -77,7 +78,7 @@ struct sse_result {
 
 /* Reads url's stream into p (sse_parser_init'ed) until it ends. stop is
  * read often (at least every second); it may be set by another thread. */
-void sse_stream(const char *url, const char *ca_file, struct sse_parser *p, const volatile bool *stop,
+void sse_stream(const char *url, const char *ca_file, struct sse_parser *p, const atomic_bool *stop,
                 struct sse_result *out);
 
 #endif

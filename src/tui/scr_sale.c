@@ -902,6 +902,49 @@ static bool draw_register(const struct tui *t)
 	return true;
 }
 
+/* The line above the input: the one thing the cashier should read now,
+ * first of these: no sale until the register's Z or link is back; the
+ * register refusing receipts and why; the message; the register's 23 h
+ * warning or offline time; the connection's trouble; receipts waiting;
+ * the hub refusing the journal. */
+static void draw_status_line(const struct tui *t)
+{
+	int y = LINES - 3;
+	bool urgent_msg = t->msg.text[0] && t->msg.role == ROLE_ERROR;
+	struct fiscal_gate g;
+	fiscal_gate_of(&t->fiscal.reg, time(NULL), &g);
+	if (fiscal_enabled(t->cfg) && g.kind == FISCAL_GATE_SHUT && !urgent_msg) {
+		draw_register(t);
+		return;
+	}
+	if (t->fiscal.waiting > 0 && fiscal_stops(t->fiscal.code) && !urgent_msg) {
+		char why[KP_TEXT_SAFE_SIZE(sizeof t->fiscal.why)];
+		kp_text_safe(why, sizeof why, t->fiscal.why);
+		draw_textf(y, 0, COLS, ROLE_ERROR, -1, true, _("The register refuses receipts: %s"), why);
+		return;
+	}
+	if (t->msg.text[0]) {
+		tui_draw_message(t, y);
+		return;
+	}
+	if (draw_register(t))
+		return;
+	if (t->conn != CONN_ONLINE && t->conn != CONN_CHECKING && t->conn_detail[0]) {
+		draw_text(y, 0, COLS, ROLE_DIM, -1, true, t->conn_detail);
+	} else if (t->fiscal.waiting > 0) {
+		draw_textf(y, 0, COLS, ROLE_ERROR, -1, true,
+		           _("Fiscal receipts waiting for the register: %ld, the oldest for %ld min"),
+		           t->fiscal.waiting,
+		           (long)(t->fiscal.oldest ? (time(NULL) - t->fiscal.oldest) / 60 : 0));
+	} else if (t->ship && t->hub.waiting > 0 && t->hub_view.ran &&
+	           (t->hub_view.outcome == SHIP_REFUSED || t->hub_view.outcome == SHIP_LOCAL)) {
+		/* the hub refuses the journal until a person fixes it: say why */
+		char why[KP_TEXT_SAFE_SIZE(sizeof t->hub_view.why)];
+		kp_text_safe(why, sizeof why, t->hub_view.why);
+		draw_textf(y, 0, COLS, ROLE_ERROR, -1, true, _("The hub refuses the journal: %s"), why);
+	}
+}
+
 static void draw(const struct tui *t)
 {
 	struct cols c = layout();
@@ -939,34 +982,7 @@ static void draw(const struct tui *t)
 		draw_line(t, first_row + r, top + (size_t)r, &c);
 
 	draw_totals(t, LINES - 7);
-	bool stopped = t->fiscal.waiting > 0 && fiscal_stops(t->fiscal.code);
-	struct fiscal_gate g;
-	fiscal_gate_of(&t->fiscal.reg, time(NULL), &g);
-	if (fiscal_enabled(t->cfg) && g.kind == FISCAL_GATE_SHUT &&
-	    (!t->msg.text[0] || t->msg.role != ROLE_ERROR))
-		draw_register(t); /* no sale until it is done: what to do, before all else */
-	else if (stopped && (!t->msg.text[0] || t->msg.role != ROLE_ERROR)) {
-		/* the register refuses receipts until a person fixes it: say why */
-		char why[KP_TEXT_SAFE_SIZE(sizeof t->fiscal.why)];
-		kp_text_safe(why, sizeof why, t->fiscal.why);
-		draw_textf(LINES - 3, 0, COLS, ROLE_ERROR, -1, true, _("The register refuses receipts: %s"),
-		           why);
-	} else if (t->msg.text[0])
-		tui_draw_message(t, LINES - 3);
-	else if (draw_register(t))
-		;
-	else if (t->conn != CONN_ONLINE && t->conn != CONN_CHECKING && t->conn_detail[0])
-		draw_text(LINES - 3, 0, COLS, ROLE_DIM, -1, true, t->conn_detail);
-	else if (t->fiscal.waiting > 0)
-		draw_textf(LINES - 3, 0, COLS, ROLE_ERROR, -1, true,
-		           _("Fiscal receipts waiting for the register: %ld, the oldest for %ld min"),
-		           t->fiscal.waiting,
-		           (long)(t->fiscal.oldest ? (time(NULL) - t->fiscal.oldest) / 60 : 0));
-	else if (t->ship && t->hub.waiting > 0 && t->hub_view.ran &&
-	         (t->hub_view.outcome == SHIP_REFUSED || t->hub_view.outcome == SHIP_LOCAL))
-		/* the hub refuses the journal until a person fixes it: say why */
-		draw_textf(LINES - 3, 0, COLS, ROLE_ERROR, -1, true, _("The hub refuses the journal: %s"),
-		           t->hub_view.why);
+	draw_status_line(t);
 	int px = draw_text(LINES - 2, 0, COLS, ROLE_INPUT, -1, false, t->esc_prefix ? "Esc- " : "> ");
 	draw_text(LINES - 2, px, COLS - px, ROLE_INPUT, -1, true, "");
 	field_draw(&S.input, LINES - 2, px, COLS - px, ROLE_INPUT, true);
