@@ -189,6 +189,12 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@tests/run-demo.sh $(POS) $(SBX) $(KSX)
 
+# a chain: PostgreSQL, kaspi-hub and two tills of two shops, in tmux
+.PHONY: hub-demo
+hub-demo: deps
+	@$(MAKE) --no-print-directory all
+	@KP_BUILD=$(abspath $(BUILD)) tests/hub-demo.sh
+
 # ---- tests -----------------------------------------------------------------
 # Every test binary runs even when an earlier one fails; the exit is non-zero
 # if any failed. cmocka prints its own summary per group; tests/run-tests.sh
