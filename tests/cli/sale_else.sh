@@ -37,25 +37,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-passed=0 failed=0
-ok() { echo "ok   $1"; passed=$((passed + 1)); }
-bad() {
-	echo "FAIL $1"
-	failed=$((failed + 1))
-	shift
-	local l
-	for l in "$@"; do printf '%s\n' "$l" | sed 's/^/     | /'; done
-}
-is() { # NAME GOT WANT [DETAIL...]
-	local name=$1 got=$2 want=$3
-	shift 3
-	if [ "$got" = "$want" ]; then ok "$name"; else bad "$name: got \"$got\", wanted \"$want\"" "$@"; fi
-}
-has() { # NAME TEXT PATTERN (money's narrow no-break spaces read as spaces)
-	local text
-	text=$(printf '%s' "$2" | sed 's/\xe2\x80\xaf/ /g; s/\xc2\xa0/ /g')
-	if printf '%s' "$text" | grep -Eq -- "$3"; then ok "$1"; else bad "$1: no /$3/" "$2"; fi
-}
+. tests/cli/lib.sh # ok, bad, is, has
 
 "$SBX" --port 0 --key "$KEY" --merchant "$MERCHANT" --pay-after 0 >"$work/sbx.out" 2>"$work/sbx.err" &
 SBX_PID=$!

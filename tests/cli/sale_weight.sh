@@ -20,25 +20,7 @@ unset LANGUAGE KASPI_WEBHOOK_SECRET NO_COLOR
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-passed=0 failed=0
-ok() { echo "ok   $1"; passed=$((passed + 1)); }
-bad() {
-	echo "FAIL $1"
-	failed=$((failed + 1))
-	shift
-	local l
-	for l in "$@"; do printf '%s\n' "$l" | sed 's/^/     | /'; done
-}
-is() { # NAME GOT WANT [DETAIL...]
-	local name=$1 got=$2 want=$3
-	shift 3
-	if [ "$got" = "$want" ]; then ok "$name"; else bad "$name: got \"$got\", wanted \"$want\"" "$@"; fi
-}
-has() { # NAME TEXT PATTERN (money's narrow no-break spaces read as spaces)
-	local text
-	text=$(printf '%s' "$2" | sed 's/\xe2\x80\xaf/ /g; s/\xc2\xa0/ /g')
-	if printf '%s' "$text" | grep -Eq -- "$3"; then ok "$1"; else bad "$1: no /$3/" "$2"; fi
-}
+. tests/cli/lib.sh # ok, bad, is, has
 
 # no key, no server: a cash sale never asks one
 export KASPI_POS_HOME=$work/home XDG_CONFIG_HOME=$work/cfg KASPI_BASE_URL=http://127.0.0.1:9/api/v1

@@ -24,20 +24,7 @@ cleanup() {
 	rm -rf "$D"
 }
 trap cleanup EXIT
-passed=0 failed=0
-ok() { echo "ok   $1"; passed=$((passed + 1)); }
-bad() {
-	echo "FAIL $1"
-	failed=$((failed + 1))
-	shift
-	local l
-	for l in "$@"; do printf '%s\n' "$l" | sed 's/^/     | /'; done
-}
-is() { # NAME GOT WANT [DETAIL...]
-	local name=$1 got=$2 want=$3
-	shift 3
-	if [ "$got" = "$want" ]; then ok "$name"; else bad "$name: got \"$got\", wanted \"$want\"" "$@"; fi
-}
+. tests/cli/lib.sh # ok, bad, is, has
 db() { sqlite3 -batch "$KASPI_POS_HOME/kaspi-pos.db" "$@" 2>&1; }
 jstate() { db "SELECT state FROM orders WHERE merchant_order_id = '$1'"; }
 
