@@ -956,6 +956,9 @@ static bool build_body(void *arg, const char *merchant_order_id, const char **bo
 		ctx->order.description = ctx->description;
 	}
 	ctx->order.merchant_order_id = merchant_order_id;
+	/* where Kaspi sends the webhook: the hub, which pushes it to this till */
+	if (ctx->cfg->api.callback_url[0])
+		ctx->order.callback_url = ctx->cfg->api.callback_url;
 	if (xpay_create_body(&ctx->order, &ctx->body, &ctx->len, &ctx->res) != XPAY_OK)
 		return false;
 	*body = ctx->body;
