@@ -40,8 +40,10 @@ POS_SRC    := $(wildcard src/cli/*.c)
 SBXC_SRC   := $(wildcard src/sandbox/*.c)
 SBX_SRC    := $(wildcard src/sandbox/kaspi/*.c)
 KSX_SRC    := $(wildcard src/sandbox/kassa/*.c)
-# kaspi-hub: its own binary on core alone (PostgreSQL, libmicrohttpd, cJSON)
+# kaspi-hub: its own binary on core alone (PostgreSQL, libmicrohttpd, cJSON),
+# and the webhook checks the till has (net/webhook.c: cJSON and OpenSSL, no curl)
 HUB_SRC    := $(wildcard src/hub/*.c)
+HUB_SHARED := src/net/webhook.c
 CORE_SRC   := $(wildcard src/core/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 INTEG_SRC  := $(wildcard tests/integration/test_*.c)
@@ -135,7 +137,7 @@ $(CORE_LIB): $(call obj,$(CORE_SRC))
 	@mkdir -p $(dir $@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(HUB): $(call obj,$(HUB_SRC)) $(CORE_LIB)
+$(HUB): $(call obj,$(HUB_SRC) $(HUB_SHARED)) $(CORE_LIB)
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 

@@ -275,6 +275,9 @@ static const struct config_key config_keys[] = {
 	 .min = 1, .max = 300, .expect = N_("whole seconds from 1 to 300")},
 	{.section = "api", .name = "webhook_secret", .type = KEY_STRING, FIELD(api.webhook_secret),
 	 .def = "", .env = "KASPI_WEBHOOK_SECRET", .secret = true},
+	{.section = "api", .name = "callback_url", .type = KEY_STRING, FIELD(api.callback_url),
+	 .def = "", .env = "KASPI_CALLBACK_URL", .check = check_url_or_empty,
+	 .expect = N_("an http:// or https:// URL such as https://hub.example.kz/webhooks/kaspi")},
 
 	{.section = "store", .name = "name", .type = KEY_STRING, FIELD(store.name), .def = ""},
 	{.section = "store", .name = "bin", .type = KEY_STRING, FIELD(store.bin), .def = "",

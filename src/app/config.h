@@ -130,6 +130,8 @@ struct kp_config {
 		int connect_timeout;             /* seconds */
 		int timeout;                     /* seconds, whole request */
 		char webhook_secret[CONFIG_SECRET_MAX]; /* "" = not set; never print */
+		char callback_url[CONFIG_PATH_MAX]; /* each create's callback_url (the hub's
+		                                       /webhooks/kaspi); "" = none sent */
 	} api;
 	struct {
 		char name[CONFIG_TEXT_MAX];      /* UTF-8, printed on receipts */

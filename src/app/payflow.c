@@ -430,11 +430,62 @@ static void schedule_poll(struct payflow *pf, struct payflow_watch *o)
 		o->next_ms = now + POLL_UNKNOWN_MS;
 		return;
 	}
+	if (o->poked) { /* a push came while the request was out: look again now */
+		o->poked = false;
+		o->next_ms = now;
+		return;
+	}
 	int64_t age = o->created_ms ? now - o->created_ms : 0;
 	int64_t to_expiry = o->j.expires_at > 0
 		? ((int64_t)o->j.expires_at - (int64_t)(wall(pf) + pf->skew_s)) * 1000
 		: INT64_C(900000);
-	o->next_ms = now + poll_delay_ms(age, to_expiry, o->errors, o->retry_after_s);
+	o->next_ms = now + poll_delay_mode_ms(pf->push_live ? POLL_MODE_PUSHED : POLL_MODE_POLL, age,
+	                                      to_expiry, o->errors, o->retry_after_s);
+}
+
+bool payflow_poke(struct payflow *pf, const char *payment_id, const char *merchant_order_id)
+{
+	bool found = false;
+	for (size_t i = 0; i < pf->n; i++) {
+		struct payflow_watch *w = &pf->watch[i];
+		if (w->kind != PAYFLOW_ORDER || !w->j.payment_id[0])
+			continue; /* no payment yet: its create is still the question */
+		bool same = (payment_id && *payment_id && strcmp(w->j.payment_id, payment_id) == 0) ||
+		            (merchant_order_id && *merchant_order_id &&
+		             strcmp(w->j.merchant_order_id, merchant_order_id) == 0);
+		if (!same)
+			continue;
+		found = true;
+		if (w->in_flight)
+			w->poked = true;
+		else
+			w->next_ms = now_ms(pf);
+	}
+	return found;
+}
+
+void payflow_set_push(struct payflow *pf, bool live)
+{
+	if (pf->push_live == live)
+		return;
+	pf->push_live = live;
+	for (size_t i = 0; i < pf->n; i++) {
+		struct payflow_watch *w = &pf->watch[i];
+		if (w->kind != PAYFLOW_ORDER || !w->j.payment_id[0] || w->unknown || w->stalled)
+			continue;
+		if (live) {
+			/* a webhook may have come while there was no stream */
+			if (w->in_flight)
+				w->poked = true;
+			else
+				w->next_ms = now_ms(pf);
+		} else if (!w->in_flight) {
+			int64_t was = w->next_ms;
+			schedule_poll(pf, w);
+			if (was < w->next_ms)
+				w->next_ms = was;
+		}
+	}
 }
 
 /* A failed request that may be repeated: back off (a create or a refund
@@ -905,6 +956,9 @@ static bool build_body(void *arg, const char *merchant_order_id, const char **bo
 		ctx->order.description = ctx->description;
 	}
 	ctx->order.merchant_order_id = merchant_order_id;
+	/* where Kaspi sends the webhook: the hub, which pushes it to this till */
+	if (ctx->cfg->api.callback_url[0])
+		ctx->order.callback_url = ctx->cfg->api.callback_url;
 	if (xpay_create_body(&ctx->order, &ctx->body, &ctx->len, &ctx->res) != XPAY_OK)
 		return false;
 	*body = ctx->body;

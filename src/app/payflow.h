@@ -101,6 +101,8 @@ struct payflow_watch {
 	bool unknown;                 /* the server answers 404 payment_not_found: asked every
 	                               * POLL_UNKNOWN_MS, never moved by the payflow (the
 	                               * journal's server_unknown; payflow_close_unknown) */
+	bool poked;                   /* a push came while a request was in flight: ask again
+	                               * as soon as it is answered (payflow_poke) */
 };
 
 /* What one call did to one order (or refund). */
@@ -158,6 +160,8 @@ struct payflow {
 	size_t n, cap;
 	long skew_s;                  /* server clock − local clock, from answers */
 	bool has_skew;
+	bool push_live;               /* the hub's push stream is open (payflow_set_push):
+	                               * statuses are polled every POLL_PUSHED_MS */
 };
 
 /* clock: kp_clock_system for the till; NULL means the same. worker may be
@@ -231,6 +235,19 @@ const struct payflow_watch *payflow_find(const struct payflow *pf, int64_t order
 /* Seconds left until the order's expires_at by the server's clock (skew
  * corrected), or −1 when not known. */
 long payflow_seconds_left(const struct payflow *pf, const struct journal_order *o, time_t now);
+
+/* A push from the hub (app/push.h) says the payment payment_id (or the
+ * order merchant_order_id; either may be NULL or "") changed: its status
+ * is asked at once (after the request in flight, if one is). The status
+ * is the truth: the push moves nothing itself. False when no watched
+ * order matches (a payment already settled, another till's). */
+bool payflow_poke(struct payflow *pf, const char *payment_id, const char *merchant_order_id);
+
+/* Whether the hub's push stream is live. Live: every order with a
+ * payment is asked about once at once (what came while there was no
+ * stream), then polled every POLL_PUSHED_MS; not live: back to the
+ * polling schedule (core/pollsched.h), a wait already longer cut short. */
+void payflow_set_push(struct payflow *pf, bool live);
 
 /* Orders still watched. */
 size_t payflow_watching(const struct payflow *pf);

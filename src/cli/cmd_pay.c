@@ -16,6 +16,7 @@
 #include "app/apiclient.h"
 #include "app/i18n.h"
 #include "app/payflow.h"
+#include "app/push.h"
 #include "app/report_fmt.h"
 #include "app/worker.h"
 #include "cli/cli.h"
@@ -49,16 +50,21 @@ static void on_interrupt(int sig)
 /* One wait of the command loop: poll the worker's fd until the next
  * request is due (at most max_ms), then apply every result. Returns the
  * changes of the last result applied in *ch (ch->n = 0 if none). */
-static void wait_and_apply(struct payflow *pf, struct worker *w, long max_ms,
+static void wait_and_apply(struct payflow *pf, struct worker *w, push_thread *push, long max_ms,
                            void (*on_change)(void *arg, const struct payflow_change *c,
                                              const struct worker_result *r),
                            void *arg)
 {
 	long due = payflow_tick(pf);
 	long timeout = due >= 0 && due < max_ms ? due : max_ms;
-	struct pollfd p = {.fd = worker_fd(w), .events = POLLIN};
-	if (poll(&p, 1, (int)timeout) <= 0)
+	struct pollfd p[2] = {{.fd = worker_fd(w), .events = POLLIN},
+	                      {.fd = push_fd(push), .events = POLLIN}};
+	if (poll(p, 2, (int)timeout) <= 0)
 		return;
+	if (p[1].revents & POLLIN) {
+		push_apply(push, pf); /* a pushed payment: its status goes out now */
+		payflow_tick(pf);
+	}
 	struct worker_result *r;
 	struct payflow_changes ch;
 	while (worker_take(w, &r)) {
@@ -217,8 +223,11 @@ int cli_wait_payment(struct payflow *pf, struct worker *w, store_db *db, int64_t
 	signal(SIGTERM, on_interrupt);
 	int64_t started = kp_mono_ms();
 	time_t last_tick = 0;
+	/* the hub's push, when [hub] url and token are set: the payment seen
+	 * the moment it is made, polling slowed to a safety net */
+	push_thread *push = no_wait ? NULL : push_start(pf->cfg);
 	while (!c->done) {
-		wait_and_apply(pf, w, 250, charge_change, c);
+		wait_and_apply(pf, w, push, 250, charge_change, c);
 		const struct payflow_watch *o = payflow_find(pf, c->order_id);
 		if (c->done)
 			break;
@@ -243,7 +252,7 @@ int cli_wait_payment(struct payflow *pf, struct worker *w, store_db *db, int64_t
 			                : _("given up before the server answered: kaspi-pos reconcile settles it"));
 			/* let the cancel go out */
 			for (int i = 0; i < 12 && payflow_find(pf, c->order_id); i++)
-				wait_and_apply(pf, w, 250, NULL, NULL);
+				wait_and_apply(pf, w, push, 250, NULL, NULL);
 			c->rc = interrupted ? EXIT_DECLINED : EXIT_API;
 			break;
 		}
@@ -254,6 +263,8 @@ int cli_wait_payment(struct payflow *pf, struct worker *w, store_db *db, int64_t
 				fprintf(stderr, "\r%s %02ld:%02ld ", _("waiting"), left / 60, left % 60);
 		}
 	}
+	push_stop(push, 300);
+	payflow_set_push(pf, false); /* the next wait's schedule is polling's until its stream */
 	return c->rc;
 }
 
@@ -743,7 +754,7 @@ int cmd_reconcile(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		if (open == 0 || kp_mono_ms() > deadline)
 			break;
-		wait_and_apply(&pf, w, 500, settle_change, &s);
+		wait_and_apply(&pf, w, NULL, 500, settle_change, &s);
 	}
 	size_t settled = 0, live = 0, unreachable = 0, unknown = 0;
 	for (size_t i = 0; i < n; i++) {

@@ -25,10 +25,18 @@ int64_t poll_backoff_ms(int errors, long retry_after_s)
 
 int64_t poll_delay_ms(int64_t age_ms, int64_t to_expiry_ms, int errors, long retry_after_s)
 {
+	return poll_delay_mode_ms(POLL_MODE_POLL, age_ms, to_expiry_ms, errors, retry_after_s);
+}
+
+int64_t poll_delay_mode_ms(enum poll_mode mode, int64_t age_ms, int64_t to_expiry_ms, int errors,
+                           long retry_after_s)
+{
 	int64_t delay;
 
 	if (errors > 0) {
 		delay = doubling_ms(errors);
+	} else if (mode == POLL_MODE_PUSHED) {
+		delay = POLL_PUSHED_MS;
 	} else if (age_ms < POLL_FAST_UNTIL_MS) {
 		delay = POLL_FAST_MS;
 	} else if (age_ms < POLL_MEDIUM_UNTIL_MS) {

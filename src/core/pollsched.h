@@ -12,6 +12,8 @@
  *                                  says the payment is final
  *   a payment the server does not  every POLL_UNKNOWN_MS (404
  *   know:                          payment_not_found: it may come back)
+ *   with a live push stream from   every POLL_PUSHED_MS (10 s), a safety
+ *   the hub (app/push.h):          net: a pushed event asks at once
  *
  * Requests that are sent again rather than polled (a create, a refund,
  * each with its stored bytes) back off with poll_backoff_ms: the same
@@ -31,12 +33,25 @@
 #define POLL_ERROR_CAP_MS 15000
 #define POLL_EXPIRY_GRACE_MS 2000
 #define POLL_UNKNOWN_MS 60000
+#define POLL_PUSHED_MS 10000
+
+/* How the till learns of a payment's change. */
+enum poll_mode {
+	POLL_MODE_POLL,   /* polling alone: the schedule above */
+	POLL_MODE_PUSHED, /* a live push stream says "look now": polls every POLL_PUSHED_MS */
+};
 
 /* Milliseconds from now until the next status request.
  * age_ms: since the create was answered; to_expiry_ms: until expires_at
  * (negative once past); errors: failed requests in a row (0 after a good
  * answer); retry_after_s: the last Retry-After (0 when none). */
 int64_t poll_delay_ms(int64_t age_ms, int64_t to_expiry_ms, int errors, long retry_after_s);
+
+/* The same in mode: POLL_MODE_PUSHED asks every POLL_PUSHED_MS while
+ * nothing fails (errors back off and Retry-After holds as in polling;
+ * the look that confirms expiry is kept). */
+int64_t poll_delay_mode_ms(enum poll_mode mode, int64_t age_ms, int64_t to_expiry_ms, int errors,
+                           long retry_after_s);
 
 /* Milliseconds until a failed request is sent again: 1, 2, 4, 8 s for
  * errors 1, 2, 3, 4 failures in a row, then POLL_ERROR_CAP_MS (15 s);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
@@ -14,11 +15,17 @@
 #include "hub/hash.h"
 #include "hub/httpd.h"
 #include "hub/ingest.h"
+#include "hub/push.h"
+#include "net/webhook.h"
+
+#define WEBHOOK_BODY_MAX (64u * 1024) /* the contract's bodies are a few hundred bytes */
 
 struct hub_httpd {
 	struct MHD_Daemon *daemon;
 	hub_pg *pg;
 	struct hub_faults faults;
+	char *webhook_secret;      /* NULL: POST /webhooks/kaspi answers 503 */
+	hub_push *push;            /* the tills' streams (push.h) */
 	unsigned rng;              /* rand_r's state: one thread answers */
 	atomic_bool started;       /* MHD's own words are logged from then on: a failed
 	                            * start is said once, in ours */
@@ -131,6 +138,87 @@ static enum MHD_Result hub_ingest(struct hub_httpd *h, struct MHD_Connection *co
 	return hub_send(conn, status, json);
 }
 
+/* The JSON a till's stream carries for ev: what to look at, not the amount. */
+static char *hub_push_data(const struct webhook_event *ev)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "event", ev->event);
+	cJSON_AddStringToObject(o, "payment_id", ev->payment_id);
+	cJSON_AddStringToObject(o, "merchant_order_id", ev->merchant_order_id);
+	cJSON_AddStringToObject(o, "status", ev->status);
+	char *json = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return json;
+}
+
+/* POST /webhooks/kaspi (API.md, "Webhooks"): the signature over the raw
+ * bytes, the JSON, the 5-minute window (net/webhook.h), then once per
+ * (payment_id, event) in the database, pushed to its till's streams. */
+static enum MHD_Result hub_webhook(struct hub_httpd *h, struct MHD_Connection *conn,
+                                   struct hub_req *rq)
+{
+	struct webhook_event ev;
+	char till[INGEST_TILL_MAX + 1], err[HUB_ERR_SIZE];
+	bool dup = false;
+
+	if (!h->webhook_secret)
+		return hub_send_error(conn, 503, "no_webhook_secret");
+	if (rq->too_large || rq->len > WEBHOOK_BODY_MAX)
+		return hub_send_error(conn, 413, "too_large");
+	const char *sig = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Kaspi-Hmac");
+	enum webhook_verdict v = webhook_verify(h->webhook_secret, rq->body, rq->len, sig,
+	                                        time(NULL), NULL, &ev);
+	if (v != WEBHOOK_OK) {
+		fprintf(stderr, "kaspi-hub: webhook refused: %s\n", webhook_verdict_name(v));
+		fflush(stderr);
+		return hub_send_error(conn, v == WEBHOOK_BAD_SIGNATURE ? 401 : 400,
+		                      v == WEBHOOK_BAD_SIGNATURE ? "bad_signature"
+		                      : v == WEBHOOK_STALE       ? "stale"
+		                                                 : "malformed");
+	}
+	if (!hub_pg_webhook(h->pg, &ev, rq->body, till, &dup, err)) {
+		fprintf(stderr, "kaspi-hub: webhook %s %s: %s\n", ev.payment_id, ev.event, err);
+		fflush(stderr);
+		return hub_send_error(conn, 503, "unavailable"); /* Kaspi sends it again */
+	}
+	size_t streams = 0;
+	if (!dup && till[0]) {
+		char *data = hub_push_data(&ev);
+		streams = data ? hub_push_send(h->push, till, "payment", data) : 0;
+		free(data);
+		if (!hub_pg_webhook_pushed(h->pg, &ev, streams, err))
+			fprintf(stderr, "kaspi-hub: %s\n", err);
+	}
+	fprintf(stderr, "kaspi-hub: webhook %s %s %s: %s\n", ev.payment_id, ev.event,
+	        ev.merchant_order_id,
+	        dup ? "duplicate, handled before" : !till[0] ? "no such till" : "taken");
+	if (!dup && till[0])
+		fprintf(stderr, "kaspi-hub: %s pushed to %zu stream(s)\n", till, streams);
+	fflush(stderr);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "status", dup ? "duplicate" : "ok");
+	cJSON_AddNumberToObject(o, "pushed", (double)streams);
+	char *json = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return hub_send(conn, 200, json);
+}
+
+/* GET /api/v1/push: the stream of the till whose bearer token it is. */
+static enum MHD_Result hub_push_route(struct hub_httpd *h, struct MHD_Connection *conn)
+{
+	char token_hash[HUB_HASH_HEX + 1], till[INGEST_TILL_MAX + 1], err[HUB_ERR_SIZE];
+	bool known = false;
+	if (!hub_bearer_hash(conn, token_hash))
+		return hub_send_error(conn, 401, "unauthorized");
+	if (!hub_pg_till_of_token(h->pg, token_hash, till, &known, err)) {
+		fprintf(stderr, "kaspi-hub: %s\n", err);
+		return hub_send_error(conn, 503, "unavailable");
+	}
+	if (!known)
+		return hub_send_error(conn, 401, "unauthorized");
+	return hub_push_open(h->push, conn, till);
+}
+
 static enum MHD_Result hub_health(struct MHD_Connection *conn)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -148,6 +236,12 @@ static enum MHD_Result hub_route(struct hub_httpd *h, struct MHD_Connection *con
 	if (strcmp(url, "/api/v1/ingest") == 0)
 		return strcmp(method, "POST") == 0 ? hub_ingest(h, conn, rq)
 		                                   : hub_send_error(conn, 405, "method_not_allowed");
+	if (strcmp(url, "/webhooks/kaspi") == 0)
+		return strcmp(method, "POST") == 0 ? hub_webhook(h, conn, rq)
+		                                   : hub_send_error(conn, 405, "method_not_allowed");
+	if (strcmp(url, "/api/v1/push") == 0)
+		return strcmp(method, "GET") == 0 ? hub_push_route(h, conn)
+		                                  : hub_send_error(conn, 405, "method_not_allowed");
 	if (strcmp(url, "/api/v1/health") == 0)
 		return strcmp(method, "GET") == 0 ? hub_health(conn)
 		                                  : hub_send_error(conn, 405, "method_not_allowed");
@@ -197,7 +291,7 @@ static void hub_log(void *cls, const char *fmt, va_list ap)
 }
 
 bool hub_httpd_start(const char *addr, uint16_t port, hub_pg *pg, const struct hub_faults *faults,
-                     hub_httpd **out, char *url, size_t url_size, char *err, size_t err_size)
+                     const char *webhook_secret, hub_httpd **out, char *url, size_t url_size, char *err, size_t err_size)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
 	*out = NULL;
@@ -211,12 +305,21 @@ bool hub_httpd_start(const char *addr, uint16_t port, hub_pg *pg, const struct h
 		return false;
 	}
 	h->pg = pg;
+	if ((webhook_secret && *webhook_secret && !(h->webhook_secret = strdup(webhook_secret))) ||
+	    !(h->push = hub_push_new())) {
+		free(h->webhook_secret);
+		free(h);
+		snprintf(err, err_size, "out of memory");
+		return false;
+	}
 	if (faults) {
 		h->faults = *faults;
 		h->rng = faults->seed;
 	}
 	h->daemon = MHD_start_daemon(
-	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG |
+	                MHD_ALLOW_SUSPEND_RESUME,
+	        0, NULL, NULL,
 	        hub_access, h, MHD_OPTION_EXTERNAL_LOGGER, hub_log, h, MHD_OPTION_SOCK_ADDR,
 	        (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 	        MHD_OPTION_CONNECTION_LIMIT, 256u, MHD_OPTION_NOTIFY_COMPLETED, hub_completed, h,
@@ -224,6 +327,8 @@ bool hub_httpd_start(const char *addr, uint16_t port, hub_pg *pg, const struct h
 	if (!h->daemon) {
 		snprintf(err, err_size, "cannot listen on %s:%u (in use, or not this machine's)", addr,
 		         (unsigned)port);
+		hub_push_free(h->push);
+		free(h->webhook_secret);
 		free(h);
 		return false;
 	}
@@ -238,6 +343,12 @@ void hub_httpd_stop(hub_httpd *h)
 {
 	if (!h)
 		return;
+	hub_push_close_all(h->push); /* none may stay suspended under MHD_stop_daemon */
 	MHD_stop_daemon(h->daemon);
+	hub_push_free(h->push);
+	if (h->webhook_secret) {
+		explicit_bzero(h->webhook_secret, strlen(h->webhook_secret));
+		free(h->webhook_secret);
+	}
 	free(h);
 }

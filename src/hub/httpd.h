@@ -7,6 +7,12 @@
  *                         (ingest.h): 200 {"acked":N}, 400, 401, 403,
  *                         409 {"error":"gap"|"chain","seq":N}, 413, 503
  *   GET  /api/v1/health   200 {"status":"ok","schema":N}
+ *   POST /webhooks/kaspi  Kaspi's webhook, X-Kaspi-Hmac (API.md): 200
+ *                         {"status":"ok"|"duplicate","pushed":N}, 401
+ *                         bad_signature, 400 stale|malformed, 413, 503
+ *                         (no secret set, or the database failed)
+ *   GET  /api/v1/push     Authorization: Bearer TOKEN; the till's event
+ *                         stream (push.h): 200 text/event-stream, 401, 503
  *
  * Bodies up to HTTPD_BODY_MAX; idle connections close after 30 s. */
 #ifndef KP_HUB_HTTPD_H
@@ -32,11 +38,12 @@ struct hub_faults {
 };
 
 /* Starts listening on addr:port (port 0: a free one) with pg (kept, not
- * owned) and faults (NULL: none). The base URL it listens on goes to
+ * owned), faults (NULL: none) and webhook_secret (copied; NULL or "":
+ * webhooks are refused). The base URL it listens on goes to
  * url. Each batch is logged on standard error, one line: the till, the
  * seqs, what came of it. */
 bool hub_httpd_start(const char *addr, uint16_t port, hub_pg *pg, const struct hub_faults *faults,
-                     hub_httpd **out, char *url, size_t url_size, char *err,
+                     const char *webhook_secret, hub_httpd **out, char *url, size_t url_size, char *err,
                      size_t err_size) KP_MUST_CHECK;
 
 /* Stops answering (a request being answered finishes) and frees it. */

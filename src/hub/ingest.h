@@ -14,6 +14,7 @@
 
 #include "core/check.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 

@@ -26,6 +26,7 @@
 
 struct hub_args {
 	const char *db;
+	const char *webhook_secret;  /* --webhook-secret, else $KASPI_WEBHOOK_SECRET; never print */
 	char addr[64];
 	long port;
 	struct hub_faults faults;  /* --fault-drop-rate, --fault-seed: tests only */
@@ -36,12 +37,15 @@ struct hub_args {
 static void hub_usage(FILE *to)
 {
 	fprintf(to,
-	        "usage: kaspi-hub --db URL [--listen ADDR:PORT | --port N]\n"
+	        "usage: kaspi-hub --db URL [--listen ADDR:PORT | --port N] [--webhook-secret S]\n"
 	        "       kaspi-hub --db URL init\n"
 	        "       kaspi-hub --db URL till add STORE TILL\n"
 	        "The chain's back office: the tills ship their journals to it (POST /api/v1/ingest).\n"
 	        "--db: a PostgreSQL URL or conninfo (default: $KASPI_HUB_DB). Serving prints\n"
 	        "\"listening on http://ADDR:PORT\" once ready; port 0 picks a free one.\n"
+	        "--webhook-secret S (default: $KASPI_WEBHOOK_SECRET): Kaspi's webhooks at\n"
+	        "POST /webhooks/kaspi are verified with it and pushed to their till's stream\n"
+	        "(GET /api/v1/push); without it webhooks are refused.\n"
 	        "Tests: --fault-drop-rate P [--fault-seed N] closes the connection instead of\n"
 	        "answering a stored batch, with probability P.\n");
 }
@@ -70,6 +74,7 @@ static int hub_parse(int argc, char **argv, struct hub_args *a)
 	snprintf(a->addr, sizeof a->addr, "%s", HUB_LISTEN_DEFAULT);
 	a->port = HUB_PORT_DEFAULT;
 	a->db = getenv("KASPI_HUB_DB");
+	a->webhook_secret = getenv("KASPI_WEBHOOK_SECRET");
 	a->argv = words;
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i];
@@ -78,6 +83,8 @@ static int hub_parse(int argc, char **argv, struct hub_args *a)
 			exit(0);
 		} else if (strcmp(o, "--db") == 0 && i + 1 < argc) {
 			a->db = argv[++i];
+		} else if (strcmp(o, "--webhook-secret") == 0 && i + 1 < argc) {
+			a->webhook_secret = argv[++i];
 		} else if (strcmp(o, "--listen") == 0 && i + 1 < argc) {
 			if (!hub_parse_listen(argv[++i], a)) {
 				fprintf(stderr, "kaspi-hub: --listen takes ADDR:PORT, e.g. 127.0.0.1:8750\n");
@@ -194,8 +201,8 @@ static int hub_cmd_serve(const struct hub_args *a)
 	signal(SIGPIPE, SIG_IGN);
 	if (hub_connect(a, &pg))
 		return 1;
-	if (!hub_httpd_start(a->addr, (uint16_t)a->port, pg, &a->faults, &h, url, sizeof url, err,
-	                     sizeof err)) {
+	if (!hub_httpd_start(a->addr, (uint16_t)a->port, pg, &a->faults, a->webhook_secret, &h, url,
+	                     sizeof url, err, sizeof err)) {
 		fprintf(stderr, "kaspi-hub: %s\n", err);
 		hub_pg_close(pg);
 		return 1;

@@ -76,6 +76,22 @@ static const char *const hub_migrations[] = {
 	"    (doc->>'day')::int AS day, doc->>'state' AS state, (doc->>'amount')::bigint AS amount,\n"
 	"    (doc->>'created_at')::bigint AS created_at, seq, doc\n"
 	"  FROM journal_latest WHERE tbl = 'refunds';\n",
+	/* 2: Kaspi's webhooks as received, once each by (payment_id, event) */
+	"CREATE TABLE webhook_events (\n"
+	"  id                bigserial PRIMARY KEY,\n"
+	"  payment_id        text NOT NULL,\n"
+	"  event             text NOT NULL,\n"
+	"  merchant_order_id text NOT NULL,\n"
+	"  till_id           text REFERENCES tills(till_id),  -- NULL: no till of the hub's\n"
+	"  status            text NOT NULL,\n"
+	"  amount            bigint NOT NULL,\n"
+	"  event_at          timestamptz NOT NULL,           -- the body's timestamp\n"
+	"  received_at       timestamptz NOT NULL DEFAULT now(),\n"
+	"  pushed            integer NOT NULL DEFAULT 0,     -- the till's streams it went to\n"
+	"  body              text NOT NULL,                  -- the raw bytes signed\n"
+	"  UNIQUE (payment_id, event)\n"
+	");\n"
+	"CREATE INDEX webhook_events_till ON webhook_events (till_id, received_at);\n",
 };
 
 #define HUB_MIGRATIONS ((int)(sizeof hub_migrations / sizeof *hub_migrations))
@@ -384,4 +400,88 @@ void hub_pg_ingest(hub_pg *pg, const char *token_hash, const struct ingest_batch
 		return;
 	fprintf(stderr, "kaspi-hub: %s\n", err);
 	hub_refuse(res, INGEST_UNAVAILABLE, 0);
+}
+
+bool hub_pg_till_of_token(hub_pg *pg, const char *token_hash, char till[INGEST_TILL_MAX + 1],
+                          bool *known, char err[HUB_ERR_SIZE])
+{
+	const char *vals[] = {token_hash};
+	*known = false;
+	till[0] = '\0';
+	for (int attempt = 0; attempt < 2; attempt++) {
+		PGresult *r = hub_pg_run(pg, "SELECT till_id FROM tills WHERE token_sha256 = $1", 1, vals,
+		                         PGRES_TUPLES_OK, err);
+		if (r) {
+			if (PQntuples(r) == 1) {
+				snprintf(till, INGEST_TILL_MAX + 1, "%s", PQgetvalue(r, 0, 0));
+				*known = true;
+			}
+			PQclear(r);
+			return true;
+		}
+		if (PQstatus(pg->conn) != CONNECTION_BAD)
+			return false;
+		PQreset(pg->conn); /* the server restarted: once more on a new connection */
+	}
+	return false;
+}
+
+/* The till part of a merchant_order_id: what comes before its first '-'. */
+static void hub_order_till(const char *moid, char till[INGEST_TILL_MAX + 1])
+{
+	size_t n = strcspn(moid, "-");
+	if (n > INGEST_TILL_MAX || moid[n] != '-')
+		n = 0;
+	snprintf(till, INGEST_TILL_MAX + 1, "%.*s", (int)n, moid);
+}
+
+/* One try of hub_pg_webhook; NULL when the database failed. */
+static PGresult *hub_pg_webhook_once(hub_pg *pg, const struct webhook_event *ev, const char *body,
+                                     const char *prefix, char err[HUB_ERR_SIZE])
+{
+	char amount[24], at[24];
+	snprintf(amount, sizeof amount, "%" PRId64, ev->amount);
+	snprintf(at, sizeof at, "%lld", (long long)ev->timestamp);
+	const char *vals[] = {ev->payment_id, ev->event, ev->merchant_order_id, prefix,
+	                      ev->status, amount, at, body};
+	return hub_pg_run(pg,
+	                  "INSERT INTO webhook_events (payment_id, event, merchant_order_id, till_id,"
+	                  " status, amount, event_at, body) VALUES ($1, $2, $3,"
+	                  " (SELECT till_id FROM tills WHERE till_id = $4), $5, $6::bigint,"
+	                  " to_timestamp($7::bigint), $8)"
+	                  " ON CONFLICT (payment_id, event) DO NOTHING RETURNING coalesce(till_id, '')",
+	                  8, vals, PGRES_TUPLES_OK, err);
+}
+
+bool hub_pg_webhook(hub_pg *pg, const struct webhook_event *ev, const char *body,
+                    char till[INGEST_TILL_MAX + 1], bool *duplicate, char err[HUB_ERR_SIZE])
+{
+	char prefix[INGEST_TILL_MAX + 1];
+	hub_order_till(ev->merchant_order_id, prefix);
+	*duplicate = false;
+	till[0] = '\0';
+	PGresult *r = hub_pg_webhook_once(pg, ev, body, prefix, err);
+	if (!r && PQstatus(pg->conn) == CONNECTION_BAD) {
+		PQreset(pg->conn);
+		r = hub_pg_webhook_once(pg, ev, body, prefix, err);
+	}
+	if (!r)
+		return false;
+	if (PQntuples(r) == 0)
+		*duplicate = true; /* held already: handled the first time */
+	else
+		snprintf(till, INGEST_TILL_MAX + 1, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return true;
+}
+
+bool hub_pg_webhook_pushed(hub_pg *pg, const struct webhook_event *ev, size_t streams,
+                           char err[HUB_ERR_SIZE])
+{
+	char n[24];
+	snprintf(n, sizeof n, "%zu", streams);
+	const char *vals[] = {ev->payment_id, ev->event, n};
+	return hub_pg_cmd(pg, "UPDATE webhook_events SET pushed = $3::int"
+	                      " WHERE payment_id = $1 AND event = $2",
+	                  3, vals, err);
 }

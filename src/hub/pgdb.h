@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "hub/ingest.h"
+#include "net/webhook.h"
 
 typedef struct hub_pg hub_pg;
 
@@ -47,5 +48,24 @@ bool hub_pg_till_add(hub_pg *pg, const char *store, const char *till, const char
  * Fills res. Reconnects once when the connection was lost. */
 void hub_pg_ingest(hub_pg *pg, const char *token_hash, const struct ingest_batch *batch,
                    struct ingest_result *res);
+
+/* The till whose token has this SHA-256 hex: *known and till, or not
+ * known; false (err) when the database failed. */
+bool hub_pg_till_of_token(hub_pg *pg, const char *token_hash, char till[INGEST_TILL_MAX + 1],
+                          bool *known, char err[HUB_ERR_SIZE]) KP_MUST_CHECK;
+
+/* Records a verified webhook (its raw body) in webhook_events, once per
+ * (payment_id, event): *duplicate when it was held already. Its till is
+ * the merchant_order_id's prefix before the first '-' (the till's
+ * [till] id, which names one till of the chain: tills.till_id is
+ * unique across the stores); till gets it, or "" when no till of the
+ * hub has that id. False (err) when the database failed: nothing held. */
+bool hub_pg_webhook(hub_pg *pg, const struct webhook_event *ev, const char *body,
+                    char till[INGEST_TILL_MAX + 1], bool *duplicate,
+                    char err[HUB_ERR_SIZE]) KP_MUST_CHECK;
+
+/* Notes how many of the till's streams the webhook went to. */
+bool hub_pg_webhook_pushed(hub_pg *pg, const struct webhook_event *ev, size_t streams,
+                           char err[HUB_ERR_SIZE]) KP_MUST_CHECK;
 
 #endif

@@ -132,6 +132,12 @@ static int on_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c, curl
 void sse_stream(const char *url, const char *ca_file, struct sse_parser *p, const atomic_bool *stop,
                 struct sse_result *out)
 {
+	sse_stream_bearer(url, ca_file, NULL, p, stop, out);
+}
+
+void sse_stream_bearer(const char *url, const char *ca_file, const char *token,
+                       struct sse_parser *p, const volatile bool *stop, struct sse_result *out)
+{
 	struct stream s = {.p = p, .stop = stop};
 	char errbuf[CURL_ERROR_SIZE] = "";
 	unsigned long before = p->events;
@@ -143,6 +149,15 @@ void sse_stream(const char *url, const char *ca_file, struct sse_parser *p, cons
 		return;
 	}
 	struct curl_slist *h = curl_slist_append(NULL, "Accept: text/event-stream");
+	if (h && token && token[0]) {
+		/* the header's text is wiped before it is freed: it holds the token */
+		char auth[512];
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+		struct curl_slist *h2 = curl_slist_append(h, auth);
+		explicit_bzero(auth, sizeof auth);
+		if (h2)
+			h = h2;
+	}
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
@@ -178,6 +193,8 @@ void sse_stream(const char *url, const char *ca_file, struct sse_parser *p, cons
 		out->end = SSE_END_ERROR;
 	if (rc != CURLE_OK)
 		snprintf(out->detail, sizeof out->detail, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	for (struct curl_slist *l = h; l; l = l->next)
+		explicit_bzero(l->data, strlen(l->data));
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
 }

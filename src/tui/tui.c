@@ -748,12 +748,13 @@ static void wait_for_work(struct tui *t)
 	long due = payflow_tick(&t->pf);
 	if (due >= 0 && due < timeout)
 		timeout = (int)due;
-	struct pollfd fds[3] = {
+	struct pollfd fds[4] = {
 		{.fd = STDIN_FILENO, .events = POLLIN},
 		{.fd = worker_fd(t->worker), .events = POLLIN},
 		{.fd = t->printq ? printq_fd(t->printq) : -1, .events = POLLIN},
+		{.fd = push_fd(t->push), .events = POLLIN},
 	};
-	int rc = poll(fds, 3, timeout);
+	int rc = poll(fds, 4, timeout);
 	if (rc <= 0) {
 		t->dirty = true; /* the clock, or SIGWINCH (curses queues KEY_RESIZE) */
 		return;
@@ -765,6 +766,9 @@ static void wait_for_work(struct tui *t)
 		while (printq_take(t->printq, &pr))
 			printed(t, &pr);
 	}
+	/* a pushed payment: its status goes out at the next tick, this turn */
+	if (fds[3].revents & POLLIN)
+		push_apply(t->push, &t->pf);
 }
 
 int tui_run(struct kp_config *cfg)
@@ -818,6 +822,7 @@ int tui_run(struct kp_config *cfg)
 		tui_message(&t, ROLE_ERROR, "%s", fiscal_note);
 	tui_display_start(&t); /* the buyer's screen, when [display] listen is set */
 	t.ship = ship_thread_start(cfg); /* NULL without [hub] url */
+	t.push = push_start(cfg);        /* NULL without [hub] url and token */
 
 	int flags = 0;
 	while (!(flags & TUI_QUIT)) {
@@ -835,6 +840,7 @@ int tui_run(struct kp_config *cfg)
 
 	endwin();
 	ship_thread_stop(t.ship, 300);
+	push_stop(t.push, 300);
 	fiscal_bg_forget(&t.fiscal);
 	close_all(&t);
 	tui_display_stop(&t);

@@ -42,6 +42,7 @@
 #include "app/display.h"
 #include "app/vfd.h"
 #include "app/fiscal_bg.h"
+#include "app/push.h"
 #include "app/ship.h"
 #include "app/payflow.h"
 #include "app/printq.h"
@@ -147,6 +148,7 @@ struct tui {
 	struct fiscal_bg fiscal;        /* the receipts sent in the background (app/fiscal_bg.h) */
 	int64_t fiscal_at;              /* monotonic ms of the last count */
 	ship_thread *ship;              /* the journal shipped to the hub (app/ship.h); NULL: none */
+	push_thread *push;              /* the hub's push stream (app/push.h); NULL: none */
 	struct outbox_state hub;        /* the outbox as last counted */
 	struct ship_view hub_view;      /* the shipping thread's last pass */
 	int64_t hub_at;                 /* monotonic ms of the last count */

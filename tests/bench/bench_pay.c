@@ -1327,11 +1327,14 @@ int main(int argc, char **argv)
 {
 	bool qr_only = argc == 5 && strcmp(argv[1], "--qr-only") == 0;
 	bool keys_only = argc == 5 && strcmp(argv[1], "--keys-only") == 0;
-	qr_only |= keys_only;
+	bool paid_only = argc == 5 && strcmp(argv[1], "--paid-only") == 0;
+	qr_only |= keys_only | paid_only;
 	if (argc != 6 && !qr_only) {
 		fprintf(stderr, "usage: bench_pay POS URL HOME HANG_URL HANG_HOME\n"
 		                "       bench_pay --qr-only POS URL HOME\n"
-		                "       bench_pay --keys-only POS URL HOME\n");
+		                "       bench_pay --keys-only POS URL HOME\n"
+		                "       bench_pay --paid-only POS URL HOME   (the till's hub from the\n"
+		                "                 environment: tests/bench/push.sh)\n");
 		return 2;
 	}
 	const char *key = getenv("KASPI_XDEV_KEY"), *merchant = getenv("KASPI_MERCHANT_ID");
@@ -1365,7 +1368,9 @@ int main(int argc, char **argv)
 			pthread_create(&drain, NULL, drain_displays, NULL);
 			idle(&pay_till, 300); /* each stream has its first state */
 		}
-		if (keys_only) {
+		if (paid_only) {
+			measure_paid(&pay_till, env_int("BENCH_PAY_PAID", 40));
+		} else if (keys_only) {
 			measure_keys(&pay_till, "keys", env_int("BENCH_PAY_KEYS", 100));
 			measure_plus(&pay_till, env_int("BENCH_PAY_KEYS", 100));
 		} else {

@@ -411,3 +411,20 @@ echo
 echo "| measured in the page (headless Chromium), the till in tmux | median | p99 | target |"
 echo "|---|---:|---:|---:|"
 "$here/display_browser.sh" "${BENCH_DISPLAY_SCANS:=200}" "${BENCH_DISPLAY_QR:=50}" || echo "display_browser failed"
+echo
+echo "## Payments pushed: kaspi-sandbox's webhook → kaspi-hub → the till's push stream"
+echo
+# the same measure as "buyer pays → Paid" above, the till with [hub] url,
+# token and [api] callback_url: polling slows to every 10 s, the push asks
+if KP_POS="$pos" KP_SANDBOX="$sbx" "$here/push.sh" "$build" "${BENCH_PUSH_N:=100}" >"$work/push" 2>&1; then
+	u() { awk -v k="$1" '$1==k {print $2}' "$work/push"; }
+	echo "| buyer pays → \"Paid\" on the screen | push (hub) | polling (above) | target |"
+	echo "|---|---:|---:|---:|"
+	echo "| median of $(u paid_n) / $(p paid_n) | $(u paid_median_ms) ms | $(p paid_median_ms) ms | — |"
+	echo "| p99 | $(u paid_p99_ms) ms | $(p paid_p99_ms) ms | < 100 ms (push) |"
+	echo "| status requests per payment, median / max | $(u status_req_median) / $(u status_req_max) | $(p status_req_median) / $(p status_req_max) | — |"
+	echo "| webhooks pushed to the till's stream / held | $(u pushes) / $(u webhooks_held) | — | all |"
+else
+	echo "tests/bench/push.sh failed (PostgreSQL's server needed: make deps):"
+	tail -5 "$work/push"
+fi

@@ -593,6 +593,133 @@ static void a_cancel_answered_payment_not_found_marks_it_unknown(void **state)
 	assert_int_equal(f->jobs[2].kind, JOB_STATUS);
 }
 
+/* ---- with a stand-in: the hub's push ---------------------------------------- */
+
+/* Ticks the fake clock in steps of step_ms for ms. */
+static void tick_for(struct fixture *f, int64_t ms, int64_t step_ms)
+{
+	for (int64_t t = 0; t < ms; t += step_ms) {
+		kp_fake_advance(&f->ft, step_ms);
+		payflow_tick(&f->pf);
+	}
+}
+
+static void with_a_live_push_a_payment_is_polled_every_ten_seconds(void **state)
+{
+	struct fixture *f = *state;
+	payflow_set_push(&f->pf, true);
+	int64_t a = start_order(f, 150000);
+	answer_create(f, 0, XPAY_STATE_PENDING);
+	tick_for(f, 9900, 100);
+	assert_int_equal(f->n_jobs, 1); /* no status before 10 s */
+	tick_for(f, 100, 100);
+	assert_int_equal(f->n_jobs, 2);
+	assert_int_equal(f->jobs[1].kind, JOB_STATUS);
+	assert_int_equal(f->jobs[1].tag, a);
+	struct payflow_changes ch;
+	answer_status(f, 1, 150000, XPAY_STATE_PENDING, &ch);
+	tick_for(f, 9900, 100);
+	assert_int_equal(f->n_jobs, 2);
+	tick_for(f, 100, 100);
+	assert_int_equal(f->n_jobs, 3);
+	assert_int_equal(f->jobs[2].at_ms - f->jobs[1].at_ms, POLL_PUSHED_MS);
+}
+
+static void a_push_asks_for_the_status_at_once(void **state)
+{
+	struct fixture *f = *state;
+	payflow_set_push(&f->pf, true);
+	int64_t a = start_order(f, 150000);
+	answer_create(f, 0, XPAY_STATE_PENDING);
+	tick_for(f, 3000, 100);
+	assert_int_equal(f->n_jobs, 1);
+	char pay[32];
+	snprintf(pay, sizeof pay, "pay_t%lld", (long long)a);
+	assert_true(payflow_poke(&f->pf, pay, NULL));
+	assert_int_equal(payflow_tick(&f->pf), -1); /* sent now: nothing else is due */
+	assert_int_equal(f->n_jobs, 2);
+	assert_int_equal(f->jobs[1].kind, JOB_STATUS);
+	assert_int_equal(f->jobs[1].at_ms, f->jobs[0].at_ms + 3000);
+	struct payflow_changes ch;
+	answer_status(f, 1, 150000, XPAY_STATE_SUCCEEDED, &ch);
+	assert_int_equal(order_now(f, a).state, JOURNAL_SUCCEEDED);
+	/* the push moves nothing itself, and a settled payment is not asked again */
+	assert_false(payflow_poke(&f->pf, pay, NULL));
+	tick_for(f, 20000, 500);
+	assert_int_equal(f->n_jobs, 2);
+}
+
+static void a_push_by_order_id_finds_the_payment_too(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a = start_order(f, 150000);
+	answer_create(f, 0, XPAY_STATE_PENDING);
+	assert_false(payflow_poke(&f->pf, "pay_other", "T01-19990101-000001"));
+	assert_true(payflow_poke(&f->pf, NULL, order_now(f, a).merchant_order_id));
+	payflow_tick(&f->pf);
+	assert_int_equal(f->n_jobs, 2);
+	assert_int_equal(f->jobs[1].kind, JOB_STATUS);
+}
+
+static void a_push_during_a_request_asks_again_after_its_answer(void **state)
+{
+	struct fixture *f = *state;
+	payflow_set_push(&f->pf, true);
+	int64_t a = start_order(f, 150000);
+	answer_create(f, 0, XPAY_STATE_PENDING);
+	tick_for(f, 10000, 100);
+	assert_int_equal(f->n_jobs, 2); /* the safety net's status, in flight */
+	char pay[32];
+	snprintf(pay, sizeof pay, "pay_t%lld", (long long)a);
+	assert_true(payflow_poke(&f->pf, pay, NULL));
+	payflow_tick(&f->pf);
+	assert_int_equal(f->n_jobs, 2); /* one in flight at most */
+	struct payflow_changes ch;
+	answer_status(f, 1, 150000, XPAY_STATE_PENDING, &ch); /* sent before the buyer paid */
+	payflow_tick(&f->pf);
+	assert_int_equal(f->n_jobs, 3);
+	assert_int_equal(f->jobs[2].at_ms, f->jobs[1].at_ms);
+}
+
+static void the_push_going_down_brings_back_the_polling_pace(void **state)
+{
+	struct fixture *f = *state;
+	payflow_set_push(&f->pf, true);
+	start_order(f, 150000);
+	answer_create(f, 0, XPAY_STATE_PENDING);
+	tick_for(f, 2000, 100);
+	assert_int_equal(f->n_jobs, 1);
+	payflow_set_push(&f->pf, false);
+	tick_for(f, 1000, 100);
+	assert_int_equal(f->n_jobs, 2); /* at the polling pace, not 8 s later */
+	struct payflow_changes ch;
+	answer_status(f, 1, 150000, XPAY_STATE_PENDING, &ch);
+	tick_for(f, 1000, 100);
+	assert_int_equal(f->n_jobs, 3);
+	assert_int_equal(f->jobs[2].at_ms - f->jobs[1].at_ms, POLL_FAST_MS);
+}
+
+static void the_push_coming_up_looks_once_at_every_payment(void **state)
+{
+	struct fixture *f = *state;
+	start_order(f, 150000);
+	start_order(f, 250000);
+	answer_create(f, 0, XPAY_STATE_PENDING);
+	answer_create(f, 1, XPAY_STATE_PENDING);
+	tick_for(f, 500, 100);
+	assert_int_equal(f->n_jobs, 2);
+	payflow_set_push(&f->pf, true); /* what came while there was no stream */
+	payflow_tick(&f->pf);
+	assert_int_equal(f->n_jobs, 4);
+	assert_int_equal(f->jobs[2].kind, JOB_STATUS);
+	assert_int_equal(f->jobs[3].kind, JOB_STATUS);
+	struct payflow_changes ch;
+	answer_status(f, 2, 150000, XPAY_STATE_PENDING, &ch);
+	answer_status(f, 3, 250000, XPAY_STATE_PENDING, &ch);
+	tick_for(f, 9900, 100);
+	assert_int_equal(f->n_jobs, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,6 +735,12 @@ int main(void)
 		T(another_404_does_not_make_an_order_unknown),
 		T(an_order_the_server_knows_again_loses_the_mark),
 		T(a_cancel_answered_payment_not_found_marks_it_unknown),
+		T(with_a_live_push_a_payment_is_polled_every_ten_seconds),
+		T(a_push_asks_for_the_status_at_once),
+		T(a_push_by_order_id_finds_the_payment_too),
+		T(a_push_during_a_request_asks_again_after_its_answer),
+		T(the_push_going_down_brings_back_the_polling_pace),
+		T(the_push_coming_up_looks_once_at_every_payment),
 #undef T
 	};
 	return cmocka_run_group_tests_name("payflow", tests, NULL, NULL);

@@ -86,6 +86,33 @@ static void the_status_backoff_is_the_resend_backoff(void **state)
 		assert_int_equal(poll_delay_ms(0, LATER, e, 0), poll_backoff_ms(e, 0));
 }
 
+static void with_a_live_push_every_ten_seconds_from_the_start(void **state)
+{
+	(void)state;
+	assert_int_equal(poll_delay_mode_ms(POLL_MODE_PUSHED, 0, 900000, 0, 0), POLL_PUSHED_MS);
+	assert_int_equal(poll_delay_mode_ms(POLL_MODE_PUSHED, 30000, 870000, 0, 0), 10000);
+	assert_int_equal(poll_delay_mode_ms(POLL_MODE_PUSHED, 400000, 500000, 0, 0), 10000);
+	/* polling alone keeps today's pace */
+	assert_int_equal(poll_delay_mode_ms(POLL_MODE_POLL, 0, 900000, 0, 0), POLL_FAST_MS);
+	assert_int_equal(poll_delay_ms(0, 900000, 0, 0), POLL_FAST_MS);
+}
+
+static void with_a_live_push_errors_and_retry_after_still_rule(void **state)
+{
+	(void)state;
+	assert_int_equal(poll_delay_mode_ms(POLL_MODE_PUSHED, 0, 900000, 1, 0), 1000);
+	assert_int_equal(poll_delay_mode_ms(POLL_MODE_PUSHED, 0, 900000, 3, 0), 4000);
+	assert_int_equal(poll_delay_mode_ms(POLL_MODE_PUSHED, 0, 900000, 0, 30), 30000);
+}
+
+static void with_a_live_push_expiry_is_still_confirmed_at_once(void **state)
+{
+	(void)state;
+	/* 3 s to expires_at: asked at +5 s (grace 2 s), not +10 s */
+	assert_int_equal(poll_delay_mode_ms(POLL_MODE_PUSHED, 897000, 3000, 0, 0),
+	                 3000 + POLL_EXPIRY_GRACE_MS);
+}
+
 static void budget_of_an_unpaid_15_minute_qr(void **state)
 {
 	(void)state;
@@ -104,6 +131,9 @@ int main(void)
 		cmocka_unit_test(retry_after_is_never_undercut),
 		cmocka_unit_test(expiry_is_confirmed_right_after_expires_at),
 		cmocka_unit_test(budget_of_an_unpaid_15_minute_qr),
+		cmocka_unit_test(with_a_live_push_every_ten_seconds_from_the_start),
+		cmocka_unit_test(with_a_live_push_errors_and_retry_after_still_rule),
+		cmocka_unit_test(with_a_live_push_expiry_is_still_confirmed_at_once),
 		cmocka_unit_test(a_resend_backs_off_1_2_4_8_then_15_s),
 		cmocka_unit_test(a_resend_waits_at_least_retry_after),
 		cmocka_unit_test(the_status_backoff_is_the_resend_backoff),
