@@ -29,7 +29,7 @@ struct push_thread {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;                /* the wait between tries */
 	int pipe[2];                      /* [0] polled by the owner, [1] written here */
-	volatile bool stop;               /* read by sse_stream at least every second */
+	atomic_bool stop;                 /* read by sse_stream at least every second */
 	bool done;                        /* the thread has ended */
 	bool detached;                    /* push_stop gave up waiting: the thread frees it */
 	char url[CONFIG_PATH_MAX + 32];

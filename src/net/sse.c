@@ -136,7 +136,7 @@ void sse_stream(const char *url, const char *ca_file, struct sse_parser *p, cons
 }
 
 void sse_stream_bearer(const char *url, const char *ca_file, const char *token,
-                       struct sse_parser *p, const volatile bool *stop, struct sse_result *out)
+                       struct sse_parser *p, const atomic_bool *stop, struct sse_result *out)
 {
 	struct stream s = {.p = p, .stop = stop};
 	char errbuf[CURL_ERROR_SIZE] = "";

@@ -84,6 +84,6 @@ void sse_stream(const char *url, const char *ca_file, struct sse_parser *p, cons
 /* The same with "Authorization: Bearer token" (token NULL or "": none),
  * for the hub's push stream; the header's copy is wiped after. */
 void sse_stream_bearer(const char *url, const char *ca_file, const char *token,
-                       struct sse_parser *p, const volatile bool *stop, struct sse_result *out);
+                       struct sse_parser *p, const atomic_bool *stop, struct sse_result *out);
 
 #endif
