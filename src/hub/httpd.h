@@ -7,6 +7,8 @@
  *                         (ingest.h): 200 {"acked":N}, 400, 401, 403,
  *                         409 {"error":"gap"|"chain","seq":N}, 413, 503
  *   GET  /api/v1/health   200 {"status":"ok","schema":N}
+ *   GET  /api/v1/catalog?since=V, /api/v1/users?since=V   the newest
+ *                         version for the till's store, or 304 (dist.h)
  *
  * Bodies up to HTTPD_BODY_MAX; idle connections close after 30 s. */
 #ifndef KP_HUB_HTTPD_H
