@@ -126,8 +126,8 @@ store_status users_list(store_db *db, struct user **out, int *count, store_err *
 	store_err_clear(err);
 	*out = NULL;
 	*count = 0;
-	if ((s = db_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE " USER_ACTIVE " ORDER BY name, id", &st, err)) !=
-	    STORE_OK)
+	if ((s = db_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE " USER_ACTIVE " ORDER BY name, id",
+	                    &st, err)) != STORE_OK)
 		return s;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!KP_GROW(list, cap, (size_t)n + 1, 16)) {
@@ -153,8 +153,8 @@ store_status users_get(store_db *db, const char *name, struct user *out, store_e
 	store_status s;
 
 	store_err_clear(err);
-	if ((s = db_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE name = ?1 AND " USER_ACTIVE, &st, err)) !=
-	    STORE_OK)
+	if ((s = db_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE name = ?1 AND " USER_ACTIVE,
+	                    &st, err)) != STORE_OK)
 		return s;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
