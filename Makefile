@@ -40,10 +40,11 @@ POS_SRC    := $(wildcard src/cli/*.c)
 SBXC_SRC   := $(wildcard src/sandbox/*.c)
 SBX_SRC    := $(wildcard src/sandbox/kaspi/*.c)
 KSX_SRC    := $(wildcard src/sandbox/kassa/*.c)
-# kaspi-hub: its own binary on core alone (PostgreSQL, libmicrohttpd, cJSON),
-# and the webhook checks the till has (net/webhook.c: cJSON and OpenSSL, no curl)
+# kaspi-hub: its own binary (PostgreSQL, libmicrohttpd, cJSON) on the till's
+# library for what it shares with the till: the webhook checks (net/webhook.c),
+# the catalog's CSV checks, the PIN's hash and the reading of a PIN (cli_pin.c)
 HUB_SRC    := $(wildcard src/hub/*.c)
-HUB_SHARED := src/net/webhook.c
+HUB_SHARED := src/cli/cli_pin.c
 CORE_SRC   := $(wildcard src/core/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 INTEG_SRC  := $(wildcard tests/integration/test_*.c)
@@ -137,7 +138,11 @@ $(CORE_LIB): $(call obj,$(CORE_SRC))
 	@mkdir -p $(dir $@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(HUB): $(call obj,$(HUB_SRC) $(HUB_SHARED)) $(CORE_LIB)
+# kaspi-hub: its own binary (PostgreSQL, libmicrohttpd, cJSON) on the till's
+# library for what it shares with the till: the webhook checks (net/webhook.c),
+# the catalog's CSV checks, the PIN's hash and the reading of a PIN (cli_pin.c)
+HUB_SRC    := $(wildcard src/hub/*.c)
+HUB_SHARED := src/cli/cli_pin.c
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -159,7 +164,7 @@ $(KSX): $(call obj,$(filter %/main.c,$(KSX_SRC))) $(KSX_LIB) $(SBXC_LIB) $(LIB)
 
 # kaspi-hub less its main, for the unit tests of its modules (tests/unit/test_hub_*.c)
 HUB_LIB    := $(BUILD)/libhub.a
-$(HUB_LIB): $(call obj,$(filter-out %/main.c,$(HUB_SRC)))
+$(HUB_LIB): $(call obj,$(filter-out %/main.c,$(HUB_SRC)) $(HUB_SHARED))
 	@mkdir -p $(dir $@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 

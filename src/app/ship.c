@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "app/hubfetch.h"
 #include "app/i18n.h"
 #include "app/ship.h"
 #include "core/clock.h"
@@ -43,9 +44,29 @@ bool ship_open(const struct kp_config *cfg, shipper **out, char *why, size_t why
 		return false;
 	}
 	shipper *s = calloc(1, sizeof *s);
-	char auth[CONFIG_SECRET_MAX + 32];
 	if (!s) {
 		snprintf(why, why_size, "%s", _("out of memory"));
+		return false;
+	}
+	if (!ship_client_new(cfg, &s->http, why, why_size)) {
+		free(s);
+		return false;
+	}
+	snprintf(s->till, sizeof s->till, "%s", cfg->till.id);
+	s->batch = cfg->hub.batch > 0 ? cfg->hub.batch : 500;
+	s->resend_after = -1;
+	*out = s;
+	return true;
+}
+
+bool ship_client_new(const struct kp_config *cfg, http_client **out, char *why, size_t why_size)
+{
+	char auth[CONFIG_SECRET_MAX + 32];
+	*out = NULL;
+	if (!cfg->hub.url[0] || !cfg->hub.token[0]) {
+		snprintf(why, why_size, "%s", !cfg->hub.url[0]
+		         ? _("no hub is set: [hub] url in the config file, or KASPI_HUB_URL")
+		         : _("the hub needs the till's token: [hub] token, or KASPI_HUB_TOKEN"));
 		return false;
 	}
 	snprintf(auth, sizeof auth, "Authorization: Bearer %s", cfg->hub.token);
@@ -58,18 +79,13 @@ bool ship_open(const struct kp_config *cfg, shipper **out, char *why, size_t why
 		.headers = headers,
 		.secret = cfg->hub.token,
 	};
-	http_err e = http_client_new(&hc, &s->http);
+	http_err e = http_client_new(&hc, out);
 	memset(auth, 0, sizeof auth); /* the client keeps its own copy, wiped when freed */
 	if (e != HTTP_DONE) {
 		snprintf(why, why_size, _("the hub's address %s is not usable: http:// only to this machine, else https://"),
 		         cfg->hub.url);
-		free(s);
 		return false;
 	}
-	snprintf(s->till, sizeof s->till, "%s", cfg->till.id);
-	s->batch = cfg->hub.batch > 0 ? cfg->hub.batch : 500;
-	s->resend_after = -1;
-	*out = s;
 	return true;
 }
 
@@ -311,6 +327,20 @@ static void ship_publish(ship_thread *t, const struct ship_result *r)
 	pthread_mutex_unlock(&t->mu);
 }
 
+/* The hub's newer catalog and users taken (app/hubfetch.h), every
+ * HUBFETCH_EVERY_MS; what fails is tried at the next turn. */
+static void ship_fetch(ship_thread *t, store_db *db, hubfetch **f, int64_t *next_ms)
+{
+	struct hubfetch_result r;
+	char why[SHIP_WHY_SIZE];
+	if (!db || kp_mono_ms() < *next_ms)
+		return;
+	*next_ms = kp_mono_ms() + HUBFETCH_EVERY_MS;
+	if (!*f && !hubfetch_open(&t->cfg, f, why, sizeof why))
+		return;
+	hubfetch_pass(*f, db, &r);
+}
+
 /* One pass with the journal and the client opened as needed; the next
  * wait in ms. */
 static long ship_round(ship_thread *t, store_db **db, shipper **s, long *backoff)
@@ -344,12 +374,16 @@ static void *ship_main(void *arg)
 	pthread_sigmask(SIG_BLOCK, &all, NULL); /* SIGWINCH and the rest: the UI thread's */
 	store_db *db = NULL;
 	shipper *s = NULL;
+	hubfetch *f = NULL;
+	int64_t fetch_at = 0;
 	long backoff = SHIP_BACKOFF_FIRST_MS;
 	for (;;) {
 		long wait = ship_round(t, &db, &s, &backoff);
+		ship_fetch(t, db, &f, &fetch_at); /* at the shipping's pace: a hub away waits as long */
 		if (ship_wait(t, wait))
 			break;
 	}
+	hubfetch_close(f);
 	ship_close(s);
 	db_close(db);
 	pthread_mutex_lock(&t->mu);

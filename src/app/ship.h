@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "app/config.h"
+#include "net/http.h"
 #include "store/db.h"
 
 #define SHIP_WHY_SIZE 512
@@ -53,6 +54,11 @@ typedef struct shipper shipper;
  * [hub] url is not set or the client cannot be made. */
 bool ship_open(const struct kp_config *cfg, shipper **out, char *why, size_t why_size) KP_MUST_CHECK;
 void ship_close(shipper *s);
+
+/* The HTTP client to cfg's hub, with its bearer token, as the shipper
+ * and app/hubfetch.h use it. False, with why, as ship_open. */
+bool ship_client_new(const struct kp_config *cfg, http_client **out, char *why,
+                     size_t why_size) KP_MUST_CHECK;
 
 /* Sends batches until nothing waits or one fails (max_batches: 0 = no
  * limit). An unknown outcome is left for the next pass, which sends the

@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
 
+#include "hub/dist.h"
 #include "hub/hash.h"
 #include "hub/httpd.h"
 #include "hub/ingest.h"
@@ -217,6 +218,24 @@ static enum MHD_Result hub_push_route(struct hub_httpd *h, struct MHD_Connection
 	if (!known)
 		return hub_send_error(conn, 401, "unauthorized");
 	return hub_push_open(h->push, conn, till);
+/* GET /api/v1/catalog or /api/v1/users (dist.h); 304 without a body. */
+static enum MHD_Result hub_dist(struct hub_httpd *h, struct MHD_Connection *conn,
+                                enum dist_kind kind)
+{
+	char token_hash[HUB_HASH_HEX + 1];
+	char *json = NULL;
+	bool has_token = hub_bearer_hash(conn, token_hash);
+	const char *since = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "since");
+	int status = dist_answer(h->pg, kind, has_token ? token_hash : NULL, since, &json);
+	if (status != 304)
+		return hub_send(conn, status, json);
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	enum MHD_Result ok = MHD_queue_response(conn, 304, r);
+	MHD_destroy_response(r);
+	return ok;
 }
 
 static enum MHD_Result hub_health(struct MHD_Connection *conn)
@@ -245,6 +264,10 @@ static enum MHD_Result hub_route(struct hub_httpd *h, struct MHD_Connection *con
 	if (strcmp(url, "/api/v1/health") == 0)
 		return strcmp(method, "GET") == 0 ? hub_health(conn)
 		                                  : hub_send_error(conn, 405, "method_not_allowed");
+	if (strcmp(url, "/api/v1/catalog") == 0 || strcmp(url, "/api/v1/users") == 0)
+		return strcmp(method, "GET") == 0
+		               ? hub_dist(h, conn, url[8] == 'c' ? DIST_CATALOG : DIST_USERS)
+		               : hub_send_error(conn, 405, "method_not_allowed");
 	return hub_send_error(conn, 404, "not_found");
 }
 

@@ -13,6 +13,8 @@
  *                         (no secret set, or the database failed)
  *   GET  /api/v1/push     Authorization: Bearer TOKEN; the till's event
  *                         stream (push.h): 200 text/event-stream, 401, 503
+ *   GET  /api/v1/catalog?since=V, /api/v1/users?since=V   the newest
+ *                         version for the till's store, or 304 (dist.h)
  *
  * Bodies up to HTTPD_BODY_MAX; idle connections close after 30 s. */
 #ifndef KP_HUB_HTTPD_H

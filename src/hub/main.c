@@ -3,6 +3,9 @@
  *   kaspi-hub --db URL [--listen ADDR:PORT | --port N]   serve the tills
  *   kaspi-hub --db URL init                  create or migrate the schema
  *   kaspi-hub --db URL till add STORE TILL   add a till; print its token once
+ *   kaspi-hub --db URL catalog import FILE.csv [--store S] | catalog list
+ *   kaspi-hub --db URL user add NAME --role R [--store S] | user remove NAME | user list
+ *                                            what goes out to the tills (dist_cli.h)
  *
  * --db takes a PostgreSQL URL or conninfo (postgresql://..., or
  * "host=/run/pg dbname=hub"); KASPI_HUB_DB when absent. Serving prints
@@ -16,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hub/dist_cli.h"
 #include "hub/hash.h"
 #include "hub/httpd.h"
 #include "hub/ingest.h"
@@ -30,6 +34,8 @@ struct hub_args {
 	char addr[64];
 	long port;
 	struct hub_faults faults;  /* --fault-drop-rate, --fault-seed: tests only */
+	const char *store;     /* --store, --role: the catalog's and users' commands */
+	const char *role;
 	int argc;              /* the command's words, after the options */
 	char **argv;
 };
@@ -40,7 +46,11 @@ static void hub_usage(FILE *to)
 	        "usage: kaspi-hub --db URL [--listen ADDR:PORT | --port N] [--webhook-secret S]\n"
 	        "       kaspi-hub --db URL init\n"
 	        "       kaspi-hub --db URL till add STORE TILL\n"
-	        "The chain's back office: the tills ship their journals to it (POST /api/v1/ingest).\n"
+	        "       kaspi-hub --db URL catalog import FILE.csv [--store S] | catalog list\n"
+	        "       kaspi-hub --db URL user add NAME --role cashier|manager [--store S]\n"
+	        "       kaspi-hub --db URL user remove NAME [--store S] | user list [--store S]\n"
+	        "The chain's back office: the tills ship their journals to it (POST /api/v1/ingest)\n"
+	        "and take the newest catalog and users of their store (GET /api/v1/catalog, users).\n"
 	        "--db: a PostgreSQL URL or conninfo (default: $KASPI_HUB_DB). Serving prints\n"
 	        "\"listening on http://ADDR:PORT\" once ready; port 0 picks a free one.\n"
 	        "--webhook-secret S (default: $KASPI_WEBHOOK_SECRET): Kaspi's webhooks at\n"
@@ -64,6 +74,14 @@ static bool hub_parse_listen(const char *s, struct hub_args *a)
 	snprintf(a->addr, sizeof a->addr, "%.*s", (int)(colon - s), s);
 	a->port = port;
 	return true;
+}
+
+/* An id as the hub takes them: letters, digits, - and _, 1-32. */
+static bool hub_is_id(const char *s)
+{
+	size_t n = strlen(s);
+	return n >= 1 && n <= INGEST_TILL_MAX &&
+	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == n;
 }
 
 /* The options, wherever they are; the rest is the command. 0, or 2. */
@@ -106,6 +124,14 @@ static int hub_parse(int argc, char **argv, struct hub_args *a)
 			}
 		} else if (strcmp(o, "--fault-seed") == 0 && i + 1 < argc) {
 			a->faults.seed = (unsigned)strtoul(argv[++i], NULL, 10);
+		} else if (strcmp(o, "--store") == 0 && i + 1 < argc) {
+			a->store = argv[++i];
+			if (!hub_is_id(a->store)) {
+				fprintf(stderr, "kaspi-hub: --store takes 1 to 32 letters, digits, - or _\n");
+				return 2;
+			}
+		} else if (strcmp(o, "--role") == 0 && i + 1 < argc) {
+			a->role = argv[++i];
 		} else if (o[0] == '-' && o[1] == '-') {
 			fprintf(stderr, "kaspi-hub: unknown option %s (see kaspi-hub --help)\n", o);
 			return 2;
@@ -148,14 +174,6 @@ static int hub_cmd_init(const struct hub_args *a)
 	else
 		printf("schema at version %d (was %d)\n", to, from);
 	return 0;
-}
-
-/* An id as the hub takes them: letters, digits, - and _, 1-32. */
-static bool hub_is_id(const char *s)
-{
-	size_t n = strlen(s);
-	return n >= 1 && n <= INGEST_TILL_MAX &&
-	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == n;
 }
 
 static int hub_cmd_till_add(const struct hub_args *a, const char *store, const char *till)
@@ -234,6 +252,12 @@ int main(int argc, char **argv)
 		return hub_cmd_init(&a);
 	if (a.argc == 4 && strcmp(a.argv[0], "till") == 0 && strcmp(a.argv[1], "add") == 0)
 		return hub_cmd_till_add(&a, a.argv[2], a.argv[3]);
+	if (dist_cli_is(a.argv[0])) {
+		struct dist_cli_args d = {
+			.db = a.db, .store = a.store, .role = a.role, .argc = a.argc, .argv = a.argv,
+		};
+		return dist_cli_run(&d);
+	}
 	fprintf(stderr, "kaspi-hub: unknown command (see kaspi-hub --help)\n");
 	return 2;
 }

@@ -92,6 +92,35 @@ static const char *const hub_migrations[] = {
 	"  UNIQUE (payment_id, event)\n"
 	");\n"
 	"CREATE INDEX webhook_events_till ON webhook_events (till_id, received_at);\n",
+	/* 3: catalogs and users sent out to the tills (dist.h): each import
+	 * a catalog version, each change of a user a users version, for one
+	 * store or (store_id NULL) the whole chain */
+	"CREATE TABLE catalog_versions (\n"
+	"  version    bigserial PRIMARY KEY,\n"
+	"  store_id   text CHECK (store_id ~ '^[A-Za-z0-9_-]{1,32}$'),  -- NULL: every store\n"
+	"  created_at timestamptz NOT NULL DEFAULT now(),\n"
+	"  products   integer NOT NULL CHECK (products > 0),\n"
+	"  csv        text NOT NULL,  -- the file as imported, checked by the till's rules\n"
+	"  sha256     text NOT NULL CHECK (length(sha256) = 64)\n"
+	");\n"
+	"CREATE TABLE users_versions (\n"
+	"  version    bigserial PRIMARY KEY,\n"
+	"  store_id   text CHECK (store_id ~ '^[A-Za-z0-9_-]{1,32}$'),  -- NULL: every store\n"
+	"  created_at timestamptz NOT NULL DEFAULT now(),\n"
+	"  change     text NOT NULL  -- 'add NAME', 'remove NAME'\n"
+	");\n"
+	"CREATE TABLE hub_users (\n"
+	"  name           text NOT NULL CHECK (name <> ''),\n"
+	"  store_id       text CHECK (store_id ~ '^[A-Za-z0-9_-]{1,32}$'),  -- NULL: every store\n"
+	"  role           text NOT NULL CHECK (role IN ('cashier', 'manager')),\n"
+	"  pin_salt       text NOT NULL CHECK (pin_salt ~ '^[0-9a-f]{32}$'),  -- PBKDF2's, hex\n"
+	"  pin_hash       text NOT NULL CHECK (pin_hash ~ '^[0-9a-f]{64}$'),\n"
+	"  pin_iterations integer NOT NULL CHECK (pin_iterations > 0),\n"
+	"  created_at     timestamptz NOT NULL DEFAULT now(),\n"
+	"  version        bigint NOT NULL REFERENCES users_versions(version),  -- its last change\n"
+	"  removed        boolean NOT NULL DEFAULT false\n"
+	");\n"
+	"CREATE UNIQUE INDEX hub_users_name ON hub_users (name, coalesce(store_id, ''));\n",
 };
 
 #define HUB_MIGRATIONS ((int)(sizeof hub_migrations / sizeof *hub_migrations))
@@ -126,6 +155,11 @@ bool hub_pg_connect(const char *db, hub_pg **out, char err[HUB_ERR_SIZE])
 	PQclear(PQexec(pg->conn, "SET client_min_messages = warning"));
 	*out = pg;
 	return true;
+}
+
+PGconn *hub_pg_conn(hub_pg *pg)
+{
+	return pg->conn;
 }
 
 void hub_pg_close(hub_pg *pg)

@@ -19,6 +19,7 @@
 #include "core/validate.h"
 #include "store/catalog.h"
 #include "store/events.h"
+#include "store/hubver.h"
 
 #define PRODUCT_COLUMNS                                                                   \
 	"p.id, p.sku, p.barcode, p.name_ru, p.name_kk, p.unit, p.price, p.tax_rate, p.plu"
@@ -757,9 +758,11 @@ static bool check_record(struct import_ctx *ic, long line, char **fields, int nf
 
 /* ---- CSV import: writing ------------------------------------------------ */
 
-/* Replaces the catalog with rows[0..n-1] in one transaction. */
+/* Replaces the catalog with rows[0..n-1] in one transaction; version
+ * > 0 stamps it as the hub's (store/hubver.h) in the same one. */
 static store_status import_write(store_db *db, const struct import_row *rows, long n,
-                                 struct catalog_import_stats *stats, store_err *err)
+                                 int64_t version, struct catalog_import_stats *stats,
+                                 store_err *err)
 {
 	sqlite3 *sql = db_sqlite(db);
 	sqlite3_stmt *ins = NULL, *st = NULL;
@@ -862,7 +865,13 @@ static store_status import_write(store_db *db, const struct import_row *rows, lo
 	char detail[EVENT_DETAIL_SIZE];
 	snprintf(detail, sizeof detail, "%ld products: %ld added, %ld updated, %ld removed", n,
 	         stats->added, stats->updated, stats->removed);
-	if ((s = events_append(db, 0, EVENT_CATALOG_IMPORT, detail, err)) != STORE_OK) {
+	if (version > 0) {
+		size_t used = strlen(detail);
+		snprintf(detail + used, sizeof detail - used, "; the hub's version %lld",
+		         (long long)version);
+	}
+	if ((s = events_append(db, 0, EVENT_CATALOG_IMPORT, detail, err)) != STORE_OK ||
+	    (version > 0 && (s = hubver_set(db, HUBVER_CATALOG, version, err)) != STORE_OK)) {
 		db_rollback(db);
 		return s;
 	}
@@ -871,9 +880,11 @@ static store_status import_write(store_db *db, const struct import_row *rows, lo
 
 /* ---- CSV import: the whole --------------------------------------------- */
 
-store_status catalog_import_buffer(store_db *db, const char *buf, size_t len,
-                                   catalog_error_fn *on_error, void *arg,
-                                   struct catalog_import_stats *stats, store_err *err)
+/* Checks the CSV text and, when db is not NULL, imports it (version as
+ * import_write takes it). */
+static store_status catalog_run(store_db *db, const char *buf, size_t len, int64_t version,
+                                catalog_error_fn *on_error, void *arg,
+                                struct catalog_import_stats *stats, store_err *err)
 {
 	struct catalog_import_stats local;
 	struct import_ctx ic = {.on_error = on_error, .arg = arg};
@@ -940,7 +951,8 @@ store_status catalog_import_buffer(store_db *db, const char *buf, size_t len,
 		s = store_set_err(err, STORE_ERR_INPUT, CATALOG_PROBLEMS, ic.errors);
 		goto out;
 	}
-	s = import_write(db, rows, stats->rows, stats, err);
+	if (db)
+		s = import_write(db, rows, stats->rows, version, stats, err);
 out:
 	seen_free(&skus);
 	seen_free(&barcodes);
@@ -950,17 +962,39 @@ out:
 	return s;
 }
 
-store_status catalog_import_file(store_db *db, const char *path, catalog_error_fn *on_error,
-                                 void *arg, struct catalog_import_stats *stats, store_err *err)
+store_status catalog_import_buffer(store_db *db, const char *buf, size_t len,
+                                   catalog_error_fn *on_error, void *arg,
+                                   struct catalog_import_stats *stats, store_err *err)
+{
+	return catalog_run(db, buf, len, 0, on_error, arg, stats, err);
+}
+
+store_status catalog_check_buffer(const char *buf, size_t len, catalog_error_fn *on_error,
+                                  void *arg, struct catalog_import_stats *stats, store_err *err)
+{
+	return catalog_run(NULL, buf, len, 0, on_error, arg, stats, err);
+}
+
+store_status catalog_import_version(store_db *db, const char *buf, size_t len, int64_t version,
+                                    catalog_error_fn *on_error, void *arg,
+                                    struct catalog_import_stats *stats, store_err *err)
+{
+	if (version < 1) {
+		store_err_clear(err);
+		return store_set_err(err, STORE_ERR_INPUT, HUB_VERSION, (long long)version);
+	}
+	return catalog_run(db, buf, len, version, on_error, arg, stats, err);
+}
+
+store_status catalog_read_file(const char *path, char **out, size_t *out_len, store_err *err)
 {
 	struct stat sb;
 	char *buf = NULL;
 	size_t got = 0;
-	store_status s;
 
 	store_err_clear(err);
-	if (stats)
-		memset(stats, 0, sizeof *stats);
+	*out = NULL;
+	*out_len = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return store_set_err(err, STORE_ERR_INPUT, FILE_CANNOT_OPEN, path, strerror(errno));
@@ -992,7 +1026,24 @@ store_status catalog_import_file(store_db *db, const char *path, catalog_error_f
 		got += (size_t)n;
 	}
 	close(fd);
-	s = catalog_import_buffer(db, buf, got, on_error, arg, stats, err);
+	buf[got] = '\0';
+	*out = buf;
+	*out_len = got;
+	return STORE_OK;
+}
+
+store_status catalog_import_file(store_db *db, const char *path, catalog_error_fn *on_error,
+                                 void *arg, struct catalog_import_stats *stats, store_err *err)
+{
+	char *buf;
+	size_t len;
+	store_status s;
+
+	if (stats)
+		memset(stats, 0, sizeof *stats);
+	if ((s = catalog_read_file(path, &buf, &len, err)) != STORE_OK)
+		return s;
+	s = catalog_import_buffer(db, buf, len, on_error, arg, stats, err);
 	free(buf);
 	return s;
 }

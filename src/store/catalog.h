@@ -96,6 +96,26 @@ store_status catalog_import_buffer(store_db *db, const char *buf, size_t len,
                                    catalog_error_fn *on_error, void *arg,
                                    struct catalog_import_stats *stats, store_err *err) KP_MUST_CHECK;
 
+/* The checks of catalog_import_buffer alone, nothing written: what the
+ * hub runs on a file before it makes a version of it (one validation for
+ * both). */
+store_status catalog_check_buffer(const char *buf, size_t len, catalog_error_fn *on_error,
+                                  void *arg, struct catalog_import_stats *stats,
+                                  store_err *err) KP_MUST_CHECK;
+
+/* catalog_import_buffer for the hub's catalog version (>= 1): the stamp
+ * (store/hubver.h) written in the import's transaction. */
+store_status catalog_import_version(store_db *db, const char *buf, size_t len, int64_t version,
+                                    catalog_error_fn *on_error, void *arg,
+                                    struct catalog_import_stats *stats,
+                                    store_err *err) KP_MUST_CHECK;
+
+/* The file at path (at most CATALOG_FILE_MAX bytes) into a malloc'd,
+ * NUL-terminated *out of *out_len bytes. A file that cannot be read is
+ * STORE_ERR_INPUT. */
+store_status catalog_read_file(const char *path, char **out, size_t *out_len,
+                               store_err *err) KP_MUST_CHECK;
+
 /* Reads the file at path (at most CATALOG_FILE_MAX bytes) and imports it
  * as catalog_import_buffer does. A file that cannot be read is
  * STORE_ERR_INPUT. */

@@ -1441,6 +1441,21 @@ static const char *const migrations[] = {
 	"  FROM receipts WHERE (SELECT fresh FROM temp.outbox_seed) ORDER BY id;\n"
 
 	"DROP TABLE temp.outbox_seed;\n",
+
+	/* 16: what came from the chain's hub (store/hubver.h): hub_versions
+	 * holds the version of the catalog and of the users the till took
+	 * last, written in the transaction that replaced them; users the
+	 * hub no longer lists are kept (orders and shifts name them) but
+	 * listed in users_disabled, and cannot log in. */
+	"CREATE TABLE IF NOT EXISTS hub_versions (\n"
+	"  kind     TEXT PRIMARY KEY CHECK (kind IN ('catalog', 'users')),\n"
+	"  version  INTEGER NOT NULL CHECK (version >= 1),\n"
+	"  taken_at INTEGER NOT NULL  -- Unix seconds\n"
+	");\n"
+	"CREATE TABLE IF NOT EXISTS users_disabled (\n"
+	"  user_id INTEGER PRIMARY KEY REFERENCES users(id),\n"
+	"  at      INTEGER NOT NULL  -- Unix seconds, when the hub's list left it out\n"
+	");\n",
 };
 
 #define MIGRATIONS_COUNT ((int)(sizeof migrations / sizeof *migrations))

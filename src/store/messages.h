@@ -32,6 +32,10 @@
 /* the seq the hub answered, the journal's newest */
 #define STORE_MSG_OUTBOX_ACK_BEYOND N_("the hub says it holds row %lld, but the journal's newest is %lld: check the hub's till and database")
 
+/* ---- hubver.c: what the till takes from the hub ------------------------- */
+/* the number the hub sent */
+#define STORE_MSG_HUB_VERSION N_("the hub's version number %lld is not one")
+
 /* ---- cash.c: the cash in the drawer -------------------------------------- */
 #define STORE_MSG_CASH_KIND N_("a cash movement is a float, cash in or cash out")
 #define STORE_MSG_CASH_AMOUNT N_("the amount of cash in or out must be 0,01 to 100 000 000 tenge")

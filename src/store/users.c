@@ -112,6 +112,8 @@ static void users_read_row(sqlite3_stmt *st, struct user *u)
 }
 
 #define USER_COLUMNS "id, name, role, failed_count, locked_until, created_at"
+/* a user the hub's list left out (store/hubver.h) is no user to log in as */
+#define USER_ACTIVE "id NOT IN (SELECT user_id FROM users_disabled)"
 
 store_status users_list(store_db *db, struct user **out, int *count, store_err *err)
 {
@@ -124,8 +126,8 @@ store_status users_list(store_db *db, struct user **out, int *count, store_err *
 	store_err_clear(err);
 	*out = NULL;
 	*count = 0;
-	if ((s = db_prepare(db, "SELECT " USER_COLUMNS " FROM users ORDER BY name, id", &st, err)) !=
-	    STORE_OK)
+	if ((s = db_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE " USER_ACTIVE " ORDER BY name, id",
+	                    &st, err)) != STORE_OK)
 		return s;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!KP_GROW(list, cap, (size_t)n + 1, 16)) {
@@ -151,8 +153,8 @@ store_status users_get(store_db *db, const char *name, struct user *out, store_e
 	store_status s;
 
 	store_err_clear(err);
-	if ((s = db_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE name = ?1", &st, err)) !=
-	    STORE_OK)
+	if ((s = db_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE name = ?1 AND " USER_ACTIVE,
+	                    &st, err)) != STORE_OK)
 		return s;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
@@ -217,7 +219,7 @@ store_status users_matches(store_db *db, const char *name, users_pin_fn matches,
 	*match = false;
 	if ((s = db_prepare(db,
 	                    "SELECT " USER_COLUMNS ", pin_salt, pin_hash, pin_iterations"
-	                    " FROM users WHERE name = ?1",
+	                    " FROM users WHERE name = ?1 AND " USER_ACTIVE,
 	                    &st, err)) != STORE_OK)
 		return s;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -242,7 +244,7 @@ static store_status users_check_pin(store_db *db, const char *name, users_pin_fn
 
 	if ((s = db_prepare(db,
 	                    "SELECT " USER_COLUMNS ", pin_salt, pin_hash, pin_iterations"
-	                    " FROM users WHERE name = ?1",
+	                    " FROM users WHERE name = ?1 AND " USER_ACTIVE,
 	                    &st, err)) != STORE_OK)
 		return s;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
