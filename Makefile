@@ -143,6 +143,7 @@ $(CORE_LIB): $(call obj,$(CORE_SRC))
 # the catalog's CSV checks, the PIN's hash and the reading of a PIN (cli_pin.c)
 HUB_SRC    := $(wildcard src/hub/*.c)
 HUB_SHARED := src/cli/cli_pin.c
+$(HUB): $(call obj,$(HUB_SRC) $(HUB_SHARED)) $(LIB)
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 

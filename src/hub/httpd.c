@@ -218,6 +218,8 @@ static enum MHD_Result hub_push_route(struct hub_httpd *h, struct MHD_Connection
 	if (!known)
 		return hub_send_error(conn, 401, "unauthorized");
 	return hub_push_open(h->push, conn, till);
+}
+
 /* GET /api/v1/catalog or /api/v1/users (dist.h); 304 without a body. */
 static enum MHD_Result hub_dist(struct hub_httpd *h, struct MHD_Connection *conn,
                                 enum dist_kind kind)
