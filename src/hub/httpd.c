@@ -14,6 +14,7 @@
 #include "hub/hash.h"
 #include "hub/httpd.h"
 #include "hub/ingest.h"
+#include "hub/report.h"
 
 struct hub_httpd {
 	struct MHD_Daemon *daemon;
@@ -141,6 +142,19 @@ static enum MHD_Result hub_health(struct MHD_Connection *conn)
 	return hub_send(conn, 200, json);
 }
 
+/* GET /api/v1/report?day=...|from=...&to=...[&store&till&by]: report.h */
+static enum MHD_Result hub_report(struct hub_httpd *h, struct MHD_Connection *conn)
+{
+	char token_hash[HUB_HASH_HEX + 1], *json = NULL;
+	const char *arg[6], *names[6] = {"day", "from", "to", "store", "till", "by"};
+	for (int i = 0; i < 6; i++)
+		arg[i] = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, names[i]);
+	bool has_token = hub_bearer_hash(conn, token_hash);
+	int status = hub_report_http(h->pg, has_token ? token_hash : NULL, arg[0], arg[1], arg[2],
+	                             arg[3], arg[4], arg[5], &json);
+	return hub_send(conn, status, json);
+}
+
 /* Answers a request whose body is all in. */
 static enum MHD_Result hub_route(struct hub_httpd *h, struct MHD_Connection *conn,
                                  const char *url, const char *method, struct hub_req *rq)
@@ -148,6 +162,9 @@ static enum MHD_Result hub_route(struct hub_httpd *h, struct MHD_Connection *con
 	if (strcmp(url, "/api/v1/ingest") == 0)
 		return strcmp(method, "POST") == 0 ? hub_ingest(h, conn, rq)
 		                                   : hub_send_error(conn, 405, "method_not_allowed");
+	if (strcmp(url, "/api/v1/report") == 0)
+		return strcmp(method, "GET") == 0 ? hub_report(h, conn)
+		                                  : hub_send_error(conn, 405, "method_not_allowed");
 	if (strcmp(url, "/api/v1/health") == 0)
 		return strcmp(method, "GET") == 0 ? hub_health(conn)
 		                                  : hub_send_error(conn, 405, "method_not_allowed");

@@ -7,6 +7,9 @@
  *                         (ingest.h): 200 {"acked":N}, 400, 401, 403,
  *                         409 {"error":"gap"|"chain","seq":N}, 413, 503
  *   GET  /api/v1/health   200 {"status":"ok","schema":N}
+ *   GET  /api/v1/report   Authorization: Bearer OWNER-TOKEN; ?day=YYYY-MM-DD or
+ *                         from=&to=, store, till, by: the chain's report as JSON
+ *                         (report.h): 200, 400, 401, 503
  *
  * Bodies up to HTTPD_BODY_MAX; idle connections close after 30 s. */
 #ifndef KP_HUB_HTTPD_H

@@ -3,6 +3,7 @@
  *   kaspi-hub --db URL [--listen ADDR:PORT | --port N]   serve the tills
  *   kaspi-hub --db URL init                  create or migrate the schema
  *   kaspi-hub --db URL till add STORE TILL   add a till; print its token once
+ *   kaspi-hub --db URL report|commission|owner ...   the chain's reports (report_cmd.c)
  *
  * --db takes a PostgreSQL URL or conninfo (postgresql://..., or
  * "host=/run/pg dbname=hub"); KASPI_HUB_DB when absent. Serving prints
@@ -20,6 +21,7 @@
 #include "hub/httpd.h"
 #include "hub/ingest.h"
 #include "hub/pgdb.h"
+#include "hub/report.h"
 
 #define HUB_LISTEN_DEFAULT "127.0.0.1"
 #define HUB_PORT_DEFAULT 8750
@@ -39,6 +41,12 @@ static void hub_usage(FILE *to)
 	        "usage: kaspi-hub --db URL [--listen ADDR:PORT | --port N]\n"
 	        "       kaspi-hub --db URL init\n"
 	        "       kaspi-hub --db URL till add STORE TILL\n"
+	        "       kaspi-hub --db URL report day [--date YYYY-MM-DD] [OPTIONS]\n"
+	        "       kaspi-hub --db URL report range --from YYYY-MM-DD --to YYYY-MM-DD [OPTIONS]\n"
+	        "         OPTIONS: --store S --till T --by store|till|cashier|hour\n"
+	        "                  --format text|csv|json (Almaty days)\n"
+	        "       kaspi-hub --db URL commission STORE [qr=PCT] [phone=PCT] [card=PCT]\n"
+	        "       kaspi-hub --db URL owner add NAME\n"
 	        "The chain's back office: the tills ship their journals to it (POST /api/v1/ingest).\n"
 	        "--db: a PostgreSQL URL or conninfo (default: $KASPI_HUB_DB). Serving prints\n"
 	        "\"listening on http://ADDR:PORT\" once ready; port 0 picks a free one.\n"
@@ -65,7 +73,7 @@ static bool hub_parse_listen(const char *s, struct hub_args *a)
 /* The options, wherever they are; the rest is the command. 0, or 2. */
 static int hub_parse(int argc, char **argv, struct hub_args *a)
 {
-	static char *words[16];
+	static char *words[32];
 	memset(a, 0, sizeof *a);
 	snprintf(a->addr, sizeof a->addr, "%s", HUB_LISTEN_DEFAULT);
 	a->port = HUB_PORT_DEFAULT;
@@ -99,6 +107,9 @@ static int hub_parse(int argc, char **argv, struct hub_args *a)
 			}
 		} else if (strcmp(o, "--fault-seed") == 0 && i + 1 < argc) {
 			a->faults.seed = (unsigned)strtoul(argv[++i], NULL, 10);
+		} else if (a->argc > 0 && strcmp(words[0], "report") == 0 &&
+		           a->argc < (int)(sizeof words / sizeof *words)) {
+			words[a->argc++] = argv[i]; /* report's own options: report_cmd.c */
 		} else if (o[0] == '-' && o[1] == '-') {
 			fprintf(stderr, "kaspi-hub: unknown option %s (see kaspi-hub --help)\n", o);
 			return 2;
@@ -227,6 +238,15 @@ int main(int argc, char **argv)
 		return hub_cmd_init(&a);
 	if (a.argc == 4 && strcmp(a.argv[0], "till") == 0 && strcmp(a.argv[1], "add") == 0)
 		return hub_cmd_till_add(&a, a.argv[2], a.argv[3]);
+	if (strcmp(a.argv[0], "report") == 0 || strcmp(a.argv[0], "commission") == 0 ||
+	    strcmp(a.argv[0], "owner") == 0) {
+		hub_pg *pg;
+		if (hub_connect(&a, &pg))
+			return 1;
+		rc = hub_report_cmd(pg, a.argc, a.argv);
+		hub_pg_close(pg);
+		return rc;
+	}
 	fprintf(stderr, "kaspi-hub: unknown command (see kaspi-hub --help)\n");
 	return 2;
 }

@@ -8,6 +8,7 @@
 
 #include "hub/hash.h"
 #include "hub/pgdb.h"
+#include "hub/report.h"
 
 #define HUB_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -76,6 +77,8 @@ static const char *const hub_migrations[] = {
 	"    (doc->>'day')::int AS day, doc->>'state' AS state, (doc->>'amount')::bigint AS amount,\n"
 	"    (doc->>'created_at')::bigint AS created_at, seq, doc\n"
 	"  FROM journal_latest WHERE tbl = 'refunds';\n",
+	/* 2: the reports' typed tables, the commission, the owners (report_schema.c) */
+	hub_report_schema,
 };
 
 #define HUB_MIGRATIONS ((int)(sizeof hub_migrations / sizeof *hub_migrations))
@@ -110,6 +113,11 @@ bool hub_pg_connect(const char *db, hub_pg **out, char err[HUB_ERR_SIZE])
 	PQclear(PQexec(pg->conn, "SET client_min_messages = warning"));
 	*out = pg;
 	return true;
+}
+
+struct pg_conn *hub_pg_conn(hub_pg *pg)
+{
+	return pg->conn;
 }
 
 void hub_pg_close(hub_pg *pg)

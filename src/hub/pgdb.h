@@ -29,6 +29,10 @@ typedef struct hub_pg hub_pg;
 bool hub_pg_connect(const char *db, hub_pg **out, char err[HUB_ERR_SIZE]) KP_MUST_CHECK;
 void hub_pg_close(hub_pg *pg);
 
+/* The libpq connection (PGconn), for the modules with queries of their
+ * own (report.c). */
+struct pg_conn *hub_pg_conn(hub_pg *pg);
+
 /* Brings the schema to the newest version in one transaction; *from and
  * *to are the versions before and after. */
 bool hub_pg_migrate(hub_pg *pg, int *from, int *to, char err[HUB_ERR_SIZE]) KP_MUST_CHECK;

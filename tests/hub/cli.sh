@@ -44,7 +44,7 @@ pg_start
 "$HUB" init >/dev/null || bad "init"
 hub_start
 has "serving: listening on" "$HUB_URL" '^http://127\.0\.0\.1:[0-9]+$'
-is "health" "$(curl -s "$HUB_URL/api/v1/health")" '{"status":"ok","schema":1}'
+is "health" "$(curl -s "$HUB_URL/api/v1/health")" '{"status":"ok","schema":2}'
 is "an unknown path: 404" "$(curl -s -o /dev/null -w '%{http_code}' "$HUB_URL/api/v1/nope")" 404
 is "GET on ingest: 405" "$(curl -s -o /dev/null -w '%{http_code}' "$HUB_URL/api/v1/ingest")" 405
 one_line "a port in use" 1 'cannot listen on 127.0.0.1:' "$HUB" --listen "${HUB_URL#http://}"

@@ -21,11 +21,11 @@ MERCHANT=123456789012
 pg_start
 out=$("$HUB" init 2>&1); rc=$?
 is "init: exit 0" "$rc" 0 "$out"
-has "init: the schema made" "$out" 'schema at version 1 \(was 0\)'
+has "init: the schema made" "$out" 'schema at version 2 \(was 0\)'
 out=$("$HUB" init 2>&1); rc=$?
 is "init again: exit 0" "$rc" 0 "$out"
 has "init again: nothing to do" "$out" 'nothing to do'
-is "init again: one version row" "$(psql_q "SELECT count(*), max(version) FROM hub_schema")" "1|1"
+is "init again: one version row" "$(psql_q "SELECT count(*), max(version) FROM hub_schema")" "1|2"
 
 token=$("$HUB" till add S1 T01 2>"$WORK/add.err"); rc=$?
 is "till add: exit 0" "$rc" 0 "$(cat "$WORK/add.err")"
