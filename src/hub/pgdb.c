@@ -314,10 +314,10 @@ static bool hub_pg_store(hub_pg *pg, const char *till, cJSON *rows, struct inges
 	bool ok = json && hub_pg_cmd(pg,
 	                             "INSERT INTO journal_rows (till_id, seq, tbl, op, row_key, payload,"
 	                             " doc, prev_hash, hash)"
-	                             " SELECT $1, x.seq, x.tbl, x.op, hub_row_key(x.tbl, x.payload::jsonb),"
-	                             " x.payload, x.payload::jsonb, x.prev_hash, x.hash"
-	                             " FROM json_to_recordset($2::json) AS x(seq bigint, tbl text, op text,"
-	                             " payload text, prev_hash text, hash text) ORDER BY x.seq",
+	                             " SELECT $1, x.seq, x.tbl, x.op, hub_row_key(x.tbl, x.doc), x.payload,"
+	                             " x.doc, x.prev_hash, x.hash FROM (SELECT r.*, r.payload::jsonb AS doc"
+	                             " FROM json_to_recordset($2::json) AS r(seq bigint, tbl text, op text,"
+	                             " payload text, prev_hash text, hash text) OFFSET 0) x ORDER BY x.seq",
 	                             2, vals, err);
 	free(json);
 	if (!ok)

@@ -17,6 +17,9 @@
 #     or none (bench_pay --keys-only), and in headless Chromium a key on
 #     the till to the page's event, F10 to the page's QR
 #     (display_browser.sh).
+#  5. kaspi-hub (tests/bench/hub.sh): ingest beside PostgreSQL's COPY, the
+#     backlog of 7 days × 2 000 sales, a chain day report over 10 000 000
+#     orders.
 set -eu
 pos=${1:-build/kaspi-pos}
 sbx=${2:-build/kaspi-sandbox}
@@ -411,3 +414,6 @@ echo
 echo "| measured in the page (headless Chromium), the till in tmux | median | p99 | target |"
 echo "|---|---:|---:|---:|"
 "$here/display_browser.sh" "${BENCH_DISPLAY_SCANS:=200}" "${BENCH_DISPLAY_QR:=50}" || echo "display_browser failed"
+echo
+# the hub, on a throwaway PostgreSQL cluster of its own
+KP_HUB=$(cd "$build" && pwd)/kaspi-hub KP_POS=$(cd "$build" && pwd)/kaspi-pos "$here/hub.sh" || echo "hub.sh failed"
