@@ -76,7 +76,7 @@ static const char rpt_sql_tenders[] =
 	" SELECT " RPT_GRP("o", "o.user_id", "o.created_at") ", o.till_id, t.store_id, o.day, d.kind,"
 	"   count(DISTINCT o.id), sum(d.amount), 0, 0"
 	" FROM hub_order o JOIN tills t ON t.till_id = o.till_id"
-	" JOIN hub_tender d ON d.till_id = o.till_id AND d.order_id = o.id"
+	" JOIN hub_tender d ON d.till_id = o.till_id AND d.order_id = o.id AND d.day BETWEEN $1 AND $2"
 	" LEFT JOIN hub_order p ON p.till_id = d.till_id AND p.id = d.part_order"
 	" WHERE o.day BETWEEN $1 AND $2 AND o.method = 'split' AND o.state IN " RPT_SALE
 	"   AND (d.part_order IS NULL OR (p.state IN ('succeeded', 'partially_refunded', 'refunded')"
@@ -87,6 +87,7 @@ static const char rpt_sql_tenders[] =
 	"   0, 0, count(*), sum(f.amount)"
 	" FROM hub_refund f JOIN tills t ON t.till_id = f.till_id"
 	" JOIN hub_refund_tender r ON r.till_id = f.till_id AND r.refund_row = f.id"
+	"   AND r.day BETWEEN $1 AND $2"
 	" WHERE f.day BETWEEN $1 AND $2 AND f.state = 'refunded'" RPT_FILTER("f")
 	" GROUP BY 1, 2, 3, 4, 5),"
 	" d AS (SELECT grp, till_id, store_id, day, m, sum(n) AS n, sum(a) AS a, sum(rn) AS rn,"
@@ -100,11 +101,11 @@ static const char rpt_sql_tenders[] =
 static const char rpt_sql_orders[] =
 	"SELECT " RPT_GRP("o", "o.user_id", "o.created_at") ", o.state, o.method = 'split',"
 	" count(*), sum(o.amount),"
-	" count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM hub_line l WHERE l.till_id = o.till_id"
-	"   AND l.order_id = o.id)),"
-	" coalesce(sum(o.amount) FILTER (WHERE NOT EXISTS (SELECT 1 FROM hub_line l"
-	"   WHERE l.till_id = o.till_id AND l.order_id = o.id)), 0)"
+	" count(*) FILTER (WHERE i.order_id IS NULL),"
+	" coalesce(sum(o.amount) FILTER (WHERE i.order_id IS NULL), 0)"
 	" FROM hub_order o JOIN tills t ON t.till_id = o.till_id"
+	" LEFT JOIN (SELECT DISTINCT l.till_id, l.order_id FROM hub_line l"
+	"   WHERE l.day BETWEEN $1 AND $2) i ON i.till_id = o.till_id AND i.order_id = o.id"
 	" WHERE o.day BETWEEN $1 AND $2 AND o.part_of IS NULL" RPT_FILTER("o")
 	" GROUP BY 1, 2, 3";
 
@@ -113,7 +114,7 @@ static const char rpt_sql_lines[] =
 	"WITH l AS (SELECT " RPT_GRP("o", "o.user_id", "o.created_at") " AS grp, o.till_id, o.day,"
 	"   l.tax_rate, l.voided, count(*) AS n, sum(l.total) AS g"
 	" FROM hub_order o JOIN tills t ON t.till_id = o.till_id"
-	" JOIN hub_line l ON l.till_id = o.till_id AND l.order_id = o.id"
+	" JOIN hub_line l ON l.till_id = o.till_id AND l.order_id = o.id AND l.day BETWEEN $1 AND $2"
 	" WHERE o.day BETWEEN $1 AND $2 AND o.state IN " RPT_SALE RPT_FILTER("o")
 	" GROUP BY 1, 2, 3, 4, 5)"
 	" SELECT grp, voided, tax_rate, sum(n), sum(g), sum(hub_vat(g::bigint, tax_rate))"
@@ -125,6 +126,7 @@ static const char rpt_sql_refund_vat[] =
 	"   x.tax_rate, sum(x.amount) AS g"
 	" FROM hub_refund f JOIN tills t ON t.till_id = f.till_id"
 	" JOIN hub_refund_line x ON x.till_id = f.till_id AND x.refund_row = f.id"
+	"   AND x.day BETWEEN $1 AND $2"
 	" WHERE f.day BETWEEN $1 AND $2 AND f.state = 'refunded'" RPT_FILTER("f")
 	" GROUP BY 1, 2, 3, 4)"
 	" SELECT grp, tax_rate, sum(g), sum(hub_vat(g::bigint, tax_rate)) FROM l GROUP BY 1, 2"
@@ -825,8 +827,9 @@ bool hub_report_run(hub_pg *pg, const struct hub_report_query *q, enum hub_repor
 	c.vals[3] = q->till;
 	*out = NULL;
 	/* one snapshot for every query of the report */
-	PGresult *r = PQexec(hub_pg_conn(pg), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-	PQclear(r);
+	PQclear(PQexec(hub_pg_conn(pg), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+	/* a day's few thousand rows: compiling them (JIT) costs more than it saves */
+	PQclear(PQexec(hub_pg_conn(pg), "SET LOCAL jit = off"));
 	cJSON *o = rpt_build(&c, q);
 	PQclear(PQexec(hub_pg_conn(pg), "COMMIT"));
 	if (!o)

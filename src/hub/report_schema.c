@@ -3,8 +3,9 @@
  *
  * Each hub_* table holds the newest state of one kind of journal row per
  * till, with the columns the reports sum as typed columns and the
- * indexes a day's report needs (hub_order by day, the lines and tenders
- * by their order), so a report over ten million orders reads one day's
+ * indexes a day's report needs (each by its Almaty day: the lines,
+ * tenders and refunds' parts carry their order's or refund's, filled from
+ * it as they arrive after it), so a report over ten million orders reads one day's
  * rows by index instead of the jsonb of every row. The trigger runs once
  * per INSERT statement over its transition table: the newest seq of each
  * key wins (DISTINCT ON, and an upsert that never goes back to an older
@@ -34,15 +35,19 @@
 	"  FROM " SRC " WHERE tbl = 'orders' ORDER BY till_id, (doc->>'id')::bigint, seq DESC\n" \
 	"  ON CONFLICT (till_id, id) DO UPDATE SET state = excluded.state, seq = excluded.seq,\n" \
 	"    part_of = excluded.part_of WHERE hub_order.seq < excluded.seq;\n" \
-	"INSERT INTO hub_line (till_id, order_id, line_no, tax_rate, total, discount, voided)\n" \
-	"  SELECT till_id, (doc->>'order_id')::bigint, (doc->>'line_no')::int,\n" \
-	"    (doc->>'tax_rate')::int, (doc->>'total')::bigint, (doc->>'discount')::bigint,\n" \
-	"    coalesce((doc->>'voided')::int, 0) <> 0\n" \
-	"  FROM " SRC " WHERE tbl = 'order_lines' ON CONFLICT DO NOTHING;\n" \
-	"INSERT INTO hub_tender (till_id, order_id, part_no, kind, amount, part_order)\n" \
-	"  SELECT till_id, (doc->>'order_id')::bigint, (doc->>'part_no')::int, doc->>'kind',\n" \
-	"    (doc->>'amount')::bigint, (doc->>'part_order')::bigint\n" \
-	"  FROM " SRC " WHERE tbl = 'tenders' ON CONFLICT DO NOTHING;\n" \
+	"INSERT INTO hub_line (till_id, order_id, line_no, tax_rate, total, discount, voided, day)\n" \
+	"  SELECT r.till_id, (r.doc->>'order_id')::bigint, (r.doc->>'line_no')::int,\n" \
+	"    (r.doc->>'tax_rate')::int, (r.doc->>'total')::bigint, (r.doc->>'discount')::bigint,\n" \
+	"    coalesce((r.doc->>'voided')::int, 0) <> 0, o.day\n" \
+	"  FROM " SRC " r LEFT JOIN hub_order o ON o.till_id = r.till_id\n" \
+	"    AND o.id = (r.doc->>'order_id')::bigint\n" \
+	"  WHERE r.tbl = 'order_lines' ON CONFLICT DO NOTHING;\n" \
+	"INSERT INTO hub_tender (till_id, order_id, part_no, kind, amount, part_order, day)\n" \
+	"  SELECT r.till_id, (r.doc->>'order_id')::bigint, (r.doc->>'part_no')::int, r.doc->>'kind',\n" \
+	"    (r.doc->>'amount')::bigint, (r.doc->>'part_order')::bigint, o.day\n" \
+	"  FROM " SRC " r LEFT JOIN hub_order o ON o.till_id = r.till_id\n" \
+	"    AND o.id = (r.doc->>'order_id')::bigint\n" \
+	"  WHERE r.tbl = 'tenders' ON CONFLICT DO NOTHING;\n" \
 	"INSERT INTO hub_abandoned (till_id, order_id)\n" \
 	"  SELECT DISTINCT till_id, (doc->>'order_id')::bigint FROM " SRC "\n" \
 	"  WHERE tbl = 'order_events' AND doc->>'to_state' = 'abandoned' ON CONFLICT DO NOTHING;\n" \
@@ -61,13 +66,17 @@
 	"  FROM " SRC " WHERE tbl = 'refunds' ORDER BY till_id, (doc->>'id')::bigint, seq DESC\n" \
 	"  ON CONFLICT (till_id, id) DO UPDATE SET state = excluded.state, seq = excluded.seq\n" \
 	"    WHERE hub_refund.seq < excluded.seq;\n" \
-	"INSERT INTO hub_refund_line (till_id, refund_row, part, tax_rate, amount)\n" \
-	"  SELECT till_id, (doc->>'refund_row')::bigint, (doc->>'part')::int,\n" \
-	"    (doc->>'tax_rate')::int, (doc->>'amount')::bigint\n" \
-	"  FROM " SRC " WHERE tbl = 'refund_lines' ON CONFLICT DO NOTHING;\n" \
-	"INSERT INTO hub_refund_tender (till_id, refund_row, tender)\n" \
-	"  SELECT till_id, (doc->>'refund_row')::bigint, doc->>'tender'\n" \
-	"  FROM " SRC " WHERE tbl = 'refund_tenders' ON CONFLICT DO NOTHING;\n" \
+	"INSERT INTO hub_refund_line (till_id, refund_row, part, tax_rate, amount, day)\n" \
+	"  SELECT r.till_id, (r.doc->>'refund_row')::bigint, (r.doc->>'part')::int,\n" \
+	"    (r.doc->>'tax_rate')::int, (r.doc->>'amount')::bigint, f.day\n" \
+	"  FROM " SRC " r LEFT JOIN hub_refund f ON f.till_id = r.till_id\n" \
+	"    AND f.id = (r.doc->>'refund_row')::bigint\n" \
+	"  WHERE r.tbl = 'refund_lines' ON CONFLICT DO NOTHING;\n" \
+	"INSERT INTO hub_refund_tender (till_id, refund_row, tender, day)\n" \
+	"  SELECT r.till_id, (r.doc->>'refund_row')::bigint, r.doc->>'tender', f.day\n" \
+	"  FROM " SRC " r LEFT JOIN hub_refund f ON f.till_id = r.till_id\n" \
+	"    AND f.id = (r.doc->>'refund_row')::bigint\n" \
+	"  WHERE r.tbl = 'refund_tenders' ON CONFLICT DO NOTHING;\n" \
 	"INSERT INTO hub_cash_move (till_id, id, shift_id, day, kind, amount, user_id, approved_by, at)\n" \
 	"  SELECT till_id, (doc->>'id')::bigint, (doc->>'shift_id')::bigint, (doc->>'day')::int,\n" \
 	"    doc->>'kind', (doc->>'amount')::bigint, (doc->>'user_id')::bigint,\n" \
@@ -120,9 +129,12 @@ const char hub_report_schema[] =
 	"CREATE INDEX hub_order_open ON hub_order (day) WHERE state IN ('creating', 'pending',\n"
 	"  'abandoned', 'late_paid');\n"
 	"CREATE TABLE hub_line (till_id text, order_id bigint, line_no int, tax_rate int,\n"
-	"  total bigint, discount bigint, voided boolean, PRIMARY KEY (till_id, order_id, line_no));\n"
+	"  total bigint, discount bigint, voided boolean, day int,  -- day: its order's\n"
+	"  PRIMARY KEY (till_id, order_id, line_no));\n"
+	"CREATE INDEX hub_line_day ON hub_line (day);\n"
 	"CREATE TABLE hub_tender (till_id text, order_id bigint, part_no int, kind text,\n"
-	"  amount bigint, part_order bigint, PRIMARY KEY (till_id, order_id, part_no));\n"
+	"  amount bigint, part_order bigint, day int, PRIMARY KEY (till_id, order_id, part_no));\n"
+	"CREATE INDEX hub_tender_day ON hub_tender (day);\n"
 	"CREATE TABLE hub_abandoned (till_id text, order_id bigint, PRIMARY KEY (till_id, order_id));\n"
 	"CREATE TABLE hub_event (till_id text, id bigint, at bigint, day int, user_id bigint,\n"
 	"  kind text, detail text, PRIMARY KEY (till_id, id));\n"
@@ -132,9 +144,11 @@ const char hub_report_schema[] =
 	"  created_at bigint, seq bigint, PRIMARY KEY (till_id, id));\n"
 	"CREATE INDEX hub_refund_day ON hub_refund (day, till_id);\n"
 	"CREATE TABLE hub_refund_line (till_id text, refund_row bigint, part int, tax_rate int,\n"
-	"  amount bigint, PRIMARY KEY (till_id, refund_row, part));\n"
-	"CREATE TABLE hub_refund_tender (till_id text, refund_row bigint, tender text,\n"
+	"  amount bigint, day int, PRIMARY KEY (till_id, refund_row, part));\n"
+	"CREATE INDEX hub_refund_line_day ON hub_refund_line (day);\n"
+	"CREATE TABLE hub_refund_tender (till_id text, refund_row bigint, tender text, day int,\n"
 	"  PRIMARY KEY (till_id, refund_row));\n"
+	"CREATE INDEX hub_refund_tender_day ON hub_refund_tender (day);\n"
 	"CREATE TABLE hub_cash_move (till_id text, id bigint, shift_id bigint, day int, kind text,\n"
 	"  amount bigint, user_id bigint, approved_by bigint, at bigint, PRIMARY KEY (till_id, id));\n"
 	"CREATE INDEX hub_cash_move_day ON hub_cash_move (day);\n"

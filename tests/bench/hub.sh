@@ -73,10 +73,11 @@ INSERT INTO hub_order (till_id, id, merchant_order_id, day, shift_id, user_id, m
   amount, part_of, created_at, seq)
   SELECT till_id, id, till_id || '-' || id, hub_day(at), 1, 1, method,
     CASE WHEN n % 50 = 0 THEN 'cancelled' ELSE 'succeeded' END, amount, NULL, at, id FROM gen;
-INSERT INTO hub_line (till_id, order_id, line_no, tax_rate, total, discount, voided)
-  SELECT till_id, id, 1, CASE WHEN n % 4 = 0 THEN 0 ELSE 12 END, amount, 0, n % 97 = 0 FROM gen;
-INSERT INTO hub_tender (till_id, order_id, part_no, kind, amount, part_order)
-  SELECT till_id, id, 1, method, amount, NULL FROM gen WHERE method <> 'qr';
+INSERT INTO hub_line (till_id, order_id, line_no, tax_rate, total, discount, voided, day)
+  SELECT till_id, id, 1, CASE WHEN n % 4 = 0 THEN 0 ELSE 12 END, amount, 0, n % 97 = 0, hub_day(at)
+  FROM gen;
+INSERT INTO hub_tender (till_id, order_id, part_no, kind, amount, part_order, day)
+  SELECT till_id, id, 1, method, amount, NULL, hub_day(at) FROM gen WHERE method <> 'qr';
 ANALYZE hub_order; ANALYZE hub_line; ANALYZE hub_tender;" >/dev/null
 t1=$(ms)
 day=$(psql_q "SELECT day FROM hub_order ORDER BY day DESC LIMIT 1 OFFSET 100000")
