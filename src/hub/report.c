@@ -156,16 +156,20 @@ static const char rpt_sql_cash[] =
 static const char rpt_sql_lists[] =
 	"SELECT"
 	" (SELECT coalesce(json_agg(x ORDER BY x.at, x.till_id, x.id), '[]') FROM ("
-	"  SELECT 'order' AS type, o.till_id, t.store_id, o.id, o.merchant_order_id AS ref, o.state,"
-	"   o.amount, o.created_at AS at, " RPT_ISO("o.created_at") " AS created_at"
+	"  SELECT 'order' AS type, o.till_id, t.store_id, o.id, o.merchant_order_id AS ref,"
+	"   NULL AS order_ref, o.state, o.amount, o.created_at AS at,"
+	"   " RPT_ISO("o.created_at") " AS created_at"
 	"  FROM hub_order o JOIN tills t ON t.till_id = o.till_id WHERE o.day BETWEEN $1 AND $2"
 	"   AND o.state IN ('creating', 'pending', 'abandoned', 'late_paid')" RPT_FILTER("o")
-	"  UNION ALL SELECT 'refund', f.till_id, t.store_id, f.id, f.merchant_refund_id, f.state,"
-	"   f.amount, f.created_at, " RPT_ISO("f.created_at")
+	"  UNION ALL SELECT 'refund', f.till_id, t.store_id, f.id, f.merchant_refund_id,"
+	"   coalesce((SELECT p.merchant_order_id FROM hub_order p WHERE p.till_id = f.till_id"
+	"   AND p.id = f.order_id), ''), f.state, f.amount, f.created_at, " RPT_ISO("f.created_at")
 	"  FROM hub_refund f JOIN tills t ON t.till_id = f.till_id WHERE f.day BETWEEN $1 AND $2"
 	"   AND f.state = 'refund_pending'" RPT_FILTER("f")
-	"  UNION ALL SELECT 'receipt', c.till_id, t.store_id, c.id, c.kind, c.state, c.amount,"
-	"   c.created_at, " RPT_ISO("c.created_at")
+	"  UNION ALL SELECT 'receipt', c.till_id, t.store_id, c.id,"
+	"   coalesce((SELECT p.merchant_order_id FROM hub_order p WHERE p.till_id = c.till_id"
+	"   AND p.id = c.order_id), ''), c.kind, c.state, c.amount, c.created_at,"
+	"   " RPT_ISO("c.created_at")
 	"  FROM hub_receipt c JOIN tills t ON t.till_id = c.till_id WHERE c.day BETWEEN $1 AND $2"
 	"   AND c.state IN ('new', 'pending')" RPT_FILTER("c") ") x),"
 	" (SELECT coalesce(json_agg(x ORDER BY x.at, x.till_id), '[]') FROM ("
@@ -712,6 +716,11 @@ static void rpt_text_lists(struct rpt_buf *b, const cJSON *o)
 		rpt_safe(b, cJSON_GetStringValue(cJSON_GetObjectItem(x, "till_id")), false);
 		rpt_put(b, "  %s ", cJSON_GetStringValue(cJSON_GetObjectItem(x, "type")));
 		rpt_safe(b, cJSON_GetStringValue(cJSON_GetObjectItem(x, "ref")), false);
+		if (cJSON_IsString(cJSON_GetObjectItem(x, "order_ref"))) {
+			rpt_put(b, " (");
+			rpt_safe(b, cJSON_GetStringValue(cJSON_GetObjectItem(x, "order_ref")), false);
+			rpt_put(b, ")");
+		}
 		rpt_put(b, " ");
 		rpt_safe(b, cJSON_GetStringValue(cJSON_GetObjectItem(x, "state")), false);
 		rpt_put(b, "  %s\n", m);
