@@ -305,7 +305,9 @@ static bool hub_pg_chain(const struct ingest_row *row, const char *head_hash, cJ
 /* Stores the checked rows in one statement: a JSON array of them as one
  * parameter, read back as json (not jsonb), whose text values are the
  * payloads' exact bytes as hashed. One statement, so the reports' trigger
- * (report_schema.c) runs once for the batch. */
+ * (report_schema.c) runs once for the batch. Built again from the rows
+ * checked, not passed on from the request's text: a key given twice in
+ * a row would be read one way by cJSON and another by PostgreSQL. */
 static bool hub_pg_store(hub_pg *pg, const char *till, cJSON *rows, struct ingest_result *res,
                          char err[HUB_ERR_SIZE])
 {

@@ -75,6 +75,6 @@ int hub_report_cmd(hub_pg *pg, int argc, char **argv);
  * Returns the HTTP status with *json (malloc'd) its body. */
 int hub_report_http(hub_pg *pg, const char *token_hash, const char *day, const char *from,
                     const char *to, const char *store, const char *till, const char *by,
-                    char **json);
+                    char **json) KP_MUST_CHECK;
 
 #endif
