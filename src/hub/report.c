@@ -746,8 +746,9 @@ static void rpt_text_lists(struct rpt_buf *b, const cJSON *o)
 		rpt_at(at, sizeof at, x);
 		rpt_put(b, "  %s  ", at);
 		rpt_safe(b, cJSON_GetStringValue(cJSON_GetObjectItem(x, "till_id")), false);
+		const char *who = cJSON_GetStringValue(cJSON_GetObjectItem(x, "user"));
 		rpt_put(b, "  %s by ", cJSON_GetStringValue(cJSON_GetObjectItem(x, "kind")));
-		rpt_safe(b, cJSON_GetStringValue(cJSON_GetObjectItem(x, "user")), false);
+		rpt_safe(b, who ? who : "-", false); /* none: a headless command */
 		const char *a = cJSON_GetStringValue(cJSON_GetObjectItem(x, "approved_by"));
 		if (a) {
 			rpt_put(b, ", approved by ");
