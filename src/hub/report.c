@@ -516,8 +516,6 @@ static cJSON *rpt_build(struct rpt_ctx *c, const struct hub_report_query *q)
 		q->by ? cJSON_AddStringToObject(o, "by", rpt_by_names[q->by]) : cJSON_AddNullToObject(o, "by");
 		cJSON_AddItemToObject(o, "total", rpt_json_group(&all.g[0], NULL));
 		cJSON *groups = cJSON_AddArrayToObject(o, "groups");
-		if (q->by)
-			qsort(by.g, by.n, sizeof *by.g, rpt_group_cmp);
 		for (size_t i = 0; q->by && i < by.n; i++)
 			cJSON_AddItemToArray(groups, rpt_json_group(&by.g[i], rpt_by_names[q->by]));
 		ok = rpt_lists(c, o);
