@@ -8,7 +8,8 @@
  * journal_latest, hub_orders and hub_refunds read the newest state of
  * each journal row per kind. tills keeps each till's chain head (the
  * highest seq held and its hash), moved in the transaction that stores
- * the rows. Every statement is PQexecParams with parameters.
+ * the rows. Every statement is PQexecParams with parameters; a batch's
+ * checked rows go by COPY FROM STDIN (hub/copy.h).
  *
  * Threads: a hub_pg belongs to one thread. */
 #ifndef KP_HUB_PGDB_H

@@ -231,6 +231,10 @@ is "hub_percent: half away from zero of v × pct / 10000, 400 000 cases" \
 is "hub_order: every order's newest state" \
 	"$(psql_q "SELECT count(*) FROM hub_orders h JOIN hub_order o ON o.till_id = h.till_id AND o.id = h.id AND o.state = h.state AND o.amount = h.amount")" \
 	"$(psql_q "SELECT count(*) FROM hub_orders")"
+is "row_key as the hub computes it is hub_row_key's, for every row" \
+	"$(psql_q "SELECT count(*) FROM journal_rows WHERE row_key IS DISTINCT FROM hub_row_key(tbl, doc)")" 0
+is "the Z snapshot's escapes arrived as sent (COPY's backslashes)" \
+	"$(psql_q "SELECT count(*) FROM journal_rows WHERE tbl = 'z_reports' AND payload LIKE '%\\\\\"%'")" 1
 is "hub_refund: every refund's newest state" \
 	"$(psql_q "SELECT count(*) FROM hub_refunds h JOIN hub_refund f ON f.till_id = h.till_id AND f.id = h.id AND f.state = h.state")" \
 	"$(psql_q "SELECT count(*) FROM hub_refunds")"
