@@ -20,6 +20,7 @@
 #include "net/webhook.h"
 
 #define WEBHOOK_BODY_MAX (64u * 1024) /* the contract's bodies are a few hundred bytes */
+#include "hub/report.h"
 
 struct hub_httpd {
 	struct MHD_Daemon *daemon;
@@ -250,6 +251,19 @@ static enum MHD_Result hub_health(struct MHD_Connection *conn)
 	return hub_send(conn, 200, json);
 }
 
+/* GET /api/v1/report?day=...|from=...&to=...[&store&till&by]: report.h */
+static enum MHD_Result hub_report(struct hub_httpd *h, struct MHD_Connection *conn)
+{
+	char token_hash[HUB_HASH_HEX + 1], *json = NULL;
+	const char *arg[6], *names[6] = {"day", "from", "to", "store", "till", "by"};
+	for (int i = 0; i < 6; i++)
+		arg[i] = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, names[i]);
+	bool has_token = hub_bearer_hash(conn, token_hash);
+	int status = hub_report_http(h->pg, has_token ? token_hash : NULL, arg[0], arg[1], arg[2],
+	                             arg[3], arg[4], arg[5], &json);
+	return hub_send(conn, status, json);
+}
+
 /* Answers a request whose body is all in. */
 static enum MHD_Result hub_route(struct hub_httpd *h, struct MHD_Connection *conn,
                                  const char *url, const char *method, struct hub_req *rq)
@@ -262,6 +276,9 @@ static enum MHD_Result hub_route(struct hub_httpd *h, struct MHD_Connection *con
 		                                   : hub_send_error(conn, 405, "method_not_allowed");
 	if (strcmp(url, "/api/v1/push") == 0)
 		return strcmp(method, "GET") == 0 ? hub_push_route(h, conn)
+		                                  : hub_send_error(conn, 405, "method_not_allowed");
+	if (strcmp(url, "/api/v1/report") == 0)
+		return strcmp(method, "GET") == 0 ? hub_report(h, conn)
 		                                  : hub_send_error(conn, 405, "method_not_allowed");
 	if (strcmp(url, "/api/v1/health") == 0)
 		return strcmp(method, "GET") == 0 ? hub_health(conn)

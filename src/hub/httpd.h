@@ -15,6 +15,9 @@
  *                         stream (push.h): 200 text/event-stream, 401, 503
  *   GET  /api/v1/catalog?since=V, /api/v1/users?since=V   the newest
  *                         version for the till's store, or 304 (dist.h)
+ *   GET  /api/v1/report   Authorization: Bearer OWNER-TOKEN; ?day=YYYY-MM-DD or
+ *                         from=&to=, store, till, by: the chain's report as JSON
+ *                         (report.h): 200, 400, 401, 503
  *
  * Bodies up to HTTPD_BODY_MAX; idle connections close after 30 s. */
 #ifndef KP_HUB_HTTPD_H

@@ -6,6 +6,7 @@
  *   kaspi-hub --db URL catalog import FILE.csv [--store S] | catalog list
  *   kaspi-hub --db URL user add NAME --role R [--store S] | user remove NAME | user list
  *                                            what goes out to the tills (dist_cli.h)
+ *   kaspi-hub --db URL report|commission|owner ...   the chain's reports (report_cmd.c)
  *
  * --db takes a PostgreSQL URL or conninfo (postgresql://..., or
  * "host=/run/pg dbname=hub"); KASPI_HUB_DB when absent. Serving prints
@@ -24,6 +25,7 @@
 #include "hub/httpd.h"
 #include "hub/ingest.h"
 #include "hub/pgdb.h"
+#include "hub/report.h"
 
 #define HUB_LISTEN_DEFAULT "127.0.0.1"
 #define HUB_PORT_DEFAULT 8750
@@ -49,6 +51,12 @@ static void hub_usage(FILE *to)
 	        "       kaspi-hub --db URL catalog import FILE.csv [--store S] | catalog list\n"
 	        "       kaspi-hub --db URL user add NAME --role cashier|manager [--store S]\n"
 	        "       kaspi-hub --db URL user remove NAME [--store S] | user list [--store S]\n"
+	        "       kaspi-hub --db URL report day [--date YYYY-MM-DD] [OPTIONS]\n"
+	        "       kaspi-hub --db URL report range --from YYYY-MM-DD --to YYYY-MM-DD [OPTIONS]\n"
+	        "         OPTIONS: --store S --till T --by store|till|cashier|hour\n"
+	        "                  --format text|csv|json (Almaty days)\n"
+	        "       kaspi-hub --db URL commission STORE [qr=PCT] [phone=PCT] [card=PCT]\n"
+	        "       kaspi-hub --db URL owner add NAME\n"
 	        "The chain's back office: the tills ship their journals to it (POST /api/v1/ingest)\n"
 	        "and take the newest catalog and users of their store (GET /api/v1/catalog, users).\n"
 	        "--db: a PostgreSQL URL or conninfo (default: $KASPI_HUB_DB). Serving prints\n"
@@ -87,7 +95,7 @@ static bool hub_is_id(const char *s)
 /* The options, wherever they are; the rest is the command. 0, or 2. */
 static int hub_parse(int argc, char **argv, struct hub_args *a)
 {
-	static char *words[16];
+	static char *words[32];
 	memset(a, 0, sizeof *a);
 	snprintf(a->addr, sizeof a->addr, "%s", HUB_LISTEN_DEFAULT);
 	a->port = HUB_PORT_DEFAULT;
@@ -124,6 +132,9 @@ static int hub_parse(int argc, char **argv, struct hub_args *a)
 			}
 		} else if (strcmp(o, "--fault-seed") == 0 && i + 1 < argc) {
 			a->faults.seed = (unsigned)strtoul(argv[++i], NULL, 10);
+		} else if (a->argc > 0 && strcmp(words[0], "report") == 0 &&
+		           a->argc < (int)(sizeof words / sizeof *words)) {
+			words[a->argc++] = argv[i]; /* report's own options: report_cmd.c */
 		} else if (strcmp(o, "--store") == 0 && i + 1 < argc) {
 			a->store = argv[++i];
 			if (!hub_is_id(a->store)) {
@@ -257,6 +268,15 @@ int main(int argc, char **argv)
 			.db = a.db, .store = a.store, .role = a.role, .argc = a.argc, .argv = a.argv,
 		};
 		return dist_cli_run(&d);
+	}
+	if (strcmp(a.argv[0], "report") == 0 || strcmp(a.argv[0], "commission") == 0 ||
+	    strcmp(a.argv[0], "owner") == 0) {
+		hub_pg *pg;
+		if (hub_connect(&a, &pg))
+			return 1;
+		rc = hub_report_cmd(pg, a.argc, a.argv);
+		hub_pg_close(pg);
+		return rc;
 	}
 	fprintf(stderr, "kaspi-hub: unknown command (see kaspi-hub --help)\n");
 	return 2;

@@ -8,7 +8,8 @@
  * journal_latest, hub_orders and hub_refunds read the newest state of
  * each journal row per kind. tills keeps each till's chain head (the
  * highest seq held and its hash), moved in the transaction that stores
- * the rows. Every statement is PQexecParams with parameters.
+ * the rows. Every statement is PQexecParams with parameters; a batch's
+ * checked rows go by COPY FROM STDIN (hub/copy.h).
  *
  * Threads: a hub_pg belongs to one thread. */
 #ifndef KP_HUB_PGDB_H
@@ -30,9 +31,9 @@ typedef struct hub_pg hub_pg;
 bool hub_pg_connect(const char *db, hub_pg **out, char err[HUB_ERR_SIZE]) KP_MUST_CHECK;
 void hub_pg_close(hub_pg *pg);
 
-/* The connection itself, for the hub's other modules (dist.c). */
-typedef struct pg_conn PGconn;
-PGconn *hub_pg_conn(hub_pg *pg);
+/* The libpq connection (PGconn), for the modules with queries of their
+ * own (report.c). */
+struct pg_conn *hub_pg_conn(hub_pg *pg);
 
 /* Brings the schema to the newest version in one transaction; *from and
  * *to are the versions before and after. */

@@ -17,6 +17,9 @@
 #     or none (bench_pay --keys-only), and in headless Chromium a key on
 #     the till to the page's event, F10 to the page's QR
 #     (display_browser.sh).
+#  5. kaspi-hub (tests/bench/hub.sh): ingest beside PostgreSQL's COPY, the
+#     backlog of 7 days × 2 000 sales, a chain day report over 10 000 000
+#     orders.
 set -eu
 pos=${1:-build/kaspi-pos}
 sbx=${2:-build/kaspi-sandbox}
@@ -428,3 +431,5 @@ else
 	echo "tests/bench/push.sh failed (PostgreSQL's server needed: make deps):"
 	tail -5 "$work/push"
 fi
+# the hub, on a throwaway PostgreSQL cluster of its own
+KP_HUB=$(cd "$build" && pwd)/kaspi-hub KP_POS=$(cd "$build" && pwd)/kaspi-pos "$here/hub.sh" || echo "hub.sh failed"
