@@ -16,6 +16,7 @@
 #include "hub/hash.h"
 #include "hub/httpd.h"
 #include "hub/ingest.h"
+#include "hub/owner.h"
 #include "hub/push.h"
 #include "net/webhook.h"
 
@@ -132,6 +133,8 @@ static enum MHD_Result hub_ingest(struct hub_httpd *h, struct MHD_Connection *co
 	bool drop = res.outcome == INGEST_OK && h->faults.drop_rate > 0 &&
 	            (double)rand_r(&h->rng) / RAND_MAX < h->faults.drop_rate;
 	hub_log_batch(&batch, &res, status, drop);
+	if (res.outcome == INGEST_OK && res.stored > 0)
+		hub_push_send(h->push, OWNER_STREAM, "changed", "{}"); /* the owner's page reads again */
 	ingest_free(&batch);
 	if (drop) {
 		free(json);
@@ -221,6 +224,41 @@ static enum MHD_Result hub_push_route(struct hub_httpd *h, struct MHD_Connection
 	return hub_push_open(h->push, conn, till);
 }
 
+/* The owner's token of ?token= as its hash: 1 an owner's, 0 not (or
+ * none), -1 the database failed. */
+static int hub_owner_of_query(struct hub_httpd *h, struct MHD_Connection *conn)
+{
+	const char *token = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "token");
+	char hash[HUB_HASH_HEX + 1];
+	if (!token || !token[0] || strlen(token) > 128)
+		return 0;
+	if (!hub_sha256_hex(token, strlen(token), hash))
+		return -1;
+	return hub_owner_known(h->pg, hash);
+}
+
+/* GET /owner and /owner/events (owner.h). */
+static enum MHD_Result hub_owner(struct hub_httpd *h, struct MHD_Connection *conn, bool events)
+{
+	int owner = hub_owner_of_query(h, conn);
+	if (owner < 0)
+		return hub_send_error(conn, 503, "unavailable");
+	if (!owner)
+		return hub_send_error(conn, 403, "forbidden");
+	if (events)
+		return hub_push_open(h->push, conn, OWNER_STREAM);
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+		strlen(owner_page_html), (void *)owner_page_html, MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "text/html; charset=utf-8");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer"); /* the token stays here */
+	enum MHD_Result ok = MHD_queue_response(conn, 200, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
 /* GET /api/v1/catalog or /api/v1/users (dist.h); 304 without a body. */
 static enum MHD_Result hub_dist(struct hub_httpd *h, struct MHD_Connection *conn,
                                 enum dist_kind kind)
@@ -279,6 +317,9 @@ static enum MHD_Result hub_route(struct hub_httpd *h, struct MHD_Connection *con
 		                                  : hub_send_error(conn, 405, "method_not_allowed");
 	if (strcmp(url, "/api/v1/report") == 0)
 		return strcmp(method, "GET") == 0 ? hub_report(h, conn)
+		                                  : hub_send_error(conn, 405, "method_not_allowed");
+	if (strcmp(url, "/owner") == 0 || strcmp(url, "/owner/events") == 0)
+		return strcmp(method, "GET") == 0 ? hub_owner(h, conn, url[6] == '/')
 		                                  : hub_send_error(conn, 405, "method_not_allowed");
 	if (strcmp(url, "/api/v1/health") == 0)
 		return strcmp(method, "GET") == 0 ? hub_health(conn)

@@ -70,6 +70,10 @@ bool hub_report_run(hub_pg *pg, const struct hub_report_query *q, enum hub_repor
  * argv[0] is the command's first word. Returns the exit status. */
 int hub_report_cmd(hub_pg *pg, int argc, char **argv);
 
+/* Whether token_hash is an owner's (kaspi-hub owner add): 1 yes, 0 no,
+ * -1 the database failed. */
+int hub_owner_known(hub_pg *pg, const char *token_hash);
+
 /* GET /api/v1/report: the owner's token hash (NULL: none) and the query
  * arguments (day, or from and to; store, till, by; NULL when absent).
  * Returns the HTTP status with *json (malloc'd) its body. */

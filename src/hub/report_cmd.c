@@ -247,8 +247,7 @@ static int http_error(int status, const char *error, char **json)
 	return status;
 }
 
-/* Whether token_hash is an owner's: 1 yes, 0 no, -1 the database failed. */
-static int http_owner(hub_pg *pg, const char *token_hash)
+int hub_owner_known(hub_pg *pg, const char *token_hash)
 {
 	const char *vals[] = {token_hash};
 	PGresult *r = PQexecParams(hub_pg_conn(pg), "SELECT 1 FROM hub_owner WHERE token_sha256 = $1",
@@ -267,10 +266,10 @@ int hub_report_http(hub_pg *pg, const char *token_hash, const char *day, const c
 	*json = NULL;
 	if (!token_hash)
 		return http_error(401, "unauthorized", json);
-	int owner = http_owner(pg, token_hash);
+	int owner = hub_owner_known(pg, token_hash);
 	if (owner < 0 && PQstatus(hub_pg_conn(pg)) == CONNECTION_BAD) {
 		PQreset(hub_pg_conn(pg));
-		owner = http_owner(pg, token_hash);
+		owner = hub_owner_known(pg, token_hash);
 	}
 	if (owner < 0)
 		return http_error(503, "unavailable", json);
