@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/grow.h"
 #include "core/money.h"
+#include "store/events.h"
 #include "store/journal.h"
 #include "store/refunds.h"
 
@@ -587,6 +588,14 @@ char *fiscal_z_report(store_db *db, const struct kp_config *cfg, struct kp_msg *
 	}
 	if (k != WK_OK) {
 		*why = res.msg;
+		return NULL;
+	}
+	/* the register's Z number in the journal, so the chain's hub lists it
+	 * with the till's Z (kaspi-hub report: the Z reports' fiscal numbers) */
+	char detail[96];
+	snprintf(detail, sizeof detail, "No. %ld, shift %d", rep.report_number, rep.shift_number);
+	if (events_append(db, 0, "register_z", detail, &err) != STORE_OK) {
+		*why = err.msg;
 		return NULL;
 	}
 	struct by_type mine = {0};

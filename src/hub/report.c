@@ -177,7 +177,13 @@ static const char rpt_sql_lists[] =
 	"   " RPT_ISO("z.closed_at") " AS closed_at, u.name AS closed_by, z.counted, z.expected,"
 	"   z.difference, (SELECT coalesce(json_agg(DISTINCT c.fiscal_shift), '[]')"
 	"    FROM hub_receipt c WHERE c.till_id = z.till_id AND c.shift_id = z.shift_id"
-	"    AND c.fiscal_shift > 0) AS fiscal_shifts"
+	"    AND c.fiscal_shift > 0) AS fiscal_shifts,"
+	/* the register's own Z of those shifts (the till's register_z events:
+	 * "No. N, shift S"; a detail that is not one matches nothing) */
+	"   (SELECT coalesce(json_agg(DISTINCT substring(e.detail FROM '^No\\. ([0-9]{1,9}),')::bigint),"
+	"    '[]') FROM hub_event e WHERE e.till_id = z.till_id AND e.kind = 'register_z'"
+	"    AND substring(e.detail FROM ', shift ([0-9]{1,9})$')::int IN (SELECT c.fiscal_shift"
+	"    FROM hub_receipt c WHERE c.till_id = z.till_id AND c.shift_id = z.shift_id)) AS fiscal_reports"
 	"  FROM hub_z z JOIN tills t ON t.till_id = z.till_id LEFT JOIN hub_user u"
 	"   ON u.till_id = z.till_id AND u.id = z.closed_by"
 	"  WHERE z.day BETWEEN $1 AND $2" RPT_FILTER("z") ") x),"
@@ -186,7 +192,8 @@ static const char rpt_sql_lists[] =
 	"   u.name AS \"user\", substring(e.detail FROM ' approved by (.*)$') AS approved_by,"
 	"   e.detail, NULL::bigint AS amount"
 	"  FROM hub_event e JOIN tills t ON t.till_id = e.till_id LEFT JOIN hub_user u"
-	"   ON u.till_id = e.till_id AND u.id = e.user_id WHERE e.day BETWEEN $1 AND $2" RPT_FILTER("e")
+	"   ON u.till_id = e.till_id AND u.id = e.user_id WHERE e.day BETWEEN $1 AND $2"
+	"   AND e.kind <> 'register_z'" RPT_FILTER("e")
 	"  UNION ALL SELECT 'refund', f.till_id, t.store_id, f.created_at, " RPT_ISO("f.created_at") ","
 	"   u.name, a.name, f.merchant_refund_id, f.amount"
 	"  FROM hub_refund f JOIN tills t ON t.till_id = f.till_id"
@@ -735,6 +742,9 @@ static void rpt_text_lists(struct rpt_buf *b, const cJSON *o)
 		rpt_put(b, ", cash difference %s, register shifts", m);
 		const cJSON *f;
 		cJSON_ArrayForEach(f, cJSON_GetObjectItem(x, "fiscal_shifts"))
+			rpt_put(b, " %lld", (long long)f->valuedouble);
+		rpt_put(b, ", register Z");
+		cJSON_ArrayForEach(f, cJSON_GetObjectItem(x, "fiscal_reports"))
 			rpt_put(b, " %lld", (long long)f->valuedouble);
 		rpt_put(b, "\n");
 	}

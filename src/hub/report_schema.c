@@ -55,7 +55,7 @@
 	"  SELECT till_id, (doc->>'id')::bigint, (doc->>'at')::bigint, hub_day((doc->>'at')::bigint),\n" \
 	"    (doc->>'user_id')::bigint, doc->>'kind', doc->>'detail'\n" \
 	"  FROM " SRC " WHERE tbl = 'events' AND doc->>'kind' IN ('void_line', 'restore_line',\n" \
-	"    'discount') ON CONFLICT DO NOTHING;\n" \
+	"    'discount', 'register_z') ON CONFLICT DO NOTHING;\n" \
 	"INSERT INTO hub_refund (till_id, id, order_id, merchant_refund_id, day, shift_id, amount,\n" \
 	"    state, user_id, approved_by, created_at, seq)\n" \
 	"  SELECT DISTINCT ON (till_id, (doc->>'id')::bigint) till_id, (doc->>'id')::bigint,\n" \
