@@ -73,6 +73,12 @@ int outbox_register_sql(sqlite3 *sql)
 	                               outbox_sql_sha256, NULL, NULL);
 }
 
+bool outbox_sha256_hex(const char *s, size_t len, char out[OUTBOX_HASH_HEX + 1])
+{
+	const void *parts[] = {s};
+	return outbox_sha256(parts, &len, 1, out);
+}
+
 bool outbox_hash(const char *prev_hash, int64_t seq, const char *tbl, const char *op,
                  const char *payload, char out[OUTBOX_HASH_HEX + 1])
 {

@@ -64,6 +64,10 @@ struct outbox_state {
  * makes, before the migrations. Returns an SQLite result code. */
 int outbox_register_sql(sqlite3 *sql) KP_MUST_CHECK;
 
+/* SHA-256 of len bytes of s as lower-case hex (a token's, kept in its
+ * place: kaspi-hub). False when out of memory. */
+bool outbox_sha256_hex(const char *s, size_t len, char out[OUTBOX_HASH_HEX + 1]) KP_MUST_CHECK;
+
 /* The chain's hash of a row: SHA-256 hex of prev_hash || seq (decimal)
  * || tbl || op || payload into out (OUTBOX_HASH_HEX + 1 bytes). False
  * when out of memory. */
