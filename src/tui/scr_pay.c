@@ -329,7 +329,7 @@ static void enlarge_text(const struct qr_image *qr, char *line, size_t size)
 {
 	int bc = qr->cols + INFO_W + 2, br = qr->rows + 5;
 	int ac = qr->cols + 2, ar = qr->rows + 5 + INFO_ROWS;
-	bool above = COLS >= ac ? true : LINES >= br ? false : (long)ac * ar < (long)bc * br;
+	bool above = COLS >= ac || (LINES < br && (long)ac * ar < (long)bc * br);
 	bc = bc > COLS ? bc : COLS, br = br > LINES ? br : LINES;
 	ac = ac > COLS ? ac : COLS, ar = ar > LINES ? ar : LINES;
 	snprintf(line, size, _("Enlarge the terminal to %d×%d to show the QR"), above ? ac : bc,

@@ -882,23 +882,19 @@ static void draw_totals(const struct tui *t, int y)
 	draw_text(y + 3, 48, COLS - 48, ROLE_TOTAL, 1, true, line);
 }
 
-/* The register's 24 h shift and offline state on the message line, when
- * nothing else is said there: true when drawn. */
-static bool draw_register(const struct tui *t)
+/* The register's 24 h shift and offline state (g) on the message line,
+ * when nothing else is said there: true when drawn. */
+static bool draw_register(const struct fiscal_gate *g)
 {
-	struct fiscal_gate g;
-	if (!fiscal_enabled(t->cfg))
-		return false;
-	fiscal_gate_of(&t->fiscal.reg, time(NULL), &g);
-	if (g.kind != FISCAL_GATE_OPEN) {
-		draw_text(LINES - 3, 0, COLS, ROLE_ERROR, -1, true, kp_msg_text(&g.msg));
+	if (g->kind != FISCAL_GATE_OPEN) {
+		draw_text(LINES - 3, 0, COLS, ROLE_ERROR, -1, true, kp_msg_text(&g->msg));
 		return true;
 	}
-	if (g.offline_s < 0)
+	if (g->offline_s < 0)
 		return false;
 	draw_textf(LINES - 3, 0, COLS, ROLE_ERROR, -1, true,
 	           _("The register is offline for %ld h %ld min: its receipts carry the offline mark"),
-	           g.offline_s / 3600, g.offline_s % 3600 / 60);
+	           g->offline_s / 3600, g->offline_s % 3600 / 60);
 	return true;
 }
 
@@ -911,10 +907,11 @@ static void draw_status_line(const struct tui *t)
 {
 	int y = LINES - 3;
 	bool urgent_msg = t->msg.text[0] && t->msg.role == ROLE_ERROR;
+	bool fiscal = fiscal_enabled(t->cfg);
 	struct fiscal_gate g;
 	fiscal_gate_of(&t->fiscal.reg, time(NULL), &g);
-	if (fiscal_enabled(t->cfg) && g.kind == FISCAL_GATE_SHUT && !urgent_msg) {
-		draw_register(t);
+	if (fiscal && g.kind == FISCAL_GATE_SHUT && !urgent_msg) {
+		draw_register(&g);
 		return;
 	}
 	if (t->fiscal.waiting > 0 && fiscal_stops(t->fiscal.code) && !urgent_msg) {
@@ -927,7 +924,7 @@ static void draw_status_line(const struct tui *t)
 		tui_draw_message(t, y);
 		return;
 	}
-	if (draw_register(t))
+	if (fiscal && draw_register(&g))
 		return;
 	if (t->conn != CONN_ONLINE && t->conn != CONN_CHECKING && t->conn_detail[0]) {
 		draw_text(y, 0, COLS, ROLE_DIM, -1, true, t->conn_detail);
