@@ -19,8 +19,10 @@ check "the login is still there" expect_screen 'Log in'
 check "the key bar names Ctrl-Q to quit" expect_screen 'Ctrl-QQuit'
 
 # The header's clock: Almaty (UTC+5) although TZ is New York. Taken
-# twice around the screen, so that a minute turning meanwhile cannot fail it.
-before=$(TZ=Asia/Almaty date +%d.%m.%Y\ %H:%M)
+# twice around the screen, so that a minute turning meanwhile cannot fail
+# it; "before" reaches back 2 s, as the header is redrawn once a second and
+# may still show 09:27:59 at 09:28:00.
+before=$(TZ=Asia/Almaty date -d '2 seconds ago' +%d.%m.%Y\ %H:%M)
 shot=$(screen | head -n 1)
 after=$(TZ=Asia/Almaty date +%d.%m.%Y\ %H:%M)
 almaty_clock() { grep -Eq -- "($before|$after)" <<<"$shot"; }
