@@ -1,7 +1,9 @@
-/* httpd.h — the hub's HTTP side (libmicrohttpd): one polling thread
- * that answers every request in turn over one database connection, so
- * two batches of a till never interleave (and PostgreSQL's row lock
- * keeps two hubs on one database apart too).
+/* httpd.h — the hub's HTTP or HTTPS side (libmicrohttpd): a pool of
+ * threads, each answering over a database connection of its own, so a
+ * long report leaves the other threads to ingest. Two batches of a till
+ * never interleave: ingest holds the till's row lock (FOR UPDATE) for
+ * its transaction, which keeps two threads, or two hubs on one
+ * database, apart.
  *
  *   POST /api/v1/ingest   Authorization: Bearer TOKEN; a till's batch
  *                         (ingest.h): 200 {"acked":N}, 400, 401, 403,
@@ -26,6 +28,7 @@
 #include "core/check.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "hub/pgdb.h"
@@ -42,14 +45,24 @@ struct hub_faults {
 	unsigned seed;
 };
 
-/* Starts listening on addr:port (port 0: a free one) with pg (kept, not
- * owned), faults (NULL: none) and webhook_secret (copied; NULL or "":
- * webhooks are refused). The base URL it listens on goes to
- * url. Each batch is logged on standard error, one line: the till, the
- * seqs, what came of it. */
-bool hub_httpd_start(const char *addr, uint16_t port, hub_pg *pg, const struct hub_faults *faults,
-                     const char *webhook_secret, hub_httpd **out, char *url, size_t url_size, char *err,
-                     size_t err_size) KP_MUST_CHECK;
+#define HTTPD_THREADS_MAX 64
+
+struct hub_httpd_config {
+	const char *addr;            /* IPv4 */
+	uint16_t port;               /* 0: a free one */
+	const char *db;              /* PostgreSQL URL or conninfo, for each thread */
+	int threads;                 /* 1 … HTTPD_THREADS_MAX */
+	const struct hub_faults *faults; /* NULL: none */
+	const char *webhook_secret;  /* copied; NULL or "": webhooks are refused */
+	const char *tls_cert;        /* PEM text of the certificate (chain) and its key; */
+	const char *tls_key;         /* both NULL: plain HTTP. Kept, not copied */
+};
+
+/* Starts listening as cfg says. The base URL it listens on
+ * (http:// or https://) goes to url. Each batch is logged on standard
+ * error, one line: the till, the seqs, what came of it. */
+bool hub_httpd_start(const struct hub_httpd_config *cfg, hub_httpd **out, char *url,
+                     size_t url_size, char *err, size_t err_size) KP_MUST_CHECK;
 
 /* Stops answering (a request being answered finishes) and frees it. */
 void hub_httpd_stop(hub_httpd *h);

@@ -1,6 +1,7 @@
 /* main.c — kaspi-hub, the chain's back office: the command line.
  *
- *   kaspi-hub --db URL [--listen ADDR:PORT | --port N]   serve the tills
+ *   kaspi-hub --db URL [--listen ADDR:PORT | --port N] [--threads N]
+ *             [--tls-cert FILE --tls-key FILE]          serve the tills
  *   kaspi-hub --db URL init                  create or migrate the schema
  *   kaspi-hub --db URL till add STORE TILL   add a till; print its token once
  *   kaspi-hub --db URL catalog import FILE.csv [--store S] | catalog list
@@ -10,7 +11,7 @@
  *
  * --db takes a PostgreSQL URL or conninfo (postgresql://..., or
  * "host=/run/pg dbname=hub"); KASPI_HUB_DB when absent. Serving prints
- * "listening on http://ADDR:PORT" once ready and exits 0 on SIGINT or
+ * "listening on http://ADDR:PORT" (https:// with a certificate) once ready and exits 0 on SIGINT or
  * SIGTERM; each batch is one line on standard error. Exit 1: it failed
  * (one line on standard error); 2: usage.
  * The hub's operator reads English: it is not the cashier's program. */
@@ -20,21 +21,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/i18n.h"
 #include "hub/dist_cli.h"
 #include "hub/hash.h"
 #include "hub/httpd.h"
 #include "hub/ingest.h"
 #include "hub/pgdb.h"
 #include "hub/report.h"
+#include "store/catalog.h"
 
 #define HUB_LISTEN_DEFAULT "127.0.0.1"
 #define HUB_PORT_DEFAULT 8750
+#define HUB_THREADS_DEFAULT 4
 
 struct hub_args {
 	const char *db;
 	const char *webhook_secret;  /* --webhook-secret, else $KASPI_WEBHOOK_SECRET; never print */
 	char addr[64];
 	long port;
+	long threads;              /* --threads: answering threads, a connection each */
+	const char *tls_cert;      /* --tls-cert, --tls-key: PEM files; both or neither */
+	const char *tls_key;
 	struct hub_faults faults;  /* --fault-drop-rate, --fault-seed: tests only */
 	const char *store;     /* --store, --role: the catalog's and users' commands */
 	const char *role;
@@ -46,6 +53,7 @@ static void hub_usage(FILE *to)
 {
 	fprintf(to,
 	        "usage: kaspi-hub --db URL [--listen ADDR:PORT | --port N] [--webhook-secret S]\n"
+	        "                 [--threads N] [--tls-cert FILE --tls-key FILE]\n"
 	        "       kaspi-hub --db URL init\n"
 	        "       kaspi-hub --db URL till add STORE TILL\n"
 	        "       kaspi-hub --db URL catalog import FILE.csv [--store S] | catalog list\n"
@@ -61,6 +69,10 @@ static void hub_usage(FILE *to)
 	        "and take the newest catalog and users of their store (GET /api/v1/catalog, users).\n"
 	        "--db: a PostgreSQL URL or conninfo (default: $KASPI_HUB_DB). Serving prints\n"
 	        "\"listening on http://ADDR:PORT\" once ready; port 0 picks a free one.\n"
+	        "--threads N (default 4, up to 64): requests answered at once, each over a\n"
+	        "database connection of its own.\n"
+	        "--tls-cert FILE --tls-key FILE: serve HTTPS with this PEM certificate (chain)\n"
+	        "and key; the tills verify it ([hub] ca_file for a private CA).\n"
 	        "--webhook-secret S (default: $KASPI_WEBHOOK_SECRET): Kaspi's webhooks at\n"
 	        "POST /webhooks/kaspi are verified with it and pushed to their till's stream\n"
 	        "(GET /api/v1/push); without it webhooks are refused.\n"
@@ -99,6 +111,7 @@ static int hub_parse(int argc, char **argv, struct hub_args *a)
 	memset(a, 0, sizeof *a);
 	snprintf(a->addr, sizeof a->addr, "%s", HUB_LISTEN_DEFAULT);
 	a->port = HUB_PORT_DEFAULT;
+	a->threads = HUB_THREADS_DEFAULT;
 	a->db = getenv("KASPI_HUB_DB");
 	a->webhook_secret = getenv("KASPI_WEBHOOK_SECRET");
 	a->argv = words;
@@ -123,6 +136,17 @@ static int hub_parse(int argc, char **argv, struct hub_args *a)
 				fprintf(stderr, "kaspi-hub: --port takes 0 to 65535\n");
 				return 2;
 			}
+		} else if (strcmp(o, "--threads") == 0 && i + 1 < argc) {
+			char *end;
+			a->threads = strtol(argv[++i], &end, 10);
+			if (*end || a->threads < 1 || a->threads > HTTPD_THREADS_MAX) {
+				fprintf(stderr, "kaspi-hub: --threads takes 1 to %d\n", HTTPD_THREADS_MAX);
+				return 2;
+			}
+		} else if (strcmp(o, "--tls-cert") == 0 && i + 1 < argc) {
+			a->tls_cert = argv[++i];
+		} else if (strcmp(o, "--tls-key") == 0 && i + 1 < argc) {
+			a->tls_key = argv[++i];
 		} else if (strcmp(o, "--fault-drop-rate") == 0 && i + 1 < argc) {
 			char *end;
 			a->faults.drop_rate = strtod(argv[++i], &end);
@@ -149,6 +173,10 @@ static int hub_parse(int argc, char **argv, struct hub_args *a)
 		} else if (a->argc < (int)(sizeof words / sizeof *words)) {
 			words[a->argc++] = argv[i];
 		}
+	}
+	if (!a->tls_cert != !a->tls_key) {
+		fprintf(stderr, "kaspi-hub: --tls-cert and --tls-key go together\n");
+		return 2;
 	}
 	if (!a->db || !*a->db) {
 		fprintf(stderr, "kaspi-hub: no database: give --db postgresql://... or set KASPI_HUB_DB\n");
@@ -215,11 +243,34 @@ static int hub_cmd_till_add(const struct hub_args *a, const char *store, const c
 	return 0;
 }
 
+/* The PEM file at path into *out (NULL when path is); 0, or 1 said. */
+static int hub_read_pem(const char *path, char **out)
+{
+	store_err err;
+	size_t len;
+	*out = NULL;
+	if (!path)
+		return 0;
+	if (catalog_read_file(path, out, &len, &err) != STORE_OK) {
+		fprintf(stderr, "kaspi-hub: %s: %s\n", path, kp_msg_text(&err.msg));
+		return 1;
+	}
+	return 0;
+}
+
+static void hub_free_pem(char *pem)
+{
+	if (pem) {
+		explicit_bzero(pem, strlen(pem)); /* the key's, at least */
+		free(pem);
+	}
+}
+
 static int hub_cmd_serve(const struct hub_args *a)
 {
-	hub_pg *pg;
 	hub_httpd *h;
 	char url[128], err[256];
+	char *cert = NULL, *key = NULL;
 	sigset_t set;
 
 	/* blocked before any thread starts, so that only sigwait takes them */
@@ -228,12 +279,24 @@ static int hub_cmd_serve(const struct hub_args *a)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (hub_connect(a, &pg))
+	if (hub_read_pem(a->tls_cert, &cert) || hub_read_pem(a->tls_key, &key)) {
+		hub_free_pem(cert);
 		return 1;
-	if (!hub_httpd_start(a->addr, (uint16_t)a->port, pg, &a->faults, a->webhook_secret, &h, url,
-	                     sizeof url, err, sizeof err)) {
+	}
+	struct hub_httpd_config cfg = {
+	        .addr = a->addr,
+	        .port = (uint16_t)a->port,
+	        .db = a->db,
+	        .threads = (int)a->threads,
+	        .faults = &a->faults,
+	        .webhook_secret = a->webhook_secret,
+	        .tls_cert = cert,
+	        .tls_key = key,
+	};
+	if (!hub_httpd_start(&cfg, &h, url, sizeof url, err, sizeof err)) {
 		fprintf(stderr, "kaspi-hub: %s\n", err);
-		hub_pg_close(pg);
+		hub_free_pem(cert);
+		hub_free_pem(key);
 		return 1;
 	}
 	printf("listening on %s\n", url);
@@ -242,7 +305,8 @@ static int hub_cmd_serve(const struct hub_args *a)
 	while (sigwait(&set, &sig) != 0)
 		;
 	hub_httpd_stop(h);
-	hub_pg_close(pg);
+	hub_free_pem(cert);
+	hub_free_pem(key);
 	fprintf(stderr, "kaspi-hub: stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	return 0;
 }

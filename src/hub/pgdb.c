@@ -1,5 +1,6 @@
 /* pgdb.c — the hub's schema, tills and ingest on PostgreSQL (pgdb.h). */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,69 @@ void hub_pg_close(hub_pg *pg)
 	PQfinish(pg->conn);
 	free(pg->conninfo);
 	free(pg);
+}
+
+struct hub_pg_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t freed;      /* a connection was given back */
+	int n, idle;               /* idle: how many of free[] are there */
+	hub_pg **all, **free;
+};
+
+bool hub_pg_pool_open(const char *db, int n, hub_pg_pool **out, char err[HUB_ERR_SIZE])
+{
+	*out = NULL;
+	hub_pg_pool *pool = calloc(1, sizeof *pool);
+	if (!pool || !(pool->all = calloc((size_t)n, sizeof *pool->all)) ||
+	    !(pool->free = calloc((size_t)n, sizeof *pool->free))) {
+		if (pool)
+			free(pool->all);
+		free(pool);
+		snprintf(err, HUB_ERR_SIZE, "out of memory");
+		return false;
+	}
+	pthread_mutex_init(&pool->lock, NULL);
+	pthread_cond_init(&pool->freed, NULL);
+	for (; pool->n < n; pool->n++) {
+		if (!hub_pg_connect(db, &pool->all[pool->n], err)) {
+			hub_pg_pool_close(pool);
+			return false;
+		}
+		pool->free[pool->idle++] = pool->all[pool->n];
+	}
+	*out = pool;
+	return true;
+}
+
+void hub_pg_pool_close(hub_pg_pool *pool)
+{
+	if (!pool)
+		return;
+	for (int i = 0; i < pool->n; i++)
+		hub_pg_close(pool->all[i]);
+	pthread_cond_destroy(&pool->freed);
+	pthread_mutex_destroy(&pool->lock);
+	free(pool->all);
+	free(pool->free);
+	free(pool);
+}
+
+hub_pg *hub_pg_take(hub_pg_pool *pool)
+{
+	pthread_mutex_lock(&pool->lock);
+	while (pool->idle == 0)
+		pthread_cond_wait(&pool->freed, &pool->lock);
+	hub_pg *pg = pool->free[--pool->idle];
+	pthread_mutex_unlock(&pool->lock);
+	return pg;
+}
+
+void hub_pg_give(hub_pg_pool *pool, hub_pg *pg)
+{
+	pthread_mutex_lock(&pool->lock);
+	pool->free[pool->idle++] = pg;
+	pthread_cond_signal(&pool->freed);
+	pthread_mutex_unlock(&pool->lock);
 }
 
 /* Runs sql with n text parameters; the result, or NULL with err filled

@@ -11,7 +11,8 @@
  * the rows. Every statement is PQexecParams with parameters; a batch's
  * checked rows go by COPY FROM STDIN (hub/copy.h).
  *
- * Threads: a hub_pg belongs to one thread. */
+ * Threads: a hub_pg belongs to one thread at a time; a hub_pg_pool
+ * lends its connections to the threads that answer requests. */
 #ifndef KP_HUB_PGDB_H
 #define KP_HUB_PGDB_H
 
@@ -30,6 +31,15 @@ typedef struct hub_pg hub_pg;
 /* Connects to the conninfo or URL db; false with a one-line reason. */
 bool hub_pg_connect(const char *db, hub_pg **out, char err[HUB_ERR_SIZE]) KP_MUST_CHECK;
 void hub_pg_close(hub_pg *pg);
+
+/* n connections to db, lent one at a time: each thread that answers a
+ * request takes one and gives it back before it answers the next. */
+typedef struct hub_pg_pool hub_pg_pool;
+bool hub_pg_pool_open(const char *db, int n, hub_pg_pool **out, char err[HUB_ERR_SIZE]) KP_MUST_CHECK;
+void hub_pg_pool_close(hub_pg_pool *pool);
+/* A connection of the pool, waiting while all n are lent. */
+hub_pg *hub_pg_take(hub_pg_pool *pool);
+void hub_pg_give(hub_pg_pool *pool, hub_pg *pg);
 
 /* The libpq connection (PGconn), for the modules with queries of their
  * own (report.c). */
