@@ -384,6 +384,7 @@ static const struct config_key config_keys[] = {
 	 .min = 1, .max = 5000, .expect = N_("rows per request, 1 to 5000")},
 	{.section = "hub", .name = "timeout", .type = KEY_INT, FIELD(hub.timeout), .def = "30",
 	 .min = 1, .max = 300, .expect = N_("whole seconds from 1 to 300")},
+	{.section = "hub", .name = "ca_file", .type = KEY_STRING, FIELD(hub.ca_file), .def = ""},
 };
 
 #define KEY_COUNT (sizeof config_keys / sizeof config_keys[0])

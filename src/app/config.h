@@ -204,6 +204,7 @@ struct kp_config {
 		char token[CONFIG_SECRET_MAX];   /* the till's, from kaspi-hub till add; never print */
 		int batch;                       /* rows per request */
 		int timeout;                     /* seconds, whole request */
+		char ca_file[CONFIG_PATH_MAX];   /* PEM bundle for the hub's TLS; "" = system store */
 	} hub;
 	char path[CONFIG_PATH_MAX];  /* the file read; "" when none was */
 	char home[CONFIG_PATH_MAX];  /* journal + catalog folder (KASPI_POS_HOME) */

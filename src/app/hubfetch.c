@@ -70,9 +70,9 @@ static enum ship_outcome hubfetch_get(hubfetch *f, const char *path, int64_t sin
 	if (e != HTTP_DONE) {
 		f->away = true;
 		snprintf(k->why, sizeof k->why, "%s",
-		         e == HTTP_E_CONNECT || e == HTTP_E_TLS
-		                 ? _("the hub cannot be reached: the till keeps its catalog and users")
-		                 : _("the hub's answer did not come: the till keeps its catalog and users"));
+		         e == HTTP_E_TLS      ? _("the hub's certificate is not trusted (see [hub] ca_file): the till keeps its catalog and users")
+		         : e == HTTP_E_CONNECT ? _("the hub cannot be reached: the till keeps its catalog and users")
+		                               : _("the hub's answer did not come: the till keeps its catalog and users"));
 		return SHIP_RETRY;
 	}
 	if (r.status == 304)

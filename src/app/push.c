@@ -186,7 +186,7 @@ push_thread *push_start(const struct kp_config *cfg)
 		n--;
 	snprintf(p->url, sizeof p->url, "%.*s/api/v1/push", (int)n, cfg->hub.url);
 	snprintf(p->token, sizeof p->token, "%s", cfg->hub.token);
-	snprintf(p->ca_file, sizeof p->ca_file, "%s", cfg->api.ca_file);
+	snprintf(p->ca_file, sizeof p->ca_file, "%s", cfg->hub.ca_file);
 	if (pipe2(p->pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
 		free(p);
 		return NULL;

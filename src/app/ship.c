@@ -73,6 +73,7 @@ bool ship_client_new(const struct kp_config *cfg, http_client **out, char *why, 
 	const char *headers[] = {auth, "Accept: application/json", NULL};
 	http_config hc = {
 		.base_url = cfg->hub.url,
+		.ca_file = cfg->hub.ca_file[0] ? cfg->hub.ca_file : NULL,
 		.connect_timeout_ms = 5000,
 		.timeout_ms = (long)cfg->hub.timeout * 1000,
 		.user_agent = "kaspi-pos/" KP_VERSION,
@@ -243,9 +244,9 @@ static enum ship_outcome ship_batch(shipper *s, store_db *db, int64_t *cursor, b
 	} else {
 		oc = SHIP_RETRY;
 		snprintf(out->why, sizeof out->why,
-		         e == HTTP_E_CONNECT || e == HTTP_E_TLS
-		                 ? _("the hub cannot be reached: the rows wait and will be sent")
-		                 : _("the hub's answer did not come: the same rows will be sent again"));
+		         e == HTTP_E_TLS      ? _("the hub's certificate is not trusted (see [hub] ca_file): the rows wait")
+		         : e == HTTP_E_CONNECT ? _("the hub cannot be reached: the rows wait and will be sent")
+		                               : _("the hub's answer did not come: the same rows will be sent again"));
 	}
 	if (oc == SHIP_RETRY) {
 		s->retry = true;
