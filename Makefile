@@ -50,7 +50,11 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 INTEG_SRC  := $(wildcard tests/integration/test_*.c)
 TSUP_SRC   := $(wildcard tests/support/*.c)
 # shell tests that drive the real programs (lib files are sourced, not run)
-SHELL_TESTS := $(filter-out %/lib.sh,$(wildcard tests/sandbox/*.sh tests/cli/*.sh tests/e2e/*.sh tests/hub/*.sh))
+# the slowest first, so that the run does not end on one of them alone
+SLOW_TESTS  := tests/e2e/words.sh tests/e2e/words_kk.sh tests/hub/report.sh tests/cli/fiscal.sh \
+               tests/cli/charge.sh tests/sandbox/kassa_faults.sh tests/cli/sale_kill.sh tests/hub/scale.sh
+SHELL_TESTS := $(SLOW_TESTS) $(filter-out %/lib.sh $(SLOW_TESTS),$(wildcard tests/sandbox/*.sh \
+               tests/cli/*.sh tests/e2e/*.sh tests/hub/*.sh))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIB        := $(BUILD)/libkpos.a

@@ -13,6 +13,9 @@
 # screen is read with capture-pane and
 # tests/tools/english_words.py lists any Latin word that is not a name,
 # a key, an id or a word of the catalog's product names.
+#
+#   tests/e2e/words.sh       Russian (WORDS_LANGS="ru kk": both in turn)
+#   tests/e2e/words_kk.sh    Kazakh: the same screens, run beside it
 . "$(dirname "$0")/lib.sh"
 e2e_setup
 DB=$KASPI_POS_HOME/kaspi-pos.db
@@ -43,7 +46,7 @@ no_english() {
 	fi
 }
 
-for LANGNAME in ru kk; do
+for LANGNAME in ${WORDS_LANGS:-ru}; do
 	rm -f "$DB"* 2>/dev/null
 	pos catalog import "$E2E_ROOT/data/catalog.csv" >/dev/null
 	printf '1111\n1111\n' | pos user add 'Айгерим' --role cashier >/dev/null
