@@ -3,13 +3,14 @@
 # even when an earlier one failed, then prints one closing line for the
 # whole run: "N passed, N failed". Exits non-zero if anything failed.
 #
-# KP_TEST_JOBS programs run at once (default 2): they share no port
+# KP_TEST_JOBS programs run at once (default 3: most wait on a sandbox
+# or a tmux screen, so three keep 2 cores busy): they share no port
 # (every sandbox takes a free one, --port 0), no tmux socket and no
 # folder (each makes its own under mktemp). Each program's output is kept
 # apart and printed whole, in the order given, as soon as it and the ones
 # before it are done, with how long it took.
 set -u
-max_jobs=${KP_TEST_JOBS:-2}
+max_jobs=${KP_TEST_JOBS:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
