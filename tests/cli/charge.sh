@@ -9,6 +9,7 @@
 #   tests/cli/charge.sh        (KP_POS, KP_SANDBOX: the binaries to test)
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+. tests/tools/port.sh # quiet_port
 root=$(pwd)
 POS=${KP_POS:-$root/${KP_BUILD:-build}/kaspi-pos}
 SBX=${KP_SANDBOX:-$root/${KP_BUILD:-build}/kaspi-sandbox}
@@ -242,7 +243,7 @@ sc_nowait_unscanned() {
 sc_abandon_creating() {
 	scenario abandon T25
 	api_timeout 5
-	sbx hang --pay-after 0 --hang-rate 1 || return
+	sbx hang --port "$(quiet_port)" --pay-after 0 --hang-rate 1 || return # restarted on it
 	export KASPI_BASE_URL=$URL_hang
 	local port=$PORT_hang pid i s order pay body
 	"$POS" charge 1500 --method phone --phone +77051234567 >"$D/c.out" 2>"$D/c.err" &
@@ -378,7 +379,7 @@ sc_ratelimit() {
 sc_restart() {
 	scenario restart T22
 	api_timeout 2
-	sbx hang --pay-after 1 --hang-rate 1 || return
+	sbx hang --port "$(quiet_port)" --pay-after 1 --hang-rate 1 || return # restarted on it
 	export KASPI_BASE_URL=$URL_hang
 	local port=$PORT_hang pid s
 	"$POS" charge 1500 >"$D/c.out" 2>"$D/c.err" &

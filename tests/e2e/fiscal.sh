@@ -9,6 +9,7 @@
 # receipt is refused (11), the sale screen says to make the Z, and the
 # payment keys refuse the next sale.
 . "$(dirname "$0")/lib.sh"
+. "$E2E_ROOT/tests/tools/port.sh" # quiet_port
 e2e_setup
 screen() { tm capture-pane -p -t till | sed 's/\xe2\x80\xaf/ /g'; }
 DB=$KASPI_POS_HOME/kaspi-pos.db
@@ -25,7 +26,7 @@ kassa() { # PORT [OPTIONS...]
 	KURL=$(sed -n 's/^listening on //p' "$E2E_TMP/k.out")
 }
 trap 'kill $K_PID 2>/dev/null; e2e_cleanup' EXIT
-kassa 0
+kassa "$(quiet_port)" # restarted on it below
 [ -n "$KURL" ] || { echo "kassa-sandbox did not start"; cat "$E2E_TMP/k.err"; exit 1; }
 KPORT=${KURL##*:}
 cat >"$XDG_CONFIG_HOME/kaspi-pos/config.ini" <<EOF

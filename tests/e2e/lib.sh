@@ -34,7 +34,7 @@ pos() { "$POS" "$@"; }
 # Starts the sandbox, imports the demo catalog, adds the demo users.
 e2e_setup() {
 	mkdir -p "$KASPI_POS_HOME" "$XDG_CONFIG_HOME/kaspi-pos"
-	"$SBX" --port 0 --pay-after 0 --key "$KASPI_XDEV_KEY" --merchant "$KASPI_MERCHANT_ID" \
+	"$SBX" --port "${E2E_SBX_PORT:-0}" --pay-after 0 --key "$KASPI_XDEV_KEY" --merchant "$KASPI_MERCHANT_ID" \
 		>"$E2E_TMP/sbx.out" 2>"$E2E_TMP/sbx.err" &
 	SBX_PID=$!
 	for _ in $(seq 50); do grep -q '^listening on' "$E2E_TMP/sbx.out" 2>/dev/null && break; sleep 0.1; done

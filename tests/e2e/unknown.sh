@@ -7,7 +7,8 @@
 # order's detail), and it is failed in the journal with the reason and
 # the manager in its timeline.
 . "$(dirname "$0")/lib.sh"
-e2e_setup
+. "$E2E_ROOT/tests/tools/port.sh"
+E2E_SBX_PORT=$(quiet_port) e2e_setup # restarted on it below
 DB=$KASPI_POS_HOME/kaspi-pos.db
 last_state() { sqlite3 "$DB" "SELECT state FROM orders ORDER BY id DESC LIMIT 1"; }
 

@@ -16,6 +16,7 @@
 #
 #   tests/hub/push.sh     (KP_POS, KP_HUB, KP_SANDBOX, KP_PG_BIN: the programs)
 . "$(dirname "$0")/lib.sh"
+. tests/tools/port.sh # quiet_port
 need sqlite3 curl python3 openssl
 
 KEY=xdev_hub0test0push0000001
@@ -25,7 +26,7 @@ SECRET=whsec_push_test_0123456789
 pg_start
 "$HUB" init >/dev/null 2>&1 || bad "init"
 token=$("$HUB" till add S1 T01 2>/dev/null)
-hub_start --webhook-secret "$SECRET"
+hub_start --webhook-secret "$SECRET" --listen "127.0.0.1:$(quiet_port)" # back on it below
 
 "$SBX" --port 0 --key "$KEY" --merchant "$MERCHANT" --pay-after 0 --webhook-secret "$SECRET" \
 	>"$WORK/sbx.out" 2>"$WORK/sbx.err" &
