@@ -5,7 +5,8 @@
 #
 # KP_TEST_JOBS programs run at once (default 3: most wait on a sandbox
 # or a tmux screen, so three keep 2 cores busy): they share no port
-# (every sandbox takes a free one, --port 0), no tmux socket and no
+# (every sandbox takes a free one: --port 0, or tools/port.sh's for
+# one restarted on its port), no tmux socket and no
 # folder (each makes its own under mktemp). Each program's output is kept
 # apart and printed whole, in the order given, as soon as it and the ones
 # before it are done, with how long it took.

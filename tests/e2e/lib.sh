@@ -99,6 +99,17 @@ check() { # NAME, then a command that must succeed
 expect_screen() { wait_screen "$1" "${2:-3}"; }
 expect_no_screen() { sleep "${2:-0.3}"; ! screen | grep -Eq -- "$1"; }
 
+# Up to 5 s for the journal's newest Kaspi payment to wait for the buyer
+# (a sale split into parts is itself "pending" from the tender screen on:
+# not that one).
+wait_pending() {
+	for _ in $(seq 50); do
+		[ "$(sqlite3 "$KASPI_POS_HOME/kaspi-pos.db" "SELECT state FROM orders WHERE payment_id IS NOT NULL ORDER BY id DESC LIMIT 1" 2>/dev/null)" = pending ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # The shift's opening float, asked at a login while the open shift has
 # none (the dialog's title in each language).
 FLOAT_RE='The opening float|Размен на начало смены|Ауысым басындағы ұсақ ақша'

@@ -29,9 +29,6 @@ control() { # STEP
 	curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $KASPI_XDEV_KEY" \
 		-H "X-Merchant-ID: $KASPI_MERCHANT_ID" "$KASPI_BASE_URL/sandbox/payments/$(last_payment)/$1"
 }
-# The newest Kaspi payment is waiting for the buyer (the sale that splits
-# into parts is itself "pending" from the tender screen on: not that one).
-wait_pending() { for _ in $(seq 50); do [ "$(q "SELECT state FROM orders WHERE payment_id IS NOT NULL ORDER BY id DESC LIMIT 1")" = pending ] && return 0; sleep 0.1; done; return 1; }
 kicks() { [ -f "$PAPER" ] && grep -c $'\x1bp' "$PAPER" || echo 0; }
 last_sale() { q "SELECT id FROM orders WHERE part_of IS NULL ORDER BY id DESC LIMIT 1"; }
 tenders_of() { q "SELECT group_concat(kind || ':' || amount || ':' || given || ':' || change || ':' || approval, ' ') FROM (SELECT * FROM tenders WHERE order_id = $1 ORDER BY part_no)"; }

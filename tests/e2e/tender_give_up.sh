@@ -19,9 +19,6 @@ control() { # STEP
 	curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $KASPI_XDEV_KEY" \
 		-H "X-Merchant-ID: $KASPI_MERCHANT_ID" "$KASPI_BASE_URL/sandbox/payments/$(last_payment)/$1"
 }
-# The newest Kaspi payment is waiting for the buyer (the sale that splits
-# into parts is itself "pending" from the tender screen on: not that one).
-wait_pending() { for _ in $(seq 50); do [ "$(q "SELECT state FROM orders WHERE payment_id IS NOT NULL ORDER BY id DESC LIMIT 1")" = pending ] && return 0; sleep 0.1; done; return 1; }
 wait_sql() { # SQL WANT: up to 5 s for the query to answer WANT
 	for _ in $(seq 50); do [ "$(q "$1")" = "$2" ] && return 0; sleep 0.1; done
 	echo "     got: $(q "$1"), wanted: $2"

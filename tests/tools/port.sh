@@ -4,8 +4,8 @@
 # quiet_port prints a TCP port of 127.0.0.1 that is free now and lies
 # below the kernel's ephemeral range: --port 0 of the tests running beside
 # it and their outgoing connections take ports of that range only, so
-# none can hold this one when the server comes back on it (CI once saw
-# "Address already in use" five times over 2.5 s on a --port 0 port).
+# none can hold this one when the server comes back on it (make asan once
+# saw "Address already in use" five times over 2.5 s on a --port 0 port).
 quiet_port() {
 	python3 - <<'PY'
 import random, socket
